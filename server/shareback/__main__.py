@@ -1,0 +1,3 @@
+from shareback.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""POST /api/v1/advocates: a shopper becomes an advocate and gets a personal link, QR codes and copy."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import codes, emails, identity, tokens, wording
+from shareback.api.campaign_widget import active_campaign
+from shareback.context import client_ip, context
+from shareback.cors import allow_origin, answer_preflight, with_cors
+from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
+from shareback.storage.base import Advocate, Campaign
+
+
+def advocate_document(
+    public_url: str, campaign: Campaign, advocate: Advocate, lang: str
+) -> dict[str, object]:
+    link = f"{public_url}/r/{advocate.code}"
+    return {
+        "code": advocate.code,
+        "name": advocate.name,
+        "link": link,
+        "qr": {
+            "svg": f"{public_url}/qr/{advocate.code}.svg",
+            "png": f"{public_url}/qr/{advocate.code}.png",
+        },
+        "share": wording.share_text(campaign, lang),
+        "headline": wording.headline(campaign, lang),
+        "offer": wording.offers(campaign, lang),
+        "verified": advocate.verified,
+    }
+
+
+async def create_advocate(request: Request) -> Response:
+    ctx = context(request)
+    if not ctx.limiter.allow("advocates:" + client_ip(request)):
+        raise ApiError(
+            429, "rate_limited", "Too many sign-ups from this address; try again in a minute."
+        )
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    slug = required_str(body, "campaign", 64)
+    campaign = await active_campaign(request, slug)
+    allow_origin(request, campaign)
+    email = required_str(body, "email", 254)
+    if not emails.is_valid_email(email):
+        raise ApiError(422, "invalid_email", "That is not a valid e-mail address.", "email")
+    name = optional_str(body, "name", 100)
+    lang = wording.pick_lang(optional_str(body, "lang", 16))
+    given_hash = optional_str(body, "user_hash", 128)
+    verified = False
+    if given_hash is not None:
+        if not identity.is_verified(ctx.secrets.identity_secret, email, given_hash):
+            raise ApiError(
+                403,
+                "invalid_user_hash",
+                "user_hash does not match this e-mail address.",
+                "user_hash",
+            )
+        verified = True
+    advocate, created = await ctx.store.advocate_for(
+        campaign.id,
+        email,
+        emails.email_key(email),
+        name,
+        verified,
+        codes.code_prefix(name, email),
+        tokens.now_utc(),
+    )
+    document = advocate_document(ctx.settings.public_url, campaign, advocate, lang)
+    return with_cors(request, JSONResponse(document, status_code=201 if created else 200))
+
+
+routes = [
+    Route("/api/v1/advocates", create_advocate, methods=["POST"]),
+    Route("/api/v1/advocates", answer_preflight, methods=["OPTIONS"]),
+]

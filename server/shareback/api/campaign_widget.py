@@ -1,0 +1,82 @@
+"""GET /api/v1/campaigns/{slug}/widget: what the widget shows on load, including a friend's offer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import tokens, wording
+from shareback.channels import SHARE_TARGETS
+from shareback.context import context
+from shareback.cors import allow_origin, answer_preflight, with_cors
+from shareback.errors import ApiError
+from shareback.storage.base import Campaign
+
+
+async def active_campaign(request: Request, slug: str) -> Campaign:
+    campaign = await context(request).store.campaign(slug)
+    if campaign is None or campaign.archived_at is not None:
+        raise ApiError(
+            404, "unknown_campaign", f"There is no active campaign '{slug}'.", "campaign"
+        )
+    return campaign
+
+
+async def describe_ref(
+    request: Request, campaign: Campaign, lang: str, ref: str
+) -> tuple[str, Any]:
+    ctx = context(request)
+    try:
+        claims = tokens.verify_ref(ctx.secrets.secret_key, ref)
+    except tokens.InvalidRef:
+        return "invalid", None
+    advocate = await ctx.store.advocate_by_code(claims.code)
+    if advocate is None or advocate.campaign_id != campaign.id:
+        return "invalid", None
+    if tokens.now_utc() - claims.issued_at > timedelta(days=campaign.attribution_days):
+        return "expired", None
+    name = wording.first_name(advocate.name)
+    return "valid", {
+        "referrer_name": name,
+        "message": wording.friend_message(campaign, lang, name),
+        "offer": campaign.friend_reward.describe(lang),
+    }
+
+
+async def show_campaign_widget(request: Request) -> Response:
+    campaign = await active_campaign(request, request.path_params["slug"])
+    allow_origin(request, campaign)
+    lang = wording.pick_lang(request.query_params.get("lang"))
+    ref_status, friend = None, None
+    ref = request.query_params.get("ref")
+    if ref:
+        if len(ref) > 500:
+            raise ApiError(422, "invalid_ref", "'ref' is too long.", "ref")
+        ref_status, friend = await describe_ref(request, campaign, lang, ref)
+    body = {
+        "campaign": campaign.slug,
+        "lang": lang,
+        "headline": wording.headline(campaign, lang),
+        "offer": wording.offers(campaign, lang),
+        "rewards": {
+            "referrer": campaign.referrer_reward.as_dict(),
+            "friend": campaign.friend_reward.as_dict(),
+        },
+        "attribution_days": campaign.attribution_days,
+        "channels": list(SHARE_TARGETS),
+        "messenger_app_id": None,
+        "ref": ref_status,
+        "friend": friend,
+    }
+    headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
+    return with_cors(request, JSONResponse(body, headers=headers))
+
+
+routes = [
+    Route("/api/v1/campaigns/{slug}/widget", show_campaign_widget, methods=["GET"]),
+    Route("/api/v1/campaigns/{slug}/widget", answer_preflight, methods=["OPTIONS"]),
+]

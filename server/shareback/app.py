@@ -1,0 +1,74 @@
+"""create_app(settings) -> Starlette: the route table, the error handlers and the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from shareback import health, qr, redirect, tokens, widget
+from shareback.api import advocates, campaign_widget, events
+from shareback.bootstrap import bootstrap
+from shareback.context import Context
+from shareback.errors import EXCEPTION_HANDLERS
+from shareback.ratelimit import RateLimiter
+from shareback.settings import Settings
+from shareback.storage import open_store
+from shareback.storage.base import Store
+from shareback.webhooks import orders
+
+log = logging.getLogger("shareback")
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *health.routes,
+        *widget.routes,
+        *redirect.routes,
+        *qr.routes,
+        *campaign_widget.routes,
+        *advocates.routes,
+        *events.routes,
+        *orders.routes,
+    ]
+
+
+async def approve_rewards_forever(store: Store, interval: float) -> None:
+    """Hold periods end on their own: one idempotent UPDATE, safe in any number of processes."""
+    while True:
+        try:
+            approved = await store.approve_due_rewards(tokens.now_utc())
+            if approved:
+                log.info("approved %d rewards whose hold period ended", approved)
+        except Exception:
+            log.exception("approving due rewards failed; will retry")
+        await asyncio.sleep(interval)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        store = await open_store(settings.database_url)
+        try:
+            secrets = await bootstrap(store, settings)
+            ctx = Context(settings, secrets, store, RateLimiter(limit=120, window_seconds=60))
+            approver = asyncio.create_task(
+                approve_rewards_forever(store, settings.approve_interval_seconds)
+            )
+            try:
+                yield {"ctx": ctx}
+            finally:
+                approver.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await approver
+        finally:
+            await store.close()
+
+    return Starlette(routes=all_routes(), exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)

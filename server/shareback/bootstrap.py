@@ -1,0 +1,49 @@
+"""First start: migrate, keep generated secrets, and make sure the default campaign exists."""
+
+from __future__ import annotations
+
+from shareback.rewards import RewardSpec
+from shareback.settings import (
+    DEFAULT_LANDING_URL,
+    Secrets,
+    Settings,
+    generate_secrets,
+    origin_of,
+    resolve_secrets,
+)
+from shareback.storage.base import CampaignDraft, Store
+
+DEFAULT_SLUG = "default"
+
+
+def default_campaign(settings: Settings) -> CampaignDraft:
+    landing = settings.landing_url or DEFAULT_LANDING_URL
+    origins = (
+        settings.allowed_origins if settings.allowed_origins is not None else (origin_of(landing),)
+    )
+    return CampaignDraft(
+        slug=DEFAULT_SLUG,
+        name="Invite a friend",
+        shop_name=settings.shop_name or "our shop",
+        landing_url=landing,
+        allowed_origins=origins,
+        referrer_reward=RewardSpec("credit", "5.00", "EUR"),
+        friend_reward=RewardSpec("percent_discount", "10", "EUR"),
+    )
+
+
+async def bootstrap(store: Store, settings: Settings) -> Secrets:
+    await store.migrate()
+    secrets = resolve_secrets(settings, await store.keep_secrets(generate_secrets()))
+    await store.ensure_campaign(default_campaign(settings))
+    # Settings given explicitly win over what the first start stored; unset ones change nothing.
+    origins = settings.allowed_origins
+    if settings.landing_url is not None and origins is None:
+        origins = (origin_of(settings.landing_url),)
+    await store.configure_campaign(
+        DEFAULT_SLUG,
+        landing_url=settings.landing_url,
+        allowed_origins=origins,
+        shop_name=settings.shop_name,
+    )
+    return secrets

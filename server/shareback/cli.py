@@ -1,0 +1,87 @@
+"""The shareback command: serve, demo, migrate."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import socket
+
+import click
+import uvicorn
+
+from shareback.app import create_app
+from shareback.settings import Settings
+
+
+def free_port(host: str, preferred: int) -> int:
+    """The preferred port when it is free, else one the OS picks."""
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            chosen: int = sock.getsockname()[1]
+            return chosen
+    raise click.ClickException(f"no free port on {host}")
+
+
+@click.group()
+@click.version_option(package_name="shareback")
+def main() -> None:
+    """Shareback: self-hosted referral marketing. Settings come from SHAREBACK_* variables."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the backend."""
+    uvicorn.run(create_app(Settings.from_env()), host=host, port=port, proxy_headers=True)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from shareback.storage import open_store
+
+    async def run() -> list[str]:
+        store = await open_store(Settings.from_env().database_url)
+        try:
+            return await store.migrate()
+        finally:
+            await store.close()
+
+    applied = asyncio.run(run())
+    click.echo("applied: " + ", ".join(applied) if applied else "the database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int, help="Backend port.")
+@click.option("--shop-port", default=8001, show_default=True, type=int, help="Demo shop port.")
+def demo(host: str, port: int, shop_port: int) -> None:
+    """Run the backend and the demo shop together, with demo data, and print the URLs to open."""
+    from shareback.demo import prepare_demo, run_demo
+
+    port, shop_port = free_port(host, port), free_port(host, shop_port)
+    settings = Settings.from_env()
+    shop_url = f"http://{host}:{shop_port}"
+    settings = dataclasses.replace(
+        settings,
+        public_url=f"http://{host}:{port}",
+        landing_url=f"{shop_url}/",
+        allowed_origins=(shop_url,),
+        shop_name=settings.shop_name or "Brandpunt Koffie",
+    )
+    secrets = asyncio.run(prepare_demo(settings))
+    click.echo(
+        f"\nShareback demo\n"
+        f"  shop:     {shop_url}/   (log in as Anna at {shop_url}/login to share)\n"
+        f"  backend:  {settings.public_url}/healthz\n"
+        f"  database: {settings.database_url}\n"
+        f"Press Ctrl+C to stop.\n"
+    )
+    run_demo(settings, secrets, host, port, shop_port)

@@ -1,0 +1,155 @@
+"""One JSON error shape everywhere, and HTML pages for people who follow links."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+log = logging.getLogger("shareback")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+class ApiError(Exception):
+    """Raised anywhere in a handler; becomes {"error": {"code", "message", "field"}} with its status."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return {"error": error}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+
+
+def wants_html(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/r/") or (
+        not path.startswith(("/api/", "/webhooks/", "/qr/"))
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def html_page(status: int, title: str, message: str) -> HTMLResponse:
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width,initial-scale=1'>"
+        f"<title>{title}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;"
+        "margin:15vh auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>"
+        f"<h1>{title}</h1><p>{message}</p></html>"
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    response = error_response(exc.status, exc.code, exc.message, exc.field)
+    extra = getattr(request.state, "cors_headers", None)
+    if extra:
+        response.headers.update(extra)
+    return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if wants_html(request):
+        return html_page(exc.status_code, str(exc.status_code), str(exc.detail))
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(
+        500, "internal_error", "Something went wrong on our side; it has been logged."
+    )
+
+
+EXCEPTION_HANDLERS = {ApiError: api_error, HTTPException: http_error, Exception: server_error}
+
+
+async def read_json(request: Request, limit: int, *, allow_text_plain: bool = False) -> Any:
+    """The body as JSON, refusing oversized, non-JSON and malformed bodies with clear errors."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    accepted = {"application/json", ""} | ({"text/plain"} if allow_text_plain else set())
+    if content_type not in accepted and not content_type.endswith("+json"):
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    body = await read_body(request, limit)
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body_too_large", f"The body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "body_too_large", f"The body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def require_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ApiError(400, "invalid_body", "The body must be a JSON object.")
+    return value
+
+
+def optional_str(body: dict[str, Any], name: str, max_length: int = 200) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiError(422, f"invalid_{name}", f"'{name}' must be a string.", name)
+    value = value.strip()
+    if len(value) > max_length:
+        raise ApiError(
+            422, f"invalid_{name}", f"'{name}' is longer than {max_length} characters.", name
+        )
+    return value or None
+
+
+def required_str(body: dict[str, Any], name: str, max_length: int = 200) -> str:
+    value = optional_str(body, name, max_length)
+    if value is None:
+        raise ApiError(422, f"missing_{name}", f"'{name}' is required.", name)
+    return value

@@ -1,0 +1,64 @@
+"""GET /qr/{code}.svg and .png: the referral link as a QR code (scans count as channel qr)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+
+import qrcode
+import qrcode.image.pil
+import qrcode.image.svg
+from qrcode.constants import ERROR_CORRECT_M
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import codes
+from shareback.context import context
+
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def qr_target(public_url: str, code: str) -> str:
+    return f"{public_url}/r/{code}?ch=qr"
+
+
+@lru_cache(maxsize=2048)
+def render_qr(data: str, fmt: str) -> bytes:
+    """ECC level M (15 % damage tolerated) and the four-module quiet zone the standard asks for."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=10)
+    qr.add_data(data)
+    qr.make(fit=True)
+    if fmt == "svg":
+        image = qr.make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
+        svg: bytes = image.to_string(encoding="unicode").encode()
+        return svg
+    buffer = io.BytesIO()
+    qr.make_image(image_factory=qrcode.image.pil.PilImage).save(buffer)
+    return buffer.getvalue()
+
+
+async def show_qr_code(request: Request) -> Response:
+    name: str = request.path_params["name"]
+    raw_code, _, fmt = name.rpartition(".")
+    code = codes.normalize_code(raw_code)
+    if fmt not in MEDIA_TYPES or code is None:
+        raise HTTPException(404, "No such QR code: use /qr/{code}.svg or /qr/{code}.png.")
+    ctx = context(request)
+    if await ctx.store.advocate_by_code(code) is None:
+        raise HTTPException(404, "No advocate has this referral code.")
+    body = render_qr(qr_target(ctx.settings.public_url, code), fmt)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=86400",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+routes = [Route("/qr/{name}", show_qr_code, methods=["GET"])]

@@ -1,0 +1,36 @@
+"""A small in-process sliding-window limiter for the public, unauthenticated endpoints."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window_seconds: float, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.max_keys = max_keys
+        self._hits: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        moment = time.monotonic() if now is None else now
+        if len(self._hits) >= self.max_keys and key not in self._hits:
+            self._evict(moment)
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= moment - self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(moment)
+        return True
+
+    def _evict(self, moment: float) -> None:
+        stale = [
+            key for key, hits in self._hits.items() if not hits or hits[-1] <= moment - self.window
+        ]
+        for key in stale:
+            del self._hits[key]
+        if len(self._hits) >= self.max_keys:  # all busy: forget the oldest half rather than grow
+            for key in list(self._hits)[: self.max_keys // 2]:
+                del self._hits[key]

@@ -1,0 +1,83 @@
+"""Reward kinds, their value for one order, their wording, and the pending → approved/revoked rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from shareback import money
+
+REWARD_TYPES = ("percent_discount", "fixed_discount", "credit", "coupon", "points")
+STATUSES = ("pending", "approved", "revoked")
+TRANSITIONS = {"pending": {"approved", "revoked"}, "approved": set(), "revoked": set()}
+
+
+class InvalidReward(ValueError):
+    pass
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RewardSpec:
+    """What a campaign promises one side: type, value ("10" for 10 %, "5.00" for €5) and currency."""
+
+    type: str
+    value: str
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        if self.type not in REWARD_TYPES:
+            raise InvalidReward(f"reward type must be one of {', '.join(REWARD_TYPES)}")
+        try:
+            number = Decimal(self.value)
+        except InvalidOperation as exc:
+            raise InvalidReward(f"reward value {self.value!r} is not a number") from exc
+        if not number.is_finite() or number < 0:
+            raise InvalidReward("reward value must be a non-negative number")
+        if self.type == "percent_discount" and number > 100:
+            raise InvalidReward("a percentage discount is at most 100")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"type": self.type, "value": self.value, "currency": self.currency}
+
+    def cost_minor(self, order_total_minor: int) -> int | None:
+        """What the reward costs the shop for an order of this size (None: not money, e.g. points)."""
+        if self.type == "percent_discount":
+            return money.percent_of(order_total_minor, Decimal(self.value))
+        if self.type in ("fixed_discount", "credit"):
+            return money.to_minor(self.value, self.currency)
+        return None
+
+    def describe(self, lang: str) -> str:
+        nl = lang == "nl"
+        if self.type == "percent_discount":
+            return f"{Decimal(self.value).normalize():f}% " + ("korting" if nl else "off")
+        if self.type in ("fixed_discount", "credit"):
+            amount = money.format_money(
+                money.to_minor(self.value, self.currency), self.currency, lang
+            )
+            if self.type == "credit":
+                return amount + (" tegoed" if nl else " store credit")
+            return amount + (" korting" if nl else " off")
+        if self.type == "points":
+            return f"{Decimal(self.value).normalize():f} " + ("punten" if nl else "points")
+        return "een kortingscode" if nl else "a discount code"
+
+
+def approve_after(paid_at: datetime, hold_days: int) -> datetime:
+    """Rewards wait out the return window before they can be paid."""
+    return paid_at + timedelta(days=hold_days)
+
+
+def is_due(status: str, due_at: datetime, now: datetime) -> bool:
+    return status == "pending" and due_at <= now
+
+
+def transition(current: str, target: str) -> str:
+    if target not in TRANSITIONS.get(current, set()):
+        raise InvalidTransition(f"a {current} reward cannot become {target}")
+    return target

@@ -1,0 +1,95 @@
+"""Settings from SHAREBACK_ environment variables, and the secrets bootstrapped beside the data."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from os import environ as os_environ
+from urllib.parse import urlsplit
+
+from starlette.config import Config
+
+DEFAULT_DATABASE_URL = "sqlite:///shareback.db"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+DEFAULT_LANDING_URL = "http://127.0.0.1:8001/"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part for part in value.replace(",", " ").split() if part)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    public_url: str = DEFAULT_PUBLIC_URL
+    # Secrets left as None are generated once and kept in the database (see Secrets).
+    secret_key: str | None = None
+    identity_secret: str | None = None
+    webhook_secrets: tuple[str, ...] = ()
+    # None means "not configured": the default campaign keeps what it has.
+    landing_url: str | None = None
+    allowed_origins: tuple[str, ...] | None = None
+    shop_name: str | None = None
+    admin_api_key: str | None = None
+    max_body_bytes: int = 256 * 1024
+    approve_interval_seconds: float = 60.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        config = Config(environ=os_environ if environ is None else environ, env_prefix="SHAREBACK_")
+        origins = config("ALLOWED_ORIGINS", default=None)
+        return cls(
+            database_url=config("DATABASE_URL", default=DEFAULT_DATABASE_URL),
+            public_url=config("PUBLIC_URL", default=DEFAULT_PUBLIC_URL).rstrip("/"),
+            secret_key=config("SECRET_KEY", default=None) or None,
+            identity_secret=config("IDENTITY_SECRET", default=None) or None,
+            webhook_secrets=_split(config("WEBHOOK_SECRET", default=None)),
+            landing_url=config("LANDING_URL", default=None) or None,
+            allowed_origins=None if origins is None else _split(origins),
+            shop_name=config("SHOP_NAME", default=None) or None,
+            admin_api_key=config("ADMIN_API_KEY", default=None) or None,
+            max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
+            approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
+        )
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The secrets in force: from the environment when set, else generated once and stored."""
+
+    secret_key: str
+    identity_secret: str
+    webhook_secrets: tuple[str, ...]
+    ip_salt: str
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret a shop signs with today (the first; later ones are still accepted)."""
+        return self.webhook_secrets[0]
+
+
+def generate_secrets() -> dict[str, str]:
+    return {
+        "secret_key": secrets.token_urlsafe(32),
+        "identity_secret": secrets.token_urlsafe(32),
+        "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "ip_salt": secrets.token_urlsafe(32),
+    }
+
+
+def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:
+    return Secrets(
+        secret_key=settings.secret_key or stored["secret_key"],
+        identity_secret=settings.identity_secret or stored["identity_secret"],
+        webhook_secrets=settings.webhook_secrets or (stored["webhook_secret"],),
+        ip_salt=stored["ip_salt"],
+    )

@@ -1,0 +1,195 @@
+"""The storage interface: row types and the Store protocol whose methods are domain verbs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from shareback.attribution import CampaignRules, Candidate
+from shareback.rewards import RewardSpec
+
+
+def to_db_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CampaignDraft:
+    slug: str
+    name: str
+    shop_name: str
+    landing_url: str
+    allowed_origins: tuple[str, ...]
+    referrer_reward: RewardSpec
+    friend_reward: RewardSpec
+    attribution_days: int = 30
+    hold_days: int = 14
+    new_customers_only: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Campaign(CampaignDraft):
+    id: int = 0
+    archived_at: datetime | None = None
+    created_at: datetime | None = None
+
+    @property
+    def rules(self) -> CampaignRules:
+        return CampaignRules(
+            attribution_days=self.attribution_days,
+            new_customers_only=self.new_customers_only,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            archived=self.archived_at is not None,
+        )
+
+
+@dataclass(frozen=True)
+class Advocate:
+    id: int
+    campaign_id: int
+    email: str
+    email_key: str
+    name: str | None
+    code: str
+    verified: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    source: str
+    order_id: str
+    email: str | None
+    email_key: str | None
+    total_minor: int
+    currency: str
+    paid_at: datetime
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    id: int
+    side: str
+    email: str
+    type: str
+    value: str
+    currency: str
+    amount_minor: int | None
+    status: str
+    approve_after: datetime
+    revoke_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: int
+    campaign_id: int
+    advocate_id: int
+    advocate_code: str
+    order_id: str
+    source: str
+    via: str
+    click_id: int | None
+    rewards: tuple[RewardRow, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer a webhook gives: recorded, duplicate or ignored, and why."""
+
+    status: str
+    reason: str
+    referral_id: int | None = None
+    revoked: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"status": self.status, "reason": self.reason}
+        if self.referral_id is not None:
+            body["referral_id"] = self.referral_id
+        if self.revoked:
+            body["rewards_revoked"] = self.revoked
+        return body
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+
+    async def migrate(self) -> list[str]: ...
+
+    async def ping(self) -> None: ...
+
+    async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
+        """Stores the generated values of secrets not yet kept and returns the kept ones."""
+        ...
+
+    async def ensure_campaign(self, draft: CampaignDraft) -> Campaign: ...
+
+    async def configure_campaign(
+        self,
+        slug: str,
+        *,
+        landing_url: str | None = None,
+        allowed_origins: tuple[str, ...] | None = None,
+        shop_name: str | None = None,
+    ) -> None:
+        """Sets the given fields of a campaign; None leaves a field as it is."""
+        ...
+
+    async def campaign(self, slug: str) -> Campaign | None: ...
+
+    async def campaign_by_id(self, campaign_id: int) -> Campaign | None: ...
+
+    async def embed_origins(self) -> frozenset[str]: ...
+
+    async def advocate_for(
+        self,
+        campaign_id: int,
+        email: str,
+        email_key: str,
+        name: str | None,
+        verified: bool,
+        code_prefix: str,
+        at: datetime,
+    ) -> tuple[Advocate, bool]: ...
+
+    async def advocate_by_code(self, code: str) -> Advocate | None: ...
+
+    async def record_click(
+        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
+    ) -> None: ...
+
+    async def record_event(
+        self,
+        campaign_id: int,
+        advocate_id: int | None,
+        type: str,
+        channel: str | None,
+        at: datetime,
+    ) -> None: ...
+
+    async def record_paid_order(
+        self,
+        message_id: str,
+        order: PaidOrder,
+        candidate: Candidate | None,
+        no_candidate_reason: str,
+    ) -> Outcome: ...
+
+    async def record_refund(
+        self, message_id: str, source: str, order_id: str, at: datetime
+    ) -> Outcome: ...
+
+    async def approve_due_rewards(self, now: datetime) -> int: ...
+
+    async def referral_for_order(self, source: str, order_id: str) -> ReferralRow | None: ...

@@ -1,0 +1,49 @@
+"""The signed `ref` parameter carried from the referral link to the shop's checkout."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from itsdangerous import BadSignature, TimestampSigner
+
+
+class InvalidRef(Exception):
+    """The token was tampered with, truncated or signed with another key."""
+
+
+@dataclass(frozen=True)
+class RefClaims:
+    code: str
+    click_token: str
+    issued_at: datetime
+
+
+def _signer(secret_key: str) -> TimestampSigner:
+    return TimestampSigner(secret_key, salt="shareback.ref", digest_method=hashlib.sha256)
+
+
+def sign_ref(secret_key: str, code: str, click_token: str) -> str:
+    return _signer(secret_key).sign(f"{code}.{click_token}").decode()
+
+
+def verify_ref(secret_key: str, token: str) -> RefClaims:
+    """Checks the signature only: the age is judged against the campaign's window by the caller."""
+    try:
+        value, issued = _signer(secret_key).unsign(token, return_timestamp=True)
+    except (BadSignature, UnicodeError) as exc:
+        raise InvalidRef(str(exc)) from exc
+    code, _, click_token = value.decode().partition(".")
+    if not code or not click_token:
+        raise InvalidRef("malformed ref")
+    return RefClaims(code=code, click_token=click_token, issued_at=issued.astimezone(UTC))
+
+
+def looks_like_token(value: str) -> bool:
+    """A signed ref has the code, click, timestamp and signature joined by dots; a bare code has none."""
+    return value.count(".") >= 3
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

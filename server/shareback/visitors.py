@@ -1,0 +1,28 @@
+"""What a click keeps about the visitor: a salted IP hash and a coarse device class, nothing more."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|preview|facebookexternalhit|whatsapp|telegram|slack|discord|"
+    r"embedly|linkedin|pinterest|skype|vkshare|curl|wget|python-|httpx|go-http",
+    re.IGNORECASE,
+)
+
+
+def device_class(user_agent: str) -> str:
+    """Link previews (WhatsApp, Facebook…) fetch every shared link: they are bots, not clicks."""
+    if not user_agent or BOT_PATTERN.search(user_agent):
+        return "bot"
+    if re.search(r"ipad|tablet|kindle|silk|(android(?!.*mobile))", user_agent, re.IGNORECASE):
+        return "tablet"
+    if re.search(r"mobi|iphone|ipod|android|phone", user_agent, re.IGNORECASE):
+        return "mobile"
+    return "desktop"
+
+
+def ip_hash(salt: str, ip: str) -> str:
+    return hmac.new(salt.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,1 @@
+"""Incoming webhooks: verification schemes and the handlers per source."""

@@ -1,0 +1,166 @@
+"""POST /webhooks/orders: the generic checkout webhook, order.paid and order.refunded."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import codes, emails, money, tokens
+from shareback.attribution import Candidate
+from shareback.context import Context, context
+from shareback.errors import ApiError, read_body
+from shareback.storage.base import Outcome, PaidOrder
+from shareback.webhooks import standard
+
+SOURCE = "orders"
+
+
+@dataclass(frozen=True)
+class OrderPaid:
+    order_id: str
+    email: str | None
+    total: str
+    currency: str
+    ref: str | None
+    coupon_codes: tuple[str, ...]
+
+
+def _field_error(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_order", message, f"data.{field}")
+
+
+def parse_order_id(data: dict[str, Any]) -> str:
+    raw = data.get("order_id")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str) or not raw.strip() or len(raw) > 128:
+        raise _field_error(
+            "order_id", "data.order_id must be a non-empty string of at most 128 characters."
+        )
+    return raw.strip()
+
+
+def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
+    order_id = parse_order_id(data)
+    email = data.get("email")
+    if email is not None and (
+        not isinstance(email, str) or not emails.is_valid_email(email.strip())
+    ):
+        raise _field_error("email", "data.email must be a valid e-mail address.")
+    currency = data.get("currency", "EUR")
+    if not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper()):
+        raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
+    total = data.get("total")
+    if isinstance(total, Decimal | int) and not isinstance(total, bool):
+        total = str(total)
+    if not isinstance(total, str):
+        raise _field_error("total", 'data.total must be a decimal string such as "59.90".')
+    try:
+        money.to_minor(total, currency.upper())
+    except money.InvalidAmount as exc:
+        raise _field_error("total", f"data.total: {exc}") from exc
+    ref = data.get("ref")
+    if ref is not None and (not isinstance(ref, str) or len(ref) > 500):
+        raise _field_error("ref", "data.ref must be a string of at most 500 characters.")
+    coupons = data.get("coupon_codes", [])
+    if coupons is None:
+        coupons = []
+    if not isinstance(coupons, list) or not all(
+        isinstance(c, str) and len(c) <= 64 for c in coupons
+    ):
+        raise _field_error("coupon_codes", "data.coupon_codes must be a list of strings.")
+    return OrderPaid(
+        order_id=order_id,
+        email=email.strip() if isinstance(email, str) else None,
+        total=total,
+        currency=currency.upper(),
+        ref=(ref.strip() or None) if isinstance(ref, str) else None,
+        coupon_codes=tuple(coupons),
+    )
+
+
+async def find_candidate(
+    ctx: Context, ref: str | None, coupons: tuple[str, ...]
+) -> tuple[Candidate | None, str]:
+    """The advocate the order points at: a signed link ref first, then a code (as ref or coupon)."""
+    if ref and tokens.looks_like_token(ref):
+        try:
+            claims = tokens.verify_ref(ctx.secrets.secret_key, ref)
+        except tokens.InvalidRef:
+            return None, "invalid_ref"
+        advocate = await ctx.store.advocate_by_code(claims.code)
+        if advocate is None:
+            return None, "unknown_ref"
+        return Candidate(
+            advocate.id,
+            advocate.email_key,
+            advocate.campaign_id,
+            "link",
+            claims.click_token,
+            claims.issued_at,
+        ), "referral"
+    for raw in ((ref,) if ref else ()) + coupons:
+        code = codes.normalize_code(raw)
+        advocate = await ctx.store.advocate_by_code(code) if code else None
+        if advocate is not None:
+            return Candidate(
+                advocate.id, advocate.email_key, advocate.campaign_id, "code"
+            ), "referral_code"
+    return None, "unknown_ref" if ref else "no_ref"
+
+
+async def handle_order_event(ctx: Context, message_id: str, event: Any, source: str) -> Outcome:
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        raise ApiError(
+            422, "invalid_body", 'The body must be {"type": "...", "data": {...}}.', "type"
+        )
+    data = event.get("data")
+    if not isinstance(data, dict):
+        raise ApiError(422, "invalid_body", "data must be a JSON object.", "data")
+    kind = event["type"]
+    if kind == "order.paid":
+        order = parse_order_paid(data)
+        candidate, reason = await find_candidate(ctx, order.ref, order.coupon_codes)
+        paid = PaidOrder(
+            source=source,
+            order_id=order.order_id,
+            email=order.email,
+            email_key=emails.email_key(order.email) if order.email else None,
+            total_minor=money.to_minor(order.total, order.currency),
+            currency=order.currency,
+            paid_at=tokens.now_utc(),
+        )
+        return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+    if kind == "order.refunded":
+        return await ctx.store.record_refund(
+            message_id, source, parse_order_id(data), tokens.now_utc()
+        )
+    return Outcome("ignored", "unsupported_type")
+
+
+async def receive_order_webhook(request: Request) -> Response:
+    ctx = context(request)
+    body = await read_body(request, ctx.settings.max_body_bytes)
+    try:
+        message_id = standard.verify(
+            ctx.secrets.webhook_secrets, request.headers, body, time.time()
+        )
+    except standard.VerificationError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    try:
+        # Decimal keeps "59.90" exact even when a shop sends a JSON number.
+        event = json.loads(body, parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+    outcome = await handle_order_event(ctx, message_id, event, SOURCE)
+    return JSONResponse(outcome.as_dict())
+
+
+routes = [Route("/webhooks/orders", receive_order_webhook, methods=["POST"])]

@@ -1,0 +1,86 @@
+"""Standard Webhooks verification (webhook-id, webhook-timestamp, webhook-signature), with rotation."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+
+TOLERANCE_SECONDS = 5 * 60
+PREFIX = "whsec_"
+
+
+class VerificationError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def secret_bytes(secret: str) -> bytes:
+    """whsec_<base64> as the spec defines it; a bad secret is a configuration error, raised early."""
+    raw = secret.removeprefix(PREFIX)
+    try:
+        return base64.b64decode(raw, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("a webhook secret is 'whsec_' followed by base64") from exc
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    content = f"{message_id}.{timestamp}.".encode() + body
+    return (
+        "v1,"
+        + base64.b64encode(
+            hmac.new(secret_bytes(secret), content, hashlib.sha256).digest()
+        ).decode()
+    )
+
+
+def verify(
+    secrets: Sequence[str],
+    headers: Mapping[str, str],
+    body: bytes,
+    now: float,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> str:
+    """Returns the message id. Any of several signatures may match any of the secrets in force."""
+    message_id = headers.get("webhook-id")
+    timestamp = headers.get("webhook-timestamp")
+    signatures = headers.get("webhook-signature")
+    if not message_id or not timestamp or not signatures:
+        raise VerificationError(
+            400,
+            "missing_signature_headers",
+            "webhook-id, webhook-timestamp and webhook-signature headers are required.",
+        )
+    if len(message_id) > 255:
+        raise VerificationError(
+            400, "invalid_webhook_id", "webhook-id is longer than 255 characters."
+        )
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        raise VerificationError(
+            400, "invalid_timestamp", "webhook-timestamp must be integer seconds."
+        ) from None
+    if abs(now - sent_at) > tolerance:
+        raise VerificationError(
+            401,
+            "stale_timestamp",
+            f"webhook-timestamp is more than {tolerance} seconds away from our clock.",
+        )
+    content = f"{message_id}.{sent_at}.".encode() + body
+    given = [part.split(",", 1)[1] for part in signatures.split() if part.startswith("v1,")]
+    for secret in secrets:
+        expected = base64.b64encode(
+            hmac.new(secret_bytes(secret), content, hashlib.sha256).digest()
+        )
+        for candidate in given:
+            if hmac.compare_digest(expected, candidate.encode()):
+                return message_id
+    raise VerificationError(
+        401, "invalid_signature", "No webhook-signature matches a secret in force."
+    )

@@ -1,0 +1,64 @@
+"""The words the widget shows that depend on the campaign, in Dutch and English."""
+
+from __future__ import annotations
+
+from shareback.storage.base import Campaign
+
+LANGS = ("nl", "en")
+
+TEXTS = {
+    "nl": {
+        "headline": "Geef {friend}, krijg {referrer}",
+        "share": "Ik ben fan van {shop}! Met mijn link krijg je {friend} op je eerste bestelling:",
+        "subject": "{friend} bij {shop}",
+        "friend": "{name} geeft je {friend} op je eerste bestelling",
+        "someone": "Een vriend",
+    },
+    "en": {
+        "headline": "Give {friend}, get {referrer}",
+        "share": "I love {shop}! Use my link to get {friend} on your first order:",
+        "subject": "{friend} at {shop}",
+        "friend": "{name} gives you {friend} on your first order",
+        "someone": "A friend",
+    },
+}
+
+
+def pick_lang(requested: str | None) -> str:
+    """'nl', 'nl-NL', 'NL_be' → nl; anything else → en."""
+    base = (requested or "").replace("_", "-").split("-")[0].lower()
+    return base if base in LANGS else "en"
+
+
+def offers(campaign: Campaign, lang: str) -> dict[str, str]:
+    return {
+        "referrer": campaign.referrer_reward.describe(lang),
+        "friend": campaign.friend_reward.describe(lang),
+    }
+
+
+def headline(campaign: Campaign, lang: str) -> str:
+    return TEXTS[lang]["headline"].format(**offers(campaign, lang))
+
+
+def share_text(campaign: Campaign, lang: str) -> dict[str, str]:
+    friend = campaign.friend_reward.describe(lang)
+    texts = TEXTS[lang]
+    return {
+        "text": texts["share"].format(shop=campaign.shop_name, friend=friend),
+        "subject": texts["subject"].format(shop=campaign.shop_name, friend=friend),
+    }
+
+
+def first_name(name: str | None) -> str | None:
+    """Friends see the referrer's first name only: never the e-mail, never the surname."""
+    if not name:
+        return None
+    return name.strip().split(" ")[0][:40] or None
+
+
+def friend_message(campaign: Campaign, lang: str, referrer_name: str | None) -> str:
+    texts = TEXTS[lang]
+    return texts["friend"].format(
+        name=referrer_name or texts["someone"], friend=campaign.friend_reward.describe(lang)
+    )
