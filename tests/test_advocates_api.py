@@ -1,0 +1,145 @@
+"""POST /api/v1/advocates and GET /api/v1/campaigns/{slug}/widget, through the real app and SQLite."""
+
+from __future__ import annotations
+
+from conftest import SHOP
+from helpers import count, db_rows, follow_link, join_campaign
+from starlette.testclient import TestClient
+
+from shareback import identity
+from shareback.settings import Settings
+
+
+def test_joining_returns_code_link_qr_and_dutch_copy(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "anna@example.nl", "name": "Anna de Vries", "lang": "nl"},
+        headers={"origin": SHOP},
+    )
+    assert response.status_code == 201
+    assert response.headers["access-control-allow-origin"] == SHOP
+    doc = response.json()
+    assert doc["code"].startswith("ANNA-")
+    assert doc["link"] == f"http://refer.test/r/{doc['code']}"
+    assert doc["qr"] == {"svg": f"http://refer.test/qr/{doc['code']}.svg", "png": f"http://refer.test/qr/{doc['code']}.png"}
+    assert doc["share"]["text"].startswith("Ik ben fan van Brandpunt Koffie")
+    assert doc["offer"] == {"referrer": "€5 tegoed", "friend": "10% korting"}
+    assert doc["verified"] is False
+
+
+def test_joining_is_idempotent_per_campaign_and_email(client: TestClient, settings: Settings) -> None:
+    first = join_campaign(client, "Anna@Example.nl", "Anna")
+    again = client.post(
+        "/api/v1/advocates", json={"campaign": "default", "email": "anna@example.NL"}, headers={"origin": SHOP}
+    )
+    assert again.status_code == 200
+    assert again.json()["code"] == first["code"]
+    assert count(settings, "advocates") == 1
+
+
+def test_a_valid_user_hash_verifies_the_advocate(client: TestClient, settings: Settings) -> None:
+    assert settings.identity_secret is not None
+    good = identity.user_hash(settings.identity_secret, "anna@example.nl")
+    doc = join_campaign(client, "anna@example.nl", "Anna", user_hash=good)
+    assert doc["verified"] is True
+
+
+def test_a_wrong_user_hash_is_refused_and_writes_nothing(client: TestClient, settings: Settings) -> None:
+    response = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "anna@example.nl", "user_hash": "00" * 32},
+        headers={"origin": SHOP},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "invalid_user_hash"
+    assert response.headers["access-control-allow-origin"] == SHOP  # the widget can read why
+    assert count(settings, "advocates") == 0
+
+
+def test_bad_input_gets_clear_errors(client: TestClient, settings: Settings) -> None:
+    cases = [
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "malformed_json", None),
+        ({"json": ["a list"]}, 400, "invalid_body", None),
+        ({"json": {"campaign": "default"}}, 422, "missing_email", "email"),
+        ({"json": {"campaign": "default", "email": "not-an-email"}}, 422, "invalid_email", "email"),
+        ({"json": {"campaign": "default", "email": 42}}, 422, "invalid_email", "email"),
+        ({"json": {"campaign": "nope", "email": "a@example.nl"}}, 404, "unknown_campaign", "campaign"),
+        ({"json": {"campaign": "default", "email": "a@example.nl", "name": "x" * 500}}, 422, "invalid_name", "name"),
+        ({"content": b"x" * 300_000, "headers": {"content-type": "application/json"}}, 413, "body_too_large", None),
+        ({"content": b"email=a", "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type", None),
+    ]
+    for kwargs, status, code, field in cases:
+        response = client.post("/api/v1/advocates", **kwargs)  # type: ignore[arg-type]
+        assert response.status_code == status, (kwargs, response.text)
+        error = response.json()["error"]
+        assert error["code"] == code and error.get("field") == field and error["message"]
+    assert count(settings, "advocates") == 0
+
+
+def test_origins_the_campaign_does_not_allow_are_refused(client: TestClient, settings: Settings) -> None:
+    response = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "a@example.nl"},
+        headers={"origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "origin_not_allowed"
+    assert "access-control-allow-origin" not in response.headers
+    assert count(settings, "advocates") == 0
+
+
+def test_preflight_passes_allowed_origins_only(client: TestClient) -> None:
+    ok = client.options(
+        "/api/v1/advocates",
+        headers={"origin": SHOP, "access-control-request-method": "POST", "access-control-request-headers": "content-type"},
+    )
+    assert ok.status_code == 204
+    assert ok.headers["access-control-allow-origin"] == SHOP
+    assert "POST" in ok.headers["access-control-allow-methods"]
+    refused = client.options("/api/v1/advocates", headers={"origin": "https://evil.example"})
+    assert refused.status_code == 403
+
+
+def test_widget_config_describes_the_offer_without_a_ref(client: TestClient) -> None:
+    response = client.get("/api/v1/campaigns/default/widget?lang=en", headers={"origin": SHOP})
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["headline"] == "Give 10% off, get €5 store credit"
+    assert doc["ref"] is None and doc["friend"] is None
+    assert doc["attribution_days"] == 30
+    assert doc["rewards"]["friend"] == {"type": "percent_discount", "value": "10", "currency": "EUR"}
+    assert client.get("/api/v1/campaigns/nope/widget").status_code == 404
+
+
+def test_friend_sees_the_referrers_first_name_and_never_the_email(client: TestClient) -> None:
+    doc = join_campaign(client, "anna.secret@example.nl", "Anna de Vries")
+    ref = follow_link(client, str(doc["code"]), "whatsapp")
+    response = client.get("/api/v1/campaigns/default/widget", params={"lang": "nl", "ref": ref}, headers={"origin": SHOP})
+    body = response.json()
+    assert body["ref"] == "valid"
+    assert body["friend"] == {
+        "referrer_name": "Anna",
+        "message": "Anna geeft je 10% korting op je eerste bestelling",
+        "offer": "10% korting",
+    }
+    assert "secret" not in response.text and "de Vries" not in response.text
+    tampered = client.get("/api/v1/campaigns/default/widget", params={"ref": ref[:-3] + "abc"}).json()
+    assert tampered["ref"] == "invalid" and tampered["friend"] is None
+
+
+def test_share_beacons_are_recorded_per_channel(client: TestClient, settings: Settings) -> None:
+    doc = join_campaign(client, "anna@example.nl", "Anna")
+    beacon = {"campaign": "default", "type": "share", "channel": "whatsapp", "code": doc["code"]}
+    response = client.post("/api/v1/events", content=__import__("json").dumps(beacon), headers={"content-type": "text/plain;charset=UTF-8", "origin": SHOP})
+    assert response.status_code == 204
+    assert client.post("/api/v1/events", json={"campaign": "default", "type": "open"}).status_code == 204
+    rows = db_rows(settings, "SELECT type, channel, advocate_id IS NOT NULL AS known FROM events ORDER BY id")
+    assert [tuple(r) for r in rows] == [("share", "whatsapp", 1), ("open", None, 0)]
+    for bad, code in (
+        ({"campaign": "default", "type": "hack"}, "invalid_type"),
+        ({"campaign": "default", "type": "share", "channel": "myspace"}, "invalid_channel"),
+        ({"campaign": "default", "type": "share", "code": "NOPE-2345"}, "unknown_code"),
+    ):
+        response = client.post("/api/v1/events", json=bad)
+        assert response.status_code == 422 and response.json()["error"]["code"] == code
+    assert count(settings, "events") == 2
