@@ -1,0 +1,51 @@
+"""The wheel is complete: a fresh install serves the widget, runs migrations and has the demo shop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHECK = textwrap.dedent(
+    """
+    import shareback, sys
+    from starlette.testclient import TestClient
+    from shareback.app import create_app
+    from shareback.settings import Settings
+    import shareback.shop.app
+
+    assert "site-packages" in shareback.__file__ and "{root}" not in shareback.__file__, shareback.__file__
+    settings = Settings(database_url="sqlite:///" + sys.argv[1])
+    with TestClient(create_app(settings)) as client:
+        widget = client.get("/widget.js")
+        assert widget.status_code == 200 and len(widget.content) > 1000, widget.status_code
+        assert client.get("/healthz").json()["status"] == "ok"
+    print("wheel ok")
+    """
+)
+
+
+def test_the_built_wheel_serves_the_widget_and_ships_the_shop(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )
+    wheel = next(dist.glob("shareback-*.whl"))
+    venv = tmp_path / "venv"
+    # System site-packages provide the dependencies; the wheel's own shareback shadows the checkout.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True)
+    script = tmp_path / "check.py"
+    script.write_text(CHECK.replace("{root}", str(ROOT)))
+    result = subprocess.run(
+        [str(python), "-W", "ignore", str(script), str(tmp_path / "w.db")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wheel ok" in result.stdout
