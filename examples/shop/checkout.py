@@ -1,0 +1,222 @@
+"""Checkout: placing the order, reporting it to Shareback, confirmation and refund."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from .cart import cart_lines, clear_cart, compute_totals
+from .csrf import require_csrf
+from .identity import logged_in_shopper, looks_like_email
+from .money import webhook_amount
+from .orders import Order
+from .referral import fetch_friend_offer, referral_token
+from .state import http_client, shop_state
+from .templating import render
+from .webhook import Delivery, send_webhook
+
+FIELDS = ("name", "email", "street", "postcode", "city")
+
+
+async def show_checkout_form(request: Request) -> Response:
+    shopper = logged_in_shopper(request.session)
+    values = {field: "" for field in FIELDS}
+    if shopper:
+        values.update(name=shopper.name, email=shopper.email)
+    return await _checkout_page(request, values, errors={})
+
+
+async def place_order(request: Request) -> Response:
+    form = await request.form()
+    require_csrf(request.session, form)
+    values = {field: str(form.get(field, "")).strip()[:200] for field in FIELDS}
+    errors = _check_details(values)
+    lines = cart_lines(request.session)
+    if not lines:
+        return RedirectResponse("/cart", status_code=303)
+    if errors:
+        return await _checkout_page(request, values, errors, status_code=422)
+
+    state = shop_state(request)
+    ref = referral_token(request)
+    async with http_client(state) as client:
+        offer = await fetch_friend_offer(client, state.config, ref)
+        order = state.orders.place(
+            email=values["email"],
+            name=values["name"],
+            address=_address(values),
+            lines=lines,
+            totals=compute_totals(lines, offer.percent if offer else None),
+            ref=ref,
+        )
+        clear_cart(request.session)
+        _remember_order(request, order)
+        order.paid_delivery = await send_webhook(
+            client,
+            state.config.order_webhook_url,
+            state.config.webhook_secret,
+            "order.paid",
+            {
+                "order_id": order.id,
+                "email": order.email,
+                "name": order.name,
+                "total": webhook_amount(order.total),
+                "currency": "EUR",
+                "ref": order.ref,
+                "coupon_codes": [],
+            },
+        )
+    return RedirectResponse(f"/orders/{order.id}", status_code=303)
+
+
+async def show_order(request: Request) -> Response:
+    order = _visible_order(request)
+    return render(
+        request,
+        "order.html",
+        {
+            "order": order,
+            "paid_notice": describe_delivery(
+                order.paid_delivery,
+                recorded="Verwijzing geregistreerd" if order.ref else "Doorgegeven aan Shareback",
+                not_delivered=(
+                    "De verwijzing kon niet worden doorgegeven"
+                    if order.ref
+                    else "De bestelling kon niet aan Shareback worden doorgegeven"
+                ),
+            ),
+            "refund_notice": describe_delivery(
+                order.refund_delivery,
+                recorded="Terugbetaling doorgegeven aan Shareback",
+                not_delivered="De terugbetaling kon niet worden doorgegeven",
+            ),
+        },
+    )
+
+
+async def refund_order(request: Request) -> Response:
+    order = _visible_order(request)
+    form = await request.form()
+    require_csrf(request.session, form)
+    state = shop_state(request)
+    async with http_client(state) as client:
+        order.refund_delivery = await send_webhook(
+            client,
+            state.config.order_webhook_url,
+            state.config.webhook_secret,
+            "order.refunded",
+            {"order_id": order.id},
+        )
+    order.refunded = True
+    return RedirectResponse(f"/orders/{order.id}", status_code=303)
+
+
+async def _checkout_page(
+    request: Request,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    status_code: int = 200,
+) -> Response:
+    lines = cart_lines(request.session)
+    if not lines:
+        return RedirectResponse("/cart", status_code=303)
+    state = shop_state(request)
+    async with http_client(state) as client:
+        offer = await fetch_friend_offer(client, state.config, referral_token(request))
+    context: dict[str, Any] = {
+        "lines": lines,
+        "totals": compute_totals(lines, offer.percent if offer else None),
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "checkout.html", context, status_code=status_code)
+
+
+def _check_details(values: Mapping[str, str]) -> dict[str, str]:
+    errors = {}
+    if not values["name"]:
+        errors["name"] = "Vul je naam in."
+    if not looks_like_email(values["email"]):
+        errors["email"] = "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."
+    return errors
+
+
+def _address(values: Mapping[str, str]) -> str:
+    return ", ".join(
+        part for part in (values["street"], values["postcode"], values["city"]) if part
+    )
+
+
+def _remember_order(request: Request, order: Order) -> None:
+    placed = request.session.get("orders")
+    mine = [*placed, order.id] if isinstance(placed, list) else [order.id]
+    request.session["orders"] = mine[-20:]
+
+
+def _visible_order(request: Request) -> Order:
+    """An order is shown to the session that placed it, or to its logged-in shopper."""
+    order = shop_state(request).orders.get(request.path_params["order_id"])
+    if order is None:
+        raise HTTPException(status_code=404)
+    placed = request.session.get("orders")
+    shopper = logged_in_shopper(request.session)
+    if isinstance(placed, list) and order.id in placed:
+        return order
+    if shopper and shopper.email.casefold() == order.email.casefold():
+        return order
+    raise HTTPException(status_code=404)
+
+
+@dataclass(frozen=True)
+class Notice:
+    tone: str  # "ok" | "muted" | "warn", a CSS modifier
+    title: str
+    detail: str | None = None
+    code: str | None = None  # Shareback's own words, for the curious
+
+
+IGNORED_REASONS = {
+    "self_referral": "je kunt jezelf niet uitnodigen",
+    "no_referral": "deze bestelling kwam niet via een uitnodiging",
+    "no_ref": "deze bestelling kwam niet via een uitnodiging",
+    "invalid_ref": "de uitnodigingslink is ongeldig",
+    "expired": "de uitnodiging is verlopen",
+    "ref_expired": "de uitnodiging is verlopen",
+    "repeat_customer": "de actie geldt alleen voor nieuwe klanten",
+    "existing_customer": "de actie geldt alleen voor nieuwe klanten",
+    "unknown_order": "Shareback kent deze bestelling niet",
+}
+
+
+def describe_delivery(
+    delivery: Delivery | None, *, recorded: str, not_delivered: str
+) -> Notice | None:
+    if delivery is None:
+        return None
+    code = f"{delivery.status}: {delivery.reason}" if delivery.reason else delivery.status
+    if delivery.status == "recorded":
+        return Notice("ok", recorded, code=code)
+    if delivery.status == "duplicate":
+        return Notice("muted", "Was al eerder doorgegeven aan Shareback", code=code)
+    if delivery.status == "ignored":
+        reason = IGNORED_REASONS.get(delivery.reason or "")
+        return Notice("muted", "Geen beloning", reason, code=code)
+    if delivery.http_status is None or delivery.http_status >= 500:
+        detail = "Shareback was niet bereikbaar. Je bestelling is gewoon geplaatst."
+    else:
+        detail = "Shareback weigerde het bericht. Je bestelling is gewoon geplaatst."
+    return Notice("warn", not_delivered, detail, code=delivery.error)
+
+
+routes = [
+    Route("/checkout", show_checkout_form, methods=["GET"], name="checkout"),
+    Route("/checkout", place_order, methods=["POST"], name="place_order"),
+    Route("/orders/{order_id}", show_order, name="order"),
+    Route("/orders/{order_id}/refund", refund_order, methods=["POST"], name="refund_order"),
+]
