@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from conftest import SHOP
-from helpers import count, db_rows, follow_link, join_campaign
-from starlette.testclient import TestClient
-
 from shareback import identity
 from shareback.settings import Settings
+from starlette.testclient import TestClient
+from support import SHOP, count, db_rows, follow_link, join_campaign
 
 
 def test_joining_returns_code_link_qr_and_dutch_copy(client: TestClient) -> None:
     response = client.post(
         "/api/v1/advocates",
-        json={"campaign": "default", "email": "anna@example.nl", "name": "Anna de Vries", "lang": "nl"},
+        json={
+            "campaign": "default",
+            "email": "anna@example.nl",
+            "name": "Anna de Vries",
+            "lang": "nl",
+        },
         headers={"origin": SHOP},
     )
     assert response.status_code == 201
@@ -21,16 +24,23 @@ def test_joining_returns_code_link_qr_and_dutch_copy(client: TestClient) -> None
     doc = response.json()
     assert doc["code"].startswith("ANNA-")
     assert doc["link"] == f"http://refer.test/r/{doc['code']}"
-    assert doc["qr"] == {"svg": f"http://refer.test/qr/{doc['code']}.svg", "png": f"http://refer.test/qr/{doc['code']}.png"}
+    assert doc["qr"] == {
+        "svg": f"http://refer.test/qr/{doc['code']}.svg",
+        "png": f"http://refer.test/qr/{doc['code']}.png",
+    }
     assert doc["share"]["text"].startswith("Ik ben fan van Brandpunt Koffie")
     assert doc["offer"] == {"referrer": "€5 tegoed", "friend": "10% korting"}
     assert doc["verified"] is False
 
 
-def test_joining_is_idempotent_per_campaign_and_email(client: TestClient, settings: Settings) -> None:
+def test_joining_is_idempotent_per_campaign_and_email(
+    client: TestClient, settings: Settings
+) -> None:
     first = join_campaign(client, "Anna@Example.nl", "Anna")
     again = client.post(
-        "/api/v1/advocates", json={"campaign": "default", "email": "anna@example.NL"}, headers={"origin": SHOP}
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "anna@example.NL"},
+        headers={"origin": SHOP},
     )
     assert again.status_code == 200
     assert again.json()["code"] == first["code"]
@@ -44,7 +54,9 @@ def test_a_valid_user_hash_verifies_the_advocate(client: TestClient, settings: S
     assert doc["verified"] is True
 
 
-def test_a_wrong_user_hash_is_refused_and_writes_nothing(client: TestClient, settings: Settings) -> None:
+def test_a_wrong_user_hash_is_refused_and_writes_nothing(
+    client: TestClient, settings: Settings
+) -> None:
     response = client.post(
         "/api/v1/advocates",
         json={"campaign": "default", "email": "anna@example.nl", "user_hash": "00" * 32},
@@ -58,15 +70,43 @@ def test_a_wrong_user_hash_is_refused_and_writes_nothing(client: TestClient, set
 
 def test_bad_input_gets_clear_errors(client: TestClient, settings: Settings) -> None:
     cases = [
-        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "malformed_json", None),
+        (
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "malformed_json",
+            None,
+        ),
         ({"json": ["a list"]}, 400, "invalid_body", None),
         ({"json": {"campaign": "default"}}, 422, "missing_email", "email"),
         ({"json": {"campaign": "default", "email": "not-an-email"}}, 422, "invalid_email", "email"),
         ({"json": {"campaign": "default", "email": 42}}, 422, "invalid_email", "email"),
-        ({"json": {"campaign": "nope", "email": "a@example.nl"}}, 404, "unknown_campaign", "campaign"),
-        ({"json": {"campaign": "default", "email": "a@example.nl", "name": "x" * 500}}, 422, "invalid_name", "name"),
-        ({"content": b"x" * 300_000, "headers": {"content-type": "application/json"}}, 413, "body_too_large", None),
-        ({"content": b"email=a", "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type", None),
+        (
+            {"json": {"campaign": "nope", "email": "a@example.nl"}},
+            404,
+            "unknown_campaign",
+            "campaign",
+        ),
+        (
+            {"json": {"campaign": "default", "email": "a@example.nl", "name": "x" * 500}},
+            422,
+            "invalid_name",
+            "name",
+        ),
+        (
+            {"content": b"x" * 300_000, "headers": {"content-type": "application/json"}},
+            413,
+            "body_too_large",
+            None,
+        ),
+        (
+            {
+                "content": b"email=a",
+                "headers": {"content-type": "application/x-www-form-urlencoded"},
+            },
+            415,
+            "unsupported_media_type",
+            None,
+        ),
     ]
     for kwargs, status, code, field in cases:
         response = client.post("/api/v1/advocates", **kwargs)  # type: ignore[arg-type]
@@ -76,7 +116,9 @@ def test_bad_input_gets_clear_errors(client: TestClient, settings: Settings) -> 
     assert count(settings, "advocates") == 0
 
 
-def test_origins_the_campaign_does_not_allow_are_refused(client: TestClient, settings: Settings) -> None:
+def test_origins_the_campaign_does_not_allow_are_refused(
+    client: TestClient, settings: Settings
+) -> None:
     response = client.post(
         "/api/v1/advocates",
         json={"campaign": "default", "email": "a@example.nl"},
@@ -91,7 +133,11 @@ def test_origins_the_campaign_does_not_allow_are_refused(client: TestClient, set
 def test_preflight_passes_allowed_origins_only(client: TestClient) -> None:
     ok = client.options(
         "/api/v1/advocates",
-        headers={"origin": SHOP, "access-control-request-method": "POST", "access-control-request-headers": "content-type"},
+        headers={
+            "origin": SHOP,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
     )
     assert ok.status_code == 204
     assert ok.headers["access-control-allow-origin"] == SHOP
@@ -107,14 +153,22 @@ def test_widget_config_describes_the_offer_without_a_ref(client: TestClient) -> 
     assert doc["headline"] == "Give 10% off, get €5 store credit"
     assert doc["ref"] is None and doc["friend"] is None
     assert doc["attribution_days"] == 30
-    assert doc["rewards"]["friend"] == {"type": "percent_discount", "value": "10", "currency": "EUR"}
+    assert doc["rewards"]["friend"] == {
+        "type": "percent_discount",
+        "value": "10",
+        "currency": "EUR",
+    }
     assert client.get("/api/v1/campaigns/nope/widget").status_code == 404
 
 
 def test_friend_sees_the_referrers_first_name_and_never_the_email(client: TestClient) -> None:
     doc = join_campaign(client, "anna.secret@example.nl", "Anna de Vries")
     ref = follow_link(client, str(doc["code"]), "whatsapp")
-    response = client.get("/api/v1/campaigns/default/widget", params={"lang": "nl", "ref": ref}, headers={"origin": SHOP})
+    response = client.get(
+        "/api/v1/campaigns/default/widget",
+        params={"lang": "nl", "ref": ref},
+        headers={"origin": SHOP},
+    )
     body = response.json()
     assert body["ref"] == "valid"
     assert body["friend"] == {
@@ -123,17 +177,28 @@ def test_friend_sees_the_referrers_first_name_and_never_the_email(client: TestCl
         "offer": "10% korting",
     }
     assert "secret" not in response.text and "de Vries" not in response.text
-    tampered = client.get("/api/v1/campaigns/default/widget", params={"ref": ref[:-3] + "abc"}).json()
+    tampered = client.get(
+        "/api/v1/campaigns/default/widget", params={"ref": ref[:-3] + "abc"}
+    ).json()
     assert tampered["ref"] == "invalid" and tampered["friend"] is None
 
 
 def test_share_beacons_are_recorded_per_channel(client: TestClient, settings: Settings) -> None:
     doc = join_campaign(client, "anna@example.nl", "Anna")
     beacon = {"campaign": "default", "type": "share", "channel": "whatsapp", "code": doc["code"]}
-    response = client.post("/api/v1/events", content=__import__("json").dumps(beacon), headers={"content-type": "text/plain;charset=UTF-8", "origin": SHOP})
+    response = client.post(
+        "/api/v1/events",
+        content=__import__("json").dumps(beacon),
+        headers={"content-type": "text/plain;charset=UTF-8", "origin": SHOP},
+    )
     assert response.status_code == 204
-    assert client.post("/api/v1/events", json={"campaign": "default", "type": "open"}).status_code == 204
-    rows = db_rows(settings, "SELECT type, channel, advocate_id IS NOT NULL AS known FROM events ORDER BY id")
+    assert (
+        client.post("/api/v1/events", json={"campaign": "default", "type": "open"}).status_code
+        == 204
+    )
+    rows = db_rows(
+        settings, "SELECT type, channel, advocate_id IS NOT NULL AS known FROM events ORDER BY id"
+    )
     assert [tuple(r) for r in rows] == [("share", "whatsapp", 1), ("open", None, 0)]
     for bad, code in (
         ({"campaign": "default", "type": "hack"}, "invalid_type"),

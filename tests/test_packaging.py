@@ -40,12 +40,16 @@ def test_the_built_wheel_serves_the_widget_and_ships_the_shop(tmp_path: Path) ->
     # System site-packages provide the dependencies; the wheel's own shareback shadows the checkout.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True
+    )
     script = tmp_path / "check.py"
     script.write_text(CHECK.replace("{root}", str(ROOT)))
     result = subprocess.run(
         [str(python), "-W", "ignore", str(script), str(tmp_path / "w.db")],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "wheel ok" in result.stdout

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 from itsdangerous import TimestampSigner
-
 from shareback import attribution, codes, emails, identity, money, rewards, tokens, visitors
-from shareback.attribution import Candidate, CampaignRules, Facts
+from shareback.attribution import CampaignRules, Candidate, Facts
 
 
 def test_code_prefix_folds_accents_and_falls_back_to_the_email() -> None:
@@ -45,7 +44,9 @@ def test_valid_emails(value: str) -> None:
     assert emails.is_valid_email(value)
 
 
-@pytest.mark.parametrize("value", ["", "anna", "anna@", "@example.nl", "an na@example.nl", "a@b", "a@@b.nl"])
+@pytest.mark.parametrize(
+    "value", ["", "anna", "anna@", "@example.nl", "an na@example.nl", "a@b", "a@@b.nl"]
+)
 def test_invalid_emails(value: str) -> None:
     assert not emails.is_valid_email(value)
 
@@ -65,7 +66,9 @@ def test_ref_token_round_trips_and_detects_tampering() -> None:
 
 
 def test_ref_token_keeps_its_issue_time_for_the_window_check() -> None:
-    signer = TimestampSigner("secret", salt="shareback.ref", digest_method=__import__("hashlib").sha256)
+    signer = TimestampSigner(
+        "secret", salt="shareback.ref", digest_method=__import__("hashlib").sha256
+    )
     signer.get_timestamp = lambda: int(time.time()) - 40 * 86400  # type: ignore[method-assign]
     old = signer.sign("ANNA-7KQ2.c1").decode()
     claims = tokens.verify_ref("secret", old)
@@ -111,7 +114,11 @@ def test_reward_costs_and_wording() -> None:
 def test_reward_state_machine() -> None:
     assert rewards.transition("pending", "approved") == "approved"
     assert rewards.transition("pending", "revoked") == "revoked"
-    for current, target in (("approved", "pending"), ("revoked", "approved"), ("approved", "approved")):
+    for current, target in (
+        ("approved", "pending"),
+        ("revoked", "approved"),
+        ("approved", "approved"),
+    ):
         with pytest.raises(rewards.InvalidTransition):
             rewards.transition(current, target)
     paid = datetime(2026, 1, 1, tzinfo=UTC)
@@ -122,7 +129,9 @@ def test_reward_state_machine() -> None:
     assert not rewards.is_due("revoked", due, due + timedelta(days=1))
 
 
-RULES = CampaignRules(attribution_days=30, new_customers_only=True, starts_at=None, ends_at=None, archived=False)
+RULES = CampaignRules(
+    attribution_days=30, new_customers_only=True, starts_at=None, ends_at=None, archived=False
+)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
@@ -148,8 +157,18 @@ def test_attribution_credits_a_new_friend() -> None:
         (candidate(31), RULES, facts(), "ref_expired"),
         (candidate(), RULES, facts(prior=True), "repeat_customer"),
         (candidate(), RULES, facts(referred=True), "already_referred"),
-        (candidate(), CampaignRules(30, True, None, NOW - timedelta(days=1), False), facts(), "campaign_inactive"),
-        (candidate(), CampaignRules(30, True, NOW + timedelta(days=1), None, False), facts(), "campaign_inactive"),
+        (
+            candidate(),
+            CampaignRules(30, True, None, NOW - timedelta(days=1), False),
+            facts(),
+            "campaign_inactive",
+        ),
+        (
+            candidate(),
+            CampaignRules(30, True, NOW + timedelta(days=1), None, False),
+            facts(),
+            "campaign_inactive",
+        ),
         (candidate(), CampaignRules(30, True, None, None, True), facts(), "campaign_archived"),
     ],
 )
@@ -169,9 +188,13 @@ def test_link_previews_are_bots_and_phones_are_mobile() -> None:
     assert visitors.device_class("WhatsApp/2.23.20.0 A") == "bot"
     assert visitors.device_class("facebookexternalhit/1.1") == "bot"
     assert visitors.device_class("") == "bot"
-    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+    )
     assert visitors.device_class(iphone) == "mobile"
     assert visitors.device_class("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)") == "tablet"
-    assert visitors.device_class("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130") == "desktop"
+    assert (
+        visitors.device_class("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130") == "desktop"
+    )
     assert visitors.ip_hash("salt", "1.2.3.4") != visitors.ip_hash("other", "1.2.3.4")
     assert "1.2.3.4" not in visitors.ip_hash("salt", "1.2.3.4")

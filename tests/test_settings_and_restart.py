@@ -6,14 +6,13 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
-from helpers import db_rows, follow_link, join_campaign
-from starlette.testclient import TestClient
-
 from shareback import tokens
 from shareback.app import create_app
 from shareback.settings import DEFAULT_DATABASE_URL, Settings
 from shareback.storage.migrate import migration_files
 from shareback.storage.sqlite import database_path
+from starlette.testclient import TestClient
+from support import db_rows, follow_link, join_campaign
 
 
 def test_settings_come_from_shareback_variables() -> None:
@@ -41,11 +40,17 @@ def test_links_shared_before_a_restart_stay_valid(settings: Settings) -> None:
     with TestClient(create_app(unset)) as client:
         doc = join_campaign(client, "anna@example.nl", "Anna")
         ref = follow_link(client, str(doc["code"]))
-        first = {row["name"]: row["value"] for row in db_rows(settings, "SELECT name, value FROM secrets")}
+        first = {
+            row["name"]: row["value"]
+            for row in db_rows(settings, "SELECT name, value FROM secrets")
+        }
     with TestClient(create_app(unset)) as client:
         body = client.get("/api/v1/campaigns/default/widget", params={"ref": ref}).json()
         assert body["ref"] == "valid"
-        again = {row["name"]: row["value"] for row in db_rows(settings, "SELECT name, value FROM secrets")}
+        again = {
+            row["name"]: row["value"]
+            for row in db_rows(settings, "SELECT name, value FROM secrets")
+        }
     assert first == again
     assert first["webhook_secret"].startswith("whsec_")
     assert tokens.verify_ref(first["secret_key"], ref).code == doc["code"]
@@ -58,10 +63,14 @@ def test_a_secret_given_in_the_environment_wins(settings: Settings) -> None:
     assert tokens.verify_ref("from-env", ref).code == doc["code"]
 
 
-def test_landing_url_and_origins_given_later_update_the_default_campaign(settings: Settings) -> None:
+def test_landing_url_and_origins_given_later_update_the_default_campaign(
+    settings: Settings,
+) -> None:
     with TestClient(create_app(settings)):
         pass
-    moved = dataclasses.replace(settings, landing_url="https://new.example/hi", allowed_origins=None)
+    moved = dataclasses.replace(
+        settings, landing_url="https://new.example/hi", allowed_origins=None
+    )
     with TestClient(create_app(moved)) as client:
         doc = join_campaign_from(client, "https://new.example")
         location = client.get(f"/r/{doc}", follow_redirects=False).headers["location"]
@@ -70,7 +79,9 @@ def test_landing_url_and_origins_given_later_update_the_default_campaign(setting
 
 def join_campaign_from(client: TestClient, origin: str) -> str:
     response = client.post(
-        "/api/v1/advocates", json={"campaign": "default", "email": "a@example.nl"}, headers={"origin": origin}
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "a@example.nl"},
+        headers={"origin": origin},
     )
     assert response.status_code == 201, response.text
     return str(response.json()["code"])
@@ -80,7 +91,9 @@ def test_migrations_apply_once_and_are_recorded(settings: Settings) -> None:
     for _ in range(2):
         with TestClient(create_app(settings)):
             pass
-    names = [row[0] for row in db_rows(settings, "SELECT name FROM schema_migrations ORDER BY name")]
+    names = [
+        row[0] for row in db_rows(settings, "SELECT name FROM schema_migrations ORDER BY name")
+    ]
     assert names == [name for name, _ in migration_files("sqlite")]
     assert names[0] == "0001_referral_loop"
     mode = db_rows(settings, "PRAGMA journal_mode")[0][0]
@@ -89,7 +102,6 @@ def test_migrations_apply_once_and_are_recorded(settings: Settings) -> None:
 
 def test_the_migrate_command_creates_the_schema(tmp_path: Path) -> None:
     from click.testing import CliRunner
-
     from shareback.cli import main
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -99,5 +111,7 @@ def test_the_migrate_command_creates_the_schema(tmp_path: Path) -> None:
     second = runner.invoke(main, ["migrate"], env={"SHAREBACK_DATABASE_URL": url})
     assert "up to date" in second.output
     with sqlite3.connect(database_path(url)) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
     assert {"campaigns", "advocates", "clicks", "orders", "referrals", "rewards"} <= tables

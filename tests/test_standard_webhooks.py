@@ -6,9 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import new_webhook_secret, signed_headers
-
 from shareback.webhooks import standard
+from support import new_webhook_secret, signed_headers
 
 BODY = b'{"type":"order.paid","data":{"order_id":"1"}}'
 
@@ -60,7 +59,12 @@ def test_tampered_body_wrong_secret_and_missing_headers_are_refused() -> None:
         ([secret], headers, BODY.replace(b"1", b"2"), "invalid_signature"),
         ([new_webhook_secret()], headers, BODY, "invalid_signature"),
         ([secret], {**headers, "webhook-id": "msg_2"}, BODY, "invalid_signature"),
-        ([secret], {k: v for k, v in headers.items() if k != "webhook-signature"}, BODY, "missing_signature_headers"),
+        (
+            [secret],
+            {k: v for k, v in headers.items() if k != "webhook-signature"},
+            BODY,
+            "missing_signature_headers",
+        ),
         ([secret], {**headers, "webhook-timestamp": "soon"}, BODY, "invalid_timestamp"),
     ]
     for secrets, hdrs, body, code in cases:

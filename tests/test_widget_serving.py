@@ -37,7 +37,9 @@ def test_the_versioned_url_is_immutable_and_other_versions_404(client: TestClien
 
 def test_widget_fits_the_size_budget() -> None:
     size = len(gzip.compress(BUILT.read_bytes(), 9))
-    assert size <= BUDGET_GZIP_BYTES, f"widget.js is {size} bytes gzipped, budget {BUDGET_GZIP_BYTES}"
+    assert size <= BUDGET_GZIP_BYTES, (
+        f"widget.js is {size} bytes gzipped, budget {BUDGET_GZIP_BYTES}"
+    )
 
 
 def test_widget_uses_no_eval_and_no_third_party_hosts() -> None:
@@ -53,4 +55,6 @@ def test_committed_build_is_not_stale(tmp_path: Path) -> None:
         pytest.fail("run `npm ci` in widget/ (scripts/install-test-deps does)")
     out = tmp_path / "widget.js"
     subprocess.run(["node", "build.mjs", "--outfile", str(out)], cwd=ROOT / "widget", check=True)
-    assert out.read_bytes() == BUILT.read_bytes(), "static/widget.js is stale: run `npm run build` in widget/"
+    assert out.read_bytes() == BUILT.read_bytes(), (
+        "static/widget.js is stale: run `npm run build` in widget/"
+    )

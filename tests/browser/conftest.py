@@ -1,0 +1,100 @@
+"""Browser fixtures: the backend and the demo shop on loopback, and a real Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from shareback.app import create_app
+from shareback.bootstrap import bootstrap
+from shareback.settings import Secrets, Settings
+from shareback.shop.app import ShopConfig, create_shop_app
+from shareback.storage import open_store
+from support import LiveServer, free_port
+
+CHROMIUM = os.environ.get("SHAREBACK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@dataclass(frozen=True)
+class Demo:
+    backend: str
+    shop: str
+    settings: Settings
+    secrets: Secrets
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail("Chromium is missing: run scripts/install-test-deps (apt-get install chromium)")
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    """Backend and shop exactly as `shareback demo` wires them, each on its own free port."""
+    backend_port, shop_port = free_port(), free_port()
+    backend, shop = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{shop_port}"
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'shareback.db'}",
+        public_url=backend,
+        landing_url=f"{shop}/",
+        allowed_origins=(shop,),
+        shop_name="Brandpunt Koffie",
+        webhook_secrets=("whsec_" + base64.b64encode(os.urandom(32)).decode(),),
+    )
+
+    async def prepare() -> Secrets:
+        store = await open_store(settings.database_url)
+        try:
+            return await bootstrap(store, settings)
+        finally:
+            await store.close()
+
+    secrets = asyncio.run(prepare())
+    shop_app = create_shop_app(
+        ShopConfig(
+            backend_url=backend,
+            webhook_secret=secrets.webhook_secret,
+            identity_secret=secrets.identity_secret,
+        )
+    )
+    backend_server = LiveServer(create_app(settings), port=backend_port)
+    shop_server = LiveServer(shop_app, port=shop_port)
+    with backend_server, shop_server:
+        yield Demo(backend, shop, dataclasses.replace(settings), secrets)
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()

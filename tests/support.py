@@ -1,0 +1,120 @@
+"""Test support: live servers on loopback, signed webhooks, and reads of the real SQLite file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import uvicorn
+from shareback.settings import Settings
+from shareback.storage.sqlite import database_path
+from standardwebhooks.webhooks import Webhook
+from starlette.testclient import TestClient
+
+SHOP = "http://shop.test"
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130 Safari/537.36"
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+
+def signed_headers(
+    secret: str, body: bytes, message_id: str, at: datetime | None = None
+) -> dict[str, str]:
+    """Headers exactly as a Standard Webhooks sender makes them, signed by the reference package."""
+    moment = at or datetime.now(UTC)
+    signature = Webhook(secret).sign(message_id, moment, body.decode())
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": signature,
+        "content-type": "application/json",
+    }
+
+
+def order_paid(
+    order_id: str, email: str, total: str = "59.90", ref: str | None = None, **extra: Any
+) -> bytes:
+    data = {
+        "order_id": order_id,
+        "email": email,
+        "total": total,
+        "currency": "EUR",
+        "ref": ref,
+        **extra,
+    }
+    return json.dumps({"type": "order.paid", "data": data}).encode()
+
+
+def order_refunded(order_id: str) -> bytes:
+    return json.dumps({"type": "order.refunded", "data": {"order_id": order_id}}).encode()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """An ASGI app served by uvicorn on a free loopback port, in a thread, for the length of a test."""
+
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start on {self.url}")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def db_rows(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+    with sqlite3.connect(database_path(settings.database_url)) as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute(sql, params).fetchall()
+
+
+def count(settings: Settings, table: str) -> int:
+    return int(db_rows(settings, f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+def join_campaign(
+    client: TestClient, email: str, name: str | None = None, **extra: object
+) -> dict[str, object]:
+    body = {"campaign": "default", "email": email, "name": name, **extra}
+    response = client.post("/api/v1/advocates", json=body, headers={"origin": "http://shop.test"})
+    assert response.status_code in (200, 201), response.text
+    document: dict[str, object] = response.json()
+    return document
+
+
+def follow_link(client: TestClient, code: str, channel: str | None = None) -> str:
+    """Follows /r/{code} like a friend's browser and returns the signed ref it lands with."""
+    url = f"/r/{code}" + (f"?ch={channel}" if channel else "")
+    response = client.get(url, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return parse_qs(urlsplit(response.headers["location"]).query)["ref"][0]
