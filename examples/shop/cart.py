@@ -32,6 +32,7 @@ class Totals:
     discount: Decimal
     shipping: Decimal
     total: Decimal
+    discount_from: str | None = None  # the friend who invited this shopper
 
 
 def _quantities(session: Session) -> dict[str, int]:
@@ -77,7 +78,9 @@ def item_count(session: Session) -> int:
     return sum(_quantities(session).values())
 
 
-def compute_totals(lines: list[CartLine], discount_percent: Decimal | None) -> Totals:
+def compute_totals(
+    lines: list[CartLine], discount_percent: Decimal | None, discount_from: str | None = None
+) -> Totals:
     subtotal = to_cents(sum((line.total for line in lines), Decimal(0)))
     discount = percent_of(subtotal, discount_percent) if discount_percent else Decimal("0.00")
     shipping = Decimal("0.00")  # free shipping in the Netherlands
@@ -87,6 +90,7 @@ def compute_totals(lines: list[CartLine], discount_percent: Decimal | None) -> T
         discount=discount,
         shipping=shipping,
         total=to_cents(subtotal - discount + shipping),
+        discount_from=discount_from if discount_percent else None,
     )
 
 

@@ -16,7 +16,7 @@ from .csrf import require_csrf
 from .identity import logged_in_shopper, looks_like_email
 from .money import webhook_amount
 from .orders import Order
-from .referral import fetch_friend_offer, referral_token
+from .referral import fetch_friend_offer, friend_discount, referral_token
 from .state import http_client, shop_state
 from .templating import render
 from .webhook import Delivery, send_webhook
@@ -52,7 +52,7 @@ async def place_order(request: Request) -> Response:
             name=values["name"],
             address=_address(values),
             lines=lines,
-            totals=compute_totals(lines, offer.percent if offer else None),
+            totals=compute_totals(lines, *friend_discount(offer)),
             ref=ref,
         )
         clear_cart(request.session)
@@ -131,7 +131,7 @@ async def _checkout_page(
         offer = await fetch_friend_offer(client, state.config, referral_token(request))
     context: dict[str, Any] = {
         "lines": lines,
-        "totals": compute_totals(lines, offer.percent if offer else None),
+        "totals": compute_totals(lines, *friend_discount(offer)),
         "values": values,
         "errors": errors,
     }
@@ -182,14 +182,16 @@ class Notice:
 
 
 IGNORED_REASONS = {
-    "self_referral": "je kunt jezelf niet uitnodigen",
-    "no_referral": "deze bestelling kwam niet via een uitnodiging",
     "no_ref": "deze bestelling kwam niet via een uitnodiging",
     "invalid_ref": "de uitnodigingslink is ongeldig",
-    "expired": "de uitnodiging is verlopen",
+    "unknown_ref": "de uitnodigingslink is onbekend",
     "ref_expired": "de uitnodiging is verlopen",
+    "self_referral": "je kunt jezelf niet uitnodigen",
     "repeat_customer": "de actie geldt alleen voor nieuwe klanten",
-    "existing_customer": "de actie geldt alleen voor nieuwe klanten",
+    "already_referred": "deze klant was al eerder uitgenodigd",
+    "missing_email": "de bestelling had geen e-mailadres",
+    "campaign_archived": "de actie is afgelopen",
+    "campaign_inactive": "de actie loopt op dit moment niet",
     "unknown_order": "Shareback kent deze bestelling niet",
 }
 

@@ -20,7 +20,7 @@ from .config import ShopConfig
 
 COOKIE = "shareback_ref"
 SESSION_KEY = "shareback_ref"
-MAX_LENGTH = 512
+MAX_LENGTH = 500  # Shareback refuses longer refs
 LOOKUP_TIMEOUT_SECONDS = 3.0
 
 
@@ -47,9 +47,15 @@ class RememberReferral:
         await self.app(scope, receive, send)
 
 
+def friend_discount(offer: FriendOffer | None) -> tuple[Decimal | None, str | None]:
+    """(percent, referrer's first name) for compute_totals; (None, None) without an offer."""
+    return (offer.percent, offer.referrer_name) if offer else (None, None)
+
+
 @dataclass(frozen=True)
 class FriendOffer:
     percent: Decimal
+    referrer_name: str | None = None
 
 
 async def fetch_friend_offer(
@@ -86,4 +92,6 @@ def _friend_offer(answer: Any) -> FriendOffer | None:
         return None
     if not percent.is_finite() or not 0 < percent <= 100:
         return None
-    return FriendOffer(percent=percent)
+    friend_info = answer.get("friend")
+    name = friend_info.get("referrer_name") if isinstance(friend_info, dict) else None
+    return FriendOffer(percent=percent, referrer_name=name if isinstance(name, str) else None)

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from .cart import add_to_cart, cart_lines, compute_totals, parse_quantity, set_quantity
 from .catalog import PRODUCTS, find_product
 from .csrf import require_csrf
-from .referral import fetch_friend_offer, referral_token
+from .referral import fetch_friend_offer, friend_discount, referral_token
 from .state import http_client, shop_state
 from .templating import render
 
@@ -47,7 +47,7 @@ async def show_cart(request: Request) -> Response:
     if lines and ref:
         async with http_client(state) as client:
             offer = await fetch_friend_offer(client, state.config, ref)
-    totals = compute_totals(lines, offer.percent if offer else None)
+    totals = compute_totals(lines, *friend_discount(offer))
     return render(request, "cart.html", {"lines": lines, "totals": totals})
 
 

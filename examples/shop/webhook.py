@@ -32,7 +32,8 @@ KNOWN_STATUSES = ("recorded", "duplicate", "ignored")
 
 def sign_webhook(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     """The value of the `webhook-signature` header."""
-    key = base64.b64decode(secret.removeprefix("whsec_"))
+    encoded = secret.removeprefix("whsec_")
+    key = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
     signed_content = f"{msg_id}.{timestamp}.".encode() + body
     digest = hmac.new(key, signed_content, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
