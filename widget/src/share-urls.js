@@ -1,0 +1,47 @@
+// Pure builders for the networks' official share URLs (see shared WIDGET.md).
+// Every value goes through encodeURIComponent, which writes spaces as %20 and
+// line breaks as %0D%0A, as RFC 6068 wants for mailto: (URLSearchParams would
+// write "+", which mail clients show literally).
+const enc = encodeURIComponent
+
+/** The referral link tagged with the channel it was shared through. */
+export const withChannel = (link, channel) =>
+  link + (link.includes('?') ? '&' : '?') + 'ch=' + channel
+
+/**
+ * Shortens `text` so that text + " " + url fits in `max` characters (code
+ * points, so an emoji is never cut in half), ending it with "…" when cut.
+ */
+export const fit = (text, url, max) => {
+  const chars = [...text]
+  const room = max - [...url].length - 1
+  return chars.length <= room ? text : chars.slice(0, Math.max(0, room - 1)).join('').trimEnd() + '…'
+}
+
+// (text, url, options) -> href. Options: subject (e-mail), ios (SMS),
+// appId, mobile and redirect (Messenger), media (Pinterest).
+export const SHARE = {
+  whatsapp: (t, u) => 'https://wa.me/?text=' + enc(t + ' ' + u),
+  facebook: (t, u) => 'https://www.facebook.com/sharer/sharer.php?u=' + enc(u),
+  x: (t, u) => 'https://x.com/intent/tweet?text=' + enc(fit(t, u, 280)) + '&url=' + enc(u),
+  linkedin: (t, u) => 'https://www.linkedin.com/sharing/share-offsite/?url=' + enc(u),
+  telegram: (t, u) => 'https://t.me/share/url?url=' + enc(u) + '&text=' + enc(t),
+  messenger: (t, u, o) =>
+    o.mobile
+      ? 'fb-messenger://share?link=' + enc(u)
+      : 'https://www.facebook.com/dialog/send?app_id=' + enc(o.appId) + '&link=' + enc(u) +
+        '&redirect_uri=' + enc(o.redirect || u),
+  bluesky: (t, u) => 'https://bsky.app/intent/compose?text=' + enc(fit(t, u, 300) + ' ' + u),
+  threads: (t, u) => 'https://www.threads.com/intent/post?text=' + enc(t) + '&url=' + enc(u),
+  pinterest: (t, u, o) =>
+    'https://www.pinterest.com/pin/create/button/?url=' + enc(u) +
+    (o.media ? '&media=' + enc(o.media) : '') + '&description=' + enc(t),
+  email: (t, u, o) => 'mailto:?subject=' + enc(o.subject || '') + '&body=' + enc(t + '\r\n\r\n' + u),
+  sms: (t, u, o) => (o.ios ? 'sms:&body=' : 'sms:?body=') + enc(t + ' ' + u),
+}
+
+/** iOS wants `sms:&body=`; iPadOS 13+ says "Macintosh" but has a touch screen. */
+export const isIOS = (ua, touchPoints) =>
+  /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && touchPoints > 1)
+
+export const isMobile = (ua) => /Android|iPhone|iPad|iPod|Mobile/.test(ua)

@@ -1,0 +1,140 @@
+// The widget's surfaces, each in an open shadow root: inline cards in
+// [data-shareback] mounts, or a floating launcher that opens the panel as a
+// modal dialog; plus the friend's banner.
+import CSS from './widget.css'
+import { h, icon } from './dom.js'
+import { strings } from './i18n.js'
+import { sendEvent } from './api.js'
+import { fillPanel } from './panel.js'
+
+let sheet
+
+/** Attaches an open shadow root styled by the shared sheet; returns its root wrapper. */
+const shadow = (host) => {
+  const root = host.attachShadow({ mode: 'open' })
+  try {
+    if (!sheet) {
+      sheet = new CSSStyleSheet()
+      sheet.replaceSync(CSS)
+    }
+    root.adoptedStyleSheets = [sheet]
+  } catch {
+    // Browsers without constructable stylesheets (Safari < 16.4).
+    root.append(h('style', {}, CSS))
+  }
+  return root.appendChild(h('div', { class: 'r' }))
+}
+
+export const createApp = (cfg) => {
+  const t = strings(cfg.lang)
+  const app = { cfg, t, data: null, adv: null, ev: (type, extra) => sendEvent(cfg, { type, ...extra }) }
+  const seen = new WeakSet()
+  let pending = []
+  let float, dialog, body, back, failed, wanted
+
+  const floating = () => float || (float = shadow(document.body.appendChild(document.createElement('shareback-root'))))
+
+  const head = (...extra) => {
+    const { headline, offer } = app.data
+    return [
+      h('div', { class: 'hd' }, h('h2', { id: 'sb-t', part: 'title' }, headline), ...extra),
+      offer && h('p', { part: 'offer', class: 'of' }, t.offer.replace('{f}', () => offer.friend).replace('{r}', () => offer.referrer)),
+    ]
+  }
+
+  // Keeps Tab inside the open dialog; Escape closes it.
+  const trap = (e) => {
+    if (e.key == 'Escape') {
+      e.preventDefault()
+      dialog.close()
+    }
+    if (e.key != 'Tab') return
+    const list = [...dialog.querySelectorAll('a,button,input')].filter((el) => el.getClientRects().length)
+    const edge = e.shiftKey ? list[0] : list[list.length - 1]
+    if (dialog.getRootNode().activeElement == edge) {
+      e.preventDefault()
+      ;(e.shiftKey ? list[list.length - 1] : list[0]).focus()
+    }
+  }
+
+  const open = (from) => {
+    if (!app.data) return (wanted = !failed)
+    if (!dialog) {
+      body = h('div', { part: 'body' })
+      dialog = h('dialog', {
+        part: 'dialog', 'aria-labelledby': 'sb-t', keydown: trap,
+        // A click on the backdrop lands on the dialog itself.
+        click: (e) => e.target == dialog && dialog.close(),
+        close: () => back && back.focus(),
+      }, h('div', { part: 'panel', class: 'pn' },
+        ...head(h('button', { part: 'close', class: 'ib', type: 'button', 'aria-label': t.close, click: () => dialog.close() }, icon('close'))),
+        body))
+      floating().append(dialog)
+    }
+    if (dialog.open) return
+    back = from || document.activeElement
+    fillPanel(app, body)
+    dialog.showModal()
+    const main = body.querySelector('[data-f]')
+    main && main.focus()
+  }
+
+  const fill = (card) => {
+    card.removeAttribute('aria-busy')
+    if (failed) return (card.hidden = true)
+    const panel = h('div', { part: 'body', hidden: true })
+    const start = h('button', {
+      part: 'open', class: 'pr wide', type: 'button',
+      click() {
+        start.remove()
+        panel.hidden = false
+        fillPanel(app, panel)
+      },
+    }, icon('gift'), t.invite)
+    card.append(...head(), start, panel)
+  }
+
+  /** Renders into every [data-shareback] mount not rendered yet (SPA-safe). */
+  const scan = () => {
+    for (const el of document.querySelectorAll('[data-shareback]')) {
+      if (seen.has(el)) continue
+      seen.add(el)
+      try {
+        // The card reserves its height before the data arrives: no layout shift.
+        pending.push(shadow(el).appendChild(h('section', { part: 'card', class: 'card', 'aria-busy': 'true', 'aria-labelledby': 'sb-t' })))
+      } catch {}
+    }
+    if (app.data || failed) pending.splice(0).forEach(fill)
+  }
+
+  const banner = (message) => {
+    const text = h('p', {})
+    const el = h('div', { part: 'banner', class: 'toast', role: 'status' }, icon('gift'), text,
+      h('button', { part: 'dismiss', class: 'ib', type: 'button', 'aria-label': t.dismiss, click: () => el.remove() }, icon('close')))
+    floating().append(el)
+    // Filled after insertion so screen readers announce it.
+    setTimeout(() => (text.textContent = message), 100)
+  }
+
+  return {
+    open: () => open(),
+    scan,
+    ready(data) {
+      app.data = data
+      scan()
+      if (!document.querySelector('[data-shareback]')) {
+        const launcher = h('button', {
+          part: 'launcher', class: 'launcher pr', type: 'button', 'aria-haspopup': 'dialog',
+          click: () => open(launcher),
+        }, icon('gift'), data.headline)
+        floating().append(launcher)
+      }
+      if (data.friend && data.friend.message) banner(data.friend.message)
+      if (wanted) open()
+    },
+    fail() {
+      failed = true
+      scan()
+    },
+  }
+}
