@@ -1,0 +1,63 @@
+// Configuration from the script tag, locale choice, API URLs, labels.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readConfig } from '../src/config.js'
+import { pickLang, strings, targetLabel } from '../src/i18n.js'
+import { widgetUrl } from '../src/api.js'
+
+const doc = (lang = '') => ({ baseURI: 'https://shop.test/p', documentElement: { lang } })
+const script = (dataset) => ({ src: 'https://refer.example.com/widget.js?v=1', dataset })
+
+test('the API base is the origin of the script unless data-api says otherwise', () => {
+  assert.equal(readConfig(script({}), doc()).base, 'https://refer.example.com')
+  assert.equal(readConfig(script({ api: 'https://api.test/sb/' }), doc()).base, 'https://api.test/sb')
+})
+
+test('identity and campaign come from data attributes', () => {
+  const cfg = readConfig(script({ campaign: 'spring', email: ' anna@example.com ', name: 'Anna', userHash: 'ab12' }), doc())
+  assert.equal(cfg.campaign, 'spring')
+  assert.equal(cfg.email, 'anna@example.com')
+  assert.equal(cfg.name, 'Anna')
+  assert.equal(cfg.hash, 'ab12')
+  const anonymous = readConfig(script({}), doc())
+  assert.equal(anonymous.campaign, 'default')
+  assert.equal(anonymous.email, '')
+})
+
+test('the locale comes from data-lang, else <html lang>, else English', () => {
+  assert.equal(pickLang('nl', 'en'), 'nl')
+  assert.equal(pickLang('en', 'nl'), 'en')
+  assert.equal(pickLang(undefined, 'nl-NL'), 'nl')
+  assert.equal(pickLang('', 'nl_BE'), 'nl')
+  assert.equal(pickLang(undefined, 'nld'), 'en')
+  assert.equal(pickLang(undefined, 'de'), 'en')
+  assert.equal(pickLang(undefined, ''), 'en')
+  assert.equal(readConfig(script({}), doc('NL')).lang, 'nl')
+})
+
+test('the widget call carries lang and, after a referral link, ref', () => {
+  const cfg = readConfig(script({ campaign: 'a b' }), doc('nl'))
+  assert.equal(widgetUrl(cfg), 'https://refer.example.com/api/v1/campaigns/a%20b/widget?lang=nl')
+  assert.equal(widgetUrl(cfg, 'T.k-1'), 'https://refer.example.com/api/v1/campaigns/a%20b/widget?lang=nl&ref=T.k-1')
+})
+
+test('share targets have the exact English and natural Dutch accessible names', () => {
+  const en = strings('en')
+  const nl = strings('nl')
+  assert.deepEqual(targetLabel(en, 'whatsapp'), ['WhatsApp', 'Share on WhatsApp'])
+  assert.deepEqual(targetLabel(en, 'x'), ['X', 'Share on X'])
+  assert.equal(targetLabel(en, 'facebook')[1], 'Share on Facebook')
+  assert.equal(targetLabel(en, 'linkedin')[1], 'Share on LinkedIn')
+  assert.equal(targetLabel(en, 'telegram')[1], 'Share on Telegram')
+  assert.equal(targetLabel(en, 'email')[1], 'Share by e-mail')
+  assert.equal(targetLabel(en, 'sms')[1], 'Share by SMS')
+  assert.equal(targetLabel(nl, 'whatsapp')[1], 'Deel via WhatsApp')
+  assert.equal(targetLabel(nl, 'email')[1], 'Deel via e-mail')
+  assert.equal(targetLabel(nl, 'sms')[1], 'Deel via sms')
+})
+
+test('both languages have every string', () => {
+  assert.deepEqual(Object.keys(strings('nl')).sort(), Object.keys(strings('en')).sort())
+  assert.equal(strings('en').copy, 'Copy link')
+  assert.equal(strings('nl').copy, 'Kopieer link')
+})
