@@ -9,7 +9,7 @@ import { createApp } from './ui.js'
 
 const start = () => {
   // The only global. Set first, so a second copy of the script does nothing.
-  const api = (window.Shareback = { version: '0.1.0', open() {}, mount() {}, ref: storedRef })
+  const api = (window.Shareback = { open() {}, mount() {}, ref: storedRef })
   const script = document.currentScript || document.querySelector('script[data-campaign][src*="widget"]')
   const cfg = readConfig(script, document)
   const app = createApp(cfg)

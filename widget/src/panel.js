@@ -97,17 +97,15 @@ const showShare = (app, body, adv) => {
   const ua = navigator.userAgent
   const opts = {
     subject: share.subject, ios: isIOS(ua, navigator.maxTouchPoints), mobile: isMobile(ua),
-    appId: data.messenger_app_id, redirect: location.href, media: data.image,
+    appId: data.messenger_app_id, redirect: location.href,
   }
-  // Networks that cannot work without extra configuration.
-  const needs = { messenger: data.messenger_app_id, pinterest: data.image }
 
   const status = h('p', { part: 'status', class: 'st', 'aria-live': 'polite' })
-  const field = h('input', { id: 'sb-l', part: 'link', readonly: true, value: link, focus: () => field.select() })
+  const field = h('input', { id: 'sb-l', part: 'link', readonly: true, dir: 'ltr', value: link, focus: () => field.select() })
   const copyLabel = h('span', {}, t.copy)
   let timer
   const copy = h('button', {
-    part: 'copy', class: 'pr', type: 'button', 'data-f': true,
+    part: 'copy', class: 'pr', 'data-f': true,
     click() {
       const url = withChannel(link, 'copy')
       ev('copy')
@@ -130,7 +128,7 @@ const showShare = (app, body, adv) => {
   }, icon('copy'), copyLabel)
 
   const targets = (data.channels || [])
-    .filter((c) => SHARE[c] && (!(c in needs) || needs[c]))
+    .filter((c) => SHARE[c] && (c != 'messenger' || opts.appId))
     .map((c) => {
       const [name, label] = targetLabel(t, c)
       return h('li', {},
@@ -143,7 +141,7 @@ const showShare = (app, body, adv) => {
   // navigator.share must run synchronously in the click: the link is known.
   const native = navigator.share &&
     h('button', {
-      part: 'native', type: 'button',
+      part: 'native',
       click() {
         ev('native')
         navigator.share({ title: data.headline, text, url: withChannel(link, 'native') }).catch(() => {})
@@ -155,7 +153,7 @@ const showShare = (app, body, adv) => {
   const qrLabel = h('span', {}, t.qr)
   const qrButton = qr &&
     h('button', {
-      part: 'qr-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'sb-q',
+      part: 'qr-toggle', 'aria-expanded': 'false', 'aria-controls': 'sb-q',
       click() {
         const show = box.hidden
         box.hidden = !show

@@ -18,8 +18,9 @@ export const fit = (text, url, max) => {
   return chars.length <= room ? text : chars.slice(0, Math.max(0, room - 1)).join('').trimEnd() + '…'
 }
 
-// (text, url, options) -> href. Options: subject (e-mail), ios (SMS),
-// appId, mobile and redirect (Messenger), media (Pinterest).
+// (text, url, options) -> href, for every target the widget can render, keyed
+// by the channel names the API uses. Options: subject (e-mail), ios (SMS),
+// appId, mobile and redirect (Messenger).
 export const SHARE = {
   whatsapp: (t, u) => 'https://wa.me/?text=' + enc(t + ' ' + u),
   facebook: (t, u) => 'https://www.facebook.com/sharer/sharer.php?u=' + enc(u),
@@ -33,12 +34,16 @@ export const SHARE = {
         '&redirect_uri=' + enc(o.redirect || u),
   bluesky: (t, u) => 'https://bsky.app/intent/compose?text=' + enc(fit(t, u, 300) + ' ' + u),
   threads: (t, u) => 'https://www.threads.com/intent/post?text=' + enc(t) + '&url=' + enc(u),
-  pinterest: (t, u, o) =>
-    'https://www.pinterest.com/pin/create/button/?url=' + enc(u) +
-    (o.media ? '&media=' + enc(o.media) : '') + '&description=' + enc(t),
   email: (t, u, o) => 'mailto:?subject=' + enc(o.subject || '') + '&body=' + enc(t + '\r\n\r\n' + u),
   sms: (t, u, o) => (o.ios ? 'sms:&body=' : 'sms:?body=') + enc(t + ' ' + u),
 }
+
+/**
+ * Pinterest needs an image (`media`) that the widget API does not provide, so
+ * the widget does not render it; the builder is here for when it does.
+ */
+export const pinterestUrl = (t, u, media) =>
+  'https://www.pinterest.com/pin/create/button/?url=' + enc(u) + '&media=' + enc(media) + '&description=' + enc(t)
 
 /** iOS wants `sms:&body=`; iPadOS 13+ says "Macintosh" but has a touch screen. */
 export const isIOS = (ua, touchPoints) =>

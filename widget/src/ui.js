@@ -67,7 +67,7 @@ export const createApp = (cfg) => {
         click: (e) => e.target == dialog && dialog.close(),
         close: () => back && back.focus(),
       }, h('div', { part: 'panel', class: 'pn' },
-        ...head(h('button', { part: 'close', class: 'ib', type: 'button', 'aria-label': t.close, click: () => dialog.close() }, icon('close'))),
+        ...head(h('button', { part: 'close', class: 'ib', 'aria-label': t.close, click: () => dialog.close() }, icon('close'))),
         body))
       floating().append(dialog)
     }
@@ -80,11 +80,10 @@ export const createApp = (cfg) => {
   }
 
   const fill = (card) => {
-    card.removeAttribute('aria-busy')
     if (failed) return (card.hidden = true)
     const panel = h('div', { part: 'body', hidden: true })
     const start = h('button', {
-      part: 'open', class: 'pr wide', type: 'button',
+      part: 'open', class: 'pr wide',
       click() {
         start.remove()
         panel.hidden = false
@@ -101,7 +100,7 @@ export const createApp = (cfg) => {
       seen.add(el)
       try {
         // The card reserves its height before the data arrives: no layout shift.
-        pending.push(shadow(el).appendChild(h('section', { part: 'card', class: 'card', 'aria-busy': 'true', 'aria-labelledby': 'sb-t' })))
+        pending.push(shadow(el).appendChild(h('section', { part: 'card', class: 'card', 'aria-labelledby': 'sb-t' })))
       } catch {}
     }
     if (app.data || failed) pending.splice(0).forEach(fill)
@@ -110,7 +109,7 @@ export const createApp = (cfg) => {
   const banner = (message) => {
     const text = h('p', {})
     const el = h('div', { part: 'banner', class: 'toast', role: 'status' }, icon('gift'), text,
-      h('button', { part: 'dismiss', class: 'ib', type: 'button', 'aria-label': t.dismiss, click: () => el.remove() }, icon('close')))
+      h('button', { part: 'dismiss', class: 'ib', 'aria-label': t.dismiss, click: () => el.remove() }, icon('close')))
     floating().append(el)
     // Filled after insertion so screen readers announce it.
     setTimeout(() => (text.textContent = message), 100)
@@ -124,7 +123,7 @@ export const createApp = (cfg) => {
       scan()
       if (!document.querySelector('[data-shareback]')) {
         const launcher = h('button', {
-          part: 'launcher', class: 'launcher pr', type: 'button', 'aria-haspopup': 'dialog',
+          part: 'launcher', class: 'launcher pr', 'aria-haspopup': 'dialog',
           click: () => open(launcher),
         }, icon('gift'), data.headline)
         floating().append(launcher)

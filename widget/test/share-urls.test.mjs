@@ -1,7 +1,7 @@
 // Every share URL against the table in WIDGET.md.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { SHARE, fit, isIOS, withChannel } from '../src/share-urls.js'
+import { SHARE, fit, isIOS, pinterestUrl, withChannel } from '../src/share-urls.js'
 
 const LINK = 'http://127.0.0.1:8000/r/ANNA-7KQ2'
 const TEXT = 'Ik ben fan van Brandpunt Koffie! Met mijn link krijg je 10% korting:'
@@ -117,7 +117,7 @@ test('Threads gets text and url', () => {
 })
 
 test('Pinterest gets url, media and description', () => {
-  const href = SHARE.pinterest(TEXT, LINK, { media: 'https://shop.test/a.png' })
+  const href = pinterestUrl(TEXT, LINK, 'https://shop.test/a.png')
   assert.ok(href.startsWith('https://www.pinterest.com/pin/create/button/?url='))
   assert.equal(params(href).get('media'), 'https://shop.test/a.png')
   assert.equal(params(href).get('description'), TEXT)
