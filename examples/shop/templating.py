@@ -17,12 +17,9 @@ from .cart import item_count
 from .csrf import csrf_token
 from .identity import logged_in_shopper, user_hash
 from .money import euro, percent_label
-from .referral import referral_token
 from .state import shop_state
 
 HERE = Path(__file__).parent
-# Pages where "you were invited by a friend" would be noise: after buying, in the account.
-QUIET_PATHS = ("/orders/", "/account", "/login", "/logout")
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 
@@ -62,9 +59,6 @@ def _page_context(request: Request) -> dict[str, Any]:
         "cart_count": item_count(request.session),
         "csrf_token": csrf_token(request.session),
         "path": request.url.path,
-        "came_with_referral": (
-            referral_token(request) is not None and not request.url.path.startswith(QUIET_PATHS)
-        ),
     }
 
 
