@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -15,11 +14,12 @@ from .cart import cart_lines, clear_cart, compute_totals
 from .csrf import require_csrf
 from .identity import logged_in_shopper, looks_like_email
 from .money import webhook_amount
+from .notices import describe_delivery
 from .orders import Order
 from .referral import fetch_friend_offer, friend_discount, referral_token
 from .state import http_client, shop_state
 from .templating import render
-from .webhook import Delivery, send_webhook
+from .webhook import send_webhook
 
 FIELDS = ("name", "email", "street", "postcode", "city")
 
@@ -171,49 +171,6 @@ def _visible_order(request: Request) -> Order:
     if shopper and shopper.email.casefold() == order.email.casefold():
         return order
     raise HTTPException(status_code=404)
-
-
-@dataclass(frozen=True)
-class Notice:
-    tone: str  # "ok" | "muted" | "warn", a CSS modifier
-    title: str
-    detail: str | None = None
-    code: str | None = None  # Shareback's own words, for the curious
-
-
-IGNORED_REASONS = {
-    "no_ref": "deze bestelling kwam niet via een uitnodiging",
-    "invalid_ref": "de uitnodigingslink is ongeldig",
-    "unknown_ref": "de uitnodigingslink is onbekend",
-    "ref_expired": "de uitnodiging is verlopen",
-    "self_referral": "je kunt jezelf niet uitnodigen",
-    "repeat_customer": "de actie geldt alleen voor nieuwe klanten",
-    "already_referred": "deze klant was al eerder uitgenodigd",
-    "missing_email": "de bestelling had geen e-mailadres",
-    "campaign_archived": "de actie is afgelopen",
-    "campaign_inactive": "de actie loopt op dit moment niet",
-    "unknown_order": "Shareback kent deze bestelling niet",
-}
-
-
-def describe_delivery(
-    delivery: Delivery | None, *, recorded: str, not_delivered: str
-) -> Notice | None:
-    if delivery is None:
-        return None
-    code = f"{delivery.status}: {delivery.reason}" if delivery.reason else delivery.status
-    if delivery.status == "recorded":
-        return Notice("ok", recorded, code=code)
-    if delivery.status == "duplicate":
-        return Notice("muted", "Was al eerder doorgegeven aan Shareback", code=code)
-    if delivery.status == "ignored":
-        reason = IGNORED_REASONS.get(delivery.reason or "")
-        return Notice("muted", "Geen beloning", reason, code=code)
-    if delivery.http_status is None or delivery.http_status >= 500:
-        detail = "Shareback was niet bereikbaar. Je bestelling is gewoon geplaatst."
-    else:
-        detail = "Shareback weigerde het bericht. Je bestelling is gewoon geplaatst."
-    return Notice("warn", not_delivered, detail, code=delivery.error)
 
 
 routes = [

@@ -53,6 +53,9 @@ class Receiver:
     attempts: list[dict[str, str]] = field(default_factory=list)
     queued_statuses: list[int] = field(default_factory=list)
     offer_lookups: list[str | None] = field(default_factory=list)
+    answer: dict[str, str] = field(
+        default_factory=lambda: {"status": "recorded", "reason": "referral"}
+    )
 
     def events(self, event_type: str) -> list[dict[str, Any]]:
         return [d.event for d in self.deliveries if d.event["type"] == event_type]
@@ -72,7 +75,7 @@ def receiver_app(receiver: Receiver) -> Starlette:
         except WebhookVerificationError as exc:
             return JSONResponse({"error": {"code": "bad_signature", "message": str(exc)}}, 401)
         receiver.deliveries.append(Delivery(headers, body, event))
-        return JSONResponse({"status": "recorded", "reason": "referral"})
+        return JSONResponse(receiver.answer)
 
     async def show_campaign_widget(request: Request) -> Response:
         ref = request.query_params.get("ref")
@@ -284,6 +287,20 @@ def test_a_retry_reuses_the_webhook_id(shop: TestClient, receiver: Receiver) -> 
     assert len(set(ids)) == 1
     assert len(receiver.deliveries) == 1
     assert "Doorgegeven aan Shareback" in shop.get(order_page).text
+
+
+def test_an_ignored_referral_is_explained_on_the_order_page(
+    shop: TestClient, receiver: Receiver
+) -> None:
+    receiver.answer = {"status": "ignored", "reason": "self_referral"}
+    shop.cookies.set("shareback_ref", VALID_REF)
+    add_to_cart(shop, "kenia-nyeri", 1)
+
+    page = shop.get(check_out(shop)).text
+
+    assert "Geen beloning" in page
+    assert "je kunt jezelf niet uitnodigen" in page
+    assert "ignored: self_referral" in page
 
 
 def test_a_refused_webhook_is_not_retried_and_the_order_still_succeeds(
