@@ -474,3 +474,5 @@ def test_pages_allow_the_shareback_origin_in_their_content_security_policy(
 
     assert f"script-src 'self' {receiver.url}" in policy
     assert f"connect-src 'self' {receiver.url}" in policy
+    assert f"img-src 'self' {receiver.url}" in policy
+    assert "unsafe-inline" not in policy
