@@ -5,22 +5,25 @@ const enc = encodeURIComponent
 export const widgetUrl = (cfg, ref) =>
   cfg.base + '/api/v1/campaigns/' + enc(cfg.campaign) + '/widget?lang=' + cfg.lang + (ref ? '&ref=' + enc(ref) : '')
 
-/** GET (or POST `body` as JSON); rejects with the API's {code, message, field} on a 4xx/5xx. */
+/**
+ * GET (or POST `body` as JSON). Rejects with the API's {code, message, field}
+ * on an error answer, and with {} when the network or the JSON failed, so a
+ * browser's own (English) message never reaches the shopper.
+ */
 export const call = (url, body) =>
   fetch(url, {
     credentials: 'omit',
     ...(body && { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  }).then((r) =>
-    r.json().then(
-      (j) => {
-        if (!r.ok) throw j.error || {}
-        return j
-      },
-      () => {
-        throw {}
-      },
-    ),
-  )
+  })
+    .then((r) =>
+      r.json().then((j) => {
+        if (r.ok) return j
+        throw j.error
+      }),
+    )
+    .catch((e) => {
+      throw e instanceof Error ? {} : e || {}
+    })
 
 export const postAdvocate = (cfg, who) =>
   call(cfg.base + '/api/v1/advocates', { campaign: cfg.campaign, lang: cfg.lang, ...who })

@@ -20,9 +20,8 @@ const pairs = (search) => search.replace(/^\?/, '').split('&')
 
 /** The `ref` token in a query string ("?a=1&ref=…"), or null when absent or malformed. */
 export const parseRef = (search) => {
-  const pair = pairs(search).find(isRef)
-  const value = pair && decode(pair.slice(pair.indexOf('=') + 1))
-  return pair && pair.includes('=') && TOKEN.test(value) ? value : null
+  const value = new URLSearchParams(search).get('ref')
+  return value && TOKEN.test(value) ? value : null
 }
 
 /** The query string without `ref`, other parameters untouched: "?a=1" or "". */
