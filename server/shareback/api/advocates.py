@@ -69,6 +69,9 @@ async def create_advocate(request: Request) -> Response:
         tokens.now_utc(),
     )
     document = advocate_document(ctx.settings.public_url, campaign, advocate, lang)
+    if not verified and name is None:
+        # Knowing someone's e-mail address must not reveal the name they signed up with.
+        document["name"] = None
     return with_cors(request, JSONResponse(document, status_code=201 if created else 200))
 
 

@@ -1,23 +1,14 @@
-"""The SQLite backend: one writer connection (serialised, BEGIN IMMEDIATE) and one reader, in WAL mode."""
+"""The referral loop in SQL: advocates, clicks, events, paid and refunded orders, reward approval."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
-
-import aiosqlite
 
 from shareback import attribution, codes, rewards
 from shareback.attribution import Candidate
 from shareback.storage.base import (
     Advocate,
-    Campaign,
-    CampaignDraft,
     Outcome,
     PaidOrder,
     ReferralRow,
@@ -25,47 +16,8 @@ from shareback.storage.base import (
     from_db_time,
     to_db_time,
 )
-from shareback.storage.migrate import migration_files
-
-PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
-    "PRAGMA synchronous=NORMAL",
-)
-
-
-def database_path(url: str) -> str:
-    """sqlite:///relative.db, sqlite:////absolute/path.db"""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix:
-        raise ValueError(f"a SQLite URL looks like sqlite:///shareback.db, not {url!r}")
-    return url[len(prefix) :]
-
-
-def _campaign(row: sqlite3.Row) -> Campaign:
-    currency = row["currency"]
-    return Campaign(
-        id=row["id"],
-        slug=row["slug"],
-        name=row["name"],
-        shop_name=row["shop_name"],
-        landing_url=row["landing_url"],
-        allowed_origins=tuple(row["allowed_origins"].split()),
-        referrer_reward=rewards.RewardSpec(
-            row["referrer_reward_type"], row["referrer_reward_value"], currency
-        ),
-        friend_reward=rewards.RewardSpec(
-            row["friend_reward_type"], row["friend_reward_value"], currency
-        ),
-        attribution_days=row["attribution_days"],
-        hold_days=row["hold_days"],
-        new_customers_only=bool(row["new_customers_only"]),
-        starts_at=from_db_time(row["starts_at"]),
-        ends_at=from_db_time(row["ends_at"]),
-        archived_at=from_db_time(row["archived_at"]),
-        created_at=from_db_time(row["created_at"]),
-    )
+from shareback.storage.sqlite.campaigns import campaign_from_row
+from shareback.storage.sqlite.connection import SqliteBase
 
 
 def _advocate(row: sqlite3.Row) -> Advocate:
@@ -83,154 +35,7 @@ def _advocate(row: sqlite3.Row) -> Advocate:
     )
 
 
-class SqliteStore:
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
-        self._writer = writer
-        self._reader = reader
-        self._write_lock = asyncio.Lock()
-
-    @classmethod
-    async def open(cls, url: str) -> SqliteStore:
-        path = database_path(url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connections = []
-        for _ in range(2):
-            conn = await aiosqlite.connect(path, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            for pragma in PRAGMAS:
-                await conn.execute(pragma)
-            connections.append(conn)
-        return cls(connections[0], connections[1])
-
-    async def close(self) -> None:
-        await self._reader.close()
-        await self._writer.close()
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.execute("ROLLBACK")
-                raise
-            await self._writer.execute("COMMIT")
-
-    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
-
-    async def ping(self) -> None:
-        await self._one("SELECT 1")
-
-    async def migrate(self) -> list[str]:
-        applied: list[str] = []
-        async with self._write_lock:
-            await self._writer.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            async with self._writer.execute("SELECT name FROM schema_migrations") as cursor:
-                done = {row[0] for row in await cursor.fetchall()}
-            for name, sql in migration_files("sqlite"):
-                if name in done:
-                    continue
-                # One transaction per file: the schema change and its record land together or not at all.
-                stamp = to_db_time(datetime.now(UTC))
-                script = (
-                    f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_migrations (name, applied_at) "
-                    f"VALUES ('{name}', '{stamp}');\nCOMMIT;"
-                )
-                try:
-                    await self._writer.executescript(script)
-                except sqlite3.Error:
-                    if self._writer.in_transaction:
-                        await self._writer.execute("ROLLBACK")
-                    raise
-                applied.append(name)
-        return applied
-
-    async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
-        stamp = to_db_time(datetime.now(UTC))
-        async with self._transaction() as db:
-            await db.executemany(
-                "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (name) DO NOTHING",
-                [(name, value, stamp) for name, value in generated.items()],
-            )
-            async with db.execute("SELECT name, value FROM secrets") as cursor:
-                return {row["name"]: row["value"] for row in await cursor.fetchall()}
-
-    async def ensure_campaign(self, draft: CampaignDraft) -> Campaign:
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
-                "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
-                "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
-                (
-                    draft.slug,
-                    draft.name,
-                    draft.shop_name,
-                    draft.landing_url,
-                    " ".join(draft.allowed_origins),
-                    draft.referrer_reward.type,
-                    draft.referrer_reward.value,
-                    draft.friend_reward.type,
-                    draft.friend_reward.value,
-                    draft.referrer_reward.currency,
-                    draft.attribution_days,
-                    draft.hold_days,
-                    int(draft.new_customers_only),
-                    to_db_time(draft.starts_at) if draft.starts_at else None,
-                    to_db_time(draft.ends_at) if draft.ends_at else None,
-                    to_db_time(datetime.now(UTC)),
-                ),
-            )
-        campaign = await self.campaign(draft.slug)
-        assert campaign is not None
-        return campaign
-
-    async def configure_campaign(
-        self,
-        slug: str,
-        *,
-        landing_url: str | None = None,
-        allowed_origins: tuple[str, ...] | None = None,
-        shop_name: str | None = None,
-    ) -> None:
-        changes = {
-            "landing_url": landing_url,
-            "allowed_origins": None if allowed_origins is None else " ".join(allowed_origins),
-            "shop_name": shop_name,
-        }
-        given = {column: value for column, value in changes.items() if value is not None}
-        if not given:
-            return
-        assignments = ", ".join(f"{column} = ?" for column in given)  # column names are ours
-        async with self._transaction() as db:
-            await db.execute(
-                f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*given.values(), slug)
-            )
-
-    async def campaign(self, slug: str) -> Campaign | None:
-        row = await self._one("SELECT * FROM campaigns WHERE slug = ?", (slug,))
-        return _campaign(row) if row else None
-
-    async def campaign_by_id(self, campaign_id: int) -> Campaign | None:
-        row = await self._one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
-        return _campaign(row) if row else None
-
-    async def embed_origins(self) -> frozenset[str]:
-        async with self._reader.execute(
-            "SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL"
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return frozenset(origin for row in rows for origin in row[0].split())
-
+class ReferralQueries(SqliteBase):
     async def advocate_for(
         self,
         campaign_id: int,
@@ -343,7 +148,7 @@ class SqliteStore:
             ) as cur:
                 campaign_row = await cur.fetchone()
             assert campaign_row is not None
-            campaign = _campaign(campaign_row)
+            campaign = campaign_from_row(campaign_row)
             prior = already = None
             if order.email_key is not None:
                 async with db.execute(

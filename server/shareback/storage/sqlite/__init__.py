@@ -1,0 +1,13 @@
+"""The SQLite backend, one query module per area joined into one store."""
+
+from __future__ import annotations
+
+from shareback.storage.sqlite.campaigns import CampaignQueries
+from shareback.storage.sqlite.connection import SqliteBase, database_path
+from shareback.storage.sqlite.referrals import ReferralQueries
+
+__all__ = ["SqliteBase", "SqliteStore", "database_path"]
+
+
+class SqliteStore(CampaignQueries, ReferralQueries):
+    """Implements shareback.storage.base.Store."""

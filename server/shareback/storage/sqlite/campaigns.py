@@ -1,0 +1,109 @@
+"""Campaign rows: the default campaign, its embedding settings and look-ups."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from shareback import rewards
+from shareback.storage.base import (
+    Campaign,
+    CampaignDraft,
+    from_db_time,
+    to_db_time,
+)
+from shareback.storage.sqlite.connection import SqliteBase
+
+
+def campaign_from_row(row: sqlite3.Row) -> Campaign:
+    currency = row["currency"]
+    return Campaign(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        shop_name=row["shop_name"],
+        landing_url=row["landing_url"],
+        allowed_origins=tuple(row["allowed_origins"].split()),
+        referrer_reward=rewards.RewardSpec(
+            row["referrer_reward_type"], row["referrer_reward_value"], currency
+        ),
+        friend_reward=rewards.RewardSpec(
+            row["friend_reward_type"], row["friend_reward_value"], currency
+        ),
+        attribution_days=row["attribution_days"],
+        hold_days=row["hold_days"],
+        new_customers_only=bool(row["new_customers_only"]),
+        starts_at=from_db_time(row["starts_at"]),
+        ends_at=from_db_time(row["ends_at"]),
+        archived_at=from_db_time(row["archived_at"]),
+        created_at=from_db_time(row["created_at"]),
+    )
+
+
+class CampaignQueries(SqliteBase):
+    async def ensure_campaign(self, draft: CampaignDraft) -> Campaign:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
+                "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
+                "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+                (
+                    draft.slug,
+                    draft.name,
+                    draft.shop_name,
+                    draft.landing_url,
+                    " ".join(draft.allowed_origins),
+                    draft.referrer_reward.type,
+                    draft.referrer_reward.value,
+                    draft.friend_reward.type,
+                    draft.friend_reward.value,
+                    draft.referrer_reward.currency,
+                    draft.attribution_days,
+                    draft.hold_days,
+                    int(draft.new_customers_only),
+                    to_db_time(draft.starts_at) if draft.starts_at else None,
+                    to_db_time(draft.ends_at) if draft.ends_at else None,
+                    to_db_time(datetime.now(UTC)),
+                ),
+            )
+        campaign = await self.campaign(draft.slug)
+        assert campaign is not None
+        return campaign
+
+    async def configure_campaign(
+        self,
+        slug: str,
+        *,
+        landing_url: str | None = None,
+        allowed_origins: tuple[str, ...] | None = None,
+        shop_name: str | None = None,
+    ) -> None:
+        changes = {
+            "landing_url": landing_url,
+            "allowed_origins": None if allowed_origins is None else " ".join(allowed_origins),
+            "shop_name": shop_name,
+        }
+        given = {column: value for column, value in changes.items() if value is not None}
+        if not given:
+            return
+        assignments = ", ".join(f"{column} = ?" for column in given)  # column names are ours
+        async with self._transaction() as db:
+            await db.execute(
+                f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*given.values(), slug)
+            )
+
+    async def campaign(self, slug: str) -> Campaign | None:
+        row = await self._one("SELECT * FROM campaigns WHERE slug = ?", (slug,))
+        return campaign_from_row(row) if row else None
+
+    async def campaign_by_id(self, campaign_id: int) -> Campaign | None:
+        row = await self._one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
+        return campaign_from_row(row) if row else None
+
+    async def embed_origins(self) -> frozenset[str]:
+        async with self._reader.execute(
+            "SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return frozenset(origin for row in rows for origin in row[0].split())
