@@ -11,7 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from shareback import health, qr, redirect, tokens, widget
+from shareback import health, qr, redirect, tokens, webhooks, widget
 from shareback.api import advocates, campaign_widget, events
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
@@ -20,7 +20,6 @@ from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
 from shareback.storage import open_store
 from shareback.storage.base import Store
-from shareback.webhooks import orders
 
 log = logging.getLogger("shareback")
 
@@ -34,7 +33,7 @@ def all_routes() -> list[BaseRoute]:
         *campaign_widget.routes,
         *advocates.routes,
         *events.routes,
-        *orders.routes,
+        *webhooks.routes,
     ]
 
 

@@ -39,6 +39,10 @@ class Settings:
     landing_url: str | None = None
     allowed_origins: tuple[str, ...] | None = None
     shop_name: str | None = None
+    # The platforms' own webhook secrets; a platform's endpoint answers 503 until its secret is set.
+    shopify_secret: str | None = None
+    stripe_webhook_secret: str | None = None
+    woocommerce_secret: str | None = None
     admin_api_key: str | None = None
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
@@ -56,6 +60,9 @@ class Settings:
             landing_url=config("LANDING_URL", default=None) or None,
             allowed_origins=None if origins is None else _split(origins),
             shop_name=config("SHOP_NAME", default=None) or None,
+            shopify_secret=config("SHOPIFY_SECRET", default=None) or None,
+            stripe_webhook_secret=config("STRIPE_WEBHOOK_SECRET", default=None) or None,
+            woocommerce_secret=config("WOOCOMMERCE_SECRET", default=None) or None,
             admin_api_key=config("ADMIN_API_KEY", default=None) or None,
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),

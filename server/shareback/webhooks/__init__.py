@@ -1,1 +1,9 @@
 """Incoming webhooks: verification schemes and the handlers per source."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from shareback.webhooks import orders
+
+routes: list[BaseRoute] = [*orders.routes]
