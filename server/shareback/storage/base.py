@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from shareback.attribution import CampaignRules, Candidate
+from shareback.kpis import RawStats
 from shareback.rewards import RewardSpec
 
 
@@ -122,7 +123,83 @@ class Outcome:
         return body
 
 
-class Store(Protocol):
+@dataclass(frozen=True)
+class AdminUser:
+    id: int
+    email: str
+    password_hash: str
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    user: AdminUser
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class AdminStore(Protocol):
+    """Admin users, their sessions and failed logins, and API keys."""
+
+    async def create_admin_user(
+        self, email: str, password_hash: str, at: datetime
+    ) -> AdminUser | None:
+        """None when the e-mail address already has an account."""
+        ...
+
+    async def set_admin_password(self, email: str, password_hash: str) -> bool: ...
+
+    async def admin_user(self, email: str) -> AdminUser | None: ...
+
+    async def admin_users(self) -> list[AdminUser]: ...
+
+    async def delete_admin_user(self, user_id: int) -> bool: ...
+
+    async def start_session(
+        self, token_hash: str, user_id: int, csrf_token: str, at: datetime, expires_at: datetime
+    ) -> None: ...
+
+    async def session(self, token_hash: str, now: datetime) -> AdminSession | None: ...
+
+    async def end_session(self, token_hash: str) -> None: ...
+
+    async def record_login_failure(self, key: str, at: datetime) -> None: ...
+
+    async def login_failures_since(self, key: str, since: datetime) -> int: ...
+
+    async def clear_login_failures(self, key: str) -> None: ...
+
+    async def create_api_key(
+        self, name: str, prefix: str, key_hash: str, at: datetime
+    ) -> ApiKey: ...
+
+    async def api_key(self, key_hash: str, at: datetime) -> ApiKey | None:
+        """The active key with this hash, its last use stamped; None if unknown or revoked."""
+        ...
+
+    async def api_keys(self) -> list[ApiKey]: ...
+
+    async def revoke_api_key(self, key_id: int, at: datetime) -> bool: ...
+
+
+class ReportingStore(Protocol):
+    async def campaign_stats(
+        self, campaign_id: int, start: datetime, end: datetime
+    ) -> RawStats: ...
+
+
+class Store(AdminStore, ReportingStore, Protocol):
     async def close(self) -> None: ...
 
     async def migrate(self) -> list[str]: ...

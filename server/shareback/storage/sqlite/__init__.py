@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from shareback.storage.sqlite.admin import AdminQueries
 from shareback.storage.sqlite.campaigns import CampaignQueries
 from shareback.storage.sqlite.connection import SqliteBase, database_path
 from shareback.storage.sqlite.referrals import ReferralQueries
+from shareback.storage.sqlite.reporting import ReportingQueries
 
 __all__ = ["SqliteBase", "SqliteStore", "database_path"]
 
 
-class SqliteStore(CampaignQueries, ReferralQueries):
+class SqliteStore(CampaignQueries, ReferralQueries, AdminQueries, ReportingQueries):
     """Implements shareback.storage.base.Store."""

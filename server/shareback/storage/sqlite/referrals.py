@@ -87,9 +87,9 @@ class ReferralQueries(SqliteBase):
     ) -> None:
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO clicks (advocate_id, token, channel, ip_hash, device, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (advocate_id, token, channel, ip_hash, device, to_db_time(at)),
+                "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
+                "created_at) SELECT id, campaign_id, ?, ?, ?, ?, ? FROM advocates WHERE id = ?",
+                (token, channel, ip_hash, device, to_db_time(at), advocate_id),
             )
 
     async def record_event(

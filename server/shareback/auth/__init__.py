@@ -1,0 +1,1 @@
+"""Owner authentication: passwords, API keys, dashboard sessions."""

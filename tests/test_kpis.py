@@ -1,0 +1,94 @@
+"""Numbers you can trust: KPIs cross-checked against raw events produced by scripted referral flows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from starlette.testclient import TestClient
+from support import SHOP, follow_link, join_campaign, order_paid, order_refunded, signed_headers
+
+from shareback import kpis
+from shareback.settings import Settings
+from shareback.storage.sqlite import SqliteStore
+
+
+def beacon(client: TestClient, **event: object) -> None:
+    body = json.dumps({"campaign": "default", **event})
+    response = client.post("/api/v1/events", content=body, headers={"content-type": "text/plain", "origin": SHOP})
+    assert response.status_code == 204, response.text
+
+
+def stats(settings: Settings) -> kpis.RawStats:
+    async def run() -> kpis.RawStats:
+        store = await SqliteStore.open(settings.database_url)
+        try:
+            campaign = await store.campaign("default")
+            assert campaign is not None
+            now = datetime.now(UTC)
+            return await store.campaign_stats(campaign.id, now - timedelta(days=1), now + timedelta(days=1))
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def test_scripted_flow_gives_exact_kpis(client: TestClient, settings: Settings, webhook_secret: str) -> None:
+    # 4 advocates; 40 widget opens; 25 shares (15 WhatsApp, 6 e-mail, 4 copies); 18 human clicks
+    # (12 WhatsApp, 6 e-mail) + 2 link-preview bots; 5 referred orders of €40 each, one refunded;
+    # plus 3 unreferred orders of €20.
+    codes = [str(join_campaign(client, f"adv{n}@example.nl", f"Adv{n}")["code"]) for n in range(4)]
+    for _ in range(40):
+        beacon(client, type="open")
+    for n in range(15):
+        beacon(client, type="share", channel="whatsapp", code=codes[n % 2])
+    for _ in range(6):
+        beacon(client, type="share", channel="email", code=codes[2])
+    for _ in range(4):
+        beacon(client, type="copy", code=codes[2])
+    refs = [follow_link(client, codes[n % 2], "whatsapp") for n in range(12)]
+    refs += [follow_link(client, codes[2], "email") for _ in range(6)]
+    for _ in range(2):
+        client.get(f"/r/{codes[0]}?ch=whatsapp", headers={"user-agent": "WhatsApp/2.23"}, follow_redirects=False)
+    for n in range(5):
+        body = order_paid(f"r{n}", f"friend{n}@example.com", "40.00", refs[n])
+        assert client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, f"m{n}")).json()["status"] == "recorded"
+    for n in range(3):
+        body = order_paid(f"u{n}", f"walkin{n}@example.com", "20.00")
+        client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, f"u{n}"))
+    body = order_refunded("r4")
+    assert client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "refund")).json()["rewards_revoked"] == 2
+
+    raw = stats(settings)
+    assert raw.opens == 40
+    assert raw.shares_by_channel == {"whatsapp": 15, "email": 6, "copy": 4}
+    assert raw.clicks_by_channel == {"whatsapp": 12, "email": 6}
+    assert raw.bot_clicks == 2
+    assert raw.unique_visitors == 1  # every test request comes from one address
+    assert (raw.new_advocates, raw.sharing_advocates) == (4, 3)
+    assert (raw.conversions, raw.refunded_conversions) == (5, 1)
+    assert raw.revenue_minor == 4 * 4000
+    # Per live referral: friend 10 % of €40 = €4, referrer €5 credit; the refunded one costs nothing.
+    assert raw.reward_cost_minor == 4 * (400 + 500)
+    assert (raw.pending_rewards, raw.approved_rewards, raw.revoked_rewards) == (8, 0, 2)
+    assert (raw.all_orders, raw.all_order_total_minor) == (4 + 3, 4 * 4000 + 3 * 2000)
+    assert sum(day.clicks for day in raw.days) == 18 and sum(day.opens for day in raw.days) == 40
+
+    derived = kpis.derive(raw)
+    assert derived.shares == 25 and derived.clicks == 18
+    assert derived.conversion_rate == Decimal("0.2778")  # 5 / 18
+    assert derived.share_rate == Decimal("0.6250")  # 25 / 40
+    assert derived.click_through == Decimal("0.7200")  # 18 / 25
+    assert derived.return_on_reward_spend == Decimal("4.44")  # 16000 / 3600
+    assert derived.k_factor == Decimal("1.25")  # 5 conversions / 4 advocates
+    assert derived.aov_referred_minor == 4000
+    assert derived.aov_all_minor == 3143  # 22000 / 7
+    assert kpis.funnel(raw) == [("opens", 40), ("shares", 25), ("clicks", 18), ("orders", 5)]
+
+
+def test_rates_are_none_rather_than_zero_without_data() -> None:
+    empty = kpis.RawStats(0, {}, {}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    derived = kpis.derive(empty)
+    assert derived.conversion_rate is None and derived.k_factor is None and derived.aov_all_minor is None
