@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
+import contextlib
 import dataclasses
+import io
+import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +63,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Demo]:
+def demo(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Demo]:
     """Backend and shop exactly as `shareback demo` wires them, each on its own free port."""
     backend_port, shop_port = free_port(), free_port()
     backend, shop = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{shop_port}"
@@ -79,7 +83,9 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         finally:
             await store.close()
 
-    secrets = asyncio.run(prepare())
+    # Playwright's sync API keeps an event loop running on this thread: bootstrap on another.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        secrets = pool.submit(lambda: asyncio.run(prepare())).result()
     shop_app = create_shop_app(
         ShopConfig(
             backend_url=backend,
@@ -89,8 +95,46 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     )
     backend_server = LiveServer(create_app(settings), port=backend_port)
     shop_server = LiveServer(shop_app, port=shop_port)
-    with backend_server, shop_server:
+    with server_log() as log, contextlib.ExitStack() as running:
+        request.node.stash[SERVER_LOG] = log
+        for server in (backend_server, shop_server):
+            try:
+                running.enter_context(server)
+            except RuntimeError as exc:
+                pytest.fail(f"{exc}; the servers' log:\n{log.getvalue()}")
         yield Demo(backend, shop, dataclasses.replace(settings), secrets)
+
+
+SERVER_LOG = pytest.StashKey[io.StringIO]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing browser test shows what the backend and the shop logged meanwhile."""
+    report = yield
+    log = item.stash.get(SERVER_LOG, None)
+    if report.failed and log is not None and log.getvalue():
+        report.sections.append(("servers' log", log.getvalue()))
+    return report
+
+
+@contextlib.contextmanager
+def server_log() -> Iterator[io.StringIO]:
+    """Collects what uvicorn, the backend and the shop log (errors, tracebacks) while it is open."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # uvicorn's loggers (tracebacks go to uvicorn.error) do not propagate to the root logger.
+    loggers = [logging.getLogger(name) for name in ("", "uvicorn")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield buffer
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 @pytest.fixture
@@ -98,3 +142,23 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Makes more contexts (the friend's browser, English, high-DPI for screenshots), closed after."""
+    made: list[BrowserContext] = []
+
+    def make(**options: object) -> BrowserContext:
+        settings: dict[str, object] = {
+            "locale": "nl-NL",
+            "viewport": {"width": 1280, "height": 900},
+        }
+        settings.update(options)
+        ctx = browser.new_context(**settings)  # type: ignore[arg-type]
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
