@@ -11,8 +11,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from shareback import health, qr, redirect, tokens, webhooks, widget
-from shareback.api import advocates, campaign_widget, events
+from shareback import admin, health, qr, redirect, tokens, webhooks, widget
+from shareback.api import advocates, campaign_widget, events, owner
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
@@ -34,6 +34,8 @@ def all_routes() -> list[BaseRoute]:
         *advocates.routes,
         *events.routes,
         *webhooks.routes,
+        *owner.routes,
+        *admin.routes,
     ]
 
 

@@ -11,6 +11,7 @@ import click
 import uvicorn
 
 from shareback.app import create_app
+from shareback.commands import admin, api_keys
 from shareback.settings import Settings
 
 
@@ -85,3 +86,7 @@ def demo(host: str, port: int, shop_port: int) -> None:
         f"Press Ctrl+C to stop.\n"
     )
     run_demo(settings, secrets, host, port, shop_port)
+
+
+main.add_command(admin)
+main.add_command(api_keys)

@@ -193,13 +193,179 @@ class AdminStore(Protocol):
     async def revoke_api_key(self, key_id: int, at: datetime) -> bool: ...
 
 
+@dataclass(frozen=True)
+class CampaignChanges:
+    """Fields to change on a campaign; None leaves a field as it is."""
+
+    name: str | None = None
+    shop_name: str | None = None
+    landing_url: str | None = None
+    allowed_origins: tuple[str, ...] | None = None
+    referrer_reward: RewardSpec | None = None
+    friend_reward: RewardSpec | None = None
+    attribution_days: int | None = None
+    hold_days: int | None = None
+    new_customers_only: bool | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    clear_starts_at: bool = False
+    clear_ends_at: bool = False
+
+
+@dataclass(frozen=True)
+class AdvocateSummary:
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    email: str
+    name: str | None
+    code: str
+    verified: bool
+    created_at: datetime
+    clicks: int
+    referrals: int
+
+
+@dataclass(frozen=True)
+class ReferralSummary:
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    advocate_id: int
+    advocate_code: str
+    advocate_email: str
+    friend_email: str | None
+    order_source: str
+    order_id: str
+    order_total_minor: int
+    currency: str
+    order_status: str
+    via: str
+    channel: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RewardSummary:
+    id: int
+    referral_id: int
+    campaign_id: int
+    campaign_slug: str
+    side: str
+    email: str
+    advocate_code: str
+    order_id: str
+    type: str
+    value: str
+    currency: str
+    amount_minor: int | None
+    status: str
+    approve_after: datetime
+    approved_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RewardChange:
+    reward_id: int
+    from_status: str
+    to_status: str
+    reason: str | None
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    advocate_id: int
+    code: str
+    name: str | None
+    email: str
+    clicks: int
+    conversions: int
+    revenue_minor: int
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """One line of the live-ish feed: what happened, when, to whom (kind: joined, click, referral, reward)."""
+
+    kind: str
+    at: datetime
+    advocate_code: str | None
+    detail: str
+
+
+class OwnerStore(Protocol):
+    """What the owner's API and dashboard read and change. Lists page by id, newest first:
+    pass the last id of a page as `before` to get the next one."""
+
+    async def campaigns(self, include_archived: bool = False) -> list[Campaign]: ...
+
+    async def create_campaign(self, draft: CampaignDraft) -> Campaign | None:
+        """None when the slug is taken."""
+        ...
+
+    async def update_campaign(self, slug: str, changes: CampaignChanges) -> Campaign | None: ...
+
+    async def archive_campaign(self, slug: str, at: datetime) -> Campaign | None: ...
+
+    async def list_advocates(
+        self,
+        *,
+        campaign_id: int | None = None,
+        search: str | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[AdvocateSummary]: ...
+
+    async def list_referrals(
+        self,
+        *,
+        campaign_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[ReferralSummary]: ...
+
+    async def list_rewards(
+        self,
+        *,
+        status: str | None = None,
+        side: str | None = None,
+        campaign_id: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[RewardSummary]: ...
+
+    async def reward(self, reward_id: int) -> RewardSummary | None: ...
+
+    async def reward_history(self, reward_id: int) -> list[RewardChange]: ...
+
+    async def change_rewards(
+        self, reward_ids: list[int], to_status: str, reason: str | None, actor: str, at: datetime
+    ) -> tuple[list[RewardSummary], list[int]]:
+        """Moves each reward that may make the move (pending → approved/revoked), recording who and
+        why, in one transaction. Returns (changed rewards, ids that could not move)."""
+        ...
+
+    async def leaderboard(
+        self, campaign_id: int, start: datetime, end: datetime, limit: int = 10
+    ) -> list[LeaderRow]: ...
+
+    async def activity(self, campaign_id: int | None, limit: int = 30) -> list[ActivityItem]: ...
+
+
 class ReportingStore(Protocol):
     async def campaign_stats(
         self, campaign_id: int, start: datetime, end: datetime
     ) -> RawStats: ...
 
 
-class Store(AdminStore, ReportingStore, Protocol):
+class Store(AdminStore, ReportingStore, OwnerStore, Protocol):
     async def close(self) -> None: ...
 
     async def migrate(self) -> list[str]: ...

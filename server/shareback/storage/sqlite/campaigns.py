@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+import aiosqlite
+
 from shareback import rewards
+from shareback.rewards import RewardSpec
 from shareback.storage.base import (
     Campaign,
+    CampaignChanges,
     CampaignDraft,
     from_db_time,
     to_db_time,
@@ -41,35 +45,87 @@ def campaign_from_row(row: sqlite3.Row) -> Campaign:
 
 
 class CampaignQueries(SqliteBase):
+    async def _insert_campaign(self, db: aiosqlite.Connection, draft: CampaignDraft) -> bool:
+        cursor = await db.execute(
+            "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
+            "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
+            "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+            (
+                draft.slug,
+                draft.name,
+                draft.shop_name,
+                draft.landing_url,
+                " ".join(draft.allowed_origins),
+                draft.referrer_reward.type,
+                draft.referrer_reward.value,
+                draft.friend_reward.type,
+                draft.friend_reward.value,
+                draft.referrer_reward.currency,
+                draft.attribution_days,
+                draft.hold_days,
+                int(draft.new_customers_only),
+                to_db_time(draft.starts_at) if draft.starts_at else None,
+                to_db_time(draft.ends_at) if draft.ends_at else None,
+                to_db_time(datetime.now(UTC)),
+            ),
+        )
+        return cursor.rowcount == 1
+
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign:
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
-                "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
-                "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
-                (
-                    draft.slug,
-                    draft.name,
-                    draft.shop_name,
-                    draft.landing_url,
-                    " ".join(draft.allowed_origins),
-                    draft.referrer_reward.type,
-                    draft.referrer_reward.value,
-                    draft.friend_reward.type,
-                    draft.friend_reward.value,
-                    draft.referrer_reward.currency,
-                    draft.attribution_days,
-                    draft.hold_days,
-                    int(draft.new_customers_only),
-                    to_db_time(draft.starts_at) if draft.starts_at else None,
-                    to_db_time(draft.ends_at) if draft.ends_at else None,
-                    to_db_time(datetime.now(UTC)),
-                ),
-            )
+            await self._insert_campaign(db, draft)
         campaign = await self.campaign(draft.slug)
         assert campaign is not None
         return campaign
+
+    async def create_campaign(self, draft: CampaignDraft) -> Campaign | None:
+        async with self._transaction() as db:
+            created = await self._insert_campaign(db, draft)
+        return await self.campaign(draft.slug) if created else None
+
+    async def update_campaign(self, slug: str, changes: CampaignChanges) -> Campaign | None:
+        columns: dict[str, object] = {}
+        for name in ("name", "shop_name", "landing_url", "attribution_days", "hold_days"):
+            value = getattr(changes, name)
+            if value is not None:
+                columns[name] = value
+        if changes.allowed_origins is not None:
+            columns["allowed_origins"] = " ".join(changes.allowed_origins)
+        for side in ("referrer", "friend"):
+            spec: RewardSpec | None = getattr(changes, f"{side}_reward")
+            if spec is not None:
+                columns[f"{side}_reward_type"] = spec.type
+                columns[f"{side}_reward_value"] = spec.value
+                columns["currency"] = spec.currency
+        if changes.new_customers_only is not None:
+            columns["new_customers_only"] = int(changes.new_customers_only)
+        for edge in ("starts_at", "ends_at"):
+            moment: datetime | None = getattr(changes, edge)
+            if getattr(changes, f"clear_{edge}"):
+                columns[edge] = None
+            elif moment is not None:
+                columns[edge] = to_db_time(moment)
+        if columns:
+            assignments = ", ".join(f"{column} = ?" for column in columns)  # names are ours
+            async with self._transaction() as db:
+                await db.execute(
+                    f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*columns.values(), slug)
+                )
+        return await self.campaign(slug)
+
+    async def archive_campaign(self, slug: str, at: datetime) -> Campaign | None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE campaigns SET archived_at = COALESCE(archived_at, ?) WHERE slug = ?",
+                (to_db_time(at), slug),
+            )
+        return await self.campaign(slug)
+
+    async def campaigns(self, include_archived: bool = False) -> list[Campaign]:
+        where = "" if include_archived else " WHERE archived_at IS NULL"
+        async with self._reader.execute(f"SELECT * FROM campaigns{where} ORDER BY id") as cursor:
+            return [campaign_from_row(row) for row in await cursor.fetchall()]
 
     async def configure_campaign(
         self,

@@ -261,11 +261,19 @@ class ReferralQueries(SqliteBase):
             return Outcome("recorded", "refunded", revoked=revoked)
 
     async def approve_due_rewards(self, now: datetime) -> int:
+        stamp = to_db_time(now)
         async with self._transaction() as db:
+            # The audit rows first, while the rows still read 'pending'; both in one transaction.
+            await db.execute(
+                "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
+                "SELECT id, 'pending', 'approved', 'hold period ended', 'scheduler', ? FROM rewards "
+                "WHERE status = 'pending' AND approve_after <= ?",
+                (stamp, stamp),
+            )
             cursor = await db.execute(
                 "UPDATE rewards SET status = 'approved', approved_at = ? "
                 "WHERE status = 'pending' AND approve_after <= ?",
-                (to_db_time(now), to_db_time(now)),
+                (stamp, stamp),
             )
             return cursor.rowcount
 

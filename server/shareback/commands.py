@@ -1,0 +1,119 @@
+"""Admin commands: `shareback admin …` for dashboard users, `shareback keys …` for API keys."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from shareback import tokens
+from shareback.auth import keys, passwords
+from shareback.emails import is_valid_email
+from shareback.settings import Settings
+from shareback.storage import open_store
+from shareback.storage.base import Store
+
+T = TypeVar("T")
+
+
+def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
+    async def run() -> T:
+        store = await open_store(Settings.from_env().database_url)
+        try:
+            await store.migrate()
+            return await action(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def read_password(password_stdin: bool, email: str) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        passwords.check_strength(password, email)
+    except passwords.WeakPassword as exc:
+        raise click.ClickException(str(exc)) from exc
+    return password
+
+
+@click.group()
+def admin() -> None:
+    """Dashboard users."""
+
+
+@admin.command("create")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_admin(email: str, password_stdin: bool) -> None:
+    """Create a dashboard user (the password is prompted for, or read from stdin)."""
+    if not is_valid_email(email):
+        raise click.ClickException(f"{email!r} is not a valid e-mail address")
+    hashed = passwords.hash_password(read_password(password_stdin, email))
+    user = with_store(lambda store: store.create_admin_user(email, hashed, tokens.now_utc()))
+    if user is None:
+        raise click.ClickException(
+            f"{email} already has an account (use `shareback admin password`)"
+        )
+    click.echo(f"created admin user {user.email}")
+
+
+@admin.command("password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def change_password(email: str, password_stdin: bool) -> None:
+    """Set a dashboard user's password (ends their sessions)."""
+    hashed = passwords.hash_password(read_password(password_stdin, email))
+    if not with_store(lambda store: store.set_admin_password(email, hashed)):
+        raise click.ClickException(f"no admin user {email}")
+    click.echo(f"password changed for {email.lower()}")
+
+
+@admin.command("list")
+def list_admins() -> None:
+    """List dashboard users."""
+    for user in with_store(lambda store: store.admin_users()):
+        last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "never"
+        click.echo(f"{user.email}\tlast login {last}")
+
+
+@click.group("keys")
+def api_keys() -> None:
+    """API keys for /api/v1 (Authorization: Bearer <key>)."""
+
+
+@api_keys.command("create")
+@click.option("--name", required=True, help="What the key is for, e.g. 'CRM sync'.")
+def create_key(name: str) -> None:
+    """Create an API key; it is shown once and stored only as a hash."""
+    key = keys.new_api_key()
+    record = with_store(
+        lambda store: store.create_api_key(
+            name.strip(), keys.display_prefix(key), keys.token_hash(key), tokens.now_utc()
+        )
+    )
+    click.echo(f"API key {record.id} ({record.name}); shown only now:\n{key}")
+
+
+@api_keys.command("list")
+def list_keys() -> None:
+    """List API keys (prefixes only)."""
+    for record in with_store(lambda store: store.api_keys()):
+        state = "revoked" if record.revoked_at else "active"
+        used = record.last_used_at.isoformat(timespec="minutes") if record.last_used_at else "never"
+        click.echo(f"{record.id}\t{record.prefix}…\t{record.name}\t{state}\tlast used {used}")
+
+
+@api_keys.command("revoke")
+@click.argument("key_id", type=int)
+def revoke_key(key_id: int) -> None:
+    """Revoke an API key by its id."""
+    if not with_store(lambda store: store.revoke_api_key(key_id, tokens.now_utc())):
+        raise click.ClickException(f"no active API key {key_id}")
+    click.echo(f"revoked API key {key_id}")

@@ -1,0 +1,312 @@
+"""What the owner reads and changes: paged lists, reward decisions with an audit trail, the
+leaderboard and the activity feed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from shareback import rewards
+from shareback.storage.base import (
+    ActivityItem,
+    AdvocateSummary,
+    LeaderRow,
+    ReferralSummary,
+    RewardChange,
+    RewardSummary,
+    from_db_time,
+    to_db_time,
+)
+from shareback.storage.sqlite.connection import SqliteBase
+
+
+def _time(text: str) -> datetime:
+    moment = from_db_time(text)
+    assert moment is not None
+    return moment
+
+
+def _page(clauses: list[str], params: list[Any], column: str, before: int | None) -> str:
+    if before is not None:
+        clauses.append(f"{column} < ?")
+        params.append(before)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+REWARD_SELECT = (
+    "SELECT w.*, r.campaign_id, c.slug AS campaign_slug, a.code AS advocate_code, o.order_id "
+    "FROM rewards w JOIN referrals r ON r.id = w.referral_id JOIN campaigns c ON c.id = r.campaign_id "
+    "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk"
+)
+
+
+def _reward(row: sqlite3.Row) -> RewardSummary:
+    return RewardSummary(
+        id=row["id"],
+        referral_id=row["referral_id"],
+        campaign_id=row["campaign_id"],
+        campaign_slug=row["campaign_slug"],
+        side=row["side"],
+        email=row["email"],
+        advocate_code=row["advocate_code"],
+        order_id=row["order_id"],
+        type=row["type"],
+        value=row["value"],
+        currency=row["currency"],
+        amount_minor=row["amount_minor"],
+        status=row["status"],
+        approve_after=_time(row["approve_after"]),
+        approved_at=from_db_time(row["approved_at"]),
+        revoked_at=from_db_time(row["revoked_at"]),
+        revoke_reason=row["revoke_reason"],
+        created_at=_time(row["created_at"]),
+    )
+
+
+class OwnerQueries(SqliteBase):
+    async def _rows(self, sql: str, params: list[Any] | tuple[Any, ...]) -> list[sqlite3.Row]:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def list_advocates(
+        self,
+        *,
+        campaign_id: int | None = None,
+        search: str | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[AdvocateSummary]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if campaign_id is not None:
+            clauses.append("a.campaign_id = ?")
+            params.append(campaign_id)
+        if search:
+            clauses.append(
+                "(a.email_key LIKE ? ESCAPE '\\' OR a.code LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')"
+            )
+            pattern = (
+                "%"
+                + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
+            params += [pattern, pattern.upper(), pattern]
+        where = _page(clauses, params, "a.id", before)
+        rows = await self._rows(
+            "SELECT a.*, c.slug AS campaign_slug, "
+            "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot') AS clicks, "
+            "(SELECT COUNT(*) FROM referrals r WHERE r.advocate_id = a.id) AS referrals "
+            f"FROM advocates a JOIN campaigns c ON c.id = a.campaign_id{where} ORDER BY a.id DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [
+            AdvocateSummary(
+                id=row["id"],
+                campaign_id=row["campaign_id"],
+                campaign_slug=row["campaign_slug"],
+                email=row["email"],
+                name=row["name"],
+                code=row["code"],
+                verified=bool(row["verified"]),
+                created_at=_time(row["created_at"]),
+                clicks=row["clicks"],
+                referrals=row["referrals"],
+            )
+            for row in rows
+        ]
+
+    async def list_referrals(
+        self,
+        *,
+        campaign_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[ReferralSummary]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if campaign_id is not None:
+            clauses.append("r.campaign_id = ?")
+            params.append(campaign_id)
+        if since is not None:
+            clauses.append("r.created_at >= ?")
+            params.append(to_db_time(since))
+        if until is not None:
+            clauses.append("r.created_at < ?")
+            params.append(to_db_time(until))
+        where = _page(clauses, params, "r.id", before)
+        rows = await self._rows(
+            "SELECT r.*, c.slug AS campaign_slug, a.code AS advocate_code, a.email AS advocate_email, "
+            "o.email AS friend_email, o.source, o.order_id, o.total_minor, o.currency, o.status, "
+            "k.channel FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
+            "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk "
+            f"LEFT JOIN clicks k ON k.id = r.click_id{where} ORDER BY r.id DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [
+            ReferralSummary(
+                id=row["id"],
+                campaign_id=row["campaign_id"],
+                campaign_slug=row["campaign_slug"],
+                advocate_id=row["advocate_id"],
+                advocate_code=row["advocate_code"],
+                advocate_email=row["advocate_email"],
+                friend_email=row["friend_email"],
+                order_source=row["source"],
+                order_id=row["order_id"],
+                order_total_minor=row["total_minor"],
+                currency=row["currency"],
+                order_status=row["status"],
+                via=row["via"],
+                channel=row["channel"],
+                created_at=_time(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+    async def list_rewards(
+        self,
+        *,
+        status: str | None = None,
+        side: str | None = None,
+        campaign_id: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[RewardSummary]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("w.status", status),
+            ("w.side", side),
+            ("r.campaign_id", campaign_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = _page(clauses, params, "w.id", before)
+        rows = await self._rows(
+            f"{REWARD_SELECT}{where} ORDER BY w.id DESC LIMIT ?", [*params, limit]
+        )
+        return [_reward(row) for row in rows]
+
+    async def reward(self, reward_id: int) -> RewardSummary | None:
+        rows = await self._rows(f"{REWARD_SELECT} WHERE w.id = ?", [reward_id])
+        return _reward(rows[0]) if rows else None
+
+    async def reward_history(self, reward_id: int) -> list[RewardChange]:
+        rows = await self._rows(
+            "SELECT * FROM reward_changes WHERE reward_id = ? ORDER BY id", [reward_id]
+        )
+        return [
+            RewardChange(
+                reward_id=row["reward_id"],
+                from_status=row["from_status"],
+                to_status=row["to_status"],
+                reason=row["reason"],
+                actor=row["actor"],
+                at=_time(row["at"]),
+            )
+            for row in rows
+        ]
+
+    async def change_rewards(
+        self, reward_ids: list[int], to_status: str, reason: str | None, actor: str, at: datetime
+    ) -> tuple[list[RewardSummary], list[int]]:
+        stamp = to_db_time(at)
+        changed: list[int] = []
+        refused: list[int] = []
+        async with self._transaction() as db:
+            for reward_id in dict.fromkeys(reward_ids):
+                async with db.execute(
+                    "SELECT status FROM rewards WHERE id = ?", (reward_id,)
+                ) as cur:
+                    row = await cur.fetchone()
+                try:
+                    if row is None:
+                        raise rewards.InvalidTransition("no such reward")
+                    rewards.transition(row["status"], to_status)
+                except rewards.InvalidTransition:
+                    refused.append(reward_id)
+                    continue
+                # The status in the WHERE makes the move safe against a concurrent change.
+                if to_status == "approved":
+                    cursor = await db.execute(
+                        "UPDATE rewards SET status = 'approved', approved_at = ? "
+                        "WHERE id = ? AND status = ?",
+                        (stamp, reward_id, row["status"]),
+                    )
+                else:
+                    cursor = await db.execute(
+                        "UPDATE rewards SET status = ?, revoked_at = ?, revoke_reason = ? "
+                        "WHERE id = ? AND status = ?",
+                        (to_status, stamp, reason, reward_id, row["status"]),
+                    )
+                if cursor.rowcount != 1:
+                    refused.append(reward_id)
+                    continue
+                await db.execute(
+                    "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (reward_id, row["status"], to_status, reason, actor, stamp),
+                )
+                changed.append(reward_id)
+        summaries = [summary for rid in changed if (summary := await self.reward(rid)) is not None]
+        return summaries, refused
+
+    async def leaderboard(
+        self, campaign_id: int, start: datetime, end: datetime, limit: int = 10
+    ) -> list[LeaderRow]:
+        span = (to_db_time(start), to_db_time(end))
+        rows = await self._rows(
+            "SELECT a.id, a.code, a.name, a.email, "
+            "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
+            " AND k.created_at >= ? AND k.created_at < ?) AS clicks, "
+            "COUNT(r.id) AS conversions, COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor END), 0) AS revenue "
+            "FROM referrals r JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk "
+            "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
+            "GROUP BY a.id ORDER BY conversions DESC, revenue DESC, a.id LIMIT ?",
+            [*span, campaign_id, *span, limit],
+        )
+        return [
+            LeaderRow(
+                advocate_id=row["id"],
+                code=row["code"],
+                name=row["name"],
+                email=row["email"],
+                clicks=row["clicks"],
+                conversions=row["conversions"],
+                revenue_minor=row["revenue"],
+            )
+            for row in rows
+        ]
+
+    async def activity(self, campaign_id: int | None, limit: int = 30) -> list[ActivityItem]:
+        """The newest events of four kinds, merged; each source reads only its newest rows."""
+        scope = "" if campaign_id is None else " WHERE campaign_id = ?"
+        params: list[Any] = [] if campaign_id is None else [campaign_id]
+        sql = (
+            "SELECT * FROM ("
+            f"SELECT 'joined' AS kind, created_at AS at, code, COALESCE(name, '') AS detail FROM advocates{scope} "
+            "ORDER BY id DESC LIMIT ?) UNION ALL SELECT * FROM ("
+            "SELECT 'click', k.created_at, a.code, k.channel FROM clicks k JOIN advocates a ON a.id = k.advocate_id "
+            f"WHERE k.device <> 'bot'{'' if campaign_id is None else ' AND k.campaign_id = ?'} "
+            "ORDER BY k.id DESC LIMIT ?) UNION ALL SELECT * FROM ("
+            "SELECT 'referral', r.created_at, a.code, o.order_id FROM referrals r "
+            "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk"
+            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY r.id DESC LIMIT ?) "
+            "UNION ALL SELECT * FROM ("
+            "SELECT 'reward_' || c.to_status, c.at, a.code, c.actor FROM reward_changes c "
+            "JOIN rewards w ON w.id = c.reward_id JOIN referrals r ON r.id = w.referral_id "
+            "JOIN advocates a ON a.id = r.advocate_id"
+            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY c.id DESC LIMIT ?) "
+            "ORDER BY at DESC LIMIT ?"
+        )
+        rows = await self._rows(
+            sql, [*params, limit, *params, limit, *params, limit, *params, limit, limit]
+        )
+        return [
+            ActivityItem(kind=row[0], at=_time(row[1]), advocate_code=row[2], detail=row[3] or "")
+            for row in rows
+        ]
