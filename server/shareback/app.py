@@ -8,14 +8,16 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from shareback import admin, health, qr, redirect, tokens, webhooks, widget
-from shareback.api import advocates, campaign_widget, events, owner
+from shareback.api import advocates, campaign_widget, events, outgoing, owner
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
+from shareback.outgoing.worker import DeliveryWorker, deliver_forever
 from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
 from shareback.storage import open_store
@@ -35,6 +37,7 @@ def all_routes() -> list[BaseRoute]:
         *events.routes,
         *webhooks.routes,
         *owner.routes,
+        *outgoing.routes,
         *admin.routes,
     ]
 
@@ -60,15 +63,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             secrets = await bootstrap(store, settings)
             ctx = Context(settings, secrets, store, RateLimiter(limit=120, window_seconds=60))
-            approver = asyncio.create_task(
-                approve_rewards_forever(store, settings.approve_interval_seconds)
-            )
-            try:
-                yield {"ctx": ctx}
-            finally:
-                approver.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await approver
+            async with httpx.AsyncClient(timeout=10, follow_redirects=False) as http:
+                worker = DeliveryWorker(store, settings.public_url, http)
+                background = [
+                    asyncio.create_task(
+                        approve_rewards_forever(store, settings.approve_interval_seconds)
+                    ),
+                    asyncio.create_task(
+                        deliver_forever(worker, settings.delivery_interval_seconds)
+                    ),
+                ]
+                try:
+                    yield {"ctx": ctx}
+                finally:
+                    for task in background:
+                        task.cancel()
+                    for task in background:
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
         finally:
             await store.close()
 

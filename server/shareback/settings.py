@@ -46,6 +46,7 @@ class Settings:
     admin_api_key: str | None = None
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
+    delivery_interval_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +67,7 @@ class Settings:
             admin_api_key=config("ADMIN_API_KEY", default=None) or None,
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
+            delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
         )
 
 

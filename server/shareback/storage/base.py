@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
 
 from shareback.attribution import CampaignRules, Candidate
 from shareback.kpis import RawStats
@@ -76,6 +77,28 @@ class PaidOrder:
     total_minor: int
     currency: str
     paid_at: datetime
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundPart:
+    """One refund of part of an order; `key` is the platform's own id for it, so it counts once."""
+
+    key: str
+    amount: Decimal  # in major units of the refund's currency: Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class PartialRefund:
+    """Money returned on part of an order. Refunds adding up to the whole total refund the order."""
+
+    source: str
+    order_id: str
+    parts: tuple[RefundPart, ...]
+    currency: str | None  # None: the order's own currency
+    at: datetime
+    # Each part's amount is everything refunded so far (Stripe's amount_refunded), not one refund.
+    cumulative: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,7 @@ class Outcome:
     reason: str
     referral_id: int | None = None
     revoked: int = 0
+    reduced: int = 0
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -120,6 +144,8 @@ class Outcome:
             body["referral_id"] = self.referral_id
         if self.revoked:
             body["rewards_revoked"] = self.revoked
+        if self.reduced:
+            body["rewards_reduced"] = self.reduced
         return body
 
 
@@ -359,13 +385,105 @@ class OwnerStore(Protocol):
     async def activity(self, campaign_id: int | None, limit: int = 30) -> list[ActivityItem]: ...
 
 
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    id: int
+    url: str
+    events: tuple[str, ...]
+    secret: str
+    description: str
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """A delivery a worker holds the lease on: where to send what."""
+
+    id: int
+    attempts: int
+    created_at: datetime
+    message_id: str
+    type: str
+    payload: dict[str, Any]
+    event_at: datetime
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    endpoint_id: int
+    url: str
+    message_id: str
+    type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class OutboxStore(Protocol):
+    """Outgoing webhooks. Events themselves are written by the other methods, in their transactions."""
+
+    async def create_endpoint(
+        self, url: str, events: tuple[str, ...], secret: str, description: str, at: datetime
+    ) -> WebhookEndpoint: ...
+
+    async def endpoints(self) -> list[WebhookEndpoint]: ...
+
+    async def disable_endpoint(self, endpoint_id: int, at: datetime) -> bool: ...
+
+    async def claim_deliveries(
+        self, worker: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[DueDelivery]: ...
+
+    async def finish_delivery(
+        self,
+        delivery_id: int,
+        worker: str,
+        *,
+        delivered: bool,
+        status_code: int | None,
+        error: str | None,
+        duration_ms: int,
+        retry_at: datetime | None,
+        now: datetime,
+    ) -> bool: ...
+
+    async def list_deliveries(
+        self,
+        *,
+        status: str | None = None,
+        endpoint_id: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[DeliveryRow]: ...
+
+    async def delivery_attempts(self, delivery_id: int) -> list[DeliveryAttempt]: ...
+
+    async def redeliver(self, delivery_id: int, now: datetime) -> bool: ...
+
+
 class ReportingStore(Protocol):
     async def campaign_stats(
         self, campaign_id: int, start: datetime, end: datetime
     ) -> RawStats: ...
 
 
-class Store(AdminStore, ReportingStore, OwnerStore, Protocol):
+class Store(AdminStore, ReportingStore, OwnerStore, OutboxStore, Protocol):
     async def close(self) -> None: ...
 
     async def migrate(self) -> list[str]: ...
@@ -431,7 +549,13 @@ class Store(AdminStore, ReportingStore, OwnerStore, Protocol):
 
     async def record_refund(
         self, message_id: str, source: str, order_id: str, at: datetime
-    ) -> Outcome: ...
+    ) -> Outcome:
+        """The whole order is refunded: its pending rewards are revoked."""
+        ...
+
+    async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
+        """Pending rewards worth a share of the order shrink to the share not refunded."""
+        ...
 
     async def approve_due_rewards(self, now: datetime) -> int: ...
 

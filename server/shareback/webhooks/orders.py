@@ -1,11 +1,11 @@
-"""POST /webhooks/orders: the generic checkout webhook, order.paid and order.refunded."""
+"""POST /webhooks/orders: the generic checkout webhook, order.paid and order.refunded (whole or part)."""
 
 from __future__ import annotations
 
 import json
 import time
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +16,7 @@ from shareback import codes, emails, money, tokens
 from shareback.attribution import Candidate
 from shareback.context import Context, context
 from shareback.errors import ApiError, read_body
-from shareback.storage.base import Outcome, PaidOrder
+from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
 from shareback.webhooks import standard
 
 SOURCE = "orders"
@@ -30,6 +30,7 @@ class OrderPaid:
     currency: str
     ref: str | None
     coupon_codes: tuple[str, ...]
+    name: str | None = None
 
 
 def _field_error(field: str, message: str) -> ApiError:
@@ -76,13 +77,61 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         isinstance(c, str) and len(c) <= 64 for c in coupons
     ):
         raise _field_error("coupon_codes", "data.coupon_codes must be a list of strings.")
+    name = data.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 200):
+        raise _field_error("name", "data.name must be a string of at most 200 characters.")
     return OrderPaid(
+        name=(name.strip() or None) if isinstance(name, str) else None,
         order_id=order_id,
         email=email.strip() if isinstance(email, str) else None,
         total=total,
         currency=currency.upper(),
         ref=(ref.strip() or None) if isinstance(ref, str) else None,
         coupon_codes=tuple(coupons),
+    )
+
+
+def parse_refund_amount(data: dict[str, Any]) -> Decimal | None:
+    """The optional amount of a partial refund, in the order's currency; None refunds the whole order."""
+    raw = data.get("amount")
+    if raw is None:
+        return None
+    message = 'data.amount must be a positive decimal string such as "10.00".'
+    if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+        raise _field_error("amount", message)
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise _field_error("amount", message) from exc
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or amount <= 0 or amount > 10**13 or not isinstance(exponent, int):
+        raise _field_error("amount", message)
+    if exponent < -3:
+        raise _field_error("amount", "data.amount has more than three decimals.")
+    return amount
+
+
+def parse_partial_refund(
+    data: dict[str, Any], amount: Decimal, source: str, message_id: str
+) -> PartialRefund:
+    refund_id = data.get("refund_id", message_id)
+    if isinstance(refund_id, int) and not isinstance(refund_id, bool):
+        refund_id = str(refund_id)
+    if not isinstance(refund_id, str) or not refund_id.strip() or len(refund_id) > 128:
+        raise _field_error(
+            "refund_id", "data.refund_id must be a string of at most 128 characters."
+        )
+    currency = data.get("currency")
+    if currency is not None and (
+        not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper())
+    ):
+        raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
+    return PartialRefund(
+        source=source,
+        order_id=parse_order_id(data),
+        parts=(RefundPart(f"refund:{refund_id.strip()}", amount),),
+        currency=currency.upper() if isinstance(currency, str) else None,
+        at=tokens.now_utc(),
     )
 
 
@@ -136,9 +185,14 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             total_minor=money.to_minor(order.total, order.currency),
             currency=order.currency,
             paid_at=tokens.now_utc(),
+            name=order.name,
         )
         return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
     if kind == "order.refunded":
+        amount = parse_refund_amount(data)
+        if amount is not None:
+            refund = parse_partial_refund(data, amount, source, message_id)
+            return await ctx.store.record_partial_refund(message_id, refund)
         return await ctx.store.record_refund(
             message_id, source, parse_order_id(data), tokens.now_utc()
         )

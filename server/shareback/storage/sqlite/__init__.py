@@ -5,6 +5,7 @@ from __future__ import annotations
 from shareback.storage.sqlite.admin import AdminQueries
 from shareback.storage.sqlite.campaigns import CampaignQueries
 from shareback.storage.sqlite.connection import SqliteBase, database_path
+from shareback.storage.sqlite.outbox import OutboxQueries
 from shareback.storage.sqlite.owner import OwnerQueries
 from shareback.storage.sqlite.referrals import ReferralQueries
 from shareback.storage.sqlite.reporting import ReportingQueries
@@ -12,5 +13,7 @@ from shareback.storage.sqlite.reporting import ReportingQueries
 __all__ = ["SqliteBase", "SqliteStore", "database_path"]
 
 
-class SqliteStore(CampaignQueries, ReferralQueries, AdminQueries, ReportingQueries, OwnerQueries):
+class SqliteStore(
+    CampaignQueries, ReferralQueries, AdminQueries, ReportingQueries, OwnerQueries, OutboxQueries
+):
     """Implements shareback.storage.base.Store."""

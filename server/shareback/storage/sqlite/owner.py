@@ -19,6 +19,7 @@ from shareback.storage.base import (
     to_db_time,
 )
 from shareback.storage.sqlite.connection import SqliteBase
+from shareback.storage.sqlite.outbox import enqueue_reward_events
 
 
 def _time(text: str) -> datetime:
@@ -252,6 +253,7 @@ class OwnerQueries(SqliteBase):
                     (reward_id, row["status"], to_status, reason, actor, stamp),
                 )
                 changed.append(reward_id)
+            await enqueue_reward_events(db, f"reward.{to_status}", changed, at)
         summaries = [summary for rid in changed if (summary := await self.reward(rid)) is not None]
         return summaries, refused
 

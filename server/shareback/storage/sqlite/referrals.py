@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from shareback import attribution, codes, rewards
+import aiosqlite
+
+from shareback import attribution, codes, money, rewards
 from shareback.attribution import Candidate
 from shareback.storage.base import (
     Advocate,
     Outcome,
     PaidOrder,
+    PartialRefund,
     ReferralRow,
     RewardRow,
     from_db_time,
@@ -18,6 +22,13 @@ from shareback.storage.base import (
 )
 from shareback.storage.sqlite.campaigns import campaign_from_row
 from shareback.storage.sqlite.connection import SqliteBase
+from shareback.storage.sqlite.outbox import (
+    REWARD_FACTS,
+    advocate_event,
+    enqueue,
+    enqueue_reward_events,
+    referral_event,
+)
 
 
 def _advocate(row: sqlite3.Row) -> Advocate:
@@ -33,6 +44,57 @@ def _advocate(row: sqlite3.Row) -> Advocate:
         verified=bool(row["verified"]),
         created_at=created,
     )
+
+
+def _minor(amount: Decimal, currency: str) -> int:
+    """A refund's amount in the order's minor units; a stray third decimal rounds, never fails."""
+    scaled = amount.scaleb(money.exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return max(0, int(scaled))
+
+
+async def _revoke_pending_rewards(
+    db: aiosqlite.Connection, source: str, order_id: str, stamp: str
+) -> int:
+    """A refunded order's rewards that are still pending are revoked; approved ones stay."""
+    async with db.execute(
+        "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = 'refund' "
+        "WHERE status = 'pending' AND referral_id IN (SELECT r.id FROM referrals r "
+        "JOIN orders o ON o.id = r.order_pk WHERE o.source = ? AND o.order_id = ?) RETURNING id",
+        (stamp, source, order_id),
+    ) as cursor:
+        revoked = sorted(row[0] for row in await cursor.fetchall())
+    await db.executemany(
+        "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
+        "VALUES (?, 'pending', 'revoked', 'refund', ?, ?)",
+        [(reward_id, f"webhook:{source}", stamp) for reward_id in revoked],
+    )
+    moment = from_db_time(stamp)
+    assert moment is not None
+    await enqueue_reward_events(db, "reward.revoked", revoked, moment)
+    return len(revoked)
+
+
+async def _shrink_pending_rewards(
+    db: aiosqlite.Connection, order_pk: int, total_minor: int, kept_minor: int
+) -> int:
+    """Pending rewards worth a share of the order are recomputed on what was kept, never raised."""
+    async with db.execute(
+        "SELECT w.id, w.type, w.value, w.currency, w.amount_minor FROM rewards w "
+        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? AND w.status = 'pending'",
+        (order_pk,),
+    ) as cur:
+        rows = await cur.fetchall()
+    reduced = 0
+    for row in rows:
+        spec = rewards.RewardSpec(row["type"], row["value"], row["currency"])
+        if spec.cost_minor(total_minor) == spec.cost_minor(kept_minor):
+            continue  # a fixed amount, credit or points: the order's size does not change it
+        amount = spec.cost_minor(kept_minor)
+        if amount is None or row["amount_minor"] is None or amount >= row["amount_minor"]:
+            continue
+        await db.execute("UPDATE rewards SET amount_minor = ? WHERE id = ?", (amount, row["id"]))
+        reduced += 1
+    return reduced
 
 
 class ReferralQueries(SqliteBase):
@@ -71,11 +133,14 @@ class ReferralQueries(SqliteBase):
                     (int(verified), name, campaign_id, email_key),
                 )
             async with db.execute(
-                "SELECT * FROM advocates WHERE campaign_id = ? AND email_key = ?",
+                "SELECT a.*, c.slug FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
+                "WHERE a.campaign_id = ? AND a.email_key = ?",
                 (campaign_id, email_key),
             ) as cur:
                 row = await cur.fetchone()
-        assert row is not None
+            assert row is not None
+            if created:
+                await enqueue(db, "advocate.created", advocate_event(row), at)
         return _advocate(row), created
 
     async def advocate_by_code(self, code: str) -> Advocate | None:
@@ -183,13 +248,15 @@ class ReferralQueries(SqliteBase):
                 click_id = click[0] if click else None
             async with db.execute(
                 "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
-                "friend_email_key, via, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "friend_email_key, friend_name, via, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (
                     campaign.id,
                     candidate.advocate_id,
                     order_pk,
                     click_id,
                     order.email_key,
+                    order.name,
                     candidate.via,
                     now,
                 ),
@@ -202,11 +269,12 @@ class ReferralQueries(SqliteBase):
                 advocate_row = await cur.fetchone()
             assert advocate_row is not None and order.email is not None
             due = to_db_time(rewards.approve_after(order.paid_at, campaign.hold_days))
+            reward_ids: list[int] = []
             for side, spec, advocate_id, email in (
                 ("referrer", campaign.referrer_reward, candidate.advocate_id, advocate_row[0]),
                 ("friend", campaign.friend_reward, None, order.email),
             ):
-                await db.execute(
+                cursor = await db.execute(
                     "INSERT INTO rewards (referral_id, side, advocate_id, email, type, value, currency, "
                     "amount_minor, status, approve_after, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -223,6 +291,13 @@ class ReferralQueries(SqliteBase):
                         now,
                     ),
                 )
+                assert cursor.lastrowid is not None
+                reward_ids.append(cursor.lastrowid)
+            async with db.execute(REWARD_FACTS, (reward_ids[0],)) as cur:
+                facts = await cur.fetchone()
+            assert facts is not None
+            await enqueue(db, "referral.converted", referral_event(facts), order.paid_at)
+            await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
             return Outcome("recorded", decision.reason, referral_id=referral[0])
 
     async def record_refund(
@@ -238,7 +313,7 @@ class ReferralQueries(SqliteBase):
             if cursor.rowcount == 0:
                 return Outcome("duplicate", "message_already_processed")
             cursor = await db.execute(
-                "UPDATE orders SET status = 'refunded', refunded_at = ? "
+                "UPDATE orders SET status = 'refunded', refunded_at = ?, refunded_minor = total_minor "
                 "WHERE source = ? AND order_id = ? AND status = 'paid'",
                 (stamp, source, order_id),
             )
@@ -251,14 +326,72 @@ class ReferralQueries(SqliteBase):
                 if known is None:
                     return Outcome("ignored", "unknown_order")
                 return Outcome("duplicate", "order_already_refunded")
-            cursor = await db.execute(
-                "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = 'refund' "
-                "WHERE status = 'pending' AND referral_id IN (SELECT r.id FROM referrals r "
-                "JOIN orders o ON o.id = r.order_pk WHERE o.source = ? AND o.order_id = ?)",
-                (stamp, source, order_id),
-            )
-            revoked = cursor.rowcount
+            revoked = await _revoke_pending_rewards(db, source, order_id, stamp)
             return Outcome("recorded", "refunded", revoked=revoked)
+
+    async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
+        stamp = to_db_time(refund.at)
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO webhook_messages (source, message_id, received_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (refund.source, message_id, stamp),
+            )
+            if cursor.rowcount == 0:
+                return Outcome("duplicate", "message_already_processed")
+            async with db.execute(
+                "SELECT id, total_minor, currency, status FROM orders "
+                "WHERE source = ? AND order_id = ?",
+                (refund.source, refund.order_id),
+            ) as cur:
+                order = await cur.fetchone()
+            if order is None:
+                return Outcome("ignored", "unknown_order")
+            if order["status"] == "refunded":
+                return Outcome("duplicate", "order_already_refunded")
+            if refund.currency is not None and refund.currency != order["currency"]:
+                return Outcome("ignored", "currency_mismatch")
+            added = 0
+            for part in refund.parts:
+                cursor = await db.execute(
+                    "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
+                    "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
+                    (
+                        order["id"],
+                        part.key,
+                        _minor(part.amount, order["currency"]),
+                        int(refund.cumulative),
+                        stamp,
+                    ),
+                )
+                added += cursor.rowcount
+            if added == 0:
+                return Outcome("duplicate", "refund_already_recorded")
+            # Separate refunds add up; cumulative figures (Stripe's) only ever grow, whatever
+            # order they arrive in, so the largest one seen is what has been refunded.
+            async with db.execute(
+                "SELECT COALESCE(SUM(amount_minor) FILTER (WHERE cumulative = 0), 0), "
+                "COALESCE(MAX(amount_minor) FILTER (WHERE cumulative = 1), 0) "
+                "FROM order_refunds WHERE order_pk = ?",
+                (order["id"],),
+            ) as cur:
+                sums = await cur.fetchone()
+            assert sums is not None
+            refunded = max(sums[0], sums[1])
+            total = order["total_minor"]
+            if refunded >= total:
+                await db.execute(
+                    "UPDATE orders SET status = 'refunded', refunded_at = ?, "
+                    "refunded_minor = total_minor WHERE id = ?",
+                    (stamp, order["id"]),
+                )
+                revoked = await _revoke_pending_rewards(db, refund.source, refund.order_id, stamp)
+                return Outcome("recorded", "refunded", revoked=revoked)
+            await db.execute(
+                "UPDATE orders SET refunded_minor = ? WHERE id = ?", (refunded, order["id"])
+            )
+            reduced = await _shrink_pending_rewards(db, order["id"], total, total - refunded)
+            return Outcome("recorded", "partially_refunded", reduced=reduced)
 
     async def approve_due_rewards(self, now: datetime) -> int:
         stamp = to_db_time(now)
@@ -270,12 +403,14 @@ class ReferralQueries(SqliteBase):
                 "WHERE status = 'pending' AND approve_after <= ?",
                 (stamp, stamp),
             )
-            cursor = await db.execute(
+            async with db.execute(
                 "UPDATE rewards SET status = 'approved', approved_at = ? "
-                "WHERE status = 'pending' AND approve_after <= ?",
+                "WHERE status = 'pending' AND approve_after <= ? RETURNING id",
                 (stamp, stamp),
-            )
-            return cursor.rowcount
+            ) as cursor:
+                approved = [row[0] for row in await cursor.fetchall()]
+            await enqueue_reward_events(db, "reward.approved", sorted(approved), now)
+            return len(approved)
 
     async def referral_for_order(self, source: str, order_id: str) -> ReferralRow | None:
         row = await self._one(

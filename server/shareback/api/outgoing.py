@@ -1,0 +1,194 @@
+"""The owner's outgoing webhooks: endpoints (/api/v1/webhook-endpoints) and the delivery log with
+dead letters and "redeliver" (/api/v1/webhook-deliveries)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.auth.guard import GUARDED
+from shareback.context import context
+from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
+from shareback.outgoing.retry import EVENT_TYPES
+from shareback.storage.base import DeliveryRow, WebhookEndpoint
+
+DELIVERY_STATUSES = ("pending", "delivered", "dead")
+
+
+def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "created_at": endpoint.created_at.isoformat(),
+        "disabled_at": endpoint.disabled_at.isoformat() if endpoint.disabled_at else None,
+    }
+    if with_secret:
+        document["secret"] = endpoint.secret
+    return document
+
+
+def delivery_document(row: DeliveryRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "endpoint_id": row.endpoint_id,
+        "url": row.url,
+        "message_id": row.message_id,
+        "type": row.type,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at.isoformat() if row.status == "pending" else None,
+        "last_status_code": row.last_status_code,
+        "last_error": row.last_error,
+        "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
+    events = body.get("events", ["*"])
+    if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
+        raise ApiError(
+            422, "invalid_events", "events must be a non-empty list of event types.", "events"
+        )
+    if "*" in events:
+        return ("*",)
+    unknown = sorted(set(events) - set(EVENT_TYPES))
+    if unknown:
+        raise ApiError(
+            422,
+            "invalid_events",
+            f"Unknown event types {unknown}; known: {', '.join(EVENT_TYPES)}.",
+            "events",
+        )
+    return tuple(dict.fromkeys(events))
+
+
+async def create_webhook_endpoint(request: Request) -> Response:
+    ctx = context(request)
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    url = required_str(body, "url", 2000)
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ApiError(422, "invalid_url", "url must be an absolute http(s) URL.", "url")
+    events = parse_events(body)
+    description = optional_str(body, "description", 200) or ""
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    endpoint = await ctx.store.create_endpoint(url, events, secret, description, tokens.now_utc())
+    # The secret is shown here and in the list: the owner's receiver needs it to verify us.
+    return JSONResponse(endpoint_document(endpoint, with_secret=True), status_code=201)
+
+
+async def list_webhook_endpoints(request: Request) -> Response:
+    endpoints = await context(request).store.endpoints()
+    return JSONResponse({"data": [endpoint_document(e, with_secret=True) for e in endpoints]})
+
+
+def path_id(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    if not raw.isdigit() or len(raw) > 18:
+        raise ApiError(404, "not_found", f"No such {name.replace('_', ' ')}.")
+    return int(raw)
+
+
+async def disable_webhook_endpoint(request: Request) -> Response:
+    ctx = context(request)
+    if not await ctx.store.disable_endpoint(path_id(request, "endpoint_id"), tokens.now_utc()):
+        raise ApiError(404, "not_found", "No active webhook endpoint with that id.")
+    return Response(status_code=204)
+
+
+async def list_webhook_deliveries(request: Request) -> Response:
+    query = request.query_params
+    status = query.get("status")
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise ApiError(
+            422, "invalid_status", f"status is one of {', '.join(DELIVERY_STATUSES)}.", "status"
+        )
+    limit_text = query.get("limit", "50")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 200:
+        raise ApiError(422, "invalid_limit", "limit is a whole number from 1 to 200.", "limit")
+    before_text = query.get("before")
+    if before_text is not None and not before_text.isdigit():
+        raise ApiError(400, "invalid_cursor", "before must be a delivery id.", "before")
+    endpoint_text = query.get("endpoint_id")
+    if endpoint_text is not None and not endpoint_text.isdigit():
+        raise ApiError(422, "invalid_endpoint_id", "endpoint_id must be a number.", "endpoint_id")
+    rows = await context(request).store.list_deliveries(
+        status=status,
+        endpoint_id=int(endpoint_text) if endpoint_text else None,
+        before=int(before_text) if before_text else None,
+        limit=int(limit_text),
+    )
+    next_before = rows[-1].id if len(rows) == int(limit_text) else None
+    return JSONResponse({"data": [delivery_document(r) for r in rows], "next_before": next_before})
+
+
+async def show_webhook_delivery(request: Request) -> Response:
+    ctx = context(request)
+    delivery_id = path_id(request, "delivery_id")
+    rows = [
+        r
+        for r in await ctx.store.list_deliveries(before=delivery_id + 1, limit=1)
+        if r.id == delivery_id
+    ]
+    if not rows:
+        raise ApiError(404, "not_found", "No such delivery.")
+    attempts = await ctx.store.delivery_attempts(delivery_id)
+    document = delivery_document(rows[0])
+    document["attempts_log"] = [
+        {
+            "at": a.at.isoformat(),
+            "status_code": a.status_code,
+            "error": a.error,
+            "duration_ms": a.duration_ms,
+        }
+        for a in attempts
+    ]
+    return JSONResponse(document)
+
+
+async def redeliver_webhook(request: Request) -> Response:
+    ctx = context(request)
+    if not await ctx.store.redeliver(path_id(request, "delivery_id"), tokens.now_utc()):
+        raise ApiError(
+            409, "not_redeliverable", "Only dead or delivered deliveries can be sent again."
+        )
+    return JSONResponse({"status": "pending"}, status_code=202)
+
+
+routes = [
+    Route("/api/v1/webhook-endpoints", list_webhook_endpoints, methods=["GET"], middleware=GUARDED),
+    Route(
+        "/api/v1/webhook-endpoints", create_webhook_endpoint, methods=["POST"], middleware=GUARDED
+    ),
+    Route(
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        disable_webhook_endpoint,
+        methods=["DELETE"],
+        middleware=GUARDED,
+    ),
+    Route(
+        "/api/v1/webhook-deliveries", list_webhook_deliveries, methods=["GET"], middleware=GUARDED
+    ),
+    Route(
+        "/api/v1/webhook-deliveries/{delivery_id}",
+        show_webhook_delivery,
+        methods=["GET"],
+        middleware=GUARDED,
+    ),
+    Route(
+        "/api/v1/webhook-deliveries/{delivery_id}/redeliver",
+        redeliver_webhook,
+        methods=["POST"],
+        middleware=GUARDED,
+    ),
+]

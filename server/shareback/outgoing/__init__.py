@@ -1,0 +1,1 @@
+"""Outgoing webhooks: events announced to the owner's endpoints, signed, retried until delivered."""

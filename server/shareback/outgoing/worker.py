@@ -1,0 +1,131 @@
+"""Delivers due outbox messages: claim under a lease, sign per Standard Webhooks, POST, record."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shareback import tokens
+from shareback.outgoing.retry import next_attempt
+from shareback.storage.base import DueDelivery, Store
+from shareback.webhooks import standard
+
+log = logging.getLogger("shareback.outgoing")
+USER_AGENT = "Shareback-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Report:
+    delivered: int = 0
+    retrying: int = 0
+    dead: int = 0
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.retrying + self.dead
+
+
+def event_body(delivery: DueDelivery, public_url: str) -> bytes:
+    """The payload as stored, plus the advocate's link (the store doesn't know the public URL)."""
+    data: dict[str, Any] = json.loads(json.dumps(delivery.payload))
+    advocate = data.get("advocate")
+    if isinstance(advocate, dict) and advocate.get("code"):
+        advocate["link"] = f"{public_url}/r/{advocate['code']}"
+    event = {
+        "type": delivery.type,
+        "timestamp": delivery.event_at.isoformat().replace("+00:00", "Z"),
+        "data": data,
+    }
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: Store,
+        public_url: str,
+        http: httpx.AsyncClient,
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 20,
+        concurrency: int = 8,
+    ) -> None:
+        self.store = store
+        self.public_url = public_url
+        self.http = http
+        self.lease = lease
+        self.batch = batch
+        self.name = "worker-" + secrets.token_hex(4)
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def deliver_due(self, now: datetime | None = None) -> Report:
+        """One round: every due delivery this worker can claim is tried once."""
+        moment = now or tokens.now_utc()
+        claimed = await self.store.claim_deliveries(self.name, moment, self.lease, self.batch)
+        outcomes = await asyncio.gather(*(self._attempt(d, moment) for d in claimed))
+        return Report(
+            delivered=outcomes.count("delivered"),
+            retrying=outcomes.count("pending"),
+            dead=outcomes.count("dead"),
+        )
+
+    async def _attempt(self, delivery: DueDelivery, now: datetime) -> str:
+        body = event_body(delivery, self.public_url)
+        # The signature carries the wall clock of sending, whatever moment the schedule runs at.
+        stamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "webhook-id": delivery.message_id,
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": standard.sign(delivery.secret, delivery.message_id, stamp, body),
+        }
+        status_code: int | None = None
+        error: str | None = None
+        started = time.perf_counter()
+        async with self._limit:
+            try:
+                response = await self.http.post(delivery.url, content=body, headers=headers)
+                status_code = response.status_code
+                if not 200 <= status_code < 300:
+                    error = f"HTTP {status_code}"
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"[:500]
+        duration = int((time.perf_counter() - started) * 1000)
+        delivered = error is None
+        retry_at = (
+            None if delivered else next_attempt(delivery.attempts + 1, delivery.created_at, now)
+        )
+        await self.store.finish_delivery(
+            delivery.id,
+            self.name,
+            delivered=delivered,
+            status_code=status_code,
+            error=error,
+            duration_ms=duration,
+            retry_at=retry_at,
+            now=now,
+        )
+        if not delivered:
+            log.warning("delivery %s to %s failed (%s)", delivery.id, delivery.url, error)
+        return "delivered" if delivered else ("pending" if retry_at else "dead")
+
+
+async def deliver_forever(worker: DeliveryWorker, interval: float) -> None:
+    while True:
+        try:
+            report = await worker.deliver_due()
+        except Exception:
+            log.exception("delivering webhooks failed; will retry")
+            report = Report()
+        # A full batch means more may be waiting: go again at once.
+        if report.attempted < worker.batch:
+            await asyncio.sleep(interval)
