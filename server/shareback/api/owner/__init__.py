@@ -5,4 +5,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from shareback.api.owner import advocates, campaigns, exports, referrals, rewards, stats
+
+routes: list[BaseRoute] = [
+    *campaigns.routes,
+    *stats.routes,
+    *advocates.routes,
+    *referrals.routes,
+    *rewards.routes,
+    *exports.routes,
+]

@@ -1,0 +1,76 @@
+"""/api/v1/campaigns: list, create, show, change and archive the owner's campaigns."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.api.owner.campaign_input import parse_changes, parse_draft
+from shareback.api.owner.documents import campaign_document
+from shareback.api.owner.filters import owned_campaign
+from shareback.api.owner.params import bad_param, refuse_unknown
+from shareback.auth.guard import GUARDED
+from shareback.context import context
+from shareback.errors import ApiError, read_json, require_object
+
+DEFAULT_SHOP_NAME = "our shop"
+
+
+async def list_campaigns(request: Request) -> Response:
+    query = request.query_params
+    refuse_unknown(query, {"include_archived"})
+    raw = query.get("include_archived", "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise bad_param("include_archived", "include_archived must be true or false.")
+    campaigns = await context(request).store.campaigns(include_archived=raw in ("true", "1"))
+    return JSONResponse({"data": [campaign_document(c) for c in campaigns]})
+
+
+async def create_campaign(request: Request) -> Response:
+    ctx = context(request)
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    draft = parse_draft(body, ctx.settings.shop_name or DEFAULT_SHOP_NAME)
+    campaign = await ctx.store.create_campaign(draft)
+    if campaign is None:
+        raise ApiError(409, "slug_taken", f"A campaign '{draft.slug}' already exists.", "slug")
+    location = f"/api/v1/campaigns/{campaign.slug}"
+    return JSONResponse(
+        campaign_document(campaign), status_code=201, headers={"Location": location}
+    )
+
+
+async def show_campaign(request: Request) -> Response:
+    campaign = await owned_campaign(context(request).store, request.path_params["slug"])
+    return JSONResponse(campaign_document(campaign))
+
+
+async def update_campaign(request: Request) -> Response:
+    ctx = context(request)
+    current = await owned_campaign(ctx.store, request.path_params["slug"])
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    changed = await ctx.store.update_campaign(current.slug, parse_changes(body, current))
+    if changed is None:  # deleted meanwhile; campaigns are archived, not deleted, so hardly ever
+        raise ApiError(404, "unknown_campaign", f"There is no campaign '{current.slug}'.")
+    return JSONResponse(campaign_document(changed))
+
+
+async def archive_campaign(request: Request) -> Response:
+    ctx = context(request)
+    current = await owned_campaign(ctx.store, request.path_params["slug"])
+    archived = await ctx.store.archive_campaign(current.slug, tokens.now_utc())
+    if archived is None:
+        raise ApiError(404, "unknown_campaign", f"There is no campaign '{current.slug}'.")
+    return JSONResponse(campaign_document(archived))
+
+
+routes = [
+    Route("/api/v1/campaigns", list_campaigns, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/campaigns", create_campaign, methods=["POST"], middleware=GUARDED),
+    Route("/api/v1/campaigns/{slug}", show_campaign, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/campaigns/{slug}", update_campaign, methods=["PATCH"], middleware=GUARDED),
+    Route(
+        "/api/v1/campaigns/{slug}/archive", archive_campaign, methods=["POST"], middleware=GUARDED
+    ),
+]

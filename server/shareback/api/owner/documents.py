@@ -1,0 +1,127 @@
+"""The JSON documents of the owner's API: rows as dicts, money as minor units and decimal strings,
+times as ISO 8601 UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shareback import money
+from shareback.rewards import RewardSpec
+from shareback.storage.base import (
+    AdvocateSummary,
+    Campaign,
+    ReferralSummary,
+    RewardChange,
+    RewardSummary,
+)
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def money_document(minor: int, currency: str) -> dict[str, Any]:
+    return {
+        "amount_minor": minor,
+        "amount": money.from_minor(minor, currency),
+        "currency": currency,
+    }
+
+
+def reward_spec_document(spec: RewardSpec) -> dict[str, str]:
+    return {"type": spec.type, "value": spec.value}
+
+
+def campaign_document(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "slug": campaign.slug,
+        "name": campaign.name,
+        "shop_name": campaign.shop_name,
+        "landing_url": campaign.landing_url,
+        "allowed_origins": list(campaign.allowed_origins),
+        "currency": campaign.referrer_reward.currency,
+        "referrer_reward": reward_spec_document(campaign.referrer_reward),
+        "friend_reward": reward_spec_document(campaign.friend_reward),
+        "attribution_days": campaign.attribution_days,
+        "hold_days": campaign.hold_days,
+        "new_customers_only": campaign.new_customers_only,
+        "starts_at": iso(campaign.starts_at),
+        "ends_at": iso(campaign.ends_at),
+        "archived_at": iso(campaign.archived_at),
+        "created_at": iso(campaign.created_at),
+    }
+
+
+def advocate_document(advocate: AdvocateSummary, public_url: str) -> dict[str, Any]:
+    return {
+        "id": advocate.id,
+        "campaign": advocate.campaign_slug,
+        "email": advocate.email,
+        "name": advocate.name,
+        "code": advocate.code,
+        "link": f"{public_url}/r/{advocate.code}",
+        "verified": advocate.verified,
+        "clicks": advocate.clicks,
+        "referrals": advocate.referrals,
+        "created_at": iso(advocate.created_at),
+    }
+
+
+def referral_document(referral: ReferralSummary) -> dict[str, Any]:
+    return {
+        "id": referral.id,
+        "campaign": referral.campaign_slug,
+        "advocate": {
+            "id": referral.advocate_id,
+            "code": referral.advocate_code,
+            "email": referral.advocate_email,
+        },
+        "friend_email": referral.friend_email,
+        "order": {
+            "source": referral.order_source,
+            "id": referral.order_id,
+            "total": money_document(referral.order_total_minor, referral.currency),
+            "status": referral.order_status,
+        },
+        "via": referral.via,
+        "channel": referral.channel,
+        "created_at": iso(referral.created_at),
+    }
+
+
+def reward_document(reward: RewardSummary) -> dict[str, Any]:
+    amount = None
+    if reward.amount_minor is not None:
+        amount = money_document(reward.amount_minor, reward.currency)
+    return {
+        "id": reward.id,
+        "campaign": reward.campaign_slug,
+        "referral_id": reward.referral_id,
+        "order_id": reward.order_id,
+        "advocate_code": reward.advocate_code,
+        "side": reward.side,
+        "email": reward.email,
+        "type": reward.type,
+        "value": reward.value,
+        "amount": amount,
+        "status": reward.status,
+        "approve_after": iso(reward.approve_after),
+        "approved_at": iso(reward.approved_at),
+        "revoked_at": iso(reward.revoked_at),
+        "revoke_reason": reward.revoke_reason,
+        "created_at": iso(reward.created_at),
+    }
+
+
+def change_document(change: RewardChange) -> dict[str, Any]:
+    return {
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "reason": change.reason,
+        "actor": change.actor,
+        "at": iso(change.at),
+    }

@@ -1,0 +1,233 @@
+"""CSV exports of advocates, referrals and rewards: streamed page by page, UTF-8 with a header row,
+and safe to open in a spreadsheet. The dashboard calls advocates_csv, referrals_csv and rewards_csv
+behind its own session check."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from shareback import money, tokens
+from shareback.api.owner.documents import iso
+from shareback.api.owner.filters import (
+    ADVOCATE_PARAMS,
+    REFERRAL_PARAMS,
+    REWARD_PARAMS,
+    AdvocateFilter,
+    ReferralFilter,
+    RewardFilter,
+    advocate_filter,
+    referral_filter,
+    reward_filter,
+)
+from shareback.api.owner.paging import Row
+from shareback.api.owner.params import refuse_unknown
+from shareback.auth.guard import GUARDED
+from shareback.context import context
+from shareback.storage.base import AdvocateSummary, OwnerStore, ReferralSummary, RewardSummary
+
+PAGE_SIZE = 500
+Cell = str | int | bool | None
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ADVOCATE_COLUMNS = (
+    "id",
+    "campaign",
+    "email",
+    "name",
+    "code",
+    "link",
+    "verified",
+    "clicks",
+    "referrals",
+    "created_at",
+)
+REFERRAL_COLUMNS = (
+    "id",
+    "campaign",
+    "created_at",
+    "advocate_id",
+    "advocate_code",
+    "advocate_email",
+    "friend_email",
+    "order_source",
+    "order_id",
+    "order_total",
+    "currency",
+    "order_status",
+    "via",
+    "channel",
+)
+REWARD_COLUMNS = (
+    "id",
+    "campaign",
+    "side",
+    "email",
+    "advocate_code",
+    "order_id",
+    "referral_id",
+    "type",
+    "value",
+    "amount",
+    "amount_minor",
+    "currency",
+    "status",
+    "approve_after",
+    "approved_at",
+    "revoked_at",
+    "revoke_reason",
+    "created_at",
+)
+
+
+def safe_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_line(cells: Sequence[Cell]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+async def csv_lines(
+    columns: Sequence[str],
+    page: Callable[[int | None, int], Awaitable[list[Row]]],
+    cells: Callable[[Row], Sequence[Cell]],
+) -> AsyncIterator[str]:
+    """The header, then every row, newest first, a page at a time (memory stays flat)."""
+    yield csv_line(columns)
+    before = None
+    while True:
+        rows = await page(before, PAGE_SIZE)
+        for row in rows:
+            yield csv_line(cells(row))
+        if len(rows) < PAGE_SIZE:
+            return
+        before = rows[-1].id
+
+
+def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
+    filename = f"shareback-{name}-{tokens.now_utc().date().isoformat()}.csv"
+    return StreamingResponse(
+        (line.encode() async for line in lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
+    def cells(a: AdvocateSummary) -> Sequence[Cell]:
+        link = f"{public_url}/r/{a.code}"
+        created = iso(a.created_at)
+        return (
+            a.id,
+            a.campaign_slug,
+            a.email,
+            a.name,
+            a.code,
+            link,
+            a.verified,
+            a.clicks,
+            a.referrals,
+            created,
+        )
+
+    async def page(before: int | None, limit: int) -> list[AdvocateSummary]:
+        return await filters.page(store, before, limit)
+
+    return csv_download(csv_lines(ADVOCATE_COLUMNS, page, cells), "advocates")
+
+
+def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
+    def cells(r: ReferralSummary) -> Sequence[Cell]:
+        total = money.from_minor(r.order_total_minor, r.currency)
+        return (
+            r.id,
+            r.campaign_slug,
+            iso(r.created_at),
+            r.advocate_id,
+            r.advocate_code,
+            r.advocate_email,
+            r.friend_email,
+            r.order_source,
+            r.order_id,
+            total,
+            r.currency,
+            r.order_status,
+            r.via,
+            r.channel,
+        )
+
+    async def page(before: int | None, limit: int) -> list[ReferralSummary]:
+        return await filters.page(store, before, limit)
+
+    return csv_download(csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
+
+
+def rewards_csv(store: OwnerStore, filters: RewardFilter) -> Response:
+    def cells(w: RewardSummary) -> Sequence[Cell]:
+        amount = None if w.amount_minor is None else money.from_minor(w.amount_minor, w.currency)
+        return (
+            w.id,
+            w.campaign_slug,
+            w.side,
+            w.email,
+            w.advocate_code,
+            w.order_id,
+            w.referral_id,
+            w.type,
+            w.value,
+            amount,
+            w.amount_minor,
+            w.currency,
+            w.status,
+            iso(w.approve_after),
+            iso(w.approved_at),
+            iso(w.revoked_at),
+            w.revoke_reason,
+            iso(w.created_at),
+        )
+
+    async def page(before: int | None, limit: int) -> list[RewardSummary]:
+        return await filters.page(store, before, limit)
+
+    name = f"rewards-{filters.status}" if filters.status else "rewards"
+    return csv_download(csv_lines(REWARD_COLUMNS, page, cells), name)
+
+
+async def export_advocates(request: Request) -> Response:
+    ctx = context(request)
+    refuse_unknown(request.query_params, ADVOCATE_PARAMS)
+    filters = await advocate_filter(ctx.store, request.query_params)
+    return advocates_csv(ctx.store, filters, ctx.settings.public_url)
+
+
+async def export_referrals(request: Request) -> Response:
+    ctx = context(request)
+    refuse_unknown(request.query_params, REFERRAL_PARAMS)
+    return referrals_csv(ctx.store, await referral_filter(ctx.store, request.query_params))
+
+
+async def export_rewards(request: Request) -> Response:
+    ctx = context(request)
+    refuse_unknown(request.query_params, REWARD_PARAMS)
+    return rewards_csv(ctx.store, await reward_filter(ctx.store, request.query_params))
+
+
+routes = [
+    Route("/api/v1/exports/advocates.csv", export_advocates, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/exports/referrals.csv", export_referrals, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/exports/rewards.csv", export_rewards, methods=["GET"], middleware=GUARDED),
+]

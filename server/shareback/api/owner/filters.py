@@ -1,0 +1,110 @@
+"""The filters of the advocate, referral and reward lists, parsed once for the JSON lists, the CSV
+exports and the dashboard alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from shareback.api.owner.params import bad_param, time_range
+from shareback.errors import ApiError
+from shareback.rewards import STATUSES
+from shareback.storage.base import (
+    AdvocateSummary,
+    Campaign,
+    OwnerStore,
+    ReferralSummary,
+    RewardSummary,
+    Store,
+)
+
+SIDES = ("referrer", "friend")
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class AdvocateFilter:
+    campaign_id: int | None = None
+    search: str | None = None
+
+    async def page(
+        self, store: OwnerStore, before: int | None, limit: int
+    ) -> list[AdvocateSummary]:
+        return await store.list_advocates(
+            campaign_id=self.campaign_id, search=self.search, before=before, limit=limit
+        )
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    campaign_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    async def page(
+        self, store: OwnerStore, before: int | None, limit: int
+    ) -> list[ReferralSummary]:
+        return await store.list_referrals(
+            campaign_id=self.campaign_id,
+            since=self.since,
+            until=self.until,
+            before=before,
+            limit=limit,
+        )
+
+
+@dataclass(frozen=True)
+class RewardFilter:
+    status: str | None = None
+    side: str | None = None
+    campaign_id: int | None = None
+
+    async def page(self, store: OwnerStore, before: int | None, limit: int) -> list[RewardSummary]:
+        return await store.list_rewards(
+            status=self.status,
+            side=self.side,
+            campaign_id=self.campaign_id,
+            before=before,
+            limit=limit,
+        )
+
+
+async def owned_campaign(store: Store, slug: str) -> Campaign:
+    """Any campaign by slug, archived ones too (the widget's look-up refuses those)."""
+    campaign = await store.campaign(slug) if len(slug) <= 64 else None
+    if campaign is None:
+        raise ApiError(404, "unknown_campaign", f"There is no campaign '{slug}'.", "campaign")
+    return campaign
+
+
+async def campaign_filter(store: Store, query: Mapping[str, str]) -> int | None:
+    slug = query.get("campaign")
+    return (await owned_campaign(store, slug)).id if slug else None
+
+
+async def advocate_filter(store: Store, query: Mapping[str, str]) -> AdvocateFilter:
+    search = (query.get("search") or "").strip() or None
+    if search is not None and len(search) > MAX_SEARCH:
+        raise bad_param("search", f"search is longer than {MAX_SEARCH} characters.")
+    return AdvocateFilter(await campaign_filter(store, query), search)
+
+
+async def referral_filter(store: Store, query: Mapping[str, str]) -> ReferralFilter:
+    since, until = time_range(query)
+    return ReferralFilter(await campaign_filter(store, query), since, until)
+
+
+async def reward_filter(store: Store, query: Mapping[str, str]) -> RewardFilter:
+    status = query.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise bad_param("status", f"status must be one of {', '.join(STATUSES)}.")
+    side = query.get("side") or None
+    if side is not None and side not in SIDES:
+        raise bad_param("side", f"side must be one of {', '.join(SIDES)}.")
+    return RewardFilter(status, side, await campaign_filter(store, query))
+
+
+ADVOCATE_PARAMS = frozenset({"campaign", "search"})
+REFERRAL_PARAMS = frozenset({"campaign", "since", "until"})
+REWARD_PARAMS = frozenset({"status", "side", "campaign"})

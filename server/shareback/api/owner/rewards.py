@@ -1,0 +1,192 @@
+"""/api/v1/rewards: list, one with its history, approve, revoke and bulk decisions, each recorded
+with the reason and the API key that made it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.api.owner.documents import change_document, reward_document
+from shareback.api.owner.filters import REWARD_PARAMS, reward_filter
+from shareback.api.owner.paging import PAGING, page_document, page_params
+from shareback.api.owner.params import parse_id, refuse_unknown
+from shareback.auth.guard import GUARDED, actor
+from shareback.context import context
+from shareback.errors import ApiError, read_body, require_object
+from shareback.storage.base import RewardSummary, Store
+
+ACTIONS = {"approve": "approved", "revoke": "revoked"}
+MAX_BULK = 500
+MAX_REASON = 500
+
+
+async def reward_with_history(store: Store, reward: RewardSummary) -> dict[str, Any]:
+    history = await store.reward_history(reward.id)
+    return {**reward_document(reward), "history": [change_document(c) for c in history]}
+
+
+def unknown_reward(reward_id: object) -> ApiError:
+    return ApiError(404, "unknown_reward", f"There is no reward {reward_id}.")
+
+
+def path_reward_id(request: Request) -> int:
+    raw: str = request.path_params["reward_id"]
+    reward_id = parse_id(raw)
+    if reward_id is None:
+        raise unknown_reward(raw[:40])
+    return reward_id
+
+
+async def read_optional_object(request: Request) -> dict[str, Any]:
+    """The JSON object posted, or {} for an empty body (approving needs no body)."""
+    body = await read_body(request, context(request).settings.max_body_bytes)
+    if not body.strip():
+        return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "") and not content_type.endswith("+json"):
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        return require_object(json.loads(body))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+
+
+def refuse_unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
+    for name in body:
+        if name not in known:
+            raise ApiError(
+                422, "unknown_field", f"Unknown field '{name}'; send {', '.join(known)}.", name
+            )
+
+
+def parse_reason(body: dict[str, Any], required: bool) -> str | None:
+    value = body.get("reason")
+    if value is not None and not isinstance(value, str):
+        raise ApiError(422, "invalid_reason", "reason must be a string.", "reason")
+    reason = (value or "").strip() or None
+    if reason is None and required:
+        raise ApiError(
+            422, "missing_reason", "Say why: revoking a reward needs a reason.", "reason"
+        )
+    if reason is not None and len(reason) > MAX_REASON:
+        raise ApiError(
+            422, "invalid_reason", f"reason is longer than {MAX_REASON} characters.", "reason"
+        )
+    return reason
+
+
+def refusal(reward_id: int, current: RewardSummary | None) -> tuple[int, str, str]:
+    """(status, code, message) for a reward that could not move."""
+    if current is None:
+        return 404, "unknown_reward", f"There is no reward {reward_id}."
+    return (
+        409,
+        f"reward_already_{current.status}",
+        f"Reward {reward_id} is already {current.status}; "
+        "only pending rewards can be approved or revoked.",
+    )
+
+
+async def list_rewards(request: Request) -> Response:
+    ctx = context(request)
+    query = request.query_params
+    refuse_unknown(query, REWARD_PARAMS | PAGING)
+    before, limit = page_params(query, "rewards")
+    filters = await reward_filter(ctx.store, query)
+    rows = await filters.page(ctx.store, before, limit + 1)
+    return JSONResponse(page_document(rows, limit, "rewards", reward_document))
+
+
+async def show_reward(request: Request) -> Response:
+    store = context(request).store
+    reward_id = path_reward_id(request)
+    reward = await store.reward(reward_id)
+    if reward is None:
+        raise unknown_reward(reward_id)
+    return JSONResponse(await reward_with_history(store, reward))
+
+
+async def decide_reward(request: Request, action: str) -> Response:
+    store = context(request).store
+    reward_id = path_reward_id(request)
+    body = await read_optional_object(request)
+    refuse_unknown_fields(body, ("reason",))
+    target = ACTIONS[action]
+    reason = parse_reason(body, required=target == "revoked")
+    changed, _ = await store.change_rewards(
+        [reward_id], target, reason, actor(request).name, tokens.now_utc()
+    )
+    if changed:
+        return JSONResponse(await reward_with_history(store, changed[0]))
+    current = await store.reward(reward_id)
+    if current is not None and current.status == target:
+        # Retrying a decision that already happened is not an error.
+        return JSONResponse(await reward_with_history(store, current))
+    raise ApiError(*refusal(reward_id, current))
+
+
+async def approve_reward(request: Request) -> Response:
+    return await decide_reward(request, "approve")
+
+
+async def revoke_reward(request: Request) -> Response:
+    return await decide_reward(request, "revoke")
+
+
+def parse_ids(body: dict[str, Any]) -> list[int]:
+    ids = body.get("ids")
+    if (
+        not isinstance(ids, list)
+        or not 1 <= len(ids) <= MAX_BULK
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise ApiError(
+            422,
+            "invalid_ids",
+            f"ids must be a list of 1 to {MAX_BULK} reward ids (whole numbers).",
+            "ids",
+        )
+    return list(dict.fromkeys(ids))
+
+
+async def decide_rewards_in_bulk(request: Request) -> Response:
+    ctx = context(request)
+    body = require_object(await read_optional_object(request))
+    refuse_unknown_fields(body, ("ids", "action", "reason"))
+    ids = parse_ids(body)
+    action = body.get("action")
+    if action not in ACTIONS:
+        raise ApiError(422, "invalid_action", 'action must be "approve" or "revoke".', "action")
+    target = ACTIONS[action]
+    reason = parse_reason(body, required=target == "revoked")
+    # Ids beyond SQLite's integers cannot name a reward; they are reported, not looked up.
+    valid = [i for i in ids if parse_id(str(i)) is not None]
+    changed, refused = await ctx.store.change_rewards(
+        valid, target, reason, actor(request).name, tokens.now_utc()
+    )
+    skipped = []
+    for reward_id in [i for i in ids if parse_id(str(i)) is None] + refused:
+        current = await ctx.store.reward(reward_id) if parse_id(str(reward_id)) else None
+        _, code, message = refusal(reward_id, current)
+        skipped.append({"id": reward_id, "code": code, "message": message})
+    return JSONResponse(
+        {"changed": [reward_document(reward) for reward in changed], "skipped": skipped}
+    )
+
+
+routes = [
+    Route("/api/v1/rewards", list_rewards, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/rewards/bulk", decide_rewards_in_bulk, methods=["POST"], middleware=GUARDED),
+    Route("/api/v1/rewards/{reward_id}", show_reward, methods=["GET"], middleware=GUARDED),
+    Route(
+        "/api/v1/rewards/{reward_id}/approve", approve_reward, methods=["POST"], middleware=GUARDED
+    ),
+    Route(
+        "/api/v1/rewards/{reward_id}/revoke", revoke_reward, methods=["POST"], middleware=GUARDED
+    ),
+]
