@@ -10,13 +10,16 @@ from typing import Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from shareback import admin, health, qr, redirect, tokens, webhooks, widget
+from shareback import metrics as metrics_routes
 from shareback.api import advocates, campaign_widget, events, outgoing, owner
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
+from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
 from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
@@ -29,6 +32,7 @@ log = logging.getLogger("shareback")
 def all_routes() -> list[BaseRoute]:
     return [
         *health.routes,
+        *metrics_routes.routes,
         *widget.routes,
         *redirect.routes,
         *qr.routes,
@@ -56,13 +60,16 @@ async def approve_rewards_forever(store: Store, interval: float) -> None:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    metrics = RequestMetrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         store = await open_store(settings.database_url)
         try:
             secrets = await bootstrap(store, settings)
-            ctx = Context(settings, secrets, store, RateLimiter(limit=120, window_seconds=60))
+            ctx = Context(
+                settings, secrets, store, RateLimiter(limit=120, window_seconds=60), metrics
+            )
             async with httpx.AsyncClient(timeout=10, follow_redirects=False) as http:
                 worker = DeliveryWorker(store, settings.public_url, http)
                 background = [
@@ -84,4 +91,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await store.close()
 
-    return Starlette(routes=all_routes(), exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    return Starlette(
+        routes=all_routes(),
+        middleware=[Middleware(MetricsMiddleware, metrics=metrics)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )

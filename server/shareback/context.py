@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
 from shareback.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from shareback.metrics import RequestMetrics
 from shareback.settings import Secrets, Settings
 from shareback.storage.base import Store
 
@@ -17,6 +21,7 @@ class Context:
     secrets: Secrets
     store: Store
     limiter: RateLimiter
+    metrics: RequestMetrics
 
 
 def context(request: Request) -> Context:

@@ -476,6 +476,8 @@ class OutboxStore(Protocol):
 
     async def redeliver(self, delivery_id: int, now: datetime) -> bool: ...
 
+    async def queue_sizes(self) -> dict[tuple[str, str], int]: ...
+
 
 class ReportingStore(Protocol):
     async def campaign_stats(

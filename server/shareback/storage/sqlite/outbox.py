@@ -317,3 +317,14 @@ class OutboxQueries(SqliteBase):
                 (stamp, stamp, delivery_id),
             )
             return cursor.rowcount == 1
+
+    async def queue_sizes(self) -> dict[tuple[str, str], int]:
+        """Rewards and deliveries by status: what an operator alerts on (both indexed by status)."""
+        sizes: dict[tuple[str, str], int] = {}
+        for queue, table in (("rewards", "rewards"), ("webhook_deliveries", "deliveries")):
+            async with self._reader.execute(
+                f"SELECT status, COUNT(*) FROM {table} GROUP BY status"
+            ) as cur:
+                for status, n in await cur.fetchall():
+                    sizes[(queue, status)] = n
+        return sizes
