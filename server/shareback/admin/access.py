@@ -1,0 +1,88 @@
+"""Who may use Shareback: API keys (created, shown once, revoked) and admin users (added, removed)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.admin.render import PageError, redirect
+from shareback.admin.sessions import admin_action
+from shareback.admin.settings_page import settings_page
+from shareback.auth import keys, passwords
+from shareback.context import context
+from shareback.emails import is_valid_email
+from shareback.storage.base import AdminSession
+
+
+def path_id(request: Request) -> int:
+    raw = request.path_params["id"]
+    if not raw.isdigit():
+        raise PageError(404, "Not found", "There is nothing with that number here.")
+    return int(raw)
+
+
+@admin_action
+async def create_api_key(request: Request, session: AdminSession, form: FormData) -> Response:
+    name = str(form.get("name") or "").strip()
+    if not name or len(name) > 100:
+        error = "Say what the key is for (at most 100 characters), such as “CRM sync”."
+        return await settings_page(request, session, 400, key_name=name[:100], key_error=error)
+    key = keys.new_api_key()
+    await context(request).store.create_api_key(
+        name, keys.display_prefix(key), keys.token_hash(key), tokens.now_utc()
+    )
+    # Shown on this one response only: the database keeps just its hash.
+    return await settings_page(request, session, 201, new_key={"name": name, "key": key})
+
+
+@admin_action
+async def revoke_api_key(request: Request, session: AdminSession, form: FormData) -> Response:
+    if not await context(request).store.revoke_api_key(path_id(request), tokens.now_utc()):
+        raise PageError(404, "No such API key", "That key does not exist or is already revoked.")
+    return redirect("/admin/settings?notice=key-revoked#api-keys")
+
+
+@admin_action
+async def create_admin_user(request: Request, session: AdminSession, form: FormData) -> Response:
+    email = str(form.get("email") or "").strip()[:254]
+    password = str(form.get("password") or "")[:1024]
+    errors: dict[str, str] = {}
+    if not is_valid_email(email):
+        errors["email"] = "Enter the person's e-mail address, such as sam@shop.example."
+    try:
+        passwords.check_strength(password, email)
+    except passwords.WeakPassword as exc:
+        errors["password"] = str(exc).capitalize() + "."
+    if not errors:
+        hashed = await run_in_threadpool(passwords.hash_password, password)
+        user = await context(request).store.create_admin_user(email, hashed, tokens.now_utc())
+        if user is not None:
+            return redirect("/admin/settings?notice=user-created#users")
+        errors["email"] = "This e-mail address already has an admin account."
+    return await settings_page(request, session, 400, user_email=email, user_errors=errors)
+
+
+@admin_action
+async def delete_admin_user(request: Request, session: AdminSession, form: FormData) -> Response:
+    user_id = path_id(request)
+    if user_id == session.user.id:
+        raise PageError(
+            400,
+            "You cannot delete yourself",
+            "Ask another admin to remove your account, so that someone can always sign in.",
+        )
+    if not await context(request).store.delete_admin_user(user_id):
+        raise PageError(404, "No such admin user", "That account does not exist any more.")
+    return redirect("/admin/settings?notice=user-deleted#users")
+
+
+routes = [
+    Route("/admin/settings/api-keys", create_api_key, methods=["POST"]),
+    Route("/admin/settings/api-keys/{id}/revoke", revoke_api_key, methods=["POST"]),
+    Route("/admin/settings/users", create_admin_user, methods=["POST"]),
+    Route("/admin/settings/users/{id}/delete", delete_admin_user, methods=["POST"]),
+]

@@ -1,0 +1,144 @@
+"""Campaigns: the list, the new-campaign form, editing (with the widget's live preview), archiving."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.admin import campaign_form
+from shareback.admin.campaign_choice import campaign_status
+from shareback.admin.ranges import last_days
+from shareback.admin.render import PageError, redirect, render
+from shareback.admin.sessions import admin_action, admin_page
+from shareback.context import context
+from shareback.rewards import REWARD_TYPES
+from shareback.storage.base import AdminSession, Campaign
+
+RESERVED_SLUGS = {"new"}
+
+
+def form_page(
+    request: Request,
+    session: AdminSession,
+    values: dict[str, str],
+    errors: dict[str, str],
+    campaign: Campaign | None = None,
+) -> Response:
+    return render(
+        request,
+        "campaign_form.html",
+        {
+            "session": session,
+            "nav": "campaigns",
+            "campaign": campaign,
+            "status": campaign_status(campaign, tokens.now_utc()) if campaign else None,
+            "values": values,
+            "errors": errors,
+            "reward_types": REWARD_TYPES,
+        },
+        status_code=400 if errors else 200,
+    )
+
+
+async def campaign_or_404(request: Request) -> Campaign:
+    campaign = await context(request).store.campaign(request.path_params["slug"])
+    if campaign is None:
+        raise PageError(
+            404, "No such campaign", "There is no campaign with that slug; pick one from the list."
+        )
+    return campaign
+
+
+@admin_page
+async def list_campaigns(request: Request, session: AdminSession) -> Response:
+    ctx = context(request)
+    now = tokens.now_utc()
+    show_archived = request.query_params.get("archived") == "1"
+    campaigns = await ctx.store.campaigns(include_archived=True)
+    span = last_days(30, now.date())
+    rows = []
+    for campaign in campaigns:
+        if campaign.archived_at is not None and not show_archived:
+            continue
+        stats = await ctx.store.campaign_stats(campaign.id, span.start, span.end)
+        rows.append((campaign, campaign_status(campaign, now), stats))
+    return render(
+        request,
+        "campaigns.html",
+        {
+            "session": session,
+            "nav": "campaigns",
+            "rows": rows,
+            "show_archived": show_archived,
+            "archived_count": sum(1 for c in campaigns if c.archived_at is not None),
+        },
+    )
+
+
+@admin_page
+async def show_new_campaign(request: Request, session: AdminSession) -> Response:
+    ctx = context(request)
+    default = await ctx.store.campaign("default")
+    values = campaign_form.blank_values(
+        default.shop_name if default else "", default.landing_url if default else ""
+    )
+    if default:
+        values["allowed_origins"] = "\n".join(default.allowed_origins)
+    return form_page(request, session, values, {})
+
+
+@admin_action
+async def create_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
+    values = campaign_form.submitted_values(form)
+    values["slug"] = values["slug"].lower()
+    valid, errors = campaign_form.validate(values)
+    slug_error = campaign_form.check_slug(values["slug"])
+    if values["slug"] in RESERVED_SLUGS:
+        slug_error = "“new” is reserved; choose another slug."
+    if slug_error:
+        errors["slug"] = slug_error
+    if valid is None or slug_error:
+        return form_page(request, session, values, errors)
+    created = await context(request).store.create_campaign(valid.draft(values["slug"]))
+    if created is None:
+        errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
+        return form_page(request, session, values, errors)
+    return redirect(f"/admin/campaigns/{created.slug}?notice=campaign-created")
+
+
+@admin_page
+async def show_campaign(request: Request, session: AdminSession) -> Response:
+    campaign = await campaign_or_404(request)
+    return form_page(request, session, campaign_form.campaign_values(campaign), {}, campaign)
+
+
+@admin_action
+async def update_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
+    campaign = await campaign_or_404(request)
+    values = campaign_form.submitted_values(form)
+    values["slug"] = campaign.slug  # the slug is in every embed snippet: it never changes
+    valid, errors = campaign_form.validate(values)
+    if valid is None:
+        return form_page(request, session, values, errors, campaign)
+    await context(request).store.update_campaign(campaign.slug, valid.changes())
+    return redirect(f"/admin/campaigns/{campaign.slug}?notice=campaign-saved")
+
+
+@admin_action
+async def archive_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
+    campaign = await campaign_or_404(request)
+    await context(request).store.archive_campaign(campaign.slug, tokens.now_utc())
+    return redirect("/admin/campaigns?notice=campaign-archived")
+
+
+routes = [
+    Route("/admin/campaigns", list_campaigns, methods=["GET"]),
+    Route("/admin/campaigns", create_campaign, methods=["POST"]),
+    Route("/admin/campaigns/new", show_new_campaign, methods=["GET"]),
+    Route("/admin/campaigns/{slug}", show_campaign, methods=["GET"]),
+    Route("/admin/campaigns/{slug}", update_campaign, methods=["POST"]),
+    Route("/admin/campaigns/{slug}/archive", archive_campaign, methods=["POST"]),
+]

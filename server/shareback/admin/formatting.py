@@ -1,0 +1,123 @@
+"""How the dashboard writes numbers, money, rates and times; "—" wherever there is no data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from shareback import money
+from shareback.rewards import RewardSpec
+
+DASH = "—"
+CHANNELS = {
+    "whatsapp": "WhatsApp",
+    "facebook": "Facebook",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "telegram": "Telegram",
+    "messenger": "Messenger",
+    "email": "E-mail",
+    "sms": "SMS",
+    "copy": "Copied link",
+    "native": "Share sheet",
+    "qr": "QR code",
+    "link": "Direct link",
+}
+REWARD_TYPES = {
+    "percent_discount": "Percentage discount",
+    "fixed_discount": "Fixed discount",
+    "credit": "Store credit",
+    "coupon": "Coupon code",
+    "points": "Points",
+}
+
+
+def number(value: int | None) -> str:
+    return DASH if value is None else f"{value:,}"
+
+
+def money_text(minor: int | None, currency: str = "EUR") -> str:
+    """€1,234.50 — thousands grouped, whole amounts without cents."""
+    if minor is None:
+        return DASH
+    amount = Decimal(money.from_minor(minor, currency))
+    places = money.exponent(currency)
+    text = f"{amount:,.{places}f}"
+    if places and text.endswith("." + "0" * places):
+        text = text[: -(places + 1)]
+    symbol = money.SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def percent(value: Decimal | None) -> str:
+    if value is None:
+        return DASH
+    shown = (value * 100).quantize(Decimal("0.1"))
+    return f"{shown.normalize():f}%" if shown == shown.to_integral() else f"{shown:f}%"
+
+
+def times(value: Decimal | None) -> str:
+    return DASH if value is None else f"{value.quantize(Decimal('0.1')):f}\u00d7"
+
+
+def decimal(value: Decimal | None) -> str:
+    return DASH if value is None else f"{value.quantize(Decimal('0.01')):f}"
+
+
+def moment(value: datetime | None) -> str:
+    """12 Mar 2025, 14:05 UTC"""
+    if value is None:
+        return DASH
+    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def day(value: date | datetime | None) -> str:
+    return DASH if value is None else value.strftime("%-d %b %Y")
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def ago(value: datetime, now: datetime | None = None) -> str:
+    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "min")):
+        if seconds >= size:
+            count = seconds // size
+            plural = "s" if count != 1 and unit != "min" else ""
+            return f"{count} {unit}{plural} ago"
+    return "just now"  # pragma: no cover - the loop always returns
+
+
+def channel(value: str | None) -> str:
+    if not value:
+        return CHANNELS["link"]
+    return CHANNELS.get(value, value.capitalize())
+
+
+def reward(spec: RewardSpec) -> str:
+    return spec.describe("en")
+
+
+def reward_type(value: str) -> str:
+    return REWARD_TYPES.get(value, value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "number": number,
+    "money": money_text,
+    "percent": percent,
+    "times": times,
+    "decimal": decimal,
+    "moment": moment,
+    "day": day,
+    "iso": iso,
+    "ago": ago,
+    "channel": channel,
+    "reward": reward,
+    "reward_type": reward_type,
+}

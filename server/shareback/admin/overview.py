@@ -1,0 +1,74 @@
+"""GET /admin: a campaign's numbers over a date range, its top advocates and what just happened."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import kpis, tokens
+from shareback.admin import charts
+from shareback.admin.campaign_choice import campaign_status, pick_campaign
+from shareback.admin.ranges import PRESETS, last_days, parse_range
+from shareback.admin.render import render
+from shareback.admin.sessions import admin_page, current_session
+from shareback.context import context
+from shareback.storage.base import AdminSession
+
+ACTIVITY_ITEMS = 20
+LEADERS = 10
+
+
+@admin_page
+async def show_overview(request: Request, session: AdminSession) -> Response:
+    ctx = context(request)
+    now = tokens.now_utc()
+    campaigns = await ctx.store.campaigns(include_archived=True)
+    campaign = pick_campaign(campaigns, request.query_params.get("campaign"))
+    span, range_error = parse_range(
+        request.query_params.get("from"), request.query_params.get("to"), now.date()
+    )
+    page: dict[str, object] = {
+        "session": session,
+        "nav": "overview",
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "span": span,
+        "range_error": range_error,
+        "presets": [(days, last_days(days, now.date())) for days in PRESETS],
+        "now": now,
+    }
+    if campaign is not None:
+        raw = await ctx.store.campaign_stats(campaign.id, span.start, span.end)
+        page.update(
+            status=campaign_status(campaign, now),
+            raw=raw,
+            kpis=kpis.derive(raw),
+            currency=campaign.referrer_reward.currency,
+            time_chart=charts.time_chart(raw.days, span),
+            funnel=charts.funnel_chart(kpis.funnel(raw)),
+            channels=charts.channel_rows(raw.shares_by_channel, raw.clicks_by_channel),
+            leaders=await ctx.store.leaderboard(campaign.id, span.start, span.end, LEADERS),
+            activity=await ctx.store.activity(campaign.id, ACTIVITY_ITEMS),
+        )
+    return render(request, "overview.html", page)
+
+
+async def show_activity(request: Request) -> Response:
+    """The feed alone, for the overview's script to refresh; 401 once the session has ended."""
+    session = await current_session(request)
+    if session is None:
+        return Response("Sign in again.", status_code=401, media_type="text/plain")
+    ctx = context(request)
+    campaigns = await ctx.store.campaigns(include_archived=True)
+    campaign = pick_campaign(campaigns, request.query_params.get("campaign"))
+    items = await ctx.store.activity(campaign.id if campaign else None, ACTIVITY_ITEMS)
+    return render(
+        request, "_activity.html", {"activity": items, "now": tokens.now_utc(), "session": session}
+    )
+
+
+routes = [
+    Route("/admin", show_overview, methods=["GET"]),
+    Route("/admin/activity", show_activity, methods=["GET"]),
+]

@@ -1,0 +1,104 @@
+"""The dashboard's templates, its security headers, notices and the small responses every view uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from shareback.admin import assets, formatting
+from shareback.storage.base import AdminSession
+
+# No inline script or style anywhere in the dashboard: scripts, styles and frames come from
+# the backend itself, forms post only to it, and no other site may frame it.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+NOTICES = {
+    "signed-out": "You have signed out.",
+    "campaign-created": "The campaign is created. Paste its snippet (Settings) into your shop.",
+    "campaign-saved": "Your changes are saved.",
+    "campaign-archived": "The campaign is archived: its widget no longer loads and new orders "
+    "earn no rewards.",
+    "origins-saved": "The allowed origins are saved.",
+    "key-revoked": "The API key is revoked; requests with it are refused from now on.",
+    "user-created": "The admin user is created. Tell them their password in person.",
+    "user-deleted": "The admin user is deleted and signed out everywhere.",
+}
+
+
+class PageError(Exception):
+    """Raised in a dashboard view; the guard turns it into a page in the dashboard's look."""
+
+    def __init__(self, status_code: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.title = title
+        self.message = message
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("shareback", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["asset_url"] = assets.asset_url
+    env.filters.update(formatting.FILTERS)
+    return env
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    page = environment().get_template(f"admin/{template}")
+    html = page.render({"request": request, "notice": notice, **context})
+    response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def redirect(url: str) -> Response:
+    """303: after a form post the browser follows with a GET, so a reload never re-posts."""
+    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+
+
+def message_page(
+    request: Request,
+    status_code: int,
+    title: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    session: AdminSession | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "message.html",
+        {"title": title, "message": message, "session": session},
+        status_code=status_code,
+        headers=headers,
+    )

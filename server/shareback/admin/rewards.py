@@ -1,0 +1,139 @@
+"""The rewards queue: pending, approved and revoked tabs, filters, and bulk approve or revoke."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import tokens
+from shareback.admin.render import redirect, render
+from shareback.admin.sessions import admin_action, admin_page
+from shareback.context import context
+from shareback.rewards import STATUSES
+from shareback.storage.base import AdminSession, Campaign, RewardSummary
+
+PAGE_SIZE = 50
+SIDES = ("referrer", "friend")
+MAX_REASON = 500
+ACTIONS = {"approve": "approved", "revoke": "revoked"}
+
+
+def filters_from(source: dict[str, str], campaigns: list[Campaign]) -> dict[str, str]:
+    """Only values the page offers: anything else falls back to "all"."""
+    status = source.get("status", "pending")
+    side = source.get("side", "")
+    slug = source.get("campaign", "")
+    return {
+        "status": status if status in STATUSES else "pending",
+        "side": side if side in SIDES else "",
+        "campaign": slug if slug in {c.slug for c in campaigns} else "",
+    }
+
+
+def query(filters: dict[str, str], **extra: str | int) -> str:
+    return urlencode({**{k: v for k, v in filters.items() if v}, **extra})
+
+
+def done_message(params: dict[str, str]) -> str | None:
+    done, n, skipped = params.get("done"), params.get("n", ""), params.get("skipped", "")
+    if done not in ACTIONS.values() or not n.isdigit():
+        return None
+    count = int(n)
+    text = f"{count} reward{'s' if count != 1 else ''} {done}."
+    if skipped.isdigit() and int(skipped):
+        text += (
+            f" {skipped} could not be changed: only pending rewards can be approved or revoked,"
+            " and someone (or the hold period) got there first."
+        )
+    return text
+
+
+async def rewards_page(
+    request: Request,
+    session: AdminSession,
+    source: dict[str, str],
+    *,
+    error: str | None = None,
+    selected: frozenset[int] = frozenset(),
+    reason: str = "",
+) -> Response:
+    ctx = context(request)
+    campaigns = await ctx.store.campaigns(include_archived=True)
+    filters = filters_from(source, campaigns)
+    by_slug = {c.slug: c for c in campaigns}
+    before = source.get("before", "")
+    rows: list[RewardSummary] = await ctx.store.list_rewards(
+        status=filters["status"],
+        side=filters["side"] or None,
+        campaign_id=by_slug[filters["campaign"]].id if filters["campaign"] else None,
+        before=int(before) if before.isdigit() else None,
+        limit=PAGE_SIZE + 1,
+    )
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return render(
+        request,
+        "rewards.html",
+        {
+            "session": session,
+            "nav": "rewards",
+            "campaigns": campaigns,
+            "filters": filters,
+            "statuses": STATUSES,
+            "rows": rows,
+            "next_query": query(filters, before=rows[-1].id) if more and rows else None,
+            "first_page": not before.isdigit(),
+            "tab_query": {s: query({**filters, "status": s}) for s in STATUSES},
+            "csv_query": query(filters),
+            "done": done_message(source),
+            "error": error,
+            "selected": selected,
+            "reason": reason,
+            "now": tokens.now_utc(),
+        },
+        status_code=400 if error else 200,
+    )
+
+
+@admin_page
+async def list_rewards(request: Request, session: AdminSession) -> Response:
+    return await rewards_page(request, session, dict(request.query_params))
+
+
+@admin_action
+async def change_rewards(request: Request, session: AdminSession, form: FormData) -> Response:
+    source = {k: str(form.get(k) or "") for k in ("status", "side", "campaign")}
+    ids = sorted({int(v) for v in form.getlist("reward") if isinstance(v, str) and v.isdigit()})
+    action = str(form.get("action") or "")
+    reason = str(form.get("reason") or "").strip()
+    selected = frozenset(ids)
+    if action not in ACTIONS:
+        error = "Choose Approve or Revoke."
+    elif not ids:
+        error = "Select at least one reward first."
+    elif action == "revoke" and not reason:
+        error = "Give a reason for revoking; it is kept with each reward and shown in its history."
+    elif len(reason) > MAX_REASON:
+        error = f"Keep the reason to {MAX_REASON} characters."
+    else:
+        changed, refused = await context(request).store.change_rewards(
+            ids, ACTIONS[action], reason or None, session.user.email, tokens.now_utc()
+        )
+        filters = filters_from(source, await context(request).store.campaigns(True))
+        return redirect(
+            "/admin/rewards?"
+            + query(filters, done=ACTIONS[action], n=len(changed), skipped=len(refused))
+        )
+    return await rewards_page(
+        request, session, source, error=error, selected=selected, reason=reason
+    )
+
+
+routes = [
+    Route("/admin/rewards", list_rewards, methods=["GET"]),
+    Route("/admin/rewards", change_rewards, methods=["POST"]),
+]

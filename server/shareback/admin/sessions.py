@@ -1,0 +1,122 @@
+"""Dashboard sessions: the cookie, the session row behind it, and the guards on every page."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from urllib.parse import quote, urlsplit
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shareback import tokens
+from shareback.admin import csrf
+from shareback.admin.render import PageError, message_page, redirect
+from shareback.auth import keys
+from shareback.context import context
+from shareback.storage.base import AdminSession
+
+COOKIE = "shareback_admin"
+LIFETIME = timedelta(hours=12)
+HOME = "/admin"
+
+AdminView = Callable[[Request, AdminSession], Awaitable[Response]]
+AdminAction = Callable[[Request, AdminSession, FormData], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def secure_cookies(request: Request) -> bool:
+    return context(request).settings.public_url.startswith("https://")
+
+
+async def current_session(request: Request) -> AdminSession | None:
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 128:
+        return None
+    return await context(request).store.session(keys.token_hash(token), tokens.now_utc())
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(LIFETIME.total_seconds()),
+        path="/admin",
+        secure=secure_cookies(request),
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        COOKIE, path="/admin", secure=secure_cookies(request), httponly=True, samesite="lax"
+    )
+
+
+def safe_next(value: str | None) -> str:
+    """Only a dashboard path on this site: never another host, scheme or the login page itself."""
+    if not value or len(value) > 2000 or any(ord(ch) < 32 or ch == "\\" for ch in value):
+        return HOME
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("//"):
+        return HOME
+    if parts.path != HOME and not parts.path.startswith(HOME + "/"):
+        return HOME
+    if parts.path in ("/admin/login", "/admin/logout"):
+        return HOME
+    return value
+
+
+def login_url(request: Request) -> str:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/admin/login" if here == HOME else "/admin/login?next=" + quote(here, safe="/")
+
+
+def admin_page(view: AdminView) -> Endpoint:
+    """A page for signed-in admins; anyone else is sent to the login page and brought back."""
+
+    @functools.wraps(view)
+    async def endpoint(request: Request) -> Response:
+        session = await current_session(request)
+        if session is None:
+            return redirect(login_url(request))
+        try:
+            return await view(request, session)
+        except PageError as exc:
+            return message_page(request, exc.status_code, exc.title, exc.message, session=session)
+
+    return endpoint
+
+
+def admin_action(action: AdminAction) -> Endpoint:
+    """A form post by a signed-in admin, from this site, with the session's CSRF token."""
+
+    @functools.wraps(action)
+    async def endpoint(request: Request) -> Response:
+        session = await current_session(request)
+        if session is None:
+            return redirect("/admin/login")
+        form = await csrf.read_form(request)
+        if not csrf.comes_from_here(request) or not csrf.tokens_match(
+            session.csrf_token, form.get(csrf.FIELD)
+        ):
+            return forged_form(request, session)
+        try:
+            return await action(request, session, form)
+        except PageError as exc:
+            return message_page(request, exc.status_code, exc.title, exc.message, session=session)
+
+    return endpoint
+
+
+def forged_form(request: Request, session: AdminSession | None) -> Response:
+    return message_page(
+        request,
+        403,
+        "This form could not be accepted",
+        "It was sent from another site or has expired. Go back, reload the page and send it again.",
+        session=session,
+    )
