@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from shareback.api.owner import advocates, campaigns, exports, referrals, rewards, stats
+from shareback.api.owner import (
+    advocates,
+    campaigns,
+    exports,
+    openapi_route,
+    referrals,
+    rewards,
+    stats,
+)
 
 routes: list[BaseRoute] = [
     *campaigns.routes,
@@ -14,4 +22,5 @@ routes: list[BaseRoute] = [
     *referrals.routes,
     *rewards.routes,
     *exports.routes,
+    *openapi_route.routes,
 ]

@@ -160,18 +160,21 @@ async def decide_rewards_in_bulk(request: Request) -> Response:
     refuse_unknown_fields(body, ("ids", "action", "reason"))
     ids = parse_ids(body)
     action = body.get("action")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise ApiError(422, "invalid_action", 'action must be "approve" or "revoke".', "action")
     target = ACTIONS[action]
     reason = parse_reason(body, required=target == "revoked")
-    # Ids beyond SQLite's integers cannot name a reward; they are reported, not looked up.
+    # Ids that cannot name a row (0, negative, beyond SQLite's integers) are reported, not looked up.
     valid = [i for i in ids if parse_id(str(i)) is not None]
-    changed, refused = await ctx.store.change_rewards(
+    changed, _ = await ctx.store.change_rewards(
         valid, target, reason, actor(request).name, tokens.now_utc()
     )
+    moved = {reward.id for reward in changed}
     skipped = []
-    for reward_id in [i for i in ids if parse_id(str(i)) is None] + refused:
-        current = await ctx.store.reward(reward_id) if parse_id(str(reward_id)) else None
+    for reward_id in ids:
+        if reward_id in moved:
+            continue
+        current = await ctx.store.reward(reward_id) if reward_id in valid else None
         _, code, message = refusal(reward_id, current)
         skipped.append({"id": reward_id, "code": code, "message": message})
     return JSONResponse(
