@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from shareback.webhooks import orders
+from shareback.webhooks import orders, shopify, stripe, woocommerce
 
-routes: list[BaseRoute] = [*orders.routes]
+routes: list[BaseRoute] = [*orders.routes, *shopify.routes, *stripe.routes, *woocommerce.routes]

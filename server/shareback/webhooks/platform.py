@@ -1,0 +1,250 @@
+"""What the Shopify, Stripe and WooCommerce webhooks share: secrets, HMACs, bodies, orders, refunds."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from shareback import emails, money, tokens
+from shareback.attribution import Candidate
+from shareback.context import Context
+from shareback.errors import ApiError, read_body
+from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
+from shareback.webhooks.orders import find_candidate
+
+# A Shopify order with a few hundred line items passes the 256 KB that suits everything else.
+PLATFORM_BODY_BYTES = 2 * 1024 * 1024
+REF_NAME = "shareback_ref"
+MAX_REF_LENGTH = 500
+MAX_CODE_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class PlatformOrder:
+    """A paid order as a platform describes it, reduced to what attribution and rewards need."""
+
+    order_id: str
+    email: str | None
+    name: str | None
+    total_minor: int
+    currency: str
+    refs: tuple[str, ...]
+    coupon_codes: tuple[str, ...]
+
+
+def require_secret(secret: str | None, platform: str, variable: str) -> str:
+    if not secret:
+        raise ApiError(
+            503,
+            "not_configured",
+            f"{platform} webhooks are not set up here: set {variable} to the webhook's signing "
+            "secret and restart Shareback.",
+        )
+    return secret
+
+
+async def read_platform_body(request: Request, ctx: Context) -> bytes:
+    return await read_body(request, max(ctx.settings.max_body_bytes, PLATFORM_BODY_BYTES))
+
+
+def verify_base64_hmac(secret: str, body: bytes, given: str | None, header: str) -> None:
+    """Shopify's and WooCommerce's scheme: base64 of HMAC-SHA256 over the raw body."""
+    if not given:
+        raise ApiError(401, "missing_signature", f"The {header} header is required.")
+    expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+    # Header values arrive decoded as latin-1, so this round-trips any bytes that were sent.
+    if not hmac.compare_digest(expected, given.strip().encode("latin-1")):
+        raise ApiError(
+            401, "invalid_signature", f"{header} does not match the body under the secret in force."
+        )
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    try:
+        # Decimal keeps amounts exact should a platform send a JSON number.
+        value = json.loads(body, parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ApiError(422, "invalid_body", "The body must be a JSON object.")
+    return value
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def delivery_id(header: str | None, body: bytes) -> str:
+    """The platform's id for the delivery when it sends a usable one, else one derived from the body."""
+    if header and header.strip() and len(header.strip()) <= 200:
+        return header.strip()
+    return "sha256:" + body_digest(body)
+
+
+def invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_order", message, field)
+
+
+def section(value: Any, field: str) -> dict[str, Any]:
+    """A nested object; absent or null reads as empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid(field, f"{field} must be a JSON object.")
+    return value
+
+
+def items(value: Any, field: str) -> list[Any]:
+    """A nested list; absent or null reads as empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise invalid(field, f"{field} must be a list.")
+    return value
+
+
+def resource_id(value: Any, field: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip() and len(value.strip()) <= 128:
+        return value.strip()
+    raise invalid(field, f"{field} must be an id (a number or a string of at most 128 characters).")
+
+
+def text(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def first_email(*candidates: Any) -> str | None:
+    """The first usable address; a platform's odd value never fails the delivery, it just isn't one."""
+    for candidate in candidates:
+        value = text(candidate)
+        if value and emails.is_valid_email(value):
+            return value
+    return None
+
+
+def full_name(*parts: Any) -> str | None:
+    name = " ".join(p for p in (text(part) for part in parts) if p)
+    return name[:200] or None
+
+
+def currency_code(value: Any, field: str) -> str:
+    code = value.strip().upper() if isinstance(value, str) else None
+    if not code or not money.CURRENCY_PATTERN.match(code):
+        raise invalid(field, f"{field} must be a three-letter ISO 4217 currency code.")
+    return code
+
+
+def decimal_amount(value: Any, field: str, *, signed: bool = False) -> Decimal:
+    """A decimal given as a string ("29.35") or a JSON number; negative only when `signed`."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise invalid(field, f'{field} must be a decimal amount such as "29.35".')
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise invalid(field, f'{field} must be a decimal amount such as "29.35".') from exc
+    if not amount.is_finite() or abs(amount) > 10**13 or (amount < 0 and not signed):
+        raise invalid(field, f"{field} is not a usable amount.")
+    return amount
+
+
+def minor_total(value: Any, currency: str, field: str) -> int:
+    amount = decimal_amount(value, field)
+    try:
+        return money.to_minor(str(amount), currency)
+    except money.InvalidAmount as exc:
+        raise invalid(field, f"{field}: {exc}") from exc
+
+
+def minor_units(value: Any, field: str) -> int:
+    """Stripe's integer amounts in the currency's smallest unit."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**15:
+        raise invalid(field, f"{field} must be a whole, non-negative number of minor units.")
+    return value
+
+
+def clean_refs(values: Iterable[Any]) -> tuple[str, ...]:
+    refs: list[str] = []
+    for value in values:
+        ref = text(value)
+        if ref and len(ref) <= MAX_REF_LENGTH and ref not in refs:
+            refs.append(ref)
+    return tuple(refs)
+
+
+def clean_codes(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(c for c in (text(v) for v in values) if c and len(c) <= MAX_CODE_LENGTH)
+
+
+async def attribute(
+    ctx: Context, refs: tuple[str, ...], coupons: tuple[str, ...]
+) -> tuple[Candidate | None, str]:
+    """The first ref that names an advocate wins, then a typed code; else why the first ref failed.
+
+    A platform order can carry a stale cookie and a referral code typed at checkout: the code
+    still earns the reward even though the cookie no longer verifies.
+    """
+    first_failure: str | None = None
+    for ref in refs:
+        candidate, reason = await find_candidate(ctx, ref, ())
+        if candidate is not None:
+            return candidate, reason
+        first_failure = first_failure or reason
+    if coupons:
+        candidate, reason = await find_candidate(ctx, None, coupons)
+        if candidate is not None:
+            return candidate, reason
+    return None, first_failure or "no_ref"
+
+
+async def record_paid(ctx: Context, source: str, message_id: str, order: PlatformOrder) -> Outcome:
+    candidate, reason = await attribute(ctx, order.refs, order.coupon_codes)
+    paid = PaidOrder(
+        source=source,
+        order_id=order.order_id,
+        email=order.email,
+        email_key=emails.email_key(order.email) if order.email else None,
+        total_minor=order.total_minor,
+        currency=order.currency,
+        paid_at=tokens.now_utc(),
+        name=order.name,
+    )
+    return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+
+
+async def record_refund(
+    ctx: Context,
+    source: str,
+    message_id: str,
+    order_id: str,
+    parts: tuple[RefundPart, ...] = (),
+    currency: str | None = None,
+    *,
+    cumulative: bool = False,
+) -> Outcome:
+    """No parts: the whole order. Parts: each counts once, by its key, however often it is sent."""
+    if not parts:
+        return await ctx.store.record_refund(message_id, source, order_id, tokens.now_utc())
+    refund = PartialRefund(
+        source=source,
+        order_id=order_id,
+        parts=parts,
+        currency=currency,
+        at=tokens.now_utc(),
+        cumulative=cumulative,
+    )
+    return await ctx.store.record_partial_refund(message_id, refund)
+
+
+def answer(outcome: Outcome) -> JSONResponse:
+    return JSONResponse(outcome.as_dict())

@@ -1,0 +1,119 @@
+"""POST /webhooks/shopify: Shopify's orders/paid, orders/create and refunds/create notifications."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback.context import Context, context
+from shareback.errors import ApiError
+from shareback.storage.base import Outcome, RefundPart
+from shareback.webhooks import platform
+from shareback.webhooks.platform import invalid
+
+SOURCE = "shopify"
+
+
+def unwrap(resource: dict[str, Any], key: str) -> dict[str, Any]:
+    """Webhooks send the bare resource; the REST API wraps it ({"order": {...}}). Take either."""
+    inner = resource.get(key)
+    return inner if len(resource) == 1 and isinstance(inner, dict) else resource
+
+
+def order_refs(order: dict[str, Any]) -> tuple[str, ...]:
+    """The widget's ref from the cart attribute (note_attributes), then from the landing page's URL."""
+    found: list[Any] = []
+    for attribute in platform.items(order.get("note_attributes"), "note_attributes"):
+        if isinstance(attribute, dict) and str(attribute.get("name", "")).strip().lower() == (
+            platform.REF_NAME
+        ):
+            found.append(attribute.get("value"))
+    landing = order.get("landing_site")
+    if isinstance(landing, str):
+        found.extend(parse_qs(urlsplit(landing.strip()).query).get("ref", []))
+    return platform.clean_refs(found)
+
+
+def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
+    currency = platform.currency_code(order.get("currency"), "currency")
+    customer = platform.section(order.get("customer"), "customer")
+    billing = platform.section(order.get("billing_address"), "billing_address")
+    codes = platform.items(order.get("discount_codes"), "discount_codes")
+    return platform.PlatformOrder(
+        order_id=platform.resource_id(order.get("id"), "id"),
+        email=platform.first_email(
+            order.get("email"), order.get("contact_email"), customer.get("email")
+        ),
+        name=platform.full_name(customer.get("first_name"), customer.get("last_name"))
+        or platform.text(billing.get("name")),
+        total_minor=platform.minor_total(order.get("total_price"), currency, "total_price"),
+        currency=currency,
+        refs=order_refs(order),
+        coupon_codes=platform.clean_codes(c.get("code") for c in codes if isinstance(c, dict)),
+    )
+
+
+async def record_refund(ctx: Context, message_id: str, refund: dict[str, Any]) -> Outcome:
+    """The money a refund returned is the sum of its successful refund transactions."""
+    refund_id = platform.resource_id(refund.get("id"), "id")
+    order_id = platform.resource_id(refund.get("order_id"), "order_id")
+    amount = Decimal(0)
+    currency: str | None = None
+    returned = platform.items(refund.get("transactions"), "transactions")
+    for n, transaction in enumerate(returned):
+        if not isinstance(transaction, dict):
+            raise invalid(f"transactions[{n}]", "Each transaction must be a JSON object.")
+        if transaction.get("kind") != "refund" or transaction.get("status") != "success":
+            continue
+        field = f"transactions[{n}]"
+        currency = currency or platform.currency_code(
+            transaction.get("currency"), field + ".currency"
+        )
+        amount += platform.decimal_amount(transaction.get("amount"), field + ".amount")
+    if amount <= 0:
+        return Outcome("ignored", "nothing_refunded")
+    part = RefundPart(f"refund:{refund_id}", amount)
+    return await platform.record_refund(ctx, SOURCE, message_id, order_id, (part,), currency)
+
+
+async def handle_shopify_event(
+    ctx: Context, topic: str, message_id: str, resource: dict[str, Any]
+) -> Outcome:
+    if topic in ("orders/paid", "orders/create"):
+        order = unwrap(resource, "order")
+        # orders/create also fires for orders still awaiting payment (bank transfer, COD): those
+        # are left alone, and their orders/paid notification records them later.
+        if topic == "orders/create" and order.get("financial_status") != "paid":
+            return Outcome("ignored", "not_paid")
+        return await platform.record_paid(ctx, SOURCE, message_id, parse_order(order))
+    if topic == "refunds/create":
+        return await record_refund(ctx, message_id, unwrap(resource, "refund"))
+    return Outcome("ignored", "unsupported_topic")
+
+
+async def receive_shopify_webhook(request: Request) -> Response:
+    ctx = context(request)
+    secret = platform.require_secret(
+        ctx.settings.shopify_secret, "Shopify", "SHAREBACK_SHOPIFY_SECRET"
+    )
+    body = await platform.read_platform_body(request, ctx)
+    headers = request.headers
+    platform.verify_base64_hmac(
+        secret, body, headers.get("x-shopify-hmac-sha256"), "X-Shopify-Hmac-Sha256"
+    )
+    topic = (headers.get("x-shopify-topic") or "").strip()
+    if not topic:
+        raise ApiError(400, "missing_topic", "The X-Shopify-Topic header is required.")
+    resource = platform.parse_json_object(body)
+    message_id = platform.delivery_id(
+        headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id"), body
+    )
+    return platform.answer(await handle_shopify_event(ctx, topic, message_id, resource))
+
+
+routes = [Route("/webhooks/shopify", receive_shopify_webhook, methods=["POST"])]

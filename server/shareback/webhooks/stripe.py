@@ -1,0 +1,156 @@
+"""POST /webhooks/stripe: Checkout Sessions paid, and charges refunded, verified by Stripe-Signature."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shareback import money
+from shareback.context import Context, context
+from shareback.errors import ApiError
+from shareback.storage.base import Outcome, RefundPart
+from shareback.webhooks import platform
+
+SOURCE = "stripe"
+TOLERANCE_SECONDS = 300  # Stripe's own libraries default to five minutes
+PAID_SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+
+
+def signing_secrets(setting: str) -> tuple[str, ...]:
+    """While Stripe rolls a secret it signs with the old and the new: both may be set, space-separated."""
+    return tuple(part for part in setting.replace(",", " ").split() if part)
+
+
+def verify_signature(
+    secrets: Sequence[str],
+    header: str | None,
+    body: bytes,
+    now: float,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> None:
+    """Stripe's scheme: t=<unix time>,v1=<hex HMAC-SHA256 of "t.body">[,v1=…], the secret as text."""
+    if not header:
+        raise ApiError(401, "missing_signature", "The Stripe-Signature header is required.")
+    timestamp: str | None = None
+    given: list[bytes] = []
+    for element in header.split(","):
+        key, _, value = element.strip().partition("=")
+        if key == "t":
+            timestamp = value.strip()
+        elif key == "v1":
+            given.append(value.strip().encode("latin-1"))
+    if timestamp is None or not timestamp.isdigit() or len(timestamp) > 12 or not given:
+        raise ApiError(
+            400,
+            "invalid_signature_header",
+            "Stripe-Signature must hold t=<unix time> and at least one v1=<signature>.",
+        )
+    if abs(now - int(timestamp)) > tolerance:
+        raise ApiError(
+            401,
+            "stale_timestamp",
+            f"The Stripe-Signature timestamp is more than {tolerance} seconds away from our clock.",
+        )
+    signed = timestamp.encode() + b"." + body
+    for secret in secrets:
+        expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest().encode()
+        if any(hmac.compare_digest(expected, candidate) for candidate in given):
+            return
+    raise ApiError(
+        401, "invalid_signature", "No v1 signature in Stripe-Signature matches the secret in force."
+    )
+
+
+def object_id(value: Any) -> str | None:
+    """An id Stripe may send as a string or, when expanded, as an object holding it."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return platform.text(value)
+
+
+def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
+    """The payment intent is the order's id, so that the charge's refund finds it later."""
+    field = "data.object."
+    currency = platform.currency_code(session.get("currency"), field + "currency")
+    details = platform.section(session.get("customer_details"), field + "customer_details")
+    metadata = platform.section(session.get("metadata"), field + "metadata")
+    order_id = object_id(session.get("payment_intent")) or platform.resource_id(
+        session.get("id"), field + "id"
+    )
+    return platform.PlatformOrder(
+        order_id=platform.resource_id(order_id, field + "payment_intent"),
+        email=platform.first_email(details.get("email"), session.get("customer_email")),
+        name=platform.text(details.get("name")),
+        total_minor=platform.minor_units(session.get("amount_total"), field + "amount_total"),
+        currency=currency,
+        refs=platform.clean_refs(
+            (session.get("client_reference_id"), metadata.get(platform.REF_NAME))
+        ),
+        coupon_codes=(),
+    )
+
+
+async def record_charge_refund(ctx: Context, message_id: str, charge: dict[str, Any]) -> Outcome:
+    """amount_refunded is everything refunded so far, so it is the refund's key and is never added."""
+    field = "data.object."
+    payment_intent = object_id(charge.get("payment_intent"))
+    if payment_intent is None:
+        return Outcome("ignored", "no_payment_intent")
+    currency = platform.currency_code(charge.get("currency"), field + "currency")
+    amount = platform.minor_units(charge.get("amount"), field + "amount")
+    refunded = platform.minor_units(charge.get("amount_refunded"), field + "amount_refunded")
+    if refunded == 0:
+        return Outcome("ignored", "nothing_refunded")
+    if refunded >= amount or charge.get("refunded") is True:
+        return await platform.record_refund(ctx, SOURCE, message_id, payment_intent)
+    so_far = Decimal(refunded).scaleb(-money.exponent(currency))
+    part = RefundPart(f"amount_refunded:{refunded}", so_far)
+    return await platform.record_refund(
+        ctx, SOURCE, message_id, payment_intent, (part,), currency, cumulative=True
+    )
+
+
+async def handle_stripe_event(ctx: Context, event: dict[str, Any]) -> Outcome:
+    event_id = platform.text(event.get("id"))
+    kind = event.get("type")
+    if event_id is None or len(event_id) > 255:
+        raise ApiError(422, "invalid_body", "The event's id must be a string.", "id")
+    if not isinstance(kind, str):
+        raise ApiError(422, "invalid_body", "The event's type must be a string.", "type")
+    if kind not in (*PAID_SESSION_EVENTS, "charge.refunded"):
+        return Outcome("ignored", "unsupported_type")
+    data = platform.section(event.get("data"), "data")
+    resource = data.get("object")
+    if not isinstance(resource, dict):
+        raise ApiError(422, "invalid_body", "data.object must be a JSON object.", "data.object")
+    if kind == "charge.refunded":
+        return await record_charge_refund(ctx, event_id, resource)
+    # A session paid by a delayed method (SEPA Direct Debit…) completes unpaid; its
+    # async_payment_succeeded event brings the same session again, paid.
+    if resource.get("payment_status") != "paid":
+        return Outcome("ignored", "not_paid")
+    return await platform.record_paid(ctx, SOURCE, event_id, parse_session(resource))
+
+
+async def receive_stripe_webhook(request: Request) -> Response:
+    ctx = context(request)
+    setting = platform.require_secret(
+        ctx.settings.stripe_webhook_secret, "Stripe", "SHAREBACK_STRIPE_WEBHOOK_SECRET"
+    )
+    body = await platform.read_platform_body(request, ctx)
+    verify_signature(
+        signing_secrets(setting), request.headers.get("stripe-signature"), body, time.time()
+    )
+    event = platform.parse_json_object(body)
+    return platform.answer(await handle_stripe_event(ctx, event))
+
+
+routes = [Route("/webhooks/stripe", receive_stripe_webhook, methods=["POST"])]
