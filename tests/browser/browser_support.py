@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
 
 ANNA = {"email": "anna@example.nl", "name": "Anna de Vries"}
 WIDGET_API = "/api/v1/campaigns/default/widget"
@@ -23,18 +23,16 @@ def log_in(page: Page, shop: str, email: str = ANNA["email"], name: str = ANNA["
     page.wait_for_url(f"{shop}/account")
 
 
-def serve_host_page(
-    page: Page,
-    url: str,
+def host_page(
     backend: str,
     *,
     html_lang: str = "nl",
     script_attrs: str = "",
     head: str = "",
     body: str = "<div data-shareback></div>",
-) -> None:
-    """Answers `url` (on the shop's origin, which the backend allows) with a minimal host page."""
-    html = f"""<!doctype html>
+) -> str:
+    """A minimal page of another site that embeds the widget (put it in demo.host_pages)."""
+    return f"""<!doctype html>
 <html lang="{html_lang}">
 <head>
 <meta charset="utf-8">
@@ -47,11 +45,6 @@ def serve_host_page(
 {body}
 </body>
 </html>"""
-
-    def fulfil(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-
-    page.route(url, fulfil)
 
 
 def query_values(href: str) -> dict[str, str]:

@@ -22,6 +22,10 @@ from shareback.bootstrap import bootstrap
 from shareback.settings import Secrets, Settings
 from shareback.shop.app import ShopConfig, create_shop_app
 from shareback.storage import open_store
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 from support import LiveServer, free_port
 
 CHROMIUM = os.environ.get("SHAREBACK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -43,6 +47,20 @@ class Demo:
     shop: str
     settings: Settings
     secrets: Secrets
+    # A third site the backend also allows, serving whatever HTML a test puts in host_pages
+    # (path -> page): host pages in other languages, with hostile CSS, without a mount.
+    host: str = ""
+    host_pages: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def host_site(pages: dict[str, str]) -> Starlette:
+    async def show_page(request: Request) -> Response:
+        page = pages.get(request.url.path)
+        if page is None:
+            return HTMLResponse("no such page", status_code=404)
+        return HTMLResponse(page)
+
+    return Starlette(routes=[Route("/{path:path}", show_page)])
 
 
 @pytest.fixture(scope="session")
@@ -64,14 +82,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def demo(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Demo]:
-    """Backend and shop exactly as `shareback demo` wires them, each on its own free port."""
-    backend_port, shop_port = free_port(), free_port()
+    """Backend and shop exactly as `shareback demo` wires them, each on its own free port.
+
+    (Pages fulfilled by page.route would not do as host pages: Chromium treats them as
+    public and blocks their requests to the loopback backend, Local Network Access.)
+    """
+    backend_port, shop_port, host_port = free_port(), free_port(), free_port()
     backend, shop = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{shop_port}"
+    host = f"http://127.0.0.1:{host_port}"
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'shareback.db'}",
         public_url=backend,
         landing_url=f"{shop}/",
-        allowed_origins=(shop,),
+        allowed_origins=(shop, host),
         shop_name="Brandpunt Koffie",
         webhook_secrets=("whsec_" + base64.b64encode(os.urandom(32)).decode(),),
     )
@@ -95,14 +118,16 @@ def demo(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Demo]:
     )
     backend_server = LiveServer(create_app(settings), port=backend_port)
     shop_server = LiveServer(shop_app, port=shop_port)
+    host_pages: dict[str, str] = {}
+    host_server = LiveServer(host_site(host_pages), port=host_port)
     with server_log() as log, contextlib.ExitStack() as running:
         request.node.stash[SERVER_LOG] = log
-        for server in (backend_server, shop_server):
+        for server in (backend_server, shop_server, host_server):
             try:
                 running.enter_context(server)
             except RuntimeError as exc:
                 pytest.fail(f"{exc}; the servers' log:\n{log.getvalue()}")
-        yield Demo(backend, shop, dataclasses.replace(settings), secrets)
+        yield Demo(backend, shop, dataclasses.replace(settings), secrets, host, host_pages)
 
 
 SERVER_LOG = pytest.StashKey[io.StringIO]()
