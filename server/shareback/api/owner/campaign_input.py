@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shareback import money
+from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
 from shareback.errors import ApiError
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
@@ -37,18 +38,10 @@ def invalid(field: str, message: str, code: str | None = None) -> ApiError:
     return ApiError(422, code or f"invalid_{field}", message, field)
 
 
-def refuse_unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
-    for name in body:
-        if name not in known:
-            raise invalid(
-                name, f"Unknown field '{name}'; a campaign has {', '.join(known)}.", "unknown_field"
-            )
-
-
 def text(body: dict[str, Any], name: str, max_length: int = 100) -> str:
     value = body[name]
-    if not isinstance(value, str) or not value.strip():
-        raise invalid(name, f"{name} must be a non-empty string.")
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise invalid(name, f"{name} must be a non-empty string without control characters.")
     if len(value.strip()) > max_length:
         raise invalid(name, f"{name} is longer than {max_length} characters.")
     return value.strip()

@@ -7,13 +7,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens
+from shareback.api.owner.bodies import read_object
 from shareback.api.owner.campaign_input import parse_changes, parse_draft
 from shareback.api.owner.documents import campaign_document
 from shareback.api.owner.filters import owned_campaign
 from shareback.api.owner.params import bad_param, refuse_unknown
 from shareback.auth.guard import GUARDED
 from shareback.context import context
-from shareback.errors import ApiError, read_json, require_object
+from shareback.errors import ApiError
 
 DEFAULT_SHOP_NAME = "our shop"
 
@@ -30,7 +31,7 @@ async def list_campaigns(request: Request) -> Response:
 
 async def create_campaign(request: Request) -> Response:
     ctx = context(request)
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = await read_object(request)
     draft = parse_draft(body, ctx.settings.shop_name or DEFAULT_SHOP_NAME)
     campaign = await ctx.store.create_campaign(draft)
     if campaign is None:
@@ -49,7 +50,7 @@ async def show_campaign(request: Request) -> Response:
 async def update_campaign(request: Request) -> Response:
     ctx = context(request)
     current = await owned_campaign(ctx.store, request.path_params["slug"])
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = await read_object(request)
     changed = await ctx.store.update_campaign(current.slug, parse_changes(body, current))
     if changed is None:  # deleted meanwhile; campaigns are archived, not deleted, so hardly ever
         raise ApiError(404, "unknown_campaign", f"There is no campaign '{current.slug}'.")

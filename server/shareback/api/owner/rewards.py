@@ -3,7 +3,6 @@ with the reason and the API key that made it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -11,13 +10,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens
+from shareback.api.owner.bodies import read_object, refuse_unknown_fields
 from shareback.api.owner.documents import change_document, reward_document
 from shareback.api.owner.filters import REWARD_PARAMS, reward_filter
 from shareback.api.owner.paging import PAGING, page_document, page_params
 from shareback.api.owner.params import parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
-from shareback.errors import ApiError, read_body, require_object
+from shareback.errors import ApiError
 from shareback.storage.base import RewardSummary, Store
 
 ACTIONS = {"approve": "approved", "revoke": "revoked"}
@@ -40,28 +40,6 @@ def path_reward_id(request: Request) -> int:
     if reward_id is None:
         raise unknown_reward(raw[:40])
     return reward_id
-
-
-async def read_optional_object(request: Request) -> dict[str, Any]:
-    """The JSON object posted, or {} for an empty body (approving needs no body)."""
-    body = await read_body(request, context(request).settings.max_body_bytes)
-    if not body.strip():
-        return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ("application/json", "") and not content_type.endswith("+json"):
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
-    try:
-        return require_object(json.loads(body))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
-
-
-def refuse_unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
-    for name in body:
-        if name not in known:
-            raise ApiError(
-                422, "unknown_field", f"Unknown field '{name}'; send {', '.join(known)}.", name
-            )
 
 
 def parse_reason(body: dict[str, Any], required: bool) -> str | None:
@@ -114,7 +92,7 @@ async def show_reward(request: Request) -> Response:
 async def decide_reward(request: Request, action: str) -> Response:
     store = context(request).store
     reward_id = path_reward_id(request)
-    body = await read_optional_object(request)
+    body = await read_object(request, allow_empty=True)
     refuse_unknown_fields(body, ("reason",))
     target = ACTIONS[action]
     reason = parse_reason(body, required=target == "revoked")
@@ -156,7 +134,7 @@ def parse_ids(body: dict[str, Any]) -> list[int]:
 
 async def decide_rewards_in_bulk(request: Request) -> Response:
     ctx = context(request)
-    body = require_object(await read_optional_object(request))
+    body = await read_object(request, allow_empty=True)
     refuse_unknown_fields(body, ("ids", "action", "reason"))
     ids = parse_ids(body)
     action = body.get("action")

@@ -28,8 +28,8 @@ def midnight(day: date) -> datetime:
 
 def day_range(query: dict[str, str], today: date) -> tuple[date, date]:
     """Both ends inclusive; by default the last 30 days up to today."""
-    last = parse_day("to", query["to"]) if query.get("to") else today
     first = parse_day("from", query["from"]) if query.get("from") else None
+    last = parse_day("to", query["to"]) if query.get("to") else today
     if first is None:
         first = last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
