@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from itsdangerous import TimestampSigner
 from platform_support import (
     SHOPIFY_ORDER,
     SHOPIFY_REFUND,
@@ -112,6 +115,26 @@ def test_a_typed_code_still_counts_when_the_cart_ref_no_longer_verifies(
         "status": "ignored",
         "reason": "invalid_ref",
     }
+
+
+def test_a_typed_code_counts_when_the_cart_ref_is_past_the_attribution_window(
+    client: TestClient, settings: Settings
+) -> None:
+    code, _ = referral(client)
+    key = db_rows(settings, "SELECT value FROM secrets WHERE name = 'secret_key'")[0][0]
+    signer = TimestampSigner(key, salt="shareback.ref", digest_method=hashlib.sha256)
+    signer.get_timestamp = lambda: int((datetime.now(UTC) - timedelta(days=31)).timestamp())  # type: ignore[method-assign]
+    old_ref = signer.sign(f"{code}.oldclick").decode()
+    expired_only = with_cart_ref(old_ref)
+    assert deliver(client, compact(expired_only)).json() == {
+        "status": "ignored",
+        "reason": "ref_expired",
+    }
+    with_code = with_cart_ref(old_ref)
+    with_code.update(id=2, email="second.friend@example.com")
+    with_code["discount_codes"] = [{"code": code, "amount": "5.00", "type": "fixed_amount"}]
+    result = deliver(client, compact(with_code), webhook_id="wh-2").json()
+    assert result["status"] == "recorded" and result["reason"] == "referral_code"
 
 
 def test_the_published_order_and_refund_bytes_verbatim(

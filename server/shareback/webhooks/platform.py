@@ -8,6 +8,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -186,20 +187,30 @@ def clean_codes(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(c for c in (text(v) for v in values) if c and len(c) <= MAX_CODE_LENGTH)
 
 
+async def within_window(ctx: Context, candidate: Candidate) -> bool:
+    """A first look only: the store decides again, in its transaction, with the order's time."""
+    if candidate.issued_at is None:
+        return True
+    campaign = await ctx.store.campaign_by_id(candidate.campaign_id)
+    if campaign is None:
+        return True
+    return tokens.now_utc() - candidate.issued_at <= timedelta(days=campaign.attribution_days)
+
+
 async def attribute(
     ctx: Context, refs: tuple[str, ...], coupons: tuple[str, ...]
 ) -> tuple[Candidate | None, str]:
-    """The first ref that names an advocate wins, then a typed code; else why the first ref failed.
+    """The first usable ref wins, then a typed code; else why the first ref failed.
 
-    A platform order can carry a stale cookie and a referral code typed at checkout: the code
-    still earns the reward even though the cookie no longer verifies.
+    A platform order can carry an old cookie and a referral code typed at checkout: the code
+    still earns the reward when the cookie no longer verifies or its attribution window is over.
     """
     first_failure: str | None = None
     for ref in refs:
         candidate, reason = await find_candidate(ctx, ref, ())
-        if candidate is not None:
+        if candidate is not None and await within_window(ctx, candidate):
             return candidate, reason
-        first_failure = first_failure or reason
+        first_failure = first_failure or (reason if candidate is None else "ref_expired")
     if coupons:
         candidate, reason = await find_candidate(ctx, None, coupons)
         if candidate is not None:
