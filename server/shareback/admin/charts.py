@@ -11,8 +11,9 @@ from shareback.admin.formatting import channel, number
 from shareback.admin.ranges import DateRange
 from shareback.kpis import DayCounts, ratio
 
-WIDTH = 720
-LEFT, RIGHT = 48, 12
+WIDTH = 740
+FUNNEL_WIDTH = 360
+LEFT, RIGHT = 48, 8
 WEEKLY_AFTER_DAYS = 92
 MAX_X_LABELS = 7
 
@@ -173,6 +174,7 @@ class Funnel:
     width: int
     height: int
     label_width: int
+    bar_room: int
     stages: list[Stage]
     summary: str
 
@@ -188,9 +190,9 @@ FUNNEL_LABELS = {
 def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
     """One bar per step, scaled to the largest (shares may outnumber opens: one open, many
     networks), with each step as a share of the one before it."""
-    label_width, value_room, row = 130, 200, 46
+    label_width, value_room, row = 122, 64, 50
     largest = max((v for _, v in steps), default=0) or 1
-    room = WIDTH - label_width - value_room
+    room = FUNNEL_WIDTH - label_width - value_room
     stages = []
     for index, (name, value) in enumerate(steps):
         rate = None
@@ -203,13 +205,20 @@ def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
             Stage(
                 FUNNEL_LABELS.get(name, name),
                 value,
-                index * row + 8,
+                index * row + 4,
                 round(max(room * value / largest, 2 if value else 0), 2),
                 rate,
             )
         )
     summary = ", ".join(f"{s.label.lower()}: {number(s.value)}" for s in stages)
-    return Funnel(WIDTH, len(steps) * row + 8, label_width, stages, summary.capitalize() + ".")
+    return Funnel(
+        FUNNEL_WIDTH,
+        len(steps) * row,
+        label_width,
+        room,
+        stages,
+        summary.capitalize() + ".",
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shareback import money
@@ -54,16 +54,16 @@ def money_text(minor: int | None, currency: str = "EUR") -> str:
 def percent(value: Decimal | None) -> str:
     if value is None:
         return DASH
-    shown = (value * 100).quantize(Decimal("0.1"))
+    shown = (value * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return f"{shown.normalize():f}%" if shown == shown.to_integral() else f"{shown:f}%"
 
 
 def times(value: Decimal | None) -> str:
-    return DASH if value is None else f"{value.quantize(Decimal('0.1')):f}\u00d7"
+    return DASH if value is None else f"{value.quantize(Decimal('0.1'), ROUND_HALF_UP):f}\u00d7"
 
 
 def decimal(value: Decimal | None) -> str:
-    return DASH if value is None else f"{value.quantize(Decimal('0.01')):f}"
+    return DASH if value is None else f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):f}"
 
 
 def moment(value: datetime | None) -> str:
