@@ -17,7 +17,9 @@ from shareback.storage.sqlite import SqliteStore
 
 def beacon(client: TestClient, **event: object) -> None:
     body = json.dumps({"campaign": "default", **event})
-    response = client.post("/api/v1/events", content=body, headers={"content-type": "text/plain", "origin": SHOP})
+    response = client.post(
+        "/api/v1/events", content=body, headers={"content-type": "text/plain", "origin": SHOP}
+    )
     assert response.status_code == 204, response.text
 
 
@@ -28,14 +30,18 @@ def stats(settings: Settings) -> kpis.RawStats:
             campaign = await store.campaign("default")
             assert campaign is not None
             now = datetime.now(UTC)
-            return await store.campaign_stats(campaign.id, now - timedelta(days=1), now + timedelta(days=1))
+            return await store.campaign_stats(
+                campaign.id, now - timedelta(days=1), now + timedelta(days=1)
+            )
         finally:
             await store.close()
 
     return asyncio.run(run())
 
 
-def test_scripted_flow_gives_exact_kpis(client: TestClient, settings: Settings, webhook_secret: str) -> None:
+def test_scripted_flow_gives_exact_kpis(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
     # 4 advocates; 40 widget opens; 25 shares (15 WhatsApp, 6 e-mail, 4 copies); 18 human clicks
     # (12 WhatsApp, 6 e-mail) + 2 link-preview bots; 5 referred orders of €40 each, one refunded;
     # plus 3 unreferred orders of €20.
@@ -51,15 +57,33 @@ def test_scripted_flow_gives_exact_kpis(client: TestClient, settings: Settings, 
     refs = [follow_link(client, codes[n % 2], "whatsapp") for n in range(12)]
     refs += [follow_link(client, codes[2], "email") for _ in range(6)]
     for _ in range(2):
-        client.get(f"/r/{codes[0]}?ch=whatsapp", headers={"user-agent": "WhatsApp/2.23"}, follow_redirects=False)
+        client.get(
+            f"/r/{codes[0]}?ch=whatsapp",
+            headers={"user-agent": "WhatsApp/2.23"},
+            follow_redirects=False,
+        )
     for n in range(5):
         body = order_paid(f"r{n}", f"friend{n}@example.com", "40.00", refs[n])
-        assert client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, f"m{n}")).json()["status"] == "recorded"
+        assert (
+            client.post(
+                "/webhooks/orders",
+                content=body,
+                headers=signed_headers(webhook_secret, body, f"m{n}"),
+            ).json()["status"]
+            == "recorded"
+        )
     for n in range(3):
         body = order_paid(f"u{n}", f"walkin{n}@example.com", "20.00")
-        client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, f"u{n}"))
+        client.post(
+            "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, f"u{n}")
+        )
     body = order_refunded("r4")
-    assert client.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "refund")).json()["rewards_revoked"] == 2
+    assert (
+        client.post(
+            "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "refund")
+        ).json()["rewards_revoked"]
+        == 2
+    )
 
     raw = stats(settings)
     assert raw.opens == 40
@@ -91,4 +115,8 @@ def test_scripted_flow_gives_exact_kpis(client: TestClient, settings: Settings, 
 def test_rates_are_none_rather_than_zero_without_data() -> None:
     empty = kpis.RawStats(0, {}, {}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     derived = kpis.derive(empty)
-    assert derived.conversion_rate is None and derived.k_factor is None and derived.aov_all_minor is None
+    assert (
+        derived.conversion_rate is None
+        and derived.k_factor is None
+        and derived.aov_all_minor is None
+    )

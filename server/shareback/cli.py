@@ -77,10 +77,11 @@ def demo(host: str, port: int, shop_port: int) -> None:
         allowed_origins=(shop_url,),
         shop_name=settings.shop_name or "Brandpunt Koffie",
     )
-    secrets = asyncio.run(prepare_demo(settings))
+    secrets, login = asyncio.run(prepare_demo(settings))
     click.echo(
         f"\nShareback demo\n"
         f"  shop:     {shop_url}/   (log in as Anna at {shop_url}/login to share)\n"
+        f"  owner:    {settings.public_url}/admin   ({login.email} / {login.password})\n"
         f"  backend:  {settings.public_url}/healthz\n"
         f"  database: {settings.database_url}\n"
         f"Press Ctrl+C to stop.\n"

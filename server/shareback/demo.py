@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import uvicorn
 
-from shareback import codes, emails, tokens
+from shareback import tokens
 from shareback.app import create_app
+from shareback.auth import passwords
 from shareback.bootstrap import DEFAULT_SLUG, bootstrap
+from shareback.demo_data import new_demo_password, seed_history
 from shareback.settings import Secrets, Settings
 from shareback.storage import open_store
 
-DEMO_ADVOCATES = (("anna@example.nl", "Anna de Vries"), ("joost@example.nl", "Joost Bakker"))
+DEMO_ADMIN = "owner@example.nl"
 
 
-async def prepare_demo(settings: Settings) -> Secrets:
-    """Migrate, keep secrets and seed the demo advocates (idempotent: a second run adds nothing)."""
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+
+
+async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
+    """Migrate, keep secrets, seed six weeks of history and an owner login (all idempotent)."""
     store = await open_store(settings.database_url)
     try:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)
         assert campaign is not None
-        for email, name in DEMO_ADVOCATES:
-            await store.advocate_for(
-                campaign.id,
-                email,
-                emails.email_key(email),
-                name,
-                True,
-                codes.code_prefix(name, email),
-                tokens.now_utc(),
+        await seed_history(store, campaign, secrets.ip_salt, tokens.now_utc())
+        kept = await store.keep_secrets({"demo_admin_password": new_demo_password()})
+        login = DemoLogin(DEMO_ADMIN, kept["demo_admin_password"])
+        if await store.admin_user(DEMO_ADMIN) is None:
+            await store.create_admin_user(
+                DEMO_ADMIN, passwords.hash_password(login.password), tokens.now_utc()
             )
-        return secrets
+        return secrets, login
     finally:
         await store.close()
 

@@ -180,6 +180,7 @@ class ReferralQueries(SqliteBase):
         no_candidate_reason: str,
     ) -> Outcome:
         now = to_db_time(datetime.now(UTC))
+        paid = to_db_time(order.paid_at)  # the referral happened when the order was paid
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO webhook_messages (source, message_id, received_at) VALUES (?, ?, ?) "
@@ -258,7 +259,7 @@ class ReferralQueries(SqliteBase):
                     order.email_key,
                     order.name,
                     candidate.via,
-                    now,
+                    paid,
                 ),
             ) as cur:
                 referral = await cur.fetchone()
@@ -288,7 +289,7 @@ class ReferralQueries(SqliteBase):
                         spec.currency,
                         spec.cost_minor(order.total_minor),
                         due,
-                        now,
+                        paid,
                     ),
                 )
                 assert cursor.lastrowid is not None

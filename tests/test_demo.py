@@ -1,0 +1,93 @@
+"""`shareback demo`: both servers start, the URLs are printed, and the seeded history is there once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from shareback.auth import passwords
+from shareback.demo import DEMO_ADMIN, prepare_demo
+from shareback.settings import Settings
+from shareback.storage.sqlite import SqliteStore
+from support import count, free_port
+
+
+def test_prepare_demo_seeds_history_and_an_owner_login_once(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}", shop_name="Brandpunt Koffie"
+    )
+    _, login = asyncio.run(prepare_demo(settings))
+    seeded = {
+        table: count(settings, table)
+        for table in ("advocates", "clicks", "events", "referrals", "rewards")
+    }
+    assert seeded["advocates"] == 5 and seeded["clicks"] > 100 and seeded["referrals"] >= 10
+    assert seeded["rewards"] == 2 * seeded["referrals"]
+    _, again = asyncio.run(prepare_demo(settings))
+    assert again == login
+    assert {table: count(settings, table) for table in seeded} == seeded
+
+    async def stored_hash() -> str:
+        store = await SqliteStore.open(settings.database_url)
+        try:
+            user = await store.admin_user(DEMO_ADMIN)
+            assert user is not None
+            return user.password_hash
+        finally:
+            await store.close()
+
+    assert passwords.verify_password(login.password, asyncio.run(stored_hash()))
+
+
+def test_the_demo_command_serves_the_shop_and_the_backend(tmp_path: Path) -> None:
+    port, shop_port = free_port(), free_port()
+    env = {**os.environ, "SHAREBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "shareback",
+            "demo",
+            "--port",
+            str(port),
+            "--shop-port",
+            str(shop_port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        output = ""
+        deadline = time.monotonic() + 60
+        assert process.stdout is not None
+        while "Press Ctrl+C" not in output and time.monotonic() < deadline:
+            output += process.stdout.readline()
+        assert (
+            f"http://127.0.0.1:{shop_port}/" in output
+            and f"http://127.0.0.1:{port}/admin" in output
+        )
+        password = re.search(r"owner@example\.nl / (\S+)\)", output)
+        assert password, output
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        shop = httpx.get(f"http://127.0.0.1:{shop_port}/")
+        assert shop.status_code == 200 and f"http://127.0.0.1:{port}/widget.js" in shop.text
+        assert httpx.get(f"http://127.0.0.1:{port}/widget.js").status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        if process.stdout is not None:
+            process.stdout.close()
