@@ -65,7 +65,7 @@ def owner(client: TestClient) -> Owner:
 
 
 def assert_clear_error(response: Any) -> None:
-    """conforms() already checked the status is documented and below 500."""
+    """conforms() already checked that the status is documented and not a 500."""
     if response.status_code >= 400:
         error = response.json()["error"]
         assert error["code"] and error["message"]

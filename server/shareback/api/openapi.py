@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import spec as owner_spec
+from shareback.api.owner import outgoing_spec, schemas, spec
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -14,7 +14,6 @@ from shareback.api.owner.schema_kit import (
     ID,
     INTEGER,
     STRING,
-    TIME,
     URL,
     Schema,
     array,
@@ -30,26 +29,10 @@ from shareback.api.owner.schema_kit import (
     response,
 )
 from shareback.channels import CHANNELS, EVENT_TYPES
-from shareback.outgoing.retry import EVENT_TYPES as OUTGOING_EVENT_TYPES
 from shareback.rewards import REWARD_TYPES
 
 TEXT = {"type": "string", "maxLength": 200}
 AMOUNT: Schema = {"type": ["string", "integer"], "description": 'a decimal string, e.g. "59.90"'}
-DELIVERY_FIELDS: dict[str, Schema] = {
-    "id": ID,
-    "endpoint_id": ID,
-    "url": URL,
-    "message_id": STRING,
-    "type": enum(OUTGOING_EVENT_TYPES),
-    "status": enum(["pending", "delivered", "dead"]),
-    "attempts": COUNT,
-    "next_attempt_at": nullable(TIME),
-    "last_status_code": nullable(INTEGER),
-    "last_error": nullable(STRING),
-    "delivered_at": nullable(TIME),
-    "created_at": TIME,
-}
-
 PUBLIC_SCHEMAS: dict[str, Schema] = {
     "Error": obj(
         {
@@ -176,55 +159,33 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
         },
         optional=["referral_id", "rewards_revoked", "rewards_reduced"],
     ),
-    "WebhookEndpointInput": obj(
-        {
-            "url": URL,
-            "events": array(enum(["*", *OUTGOING_EVENT_TYPES]), minItems=1),
-            "description": TEXT,
-        },
-        optional=["events", "description"],
-        closed=False,
-    ),
-    "WebhookEndpoint": obj(
-        {
-            "id": ID,
-            "url": URL,
-            "events": array(STRING),
-            "description": STRING,
-            "created_at": TIME,
-            "disabled_at": nullable(TIME),
-            "secret": {**STRING, "description": "whsec_…: verify our signatures with it"},
-        }
-    ),
-    "WebhookEndpointList": obj({"data": array(ref("WebhookEndpoint"))}),
-    "WebhookDelivery": obj(DELIVERY_FIELDS),
-    "WebhookDeliveryPage": obj(
-        {"data": array(ref("WebhookDelivery")), "next_before": nullable(ID)}
-    ),
-    "WebhookDeliveryDetail": obj(
-        {
-            **DELIVERY_FIELDS,
-            "attempts_log": array(
-                obj(
-                    {
-                        "at": TIME,
-                        "status_code": nullable(INTEGER),
-                        "error": nullable(STRING),
-                        "duration_ms": COUNT,
-                    }
-                )
-            ),
-        }
-    ),
-    "Redelivery": obj({"status": enum(["pending"])}),
 }
 
 SLUG = param("slug", "path", STRING, "The campaign's slug.")
-NOT_CONFIGURED = response("The platform's secret is not set (SHAREBACK_…_SECRET).", ref("Error"))
 PLATFORMS = {
-    "shopify": ("Shopify", "X-Shopify-Hmac-Sha256", "SHAREBACK_SHOPIFY_SECRET"),
-    "stripe": ("Stripe", "Stripe-Signature", "SHAREBACK_STRIPE_WEBHOOK_SECRET"),
-    "woocommerce": ("WooCommerce", "X-WC-Webhook-Signature", "SHAREBACK_WOOCOMMERCE_SECRET"),
+    "shopify": (
+        "Shopify",
+        "SHAREBACK_SHOPIFY_SECRET",
+        [
+            ("X-Shopify-Hmac-Sha256", True, "base64 HMAC-SHA256 of the body"),
+            ("X-Shopify-Topic", True, "orders/paid, orders/create, refunds/create, …"),
+            ("X-Shopify-Webhook-Id", False, "the delivery's id; replays are recognised by it"),
+        ],
+    ),
+    "stripe": (
+        "Stripe",
+        "SHAREBACK_STRIPE_WEBHOOK_SECRET",
+        [("Stripe-Signature", True, "t=<unix time>,v1=<hex HMAC-SHA256>")],
+    ),
+    "woocommerce": (
+        "WooCommerce",
+        "SHAREBACK_WOOCOMMERCE_SECRET",
+        [
+            ("X-WC-Webhook-Signature", True, "base64 HMAC-SHA256 of the body"),
+            ("X-WC-Webhook-Topic", True, "order.created, order.updated, …"),
+            ("X-WC-Webhook-Delivery-ID", False, "the delivery's id; replays are recognised by it"),
+        ],
+    ),
 }
 
 
@@ -241,21 +202,27 @@ def preflight(operation_id: str, *parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 def platform_webhook(name: str) -> dict[str, Any]:
-    title, signature, secret = PLATFORMS[name]
+    title, secret, headers = PLATFORMS[name]
     return {
         "post": operation(
             f"receive{title}Webhook",
             f"{title}'s native order webhooks, verified with {title}'s own scheme",
             "webhooks",
-            {200: response("What happened.", ref("WebhookOutcome")), 503: NOT_CONFIGURED},
+            {
+                200: response("What happened; replays answer duplicate.", ref("WebhookOutcome")),
+                503: response(f"{secret} is not set: {title} webhooks are off.", ref("Error")),
+            },
             errors=[400, 401, 413, 422],
             parameters=[
-                param(signature, "header", STRING, f"Signed with {secret}.", required=True)
+                param(header, "header", STRING, meaning, required=required)
+                for header, required, meaning in headers
             ],
             request_body=body(
                 {"type": "object", "description": f"The payload exactly as {title} sends it."}
             ),
             secured=False,
+            description=f"Signed with {secret}; topics Shareback does not use are answered "
+            "ignored.",
         )
     }
 
@@ -399,80 +366,10 @@ def public_paths() -> dict[str, dict[str, Any]]:
     }
 
 
-def outgoing_paths() -> dict[str, dict[str, Any]]:
-    endpoint_id = param("endpoint_id", "path", ID, "The endpoint's id.")
-    delivery_id = param("delivery_id", "path", ID, "The delivery's id.")
-    return {
-        "/api/v1/webhook-endpoints": {
-            "get": operation(
-                "listWebhookEndpoints",
-                "List the endpoints that receive Shareback's events",
-                "outgoing webhooks",
-                {200: response("The endpoints, with their secrets.", ref("WebhookEndpointList"))},
-            ),
-            "post": operation(
-                "createWebhookEndpoint",
-                "Add an endpoint; events are signed per Standard Webhooks with its secret",
-                "outgoing webhooks",
-                {201: response("Created, with its secret.", ref("WebhookEndpoint"))},
-                errors=[400, 413, 415, 422],
-                request_body=body(ref("WebhookEndpointInput")),
-            ),
-        },
-        "/api/v1/webhook-endpoints/{endpoint_id}": {
-            "delete": operation(
-                "disableWebhookEndpoint",
-                "Stop sending events to an endpoint",
-                "outgoing webhooks",
-                {204: response("Disabled.")},
-                errors=[404],
-                parameters=[endpoint_id],
-            )
-        },
-        "/api/v1/webhook-deliveries": {
-            "get": operation(
-                "listWebhookDeliveries",
-                "The delivery log, newest first",
-                "outgoing webhooks",
-                {200: response("A page of deliveries.", ref("WebhookDeliveryPage"))},
-                errors=[400, 422],
-                parameters=[
-                    param("status", "query", enum(["pending", "delivered", "dead"]), "Only these."),
-                    param("endpoint_id", "query", ID, "Only this endpoint's."),
-                    param("before", "query", ID, "next_before of the previous page."),
-                    param(
-                        "limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows."
-                    ),
-                ],
-            )
-        },
-        "/api/v1/webhook-deliveries/{delivery_id}": {
-            "get": operation(
-                "getWebhookDelivery",
-                "One delivery with every attempt",
-                "outgoing webhooks",
-                {200: response("The delivery.", ref("WebhookDeliveryDetail"))},
-                errors=[404],
-                parameters=[delivery_id],
-            )
-        },
-        "/api/v1/webhook-deliveries/{delivery_id}/redeliver": {
-            "post": operation(
-                "redeliverWebhook",
-                "Send a dead or delivered event again",
-                "outgoing webhooks",
-                {202: response("Queued.", ref("Redelivery"))},
-                errors=[404, 409],
-                parameters=[delivery_id],
-            )
-        },
-    }
-
-
 @lru_cache(maxsize=4)
 def openapi_document(public_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for part in (public_paths(), owner_spec.paths(), outgoing_paths()):
+    for part in (public_paths(), spec.paths(), outgoing_spec.paths()):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
     return {
@@ -487,7 +384,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         "servers": [{"url": public_url}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {**PUBLIC_SCHEMAS, **owner_spec.SCHEMAS},
+            "schemas": {**PUBLIC_SCHEMAS, **schemas.SCHEMAS, **outgoing_spec.SCHEMAS},
             "responses": error_responses(),
             "securitySchemes": {
                 "bearerAuth": {

@@ -1,0 +1,265 @@
+"""The schemas of the owner API's documents, for /openapi.json."""
+
+from __future__ import annotations
+
+from shareback.api.owner.campaign_input import SLUG
+from shareback.api.owner.filters import SIDES
+from shareback.api.owner.rewards import MAX_BULK, MAX_REASON
+from shareback.api.owner.schema_kit import (
+    BOOLEAN,
+    COUNT,
+    DATE,
+    EMAIL,
+    ID,
+    INTEGER,
+    STRING,
+    TIME,
+    URL,
+    Schema,
+    array,
+    enum,
+    nullable,
+    obj,
+    page_of,
+    ref,
+)
+from shareback.rewards import REWARD_TYPES, STATUSES
+
+CURRENCY: Schema = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}
+SLUG_SCHEMA: Schema = {"type": "string", "pattern": SLUG.pattern}
+RATE = nullable({"type": "number", "description": "null when there is nothing to divide by"})
+DECIMAL: Schema = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}
+
+MONEY = obj(
+    {
+        "amount_minor": {**COUNT, "description": "in the currency's minor unit (cents)"},
+        "amount": {**DECIMAL, "description": 'a decimal string, e.g. "59.90"'},
+        "currency": CURRENCY,
+    },
+    description="An amount of money, exact.",
+)
+REWARD_OFFER = obj(
+    {"type": enum(REWARD_TYPES), "value": {**DECIMAL, "description": '"10" for 10 %, "5.00" for 5'}}
+)
+REWARD_INPUT = obj(
+    {
+        "type": enum(REWARD_TYPES),
+        "value": {"type": ["string", "integer"], "description": 'a decimal string such as "5.00"'},
+        "currency": {**CURRENCY, "description": "if given, the campaign's currency"},
+    },
+    optional=["currency"],
+)
+ORIGIN: Schema = {
+    "type": "string",
+    "description": "scheme://host[:port]",
+    "examples": ["https://shop.example"],
+}
+CAMPAIGN_FIELDS: dict[str, Schema] = {
+    "slug": {**SLUG_SCHEMA, "description": "data-campaign of the script tag; never changes"},
+    "name": {"type": "string", "maxLength": 100},
+    "shop_name": {"type": "string", "maxLength": 100},
+    "landing_url": {**URL, "description": "http:// or https://; where referral links land"},
+    "allowed_origins": array(ORIGIN, maxItems=50),
+    "currency": CURRENCY,
+    "referrer_reward": ref("RewardInput"),
+    "friend_reward": ref("RewardInput"),
+    "attribution_days": {"type": "integer", "minimum": 1, "maximum": 365},
+    "hold_days": {"type": "integer", "minimum": 0, "maximum": 365},
+    "new_customers_only": BOOLEAN,
+    "starts_at": nullable(TIME),
+    "ends_at": nullable({**TIME, "description": "after starts_at"}),
+}
+REWARD_FIELDS: dict[str, Schema] = {
+    "id": ID,
+    "campaign": STRING,
+    "referral_id": ID,
+    "order_id": STRING,
+    "advocate_code": STRING,
+    "side": enum(SIDES),
+    "email": EMAIL,
+    "type": enum(REWARD_TYPES),
+    "value": DECIMAL,
+    "amount": nullable(ref("Money")),
+    "status": enum(STATUSES),
+    "approve_after": TIME,
+    "approved_at": nullable(TIME),
+    "revoked_at": nullable(TIME),
+    "revoke_reason": nullable(STRING),
+    "created_at": TIME,
+}
+REASON: Schema = {"type": "string", "maxLength": MAX_REASON}
+DAILY = obj(
+    {
+        "date": DATE,
+        "opens": COUNT,
+        "shares": COUNT,
+        "clicks": COUNT,
+        "conversions": COUNT,
+        "revenue": ref("Money"),
+    }
+)
+CHANNEL_COUNTS: Schema = {"type": "object", "additionalProperties": COUNT}
+
+SCHEMAS: dict[str, Schema] = {
+    "Money": MONEY,
+    "RewardOffer": REWARD_OFFER,
+    "RewardInput": REWARD_INPUT,
+    "Campaign": obj(
+        {
+            "id": ID,
+            **CAMPAIGN_FIELDS,
+            "referrer_reward": ref("RewardOffer"),
+            "friend_reward": ref("RewardOffer"),
+            "archived_at": nullable(TIME),
+            "created_at": nullable(TIME),
+        }
+    ),
+    "CampaignList": obj({"data": array(ref("Campaign"))}),
+    "CampaignInput": obj(
+        CAMPAIGN_FIELDS,
+        optional=[
+            "shop_name",
+            "allowed_origins",
+            "currency",
+            "attribution_days",
+            "hold_days",
+            "new_customers_only",
+            "starts_at",
+            "ends_at",
+        ],
+        description="Defaults: currency EUR, allowed_origins the landing URL's origin, "
+        "attribution_days 30, hold_days 14, new_customers_only true.",
+    ),
+    "CampaignChanges": obj(
+        CAMPAIGN_FIELDS,
+        optional=list(CAMPAIGN_FIELDS),
+        description="Only the fields given change; starts_at and ends_at may be null to clear "
+        "them. Changing currency applies to both rewards.",
+    ),
+    "CampaignStats": obj(
+        {
+            "campaign": STRING,
+            "from": DATE,
+            "to": DATE,
+            "currency": CURRENCY,
+            "counts": obj(
+                {
+                    "opens": COUNT,
+                    "shares": COUNT,
+                    "shares_by_channel": CHANNEL_COUNTS,
+                    "clicks": COUNT,
+                    "clicks_by_channel": CHANNEL_COUNTS,
+                    "bot_clicks": COUNT,
+                    "unique_visitors": COUNT,
+                    "new_advocates": COUNT,
+                    "sharing_advocates": COUNT,
+                    "conversions": COUNT,
+                    "refunded_conversions": COUNT,
+                    "referred_orders": COUNT,
+                    "all_orders": COUNT,
+                    "pending_rewards": COUNT,
+                    "approved_rewards": COUNT,
+                    "revoked_rewards": COUNT,
+                }
+            ),
+            "money": obj(
+                {
+                    "revenue": ref("Money"),
+                    "reward_cost": ref("Money"),
+                    "referred_order_total": ref("Money"),
+                    "all_order_total": ref("Money"),
+                }
+            ),
+            "kpis": obj(
+                {
+                    "conversion_rate": RATE,
+                    "share_rate": RATE,
+                    "click_through": RATE,
+                    "return_on_reward_spend": RATE,
+                    "k_factor": RATE,
+                    "aov_referred": nullable(ref("Money")),
+                    "aov_all": nullable(ref("Money")),
+                }
+            ),
+            "funnel": array(
+                obj({"step": enum(["opens", "shares", "clicks", "orders"]), "count": COUNT})
+            ),
+            "daily": array(DAILY, description="every day from..to, zeros included"),
+        },
+        description="Whole UTC days from..to, both included. Clicks are human clicks; link "
+        "previews count as bot_clicks.",
+    ),
+    "Advocate": obj(
+        {
+            "id": ID,
+            "campaign": STRING,
+            "email": EMAIL,
+            "name": nullable(STRING),
+            "code": STRING,
+            "link": URL,
+            "verified": BOOLEAN,
+            "clicks": COUNT,
+            "referrals": COUNT,
+            "created_at": TIME,
+        }
+    ),
+    "AdvocatePage": page_of("Advocate"),
+    "Referral": obj(
+        {
+            "id": ID,
+            "campaign": STRING,
+            "advocate": obj({"id": ID, "code": STRING, "email": EMAIL}),
+            "friend_email": nullable(EMAIL),
+            "order": obj(
+                {
+                    "source": STRING,
+                    "id": STRING,
+                    "total": ref("Money"),
+                    "status": STRING,
+                }
+            ),
+            "via": enum(["link", "code"]),
+            "channel": nullable(STRING),
+            "created_at": TIME,
+        }
+    ),
+    "ReferralPage": page_of("Referral"),
+    "Reward": obj(REWARD_FIELDS),
+    "RewardChange": obj(
+        {
+            "from_status": enum(STATUSES),
+            "to_status": enum(STATUSES),
+            "reason": nullable(STRING),
+            "actor": {**STRING, "description": "the API key (name and prefix) or dashboard user"},
+            "at": TIME,
+        }
+    ),
+    "RewardWithHistory": obj({**REWARD_FIELDS, "history": array(ref("RewardChange"))}),
+    "RewardPage": page_of("Reward"),
+    "ApproveReward": obj({"reason": REASON}, optional=["reason"]),
+    "RevokeReward": obj({"reason": {**REASON, "minLength": 1}}),
+    "BulkRewardDecision": obj(
+        {
+            "ids": array(ID, minItems=1, maxItems=MAX_BULK),
+            "action": enum(["approve", "revoke"]),
+            "reason": {**REASON, "description": "required to revoke"},
+        },
+        optional=["reason"],
+    ),
+    "BulkRewardResult": obj(
+        {
+            "changed": array(ref("Reward")),
+            "skipped": array(
+                obj(
+                    {
+                        "id": INTEGER,
+                        "code": enum(
+                            ["unknown_reward", "reward_already_approved", "reward_already_revoked"]
+                        ),
+                        "message": STRING,
+                    }
+                )
+            ),
+        }
+    ),
+}
