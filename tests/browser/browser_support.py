@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 ANNA = {"email": "anna@example.nl", "name": "Anna de Vries"}
 WIDGET_API = "/api/v1/campaigns/default/widget"
@@ -86,3 +86,22 @@ def shadow_focus(page: Page, host_selector: str) -> dict[str, Any] | None:
     """What has the focus inside the widget's shadow root (document.activeElement is the host)."""
     focused: dict[str, Any] | None = page.evaluate(SHADOW_FOCUS, host_selector)
     return focused
+
+
+def screenshot_with_margin(page: Page, element: Locator, name: str, margin: int = 24) -> Path:
+    """docs/{name}: the element with some of the page around it, animations finished."""
+    element.evaluate("e => e.scrollIntoView({ block: 'center', behavior: 'instant' })")
+    box = element.bounding_box()
+    assert box is not None, f"{element} is not visible"
+    path = DOCS / name
+    page.screenshot(
+        path=path,
+        animations="disabled",
+        clip={
+            "x": max(0, box["x"] - margin),
+            "y": max(0, box["y"] - margin),
+            "width": box["width"] + 2 * margin,
+            "height": box["height"] + 2 * margin,
+        },
+    )
+    return path

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import ANNA, DOCS, decode_qr, log_in, query_values
+from browser_support import (
+    ANNA,
+    DOCS,
+    decode_qr,
+    log_in,
+    query_values,
+    screenshot_with_margin,
+)
 from conftest import Demo
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from support import count, db_rows
@@ -73,6 +80,7 @@ def test_referral_loop_from_share_to_refund(
     assert advocate["verified"] is True
     expect(widget.get_by_label("Je persoonlijke link")).to_have_value(link)
     expect(widget.locator("input[part=link]")).to_have_attribute("readonly", "")
+    screenshot_with_margin(page, page.locator(".account-invite"), "widget-nl.png")
 
     # Every share target is the network's official share URL with the link tagged by channel.
     text, subject = advocate["share"]["text"], advocate["share"]["subject"]
@@ -130,9 +138,7 @@ def test_referral_loop_from_share_to_refund(
     expect(widget.get_by_role("button", name="Verberg QR-code")).to_have_attribute(
         "aria-expanded", "true"
     )
-    widget.locator("section[part=card]").screenshot(
-        path=DOCS / "widget-qr.png", animations="disabled"
-    )
+    screenshot_with_margin(page, widget.locator("section[part=card]"), "widget-qr.png")
 
     # The widget's first-party beacons reached the backend, attributed to Anna.
     anna_id = db_rows(demo.settings, "SELECT id FROM advocates WHERE email = ?", (ANNA["email"],))[

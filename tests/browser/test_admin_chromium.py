@@ -1,0 +1,459 @@
+"""The owner's dashboard in a real Chromium: sign in, create a campaign with its live preview, see a
+referral move the numbers, approve its rewards, download the payout CSV; axe-core on every page;
+the screenshots in docs/."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import csv
+import io
+import random
+import re
+import secrets
+import sqlite3
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from browser_support import DOCS
+from conftest import Demo
+from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Response, expect
+from shareback import codes, emails
+from shareback.attribution import Candidate
+from shareback.auth import passwords
+from shareback.storage import open_store
+from shareback.storage.base import PaidOrder, to_db_time
+from shareback.storage.sqlite import database_path
+from support import order_paid, signed_headers
+
+pytestmark = pytest.mark.browser
+
+OWNER = "owner@brandpunt.nl"
+PASSWORD = "koffie-is-lekker-2026"
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+T = TypeVar("T")
+
+
+def off_loop(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Playwright's sync API keeps an event loop running on this thread: run the store on another."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(work())).result()
+
+
+def create_owner(demo: Demo) -> None:
+    async def create() -> None:
+        store = await open_store(demo.settings.database_url)
+        try:
+            user = await store.create_admin_user(
+                OWNER, passwords.hash_password(PASSWORD), datetime.now(UTC)
+            )
+            assert user is not None
+        finally:
+            await store.close()
+
+    off_loop(create)
+
+
+def sign_in(page: Page, demo: Demo, lands: str = "/admin") -> None:
+    page.goto(f"{demo.backend}/admin/login")
+    page.get_by_label("E-mail address").fill(OWNER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{demo.backend}{lands}")
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Serious and critical WCAG violations on the page and in its (same-origin) frames."""
+    source = AXE.read_text()
+    frames: list[Frame] = [page.main_frame, *page.main_frame.child_frames]
+    for frame in frames:
+        frame.evaluate(source + "\n;0")
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => {
+          const result = await axe.run(document, {resultTypes: ['violations']})
+          return result.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+          }))
+        }"""
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def watch_console(page: Page) -> list[str]:
+    """Errors in the console (a CSP violation, a script error) and failed subresources (a style,
+    a script, a frame's API call). Pages answered 4xx on purpose (a refused form) are fine."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", on_response)
+    return errors
+
+
+def widget_in(page: Page, lang: str) -> Any:
+    return page.frame_locator(f"iframe[data-preview-lang={lang}]").locator("[data-shareback]")
+
+
+def join_and_buy(demo: Demo, slug: str, friend: str, order_id: str, total: str) -> dict[str, Any]:
+    """The shopper joins from the shop, a friend follows the link and the checkout signs the order."""
+    with httpx.Client(base_url=demo.backend, timeout=10) as http:
+        joined = http.post(
+            "/api/v1/advocates",
+            json={"campaign": slug, "email": "lotte@example.nl", "name": "Lotte Smit"},
+            headers={"origin": demo.shop},
+        )
+        assert joined.status_code == 201, joined.text
+        advocate: dict[str, Any] = joined.json()
+        followed = http.get(
+            f"/r/{advocate['code']}?ch=whatsapp",
+            headers={"user-agent": "Mozilla/5.0 (iPhone) Mobile Safari"},
+        )
+        assert followed.status_code == 303
+        assert followed.headers["location"].startswith(f"{demo.shop}/zomer")
+        ref = re.search(r"[?&]ref=([^&]+)", followed.headers["location"])
+        assert ref
+        body = order_paid(order_id, friend, total, ref[1])
+        headers = signed_headers(demo.secrets.webhook_secret, body, f"msg_{order_id}")
+        answer = http.post("/webhooks/orders", content=body, headers=headers)
+        assert answer.json()["status"] == "recorded", answer.text
+    return advocate
+
+
+def test_the_owner_runs_a_campaign_from_the_dashboard(
+    demo: Demo, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    create_owner(demo)
+    context = new_context(locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    errors = watch_console(page)
+
+    # Strangers meet the login page, and come back where they were heading.
+    page.goto(f"{demo.backend}/admin/campaigns/new")
+    expect(page).to_have_url(re.compile(r"/admin/login\?next=/admin/campaigns/new$"))
+    page.get_by_label("E-mail address").fill(OWNER)
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match an admin account")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{demo.backend}/admin/campaigns/new")
+
+    # A new campaign; a mistake is explained beside its field and in the summary.
+    page.get_by_label("Campaign name").fill("Zomeractie")
+    page.get_by_label("Slug").fill("zomer")
+    page.get_by_label("Landing page").fill(f"{demo.shop}/zomer")
+    page.get_by_label("Allowed origins").fill(demo.shop)
+    friend_value = page.locator("#f-friend_reward_value")
+    friend_value.fill("tien")
+    page.get_by_role("button", name="Create campaign").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please check 1 field")
+    expect(summary).to_be_focused()
+    expect(page.locator("#f-friend_reward_value-error")).to_contain_text("Enter a number")
+    expect(friend_value).to_have_attribute("aria-invalid", "true")
+
+    # The live preview: the real widget, in Dutch and English, following the form as one types.
+    nl, en = widget_in(page, "nl"), widget_in(page, "en")
+    friend_value.fill("15")
+    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €5 tegoed")
+    expect(en.get_by_role("heading")).to_have_text("Give 15% off, get €5 store credit")
+    page.locator("#f-referrer_reward_type").select_option("fixed_discount")
+    page.locator("#f-referrer_reward_value").fill("7.50")
+    expect(en.get_by_role("heading")).to_have_text("Give 15% off, get €7.50 off")
+    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €7,50 korting")
+    nl.get_by_role("button", name="Vrienden uitnodigen").click()
+    expect(nl.get_by_label("Je persoonlijke link")).to_have_value(re.compile(r"/r/ANNA-"))
+    page.get_by_role("button", name="Create campaign").click()
+    expect(page).to_have_url(f"{demo.backend}/admin/campaigns/zomer?notice=campaign-created")
+    expect(page.get_by_role("status").first).to_contain_text("The campaign is created")
+
+    # Before anything happened: dashes, not zeros, where a rate has nothing to divide by.
+    page.goto(f"{demo.backend}/admin?campaign=zomer")
+    kpis = page.locator(".kpis-main")
+    expect(kpis.locator(".kpi", has_text="Conversion rate").locator("dd").first).to_have_text("—")
+    expect(kpis.locator(".kpi", has_text="Conversions").locator("dd").first).to_have_text("0")
+
+    # A shopper shares, a friend buys: the numbers move.
+    advocate = join_and_buy(demo, "zomer", "bram.jansen@example.com", "5001", "64.00")
+    page.reload()
+    expect(kpis.locator(".kpi", has_text="Revenue attributed").locator("dd").first).to_have_text(
+        "€64"
+    )
+    expect(kpis.locator(".kpi", has_text="Conversions").locator("dd").first).to_have_text("1")
+    expect(kpis.locator(".kpi", has_text="Conversion rate").locator("dd").first).to_have_text(
+        "100%"
+    )
+    small = page.locator(".kpis-small")
+    expect(small.locator(".kpi", has_text="Link clicks").locator("dd").first).to_have_text("1")
+    # €7.50 for Lotte and 15 % of €64 for Bram.
+    expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€17.10")
+    expect(page.locator(".channels")).to_contain_text("WhatsApp")
+    expect(page.get_by_role("region", name="Top advocates")).to_contain_text("Lotte Smit")
+    expect(page.locator("#activity")).to_contain_text("Order 5001 came in through")
+    expect(
+        page.get_by_role("img", name=re.compile("Clicks and conversions per day"))
+    ).to_be_visible()
+
+    # The rewards queue: select both of the order's rewards and approve them.
+    page.get_by_role("link", name="Rewards", exact=True).click()
+    page.get_by_label("Campaign").select_option("zomer")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.rewards tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Select all rewards on this page").check()
+    expect(page.locator("[data-selected-count]")).to_have_text("2 selected")
+    page.get_by_role("button", name="Approve selected").click()
+    expect(page.get_by_role("status").first).to_have_text("2 rewards approved.")
+    expect(rows).to_have_count(0)
+
+    # The payout CSV of the approved rewards.
+    page.get_by_role("link", name="Approved").click()
+    expect(rows).to_have_count(2)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download payout CSV").click()
+    assert re.fullmatch(
+        r"shareback-rewards-approved-zomer-\d{8}\.csv", download.value.suggested_filename
+    )
+    saved = tmp_path / "payout.csv"
+    download.value.save_as(saved)
+    payout = list(csv.DictReader(io.StringIO(saved.read_text("utf-8-sig"))))
+    assert {(r["side"], r["email"], r["amount"], r["status"]) for r in payout} == {
+        ("referrer", "lotte@example.nl", "7.50", "approved"),
+        ("friend", "bram.jansen@example.com", "9.60", "approved"),
+    }
+    assert {r["advocate_code"] for r in payout} == {advocate["code"]}
+    assert {r["order_id"] for r in payout} == {"5001"}
+
+    # Copying the webhook secret puts it on the clipboard.
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo.backend)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Copy secret").click()
+    assert page.evaluate("navigator.clipboard.readText()") == demo.secrets.webhook_secret
+
+    # Signing out ends it: the dashboard asks for the password again.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{demo.backend}/admin/login?notice=signed-out")
+    page.goto(f"{demo.backend}/admin")
+    expect(page).to_have_url(f"{demo.backend}/admin/login")
+    assert not errors, errors
+
+
+# The screenshots and the accessibility check run on a shop with a month of history.
+
+NAMES = [
+    "Anna de Vries",
+    "Bram Jansen",
+    "Sanne Bakker",
+    "Daan Visser",
+    "Lotte Smit",
+    "Ruben Meijer",
+    "Fleur de Boer",
+    "Thijs Mulder",
+    "Noor de Groot",
+    "Jesse Bos",
+    "Eva Vos",
+    "Milan Peters",
+]
+SHARE_MIX = [
+    ("whatsapp", 40),
+    ("copy", 14),
+    ("facebook", 10),
+    ("email", 9),
+    ("qr", 7),
+    ("telegram", 5),
+    ("x", 5),
+    ("sms", 4),
+    ("linkedin", 3),
+    ("native", 3),
+]
+
+
+def seed_a_month(demo: Demo, days: int = 30) -> None:
+    """A believable month for the default campaign, written through the store (dates moved back
+    in SQL where the store stamps "now"). Deterministic: the screenshots only change with the UI."""
+    rng = random.Random(7)
+
+    def channel() -> str:
+        names, weights = zip(*SHARE_MIX, strict=True)
+        return rng.choices(names, weights)[0]
+
+    async def write() -> list[tuple[int, datetime]]:
+        store = await open_store(demo.settings.database_url)
+        try:
+            campaign = await store.campaign("default")
+            assert campaign is not None
+            now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+            advocates = []
+            for i, name in enumerate(NAMES):
+                email = name.lower().replace(" ", ".") + "@example.nl"
+                joined = now - timedelta(days=days - 1 - 2 * i, hours=rng.randint(0, 8))
+                advocate, _ = await store.advocate_for(
+                    campaign.id,
+                    email,
+                    emails.email_key(email),
+                    name,
+                    True,
+                    codes.code_prefix(name, email),
+                    joined,
+                )
+                advocates.append(advocate)
+            weights = [(14 - i) ** 2 for i in range(len(advocates))]
+            order_no, referred = 2000, []
+            for d in range(days):
+                day = now - timedelta(days=days - 1 - d)
+                growth = 0.6 + d / days
+                live = [a for a in advocates if a.created_at <= day] or advocates[:1]
+                for _ in range(int(rng.randint(6, 14) * growth)):
+                    who = rng.choices(live, weights[: len(live)])[0]
+                    at = day - timedelta(hours=rng.randint(0, 10))
+                    await store.record_event(campaign.id, who.id, "open", None, at)
+                    if rng.random() < 0.55:
+                        ch = channel()
+                        kind = ch if ch in ("copy", "qr", "native") else "share"
+                        await store.record_event(
+                            campaign.id, who.id, kind, ch if kind == "share" else None, at
+                        )
+                for _ in range(int(rng.randint(8, 22) * growth)):
+                    who = rng.choices(live, weights[: len(live)])[0]
+                    ch = channel()
+                    ch = "link" if ch in ("copy", "native") else ch
+                    at = day - timedelta(hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
+                    token = secrets.token_urlsafe(6)
+                    device = rng.choice(["mobile", "mobile", "desktop"])
+                    await store.record_click(who.id, token, ch, secrets.token_hex(16), device, at)
+                    if rng.random() < 0.15:  # the link preview WhatsApp fetches
+                        await store.record_click(
+                            who.id, secrets.token_urlsafe(6), ch, "bot", "bot", at
+                        )
+                    if rng.random() < 0.075:
+                        order_no += 1
+                        friend = f"vriend{order_no}@example.com"
+                        total = rng.choice([2490, 3290, 4590, 5990, 6480, 8950, 3790])
+                        paid = at + timedelta(hours=1)
+                        outcome = await store.record_paid_order(
+                            f"msg_{order_no}",
+                            PaidOrder("generic", str(order_no), friend, friend, total, "EUR", paid),
+                            Candidate(who.id, who.email_key, campaign.id, "link", token, at),
+                            "no_ref",
+                        )
+                        if outcome.referral_id:
+                            referred.append((outcome.referral_id, paid))
+                for _ in range(rng.randint(3, 7)):
+                    order_no += 1
+                    shopper = f"klant{order_no}@example.com"
+                    total = rng.choice([1890, 2490, 3290, 4590, 2990])
+                    await store.record_paid_order(
+                        f"msg_{order_no}",
+                        PaidOrder("generic", str(order_no), shopper, shopper, total, "EUR", day),
+                        None,
+                        "no_ref",
+                    )
+            return referred
+        finally:
+            await store.close()
+
+    referred = off_loop(write)
+    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
+        for referral_id, paid in referred:
+            db.execute(
+                "UPDATE referrals SET created_at = ? WHERE id = ?", (to_db_time(paid), referral_id)
+            )
+            db.execute(
+                "UPDATE rewards SET created_at = ?, approve_after = ? WHERE referral_id = ?",
+                (to_db_time(paid), to_db_time(paid + timedelta(days=14)), referral_id),
+            )
+
+    async def approve() -> None:
+        store = await open_store(demo.settings.database_url)
+        try:
+            await store.approve_due_rewards(datetime.now(UTC))
+        finally:
+            await store.close()
+
+    off_loop(approve)
+    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
+        db.execute(
+            "UPDATE reward_changes SET at = (SELECT approve_after FROM rewards w WHERE w.id = reward_id)"
+        )
+        db.execute("UPDATE rewards SET approved_at = approve_after WHERE status = 'approved'")
+
+
+PAGES = [
+    ("overview", "/admin", True),
+    ("campaigns", "/admin/campaigns", True),
+    ("campaign", "/admin/campaigns/default", True),
+    ("new-campaign", "/admin/campaigns/new", False),
+    ("rewards", "/admin/rewards", False),
+    ("rewards-approved", "/admin/rewards?status=approved", False),
+    ("settings", "/admin/settings", True),
+]
+
+
+def test_every_dashboard_page_passes_axe_and_is_photographed(
+    demo: Demo, new_context: Callable[..., BrowserContext]
+) -> None:
+    assert AXE.exists(), (
+        "axe-core is missing: run scripts/install-test-deps (npm ci in tests/browser)"
+    )
+    create_owner(demo)
+    seed_a_month(demo)
+    context = new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_console(page)
+
+    page.goto(f"{demo.backend}/admin/login")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(DOCS / "admin-login.png"))
+    sign_in(page, demo)
+
+    failures: dict[str, list[dict[str, Any]]] = {}
+    for name, path, full_page in PAGES:
+        page.goto(f"{demo.backend}{path}")
+        if name in ("campaign", "new-campaign"):
+            expect(widget_in(page, "nl").get_by_role("heading")).to_be_visible()
+            expect(widget_in(page, "en").get_by_role("heading")).to_be_visible()
+        violations = axe_violations(page)
+        if violations:
+            failures[name] = violations
+        if name != "new-campaign":
+            page.screenshot(path=str(DOCS / f"admin-{name}.png"), full_page=full_page)
+    # The charts' data tables, opened.
+    page.goto(f"{demo.backend}/admin")
+    for summary in page.locator("details.data-table summary").all():
+        summary.click()
+    violations = axe_violations(page)
+    if violations:
+        failures["overview with tables"] = violations
+    # The widget preview on its own.
+    page.goto(f"{demo.backend}/admin/preview?campaign=default&lang=nl")
+    expect(page.locator("[data-shareback]").get_by_role("heading")).to_be_visible()
+    violations = axe_violations(page)
+    if violations:
+        failures["preview"] = violations
+    assert failures == {}
+    assert not errors, errors
+
+    # The overview on a phone.
+    phone = new_context(
+        locale="en-GB",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    ).new_page()
+    sign_in(phone, demo)
+    phone.screenshot(path=str(DOCS / "admin-overview-phone.png"))
+    assert axe_violations(phone) == []
