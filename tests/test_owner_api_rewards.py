@@ -191,3 +191,15 @@ def test_a_decision_body_must_be_a_json_object_without_extras(owner: Owner) -> N
         "notify",
     )
     assert owner.get(f"/api/v1/rewards/{reward_id}").json()["status"] == "pending"
+
+
+def test_decisions_through_the_api_are_announced_to_webhook_endpoints(owner: Owner) -> None:
+    endpoint = {"url": "http://127.0.0.1:9/hooks", "events": ["reward.approved", "reward.revoked"]}
+    assert owner.post("/api/v1/webhook-endpoints", json=endpoint).status_code == 201
+    first, second = reward_ids(owner)[:2]
+    owner.post(f"/api/v1/rewards/{first}/approve")
+    owner.post(
+        "/api/v1/rewards/bulk", json={"ids": [second], "action": "revoke", "reason": "fraud"}
+    )
+    deliveries = owner.get("/api/v1/webhook-deliveries").json()["data"]
+    assert sorted(d["type"] for d in deliveries) == ["reward.approved", "reward.revoked"]
