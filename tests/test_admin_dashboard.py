@@ -100,10 +100,13 @@ def test_a_refund_leaves_the_revenue(admin: TestClient, webhook_secret: str) -> 
 def test_the_overview_draws_its_charts_as_accessible_inline_svg(admin: TestClient) -> None:
     page = admin.get("/admin?from=2026-01-01&to=2026-01-31").text
     trend = re.search(r'<svg class="chart-svg trend"[^>]*>', page)
-    assert trend and 'role="img"' in trend[0] and "aria-labelledby" in trend[0]
-    assert '<title id="trend-title">Clicks and conversions per day</title>' in page
-    assert '<desc id="trend-desc">0 clicks and 0 conversions from 1 Jan 2026 to 31 Jan 2026' in page
-    assert '<title id="funnel-title">Referral funnel</title>' in page
+    assert trend and 'role="img"' in trend[0] and "aria-describedby" in trend[0]
+    assert '<title id="trend-chart-title">Clicks and conversions per day</title>' in page
+    assert (
+        '<desc id="trend-chart-desc">0 clicks and 0 conversions from 1 Jan 2026 to 31 Jan 2026'
+        in page
+    )
+    assert '<title id="funnel-chart-title">Referral funnel</title>' in page
     # The table alternative has a row per day of the range.
     assert page.count('<tr><th scope="row">') >= 31
     assert "<script>" not in page and "chart.js" not in page.lower()

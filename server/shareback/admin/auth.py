@@ -42,6 +42,7 @@ def login_form(
     error: str | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    next_url: str | None = None,
 ) -> Response:
     """The form with a fresh double-submit token in its cookie and its hidden field."""
     token = csrf.new_token()
@@ -53,7 +54,7 @@ def login_form(
             "csrf_token": token,
             "email": email,
             "error": error,
-            "next": safe_next(request.query_params.get("next")),
+            "next": safe_next(next_url or request.query_params.get("next")),
         },
         status_code=status_code,
         headers=headers,
@@ -89,18 +90,24 @@ async def log_in(request: Request) -> Response:
     form = await csrf.read_form(request)
     email = str(form.get("email") or "").strip()[:254]
     password = str(form.get("password") or "")[:1024]
+    next_url = safe_next(str(form.get("next") or ""))
     if not csrf.comes_from_here(request) or not csrf.tokens_match(
         request.cookies.get(csrf.LOGIN_COOKIE), form.get(csrf.FIELD)
     ):
         return login_form(
             request,
             email=email,
+            next_url=next_url,
             error="The sign-in form had expired. Please sign in again.",
             status_code=403,
         )
     if not email or not password:
         return login_form(
-            request, email=email, error="Enter your e-mail address and password.", status_code=400
+            request,
+            email=email,
+            next_url=next_url,
+            error="Enter your e-mail address and password.",
+            status_code=400,
         )
     now = tokens.now_utc()
     by_email, by_ip = failure_keys(request, email)
@@ -111,6 +118,7 @@ async def log_in(request: Request) -> Response:
             return login_form(
                 request,
                 email=email,
+                next_url=next_url,
                 error=f"Too many failed sign-ins for this account or from your network. "
                 f"For your security, wait {minutes} minutes before you try again.",
                 status_code=429,
@@ -123,6 +131,7 @@ async def log_in(request: Request) -> Response:
         return login_form(
             request,
             email=email,
+            next_url=next_url,
             error="That e-mail address and password do not match an admin account.",
             status_code=401,
         )
@@ -136,7 +145,7 @@ async def log_in(request: Request) -> Response:
     await ctx.store.start_session(
         keys.token_hash(token), user.id, csrf.new_token(), now, now + LIFETIME
     )
-    response = redirect(safe_next(str(form.get("next") or "")))
+    response = redirect(next_url)
     set_session_cookie(request, response, token)
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/admin/login")
     return response
