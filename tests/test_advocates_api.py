@@ -208,3 +208,12 @@ def test_share_beacons_are_recorded_per_channel(client: TestClient, settings: Se
         response = client.post("/api/v1/events", json=bad)
         assert response.status_code == 422 and response.json()["error"]["code"] == code
     assert count(settings, "events") == 2
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(client: TestClient, settings: Settings) -> None:
+    deep = b"[" * 2000 + b"]" * 2000  # small enough for the beacon's 4 KiB limit
+    for path in ("/api/v1/advocates", "/api/v1/events"):
+        response = client.post(path, content=deep, headers={"content-type": "application/json"})
+        assert response.status_code == 400, path
+        assert response.json()["error"]["code"] == "malformed_json"
+    assert count(settings, "advocates") == 0

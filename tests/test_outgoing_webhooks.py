@@ -305,8 +305,19 @@ def test_endpoint_api_validates_and_needs_a_key(owner_client: TestClient) -> Non
         == 404
     )
     assert (
-        owner_client.get("/api/v1/webhook-deliveries?status=lost", headers=AUTH).status_code == 422
+        owner_client.get("/api/v1/webhook-deliveries?status=lost", headers=AUTH).status_code == 400
     )
+    assert (
+        owner_client.get("/api/v1/webhook-deliveries?cursor=nonsense", headers=AUTH).status_code
+        == 400
+    )
+    deep = b"[" * 5000 + b"]" * 5000
+    nested = owner_client.post(
+        "/api/v1/webhook-endpoints",
+        content=deep,
+        headers={**AUTH, "content-type": "application/json"},
+    )
+    assert nested.status_code == 400
     assert json.loads(owner_client.get("/api/v1/webhook-endpoints", headers=AUTH).text)["data"][0][
         "disabled_at"
     ]

@@ -108,10 +108,17 @@ async def read_json(request: Request, limit: int, *, allow_text_plain: bool = Fa
     if content_type not in accepted and not content_type.endswith("+json"):
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     body = await read_body(request, limit)
+    return parse_json(body)
+
+
+def parse_json(body: bytes, **options: Any) -> Any:
+    """JSON or a clear 400; nesting deep enough to exhaust the parser is malformed too, not a 500."""
     try:
-        return json.loads(body)
+        return json.loads(body, **options)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ApiError(400, "malformed_json", "The body's JSON is nested too deeply.") from exc
 
 
 async def read_body(request: Request, limit: int) -> bytes:

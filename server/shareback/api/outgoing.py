@@ -13,6 +13,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens
+from shareback.api.owner.documents import iso
+from shareback.api.owner.paging import PAGING, page_document, page_params
+from shareback.api.owner.params import bad_param, parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED
 from shareback.context import context
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
@@ -28,8 +31,8 @@ def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -
         "url": endpoint.url,
         "events": list(endpoint.events),
         "description": endpoint.description,
-        "created_at": endpoint.created_at.isoformat(),
-        "disabled_at": endpoint.disabled_at.isoformat() if endpoint.disabled_at else None,
+        "created_at": iso(endpoint.created_at),
+        "disabled_at": iso(endpoint.disabled_at),
     }
     if with_secret:
         document["secret"] = endpoint.secret
@@ -45,11 +48,11 @@ def delivery_document(row: DeliveryRow) -> dict[str, Any]:
         "type": row.type,
         "status": row.status,
         "attempts": row.attempts,
-        "next_attempt_at": row.next_attempt_at.isoformat() if row.status == "pending" else None,
+        "next_attempt_at": iso(row.next_attempt_at) if row.status == "pending" else None,
         "last_status_code": row.last_status_code,
         "last_error": row.last_error,
-        "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
-        "created_at": row.created_at.isoformat(),
+        "delivered_at": iso(row.delivered_at),
+        "created_at": iso(row.created_at),
     }
 
 
@@ -93,10 +96,10 @@ async def list_webhook_endpoints(request: Request) -> Response:
 
 
 def path_id(request: Request, name: str) -> int:
-    raw = request.path_params[name]
-    if not raw.isdigit() or len(raw) > 18:
+    found = parse_id(request.path_params[name])
+    if found is None:
         raise ApiError(404, "not_found", f"No such {name.replace('_', ' ')}.")
-    return int(raw)
+    return found
 
 
 async def disable_webhook_endpoint(request: Request) -> Response:
@@ -108,28 +111,19 @@ async def disable_webhook_endpoint(request: Request) -> Response:
 
 async def list_webhook_deliveries(request: Request) -> Response:
     query = request.query_params
+    refuse_unknown(query, {"status", "endpoint_id"} | PAGING)
     status = query.get("status")
     if status is not None and status not in DELIVERY_STATUSES:
-        raise ApiError(
-            422, "invalid_status", f"status is one of {', '.join(DELIVERY_STATUSES)}.", "status"
-        )
-    limit_text = query.get("limit", "50")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 200:
-        raise ApiError(422, "invalid_limit", "limit is a whole number from 1 to 200.", "limit")
-    before_text = query.get("before")
-    if before_text is not None and not before_text.isdigit():
-        raise ApiError(400, "invalid_cursor", "before must be a delivery id.", "before")
+        raise bad_param("status", f"status is one of {', '.join(DELIVERY_STATUSES)}.")
     endpoint_text = query.get("endpoint_id")
-    if endpoint_text is not None and not endpoint_text.isdigit():
-        raise ApiError(422, "invalid_endpoint_id", "endpoint_id must be a number.", "endpoint_id")
+    endpoint_id = parse_id(endpoint_text) if endpoint_text is not None else None
+    if endpoint_text is not None and endpoint_id is None:
+        raise bad_param("endpoint_id", "endpoint_id must be an endpoint's id.")
+    before, limit = page_params(query, "deliveries")
     rows = await context(request).store.list_deliveries(
-        status=status,
-        endpoint_id=int(endpoint_text) if endpoint_text else None,
-        before=int(before_text) if before_text else None,
-        limit=int(limit_text),
+        status=status, endpoint_id=endpoint_id, before=before, limit=limit + 1
     )
-    next_before = rows[-1].id if len(rows) == int(limit_text) else None
-    return JSONResponse({"data": [delivery_document(r) for r in rows], "next_before": next_before})
+    return JSONResponse(page_document(rows, limit, "deliveries", delivery_document))
 
 
 async def show_webhook_delivery(request: Request) -> Response:
@@ -146,7 +140,7 @@ async def show_webhook_delivery(request: Request) -> Response:
     document = delivery_document(rows[0])
     document["attempts_log"] = [
         {
-            "at": a.at.isoformat(),
+            "at": iso(a.at),
             "status_code": a.status_code,
             "error": a.error,
             "duration_ms": a.duration_ms,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,7 +14,7 @@ from starlette.routing import Route
 from shareback import codes, emails, money, tokens
 from shareback.attribution import Candidate
 from shareback.context import Context, context
-from shareback.errors import ApiError, read_body
+from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
 from shareback.webhooks import standard
 
@@ -155,12 +154,15 @@ async def find_candidate(
             claims.click_token,
             claims.issued_at,
         ), "referral"
+    # A code: the advocate's referral code (ANNA-7KQ2) or coupon code (ANNA10), or the code a
+    # friend was given on landing (WELKOM-7KQ2XM), which names the advocate and the click.
     for raw in ((ref,) if ref else ()) + coupons:
-        code = codes.normalize_code(raw)
-        advocate = await ctx.store.advocate_by_code(code) if code else None
-        if advocate is not None:
+        code = codes.normalize_coupon(raw)
+        owner = await ctx.store.code_owner(code) if code else None
+        if owner is not None:
+            advocate = owner.advocate
             return Candidate(
-                advocate.id, advocate.email_key, advocate.campaign_id, "code"
+                advocate.id, advocate.email_key, advocate.campaign_id, "code", owner.click_token
             ), "referral_code"
     return None, "unknown_ref" if ref else "no_ref"
 
@@ -208,11 +210,8 @@ async def receive_order_webhook(request: Request) -> Response:
         )
     except standard.VerificationError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
-    try:
-        # Decimal keeps "59.90" exact even when a shop sends a JSON number.
-        event = json.loads(body, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+    # Decimal keeps "59.90" exact even when a shop sends a JSON number.
+    event = parse_json(body, parse_float=Decimal)
     outcome = await handle_order_event(ctx, message_id, event, SOURCE)
     return JSONResponse(outcome.as_dict())
 

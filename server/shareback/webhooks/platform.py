@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +17,7 @@ from starlette.responses import JSONResponse
 from shareback import emails, money, tokens
 from shareback.attribution import Candidate
 from shareback.context import Context
-from shareback.errors import ApiError, read_body
+from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
 from shareback.webhooks.orders import find_candidate
 
@@ -70,11 +69,8 @@ def verify_base64_hmac(secret: str, body: bytes, given: str | None, header: str)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
-    try:
-        # Decimal keeps amounts exact should a platform send a JSON number.
-        value = json.loads(body, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+    # Decimal keeps amounts exact should a platform send a JSON number.
+    value = parse_json(body, parse_float=Decimal)
     if not isinstance(value, dict):
         raise ApiError(422, "invalid_body", "The body must be a JSON object.")
     return value

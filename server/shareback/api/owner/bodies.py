@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 
 from shareback.context import context
-from shareback.errors import ApiError, read_body
+from shareback.errors import ApiError, parse_json, read_body
 
 
 async def read_object(request: Request, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -19,12 +18,7 @@ async def read_object(request: Request, *, allow_empty: bool = False) -> dict[st
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("application/json", "") and not content_type.endswith("+json"):
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
-    try:
-        value = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
-    except RecursionError:
-        raise ApiError(400, "malformed_json", "The body is nested too deeply.") from None
+    value = parse_json(body)
     if not isinstance(value, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
     return value

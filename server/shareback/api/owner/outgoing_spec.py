@@ -63,7 +63,7 @@ SCHEMAS: dict[str, Schema] = {
     "WebhookEndpointList": obj({"data": array(ref("WebhookEndpoint"))}),
     "WebhookDelivery": obj(DELIVERY_FIELDS),
     "WebhookDeliveryPage": obj(
-        {"data": array(ref("WebhookDelivery")), "next_before": nullable(ID)}
+        {"data": array(ref("WebhookDelivery")), "next_cursor": nullable(STRING)}
     ),
     "WebhookDeliveryDetail": obj(
         {
@@ -120,11 +120,11 @@ def paths() -> dict[str, dict[str, Any]]:
                 "The delivery log, newest first",
                 "outgoing webhooks",
                 {200: response("A page of deliveries.", ref("WebhookDeliveryPage"))},
-                errors=[400, 422],
+                errors=[400],
                 parameters=[
                     param("status", "query", enum(["pending", "delivered", "dead"]), "Only these."),
                     param("endpoint_id", "query", ID, "Only this endpoint's."),
-                    param("before", "query", ID, "next_before of the previous page."),
+                    param("cursor", "query", STRING, "next_cursor of the previous page."),
                     param(
                         "limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows."
                     ),
