@@ -25,8 +25,9 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Res
 from shareback import codes, emails
 from shareback.attribution import Candidate
 from shareback.auth import passwords
+from shareback.rewards import RewardSpec
 from shareback.storage import open_store
-from shareback.storage.base import PaidOrder, to_db_time
+from shareback.storage.base import CampaignDraft, PaidOrder, to_db_time
 from shareback.storage.sqlite import database_path
 from support import order_paid, signed_headers
 
@@ -363,6 +364,37 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
                         None,
                         "no_ref",
                     )
+            for slug, name, friend, referrer, starts, ends in (
+                (
+                    "zomer",
+                    "Summer special",
+                    ("fixed_discount", "7.50"),
+                    ("credit", "10.00"),
+                    20,
+                    80,
+                ),
+                (
+                    "black-friday",
+                    "Black Friday",
+                    ("percent_discount", "20"),
+                    ("points", "500"),
+                    -60,
+                    -30,
+                ),
+            ):
+                await store.create_campaign(
+                    CampaignDraft(
+                        slug=slug,
+                        name=name,
+                        shop_name="Brandpunt Koffie",
+                        landing_url=f"{demo.shop}/",
+                        allowed_origins=(demo.shop,),
+                        referrer_reward=RewardSpec(*referrer),
+                        friend_reward=RewardSpec(*friend),
+                        starts_at=now + timedelta(days=starts),
+                        ends_at=now + timedelta(days=ends),
+                    )
+                )
             return referred
         finally:
             await store.close()
