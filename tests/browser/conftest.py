@@ -63,6 +63,12 @@ def host_site(pages: dict[str, str]) -> Starlette:
     return Starlette(routes=[Route("/{path:path}", show_page)])
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: once the session's sync_playwright has started, an asyncio loop
+    stays running on the main thread, and every later asyncio.run() would fail."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
