@@ -172,6 +172,9 @@ def test_referral_loop_from_share_to_refund(
     assert cookies["shareback_ref"]["sameSite"] == "Lax"
     assert cookies["shareback_ref"]["expires"] > time.time() + 29 * 86400
     assert friend.evaluate("Shareback.ref()") == token
+    # First-party: written by the widget in the shop's own document, also in localStorage.
+    assert f"shareback_ref={token}" in friend.evaluate("document.cookie")
+    assert friend.evaluate("JSON.parse(localStorage.getItem('shareback_ref')).ref") == token
     friend.screenshot(path=DOCS / "friend-landing.png", animations="disabled")
 
     # A bag of coffee, with Anna's discount for the friend.
