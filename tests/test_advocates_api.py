@@ -175,6 +175,7 @@ def test_friend_sees_the_referrers_first_name_and_never_the_email(client: TestCl
         "referrer_name": "Anna",
         "message": "Anna geeft je 10% korting op je eerste bestelling",
         "offer": "10% korting",
+        "code": None,
     }
     assert "secret" not in response.text and "de Vries" not in response.text
     tampered = client.get(

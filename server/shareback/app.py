@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute
 
 from shareback import admin, health, qr, redirect, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
-from shareback.api import advocates, campaign_widget, events, outgoing, owner
+from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
@@ -38,6 +38,7 @@ def all_routes() -> list[BaseRoute]:
         *qr.routes,
         *campaign_widget.routes,
         *advocates.routes,
+        *referrers.routes,
         *events.routes,
         *webhooks.routes,
         *owner.routes,

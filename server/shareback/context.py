@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -22,6 +22,14 @@ class Context:
     store: Store
     limiter: RateLimiter
     metrics: RequestMetrics
+    # The checkout's referrer look-up, per IP: enough to type a name, too few to list customers.
+    lookup_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(limit=20, window_seconds=60)
+    )
+    # New friends' codes per IP: a person lands a few times; a script draining the pool doesn't.
+    friend_code_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(limit=10, window_seconds=3600)
+    )
 
 
 def context(request: Request) -> Context:

@@ -57,6 +57,42 @@ def first_name(name: str | None) -> str | None:
     return name.strip().split(" ")[0][:40] or None
 
 
+PARTICLES = frozenset(
+    [
+        "van",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "ten",
+        "te",
+        "von",
+        "zu",
+        "du",
+        "la",
+        "le",
+        "da",
+        "di",
+        "dos",
+        "op",
+        "in",
+        "'t",
+        "'s",
+    ]
+)
+
+
+def display_name(name: str | None) -> str | None:
+    """How a checkout's look-up shows a referrer: "Anna de Vries" → "Anna d. V.", never more."""
+    words = (name or "").split()
+    if not words:
+        return None
+    initials = [(w[0].lower() if w.lower() in PARTICLES else w[0].upper()) + "." for w in words[1:]]
+    first = words[0][:40]
+    return " ".join([first[0].upper() + first[1:], *initials])
+
+
 def friend_message(campaign: Campaign, lang: str, referrer_name: str | None) -> str:
     texts = TEXTS[lang]
     return texts["friend"].format(

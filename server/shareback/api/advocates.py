@@ -20,6 +20,7 @@ def advocate_document(
     link = f"{public_url}/r/{advocate.code}"
     return {
         "code": advocate.code,
+        "coupon_code": advocate.coupon_code,
         "name": advocate.name,
         "link": link,
         "qr": {

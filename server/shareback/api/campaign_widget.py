@@ -11,10 +11,10 @@ from starlette.routing import Route
 
 from shareback import tokens, wording
 from shareback.channels import SHARE_TARGETS
-from shareback.context import context
+from shareback.context import Context, client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError
-from shareback.storage.base import Campaign
+from shareback.storage.base import Advocate, Campaign
 
 
 async def active_campaign(request: Request, slug: str) -> Campaign:
@@ -24,6 +24,29 @@ async def active_campaign(request: Request, slug: str) -> Campaign:
             404, "unknown_campaign", f"There is no active campaign '{slug}'.", "campaign"
         )
     return campaign
+
+
+async def friend_code(
+    request: Request, campaign: Campaign, advocate: Advocate, click_token: str
+) -> str | None:
+    """The code the friend types at checkout, by the campaign's fulfilment; None: the link does it.
+
+    Pool and generated codes are issued once per click, so reloads and second tabs get the same
+    one. When the pool is empty (or this address has had many), the shared code stands in if the
+    campaign has one; otherwise the friend gets no code and the ref still attributes the order.
+    """
+    ctx: Context = context(request)
+    mode = campaign.friend_fulfilment
+    if mode == "shared_code":
+        return campaign.friend_code
+    if mode not in ("pool", "generated"):
+        return None
+    code = await ctx.store.friend_code_for_click(click_token)
+    if code is None and ctx.friend_code_limiter.allow("friend-code:" + client_ip(request)):
+        code = await ctx.store.issue_friend_code(
+            campaign, advocate.id, click_token, tokens.now_utc()
+        )
+    return code or campaign.friend_code
 
 
 async def describe_ref(
@@ -44,6 +67,7 @@ async def describe_ref(
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),
         "offer": campaign.friend_reward.describe(lang),
+        "code": await friend_code(request, campaign, advocate, claims.click_token),
     }
 
 

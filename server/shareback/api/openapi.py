@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import outgoing_spec, schemas, spec
+from shareback.api.owner import codes_spec, outgoing_spec, schemas, spec
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -72,6 +72,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "AdvocateLink": obj(
         {
             "code": STRING,
+            "coupon_code": {**STRING, "description": "the personal code for checkouts: ANNA10"},
             "name": nullable(STRING),
             "link": URL,
             "qr": obj({"svg": URL, "png": URL}),
@@ -93,7 +94,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "messenger_app_id": nullable(STRING),
             "ref": nullable(enum(["valid", "invalid", "expired"])),
             "friend": nullable(
-                obj({"referrer_name": nullable(STRING), "message": STRING, "offer": STRING})
+                obj(
+                    {
+                        "referrer_name": nullable(STRING),
+                        "message": STRING,
+                        "offer": STRING,
+                        "code": nullable(
+                            {**STRING, "description": "the friend's code for the checkout"}
+                        ),
+                    }
+                )
             ),
         }
     ),
@@ -369,7 +379,7 @@ def public_paths() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=4)
 def openapi_document(public_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for part in (public_paths(), spec.paths(), outgoing_spec.paths()):
+    for part in (public_paths(), spec.paths(), outgoing_spec.paths(), codes_spec.paths()):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
     return {
@@ -384,7 +394,12 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         "servers": [{"url": public_url}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {**PUBLIC_SCHEMAS, **schemas.SCHEMAS, **outgoing_spec.SCHEMAS},
+            "schemas": {
+                **PUBLIC_SCHEMAS,
+                **schemas.SCHEMAS,
+                **outgoing_spec.SCHEMAS,
+                **codes_spec.SCHEMAS,
+            },
             "responses": error_responses(),
             "securitySchemes": {
                 "bearerAuth": {

@@ -10,10 +10,13 @@ FIRST_DELAY = timedelta(seconds=5)
 LONGEST_DELAY = timedelta(hours=6)
 EVENT_TYPES = (
     "advocate.created",
+    "advocate.updated",
     "referral.converted",
     "reward.created",
     "reward.approved",
     "reward.revoked",
+    "friend_code.issued",
+    "friend_code.pool_exhausted",
 )
 
 

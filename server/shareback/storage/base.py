@@ -37,6 +37,10 @@ class CampaignDraft:
     new_customers_only: bool = True
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    # How the friend gets their discount: "link", "shared_code", "pool" or "generated".
+    friend_fulfilment: str = "link"
+    friend_code: str | None = None  # the one code of "shared_code"; the fallback of the others
+    friend_code_prefix: str = "WELCOME"  # "generated" codes look like WELCOME-7KQ2XM
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Advocate:
     code: str
     verified: bool
     created_at: datetime
+    coupon_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,10 @@ class CampaignChanges:
     ends_at: datetime | None = None
     clear_starts_at: bool = False
     clear_ends_at: bool = False
+    friend_fulfilment: str | None = None
+    friend_code: str | None = None
+    clear_friend_code: bool = False
+    friend_code_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +259,7 @@ class AdvocateSummary:
     created_at: datetime
     clicks: int
     referrals: int
+    coupon_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -485,7 +495,66 @@ class ReportingStore(Protocol):
     ) -> RawStats: ...
 
 
-class Store(AdminStore, ReportingStore, OwnerStore, OutboxStore, Protocol):
+@dataclass(frozen=True)
+class CodeOwner:
+    """Whose code an order carries: an advocate's referral or coupon code, or a friend's code
+    (then the click the friend came through)."""
+
+    advocate: Advocate
+    kind: str  # "referral" | "coupon" | "friend"
+    click_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """A match of the checkout's look-up: never more than the code and the name."""
+
+    code: str
+    name: str | None
+    exact: bool
+
+
+@dataclass(frozen=True)
+class PoolUpload:
+    added: int
+    duplicates: int  # already in a pool, or twice in the upload
+    conflicts: int  # an advocate's coupon code or a campaign's shared code: never a friend's
+    remaining: int
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    remaining: int
+    issued: int
+
+
+class CodeStore(Protocol):
+    """Codes typed at checkouts: advocates' coupon codes, friends' codes, the referrer look-up."""
+
+    async def code_owner(self, code: str) -> CodeOwner | None:
+        """`code` as normalised by codes.normalize_code or codes.normalize_coupon."""
+        ...
+
+    async def find_referrers(self, campaign_id: int, query: str, limit: int) -> list[Referrer]:
+        """Exact codes first, then name prefixes of advocates who have shared or been clicked."""
+        ...
+
+    async def friend_code_for_click(self, click_token: str) -> str | None: ...
+
+    async def issue_friend_code(
+        self, campaign: Campaign, advocate_id: int, click_token: str, at: datetime
+    ) -> str | None:
+        """The click's code, drawn from the pool or generated once; None when the pool is empty."""
+        ...
+
+    async def add_pool_codes(
+        self, campaign_id: int, codes: list[str], at: datetime
+    ) -> PoolUpload: ...
+
+    async def pool_status(self, campaign_id: int) -> PoolStatus: ...
+
+
+class Store(AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, Protocol):
     async def close(self) -> None: ...
 
     async def migrate(self) -> list[str]: ...

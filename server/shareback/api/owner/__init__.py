@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 from shareback.api.owner import (
     advocates,
     campaigns,
+    code_pool,
     exports,
     openapi_route,
     referrals,
@@ -17,6 +18,7 @@ from shareback.api.owner import (
 
 routes: list[BaseRoute] = [
     *campaigns.routes,
+    *code_pool.routes,
     *stats.routes,
     *advocates.routes,
     *referrals.routes,

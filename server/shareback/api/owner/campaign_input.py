@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from shareback import money
+from shareback import codes, money
 from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
+from shareback.code_pool import POOL_CODE
 from shareback.errors import ApiError
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
@@ -30,8 +31,12 @@ FIELDS = (
     "new_customers_only",
     "starts_at",
     "ends_at",
+    "friend_fulfilment",
+    "friend_code",
+    "friend_code_prefix",
 )
 MAX_ORIGINS = 50
+FULFILMENTS = ("link", "shared_code", "pool", "generated")
 
 
 def invalid(field: str, message: str, code: str | None = None) -> ApiError:
@@ -160,6 +165,47 @@ def moment(body: dict[str, Any], name: str) -> datetime | None:
     return found
 
 
+def fulfilment(body: dict[str, Any]) -> str:
+    value = body["friend_fulfilment"]
+    if value not in FULFILMENTS:
+        raise invalid(
+            "friend_fulfilment", f"friend_fulfilment must be one of {', '.join(FULFILMENTS)}."
+        )
+    return str(value)
+
+
+def friend_code(body: dict[str, Any]) -> str | None:
+    value = body["friend_code"]
+    if value is None:
+        return None
+    if not isinstance(value, str) or not POOL_CODE.match(value.strip()):
+        raise invalid(
+            "friend_code",
+            "friend_code must be 3 to 64 letters, digits, - or _, such as WELCOME10, or null.",
+        )
+    return value.strip()
+
+
+def code_prefix(body: dict[str, Any]) -> str:
+    value = body["friend_code_prefix"]
+    if not isinstance(value, str) or not codes.PREFIX_PATTERN.match(value.strip().upper()):
+        raise invalid(
+            "friend_code_prefix",
+            "friend_code_prefix must be 1 to 12 letters and digits, starting with a letter, "
+            "such as WELKOM (codes then look like WELKOM-7KQ2XM).",
+        )
+    return value.strip().upper()
+
+
+def check_fulfilment(mode: str, shared: str | None) -> None:
+    if mode == "shared_code" and shared is None:
+        raise invalid(
+            "friend_code",
+            'friend_fulfilment "shared_code" needs friend_code: the code every friend gets.',
+            "missing_friend_code",
+        )
+
+
 def check_period(starts_at: datetime | None, ends_at: datetime | None) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         raise invalid("ends_at", "ends_at must be after starts_at.")
@@ -189,6 +235,9 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
     starts_at = moment(body, "starts_at") if "starts_at" in given else None
     ends_at = moment(body, "ends_at") if "ends_at" in given else None
     check_period(starts_at, ends_at)
+    mode = fulfilment(body) if "friend_fulfilment" in given else "link"
+    shared = friend_code(body) if "friend_code" in given else None
+    check_fulfilment(mode, shared)
     return CampaignDraft(
         slug=new_slug,
         name=name,
@@ -202,6 +251,9 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         new_customers_only=new_only,
         starts_at=starts_at,
         ends_at=ends_at,
+        friend_fulfilment=mode,
+        friend_code=shared,
+        friend_code_prefix=code_prefix(body) if "friend_code_prefix" in given else "WELCOME",
     )
 
 
@@ -209,7 +261,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     """Only the fields given change; starts_at/ends_at may be null to clear them."""
     refuse_unknown_fields(body, FIELDS)
     for name, value in body.items():
-        if value is None and name not in ("starts_at", "ends_at"):
+        if value is None and name not in ("starts_at", "ends_at", "friend_code"):
             raise invalid(name, f"{name} cannot be null; leave it out to keep it as it is.")
     if "slug" in body and body["slug"] != current.slug:
         raise invalid(
@@ -236,6 +288,9 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     starts_at = moment(body, "starts_at") if "starts_at" in body else current.starts_at
     ends_at = moment(body, "ends_at") if "ends_at" in body else current.ends_at
     check_period(starts_at, ends_at)
+    mode = fulfilment(body) if "friend_fulfilment" in body else None
+    shared = friend_code(body) if "friend_code" in body else current.friend_code
+    check_fulfilment(mode or current.friend_fulfilment, shared)
     return CampaignChanges(
         name=text(body, "name") if "name" in body else None,
         shop_name=text(body, "shop_name") if "shop_name" in body else None,
@@ -254,4 +309,8 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
         ends_at=ends_at if "ends_at" in body else None,
         clear_starts_at="starts_at" in body and starts_at is None,
         clear_ends_at="ends_at" in body and ends_at is None,
+        friend_fulfilment=mode,
+        friend_code=shared if "friend_code" in body else None,
+        clear_friend_code="friend_code" in body and shared is None,
+        friend_code_prefix=code_prefix(body) if "friend_code_prefix" in body else None,
     )

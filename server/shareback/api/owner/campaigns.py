@@ -19,6 +19,18 @@ from shareback.errors import ApiError
 DEFAULT_SHOP_NAME = "our shop"
 
 
+async def refuse_taken_friend_code(request: Request, code: str | None) -> None:
+    """A shared code that is also an advocate's would credit that advocate with every friend."""
+    owner = await context(request).store.code_owner(code.upper()) if code else None
+    if owner is not None:
+        raise ApiError(
+            409,
+            "friend_code_taken",
+            f"{code} is an advocate's personal code; choose another friend_code.",
+            "friend_code",
+        )
+
+
 async def list_campaigns(request: Request) -> Response:
     query = request.query_params
     refuse_unknown(query, {"include_archived"})
@@ -33,6 +45,7 @@ async def create_campaign(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
     draft = parse_draft(body, ctx.settings.shop_name or DEFAULT_SHOP_NAME)
+    await refuse_taken_friend_code(request, draft.friend_code)
     campaign = await ctx.store.create_campaign(draft)
     if campaign is None:
         raise ApiError(409, "slug_taken", f"A campaign '{draft.slug}' already exists.", "slug")
@@ -51,7 +64,9 @@ async def update_campaign(request: Request) -> Response:
     ctx = context(request)
     current = await owned_campaign(ctx.store, request.path_params["slug"])
     body = await read_object(request)
-    changed = await ctx.store.update_campaign(current.slug, parse_changes(body, current))
+    changes = parse_changes(body, current)
+    await refuse_taken_friend_code(request, changes.friend_code)
+    changed = await ctx.store.update_campaign(current.slug, changes)
     if changed is None:  # deleted meanwhile; campaigns are archived, not deleted, so hardly ever
         raise ApiError(404, "unknown_campaign", f"There is no campaign '{current.slug}'.")
     return JSONResponse(campaign_document(changed))

@@ -51,6 +51,9 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "new_customers_only": campaign.new_customers_only,
         "starts_at": iso(campaign.starts_at),
         "ends_at": iso(campaign.ends_at),
+        "friend_fulfilment": campaign.friend_fulfilment,
+        "friend_code": campaign.friend_code,
+        "friend_code_prefix": campaign.friend_code_prefix,
         "archived_at": iso(campaign.archived_at),
         "created_at": iso(campaign.created_at),
     }
@@ -63,6 +66,7 @@ def advocate_document(advocate: AdvocateSummary, public_url: str) -> dict[str, A
         "email": advocate.email,
         "name": advocate.name,
         "code": advocate.code,
+        "coupon_code": advocate.coupon_code,
         "link": f"{public_url}/r/{advocate.code}",
         "verified": advocate.verified,
         "clicks": advocate.clicks,

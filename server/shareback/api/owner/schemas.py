@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shareback.api.owner.campaign_input import SLUG
+from shareback.api.owner.campaign_input import FULFILMENTS, SLUG
 from shareback.api.owner.filters import SIDES
 from shareback.api.owner.rewards import MAX_BULK, MAX_REASON
 from shareback.api.owner.schema_kit import (
@@ -23,6 +23,7 @@ from shareback.api.owner.schema_kit import (
     page_of,
     ref,
 )
+from shareback.code_pool import POOL_CODE
 from shareback.rewards import REWARD_TYPES, STATUSES
 
 CURRENCY: Schema = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}
@@ -68,6 +69,25 @@ CAMPAIGN_FIELDS: dict[str, Schema] = {
     "new_customers_only": BOOLEAN,
     "starts_at": nullable(TIME),
     "ends_at": nullable({**TIME, "description": "after starts_at"}),
+    "friend_fulfilment": {
+        **enum(FULFILMENTS),
+        "description": "how the friend gets their discount: link (through the ref), shared_code "
+        "(friend_code for everyone), pool (an uploaded code each), generated (a new code each, "
+        "announced as friend_code.issued)",
+    },
+    "friend_code": nullable(
+        {
+            "type": "string",
+            "pattern": POOL_CODE.pattern,
+            "description": "the code of shared_code; with pool or generated, the stand-in "
+            "when no code can be issued",
+        }
+    ),
+    "friend_code_prefix": {
+        "type": "string",
+        "pattern": "^[A-Za-z][A-Za-z0-9]{0,11}$",
+        "description": "generated codes look like PREFIX-7KQ2XM (stored upper case)",
+    },
 }
 REWARD_FIELDS: dict[str, Schema] = {
     "id": ID,
@@ -126,15 +146,19 @@ SCHEMAS: dict[str, Schema] = {
             "new_customers_only",
             "starts_at",
             "ends_at",
+            "friend_fulfilment",
+            "friend_code",
+            "friend_code_prefix",
         ],
         description="Defaults: currency EUR, allowed_origins the landing URL's origin, "
-        "attribution_days 30, hold_days 14, new_customers_only true.",
+        "attribution_days 30, hold_days 14, new_customers_only true, friend_fulfilment link, "
+        "friend_code_prefix WELCOME.",
     ),
     "CampaignChanges": obj(
         CAMPAIGN_FIELDS,
         optional=list(CAMPAIGN_FIELDS),
-        description="Only the fields given change; starts_at and ends_at may be null to clear "
-        "them. Changing currency applies to both rewards.",
+        description="Only the fields given change; starts_at, ends_at and friend_code may be "
+        "null to clear them. Changing currency applies to both rewards.",
     ),
     "CampaignStats": obj(
         {
@@ -196,6 +220,9 @@ SCHEMAS: dict[str, Schema] = {
             "email": EMAIL,
             "name": nullable(STRING),
             "code": STRING,
+            "coupon_code": nullable(
+                {**STRING, "description": "the personal code for checkouts, e.g. ANNA10"}
+            ),
             "link": URL,
             "verified": BOOLEAN,
             "clicks": COUNT,

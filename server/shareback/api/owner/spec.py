@@ -110,7 +110,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "Change a campaign",
                 "campaigns",
                 {200: ok("The campaign as changed.", ref("Campaign"))},
-                errors=[400, 404, 413, 415, 422],
+                errors=[400, 404, 409, 413, 415, 422],
                 parameters=[SLUG_PATH],
                 request_body=body(ref("CampaignChanges")),
             ),

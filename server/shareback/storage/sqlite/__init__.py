@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shareback.storage.sqlite.admin import AdminQueries
 from shareback.storage.sqlite.campaigns import CampaignQueries
+from shareback.storage.sqlite.codes import CodeQueries
 from shareback.storage.sqlite.connection import SqliteBase, database_path
 from shareback.storage.sqlite.outbox import OutboxQueries
 from shareback.storage.sqlite.owner import OwnerQueries
@@ -14,6 +15,12 @@ __all__ = ["SqliteBase", "SqliteStore", "database_path"]
 
 
 class SqliteStore(
-    CampaignQueries, ReferralQueries, AdminQueries, ReportingQueries, OwnerQueries, OutboxQueries
+    CampaignQueries,
+    ReferralQueries,
+    AdminQueries,
+    ReportingQueries,
+    OwnerQueries,
+    OutboxQueries,
+    CodeQueries,
 ):
     """Implements shareback.storage.base.Store."""

@@ -41,6 +41,9 @@ def campaign_from_row(row: sqlite3.Row) -> Campaign:
         ends_at=from_db_time(row["ends_at"]),
         archived_at=from_db_time(row["archived_at"]),
         created_at=from_db_time(row["created_at"]),
+        friend_fulfilment=row["friend_fulfilment"],
+        friend_code=row["friend_code"],
+        friend_code_prefix=row["friend_code_prefix"],
     )
 
 
@@ -49,8 +52,10 @@ class CampaignQueries(SqliteBase):
         cursor = await db.execute(
             "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
             "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
-            "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+            "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at, "
+            "friend_fulfilment, friend_code, friend_code_prefix) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (slug) DO NOTHING",
             (
                 draft.slug,
                 draft.name,
@@ -68,6 +73,9 @@ class CampaignQueries(SqliteBase):
                 to_db_time(draft.starts_at) if draft.starts_at else None,
                 to_db_time(draft.ends_at) if draft.ends_at else None,
                 to_db_time(datetime.now(UTC)),
+                draft.friend_fulfilment,
+                draft.friend_code,
+                draft.friend_code_prefix,
             ),
         )
         return cursor.rowcount == 1
@@ -86,7 +94,16 @@ class CampaignQueries(SqliteBase):
 
     async def update_campaign(self, slug: str, changes: CampaignChanges) -> Campaign | None:
         columns: dict[str, object] = {}
-        for name in ("name", "shop_name", "landing_url", "attribution_days", "hold_days"):
+        for name in (
+            "name",
+            "shop_name",
+            "landing_url",
+            "attribution_days",
+            "hold_days",
+            "friend_fulfilment",
+            "friend_code",
+            "friend_code_prefix",
+        ):
             value = getattr(changes, name)
             if value is not None:
                 columns[name] = value
@@ -100,6 +117,8 @@ class CampaignQueries(SqliteBase):
                 columns["currency"] = spec.currency
         if changes.new_customers_only is not None:
             columns["new_customers_only"] = int(changes.new_customers_only)
+        if changes.clear_friend_code:
+            columns["friend_code"] = None
         for edge in ("starts_at", "ends_at"):
             moment: datetime | None = getattr(changes, edge)
             if getattr(changes, f"clear_{edge}"):

@@ -59,7 +59,8 @@ def _amount(minor: int | None, currency: str) -> str | None:
 
 
 REWARD_FACTS = (
-    "SELECT w.*, r.id AS referral_id, r.via, r.friend_name, c.slug, a.code, a.email AS advocate_email, "
+    "SELECT w.*, r.id AS referral_id, r.via, r.friend_name, c.slug, a.code, a.coupon_code, "
+    "a.email AS advocate_email, "
     "a.name AS advocate_name, o.order_id, o.source, o.total_minor, o.currency AS order_currency, "
     "o.email AS friend_email FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     "JOIN campaigns c ON c.id = r.campaign_id JOIN advocates a ON a.id = r.advocate_id "
@@ -72,6 +73,7 @@ def advocate_event(row: sqlite3.Row) -> dict[str, Any]:
         "campaign": row["slug"],
         "advocate": {
             "code": row["code"],
+            "coupon_code": row["coupon_code"],
             "email": row["email"],
             "name": row["name"],
             "verified": bool(row["verified"]),
@@ -85,6 +87,7 @@ def referral_event(row: sqlite3.Row) -> dict[str, Any]:
         "referral": {"id": row["referral_id"], "via": row["via"]},
         "advocate": {
             "code": row["code"],
+            "coupon_code": row["coupon_code"],
             "email": row["advocate_email"],
             "name": row["advocate_name"],
         },

@@ -113,6 +113,7 @@ class OwnerQueries(SqliteBase):
                 created_at=_time(row["created_at"]),
                 clicks=row["clicks"],
                 referrals=row["referrals"],
+                coupon_code=row["coupon_code"],
             )
             for row in rows
         ]

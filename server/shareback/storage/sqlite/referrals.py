@@ -43,7 +43,37 @@ def _advocate(row: sqlite3.Row) -> Advocate:
         code=row["code"],
         verified=bool(row["verified"]),
         created_at=created,
+        coupon_code=row["coupon_code"],
     )
+
+
+async def _coupon_taken(db: aiosqlite.Connection, coupon: str) -> bool:
+    """A personal coupon code must not be anyone's: another advocate's, a friend's or a shared one."""
+    async with db.execute(
+        "SELECT 1 FROM advocates WHERE coupon_code = ? UNION ALL "
+        "SELECT 1 FROM friend_codes WHERE code_key = ? UNION ALL "
+        "SELECT 1 FROM campaigns WHERE upper(friend_code) = ? LIMIT 1",
+        (coupon, coupon, coupon),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def _free_coupon(db: aiosqlite.Connection, campaign_id: int, prefix: str) -> str:
+    """ANNA10 (the first name and the friend's offer) if free, else ANNA10K7 and so on.
+
+    Checked, then written, inside one BEGIN IMMEDIATE transaction: nobody can write in between.
+    """
+    async with db.execute(
+        "SELECT friend_reward_type, friend_reward_value FROM campaigns WHERE id = ?",
+        (campaign_id,),
+    ) as cur:
+        campaign = await cur.fetchone()
+    number = codes.offer_number(*campaign) if campaign else ""
+    for attempt in range(24):
+        coupon = codes.coupon_code(prefix, number, attempt)
+        if not await _coupon_taken(db, coupon):
+            return coupon
+    raise RuntimeError("could not find a free coupon code")
 
 
 def _minor(amount: Decimal, currency: str) -> int:
@@ -108,39 +138,60 @@ class ReferralQueries(SqliteBase):
         code_prefix: str,
         at: datetime,
     ) -> tuple[Advocate, bool]:
+        select = (
+            "SELECT a.*, c.slug FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
+            "WHERE a.campaign_id = ? AND a.email_key = ?"
+        )
         async with self._transaction() as db:
-            created = False
-            for attempt in range(12):
-                code = codes.new_code(code_prefix, 4 if attempt < 6 else 6)
-                try:
-                    cursor = await db.execute(
-                        "INSERT INTO advocates (campaign_id, email, email_key, name, code, verified, "
-                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (campaign_id, email_key) DO NOTHING",
-                        (campaign_id, email, email_key, name, code, int(verified), to_db_time(at)),
-                    )
-                except sqlite3.IntegrityError:
-                    continue  # the code is taken: draw another
-                created = cursor.rowcount == 1
-                break
-            else:
-                raise RuntimeError("could not draw a free referral code")
-            if not created and (verified or name):
+            async with db.execute(select, (campaign_id, email_key)) as cur:
+                known = await cur.fetchone()
+            created = known is None
+            if created:
+                coupon = await _free_coupon(db, campaign_id, code_prefix)
+                for attempt in range(12):
+                    code = codes.new_code(code_prefix, 4 if attempt < 6 else 6)
+                    try:
+                        await db.execute(
+                            "INSERT INTO advocates (campaign_id, email, email_key, name, code, "
+                            "verified, created_at, coupon_code, search_name) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (
+                                campaign_id,
+                                email,
+                                email_key,
+                                name,
+                                code,
+                                int(verified),
+                                to_db_time(at),
+                                coupon,
+                                codes.name_key(name),
+                            ),
+                        )
+                    except sqlite3.IntegrityError:
+                        continue  # the referral code is taken: draw another
+                    break
+                else:
+                    raise RuntimeError("could not draw a free referral code")
+            elif verified or name:
                 # A verified visit upgrades the record; a name fills a blank but never overwrites.
                 await db.execute(
-                    "UPDATE advocates SET verified = MAX(verified, ?), name = COALESCE(name, ?) "
-                    "WHERE campaign_id = ? AND email_key = ?",
-                    (int(verified), name, campaign_id, email_key),
+                    "UPDATE advocates SET verified = MAX(verified, ?), name = COALESCE(name, ?), "
+                    "search_name = COALESCE(search_name, ?) WHERE campaign_id = ? AND email_key = ?",
+                    (int(verified), name, codes.name_key(name), campaign_id, email_key),
                 )
-            async with db.execute(
-                "SELECT a.*, c.slug FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
-                "WHERE a.campaign_id = ? AND a.email_key = ?",
-                (campaign_id, email_key),
-            ) as cur:
+            if known is not None and known["coupon_code"] is None:
+                # Joined before coupon codes existed: one now, announced so the shop can create it.
+                await db.execute(
+                    "UPDATE advocates SET coupon_code = ? WHERE id = ?",
+                    (await _free_coupon(db, campaign_id, code_prefix), known["id"]),
+                )
+            async with db.execute(select, (campaign_id, email_key)) as cur:
                 row = await cur.fetchone()
             assert row is not None
             if created:
                 await enqueue(db, "advocate.created", advocate_event(row), at)
+            elif known is not None and known["coupon_code"] is None:
+                await enqueue(db, "advocate.updated", advocate_event(row), at)
         return _advocate(row), created
 
     async def advocate_by_code(self, code: str) -> Advocate | None:
