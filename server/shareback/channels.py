@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SHARE_TARGETS = ("whatsapp", "facebook", "x", "linkedin", "telegram", "email", "sms")
-CHANNELS = frozenset((*SHARE_TARGETS, "messenger", "copy", "native", "qr", "link"))
+CHANNELS = frozenset((*SHARE_TARGETS, "messenger", "copy", "native", "qr", "link", "code"))
 EVENT_TYPES = frozenset(("open", "share", "copy", "qr", "native"))
 
 

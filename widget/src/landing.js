@@ -41,21 +41,31 @@ export const takeRef = (loc, hist) => {
   return parseRef(search)
 }
 
-export const storeRef = (token, days) => {
+export const storeRef = (token, days, code) => {
   try {
     document.cookie = refCookie(token, days, location.protocol == 'https:')
-    localStorage.setItem(KEY, JSON.stringify({ ref: token, exp: Date.now() + days * DAY }))
+    localStorage.setItem(KEY, JSON.stringify({ ref: token, exp: Date.now() + days * DAY, code }))
+  } catch {}
+}
+
+const saved = () => {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY))
+    return s && s.exp > Date.now() ? s : null
   } catch {}
 }
 
 /** The stored, unexpired token (for shops whose checkout runs in the browser), or null. */
 export const storedRef = () => {
   try {
-    const saved = JSON.parse(localStorage.getItem(KEY))
-    if (saved && saved.exp > Date.now()) return saved.ref
+    const s = saved()
+    if (s) return s.ref
     const m = document.cookie.match(/(?:^|; )shareback_ref=([^;]+)/)
     return m ? m[1] : null
   } catch {
     return null
   }
 }
+
+/** The friend's code from the landing, to fill in the checkout's discount field, or null. */
+export const storedCode = () => (saved() || {}).code || null

@@ -35,6 +35,28 @@ const focusMain = (body) => {
   if (el && (!active || active == document.body || active == body.getRootNode().host)) el.focus()
 }
 
+/** A code to type at checkout: a read-only field with its own copy button. */
+export const codeRow = (t, code, id, label, ev) => {
+  const name = h('span', {}, t.copyCode)
+  const field = h('input', { id, part: 'code', readonly: true, dir: 'ltr', value: code, focus: () => field.select() })
+  let timer
+  return [
+    h('label', { for: id }, label),
+    h('div', { class: 'row' }, field, h('button', {
+      part: 'copy-code',
+      click() {
+        ev && ev()
+        copyText(code, field.parentNode).then((ok) => {
+          ok || field.focus()
+          name.textContent = ok ? t.copied : copyKey() + '+C'
+          clearTimeout(timer)
+          timer = setTimeout(() => (name.textContent = t.copyCode), 2500)
+        })
+      },
+    }, icon('copy'), name)),
+  ]
+}
+
 export const fillPanel = (app, body) => {
   const { cfg, t } = app
   app.ev('open')
@@ -91,7 +113,7 @@ const showForm = (app, body, err, pre = {}) => {
 
 const showShare = (app, body, adv) => {
   const { t, data } = app
-  const { link, code, share = {}, qr } = adv
+  const { link, code, share = {}, qr, coupon_code: coupon } = adv
   const text = share.text || ''
   const ev = (type, channel) => app.ev(type, { channel, code })
   const ua = navigator.userAgent
@@ -169,6 +191,7 @@ const showShare = (app, body, adv) => {
     h('label', { for: 'sb-l', part: 'label' }, t.link),
     h('div', { class: 'row' }, field, copy),
     status,
+    ...(coupon ? codeRow(t, coupon, 'sb-c', t.myCode, () => ev('copy', 'code')) : []),
     h('p', { id: 'sb-s', class: 'lb' }, t.shareLink),
     h('ul', { part: 'targets', role: 'list', 'aria-labelledby': 'sb-s' }, ...targets),
     h('div', { class: 'row ex' }, native, qrButton),

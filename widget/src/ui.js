@@ -5,7 +5,7 @@ import CSS from './widget.css'
 import { h, icon } from './dom.js'
 import { strings } from './i18n.js'
 import { sendEvent } from './api.js'
-import { fillPanel } from './panel.js'
+import { codeRow, fillPanel } from './panel.js'
 
 let sheet
 
@@ -106,9 +106,10 @@ export const createApp = (cfg) => {
     if (app.data || failed) pending.splice(0).forEach(fill)
   }
 
-  const banner = (message) => {
+  const banner = ({ message, code }) => {
     const text = h('p', {})
-    const el = h('div', { part: 'banner', class: 'toast', role: 'status' }, icon('gift'), text,
+    const el = h('div', { part: 'banner', class: 'toast', role: 'status' }, icon('gift'),
+      h('div', {}, text, ...(code ? codeRow(t, code, 'sb-fc', t.code) : [])),
       h('button', { part: 'dismiss', class: 'ib', 'aria-label': t.dismiss, click: () => el.remove() }, icon('close')))
     floating().append(el)
     // Filled after insertion so screen readers announce it.
@@ -128,7 +129,7 @@ export const createApp = (cfg) => {
         }, icon('gift'), data.headline)
         floating().append(launcher)
       }
-      if (data.friend && data.friend.message) banner(data.friend.message)
+      if (data.friend && data.friend.message) banner(data.friend)
       if (wanted) open()
     },
     fail() {
