@@ -182,6 +182,8 @@ def test_pool_codes_are_one_per_friend_and_the_same_on_a_reload(client: TestClie
         "remaining": 1,
         "issued": 2,
     }
+    metrics = client.get("/metrics").text
+    assert 'shareback_queue_size{queue="friend_code_pool",status="remaining"} 1' in metrics
 
 
 def test_an_empty_pool_falls_back_and_the_ref_still_credits_the_order(

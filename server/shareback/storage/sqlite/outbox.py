@@ -322,7 +322,7 @@ class OutboxQueries(SqliteBase):
             return cursor.rowcount == 1
 
     async def queue_sizes(self) -> dict[tuple[str, str], int]:
-        """Rewards and deliveries by status: what an operator alerts on (both indexed by status)."""
+        """Rewards and deliveries by status, pool codes left: what an operator alerts on."""
         sizes: dict[tuple[str, str], int] = {}
         for queue, table in (("rewards", "rewards"), ("webhook_deliveries", "deliveries")):
             async with self._reader.execute(
@@ -330,4 +330,13 @@ class OutboxQueries(SqliteBase):
             ) as cur:
                 for status, n in await cur.fetchall():
                     sizes[(queue, status)] = n
+        # Friends' codes left in the owners' pools (all campaigns): alert before it reaches 0.
+        async with self._reader.execute(
+            "SELECT COUNT(*) FILTER (WHERE click_token IS NULL), COUNT(*) FILTER (WHERE click_token "
+            "IS NOT NULL) FROM friend_codes WHERE source = 'pool'"
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            sizes[("friend_code_pool", "remaining")] = row[0]
+            sizes[("friend_code_pool", "issued")] = row[1]
         return sizes
