@@ -3,6 +3,9 @@ readable, announced to the shop, and an order carrying it is credited via every 
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import json
 import re
 import sqlite3
@@ -21,6 +24,7 @@ from platform_support import (
     woocommerce_headers,
 )
 from shareback import codes
+from shareback.app import create_app
 from shareback.settings import Settings
 from shareback.storage.sqlite import database_path
 from starlette.testclient import TestClient
@@ -164,3 +168,19 @@ def test_an_unknown_code_is_no_referral(client: TestClient, webhook_secret: str)
         "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "m1")
     ).json()
     assert answer == {"status": "ignored", "reason": "no_ref"}
+
+
+def test_the_owner_finds_and_exports_advocates_by_coupon_code(settings: Settings) -> None:
+    owner = dataclasses.replace(settings, admin_api_key="test-admin-key-0123456789")
+    auth = {"authorization": "Bearer test-admin-key-0123456789"}
+    with TestClient(create_app(owner)) as client:
+        join_campaign(client, "anna@example.nl", "Anna")
+        join_campaign(client, "bram@example.nl", "Bram")
+        found = client.get("/api/v1/advocates?search=bram10", headers=auth).json()["data"]
+        assert [(a["email"], a["coupon_code"]) for a in found] == [("bram@example.nl", "BRAM10")]
+        export = client.get("/api/v1/exports/advocates.csv", headers=auth).text
+        rows = list(csv.DictReader(io.StringIO(export)))
+        assert {r["email"]: r["coupon_code"] for r in rows} == {
+            "anna@example.nl": "ANNA10",
+            "bram@example.nl": "BRAM10",
+        }

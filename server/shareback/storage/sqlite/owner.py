@@ -85,14 +85,15 @@ class OwnerQueries(SqliteBase):
             params.append(campaign_id)
         if search:
             clauses.append(
-                "(a.email_key LIKE ? ESCAPE '\\' OR a.code LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')"
+                "(a.email_key LIKE ? ESCAPE '\\' OR a.code LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\' "
+                "OR a.coupon_code LIKE ? ESCAPE '\\')"
             )
             pattern = (
                 "%"
                 + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%"
             )
-            params += [pattern, pattern.upper(), pattern]
+            params += [pattern, pattern.upper(), pattern, pattern.upper()]
         where = _page(clauses, params, "a.id", before)
         rows = await self._rows(
             "SELECT a.*, c.slug AS campaign_slug, "
