@@ -20,6 +20,7 @@ from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
 from shareback.metrics import MetricsMiddleware, RequestMetrics
+from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
 from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
@@ -47,13 +48,20 @@ def all_routes() -> list[BaseRoute]:
     ]
 
 
-async def approve_rewards_forever(store: Store, interval: float) -> None:
-    """Hold periods end on their own: one idempotent UPDATE, safe in any number of processes."""
+async def approve_rewards_forever(
+    store: Store, interval: float, validator: RewardValidator | None = None
+) -> None:
+    """Hold periods end on their own: one idempotent UPDATE, safe in any number of processes.
+    Campaigns with a validation callback ask the shop first, each reward under a lease."""
     while True:
         try:
             approved = await store.approve_due_rewards(tokens.now_utc())
             if approved:
                 log.info("approved %d rewards whose hold period ended", approved)
+            while validator is not None:
+                report = await validator.validate_due()
+                if report.approved + report.revoked + report.retrying < validator.batch:
+                    break  # a full batch means more may be due: ask again at once
         except Exception:
             log.exception("approving due rewards failed; will retry")
         await asyncio.sleep(interval)
@@ -75,7 +83,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 worker = DeliveryWorker(store, settings.public_url, http)
                 background = [
                     asyncio.create_task(
-                        approve_rewards_forever(store, settings.approve_interval_seconds)
+                        approve_rewards_forever(
+                            store,
+                            settings.approve_interval_seconds,
+                            RewardValidator(store, settings.public_url, http),
+                        )
                     ),
                     asyncio.create_task(
                         deliver_forever(worker, settings.delivery_interval_seconds)

@@ -41,6 +41,9 @@ class CampaignDraft:
     friend_fulfilment: str = "link"
     friend_code: str | None = None  # the one code of "shared_code"; the fallback of the others
     friend_code_prefix: str = "WELCOME"  # "generated" codes look like WELCOME-7KQ2XM
+    # The shop's endpoint that decides each due reward; its whsec_ secret signs what we send.
+    validation_url: str | None = None
+    validation_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,9 @@ class CampaignChanges:
     friend_code: str | None = None
     clear_friend_code: bool = False
     friend_code_prefix: str | None = None
+    validation_url: str | None = None
+    clear_validation_url: bool = False
+    validation_secret: str | None = None  # kept if the campaign has one already
 
 
 @dataclass(frozen=True)
@@ -554,7 +560,41 @@ class CodeStore(Protocol):
     async def pool_status(self, campaign_id: int) -> PoolStatus: ...
 
 
-class Store(AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, Protocol):
+@dataclass(frozen=True)
+class DueValidation:
+    """A due reward a worker holds the lease on: what to ask the shop, where, signed with what."""
+
+    reward_id: int
+    attempts: int
+    url: str
+    secret: str
+    payload: dict[str, Any]
+
+
+class ValidationStore(Protocol):
+    """The reward validation callback's queue: due pending rewards of campaigns that have one."""
+
+    async def claim_validations(
+        self, worker: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[DueValidation]: ...
+
+    async def finish_validation(
+        self,
+        reward_id: int,
+        worker: str,
+        *,
+        verdict: str,  # "approved" | "revoked" | "retry"
+        reason: str | None,
+        retry_at: datetime | None,
+        now: datetime,
+    ) -> bool:
+        """False when the lease was lost or the reward is no longer pending (refunded, decided)."""
+        ...
+
+
+class Store(
+    AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, ValidationStore, Protocol
+):
     async def close(self) -> None: ...
 
     async def migrate(self) -> list[str]: ...

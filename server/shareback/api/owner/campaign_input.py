@@ -12,6 +12,7 @@ from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
 from shareback.code_pool import POOL_CODE
 from shareback.errors import ApiError
+from shareback.outgoing.validation import new_validation_secret
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
 
@@ -34,6 +35,7 @@ FIELDS = (
     "friend_fulfilment",
     "friend_code",
     "friend_code_prefix",
+    "validation_url",
 )
 MAX_ORIGINS = 50
 FULFILMENTS = ("link", "shared_code", "pool", "generated")
@@ -63,21 +65,29 @@ def slug(body: dict[str, Any]) -> str:
     return value
 
 
-def landing_url(body: dict[str, Any]) -> str:
-    value = body["landing_url"]
-    message = "landing_url must be an absolute http:// or https:// URL, such as https://shop.example/welcome."
+def landing_url(body: dict[str, Any], name: str = "landing_url") -> str:
+    value = body[name]
+    example = (
+        "https://shop.example/welcome" if name == "landing_url" else "https://shop.example/hook"
+    )
+    message = f"{name} must be an absolute http:// or https:// URL, such as {example}."
     if not isinstance(value, str) or len(value) > 2000 or not value.isprintable() or " " in value:
-        raise invalid("landing_url", message)
+        raise invalid(name, message)
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        raise invalid("landing_url", message) from None
+        raise invalid(name, message) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise invalid("landing_url", message)
+        raise invalid(name, message)
     if parts.username is not None or parts.password is not None:
-        raise invalid("landing_url", "landing_url may not carry a user name or password.")
+        raise invalid(name, f"{name} may not carry a user name or password.")
     return value
+
+
+def validation_url(body: dict[str, Any]) -> str | None:
+    """The shop's endpoint that decides due rewards; null: approve when the hold period ends."""
+    return None if body["validation_url"] is None else landing_url(body, "validation_url")
 
 
 def origin(value: Any) -> str:
@@ -254,6 +264,8 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         friend_fulfilment=mode,
         friend_code=shared,
         friend_code_prefix=code_prefix(body) if "friend_code_prefix" in given else "WELCOME",
+        validation_url=validation_url(body) if "validation_url" in given else None,
+        validation_secret=new_validation_secret(),
     )
 
 
@@ -261,7 +273,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     """Only the fields given change; starts_at/ends_at may be null to clear them."""
     refuse_unknown_fields(body, FIELDS)
     for name, value in body.items():
-        if value is None and name not in ("starts_at", "ends_at", "friend_code"):
+        if value is None and name not in ("starts_at", "ends_at", "friend_code", "validation_url"):
             raise invalid(name, f"{name} cannot be null; leave it out to keep it as it is.")
     if "slug" in body and body["slug"] != current.slug:
         raise invalid(
@@ -291,6 +303,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     mode = fulfilment(body) if "friend_fulfilment" in body else None
     shared = friend_code(body) if "friend_code" in body else current.friend_code
     check_fulfilment(mode or current.friend_fulfilment, shared)
+    callback = validation_url(body) if "validation_url" in body else None
     return CampaignChanges(
         name=text(body, "name") if "name" in body else None,
         shop_name=text(body, "shop_name") if "shop_name" in body else None,
@@ -313,4 +326,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
         friend_code=shared if "friend_code" in body else None,
         clear_friend_code="friend_code" in body and shared is None,
         friend_code_prefix=code_prefix(body) if "friend_code_prefix" in body else None,
+        validation_url=callback,
+        clear_validation_url="validation_url" in body and callback is None,
+        validation_secret=new_validation_secret() if callback else None,
     )

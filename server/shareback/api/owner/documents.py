@@ -54,6 +54,9 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "friend_fulfilment": campaign.friend_fulfilment,
         "friend_code": campaign.friend_code,
         "friend_code_prefix": campaign.friend_code_prefix,
+        "validation_url": campaign.validation_url,
+        # Shown while a callback is set: the shop verifies our requests with it.
+        "validation_secret": campaign.validation_secret if campaign.validation_url else None,
         "archived_at": iso(campaign.archived_at),
         "created_at": iso(campaign.created_at),
     }

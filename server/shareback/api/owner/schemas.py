@@ -88,6 +88,13 @@ CAMPAIGN_FIELDS: dict[str, Schema] = {
         "pattern": "^[A-Za-z][A-Za-z0-9]{0,11}$",
         "description": "generated codes look like PREFIX-7KQ2XM (stored upper case)",
     },
+    "validation_url": nullable(
+        {
+            **URL,
+            "description": "the shop's endpoint that decides each due reward (2xx approve, 4xx "
+            "revoke); null approves when the hold period ends",
+        }
+    ),
 }
 REWARD_FIELDS: dict[str, Schema] = {
     "id": ID,
@@ -132,6 +139,13 @@ SCHEMAS: dict[str, Schema] = {
             "friend_reward": ref("RewardOffer"),
             "archived_at": nullable(TIME),
             "created_at": nullable(TIME),
+            "validation_secret": nullable(
+                {
+                    **STRING,
+                    "description": "whsec_…: verify the validation requests with it (null "
+                    "without validation_url)",
+                }
+            ),
         }
     ),
     "CampaignList": obj({"data": array(ref("Campaign"))}),
@@ -149,6 +163,7 @@ SCHEMAS: dict[str, Schema] = {
             "friend_fulfilment",
             "friend_code",
             "friend_code_prefix",
+            "validation_url",
         ],
         description="Defaults: currency EUR, allowed_origins the landing URL's origin, "
         "attribution_days 30, hold_days 14, new_customers_only true, friend_fulfilment link, "
@@ -157,8 +172,8 @@ SCHEMAS: dict[str, Schema] = {
     "CampaignChanges": obj(
         CAMPAIGN_FIELDS,
         optional=list(CAMPAIGN_FIELDS),
-        description="Only the fields given change; starts_at, ends_at and friend_code may be "
-        "null to clear them. Changing currency applies to both rewards.",
+        description="Only the fields given change; starts_at, ends_at, friend_code and "
+        "validation_url may be null to clear them. Changing currency applies to both rewards.",
     ),
     "CampaignStats": obj(
         {

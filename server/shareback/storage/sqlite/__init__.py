@@ -10,6 +10,7 @@ from shareback.storage.sqlite.outbox import OutboxQueries
 from shareback.storage.sqlite.owner import OwnerQueries
 from shareback.storage.sqlite.referrals import ReferralQueries
 from shareback.storage.sqlite.reporting import ReportingQueries
+from shareback.storage.sqlite.validation import ValidationQueries
 
 __all__ = ["SqliteBase", "SqliteStore", "database_path"]
 
@@ -22,5 +23,6 @@ class SqliteStore(
     OwnerQueries,
     OutboxQueries,
     CodeQueries,
+    ValidationQueries,
 ):
     """Implements shareback.storage.base.Store."""

@@ -44,6 +44,8 @@ def campaign_from_row(row: sqlite3.Row) -> Campaign:
         friend_fulfilment=row["friend_fulfilment"],
         friend_code=row["friend_code"],
         friend_code_prefix=row["friend_code_prefix"],
+        validation_url=row["validation_url"],
+        validation_secret=row["validation_secret"],
     )
 
 
@@ -53,8 +55,8 @@ class CampaignQueries(SqliteBase):
             "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
             "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
             "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at, "
-            "friend_fulfilment, friend_code, friend_code_prefix) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "friend_fulfilment, friend_code, friend_code_prefix, validation_url, validation_secret) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (slug) DO NOTHING",
             (
                 draft.slug,
@@ -76,6 +78,8 @@ class CampaignQueries(SqliteBase):
                 draft.friend_fulfilment,
                 draft.friend_code,
                 draft.friend_code_prefix,
+                draft.validation_url,
+                draft.validation_secret if draft.validation_url else None,
             ),
         )
         return cursor.rowcount == 1
@@ -103,6 +107,7 @@ class CampaignQueries(SqliteBase):
             "friend_fulfilment",
             "friend_code",
             "friend_code_prefix",
+            "validation_url",
         ):
             value = getattr(changes, name)
             if value is not None:
@@ -119,14 +124,22 @@ class CampaignQueries(SqliteBase):
             columns["new_customers_only"] = int(changes.new_customers_only)
         if changes.clear_friend_code:
             columns["friend_code"] = None
+        if changes.clear_validation_url:
+            columns["validation_url"] = None
         for edge in ("starts_at", "ends_at"):
             moment: datetime | None = getattr(changes, edge)
             if getattr(changes, f"clear_{edge}"):
                 columns[edge] = None
             elif moment is not None:
                 columns[edge] = to_db_time(moment)
+        assignments = ", ".join(f"{column} = ?" for column in columns)  # names are ours
+        if changes.validation_secret is not None:
+            # A campaign keeps its secret: the shop's endpoint already checks with it.
+            assignments += (", " if assignments else "") + (
+                "validation_secret = COALESCE(validation_secret, ?)"
+            )
+            columns["validation_secret"] = changes.validation_secret
         if columns:
-            assignments = ", ".join(f"{column} = ?" for column in columns)  # names are ours
             async with self._transaction() as db:
                 await db.execute(
                     f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*columns.values(), slug)

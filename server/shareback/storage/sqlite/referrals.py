@@ -446,18 +446,23 @@ class ReferralQueries(SqliteBase):
             return Outcome("recorded", "partially_refunded", reduced=reduced)
 
     async def approve_due_rewards(self, now: datetime) -> int:
+        """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""
         stamp = to_db_time(now)
+        due = (
+            "status = 'pending' AND approve_after <= ? AND NOT EXISTS (SELECT 1 FROM referrals r "
+            "JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = rewards.referral_id "
+            "AND c.validation_url IS NOT NULL)"
+        )
         async with self._transaction() as db:
             # The audit rows first, while the rows still read 'pending'; both in one transaction.
             await db.execute(
                 "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
                 "SELECT id, 'pending', 'approved', 'hold period ended', 'scheduler', ? FROM rewards "
-                "WHERE status = 'pending' AND approve_after <= ?",
+                f"WHERE {due}",
                 (stamp, stamp),
             )
             async with db.execute(
-                "UPDATE rewards SET status = 'approved', approved_at = ? "
-                "WHERE status = 'pending' AND approve_after <= ? RETURNING id",
+                f"UPDATE rewards SET status = 'approved', approved_at = ? WHERE {due} RETURNING id",
                 (stamp, stamp),
             ) as cursor:
                 approved = [row[0] for row in await cursor.fetchall()]

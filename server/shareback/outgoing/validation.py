@@ -1,0 +1,140 @@
+"""The reward validation callback: each due pending reward of a campaign with a validation_url is
+POSTed to the shop, signed per Standard Webhooks; 2xx approves it, 4xx revokes it with the reason
+the shop gives, anything else asks again later (the reward stays pending meanwhile)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shareback import tokens
+from shareback.outgoing.retry import backoff
+from shareback.outgoing.worker import USER_AGENT
+from shareback.storage.base import DueValidation, Store
+from shareback.webhooks import standard
+
+log = logging.getLogger("shareback.validation")
+EVENT_TYPE = "reward.validation"
+MAX_REASON = 500
+# "Too many requests" and "request timeout" are the shop being busy, not a verdict.
+NOT_A_VERDICT = frozenset((408, 425, 429))
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    approved: int = 0
+    revoked: int = 0
+    retrying: int = 0
+
+
+def new_validation_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def validation_body(item: DueValidation, public_url: str, now: datetime) -> bytes:
+    data: dict[str, Any] = json.loads(json.dumps(item.payload))
+    advocate = data.get("advocate")
+    if isinstance(advocate, dict) and advocate.get("code"):
+        advocate["link"] = f"{public_url}/r/{advocate['code']}"
+    event = {
+        "type": EVENT_TYPE,
+        "timestamp": now.isoformat().replace("+00:00", "Z"),
+        "data": data,
+    }
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def rejection_reason(response: httpx.Response) -> str:
+    """{"reason": "…"} (or {"error": {"message": "…"}}), else the body's text, else the status."""
+    reason: Any = None
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        reason = body.get("reason") or (error.get("message") if isinstance(error, dict) else error)
+    if not isinstance(reason, str) and body is None:
+        reason = response.text
+    text = " ".join(reason.split()) if isinstance(reason, str) else ""
+    return text[:MAX_REASON] or f"rejected by the shop (HTTP {response.status_code})"
+
+
+def verdict_of(status: int) -> str:
+    if 200 <= status < 300:
+        return "approved"
+    if 400 <= status < 500 and status not in NOT_A_VERDICT:
+        return "revoked"
+    return "retry"
+
+
+class RewardValidator:
+    def __init__(
+        self,
+        store: Store,
+        public_url: str,
+        http: httpx.AsyncClient,
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 20,
+        concurrency: int = 4,
+    ) -> None:
+        self.store = store
+        self.public_url = public_url
+        self.http = http
+        self.lease = lease
+        self.batch = batch
+        self.name = "validator-" + secrets.token_hex(4)
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def validate_due(self, now: datetime | None = None) -> ValidationReport:
+        moment = now or tokens.now_utc()
+        claimed = await self.store.claim_validations(self.name, moment, self.lease, self.batch)
+        verdicts = await asyncio.gather(*(self._ask(item, moment) for item in claimed))
+        return ValidationReport(
+            approved=verdicts.count("approved"),
+            revoked=verdicts.count("revoked"),
+            retrying=verdicts.count("retry"),
+        )
+
+    async def _ask(self, item: DueValidation, now: datetime) -> str:
+        body = validation_body(item, self.public_url, now)
+        # One id per reward: a retry is the same question, so the shop can recognise it.
+        message_id = f"msg_reward_{item.reward_id}_validation"
+        stamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "webhook-id": message_id,
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": standard.sign(item.secret, message_id, stamp, body),
+        }
+        reason: str | None
+        async with self._limit:
+            try:
+                response = await self.http.post(item.url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                verdict, reason = "retry", f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+            else:
+                verdict = verdict_of(response.status_code)
+                reason = {
+                    "approved": f"approved by the shop (HTTP {response.status_code})",
+                    "revoked": rejection_reason(response),
+                    "retry": f"HTTP {response.status_code}",
+                }[verdict]
+        retry_at = now + backoff(item.attempts + 1) if verdict == "retry" else None
+        await self.store.finish_validation(
+            item.reward_id, self.name, verdict=verdict, reason=reason, retry_at=retry_at, now=now
+        )
+        if verdict == "retry":
+            log.warning("validating reward %s at %s failed (%s)", item.reward_id, item.url, reason)
+        return verdict
