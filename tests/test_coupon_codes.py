@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import re
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from itsdangerous import TimestampSigner
 from platform_support import (
     SHOPIFY_ORDER,
     STRIPE_SESSION,
@@ -184,3 +187,36 @@ def test_the_owner_finds_and_exports_advocates_by_coupon_code(settings: Settings
             "anna@example.nl": "ANNA10",
             "bram@example.nl": "BRAM10",
         }
+
+
+def test_a_typed_code_counts_when_the_orders_ref_is_broken_or_past_the_window(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    doc = join_campaign(client, "anna@example.nl", "Anna")
+    key = db_rows(settings, "SELECT value FROM secrets WHERE name = 'secret_key'")[0][0]
+    signer = TimestampSigner(key, salt="shareback.ref", digest_method=hashlib.sha256)
+    signer.get_timestamp = lambda: int((datetime.now(UTC) - timedelta(days=31)).timestamp())  # type: ignore[method-assign]
+    old_ref = signer.sign(f"{doc['code']}.oldclick").decode()
+    broken_ref = old_ref[:-4] + "AAAA"
+    answers = []
+    for n, ref in enumerate((old_ref, broken_ref)):
+        for coupons in ([], ["ANNA10"]):
+            body = order_paid(
+                f"{n}{len(coupons)}",
+                f"f{n}{len(coupons)}@example.com",
+                ref=ref,
+                coupon_codes=coupons,
+            )
+            answers.append(
+                client.post(
+                    "/webhooks/orders",
+                    content=body,
+                    headers=signed_headers(webhook_secret, body, f"m{n}{len(coupons)}"),
+                ).json()
+            )
+    assert [a["reason"] for a in answers] == [
+        "ref_expired",
+        "referral_code",
+        "invalid_ref",
+        "referral_code",
+    ]

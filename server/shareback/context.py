@@ -26,9 +26,10 @@ class Context:
     lookup_limiter: RateLimiter = field(
         default_factory=lambda: RateLimiter(limit=20, window_seconds=60)
     )
-    # New friends' codes per IP: a person lands a few times; a script draining the pool doesn't.
+    # New friends' codes per IP and hour: enough for the friends behind one mobile carrier's
+    # shared address, too few for a script draining the pool.
     friend_code_limiter: RateLimiter = field(
-        default_factory=lambda: RateLimiter(limit=10, window_seconds=3600)
+        default_factory=lambda: RateLimiter(limit=30, window_seconds=3600)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -167,6 +168,37 @@ async def find_candidate(
     return None, "unknown_ref" if ref else "no_ref"
 
 
+async def within_window(ctx: Context, candidate: Candidate) -> bool:
+    """A first look only: the store decides again, in its transaction, with the order's time."""
+    if candidate.issued_at is None:
+        return True
+    campaign = await ctx.store.campaign_by_id(candidate.campaign_id)
+    if campaign is None:
+        return True
+    return tokens.now_utc() - candidate.issued_at <= timedelta(days=campaign.attribution_days)
+
+
+async def attribute(
+    ctx: Context, refs: tuple[str, ...], coupons: tuple[str, ...]
+) -> tuple[Candidate | None, str]:
+    """The first usable ref wins, then a typed code; else why the first ref failed.
+
+    An order can carry an old cookie and a referral code typed at checkout: the code
+    still earns the reward when the cookie no longer verifies or its attribution window is over.
+    """
+    first_failure: str | None = None
+    for ref in refs:
+        candidate, reason = await find_candidate(ctx, ref, ())
+        if candidate is not None and await within_window(ctx, candidate):
+            return candidate, reason
+        first_failure = first_failure or (reason if candidate is None else "ref_expired")
+    if coupons:
+        candidate, reason = await find_candidate(ctx, None, coupons)
+        if candidate is not None:
+            return candidate, reason
+    return None, first_failure or "no_ref"
+
+
 async def handle_order_event(ctx: Context, message_id: str, event: Any, source: str) -> Outcome:
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         raise ApiError(
@@ -178,7 +210,9 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
     kind = event["type"]
     if kind == "order.paid":
         order = parse_order_paid(data)
-        candidate, reason = await find_candidate(ctx, order.ref, order.coupon_codes)
+        candidate, reason = await attribute(
+            ctx, (order.ref,) if order.ref else (), order.coupon_codes
+        )
         paid = PaidOrder(
             source=source,
             order_id=order.order_id,

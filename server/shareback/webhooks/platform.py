@@ -7,7 +7,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,11 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from shareback import emails, money, tokens
-from shareback.attribution import Candidate
 from shareback.context import Context
 from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
-from shareback.webhooks.orders import find_candidate
+from shareback.webhooks.orders import attribute
 
 # A Shopify order with a few hundred line items passes the 256 KB that suits everything else.
 PLATFORM_BODY_BYTES = 2 * 1024 * 1024
@@ -181,37 +179,6 @@ def clean_refs(values: Iterable[Any]) -> tuple[str, ...]:
 
 def clean_codes(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(c for c in (text(v) for v in values) if c and len(c) <= MAX_CODE_LENGTH)
-
-
-async def within_window(ctx: Context, candidate: Candidate) -> bool:
-    """A first look only: the store decides again, in its transaction, with the order's time."""
-    if candidate.issued_at is None:
-        return True
-    campaign = await ctx.store.campaign_by_id(candidate.campaign_id)
-    if campaign is None:
-        return True
-    return tokens.now_utc() - candidate.issued_at <= timedelta(days=campaign.attribution_days)
-
-
-async def attribute(
-    ctx: Context, refs: tuple[str, ...], coupons: tuple[str, ...]
-) -> tuple[Candidate | None, str]:
-    """The first usable ref wins, then a typed code; else why the first ref failed.
-
-    A platform order can carry an old cookie and a referral code typed at checkout: the code
-    still earns the reward when the cookie no longer verifies or its attribution window is over.
-    """
-    first_failure: str | None = None
-    for ref in refs:
-        candidate, reason = await find_candidate(ctx, ref, ())
-        if candidate is not None and await within_window(ctx, candidate):
-            return candidate, reason
-        first_failure = first_failure or (reason if candidate is None else "ref_expired")
-    if coupons:
-        candidate, reason = await find_candidate(ctx, None, coupons)
-        if candidate is not None:
-            return candidate, reason
-    return None, first_failure or "no_ref"
 
 
 async def record_paid(ctx: Context, source: str, message_id: str, order: PlatformOrder) -> Outcome:
