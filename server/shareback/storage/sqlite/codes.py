@@ -24,8 +24,10 @@ from shareback.storage.sqlite.referrals import _advocate
 
 # Advocates who have done something: shared from the widget or had their link followed. Only they
 # can be found by name, so the look-up cannot list a shop's customers.
+# (Shaped for the indexes: events_by_sharer of 0005, clicks_by_advocate.)
 ACTIVE = (
-    "(EXISTS (SELECT 1 FROM events e WHERE e.advocate_id = a.id) "
+    "(EXISTS (SELECT 1 FROM events e WHERE e.campaign_id = a.campaign_id "
+    "AND e.advocate_id = a.id AND e.type <> 'open') "
     "OR EXISTS (SELECT 1 FROM clicks k WHERE k.advocate_id = a.id))"
 )
 
