@@ -35,6 +35,7 @@ from support import (
     order_paid,
     signed_headers,
 )
+from test_openapi import conforms
 
 ADMIN_KEY = "test-admin-key-0123456789"
 AUTH = {"authorization": f"Bearer {ADMIN_KEY}"}
@@ -374,3 +375,31 @@ def test_one_address_cannot_drain_the_pool(client: TestClient) -> None:
     got = [land(client, follow_link(client, code))["code"] for _ in range(32)]
     assert len(set(got[:30])) == 30 and got[30:] == [None, None]
     assert client.get(POOL, headers=AUTH).json()["remaining"] == 20
+
+
+def test_code_answers_match_the_openapi_document(client: TestClient) -> None:
+    configure(client, friend_fulfilment="generated")
+    conforms(client.get(POOL, headers=AUTH))
+    conforms(upload(client, "code\nDOC-CODE1\nDOC-CODE1\n"))
+    conforms(upload(client, "BAD CODE\n"))
+    conforms(upload(client, "X-CODE1", "application/json"))
+    conforms(client.get("/api/v1/campaigns/nope/code-pool", headers=AUTH))
+    conforms(client.patch("/api/v1/campaigns/default", json={"friend_code": "?"}, headers=AUTH))
+    advocate = conforms(
+        client.post(
+            "/api/v1/advocates",
+            json={"campaign": "default", "email": "anna@example.nl", "name": "Anna"},
+            headers={"origin": SHOP},
+        )
+    ).json()
+    ref = follow_link(client, advocate["code"])
+    widget = "/api/v1/campaigns/default/widget"
+    assert conforms(client.get(widget, params={"ref": ref})).json()["friend"]["code"]
+    lookup = "/api/v1/campaigns/default/referrers"
+    conforms(client.get(lookup, params={"q": "anna"}, headers={"origin": SHOP}))
+    conforms(client.get(lookup, params={"q": "an"}, headers={"origin": SHOP}))
+    conforms(client.get(lookup, params={"q": "anna"}, headers={"origin": "https://evil.example"}))
+    conforms(client.options(lookup, headers={"origin": SHOP}))
+    for _ in range(20):
+        client.get(lookup, params={"q": "anna"})
+    assert conforms(client.get(lookup, params={"q": "anna"})).status_code == 429
