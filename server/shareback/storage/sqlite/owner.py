@@ -263,14 +263,19 @@ class OwnerQueries(SqliteBase):
         self, campaign_id: int, start: datetime, end: datetime, limit: int = 10
     ) -> list[LeaderRow]:
         span = (to_db_time(start), to_db_time(end))
+        # Rank first, then count clicks for the ranked rows alone: counted for every advocate
+        # with a referral (before the sort), clicks cost more than all the rest together.
         rows = await self._rows(
             "SELECT a.id, a.code, a.name, a.email, "
             "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
-            " AND k.created_at >= ? AND k.created_at < ?) AS clicks, "
-            "COUNT(r.id) AS conversions, COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor END), 0) AS revenue "
-            "FROM referrals r JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk "
+            " AND k.created_at >= ? AND k.created_at < ?) AS clicks, top.conversions, top.revenue "
+            "FROM (SELECT r.advocate_id, COUNT(r.id) AS conversions, "
+            "COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor END), 0) AS revenue "
+            "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
-            "GROUP BY a.id ORDER BY conversions DESC, revenue DESC, a.id LIMIT ?",
+            "GROUP BY r.advocate_id ORDER BY conversions DESC, revenue DESC, r.advocate_id LIMIT ?) "
+            "AS top JOIN advocates a ON a.id = top.advocate_id "
+            "ORDER BY top.conversions DESC, top.revenue DESC, a.id",
             [*span, campaign_id, *span, limit],
         )
         return [
@@ -290,6 +295,9 @@ class OwnerQueries(SqliteBase):
         """The newest events of four kinds, merged; each source reads only its newest rows."""
         scope = "" if campaign_id is None else " WHERE campaign_id = ?"
         params: list[Any] = [] if campaign_id is None else [campaign_id]
+        # Migration 0005's (campaign_id) indexes end in the rowid, so "newest of a campaign" is
+        # read from their end. Reward changes have no campaign: CROSS JOIN keeps them the outer
+        # loop, newest first, so the LIMIT stops the walk instead of sorting every change.
         sql = (
             "SELECT * FROM ("
             f"SELECT 'joined' AS kind, created_at AS at, code, COALESCE(name, '') AS detail FROM advocates{scope} "
@@ -302,7 +310,7 @@ class OwnerQueries(SqliteBase):
             f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY r.id DESC LIMIT ?) "
             "UNION ALL SELECT * FROM ("
             "SELECT 'reward_' || c.to_status, c.at, a.code, c.actor FROM reward_changes c "
-            "JOIN rewards w ON w.id = c.reward_id JOIN referrals r ON r.id = w.referral_id "
+            "CROSS JOIN rewards w ON w.id = c.reward_id CROSS JOIN referrals r ON r.id = w.referral_id "
             "JOIN advocates a ON a.id = r.advocate_id"
             f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY c.id DESC LIMIT ?) "
             "ORDER BY at DESC LIMIT ?"
