@@ -297,9 +297,9 @@ def test_hold_period_approval_with_time_moved_forward(
     assert aio.run(approve(datetime.now(UTC) + timedelta(days=13))) == 0
     assert aio.run(approve(datetime.now(UTC) + timedelta(days=14, minutes=1))) == 2
     assert {r[0] for r in db_rows(settings, "SELECT status FROM rewards")} == {"approved"}
-    # A refund after approval no longer revokes (clawbacks are a later feature) and says so.
+    # A refund after approval no longer revokes: it leaves clawbacks (tests/test_clawbacks.py).
     refund = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund").json()
-    assert refund == {"status": "recorded", "reason": "refunded"}
+    assert refund == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 2}
     assert {r[0] for r in db_rows(settings, "SELECT status FROM rewards")} == {"approved"}
 
 

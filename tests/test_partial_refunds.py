@@ -114,7 +114,7 @@ def test_partial_refunds_of_unknown_orders_and_other_currencies_are_ignored(
     assert count(settings, "order_refunds") == 0
 
 
-def test_a_partial_refund_after_approval_leaves_the_approved_rewards_alone(
+def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_difference(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
     from shareback.storage.sqlite import SqliteStore
@@ -130,8 +130,16 @@ def test_a_partial_refund_after_approval_leaves_the_approved_rewards_alone(
 
     assert asyncio.run(approve()) == 2
     result = deliver(client, webhook_secret, partial_refund("1001", "20.00"), "msg_r1").json()
-    assert result == {"status": "recorded", "reason": "partially_refunded"}
+    assert result == {
+        "status": "recorded",
+        "reason": "partially_refunded",
+        "rewards_clawed_back": 1,
+    }
+    # The approved amounts stand (they may be paid out); what is owed back is a clawback.
     assert reward_amounts(settings) == {"friend": (599, "approved"), "referrer": (500, "approved")}
+    assert [tuple(r) for r in db_rows(settings, "SELECT amount_minor, reason FROM clawbacks")] == [
+        (200, "partial_refund")
+    ]
 
 
 def test_an_order_refunded_without_amount_still_refunds_the_whole_order(

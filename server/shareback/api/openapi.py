@@ -166,8 +166,9 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "referral_id": ID,
             "rewards_revoked": COUNT,
             "rewards_reduced": COUNT,
+            "rewards_clawed_back": COUNT,
         },
-        optional=["referral_id", "rewards_revoked", "rewards_reduced"],
+        optional=["referral_id", "rewards_revoked", "rewards_reduced", "rewards_clawed_back"],
     ),
 }
 

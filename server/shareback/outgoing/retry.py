@@ -15,6 +15,7 @@ EVENT_TYPES = (
     "reward.created",
     "reward.approved",
     "reward.revoked",
+    "reward.clawed_back",
     "friend_code.issued",
     "friend_code.pool_exhausted",
 )

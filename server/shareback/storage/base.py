@@ -145,6 +145,7 @@ class Outcome:
     referral_id: int | None = None
     revoked: int = 0
     reduced: int = 0
+    clawed_back: int = 0
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -154,6 +155,8 @@ class Outcome:
             body["rewards_revoked"] = self.revoked
         if self.reduced:
             body["rewards_reduced"] = self.reduced
+        if self.clawed_back:
+            body["rewards_clawed_back"] = self.clawed_back
         return body
 
 
@@ -307,6 +310,9 @@ class RewardSummary:
     revoked_at: datetime | None
     revoke_reason: str | None
     created_at: datetime
+    # Approved rewards whose order was refunded or charged back afterwards: minor units owed back
+    # (None: nothing clawed back; for points and coupons, the whole reward, shown as 0).
+    clawed_back_minor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -659,9 +665,10 @@ class Store(
     ) -> Outcome: ...
 
     async def record_refund(
-        self, message_id: str, source: str, order_id: str, at: datetime
+        self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"
     ) -> Outcome:
-        """The whole order is refunded: its pending rewards are revoked."""
+        """The whole order is lost (reason "refund" or "chargeback"): its pending rewards are
+        revoked, its approved ones get a clawback."""
         ...
 
     async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:

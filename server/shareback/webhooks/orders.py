@@ -1,4 +1,5 @@
-"""POST /webhooks/orders: the generic checkout webhook, order.paid and order.refunded (whole or part)."""
+"""POST /webhooks/orders: the generic checkout webhook: order.paid, order.refunded (whole or
+part) and order.charged_back."""
 
 from __future__ import annotations
 
@@ -231,6 +232,10 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             return await ctx.store.record_partial_refund(message_id, refund)
         return await ctx.store.record_refund(
             message_id, source, parse_order_id(data), tokens.now_utc()
+        )
+    if kind == "order.charged_back":
+        return await ctx.store.record_refund(
+            message_id, source, parse_order_id(data), tokens.now_utc(), reason="chargeback"
         )
     return Outcome("ignored", "unsupported_type")
 

@@ -120,6 +120,9 @@ def reward_document(reward: RewardSummary) -> dict[str, Any]:
         "approved_at": iso(reward.approved_at),
         "revoked_at": iso(reward.revoked_at),
         "revoke_reason": reward.revoke_reason,
+        "clawed_back": None
+        if reward.clawed_back_minor is None
+        else money_document(reward.clawed_back_minor, reward.currency),
         "created_at": iso(reward.created_at),
     }
 

@@ -112,6 +112,10 @@ REWARD_FIELDS: dict[str, Schema] = {
     "approved_at": nullable(TIME),
     "revoked_at": nullable(TIME),
     "revoke_reason": nullable(STRING),
+    "clawed_back": {
+        **nullable(ref("Money")),
+        "description": "owed back after a refund or chargeback of an approved reward's order",
+    },
     "created_at": TIME,
 }
 REASON: Schema = {"type": "string", "maxLength": MAX_REASON}

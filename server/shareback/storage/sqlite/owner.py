@@ -36,7 +36,9 @@ def _page(clauses: list[str], params: list[Any], column: str, before: int | None
 
 
 REWARD_SELECT = (
-    "SELECT w.*, r.campaign_id, c.slug AS campaign_slug, a.code AS advocate_code, o.order_id "
+    "SELECT w.*, r.campaign_id, c.slug AS campaign_slug, a.code AS advocate_code, o.order_id, "
+    "(SELECT COALESCE(SUM(amount_minor), 0) FROM clawbacks k WHERE k.reward_id = w.id "
+    " HAVING COUNT(*) > 0) AS clawed_back_minor "
     "FROM rewards w JOIN referrals r ON r.id = w.referral_id JOIN campaigns c ON c.id = r.campaign_id "
     "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk"
 )
@@ -62,6 +64,7 @@ def _reward(row: sqlite3.Row) -> RewardSummary:
         revoked_at=from_db_time(row["revoked_at"]),
         revoke_reason=row["revoke_reason"],
         created_at=_time(row["created_at"]),
+        clawed_back_minor=row["clawed_back_minor"],
     )
 
 

@@ -21,6 +21,7 @@ from shareback.storage.base import (
     to_db_time,
 )
 from shareback.storage.sqlite.campaigns import campaign_from_row
+from shareback.storage.sqlite.clawbacks import claw_back_order
 from shareback.storage.sqlite.connection import SqliteBase
 from shareback.storage.sqlite.outbox import (
     REWARD_FACTS,
@@ -83,20 +84,20 @@ def _minor(amount: Decimal, currency: str) -> int:
 
 
 async def _revoke_pending_rewards(
-    db: aiosqlite.Connection, source: str, order_id: str, stamp: str
+    db: aiosqlite.Connection, source: str, order_id: str, stamp: str, reason: str = "refund"
 ) -> int:
-    """A refunded order's rewards that are still pending are revoked; approved ones stay."""
+    """A lost order's rewards that are still pending are revoked; approved ones get a clawback."""
     async with db.execute(
-        "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = 'refund' "
+        "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
         "WHERE status = 'pending' AND referral_id IN (SELECT r.id FROM referrals r "
         "JOIN orders o ON o.id = r.order_pk WHERE o.source = ? AND o.order_id = ?) RETURNING id",
-        (stamp, source, order_id),
+        (stamp, reason, source, order_id),
     ) as cursor:
         revoked = sorted(row[0] for row in await cursor.fetchall())
     await db.executemany(
         "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
-        "VALUES (?, 'pending', 'revoked', 'refund', ?, ?)",
-        [(reward_id, f"webhook:{source}", stamp) for reward_id in revoked],
+        "VALUES (?, 'pending', 'revoked', ?, ?, ?)",
+        [(reward_id, reason, f"webhook:{source}", stamp) for reward_id in revoked],
     )
     moment = from_db_time(stamp)
     assert moment is not None
@@ -353,7 +354,7 @@ class ReferralQueries(SqliteBase):
             return Outcome("recorded", decision.reason, referral_id=referral[0])
 
     async def record_refund(
-        self, message_id: str, source: str, order_id: str, at: datetime
+        self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"
     ) -> Outcome:
         stamp = to_db_time(at)
         async with self._transaction() as db:
@@ -378,8 +379,15 @@ class ReferralQueries(SqliteBase):
                 if known is None:
                     return Outcome("ignored", "unknown_order")
                 return Outcome("duplicate", "order_already_refunded")
-            revoked = await _revoke_pending_rewards(db, source, order_id, stamp)
-            return Outcome("recorded", "refunded", revoked=revoked)
+            revoked = await _revoke_pending_rewards(db, source, order_id, stamp, reason)
+            async with db.execute(
+                "SELECT id FROM orders WHERE source = ? AND order_id = ?", (source, order_id)
+            ) as cur:
+                order_row = await cur.fetchone()
+            assert order_row is not None
+            clawed = await claw_back_order(db, order_row[0], reason, at)
+            outcome = "charged_back" if reason == "chargeback" else "refunded"
+            return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
 
     async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
         stamp = to_db_time(refund.at)
@@ -438,12 +446,16 @@ class ReferralQueries(SqliteBase):
                     (stamp, order["id"]),
                 )
                 revoked = await _revoke_pending_rewards(db, refund.source, refund.order_id, stamp)
-                return Outcome("recorded", "refunded", revoked=revoked)
+                clawed = await claw_back_order(db, order["id"], "refund", refund.at)
+                return Outcome("recorded", "refunded", revoked=revoked, clawed_back=clawed)
             await db.execute(
                 "UPDATE orders SET refunded_minor = ? WHERE id = ?", (refunded, order["id"])
             )
             reduced = await _shrink_pending_rewards(db, order["id"], total, total - refunded)
-            return Outcome("recorded", "partially_refunded", reduced=reduced)
+            clawed = await claw_back_order(
+                db, order["id"], "partial_refund", refund.at, total - refunded, total
+            )
+            return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
     async def approve_due_rewards(self, now: datetime) -> int:
         """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""
