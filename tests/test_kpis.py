@@ -7,12 +7,19 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from starlette.testclient import TestClient
-from support import SHOP, follow_link, join_campaign, order_paid, order_refunded, signed_headers
-
 from shareback import kpis
 from shareback.settings import Settings
 from shareback.storage.sqlite import SqliteStore
+from starlette.testclient import TestClient
+from support import (
+    SHOP,
+    db_rows,
+    follow_link,
+    join_campaign,
+    order_paid,
+    order_refunded,
+    signed_headers,
+)
 
 
 def beacon(client: TestClient, **event: object) -> None:
@@ -120,3 +127,38 @@ def test_rates_are_none_rather_than_zero_without_data() -> None:
         and derived.k_factor is None
         and derived.aov_all_minor is None
     )
+
+
+def test_whole_day_ranges_read_the_rollups_and_agree_with_the_rows(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    """The dashboard's whole-day ranges read click_days/event_days; any other range counts rows."""
+    code = str(join_campaign(client, "adv@example.nl", "Adv")["code"])
+    for channel in ("whatsapp", "email", "whatsapp"):
+        beacon(client, type="share", channel=channel, code=code)
+        follow_link(client, code, channel)
+    beacon(client, type="open")
+    client.get(
+        f"/r/{code}", headers={"user-agent": "facebookexternalhit/1.1"}, follow_redirects=False
+    )
+
+    async def both() -> tuple[kpis.RawStats, kpis.RawStats]:
+        store = await SqliteStore.open(settings.database_url)
+        try:
+            campaign = await store.campaign("default")
+            assert campaign is not None
+            today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            whole = await store.campaign_stats(campaign.id, today, today + timedelta(days=1))
+            exact = await store.campaign_stats(
+                campaign.id, today + timedelta(microseconds=1), today + timedelta(days=1)
+            )
+            return whole, exact
+        finally:
+            await store.close()
+
+    whole, exact = asyncio.run(both())
+    assert whole == exact
+    assert whole.clicks_by_channel == {"whatsapp": 2, "email": 1} and whole.bot_clicks == 1
+    assert whole.shares_by_channel == {"whatsapp": 2, "email": 1} and whole.opens == 1
+    rollup = {tuple(r) for r in db_rows(settings, "SELECT channel, device, n FROM click_days")}
+    assert rollup == {("whatsapp", "desktop", 2), ("email", "desktop", 1), ("link", "bot", 1)}

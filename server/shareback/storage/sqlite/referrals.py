@@ -202,11 +202,19 @@ class ReferralQueries(SqliteBase):
     async def record_click(
         self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
     ) -> None:
+        stamp = to_db_time(at)
         async with self._transaction() as db:
             await db.execute(
                 "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
                 "created_at) SELECT id, campaign_id, ?, ?, ?, ?, ? FROM advocates WHERE id = ?",
-                (token, channel, ip_hash, device, to_db_time(at), advocate_id),
+                (token, channel, ip_hash, device, stamp, advocate_id),
+            )
+            # The daily rollup the owner's views read (migration 0009), in the same transaction.
+            await db.execute(
+                "INSERT INTO click_days (campaign_id, day, channel, device, n) "
+                "SELECT campaign_id, ?, ?, ?, 1 FROM advocates WHERE id = ? "
+                "ON CONFLICT (campaign_id, day, channel, device) DO UPDATE SET n = n + 1",
+                (stamp[:10], channel, device, advocate_id),
             )
 
     async def record_event(
@@ -217,11 +225,17 @@ class ReferralQueries(SqliteBase):
         channel: str | None,
         at: datetime,
     ) -> None:
+        stamp = to_db_time(at)
         async with self._transaction() as db:
             await db.execute(
                 "INSERT INTO events (campaign_id, advocate_id, type, channel, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (campaign_id, advocate_id, type, channel, to_db_time(at)),
+                (campaign_id, advocate_id, type, channel, stamp),
+            )
+            await db.execute(
+                "INSERT INTO event_days (campaign_id, day, type, channel, n) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT (campaign_id, day, type, channel) DO UPDATE SET n = n + 1",
+                (campaign_id, stamp[:10], type, channel or ""),
             )
 
     async def record_paid_order(
