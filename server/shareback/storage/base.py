@@ -23,6 +23,11 @@ def from_db_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def db_time(text: str) -> datetime:
+    """A NOT NULL time column."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class CampaignDraft:
     slug: str

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from shareback.storage.base import AdminSession, AdminUser, ApiKey, from_db_time, to_db_time
+from shareback.storage.base import (
+    AdminSession,
+    AdminUser,
+    ApiKey,
+    db_time,
+    from_db_time,
+    to_db_time,
+)
 from shareback.storage.sqlite.connection import SqliteBase
-
-
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment
 
 
 def _user(row: sqlite3.Row) -> AdminUser:
@@ -20,7 +21,7 @@ def _user(row: sqlite3.Row) -> AdminUser:
         id=row["id"],
         email=row["email"],
         password_hash=row["password_hash"],
-        created_at=_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         last_login_at=from_db_time(row["last_login_at"]),
     )
 
@@ -30,7 +31,7 @@ def _key(row: sqlite3.Row) -> ApiKey:
         id=row["id"],
         name=row["name"],
         prefix=row["prefix"],
-        created_at=_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         last_used_at=from_db_time(row["last_used_at"]),
         revoked_at=from_db_time(row["revoked_at"]),
     )
@@ -101,7 +102,7 @@ class AdminQueries(SqliteBase):
         )
         if row is None:
             return None
-        return AdminSession(_user(row), row["csrf_token"], _time(row["session_expires"]))
+        return AdminSession(_user(row), row["csrf_token"], db_time(row["session_expires"]))
 
     async def end_session(self, token_hash: str) -> None:
         async with self._transaction() as db:
@@ -146,7 +147,8 @@ class AdminQueries(SqliteBase):
         if last is None or (at - last).total_seconds() > 60:  # stamp at most once a minute
             async with self._transaction() as db:
                 await db.execute(
-                    "UPDATE api_keys SET last_used_at = ? WHERE id = ?", (to_db_time(at), row["id"])
+                    "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
+                    (to_db_time(at), row["id"]),
                 )
         return _key(row)
 

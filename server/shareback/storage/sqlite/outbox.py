@@ -18,16 +18,11 @@ from shareback.storage.base import (
     DeliveryRow,
     DueDelivery,
     WebhookEndpoint,
+    db_time,
     from_db_time,
     to_db_time,
 )
 from shareback.storage.sqlite.connection import SqliteBase
-
-
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment
 
 
 async def enqueue(
@@ -142,7 +137,7 @@ def _endpoint(row: sqlite3.Row) -> WebhookEndpoint:
         events=tuple(row["events"].split()),
         secret=row["secret"],
         description=row["description"],
-        created_at=_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         disabled_at=from_db_time(row["disabled_at"]),
     )
 
@@ -203,11 +198,11 @@ class OutboxQueries(SqliteBase):
             DueDelivery(
                 id=row["id"],
                 attempts=row["attempts"],
-                created_at=_time(row["created_at"]),
+                created_at=db_time(row["created_at"]),
                 message_id=row["message_id"],
                 type=row["type"],
                 payload=json.loads(row["payload"]),
-                event_at=_time(row["event_at"]),
+                event_at=db_time(row["event_at"]),
                 url=row["url"],
                 secret=row["secret"],
             )
@@ -286,11 +281,11 @@ class OutboxQueries(SqliteBase):
                 type=row["type"],
                 status=row["status"],
                 attempts=row["attempts"],
-                next_attempt_at=_time(row["next_attempt_at"]),
+                next_attempt_at=db_time(row["next_attempt_at"]),
                 last_status_code=row["last_status_code"],
                 last_error=row["last_error"],
                 delivered_at=from_db_time(row["delivered_at"]),
-                created_at=_time(row["created_at"]),
+                created_at=db_time(row["created_at"]),
             )
             for row in rows
         ]
@@ -302,7 +297,7 @@ class OutboxQueries(SqliteBase):
             rows = await cursor.fetchall()
         return [
             DeliveryAttempt(
-                at=_time(row["at"]),
+                at=db_time(row["at"]),
                 status_code=row["status_code"],
                 error=row["error"],
                 duration_ms=row["duration_ms"],

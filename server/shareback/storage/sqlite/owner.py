@@ -15,17 +15,12 @@ from shareback.storage.base import (
     ReferralSummary,
     RewardChange,
     RewardSummary,
+    db_time,
     from_db_time,
     to_db_time,
 )
 from shareback.storage.sqlite.connection import SqliteBase
 from shareback.storage.sqlite.outbox import enqueue_reward_events
-
-
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment
 
 
 def _page(clauses: list[str], params: list[Any], column: str, before: int | None) -> str:
@@ -59,11 +54,11 @@ def _reward(row: sqlite3.Row) -> RewardSummary:
         currency=row["currency"],
         amount_minor=row["amount_minor"],
         status=row["status"],
-        approve_after=_time(row["approve_after"]),
+        approve_after=db_time(row["approve_after"]),
         approved_at=from_db_time(row["approved_at"]),
         revoked_at=from_db_time(row["revoked_at"]),
         revoke_reason=row["revoke_reason"],
-        created_at=_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         clawed_back_minor=row["clawed_back_minor"],
     )
 
@@ -114,7 +109,7 @@ class OwnerQueries(SqliteBase):
                 name=row["name"],
                 code=row["code"],
                 verified=bool(row["verified"]),
-                created_at=_time(row["created_at"]),
+                created_at=db_time(row["created_at"]),
                 clicks=row["clicks"],
                 referrals=row["referrals"],
                 coupon_code=row["coupon_code"],
@@ -167,7 +162,7 @@ class OwnerQueries(SqliteBase):
                 order_status=row["status"],
                 via=row["via"],
                 channel=row["channel"],
-                created_at=_time(row["created_at"]),
+                created_at=db_time(row["created_at"]),
             )
             for row in rows
         ]
@@ -212,7 +207,7 @@ class OwnerQueries(SqliteBase):
                 to_status=row["to_status"],
                 reason=row["reason"],
                 actor=row["actor"],
-                at=_time(row["at"]),
+                at=db_time(row["at"]),
             )
             for row in rows
         ]
@@ -322,6 +317,6 @@ class OwnerQueries(SqliteBase):
             sql, [*params, limit, *params, limit, *params, limit, *params, limit, limit]
         )
         return [
-            ActivityItem(kind=row[0], at=_time(row[1]), advocate_code=row[2], detail=row[3] or "")
+            ActivityItem(kind=row[0], at=db_time(row[1]), advocate_code=row[2], detail=row[3] or "")
             for row in rows
         ]
