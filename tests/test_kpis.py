@@ -119,6 +119,51 @@ def test_scripted_flow_gives_exact_kpis(
     assert kpis.funnel(raw) == [("opens", 40), ("shares", 25), ("clicks", 18), ("orders", 5)]
 
 
+def test_partial_refunds_come_off_the_revenue(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    # Three referred orders of €40 and one walk-in order of €20. The first referred order gets
+    # €15 back; the second keeps everything; the third is refunded in two parts that add up to
+    # its total (so it is refunded, left out); the walk-in order gets €5 back.
+    code = str(join_campaign(client, "adv@example.nl", "Adv")["code"])
+
+    def send(body: bytes, message_id: str) -> dict[str, object]:
+        answer = client.post(
+            "/webhooks/orders",
+            content=body,
+            headers=signed_headers(webhook_secret, body, message_id),
+        )
+        assert answer.status_code == 200, answer.text
+        result: dict[str, object] = answer.json()
+        return result
+
+    def refund(order_id: str, amount: str, refund_id: str) -> bytes:
+        data = {"order_id": order_id, "amount": amount, "refund_id": refund_id}
+        return json.dumps({"type": "order.refunded", "data": data}).encode()
+
+    for n in range(3):
+        ref = follow_link(client, code, "whatsapp")
+        body = order_paid(f"r{n}", f"friend{n}@example.com", "40.00", ref)
+        assert send(body, f"paid{n}")["status"] == "recorded"
+    send(order_paid("u0", "walkin@example.com", "20.00"), "paid-u0")
+    assert send(refund("r0", "15.00", "re_1"), "refund1")["reason"] == "partially_refunded"
+    assert send(refund("r2", "10.00", "re_2"), "refund2")["reason"] == "partially_refunded"
+    assert send(refund("r2", "30.00", "re_3"), "refund3")["reason"] == "refunded"
+    send(refund("u0", "5.00", "re_4"), "refund4")
+    send(refund("r0", "15.00", "re_1"), "refund1-again")  # a replay counts once
+
+    raw = stats(settings)
+    assert (raw.conversions, raw.refunded_conversions, raw.referred_orders) == (3, 1, 2)
+    assert raw.revenue_minor == (4000 - 1500) + 4000
+    assert raw.referred_order_total_minor == raw.revenue_minor
+    assert sum(day.revenue_minor for day in raw.days) == raw.revenue_minor
+    # Every paid order, net of its partial refunds: 25.00 + 40.00 + 15.00.
+    assert (raw.all_orders, raw.all_order_total_minor) == (3, 2500 + 4000 + 1500)
+    derived = kpis.derive(raw)
+    assert derived.aov_referred_minor == 3250  # 6500 / 2
+    assert derived.aov_all_minor == 2667  # 8000 / 3
+
+
 def test_rates_are_none_rather_than_zero_without_data() -> None:
     empty = kpis.RawStats(0, {}, {}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     derived = kpis.derive(empty)

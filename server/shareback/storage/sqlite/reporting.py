@@ -97,21 +97,24 @@ class ReportingQueries(SqliteBase):
             span,
         )
 
-        conversions = refunded = revenue = referred_total = 0
+        # Revenue is what the shop kept: a fully refunded order counts for nothing, a partly
+        # refunded one for its total less the refunds (orders.refunded_minor, migration 0003).
+        # The order row is read by its primary key for the status anyway: the extra column is free.
+        conversions = refunded = revenue = 0
         for row in await self._all(
-            "SELECT date(r.created_at) AS day, o.status, COUNT(*) AS n, SUM(o.total_minor) AS total "
+            "SELECT date(r.created_at) AS day, o.status, COUNT(*) AS n, "
+            "SUM(o.total_minor - o.refunded_minor) AS kept "
             "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY 1, 2",
             span,
         ):
             conversions += row["n"]
-            referred_total += row["total"]
             days[row["day"]]["conversions"] += row["n"]
             if row["status"] == "refunded":
                 refunded += row["n"]
             else:
-                revenue += row["total"]
-                days[row["day"]]["revenue_minor"] += row["total"]
+                revenue += row["kept"]
+                days[row["day"]]["revenue_minor"] += row["kept"]
 
         reward_rows = await self._all(
             "SELECT w.status, COUNT(*) AS n, COALESCE(SUM(w.amount_minor), 0) AS cost FROM rewards w "
@@ -122,8 +125,9 @@ class ReportingQueries(SqliteBase):
         by_status = {row["status"]: row for row in reward_rows}
         cost = sum(row["cost"] for row in reward_rows if row["status"] != "revoked")
 
+        # Net of partial refunds too, so that the referred and the overall average order compare.
         all_orders = await self._all(
-            "SELECT COUNT(*), COALESCE(SUM(total_minor), 0) FROM orders "
+            "SELECT COUNT(*), COALESCE(SUM(total_minor - refunded_minor), 0) FROM orders "
             "WHERE paid_at >= ? AND paid_at < ? AND status = 'paid'",
             span[1:],
         )
