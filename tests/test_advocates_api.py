@@ -218,3 +218,123 @@ def test_deeply_nested_json_is_a_400_not_a_500(client: TestClient, settings: Set
         assert response.status_code == 400, path
         assert response.json()["error"]["code"] == "malformed_json"
     assert count(settings, "advocates") == 0
+
+
+# The widget shows an error's message as it is: the endpoints it calls word it in the request's
+# language (the body's lang, else ?lang=, else English); code and field stay the same.
+SIGN_UP_ERRORS = [
+    (
+        {"email": "anna@@example"},
+        422,
+        "invalid_email",
+        "email",
+        "Dat is geen geldig e-mailadres.",
+        "That is not a valid e-mail address.",
+    ),
+    ({}, 422, "missing_email", "email", "Vul je e-mailadres in.", "'email' is required."),
+    (
+        {"email": "a@example.nl", "name": "x" * 101},
+        422,
+        "invalid_name",
+        "name",
+        "Je naam is te lang: hoogstens 100 tekens.",
+        "'name' is longer than 100 characters.",
+    ),
+    (
+        {"email": "a@example.nl", "user_hash": "00" * 32},
+        403,
+        "invalid_user_hash",
+        "user_hash",
+        "We konden je e-mailadres niet bevestigen. Probeer het opnieuw.",
+        "user_hash does not match this e-mail address.",
+    ),
+    (
+        {"email": "a@example.nl", "campaign": "nope"},
+        404,
+        "unknown_campaign",
+        "campaign",
+        "Deze actie bestaat niet of is afgelopen.",
+        "There is no active campaign 'nope'.",
+    ),
+]
+
+
+def test_sign_up_errors_speak_the_widgets_language(client: TestClient, settings: Settings) -> None:
+    for extra, status, code, field, dutch, english in SIGN_UP_ERRORS:
+        for lang, message in (("nl", dutch), ("nl-BE", dutch), ("en", english), (None, english)):
+            body = {"campaign": "default", **extra} | ({"lang": lang} if lang else {})
+            response = client.post("/api/v1/advocates", json=body, headers={"origin": SHOP})
+            assert response.status_code == status, (body, response.text)
+            assert response.json()["error"] == {"code": code, "message": message, "field": field}
+    # Before the body is read, ?lang= says which language.
+    malformed = client.post(
+        "/api/v1/advocates?lang=nl",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+    )
+    assert malformed.json()["error"] == {
+        "code": "malformed_json",
+        "message": "Het verzoek is geen geldige JSON.",
+    }
+    refused = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": "a@example.nl", "lang": "nl"},
+        headers={"origin": "https://evil.example"},
+    )
+    assert refused.json()["error"] == {
+        "code": "origin_not_allowed",
+        "message": "Deze actie is niet beschikbaar op deze website.",
+    }
+    assert count(settings, "advocates") == 0
+
+
+def test_the_sign_up_rate_limit_speaks_the_widgets_language(client: TestClient) -> None:
+    body = {"campaign": "default", "lang": "nl"}  # no e-mail: refused, but counted
+    answers = [client.post("/api/v1/advocates", json=body) for _ in range(121)]
+    assert [r.status_code for r in answers] == [422] * 120 + [429]
+    assert answers[-1].json()["error"] == {
+        "code": "rate_limited",
+        "message": "Te veel pogingen vanaf deze verbinding. Probeer het over een minuut opnieuw.",
+    }
+    english = client.post("/api/v1/advocates", json={"campaign": "default", "lang": "en"})
+    assert english.json()["error"]["message"] == (
+        "Too many sign-ups from this address; try again in a minute."
+    )
+
+
+def test_widget_config_and_referrer_look_up_errors_follow_lang(client: TestClient) -> None:
+    cases = [
+        (
+            "/api/v1/campaigns/nope/widget",
+            {},
+            "unknown_campaign",
+            "Deze actie bestaat niet of is afgelopen.",
+            "There is no active campaign 'nope'.",
+        ),
+        (
+            "/api/v1/campaigns/default/widget",
+            {"ref": "x" * 501},
+            "invalid_ref",
+            "Deze uitnodigingslink is niet geldig.",
+            "'ref' is too long.",
+        ),
+        (
+            "/api/v1/campaigns/default/referrers",
+            {"q": "an"},
+            "query_too_short",
+            "Typ minstens 3 tekens: een naam of een code.",
+            "q must have at least 3 characters: a name or a code.",
+        ),
+        (
+            "/api/v1/campaigns/default/referrers",
+            {"q": "x" * 101},
+            "invalid_query",
+            "Typ hoogstens 100 tekens, zonder speciale tekens.",
+            "q must be at most 100 printable characters.",
+        ),
+    ]
+    for path, params, code, dutch, english in cases:
+        for lang, message in (("nl", dutch), ("en", english), (None, english)):
+            query = params | ({"lang": lang} if lang else {})
+            error = client.get(path, params=query, headers={"origin": SHOP}).json()["error"]
+            assert (error["code"], error["message"]) == (code, message), (path, query)

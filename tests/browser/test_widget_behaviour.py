@@ -81,11 +81,6 @@ def test_anonymous_shopper_gets_a_clear_error_for_a_bad_address_then_a_link(
     assert field.input_value() == f"{demo.backend}/r/{rows[0]['code']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the API's error messages are English only, so the Dutch widget shows "
-    "'That is not a valid e-mail address.' (POST /api/v1/advocates ignores lang for errors)",
-)
 def test_bad_address_error_is_in_the_widgets_language(demo: Demo, context: BrowserContext) -> None:
     page = context.new_page()
     page.goto(f"{demo.shop}/")
@@ -96,6 +91,20 @@ def test_bad_address_error_is_in_the_widgets_language(demo: Demo, context: Brows
     error = widget.locator("p[part=error]")
     expect(error).not_to_be_empty()
     assert "e-mailadres" in error.inner_text()
+    expect(error).to_have_text("Dat is geen geldig e-mailadres.")
+
+
+def test_bad_address_error_is_english_in_the_english_widget(
+    demo: Demo, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    demo.host_pages["/en/join"] = host_page(demo.backend, html_lang="en")
+    page.goto(f"{demo.host}/en/join")
+    widget = page.locator("[data-shareback]")
+    widget.get_by_role("button", name="Invite friends").click()
+    widget.get_by_label("Your e-mail address").fill("anna@@example")
+    widget.get_by_role("button", name="Get my link").click()
+    expect(widget.locator("p[part=error]")).to_have_text("That is not a valid e-mail address.")
 
 
 def test_floating_launcher_opens_a_modal_dialog_that_traps_focus_and_restores_it(

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from shareback import codes, emails, identity, tokens, wording
 from shareback.api.campaign_widget import active_campaign
+from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
@@ -36,11 +37,13 @@ def advocate_document(
 
 async def create_advocate(request: Request) -> Response:
     ctx = context(request)
+    # The body first: its `lang` words every error after it, the rate limit's too.
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    remember_lang(request, body)
     if not ctx.limiter.allow("advocates:" + client_ip(request)):
         raise ApiError(
             429, "rate_limited", "Too many sign-ups from this address; try again in a minute."
         )
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
     slug = required_str(body, "campaign", 64)
     campaign = await active_campaign(request, slug)
     allow_origin(request, campaign)
@@ -77,6 +80,6 @@ async def create_advocate(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/v1/advocates", create_advocate, methods=["POST"]),
+    Route("/api/v1/advocates", localised(create_advocate), methods=["POST"]),
     Route("/api/v1/advocates", answer_preflight, methods=["OPTIONS"]),
 ]

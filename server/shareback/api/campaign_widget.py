@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens, wording
+from shareback.api.messages import localised
 from shareback.channels import SHARE_TARGETS
 from shareback.context import Context, client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
@@ -101,6 +102,6 @@ async def show_campaign_widget(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/v1/campaigns/{slug}/widget", show_campaign_widget, methods=["GET"]),
+    Route("/api/v1/campaigns/{slug}/widget", localised(show_campaign_widget), methods=["GET"]),
     Route("/api/v1/campaigns/{slug}/widget", answer_preflight, methods=["OPTIONS"]),
 ]

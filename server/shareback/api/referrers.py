@@ -1,4 +1,6 @@
-"""GET /api/v1/campaigns/{slug}/referrers?q=: the checkout's "referred by a friend?" look-up."""
+"""GET /api/v1/campaigns/{slug}/referrers?q=: the checkout's "referred by a friend?" look-up.
+
+Its error messages follow `?lang=` (nl or en, default en), for checkouts that show them."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from starlette.routing import Route
 
 from shareback import wording
 from shareback.api.campaign_widget import active_campaign
+from shareback.api.messages import localised
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError
@@ -50,6 +53,6 @@ async def find_referrers(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/v1/campaigns/{slug}/referrers", find_referrers, methods=["GET"]),
+    Route("/api/v1/campaigns/{slug}/referrers", localised(find_referrers), methods=["GET"]),
     Route("/api/v1/campaigns/{slug}/referrers", answer_preflight, methods=["OPTIONS"]),
 ]
