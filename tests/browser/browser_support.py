@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from playwright.sync_api import Locator, Page
 ANNA = {"email": "anna@example.nl", "name": "Anna de Vries"}
 WIDGET_API = "/api/v1/campaigns/default/widget"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# The widget's screenshots show a referral link with the test run's random port and code, so a
+# test run rewrites docs/widget-*.png only when asked to (README, Development).
+WRITE_DOCS = os.environ.get("SHAREBACK_WRITE_DOCS") == "1"
 
 
 def log_in(page: Page, shop: str, email: str = ANNA["email"], name: str = ANNA["name"]) -> None:
@@ -89,13 +93,15 @@ def shadow_focus(page: Page, host_selector: str) -> dict[str, Any] | None:
 
 
 def screenshot_with_margin(page: Page, element: Locator, name: str, margin: int = 24) -> Path:
-    """docs/{name}: the element with some of the page around it, animations finished."""
+    """docs/{name}: the element with some of the page around it, animations finished.
+
+    Always taken; written only with SHAREBACK_WRITE_DOCS=1."""
     element.evaluate("e => e.scrollIntoView({ block: 'center', behavior: 'instant' })")
     box = element.bounding_box()
     assert box is not None, f"{element} is not visible"
     path = DOCS / name
     page.screenshot(
-        path=path,
+        path=path if WRITE_DOCS else None,
         animations="disabled",
         clip={
             "x": max(0, box["x"] - margin),
