@@ -36,6 +36,8 @@ PAGES = [
     "/admin/rewards?status=approved",
     "/admin/rewards.csv?status=approved",
     "/admin/settings",
+    "/admin/settings/webhooks",
+    "/admin/settings/webhooks?status=dead",
     "/admin/preview?campaign=default&lang=nl",
 ]
 FORMS: list[tuple[str, dict[str, str]]] = [
@@ -49,6 +51,10 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/settings/api-keys/1/revoke", {}),
     ("/admin/settings/users", {"email": "eve@evil.test", "password": "long enough password"}),
     ("/admin/settings/users/1/delete", {}),
+    ("/admin/campaigns/default/code-pool", {}),
+    ("/admin/settings/webhooks", {"url": "https://evil.test/hook", "events": "*"}),
+    ("/admin/settings/webhooks/1/disable", {}),
+    ("/admin/settings/webhooks/deliveries/1/redeliver", {}),
 ]
 
 
@@ -130,6 +136,7 @@ def test_every_dashboard_form_refuses_strangers(
     assert count(settings, "campaigns") == 1
     assert count(settings, "api_keys") == 0
     assert count(settings, "admin_users") == 1
+    assert count(settings, "webhook_endpoints") == 0
 
 
 def test_the_activity_feed_fragment_needs_a_session(client: TestClient) -> None:
@@ -342,6 +349,7 @@ def test_every_dashboard_form_refuses_a_missing_or_wrong_csrf_token(
     assert count(settings, "api_keys") == 0
     assert count(settings, "admin_users") == 1
     assert count(settings, "admin_sessions") == 1
+    assert count(settings, "webhook_endpoints") == 0
     assert db_rows(settings, "SELECT name, archived_at FROM campaigns")[0][1] is None
 
 

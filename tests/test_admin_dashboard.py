@@ -646,6 +646,7 @@ def test_csrf_helpers_are_used_by_every_form(admin: TestClient) -> None:
         "/admin/campaigns/default",
         "/admin/campaigns/new",
         "/admin/settings",
+        "/admin/settings/webhooks",
         "/admin/rewards",
     ):
         html = admin.get(page).text

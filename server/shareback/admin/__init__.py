@@ -1,4 +1,4 @@
-"""The owner's dashboard under /admin: login, overview, campaigns, rewards, settings."""
+"""The owner's dashboard under /admin: login, overview, campaigns, rewards, settings, webhooks."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from shareback.admin import (
     assets,
     auth,
     campaigns,
+    deliveries,
     exports,
     overview,
+    pool_upload,
     preview,
     rewards,
     settings_page,
+    webhooks_page,
 )
 
 routes: list[BaseRoute] = [
@@ -21,9 +24,12 @@ routes: list[BaseRoute] = [
     *auth.routes,
     *overview.routes,
     *campaigns.routes,
+    *pool_upload.routes,
     *preview.routes,
     *exports.routes,
     *rewards.routes,
     *settings_page.routes,
+    *webhooks_page.routes,
+    *deliveries.routes,
     *access.routes,
 ]

@@ -20,7 +20,8 @@ from shareback.storage.base import AdminSession
 
 def path_id(request: Request) -> int:
     raw = request.path_params["id"]
-    if not raw.isdigit():
+    # ASCII digits only, and few enough for SQLite's 64-bit integers.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise PageError(404, "Not found", "There is nothing with that number here.")
     return int(raw)
 

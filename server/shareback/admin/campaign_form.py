@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from shareback import money
+from shareback import codes, money
+from shareback.code_pool import POOL_CODE
+from shareback.outgoing.validation import new_validation_secret
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
 from shareback.settings import origin_of
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
@@ -18,6 +20,30 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_ORIGINS = 20
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends
 SIDES = ("referrer", "friend")
+# How the friend gets the offer (the API's friend_fulfilment values), as the form offers them.
+FULFILMENTS = {
+    "link": (
+        "Through the link",
+        "The discount follows the friend's referral link; your checkout reads the "
+        "shareback_ref cookie.",
+    ),
+    "shared_code": (
+        "One shared code",
+        "Every friend gets the same code, such as WELCOME10; create it once in your shop.",
+    ),
+    "pool": (
+        "A code from your pool",
+        "Each friend gets a code of their own from a list you upload below (create the same "
+        "codes in your shop).",
+    ),
+    "generated": (
+        "A generated code",
+        "Shareback makes a code per friend, such as WELCOME-7KQ2XM; create each one when the "
+        "friend_code.issued event arrives.",
+    ),
+}
+DEFAULT_PREFIX = "WELCOME"
+KEPT_WHEN_MISSING = ("friend_fulfilment", "friend_code", "friend_code_prefix", "validation_url")
 
 
 @dataclass(frozen=True)
@@ -33,6 +59,10 @@ class ValidCampaign:
     new_customers_only: bool
     starts_at: datetime | None
     ends_at: datetime | None
+    friend_fulfilment: str = "link"
+    friend_code: str | None = None
+    friend_code_prefix: str = DEFAULT_PREFIX
+    validation_url: str | None = None
 
     def draft(self, slug: str) -> CampaignDraft:
         return CampaignDraft(
@@ -48,6 +78,11 @@ class ValidCampaign:
             new_customers_only=self.new_customers_only,
             starts_at=self.starts_at,
             ends_at=self.ends_at,
+            friend_fulfilment=self.friend_fulfilment,
+            friend_code=self.friend_code,
+            friend_code_prefix=self.friend_code_prefix,
+            validation_url=self.validation_url,
+            validation_secret=new_validation_secret(),
         )
 
     def changes(self) -> CampaignChanges:
@@ -65,6 +100,14 @@ class ValidCampaign:
             ends_at=self.ends_at,
             clear_starts_at=self.starts_at is None,
             clear_ends_at=self.ends_at is None,
+            friend_fulfilment=self.friend_fulfilment,
+            friend_code=self.friend_code,
+            clear_friend_code=self.friend_code is None,
+            friend_code_prefix=self.friend_code_prefix,
+            validation_url=self.validation_url,
+            clear_validation_url=self.validation_url is None,
+            # Only used when the campaign has none yet: the shop already checks with the old one.
+            validation_secret=new_validation_secret() if self.validation_url else None,
         )
 
 
@@ -89,6 +132,10 @@ def blank_values(shop_name: str = "", landing_url: str = "") -> dict[str, str]:
         "new_customers_only": "on",
         "starts_at": "",
         "ends_at": "",
+        "friend_fulfilment": "link",
+        "friend_code": "",
+        "friend_code_prefix": DEFAULT_PREFIX,
+        "validation_url": "",
     }
 
 
@@ -109,12 +156,23 @@ def campaign_values(campaign: Campaign) -> dict[str, str]:
         "new_customers_only": "on" if campaign.new_customers_only else "",
         "starts_at": local_time(campaign.starts_at),
         "ends_at": local_time(campaign.ends_at),
+        "friend_fulfilment": campaign.friend_fulfilment,
+        "friend_code": campaign.friend_code or "",
+        "friend_code_prefix": campaign.friend_code_prefix,
+        "validation_url": campaign.validation_url or "",
     }
 
 
-def submitted_values(form: Mapping[str, object]) -> dict[str, str]:
-    """What the owner typed, to show again beside the errors (never more than a field holds)."""
+def submitted_values(
+    form: Mapping[str, object], saved: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """What the owner typed, to show again beside the errors (never more than a field holds).
+    The friend's code and validation fields keep their saved values when a form leaves them out."""
+    kept = saved or blank_values()
     values = {name: str(form.get(name) or "")[:2000].strip() for name in blank_values()}
+    for name in KEPT_WHEN_MISSING:
+        if form.get(name) is None:
+            values[name] = kept[name]
     values["new_customers_only"] = "on" if form.get("new_customers_only") else ""
     return values
 
@@ -133,10 +191,21 @@ def check_text(value: str, what: str, max_length: int = 100) -> str | None:
     return None
 
 
-def check_url(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 2000:
-        return "Enter a full address that starts with https://, such as https://shop.example/."
+def check_url(value: str, example: str = "https://shop.example/") -> str | None:
+    message = f"Enter a full address that starts with https://, such as {example}."
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return message
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or len(value) > 2000
+        or not value.isprintable()
+        or " " in value
+    ):
+        return message
     if parts.username or parts.password:
         return "Leave out the user name and password."
     return None
@@ -207,6 +276,24 @@ def check_reward(kind: str, value: str, currency: str) -> tuple[RewardSpec | Non
     return spec, None
 
 
+def check_fulfilment(
+    mode: str, shared_code: str, prefix: str
+) -> tuple[str | None, str, dict[str, str]]:
+    """The friend's code fields, as the owner's API checks them: (shared code, prefix, errors)."""
+    errors: dict[str, str] = {}
+    if mode not in FULFILMENTS:
+        errors["friend_fulfilment"] = "Choose how friends get their offer."
+    if shared_code and not POOL_CODE.match(shared_code):
+        errors["friend_code"] = "Use 3 to 64 letters, digits, - or _, such as WELCOME10."
+    elif not shared_code and mode == "shared_code":
+        errors["friend_code"] = "Enter the code every friend gets, such as WELCOME10."
+    if not codes.PREFIX_PATTERN.match(prefix.upper()):
+        errors["friend_code_prefix"] = (
+            "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM."
+        )
+    return shared_code or None, prefix.upper(), errors
+
+
 def check_moment(value: str) -> tuple[datetime | None, str | None]:
     if not value:
         return None, None
@@ -252,6 +339,13 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
     note("ends_at", error)
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = "The end must be after the start."
+    shared_code, prefix, code_errors = check_fulfilment(
+        values["friend_fulfilment"], values["friend_code"], values["friend_code_prefix"]
+    )
+    errors.update(code_errors)
+    callback = values["validation_url"] or None
+    if callback:
+        note("validation_url", check_url(callback, "https://shop.example/shareback/validate"))
     referrer, friend = specs["referrer"], specs["friend"]
     if errors or referrer is None or friend is None:
         return None, errors
@@ -267,4 +361,8 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
         new_customers_only=values["new_customers_only"] == "on",
         starts_at=starts_at,
         ends_at=ends_at,
+        friend_fulfilment=values["friend_fulfilment"],
+        friend_code=shared_code,
+        friend_code_prefix=prefix,
+        validation_url=callback,
     ), {}

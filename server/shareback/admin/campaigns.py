@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,32 +17,54 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, admin_page
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
-from shareback.storage.base import AdminSession, Campaign
+from shareback.storage.base import AdminSession, Campaign, PoolStatus
 
 RESERVED_SLUGS = {"new"}
+UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
 
-def form_page(
+def upload_counts(query: dict[str, str]) -> dict[str, int] | None:
+    """What the last pool upload did, carried in the redirect's query."""
+    if not all(query.get(name, "").isdigit() for name in UPLOAD_COUNTS):
+        return None
+    return {name: int(query[name]) for name in UPLOAD_COUNTS}
+
+
+async def form_page(
     request: Request,
     session: AdminSession,
     values: dict[str, str],
     errors: dict[str, str],
     campaign: Campaign | None = None,
+    *,
+    pool_error: str | None = None,
 ) -> Response:
-    return render(
-        request,
-        "campaign_form.html",
-        {
-            "session": session,
-            "nav": "campaigns",
-            "campaign": campaign,
-            "status": campaign_status(campaign, tokens.now_utc()) if campaign else None,
-            "values": values,
-            "errors": errors,
-            "reward_types": REWARD_TYPES,
-        },
-        status_code=400 if errors else 200,
-    )
+    pool: PoolStatus | None = None
+    if campaign is not None:
+        pool = await context(request).store.pool_status(campaign.id)
+    page: dict[str, Any] = {
+        "session": session,
+        "nav": "campaigns",
+        "campaign": campaign,
+        "status": campaign_status(campaign, tokens.now_utc()) if campaign else None,
+        "values": values,
+        "errors": errors,
+        "reward_types": REWARD_TYPES,
+        "fulfilments": campaign_form.FULFILMENTS,
+        "pool": pool,
+        "pool_error": pool_error,
+        "upload": upload_counts(dict(request.query_params)),
+    }
+    failed = errors or pool_error
+    return render(request, "campaign_form.html", page, status_code=400 if failed else 200)
+
+
+async def check_friend_code(request: Request, code: str | None, errors: dict[str, str]) -> None:
+    """A shared code that is also an advocate's would credit that advocate with every friend."""
+    if code and await context(request).store.code_owner(code.upper()) is not None:
+        errors["friend_code"] = (
+            "This is already an advocate's or a friend's personal code; choose another."
+        )
 
 
 async def campaign_or_404(request: Request) -> Campaign:
@@ -87,7 +111,7 @@ async def show_new_campaign(request: Request, session: AdminSession) -> Response
     )
     if default:
         values["allowed_origins"] = "\n".join(default.allowed_origins)
-    return form_page(request, session, values, {})
+    return await form_page(request, session, values, {})
 
 
 @admin_action
@@ -100,29 +124,32 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
         slug_error = "“new” is reserved; choose another slug."
     if slug_error:
         errors["slug"] = slug_error
-    if valid is None or slug_error:
-        return form_page(request, session, values, errors)
+    await check_friend_code(request, values["friend_code"], errors)
+    if valid is None or errors:
+        return await form_page(request, session, values, errors)
     created = await context(request).store.create_campaign(valid.draft(values["slug"]))
     if created is None:
         errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
-        return form_page(request, session, values, errors)
+        return await form_page(request, session, values, errors)
     return redirect(f"/admin/campaigns/{created.slug}?notice=campaign-created")
 
 
 @admin_page
 async def show_campaign(request: Request, session: AdminSession) -> Response:
     campaign = await campaign_or_404(request)
-    return form_page(request, session, campaign_form.campaign_values(campaign), {}, campaign)
+    values = campaign_form.campaign_values(campaign)
+    return await form_page(request, session, values, {}, campaign)
 
 
 @admin_action
 async def update_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await campaign_or_404(request)
-    values = campaign_form.submitted_values(form)
+    values = campaign_form.submitted_values(form, campaign_form.campaign_values(campaign))
     values["slug"] = campaign.slug  # the slug is in every embed snippet: it never changes
     valid, errors = campaign_form.validate(values)
-    if valid is None:
-        return form_page(request, session, values, errors, campaign)
+    await check_friend_code(request, values["friend_code"], errors)
+    if valid is None or errors:
+        return await form_page(request, session, values, errors, campaign)
     await context(request).store.update_campaign(campaign.slug, valid.changes())
     return redirect(f"/admin/campaigns/{campaign.slug}?notice=campaign-saved")
 

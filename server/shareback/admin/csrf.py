@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.types import Message
 
+from shareback.admin.render import PageError
 from shareback.context import context
 from shareback.settings import origin_of
 
@@ -56,3 +58,24 @@ async def read_form(request: Request) -> FormData:
     if declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"The form is larger than {limit} bytes.")
     return await request.form(max_files=0, max_fields=MAX_FIELDS)
+
+
+async def read_upload(request: Request, limit: int, too_large: str) -> FormData:
+    """A multipart form with at most one file, the whole body at most `limit` bytes: counted as
+    it arrives, so a client that sends no Content-Length cannot fill the disk either."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PageError(413, "That file is too large", too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PageError(413, "That file is too large", too_large)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return await Request(request.scope, replay).form(max_files=1, max_fields=MAX_FIELDS)

@@ -37,6 +37,11 @@ COLUMNS = (
     "approved_at",
     "revoked_at",
     "revoke_reason",
+    # After a refund or chargeback of an approved reward's order: what the advocate owes back
+    # (for points and coupons, the whole reward: clawed_back true, no amount), and what is left.
+    "clawed_back",
+    "clawed_back_amount",
+    "net_amount",
 )
 
 
@@ -50,12 +55,14 @@ def when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
+def in_major(minor: int | None, currency: str) -> str:
+    return "" if minor is None else money.from_minor(minor, currency)
+
+
 def csv_row(reward: RewardSummary) -> list[str]:
-    amount = (
-        money.from_minor(reward.amount_minor, reward.currency)
-        if reward.amount_minor is not None
-        else ""
-    )
+    amount = in_major(reward.amount_minor, reward.currency)
+    clawed = reward.clawed_back_minor
+    net = None if reward.amount_minor is None else reward.amount_minor - (clawed or 0)
     return [
         cell(v)
         for v in (
@@ -75,6 +82,9 @@ def csv_row(reward: RewardSummary) -> list[str]:
             when(reward.approved_at),
             when(reward.revoked_at),
             reward.revoke_reason,
+            "true" if clawed is not None else "false",
+            in_major(clawed, reward.currency) if net is not None else "",
+            in_major(net, reward.currency),
         )
     ]
 

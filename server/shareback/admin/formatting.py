@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from shareback import money
 from shareback.rewards import RewardSpec
 
@@ -107,6 +109,16 @@ def reward_type(value: str) -> str:
     return REWARD_TYPES.get(value, value)
 
 
+def url(value: str) -> Markup:
+    """An address that may wrap after a slash of its path rather than in the middle of a word."""
+    scheme, sep, rest = value.partition("://")
+    host, slash, path = rest.partition("/")
+    if not sep or not slash:
+        return escape(value)
+    parts = [escape(part) for part in path.split("/")]
+    return escape(f"{scheme}://{host}") + Markup("/<wbr>") + Markup("/<wbr>").join(parts)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "number": number,
     "money": money_text,
@@ -120,4 +132,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "channel": channel,
     "reward": reward,
     "reward_type": reward_type,
+    "url": url,
 }

@@ -13,10 +13,21 @@ from shareback.admin.ranges import PRESETS, last_days, parse_range
 from shareback.admin.render import render
 from shareback.admin.sessions import admin_page, current_session
 from shareback.context import context
-from shareback.storage.base import AdminSession
+from shareback.storage.base import AdminSession, LeaderRow, Store
 
 ACTIVITY_ITEMS = 20
 LEADERS = 10
+
+
+async def coupon_codes(store: Store, leaders: list[LeaderRow]) -> dict[int, str]:
+    """Each top advocate's personal coupon code (ANNA10), which shoppers type at the checkout:
+    one look-up by the unique referral code per row, at most LEADERS of them."""
+    found: dict[int, str] = {}
+    for leader in leaders:
+        advocate = await store.advocate_by_code(leader.code)
+        if advocate is not None and advocate.coupon_code:
+            found[leader.advocate_id] = advocate.coupon_code
+    return found
 
 
 @admin_page
@@ -40,6 +51,7 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
     }
     if campaign is not None:
         raw = await ctx.store.campaign_stats(campaign.id, span.start, span.end)
+        leaders = await ctx.store.leaderboard(campaign.id, span.start, span.end, LEADERS)
         page.update(
             status=campaign_status(campaign, now),
             raw=raw,
@@ -48,7 +60,8 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
             time_chart=charts.time_chart(raw.days, span),
             funnel=charts.funnel_chart(kpis.funnel(raw)),
             channels=charts.channel_rows(raw.shares_by_channel, raw.clicks_by_channel),
-            leaders=await ctx.store.leaderboard(campaign.id, span.start, span.end, LEADERS),
+            leaders=leaders,
+            coupons=await coupon_codes(ctx.store, leaders),
             activity=await ctx.store.activity(campaign.id, ACTIVITY_ITEMS),
         )
     return render(request, "overview.html", page)

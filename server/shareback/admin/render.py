@@ -39,6 +39,10 @@ NOTICES = {
     "key-revoked": "The API key is revoked; requests with it are refused from now on.",
     "user-created": "The admin user is created. Tell them their password in person.",
     "user-deleted": "The admin user is deleted and signed out everywhere.",
+    "endpoint-created": "The endpoint is added: give its signing secret to the receiving tool. "
+    "Events from now on are sent to it.",
+    "endpoint-disabled": "The endpoint is disabled: no more events are sent to it.",
+    "delivery-queued": "The delivery is back in the queue and is sent within seconds.",
 }
 
 

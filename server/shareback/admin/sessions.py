@@ -25,6 +25,7 @@ HOME = "/admin"
 AdminView = Callable[[Request, AdminSession], Awaitable[Response]]
 AdminAction = Callable[[Request, AdminSession, FormData], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
+FormReader = Callable[[Request], Awaitable[FormData]]
 
 
 def secure_cookies(request: Request) -> bool:
@@ -91,7 +92,7 @@ def admin_page(view: AdminView) -> Endpoint:
     return endpoint
 
 
-def admin_action(action: AdminAction) -> Endpoint:
+def guarded_action(action: AdminAction, read: FormReader) -> Endpoint:
     """A form post by a signed-in admin, from this site, with the session's CSRF token."""
 
     @functools.wraps(action)
@@ -99,17 +100,36 @@ def admin_action(action: AdminAction) -> Endpoint:
         session = await current_session(request)
         if session is None:
             return redirect("/admin/login")
-        form = await csrf.read_form(request)
-        if not csrf.comes_from_here(request) or not csrf.tokens_match(
-            session.csrf_token, form.get(csrf.FIELD)
-        ):
-            return forged_form(request, session)
         try:
+            form = await read(request)
+        except PageError as exc:
+            return message_page(request, exc.status_code, exc.title, exc.message, session=session)
+        try:
+            if not csrf.comes_from_here(request) or not csrf.tokens_match(
+                session.csrf_token, form.get(csrf.FIELD)
+            ):
+                return forged_form(request, session)
             return await action(request, session, form)
         except PageError as exc:
             return message_page(request, exc.status_code, exc.title, exc.message, session=session)
+        finally:
+            await form.close()  # an uploaded file's spooled temporary file
 
     return endpoint
+
+
+def admin_action(action: AdminAction) -> Endpoint:
+    """A form post (no files) by a signed-in admin, from this site, with the session's CSRF token."""
+    return guarded_action(action, csrf.read_form)
+
+
+def admin_upload(limit: int, too_large: str) -> Callable[[AdminAction], Endpoint]:
+    """A multipart form post with one file, at most `limit` bytes in all; else as admin_action."""
+
+    async def read(request: Request) -> FormData:
+        return await csrf.read_upload(request, limit, too_large)
+
+    return lambda action: guarded_action(action, read)
 
 
 def forged_form(request: Request, session: AdminSession | None) -> Response:

@@ -77,6 +77,7 @@ async def settings_page(
     page: dict[str, Any] = {
         "session": session,
         "nav": "settings",
+        "settings_tab": "general",
         "campaigns": campaigns,
         "chosen": chosen,
         "public_url": public_url,

@@ -1,0 +1,92 @@
+"""Money after approval in the dashboard: clawbacks in the rewards queue and the payout CSV, and
+partial refunds off the overview's revenue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import httpx
+from shareback.settings import Settings
+from starlette.testclient import TestClient
+from support import order_refunded, signed_headers
+from test_admin_auth import admin
+from test_admin_dashboard import bulk, kpi, pending_ids, referred_order
+
+__all__ = ["admin"]
+
+
+def send(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx.Response:
+    response = client.post(
+        "/webhooks/orders", content=body, headers=signed_headers(secret, body, message_id)
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+def partial_refund(order_id: str, amount: str, refund_id: str) -> bytes:
+    data = {"order_id": order_id, "amount": amount, "refund_id": refund_id}
+    return json.dumps({"type": "order.refunded", "data": data}).encode()
+
+
+def payout(client: TestClient) -> dict[str, dict[str, str]]:
+    text = client.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
+    return {row["side"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_a_partial_refund_after_approval_shows_what_is_owed_back(
+    admin: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    referred_order(admin, webhook_secret, "1001", "bram@example.com")
+    bulk(admin, "approve", pending_ids(settings))
+    before = payout(admin)
+    assert {side: row["clawed_back"] for side, row in before.items()} == {
+        "referrer": "false",
+        "friend": "false",
+    }
+    assert before["friend"]["net_amount"] == "5.99" and before["friend"]["clawed_back_amount"] == ""
+
+    send(admin, webhook_secret, partial_refund("1001", "20.00", "re_1"), "msg_refund")
+    page = admin.get("/admin/rewards?status=approved").text
+    # 10 % of the 20.00 refunded: the friend's €5.99 is now worth €3.99; the €5 credit stays.
+    assert '<span class="badge badge-clawback">€2 owed back</span>' in page
+    assert page.count("badge-clawback") == 1
+    after = payout(admin)
+    assert (
+        after["friend"]["clawed_back"],
+        after["friend"]["clawed_back_amount"],
+        after["friend"]["net_amount"],
+    ) == ("true", "2.00", "3.99")
+    assert (after["referrer"]["clawed_back"], after["referrer"]["net_amount"]) == ("false", "5.00")
+
+
+def test_a_whole_refund_after_approval_claws_back_both_rewards(
+    admin: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    referred_order(admin, webhook_secret, "1001", "bram@example.com")
+    bulk(admin, "approve", pending_ids(settings))
+    send(admin, webhook_secret, order_refunded("1001"), "msg_refund")
+    page = admin.get("/admin/rewards?status=approved").text
+    assert "€5 owed back" in page and "€5.99 owed back" in page
+    rows = payout(admin)
+    assert {side: (r["clawed_back_amount"], r["net_amount"]) for side, r in rows.items()} == {
+        "referrer": ("5.00", "0.00"),
+        "friend": ("5.99", "0.00"),
+    }
+    header = admin.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
+    assert header.splitlines()[0].endswith(",clawed_back,clawed_back_amount,net_amount")
+
+
+def test_the_overview_takes_partial_refunds_off_the_revenue(
+    admin: TestClient, webhook_secret: str
+) -> None:
+    referred_order(admin, webhook_secret, "1001", "bram@example.com")
+    send(admin, webhook_secret, partial_refund("1001", "20.00", "re_1"), "msg_refund")
+    page = admin.get("/admin").text
+    assert kpi(page, "Revenue attributed") == "€39.90"
+    assert kpi(page, "Average order, referred") == "€39.90"
+    assert kpi(page, "Conversions") == "1"
+    campaigns = admin.get("/admin/campaigns").text
+    assert re.search(r'<td class="num">€39.90</td>', campaigns)
