@@ -1,6 +1,6 @@
 """The owner's dashboard in a real Chromium: sign in, create a campaign with its live preview, see a
-referral move the numbers, approve its rewards, download the payout CSV; axe-core on every page;
-the screenshots in docs/."""
+referral move the numbers, approve its rewards, download the payout CSV, fill a code pool, add a
+webhook endpoint and redeliver a dead delivery; axe-core on every page; the screenshots in docs/."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,11 +26,23 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Res
 from shareback import codes, emails
 from shareback.attribution import Candidate
 from shareback.auth import passwords
+from shareback.outgoing.validation import new_validation_secret
+from shareback.outgoing.worker import DeliveryWorker, Report
 from shareback.rewards import RewardSpec
 from shareback.storage import open_store
-from shareback.storage.base import CampaignDraft, PaidOrder, to_db_time
+from shareback.storage.base import (
+    CampaignChanges,
+    CampaignDraft,
+    PaidOrder,
+    PartialRefund,
+    RefundPart,
+    to_db_time,
+)
 from shareback.storage.sqlite import database_path
-from support import order_paid, signed_headers
+from starlette.applications import Starlette
+from starlette.responses import Response as PlainResponse
+from starlette.routing import Route
+from support import LiveServer, free_port, order_paid, signed_headers
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +115,25 @@ def watch_console(page: Page) -> list[str]:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("response", on_response)
     return errors
+
+
+def run_deliveries(demo: Demo, moment: datetime) -> Report:
+    """One round of a DeliveryWorker of our own at `moment`: time moved, not slept."""
+
+    async def deliver() -> Report:
+        store = await open_store(demo.settings.database_url)
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                return await DeliveryWorker(store, demo.backend, http).deliver_due(moment)
+        finally:
+            await store.close()
+
+    return off_loop(deliver)
+
+
+def db_value(demo: Demo, sql: str) -> Any:
+    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
+        return db.execute(sql).fetchone()[0]
 
 
 def widget_in(page: Page, lang: str) -> Any:
@@ -240,11 +272,97 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     assert {r["advocate_code"] for r in payout} == {advocate["code"]}
     assert {r["order_id"] for r in payout} == {"5001"}
 
-    # Copying the webhook secret puts it on the clipboard.
+    # Friends' codes: a pool the friends draw from, filled from a CSV file; a bad file is
+    # explained beside the field and adds nothing.
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo.backend)
+    closed = free_port()  # nothing listens here: every delivery and question to it fails
+    page.goto(f"{demo.backend}/admin/campaigns/zomer")
+    page.get_by_label("A code from your pool").check()
+    page.get_by_label("Shared code", exact=True).fill("ZOMER10")
+    page.get_by_label("Validation URL").fill(f"http://127.0.0.1:{closed}/validate")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your changes are saved")
+    expect(page.get_by_label("A code from your pool")).to_be_checked()
+    # The validation callback's signing secret: hidden, shown on request, copied.
+    secret_field = page.get_by_label("Signing secret")
+    expect(secret_field).to_have_attribute("type", "password")
+    page.get_by_role("button", name="Show signing secret").click()
+    expect(secret_field).to_have_attribute("type", "text")
+    page.get_by_role("button", name="Copy signing secret").click()
+    validation_secret = db_value(
+        demo, "SELECT validation_secret FROM campaigns WHERE slug = 'zomer'"
+    )
+    assert validation_secret.startswith("whsec_")
+    assert page.evaluate("navigator.clipboard.readText()") == validation_secret
+    pool = page.get_by_role("region", name="Friends' code pool")
+    expect(pool).to_contain_text("The pool is empty: friends now get the shared code ZOMER10")
+    pool.get_by_label("CSV file with codes").set_input_files(
+        {"name": "codes.csv", "mimeType": "text/csv", "buffer": b"code\nZOMER-001\nzomer 002\n"}
+    )
+    pool.get_by_role("button", name="Upload codes").click()
+    expect(page.locator("#pool-file-error")).to_contain_text("line 3: 'zomer 002'")
+    expect(page.get_by_label("CSV file with codes")).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == []
+    page.get_by_label("CSV file with codes").set_input_files(
+        {
+            "name": "codes.csv",
+            "mimeType": "text/csv",
+            "buffer": b"ZOMER-001\nZOMER-002\nZOMER-001\n",
+        }
+    )
+    page.get_by_role("button", name="Upload codes").click()
+    expect(pool.get_by_role("status")).to_contain_text("2 codes added.")
+    expect(pool.get_by_role("status")).to_contain_text("1 was already in a pool or twice")
+    expect(pool.locator(".pool-counts")).to_contain_text(re.compile(r"Codes left\s*2"))
+
+    # Copying the webhook secret puts it on the clipboard.
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("button", name="Copy secret").click()
     assert page.evaluate("navigator.clipboard.readText()") == demo.secrets.webhook_secret
+
+    # Outgoing webhooks: an endpoint (a mistake first), its secret copied.
+    page.get_by_role("link", name="Outgoing webhooks").click()
+    page.get_by_label("URL", exact=True).fill("crm.example.com/hooks")
+    page.get_by_label("Description (optional)").fill("CRM sync")
+    page.get_by_role("button", name="Add endpoint").click()
+    expect(page.locator("#endpoint-url-error")).to_contain_text("Enter a full address")
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert axe_violations(page) == []
+    page.get_by_label("URL", exact=True).fill(f"http://127.0.0.1:{closed}/hooks")
+    page.get_by_role("button", name="Add endpoint").click()
+    expect(page.get_by_role("status").first).to_contain_text("The endpoint is added")
+    endpoint = page.locator(".endpoint-item").first
+    expect(endpoint).to_contain_text("CRM sync")
+    endpoint.get_by_role("button", name="Copy secret").click()
+    endpoint_secret = db_value(demo, "SELECT secret FROM webhook_endpoints")
+    assert page.evaluate("navigator.clipboard.readText()") == endpoint_secret
+
+    # An event for it; the receiver stays down past the three days: a dead letter.
+    with httpx.Client(base_url=demo.backend, timeout=10) as http:
+        joined = http.post(
+            "/api/v1/advocates",
+            json={"campaign": "zomer", "email": "sanne@example.nl", "name": "Sanne Bakker"},
+            headers={"origin": demo.shop},
+        )
+        assert joined.status_code == 201, joined.text
+    assert run_deliveries(demo, datetime.now(UTC) + timedelta(days=4)).dead == 1
+    page.get_by_role("link", name=re.compile(r"^Dead letters")).click()
+    deliveries = page.locator("table.deliveries tbody tr")
+    expect(deliveries).to_have_count(1)
+    expect(deliveries.first).to_contain_text("advocate.created")
+    expect(deliveries.first).to_contain_text("ConnectError")
+    # Its attempts, one by one.
+    deliveries.first.get_by_role("link", name=re.compile(r"^advocate\.created")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("advocate.created")
+    expect(page.locator("table.attempts tbody tr")).to_have_count(1)
+    expect(page.locator("table.attempts")).to_contain_text("no answer")
+    assert axe_violations(page) == []
+    page.go_back()
+    # Redeliver: back in the queue, off the dead letters.
+    deliveries.first.get_by_role("button", name=re.compile(r"^Redeliver")).click()
+    expect(page.get_by_role("status").first).to_contain_text("The delivery is back in the queue")
+    expect(page.locator("#deliveries .empty-state")).to_contain_text("No dead letters")
+    assert db_value(demo, "SELECT status FROM deliveries") == "pending"
 
     # Signing out ends it: the dashboard asks for the password again.
     page.get_by_role("button", name="Sign out").click()
@@ -425,6 +543,103 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
         db.execute("UPDATE rewards SET approved_at = approve_after WHERE status = 'approved'")
 
 
+def seed_clawbacks(demo: Demo) -> None:
+    """After approval, the newest approved order is charged back and the one before it is
+    refunded in part: clawbacks in the rewards queue, revenue net of the refund."""
+    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
+        newest = [
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT o.order_id FROM rewards w JOIN referrals r ON r.id = w.referral_id "
+                "JOIN orders o ON o.id = r.order_pk WHERE w.status = 'approved' "
+                "ORDER BY o.id DESC LIMIT 2"
+            )
+        ]
+    assert len(newest) == 2
+
+    async def refund() -> None:
+        store = await open_store(demo.settings.database_url)
+        try:
+            now = datetime.now(UTC)
+            await store.record_refund("msg_cb", "generic", newest[0], now, "chargeback")
+            part = RefundPart("re_seed", Decimal("10.00"))
+            await store.record_partial_refund(
+                "msg_re", PartialRefund("generic", newest[1], (part,), None, now)
+            )
+        finally:
+            await store.close()
+
+    off_loop(refund)
+
+
+def seed_webhooks(demo: Demo) -> int:
+    """Two endpoints, one up and one down, with delivered, dead and waiting deliveries; a code
+    pool and a validation callback on the default campaign. Returns a dead delivery's id."""
+    received = Starlette(
+        routes=[Route("/hooks", lambda request: PlainResponse(status_code=204), methods=["POST"])]
+    )
+    down = free_port()
+
+    async def write(at: datetime, names: list[str]) -> None:
+        store = await open_store(demo.settings.database_url)
+        try:
+            campaign = await store.campaign("default")
+            assert campaign is not None
+            if not await store.endpoints():
+                await store.create_endpoint(
+                    f"http://127.0.0.1:{up.port}/hooks",
+                    ("*",),
+                    new_validation_secret(),
+                    "CRM sync",
+                    at,
+                )
+                await store.create_endpoint(
+                    f"http://127.0.0.1:{down}/shareback",
+                    ("advocate.created", "reward.approved"),
+                    new_validation_secret(),
+                    "Mailchimp via Zapier",
+                    at,
+                )
+                await store.add_pool_codes(
+                    campaign.id, [f"KOFFIE-{n:04d}" for n in range(1, 481)], at
+                )
+                await store.update_campaign(
+                    "default",
+                    CampaignChanges(
+                        friend_fulfilment="pool",
+                        friend_code="WELKOM10",
+                        validation_url=f"http://127.0.0.1:{down}/validate",
+                        validation_secret=new_validation_secret(),
+                    ),
+                )
+            # They join the summer campaign: the default one's numbers stay as photographed.
+            summer = await store.campaign("zomer")
+            assert summer is not None
+            for name in names:
+                email = name.lower().replace(" ", ".") + "@example.com"
+                await store.advocate_for(
+                    summer.id,
+                    email,
+                    emails.email_key(email),
+                    name,
+                    True,
+                    codes.code_prefix(name, email),
+                    at,
+                )
+        finally:
+            await store.close()
+
+    with LiveServer(received) as up:
+        now = datetime.now(UTC)
+        off_loop(lambda: write(now, ["Iris Kok", "Lars de Wit", "Femke Smits"]))
+        run_deliveries(demo, now)  # delivered to the CRM; Mailchimp's fail and wait
+        run_deliveries(demo, now + timedelta(days=4))  # still failing after three days: dead
+        off_loop(lambda: write(now, ["Joris van Dam"]))
+        run_deliveries(demo, now)  # the CRM has it; Mailchimp's waits for its next try
+    dead: int = db_value(demo, "SELECT MAX(id) FROM deliveries WHERE status = 'dead'")
+    return dead
+
+
 PAGES = [
     ("overview", "/admin", True),
     ("campaigns", "/admin/campaigns", True),
@@ -433,6 +648,8 @@ PAGES = [
     ("rewards", "/admin/rewards", False),
     ("rewards-approved", "/admin/rewards?status=approved", False),
     ("settings", "/admin/settings", True),
+    ("webhooks", "/admin/settings/webhooks", True),
+    ("webhooks-dead", "/admin/settings/webhooks?status=dead#deliveries", False),
 ]
 
 
@@ -444,6 +661,9 @@ def test_every_dashboard_page_passes_axe_and_is_photographed(
     )
     create_owner(demo)
     seed_a_month(demo)
+    seed_clawbacks(demo)
+    dead = seed_webhooks(demo)
+    pages = [*PAGES, ("delivery", f"/admin/settings/webhooks/deliveries/{dead}", False)]
     context = new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = watch_console(page)
@@ -454,7 +674,7 @@ def test_every_dashboard_page_passes_axe_and_is_photographed(
     sign_in(page, demo)
 
     failures: dict[str, list[dict[str, Any]]] = {}
-    for name, path, full_page in PAGES:
+    for name, path, full_page in pages:
         page.goto(f"{demo.backend}{path}")
         if name in ("campaign", "new-campaign"):
             expect(widget_in(page, "nl").get_by_role("heading")).to_be_visible()
