@@ -23,6 +23,11 @@ CHECK = textwrap.dedent(
         widget = client.get("/widget.js")
         assert widget.status_code == 200 and len(widget.content) > 1000, widget.status_code
         assert client.get("/healthz").json()["status"] == "ok"
+        login = client.get("/admin/login")  # templates and dashboard assets are package data
+        assert login.status_code == 200 and "/admin/static/admin." in login.text, login.status_code
+        css = login.text.split('href="/admin/static/admin.')[1].split('"')[0]
+        assert client.get("/admin/static/admin." + css).status_code == 200
+        assert client.get("/openapi.json").status_code == 200
     print("wheel ok")
     """
 )
