@@ -81,6 +81,12 @@ def paths() -> dict[str, dict[str, Any]]:
                         "What the friend typed: the referrer's name or code.",
                         required=True,
                     ),
+                    param(
+                        "lang",
+                        "query",
+                        {"type": "string", "maxLength": 16},
+                        "nl or en (default): the language of error messages.",
+                    ),
                 ],
                 secured=False,
                 description="CORS for the campaign's allowed origins; 20 look-ups a minute per "
