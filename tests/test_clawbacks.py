@@ -135,3 +135,21 @@ def test_a_chargeback_after_approval_leaves_a_chargeback_clawback(
     body = json.dumps({"type": "order.charged_back", "data": {"order_id": "1001"}}).encode()
     assert deliver(owner, webhook_secret, body, "dispute")["rewards_clawed_back"] == 2
     assert {reason for _, _, reason in clawbacks(settings)} == {"chargeback"}
+
+
+def test_the_payout_csv_shows_what_is_owed_back(
+    owner: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    import csv
+    import io
+
+    approved_referral(owner, settings, webhook_secret)
+    deliver(owner, webhook_secret, order_refunded("1001"), "refund")
+    response = owner.get(
+        "/api/v1/exports/rewards.csv?status=approved", headers={"authorization": f"Bearer {KEY}"}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {(row["side"], row["clawed_back"], row["clawed_back_minor"]) for row in rows} == {
+        ("referrer", "5.00", "500"),
+        ("friend", "5.99", "599"),
+    }

@@ -83,6 +83,8 @@ REWARD_COLUMNS = (
     "approved_at",
     "revoked_at",
     "revoke_reason",
+    "clawed_back",
+    "clawed_back_minor",
     "created_at",
 )
 
@@ -199,6 +201,10 @@ def rewards_csv(store: OwnerStore, filters: RewardFilter) -> Response:
             iso(w.approved_at),
             iso(w.revoked_at),
             w.revoke_reason,
+            None
+            if w.clawed_back_minor is None
+            else money.from_minor(w.clawed_back_minor, w.currency),
+            w.clawed_back_minor,
             iso(w.created_at),
         )
 

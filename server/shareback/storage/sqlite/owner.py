@@ -268,7 +268,7 @@ class OwnerQueries(SqliteBase):
             "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
             " AND k.created_at >= ? AND k.created_at < ?) AS clicks, top.conversions, top.revenue "
             "FROM (SELECT r.advocate_id, COUNT(r.id) AS conversions, "
-            "COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor END), 0) AS revenue "
+            "COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
             "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
             "GROUP BY r.advocate_id ORDER BY conversions DESC, revenue DESC, r.advocate_id LIMIT ?) "
