@@ -9,7 +9,6 @@ import base64
 import json
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,9 +17,8 @@ import httpx
 
 from shareback import tokens
 from shareback.outgoing.retry import backoff
-from shareback.outgoing.worker import USER_AGENT
+from shareback.outgoing.worker import signed_headers
 from shareback.storage.base import DueValidation, Store
-from shareback.webhooks import standard
 
 log = logging.getLogger("shareback.validation")
 EVENT_TYPE = "reward.validation"
@@ -110,14 +108,7 @@ class RewardValidator:
         body = validation_body(item, self.public_url, now)
         # One id per reward: a retry is the same question, so the shop can recognise it.
         message_id = f"msg_reward_{item.reward_id}_validation"
-        stamp = int(time.time())
-        headers = {
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            "webhook-id": message_id,
-            "webhook-timestamp": str(stamp),
-            "webhook-signature": standard.sign(item.secret, message_id, stamp, body),
-        }
+        headers = signed_headers(item.secret, message_id, body)
         reason: str | None
         async with self._limit:
             try:

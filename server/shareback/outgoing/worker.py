@@ -47,6 +47,19 @@ def event_body(delivery: DueDelivery, public_url: str) -> bytes:
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def signed_headers(secret: str, message_id: str, body: bytes) -> dict[str, str]:
+    """Standard Webhooks headers. The timestamp is the wall clock of sending, whatever moment
+    the schedule runs at (tests move that moment forward)."""
+    stamp = int(time.time())
+    return {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(stamp),
+        "webhook-signature": standard.sign(secret, message_id, stamp, body),
+    }
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -79,15 +92,7 @@ class DeliveryWorker:
 
     async def _attempt(self, delivery: DueDelivery, now: datetime) -> str:
         body = event_body(delivery, self.public_url)
-        # The signature carries the wall clock of sending, whatever moment the schedule runs at.
-        stamp = int(time.time())
-        headers = {
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            "webhook-id": delivery.message_id,
-            "webhook-timestamp": str(stamp),
-            "webhook-signature": standard.sign(delivery.secret, delivery.message_id, stamp, body),
-        }
+        headers = signed_headers(delivery.secret, delivery.message_id, body)
         status_code: int | None = None
         error: str | None = None
         started = time.perf_counter()
