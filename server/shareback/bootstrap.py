@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from shareback.campaigns import DEFAULT_SHOP_NAME
 from shareback.rewards import RewardSpec
 from shareback.settings import (
     DEFAULT_LANDING_URL,
     Secrets,
     Settings,
     generate_secrets,
-    origin_of,
     resolve_secrets,
 )
 from shareback.storage.base import CampaignDraft, Store
+from shareback.urls import origin_of
 
 DEFAULT_SLUG = "default"
 
@@ -24,7 +25,7 @@ def default_campaign(settings: Settings) -> CampaignDraft:
     return CampaignDraft(
         slug=DEFAULT_SLUG,
         name="Invite a friend",
-        shop_name=settings.shop_name or "our shop",
+        shop_name=settings.shop_name or DEFAULT_SHOP_NAME,
         landing_url=landing,
         allowed_origins=origins,
         referrer_reward=RewardSpec("credit", "5.00", "EUR"),

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ as os_environ
-from urllib.parse import urlsplit
 
 from starlette.config import Config
 
@@ -20,11 +19,6 @@ def _split(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(part for part in value.replace(",", " ").split() if part)
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,8 +20,10 @@ from shareback.context import context
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import DeliveryRow, WebhookEndpoint
+from shareback.urls import endpoint_problem, url_message
 
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
+ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 
 
 def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
@@ -79,9 +80,9 @@ async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes))
     url = required_str(body, "url", 2000)
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ApiError(422, "invalid_url", "url must be an absolute http(s) URL.", "url")
+    problem = endpoint_problem(url)
+    if problem:
+        raise ApiError(422, "invalid_url", url_message(problem, ENDPOINT_EXAMPLE), "url")
     events = parse_events(body)
     description = optional_str(body, "description", 200) or ""
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
