@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ as os_environ
@@ -78,15 +76,6 @@ class Secrets:
     def webhook_secret(self) -> str:
         """The secret a shop signs with today (the first; later ones are still accepted)."""
         return self.webhook_secrets[0]
-
-
-def generate_secrets() -> dict[str, str]:
-    return {
-        "secret_key": secrets.token_urlsafe(32),
-        "identity_secret": secrets.token_urlsafe(32),
-        "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "ip_salt": secrets.token_urlsafe(32),
-    }
 
 
 def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:

@@ -26,7 +26,6 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Res
 from shareback import codes, emails
 from shareback.attribution import Candidate
 from shareback.auth import passwords
-from shareback.outgoing.validation import new_validation_secret
 from shareback.outgoing.worker import DeliveryWorker, Report
 from shareback.rewards import RewardSpec
 from shareback.storage import open_store
@@ -39,6 +38,7 @@ from shareback.storage.base import (
     to_db_time,
 )
 from shareback.storage.sqlite import database_path
+from shareback.webhooks.standard import new_secret
 from starlette.applications import Starlette
 from starlette.responses import Response as PlainResponse
 from starlette.routing import Route
@@ -595,14 +595,14 @@ def seed_webhooks(demo: Demo) -> int:
                 await store.create_endpoint(
                     f"http://127.0.0.1:{up.port}/hooks",
                     ("*",),
-                    new_validation_secret(),
+                    new_secret(),
                     "CRM sync",
                     at,
                 )
                 await store.create_endpoint(
                     f"http://127.0.0.1:{down}/shareback",
                     ("advocate.created", "reward.approved"),
-                    new_validation_secret(),
+                    new_secret(),
                     "Mailchimp via Zapier",
                     at,
                 )
@@ -615,7 +615,7 @@ def seed_webhooks(demo: Demo) -> int:
                         friend_fulfilment="pool",
                         friend_code="WELKOM10",
                         validation_url=f"http://127.0.0.1:{down}/validate",
-                        validation_secret=new_validation_secret(),
+                        validation_secret=new_secret(),
                     ),
                 )
             # They join the summer campaign: the default one's numbers stay as photographed.

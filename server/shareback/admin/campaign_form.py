@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from shareback import campaigns
 from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
-from shareback.outgoing.validation import new_validation_secret
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
 from shareback.urls import origin_of
+from shareback.webhooks.standard import new_secret
 
 T = TypeVar("T")
 # Room for every origin a campaign may have, each as long as one may be, one per line.
@@ -80,7 +80,7 @@ class ValidCampaign:
             friend_code=self.friend_code,
             friend_code_prefix=self.friend_code_prefix,
             validation_url=self.validation_url,
-            validation_secret=new_validation_secret(),
+            validation_secret=new_secret(),
         )
 
     def changes(self) -> CampaignChanges:
@@ -105,7 +105,7 @@ class ValidCampaign:
             validation_url=self.validation_url,
             clear_validation_url=self.validation_url is None,
             # Only used when the campaign has none yet: the shop already checks with the old one.
-            validation_secret=new_validation_secret() if self.validation_url else None,
+            validation_secret=new_secret() if self.validation_url else None,
         )
 
 

@@ -3,8 +3,6 @@ delivery log with its dead letters; one delivery's attempts and "Redeliver" are 
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +21,7 @@ from shareback.context import context
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import AdminSession
 from shareback.urls import endpoint_problem, url_message
+from shareback.webhooks.standard import new_secret
 
 PAGE_SIZE = 50
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
@@ -72,10 +71,6 @@ def read_endpoint_form(form: FormData) -> EndpointForm:
     elif set(chosen) - set(EVENT_TYPES):
         found.errors["events"] = "Choose events from the list."
     return found
-
-
-def new_endpoint_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def delivery_query(status: str | None, **extra: str | int) -> str:
@@ -129,7 +124,7 @@ async def create_endpoint(request: Request, session: AdminSession, form: FormDat
     if found.errors:
         return await webhooks_page(request, session, 400, found)
     endpoint = await context(request).store.create_endpoint(
-        found.url, found.events, new_endpoint_secret(), found.description, tokens.now_utc()
+        found.url, found.events, new_secret(), found.description, tokens.now_utc()
     )
     return redirect(f"/admin/settings/webhooks?notice=endpoint-created#endpoint-{endpoint.id}")
 

@@ -3,8 +3,6 @@ dead letters and "redeliver" (/api/v1/webhook-deliveries)."""
 
 from __future__ import annotations
 
-import base64
-import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -21,6 +19,7 @@ from shareback.errors import ApiError, optional_str, read_json, require_object, 
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import DeliveryRow, WebhookEndpoint
 from shareback.urls import endpoint_problem, url_message
+from shareback.webhooks.standard import new_secret
 
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
 ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
@@ -85,8 +84,9 @@ async def create_webhook_endpoint(request: Request) -> Response:
         raise ApiError(422, "invalid_url", url_message(problem, ENDPOINT_EXAMPLE), "url")
     events = parse_events(body)
     description = optional_str(body, "description", 200) or ""
-    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-    endpoint = await ctx.store.create_endpoint(url, events, secret, description, tokens.now_utc())
+    endpoint = await ctx.store.create_endpoint(
+        url, events, new_secret(), description, tokens.now_utc()
+    )
     # The secret is shown here and in the list: the owner's receiver needs it to verify us.
     return JSONResponse(endpoint_document(endpoint, with_secret=True), status_code=201)
 

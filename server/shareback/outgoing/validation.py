@@ -5,7 +5,6 @@ the shop gives, anything else asks again later (the reward stays pending meanwhi
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import secrets
@@ -32,10 +31,6 @@ class ValidationReport:
     approved: int = 0
     revoked: int = 0
     retrying: int = 0
-
-
-def new_validation_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def validation_body(item: DueValidation, public_url: str, now: datetime) -> bytes:

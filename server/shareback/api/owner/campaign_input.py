@@ -13,10 +13,10 @@ from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
 from shareback.campaigns import FULFILMENTS, InvalidCampaign
 from shareback.errors import ApiError
-from shareback.outgoing.validation import new_validation_secret
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
 from shareback.urls import origin_of
+from shareback.webhooks.standard import new_secret
 
 __all__ = ["FULFILMENTS", "parse_changes", "parse_draft"]
 FIELDS = (
@@ -217,7 +217,7 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         if "friend_code_prefix" in given
         else campaigns.DEFAULT_PREFIX,
         validation_url=validation_url(body) if "validation_url" in given else None,
-        validation_secret=new_validation_secret(),
+        validation_secret=new_secret(),
     )
 
 
@@ -286,5 +286,5 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
         else None,
         validation_url=callback,
         clear_validation_url="validation_url" in body and callback is None,
-        validation_secret=new_validation_secret() if callback else None,
+        validation_secret=new_secret() if callback else None,
     )
