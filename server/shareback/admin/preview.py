@@ -19,8 +19,8 @@ from shareback.admin import campaign_form
 from shareback.admin.render import render
 from shareback.admin.sessions import admin_page
 from shareback.api.advocates import advocate_document
+from shareback.api.campaign_widget import widget_config
 from shareback.campaigns import InvalidCampaign
-from shareback.channels import SHARE_TARGETS
 from shareback.context import context
 from shareback.qr import render_qr
 from shareback.rewards import RewardSpec
@@ -156,24 +156,7 @@ async def preview_widget_config(request: Request) -> Response:
     """The same document GET /api/v1/campaigns/{slug}/widget gives, for the previewed campaign."""
     campaign = preview_campaign(request)
     lang = wording.pick_lang(request.query_params.get("lang"))
-    return JSONResponse(
-        {
-            "campaign": campaign.slug,
-            "lang": lang,
-            "headline": wording.headline(campaign, lang),
-            "offer": wording.offers(campaign, lang),
-            "rewards": {
-                "referrer": campaign.referrer_reward.as_dict(),
-                "friend": campaign.friend_reward.as_dict(),
-            },
-            "attribution_days": campaign.attribution_days,
-            "channels": list(SHARE_TARGETS),
-            "messenger_app_id": None,
-            "ref": None,
-            "friend": None,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    return JSONResponse(widget_config(campaign, lang), headers={"Cache-Control": "no-store"})
 
 
 async def preview_advocate(request: Request) -> Response:
