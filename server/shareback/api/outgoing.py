@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.api.owner.documents import iso
 from shareback.api.owner.paging import PAGING, page_document, page_params
 from shareback.api.owner.params import bad_param, parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED
@@ -18,6 +17,7 @@ from shareback.context import context
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import DeliveryRow, WebhookEndpoint
+from shareback.times import rfc3339_or_none
 from shareback.urls import endpoint_problem, url_message
 from shareback.webhooks.standard import new_secret
 
@@ -31,8 +31,8 @@ def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -
         "url": endpoint.url,
         "events": list(endpoint.events),
         "description": endpoint.description,
-        "created_at": iso(endpoint.created_at),
-        "disabled_at": iso(endpoint.disabled_at),
+        "created_at": rfc3339_or_none(endpoint.created_at),
+        "disabled_at": rfc3339_or_none(endpoint.disabled_at),
     }
     if with_secret:
         document["secret"] = endpoint.secret
@@ -48,11 +48,13 @@ def delivery_document(row: DeliveryRow) -> dict[str, Any]:
         "type": row.type,
         "status": row.status,
         "attempts": row.attempts,
-        "next_attempt_at": iso(row.next_attempt_at) if row.status == "pending" else None,
+        "next_attempt_at": rfc3339_or_none(row.next_attempt_at)
+        if row.status == "pending"
+        else None,
         "last_status_code": row.last_status_code,
         "last_error": row.last_error,
-        "delivered_at": iso(row.delivered_at),
-        "created_at": iso(row.created_at),
+        "delivered_at": rfc3339_or_none(row.delivered_at),
+        "created_at": rfc3339_or_none(row.created_at),
     }
 
 
@@ -141,7 +143,7 @@ async def show_webhook_delivery(request: Request) -> Response:
     document = delivery_document(rows[0])
     document["attempts_log"] = [
         {
-            "at": iso(a.at),
+            "at": rfc3339_or_none(a.at),
             "status_code": a.status_code,
             "error": a.error,
             "duration_ms": a.duration_ms,
