@@ -4,7 +4,6 @@ what one accepts the other saves unchanged, and what one refuses the other refus
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -17,15 +16,12 @@ from starlette.testclient import TestClient
 from support import count
 from test_admin_auth import admin, form_token
 from test_admin_dashboard import VALID
-from test_owner_api import ADMIN_KEY, SUMMER, Owner, error_of
+from test_admin_webhooks import add_endpoint
+from test_owner_api import SUMMER, Owner, error_of
+from test_owner_api import settings as settings  # the settings with the admin key
 
 __all__ = ["admin"]
 THIRTY = [f"https://shop{n}.example" for n in range(30)]
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return replace(settings, admin_api_key=ADMIN_KEY)
 
 
 @pytest.fixture
@@ -209,12 +205,7 @@ def test_a_bad_webhook_endpoint_is_refused_by_the_api_and_the_dashboard(
 ) -> None:
     response = owner.post("/api/v1/webhook-endpoints", json={"url": url})
     assert error_of(response) == (422, "invalid_url", "url")
-    token = form_token(admin, "/admin/settings/webhooks")
-    page = admin.post(
-        "/admin/settings/webhooks",
-        data={"url": url, "events": "*", "csrf": token},
-        follow_redirects=False,
-    )
+    page = add_endpoint(admin, url=url)
     assert page.status_code == 400
     assert re.search(r'<p class="field-error" id="endpoint-url-error">', page.text)
     assert count(settings, "webhook_endpoints") == 0
@@ -223,13 +214,7 @@ def test_a_bad_webhook_endpoint_is_refused_by_the_api_and_the_dashboard(
 def test_a_good_webhook_endpoint_is_taken_by_both(admin: TestClient, owner: Owner) -> None:
     url = "https://crm.example.com:8443/hooks?x=1"
     assert owner.post("/api/v1/webhook-endpoints", json={"url": url}).status_code == 201
-    token = form_token(admin, "/admin/settings/webhooks")
-    page = admin.post(
-        "/admin/settings/webhooks",
-        data={"url": url, "events": "*", "csrf": token},
-        follow_redirects=False,
-    )
-    assert page.status_code == 303
+    assert add_endpoint(admin, url=url).status_code == 303
 
 
 # --- the pure rules

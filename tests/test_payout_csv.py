@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import replace
 
 import pytest
 from shareback.api.owner.exports import REWARD_COLUMNS
@@ -16,14 +15,10 @@ from support import order_refunded, signed_headers
 from test_admin_auth import admin
 from test_admin_dashboard import bulk, create_campaign, pending_ids, referred_order
 from test_owner_api import ADMIN_KEY
+from test_owner_api import settings as settings  # the settings with the admin key
 
 __all__ = ["admin"]
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return replace(settings, admin_api_key=ADMIN_KEY)
 
 
 def rewards_through_both(admin: TestClient, query: str) -> tuple[bytes, bytes]:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from shareback.outgoing.validation import validation_body
 from shareback.outgoing.worker import event_body
-from shareback.settings import Settings
 from shareback.storage.base import DueDelivery, DueValidation
 from starlette.testclient import TestClient
 from test_owner_api import ADMIN_KEY, make_rewards
+from test_owner_api import settings as settings  # the settings with the admin key
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 # Microseconds and another offset: what a database may hand back.
@@ -31,11 +29,6 @@ def test_event_envelopes_carry_the_one_time_format() -> None:
     item = DueValidation(1, 0, "https://shop.example/v", "whsec_", PAYLOAD)
     question = json.loads(validation_body(item, "https://refer.example", MOMENT))
     assert (question["type"], question["timestamp"]) == ("reward.validation", event["timestamp"])
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return replace(settings, admin_api_key=ADMIN_KEY)
 
 
 def test_api_documents_and_csv_use_the_one_time_format(
