@@ -54,11 +54,11 @@ class CodeQueries(SqlBase):
             # A whole-name prefix ("anna d") ranks above a later word's ("vries"); then the
             # advocate whose link was followed most, as the likelier referrer.
             rows = await self._all(
-                "SELECT a.id, a.code, a.name, a.search_name LIKE ? ESCAPE '\\' AS leading, "
+                "SELECT a.id, a.code, a.name, a.search_name LIKE ? ESCAPE '\\' AS name_first, "
                 "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id) AS clicks "
                 "FROM advocates a WHERE a.campaign_id = ? AND a.search_name IS NOT NULL "
                 "AND (a.search_name LIKE ? ESCAPE '\\' OR a.search_name LIKE ? ESCAPE '\\') "
-                f"AND {ACTIVE} ORDER BY leading DESC, clicks DESC, a.id LIMIT ?",
+                f"AND {ACTIVE} ORDER BY name_first DESC, clicks DESC, a.id LIMIT ?",
                 (
                     _like_prefix(key),
                     campaign_id,
