@@ -53,12 +53,6 @@ def from_minor(minor: int, currency: str) -> str:
     )
 
 
-def refund_minor(amount: Decimal, currency: str) -> int:
-    """A refund's amount in the order's minor units: a stray third decimal rounds, never fails."""
-    scaled = amount.scaleb(exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return max(0, int(scaled))
-
-
 def percent_of(minor: int, percent: Decimal) -> int:
     return int((Decimal(minor) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shareback import attribution, codes, money, rewards
+from shareback import attribution, codes, refunds, rewards
 from shareback.attribution import Candidate
 from shareback.outgoing import events
 from shareback.storage.database import Connection, Row, db_int, db_time
@@ -399,15 +399,13 @@ class ReferralQueries(SqlBase):
                     (
                         order["id"],
                         part.key,
-                        money.refund_minor(part.amount, order["currency"]),
+                        refunds.part_minor(part.amount, order["currency"]),
                         refund.cumulative,
                         at,
                     ),
                 )
             if added == 0:
                 return Outcome("duplicate", "refund_already_recorded")
-            # Separate refunds add up; cumulative figures (Stripe's) only ever grow, whatever
-            # order they arrive in, so the largest one seen is what has been refunded.
             sums = await db.fetchrow(
                 "SELECT COALESCE(SUM(amount_minor) FILTER (WHERE NOT cumulative), 0), "
                 "COALESCE(MAX(amount_minor) FILTER (WHERE cumulative), 0) "
@@ -415,9 +413,9 @@ class ReferralQueries(SqlBase):
                 (order["id"],),
             )
             assert sums is not None
-            refunded = max(db_int(sums[0]), db_int(sums[1]))
             total = order["total_minor"]
-            if refunded >= total:
+            so_far = refunds.refunded(total, db_int(sums[0]), db_int(sums[1]))
+            if so_far.whole:
                 await db.execute(
                     "UPDATE orders SET status = 'refunded', refunded_at = ?, "
                     "refunded_minor = total_minor WHERE id = ?",
@@ -427,11 +425,12 @@ class ReferralQueries(SqlBase):
                 clawed = await claw_back_order(db, order["id"], "refund", at)
                 return Outcome("recorded", "refunded", revoked=revoked, clawed_back=clawed)
             await db.execute(
-                "UPDATE orders SET refunded_minor = ? WHERE id = ?", (refunded, order["id"])
+                "UPDATE orders SET refunded_minor = ? WHERE id = ?",
+                (so_far.refunded_minor, order["id"]),
             )
-            reduced = await _shrink_pending_rewards(db, order["id"], total, total - refunded)
+            reduced = await _shrink_pending_rewards(db, order["id"], total, so_far.kept_minor)
             clawed = await claw_back_order(
-                db, order["id"], "partial_refund", at, total - refunded, total
+                db, order["id"], "partial_refund", at, so_far.kept_minor, total
             )
             return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
