@@ -73,10 +73,6 @@ def approve_after(paid_at: datetime, hold_days: int) -> datetime:
     return paid_at + timedelta(days=hold_days)
 
 
-def is_due(status: str, due_at: datetime, now: datetime) -> bool:
-    return status == "pending" and due_at <= now
-
-
 def transition(current: str, target: str) -> str:
     if target not in TRANSITIONS.get(current, set()):
         raise InvalidTransition(f"a {current} reward cannot become {target}")
