@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import databases
 import pytest
 from shareback.app import create_app
 from shareback.settings import Settings
@@ -34,3 +35,15 @@ def settings(tmp_path: Path, webhook_secret: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server URL; skips when it is unreachable, fails instead under CI=true."""
+    url = databases.server_url()
+    reason = databases.unreachable_reason(url)
+    if reason is not None:
+        if databases.in_ci():
+            pytest.fail(f"{reason} (CI=true: the PostgreSQL tests must run)")
+        pytest.skip(reason)
+    return url

@@ -11,7 +11,7 @@ from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import pytest
 from shareback.app import create_app
 from shareback.auth import keys, passwords
@@ -93,7 +93,7 @@ def sign_in(
     password: str = PASSWORD,
     next_url: str | None = None,
     headers: dict[str, str] | None = None,
-) -> httpx.Response:
+) -> httpx2.Response:
     page = client.get("/admin/login")
     data = {"csrf": csrf_token(page.text), "email": email, "password": password}
     if next_url is not None:
@@ -404,12 +404,12 @@ def test_a_deleted_admin_is_signed_out_everywhere(admin: TestClient, settings: S
 
 
 @pytest.fixture
-def every_page(admin: TestClient) -> Iterator[tuple[str, httpx.Response]]:
+def every_page(admin: TestClient) -> Iterator[tuple[str, httpx2.Response]]:
     return ((page, admin.get(page)) for page in PAGES if not page.endswith(".csv"))
 
 
 def test_every_dashboard_page_sends_a_strict_content_security_policy(
-    every_page: Iterator[tuple[str, httpx.Response]],
+    every_page: Iterator[tuple[str, httpx2.Response]],
 ) -> None:
     for page, response in every_page:
         assert response.status_code == 200, page
@@ -423,7 +423,7 @@ def test_every_dashboard_page_sends_a_strict_content_security_policy(
 
 
 def test_no_dashboard_page_has_inline_script_style_or_handlers(
-    every_page: Iterator[tuple[str, httpx.Response]],
+    every_page: Iterator[tuple[str, httpx2.Response]],
 ) -> None:
     for page, response in every_page:
         html = response.text

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from shareback import campaigns, urls
 from shareback.campaigns import InvalidCampaign
@@ -183,7 +183,7 @@ def test_bad_input_is_refused_by_the_api_and_the_dashboard_alike(
     assert count(settings, "campaigns") == 1  # the default campaign only
 
 
-def post_form(client: TestClient, changes: dict[str, str]) -> httpx.Response:
+def post_form(client: TestClient, changes: dict[str, str]) -> httpx2.Response:
     data = {**VALID, "friend_fulfilment": "link", "friend_code_prefix": "WELCOME", **changes}
     data["csrf"] = form_token(client, "/admin/campaigns/new")
     return client.post("/admin/campaigns", data=data, follow_redirects=False)

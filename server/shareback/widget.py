@@ -17,10 +17,6 @@ def widget_asset() -> Asset:
     return load("widget.js")
 
 
-def versioned_path() -> str:
-    return f"/static/widget.{widget_asset().digest}.js"
-
-
 async def serve_widget(request: Request) -> Response:
     cache = "public, max-age=300, stale-while-revalidate=86400"
     return serve(request, widget_asset(), cache, EMBEDDABLE)
