@@ -266,7 +266,7 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download payout CSV").click()
     assert re.fullmatch(
-        r"shareback-rewards-approved-zomer-\d{8}\.csv", download.value.suggested_filename
+        r"shareback-rewards-approved-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
     )
     saved = tmp_path / "payout.csv"
     download.value.save_as(saved)
