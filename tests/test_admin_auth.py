@@ -10,13 +10,13 @@ from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import pytest
 from shareback.app import create_app
 from shareback.auth import keys, passwords
 from shareback.settings import Settings
 from shareback.storage import open_store
-from shareback.storage.base import to_db_time
+from shareback.storage.database import to_db_time
 from starlette.testclient import TestClient
 from support import BROWSER_UA, count, db_execute, db_rows
 
@@ -91,7 +91,7 @@ def sign_in(
     password: str = PASSWORD,
     next_url: str | None = None,
     headers: dict[str, str] | None = None,
-) -> httpx.Response:
+) -> httpx2.Response:
     page = client.get("/admin/login")
     data = {"csrf": csrf_token(page.text), "email": email, "password": password}
     if next_url is not None:
@@ -401,12 +401,12 @@ def test_a_deleted_admin_is_signed_out_everywhere(admin: TestClient, settings: S
 
 
 @pytest.fixture
-def every_page(admin: TestClient) -> Iterator[tuple[str, httpx.Response]]:
+def every_page(admin: TestClient) -> Iterator[tuple[str, httpx2.Response]]:
     return ((page, admin.get(page)) for page in PAGES if not page.endswith(".csv"))
 
 
 def test_every_dashboard_page_sends_a_strict_content_security_policy(
-    every_page: Iterator[tuple[str, httpx.Response]],
+    every_page: Iterator[tuple[str, httpx2.Response]],
 ) -> None:
     for page, response in every_page:
         assert response.status_code == 200, page
@@ -420,7 +420,7 @@ def test_every_dashboard_page_sends_a_strict_content_security_policy(
 
 
 def test_no_dashboard_page_has_inline_script_style_or_handlers(
-    every_page: Iterator[tuple[str, httpx.Response]],
+    every_page: Iterator[tuple[str, httpx2.Response]],
 ) -> None:
     for page, response in every_page:
         html = response.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import pytest
 from shareback.admin import campaign_form, pool_upload
 from shareback.api.owner import campaign_input
@@ -24,7 +24,7 @@ def campaign_row(settings: Settings, slug: str = "default") -> dict[str, object]
     return dict(db_rows(settings, "SELECT * FROM campaigns WHERE slug = ?", (slug,))[0])
 
 
-def edit_default(client: TestClient, **changes: str) -> httpx.Response:
+def edit_default(client: TestClient, **changes: str) -> httpx2.Response:
     token = form_token(client, "/admin/campaigns/default")
     data = {**VALID, "starts_at": "", "ends_at": "", **changes, "csrf": token}
     return client.post("/admin/campaigns/default", data=data, follow_redirects=False)
@@ -32,7 +32,7 @@ def edit_default(client: TestClient, **changes: str) -> httpx.Response:
 
 def upload(
     client: TestClient, body: bytes, name: str = "codes.csv", slug: str = "default"
-) -> httpx.Response:
+) -> httpx2.Response:
     token = form_token(client, f"/admin/campaigns/{slug}")
     return client.post(
         f"/admin/campaigns/{slug}/code-pool",

@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-import httpx
+import httpx2
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import order_refunded, signed_headers
@@ -18,7 +18,7 @@ from test_admin_dashboard import bulk, kpi, pending_ids, referred_order
 __all__ = ["admin"]
 
 
-def send(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx.Response:
+def send(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx2.Response:
     response = client.post(
         "/webhooks/orders", content=body, headers=signed_headers(secret, body, message_id)
     )

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import httpx
+import httpx2
 import pytest
 from shareback.admin import charts, formatting, ranges
 from shareback.auth import keys
@@ -46,7 +46,7 @@ def referred_order(
     assert response.json()["status"] == "recorded", response.text
 
 
-def text_of(response: httpx.Response) -> str:
+def text_of(response: httpx2.Response) -> str:
     """The page's visible words, tags removed and spaces squeezed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
@@ -167,7 +167,7 @@ VALID = {
 }
 
 
-def create_campaign(client: TestClient, **changes: str) -> httpx.Response:
+def create_campaign(client: TestClient, **changes: str) -> httpx2.Response:
     token = form_token(client, "/admin/campaigns/new")
     return client.post(
         "/admin/campaigns", data={**VALID, **changes, "csrf": token}, follow_redirects=False
@@ -360,7 +360,7 @@ def pending_ids(settings: Settings) -> list[int]:
 
 def bulk(
     client: TestClient, action: str, ids: list[int], reason: str = "", **extra: str
-) -> httpx.Response:
+) -> httpx2.Response:
     token = form_token(client, "/admin/rewards")
     data: dict[str, str | list[str]] = {
         "csrf": token,
@@ -533,7 +533,7 @@ def test_revoking_an_api_key(admin: TestClient, settings: Settings) -> None:
 def test_admin_users_are_added_checked_and_removed(admin: TestClient, settings: Settings) -> None:
     token = form_token(admin)
 
-    def add(email: str, password: str) -> httpx.Response:
+    def add(email: str, password: str) -> httpx2.Response:
         return admin.post(
             "/admin/settings/users",
             data={"csrf": token, "email": email, "password": password},

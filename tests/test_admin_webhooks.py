@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import httpx2
 import pytest
 from shareback.admin import formatting, webhooks_page
 from shareback.outgoing.retry import EVENT_TYPES
@@ -32,7 +33,7 @@ def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, delivery_interval_seconds=3600)
 
 
-def add_endpoint(client: TestClient, **data: str | list[str]) -> httpx.Response:
+def add_endpoint(client: TestClient, **data: str | list[str]) -> httpx2.Response:
     body: dict[str, str | list[str]] = {"url": "https://crm.example.com/hooks", "events": ["*"]}
     body.update(data)
     return client.post(
@@ -197,10 +198,10 @@ def test_a_dead_delivery_is_listed_explained_and_redelivered(
         assert deliver(settings, datetime.now(UTC) + timedelta(seconds=1)).delivered == 1
     delivered = admin.get(f"{PAGE}?status=delivered").text
     assert "advocate.created" in delivered and "HTTP 204" in delivered
-    detail = admin.get(f"{PAGE}/deliveries/{delivery_id}").text
-    assert detail.count('<th scope="row" class="num">') == 2  # the failed try and the good one
-    assert '<span class="badge badge-live">HTTP 204</span>' in detail
-    assert "Send again" in detail  # a delivered one can be sent again too
+    detail_html = admin.get(f"{PAGE}/deliveries/{delivery_id}").text
+    assert detail_html.count('<th scope="row" class="num">') == 2  # the failed try and the good one
+    assert '<span class="badge badge-live">HTTP 204</span>' in detail_html
+    assert "Send again" in detail_html  # a delivered one can be sent again too
 
 
 def test_redeliver_from_the_detail_page_returns_there(

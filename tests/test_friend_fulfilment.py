@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from shareback.app import create_app
 from shareback.outgoing.worker import DeliveryWorker
@@ -60,7 +61,7 @@ def configure(client: TestClient, **fields: Any) -> dict[str, Any]:
     return document
 
 
-def upload(client: TestClient, text: str, content_type: str = "text/csv") -> httpx.Response:
+def upload(client: TestClient, text: str, content_type: str = "text/csv") -> httpx2.Response:
     return client.post(POOL, content=text.encode(), headers={**AUTH, "content-type": content_type})
 
 

@@ -8,7 +8,7 @@ import re
 from functools import cache
 from typing import Any
 
-import httpx
+import httpx2
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from platform_support import (
@@ -64,7 +64,7 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def conforms(response: httpx.Response) -> httpx.Response:
+def conforms(response: httpx2.Response) -> httpx2.Response:
     """Asserts the answer is documented: its status, its media type and, for JSON, its schema."""
     assert response.status_code != 500, response.text  # other statuses must be documented
     request = response.request

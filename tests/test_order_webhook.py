@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import httpx2
 import pytest
 from shareback.app import create_app
 from shareback.settings import Settings
@@ -26,7 +27,7 @@ from support import (
 )
 
 
-def deliver(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx.Response:
+def deliver(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx2.Response:
     return client.post(
         "/webhooks/orders", content=body, headers=signed_headers(secret, body, message_id)
     )

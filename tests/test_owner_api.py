@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from click.testing import CliRunner
 from shareback.auth.guard import BearerGuard
@@ -28,21 +28,21 @@ class Owner:
         self.client = client
         self.headers = {"authorization": f"Bearer {key}"}
 
-    def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def call(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
         return conforms(self.client.request(method, url, headers=headers, **kwargs))
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    def get(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.call("GET", url, **kwargs)
 
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+    def post(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.call("POST", url, **kwargs)
 
-    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+    def patch(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.call("PATCH", url, **kwargs)
 
 
-def error_of(response: httpx.Response) -> tuple[int, str, str | None]:
+def error_of(response: httpx2.Response) -> tuple[int, str, str | None]:
     error = response.json()["error"]
     return response.status_code, error["code"], error.get("field")
 

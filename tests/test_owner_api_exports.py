@@ -8,7 +8,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
-import httpx
+import httpx2
 import pytest
 from shareback import emails
 from shareback.api.owner.exports import (
@@ -30,14 +30,14 @@ def owner(client: TestClient) -> Owner:
     return Owner(client)
 
 
-def rows_of(response: httpx.Response) -> list[dict[str, str]]:
+def rows_of(response: httpx2.Response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith('attachment; filename="shareback-')
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
 
 
-def header_of(response: httpx.Response) -> list[str]:
+def header_of(response: httpx2.Response) -> list[str]:
     return next(csv.reader(io.StringIO(response.text)))
 
 

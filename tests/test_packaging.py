@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,8 @@ def test_the_built_wheel_serves_the_widget_and_ships_the_shop(tmp_path: Path) ->
         cwd=tmp_path,
     )
     wheel = next(dist.glob("shareback-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
     venv = tmp_path / "venv"
     # System site-packages provide the dependencies; the wheel's own shareback shadows the checkout.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)

@@ -6,7 +6,7 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import httpx2
 import pytest
 from shareback.settings import Settings
 from starlette.testclient import TestClient
@@ -21,7 +21,7 @@ from support import (
 )
 
 
-def deliver(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx.Response:
+def deliver(client: TestClient, secret: str, body: bytes, message_id: str) -> httpx2.Response:
     return client.post(
         "/webhooks/orders", content=body, headers=signed_headers(secret, body, message_id)
     )

@@ -85,6 +85,7 @@ def nested_odd_variants(document: dict[str, Any], path: tuple[str, ...]) -> list
     inner = document
     for key in path:
         inner = inner[key]
+    odd: object  # a JSON value of any type
     for key in inner:
         for odd in (None, True, -1, 1.5, "", [], [{}], {}, {"id": 7}):
             copy = json.loads(json.dumps(document))

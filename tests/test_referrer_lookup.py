@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from shareback.app import create_app
 from shareback.settings import Settings
@@ -26,7 +26,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def look_up(client: TestClient, q: str, origin: str | None = SHOP) -> httpx.Response:
+def look_up(client: TestClient, q: str, origin: str | None = SHOP) -> httpx2.Response:
     headers = {"origin": origin} if origin else {}
     return client.get(URL, params={"q": q}, headers=headers)
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from itsdangerous import TimestampSigner
 from platform_support import (
@@ -31,7 +31,7 @@ def settings(settings: Settings) -> Settings:
 
 def deliver(
     client: TestClient, body: bytes, topic: str = "orders/paid", webhook_id: str = "wh-1"
-) -> httpx.Response:
+) -> httpx2.Response:
     return client.post(
         "/webhooks/shopify", content=body, headers=shopify_headers(body, topic, webhook_id)
     )

@@ -6,7 +6,7 @@ import dataclasses
 import time
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from platform_support import (
     STRIPE_REFUND,
@@ -33,7 +33,7 @@ def settings(settings: Settings) -> Settings:
     return with_platform_secrets(settings)
 
 
-def deliver(client: TestClient, body: bytes, **signing: Any) -> httpx.Response:
+def deliver(client: TestClient, body: bytes, **signing: Any) -> httpx2.Response:
     return client.post("/webhooks/stripe", content=body, headers=stripe_headers(body, **signing))
 
 

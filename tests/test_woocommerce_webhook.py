@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from platform_support import (
     WOO_CREATED,
@@ -29,7 +29,7 @@ def settings(settings: Settings) -> Settings:
 
 def deliver(
     client: TestClient, body: bytes, topic: str = "order.updated", delivery: str = "d1"
-) -> httpx.Response:
+) -> httpx2.Response:
     return client.post(
         "/webhooks/woocommerce", content=body, headers=woocommerce_headers(body, topic, delivery)
     )

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        store = await open_store(settings.database_url)
+        store = await open_store(settings.database_url, settings.database_pool_size)
         try:
             secrets = await bootstrap(store, settings)
             ctx = Context(

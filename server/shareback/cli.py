@@ -11,7 +11,7 @@ import click
 import uvicorn
 
 from shareback.app import create_app
-from shareback.commands import admin, api_keys
+from shareback.commands import admin, api_keys, database
 from shareback.settings import Settings
 
 
@@ -49,7 +49,8 @@ def migrate() -> None:
     from shareback.storage import open_store
 
     async def run() -> list[str]:
-        store = await open_store(Settings.from_env().database_url)
+        settings = Settings.from_env()
+        store = await open_store(settings.database_url, settings.database_pool_size)
         try:
             return await store.migrate()
         finally:
@@ -91,3 +92,4 @@ def demo(host: str, port: int, shop_port: int) -> None:
 
 main.add_command(admin)
 main.add_command(api_keys)
+main.add_command(database)

@@ -1,11 +1,14 @@
-"""Admin commands: `shareback admin …` for dashboard users, `shareback keys …` for API keys."""
+"""Admin commands: `shareback admin …` for dashboard users, `shareback keys …` for API keys,
+`shareback db copy` to move the data to another database."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -13,7 +16,7 @@ from shareback import tokens
 from shareback.auth import keys, passwords
 from shareback.emails import is_valid_email
 from shareback.settings import Settings
-from shareback.storage import open_store
+from shareback.storage import SCHEMES, open_store
 from shareback.storage.base import Store
 
 T = TypeVar("T")
@@ -21,7 +24,8 @@ T = TypeVar("T")
 
 def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
     async def run() -> T:
-        store = await open_store(Settings.from_env().database_url)
+        settings = Settings.from_env()
+        store = await open_store(settings.database_url, settings.database_pool_size)
         try:
             await store.migrate()
             return await action(store)
@@ -117,3 +121,46 @@ def revoke_key(key_id: int) -> None:
     if not with_store(lambda store: store.revoke_api_key(key_id, tokens.now_utc())):
         raise click.ClickException(f"no active API key {key_id}")
     click.echo(f"revoked API key {key_id}")
+
+
+@click.group("db")
+def database() -> None:
+    """The database: copy it to another engine."""
+
+
+@database.command("copy")
+@click.argument("source_url")
+@click.argument("target_url")
+def copy_database(source_url: str, target_url: str) -> None:
+    """Copy every row, secrets included, from SOURCE_URL into the empty TARGET_URL.
+
+    For example: shareback db copy sqlite:///shareback.db postgresql://shareback@db/shareback
+    Stop the server first (or at least the traffic): rows written during the copy are not in it.
+    """
+    from shareback.storage import copy
+    from shareback.storage.sqlite import database_path
+
+    for url in (source_url, target_url):
+        if url.split(":", 1)[0] not in SCHEMES:
+            raise click.ClickException(f"{url!r} is not a sqlite:/// or postgresql:// URL")
+    if source_url.startswith("sqlite:"):
+        path = database_path(source_url)
+        if not Path(path).is_file():
+            raise click.ClickException(f"there is no SQLite database at {path}")
+    try:
+        report = asyncio.run(copy.copy_database(source_url, target_url))
+    except copy.CopyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    width = max(len(item.table) for item in report)
+    for item in report:
+        click.echo(f"{item.table:<{width}}  {item.rows:>9}")
+    click.echo(f"copied {sum(item.rows for item in report)} rows into {redact(target_url)}")
+
+
+def redact(url: str) -> str:
+    """A database URL fit to print: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

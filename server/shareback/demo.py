@@ -26,7 +26,7 @@ class DemoLogin:
 
 async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
     """Migrate, keep secrets, seed six weeks of history and an owner login (all idempotent)."""
-    store = await open_store(settings.database_url)
+    store = await open_store(settings.database_url, settings.database_pool_size)
     try:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from shareback import error_page
 
 log = logging.getLogger("shareback")
 
@@ -56,22 +59,19 @@ def error_response(
 
 
 def wants_html(request: Request) -> bool:
+    """A person's browser gets a page: the referral link always, other pages when asked for HTML;
+    the JSON API and the webhooks always answer in the error shape."""
     path = request.url.path
-    return path.startswith("/r/") or (
-        not path.startswith(("/api/", "/webhooks/", "/qr/"))
-        and "text/html" in request.headers.get("accept", "")
-    )
+    if path.startswith("/r/"):
+        return True
+    if path.startswith(("/api/", "/webhooks/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
-def html_page(status: int, title: str, message: str) -> HTMLResponse:
-    body = (
-        "<!doctype html><html lang=en><meta charset=utf-8>"
-        "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>{title}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;"
-        "margin:15vh auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>"
-        f"<h1>{title}</h1><p>{message}</p></html>"
-    )
-    return HTMLResponse(body, status_code=status)
+def html_page(request: Request, status: int, texts: Sequence[error_page.Text]) -> HTMLResponse:
+    ordered = error_page.in_order(texts, request.headers.get("accept-language", ""))
+    return HTMLResponse(error_page.render(ordered), status_code=status, headers=error_page.HEADERS)
 
 
 async def api_error(request: Request, exc: Exception) -> Response:
@@ -86,16 +86,24 @@ async def api_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if wants_html(request):
-        return html_page(exc.status_code, str(exc.status_code), str(exc.detail))
+        title = HTTPStatus(exc.status_code).phrase
+        page = html_page(request, exc.status_code, [error_page.Text("en", title, str(exc.detail))])
+        page.headers.update(exc.headers or {})
+        return page
     code = HTTP_CODES.get(exc.status_code, "error")
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(
+    if wants_html(request):
+        return html_page(request, 500, error_page.SERVER_ERROR)
+    response = error_response(
         500, "internal_error", "Something went wrong on our side; it has been logged."
     )
+    # The widget can read the error only when the answer carries its CORS headers.
+    response.headers.update(getattr(request.state, "cors_headers", None) or {})
+    return response
 
 
 EXCEPTION_HANDLERS = {ApiError: api_error, HTTPException: http_error, Exception: server_error}

@@ -29,7 +29,7 @@ def exponent(currency: str) -> int:
     return EXPONENTS.get(currency, 2)
 
 
-def to_minor(amount: str | int | float, currency: str) -> int:
+def to_minor(amount: str | int | Decimal | float, currency: str) -> int:
     """ "59.90" EUR -> 5990. Floats are refused: money never passes through binary fractions."""
     if isinstance(amount, bool | float):
         raise InvalidAmount('amounts are decimal strings such as "59.90"')

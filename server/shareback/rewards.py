@@ -73,11 +73,54 @@ def approve_after(paid_at: datetime, hold_days: int) -> datetime:
     return paid_at + timedelta(days=hold_days)
 
 
-def is_due(status: str, due_at: datetime, now: datetime) -> bool:
-    return status == "pending" and due_at <= now
-
-
 def transition(current: str, target: str) -> str:
     if target not in TRANSITIONS.get(current, set()):
         raise InvalidTransition(f"a {current} reward cannot become {target}")
     return target
+
+
+def shrunk_amount(
+    spec: RewardSpec, total_minor: int, kept_minor: int, amount_minor: int | None
+) -> int | None:
+    """A pending reward's new amount once part of its order is refunded, or None if it stays:
+    a share of the order is recomputed on what was kept, never raised; a fixed amount, credit
+    or points does not depend on the order's size."""
+    if spec.cost_minor(total_minor) == spec.cost_minor(kept_minor):
+        return None
+    amount = spec.cost_minor(kept_minor)
+    if amount is None or amount_minor is None or amount >= amount_minor:
+        return None
+    return amount
+
+
+@dataclass(frozen=True)
+class Clawback:
+    amount_minor: int | None  # None: the whole reward (points or a coupon)
+
+
+def clawback(
+    spec: RewardSpec,
+    amount_minor: int | None,
+    *,
+    clawed_minor: int,
+    wholly_clawed: bool,
+    kept_minor: int | None,
+    total_minor: int,
+) -> Clawback | None:
+    """What an approved (maybe already paid) reward is owed back once its order shrinks to
+    kept_minor, None meaning the whole order is lost; None when nothing more is owed.
+
+    A reward is never clawed back twice: what earlier clawbacks took is subtracted, and one
+    that took the whole reward ends it."""
+    if wholly_clawed:
+        return None
+    if amount_minor is None:  # points or a coupon: only a lost order takes them back
+        return Clawback(None) if kept_minor is None else None
+    if kept_minor is None:
+        worth = 0
+    elif spec.cost_minor(total_minor) == spec.cost_minor(kept_minor):
+        return None  # a fixed reward keeps its worth after a partial refund
+    else:
+        worth = spec.cost_minor(kept_minor) or 0
+    owed = amount_minor - clawed_minor - worth
+    return Clawback(owed) if owed > 0 else None

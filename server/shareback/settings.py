@@ -30,6 +30,8 @@ def origin_of(url: str) -> str:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL connections per process (SQLite always uses one writer and one reader).
+    database_pool_size: int = 10
     public_url: str = DEFAULT_PUBLIC_URL
     # Secrets left as None are generated once and kept in the database (see Secrets).
     secret_key: str | None = None
@@ -54,6 +56,7 @@ class Settings:
         origins = config("ALLOWED_ORIGINS", default=None)
         return cls(
             database_url=config("DATABASE_URL", default=DEFAULT_DATABASE_URL),
+            database_pool_size=config("DATABASE_POOL_SIZE", cast=int, default=10),
             public_url=config("PUBLIC_URL", default=DEFAULT_PUBLIC_URL).rstrip("/"),
             secret_key=config("SECRET_KEY", default=None) or None,
             identity_secret=config("IDENTITY_SECRET", default=None) or None,

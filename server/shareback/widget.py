@@ -34,10 +34,6 @@ def widget_asset() -> Asset:
     return Asset(body, gzip.compress(body, 9, mtime=0), hashlib.sha256(body).hexdigest()[:12])
 
 
-def versioned_path() -> str:
-    return f"/static/widget.{widget_asset().digest}.js"
-
-
 def serve(request: Request, asset: Asset, cache_control: str) -> Response:
     headers = {
         "ETag": asset.etag,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Locator, Page
+from shareback.settings import Secrets, Settings
 
 ANNA = {"email": "anna@example.nl", "name": "Anna de Vries"}
 WIDGET_API = "/api/v1/campaigns/default/widget"
@@ -16,6 +19,20 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 # The widget's screenshots show a referral link with the test run's random port and code, so a
 # test run rewrites docs/widget-*.png only when asked to (README, Development).
 WRITE_DOCS = os.environ.get("SHAREBACK_WRITE_DOCS") == "1"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What the demo fixture started: the backend, the shop and a third host site."""
+
+    backend: str
+    shop: str
+    settings: Settings
+    secrets: Secrets
+    # A third site the backend also allows, serving whatever HTML a test puts in host_pages
+    # (path -> page): host pages in other languages, with hostile CSS, without a mount.
+    host: str = ""
+    host_pages: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def log_in(page: Page, shop: str, email: str = ANNA["email"], name: str = ANNA["name"]) -> None:

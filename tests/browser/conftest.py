@@ -12,7 +12,6 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from support import LiveServer, free_port
 
+from .browser_support import Demo
+
 CHROMIUM = os.environ.get("SHAREBACK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,18 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-@dataclass(frozen=True)
-class Demo:
-    backend: str
-    shop: str
-    settings: Settings
-    secrets: Secrets
-    # A third site the backend also allows, serving whatever HTML a test puts in host_pages
-    # (path -> page): host pages in other languages, with hostile CSS, without a mount.
-    host: str = ""
-    host_pages: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def host_site(pages: dict[str, str]) -> Starlette:

@@ -19,8 +19,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from browser_support import DOCS, WRITE_DOCS
-from conftest import Demo
 from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Response, expect
 from shareback import codes, emails
 from shareback.attribution import Candidate
@@ -35,12 +33,14 @@ from shareback.storage.base import (
     PaidOrder,
     PartialRefund,
     RefundPart,
-    to_db_time,
 )
+from shareback.storage.database import to_db_time
 from starlette.applications import Starlette
 from starlette.responses import Response as PlainResponse
 from starlette.routing import Route
 from support import LiveServer, db_execute, db_rows, free_port, order_paid, signed_headers
+
+from .browser_support import DOCS, WRITE_DOCS, Demo
 
 pytestmark = pytest.mark.browser
 
@@ -411,7 +411,8 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
     rng = random.Random(7)
 
     def channel() -> str:
-        names, weights = zip(*SHARE_MIX, strict=True)
+        names = [name for name, _ in SHARE_MIX]
+        weights = [weight for _, weight in SHARE_MIX]
         return rng.choices(names, weights)[0]
 
     async def write() -> list[tuple[int, datetime]]:
@@ -485,7 +486,7 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
                         None,
                         "no_ref",
                     )
-            for slug, name, friend, referrer, starts, ends in (
+            for slug, name, friend_reward, referrer_reward, starts, ends in (
                 (
                     "zomer",
                     "Summer special",
@@ -510,8 +511,8 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
                         shop_name="Brandpunt Koffie",
                         landing_url=f"{demo.shop}/",
                         allowed_origins=(demo.shop,),
-                        referrer_reward=RewardSpec(*referrer),
-                        friend_reward=RewardSpec(*friend),
+                        referrer_reward=RewardSpec(*referrer_reward),
+                        friend_reward=RewardSpec(*friend_reward),
                         starts_at=now + timedelta(days=starts),
                         ends_at=now + timedelta(days=ends),
                     )

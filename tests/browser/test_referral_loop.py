@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from support import count, db_rows
+
+from .browser_support import (
     ANNA,
     DOCS,
+    Demo,
     decode_qr,
     log_in,
     query_values,
     screenshot_with_margin,
 )
-from conftest import Demo
-from playwright.sync_api import BrowserContext, Locator, Page, expect
-from support import count, db_rows
 
 pytestmark = pytest.mark.browser
 

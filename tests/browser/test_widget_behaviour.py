@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import WIDGET_API, host_page, screenshot_with_margin, shadow_focus
-from conftest import Demo
-from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
+from playwright.sync_api import BrowserContext, FloatRect, Locator, Page, Request, expect
 from support import count, db_execute, db_rows
+
+from .browser_support import WIDGET_API, Demo, host_page, screenshot_with_margin, shadow_focus
 
 pytestmark = pytest.mark.browser
 
@@ -472,7 +472,7 @@ def test_inline_card_keeps_its_height_at_every_width(
     assert cut == [0, 0]
 
 
-def overlap(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+def overlap(a: FloatRect | None, b: FloatRect | None) -> bool:
     assert a is not None and b is not None
     return (
         a["x"] < b["x"] + b["width"]
@@ -498,8 +498,9 @@ def test_friend_banner_keeps_clear_of_the_shops_header_and_the_launcher(
         )
         .json()
     )
-    page = new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
-    page = page.new_page()
+    page = new_context(
+        viewport={"width": width, "height": height}, reduced_motion="reduce"
+    ).new_page()
     page.goto(f"{advocate['link']}?ch=whatsapp")
     banner = page.locator("div[part=banner]")
     expect(banner).to_contain_text("Joris geeft je")

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 
 import pytest
-from browser_support import ANNA, log_in
-from conftest import Demo
 from playwright.sync_api import BrowserContext, expect
 from shareback.settings import Settings
 from support import db_execute, db_rows
+
+from .browser_support import ANNA, Demo, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -68,7 +68,6 @@ export const strings = (lang) => (lang == 'nl' ? nl : en)
 // Network names are brand names, the same in every language.
 const NAMES = {
   whatsapp: 'WhatsApp', facebook: 'Facebook', x: 'X', linkedin: 'LinkedIn', telegram: 'Telegram',
-  messenger: 'Messenger', bluesky: 'Bluesky', threads: 'Threads',
 }
 
 /** [visible label, accessible name] of a share target, e.g. ["WhatsApp", "Share on WhatsApp"]. */

@@ -4,7 +4,7 @@ import { h, icon } from './dom.js'
 import { targetLabel } from './i18n.js'
 import { postAdvocate } from './api.js'
 import { copyKey, copyText } from './clipboard.js'
-import { SHARE, isIOS, isMobile, withChannel } from './share-urls.js'
+import { SHARE, isIOS, withChannel } from './share-urls.js'
 
 // One advocate per campaign, language and e-mail (empty for a typed-in
 // address), kept for the tab's session so reopening does not refetch.
@@ -116,11 +116,7 @@ const showShare = (app, body, adv) => {
   const { link, code, share = {}, qr, coupon_code: coupon } = adv
   const text = share.text || ''
   const ev = (type, channel) => app.ev(type, { channel, code })
-  const ua = navigator.userAgent
-  const opts = {
-    subject: share.subject, ios: isIOS(ua, navigator.maxTouchPoints), mobile: isMobile(ua),
-    appId: data.messenger_app_id, redirect: location.href,
-  }
+  const opts = { subject: share.subject, ios: isIOS(navigator.userAgent, navigator.maxTouchPoints) }
 
   const status = h('p', { part: 'status', class: 'st', 'aria-live': 'polite' })
   const field = h('input', { id: 'sb-l', part: 'link', readonly: true, dir: 'ltr', value: link, focus: () => field.select() })
@@ -150,7 +146,7 @@ const showShare = (app, body, adv) => {
   }, icon('copy'), copyLabel)
 
   const targets = (data.channels || [])
-    .filter((c) => SHARE[c] && (c != 'messenger' || opts.appId))
+    .filter((c) => SHARE[c])
     .map((c) => {
       const [name, label] = targetLabel(t, c)
       return h('li', {},

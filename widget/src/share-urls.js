@@ -19,21 +19,13 @@ export const fit = (text, url, max) => {
 }
 
 // (text, url, options) -> href, for every target the widget can render, keyed
-// by the channel names the API uses. Options: subject (e-mail), ios (SMS),
-// appId, mobile and redirect (Messenger).
+// by the channel names the API uses. Options: subject (e-mail), ios (SMS).
 export const SHARE = {
   whatsapp: (t, u) => 'https://wa.me/?text=' + enc(t + ' ' + u),
   facebook: (t, u) => 'https://www.facebook.com/sharer/sharer.php?u=' + enc(u),
   x: (t, u) => 'https://x.com/intent/tweet?text=' + enc(fit(t, u, 280)) + '&url=' + enc(u),
   linkedin: (t, u) => 'https://www.linkedin.com/sharing/share-offsite/?url=' + enc(u),
   telegram: (t, u) => 'https://t.me/share/url?url=' + enc(u) + '&text=' + enc(t),
-  messenger: (t, u, o) =>
-    o.mobile
-      ? 'fb-messenger://share?link=' + enc(u)
-      : 'https://www.facebook.com/dialog/send?app_id=' + enc(o.appId) + '&link=' + enc(u) +
-        '&redirect_uri=' + enc(o.redirect || u),
-  bluesky: (t, u) => 'https://bsky.app/intent/compose?text=' + enc(fit(t, u, 300) + ' ' + u),
-  threads: (t, u) => 'https://www.threads.com/intent/post?text=' + enc(t) + '&url=' + enc(u),
   email: (t, u, o) => 'mailto:?subject=' + enc(o.subject || '') + '&body=' + enc(t + '\r\n\r\n' + u),
   sms: (t, u, o) => (o.ios ? 'sms:&body=' : 'sms:?body=') + enc(t + ' ' + u),
 }
@@ -48,5 +40,3 @@ export const pinterestUrl = (t, u, media) =>
 /** iOS wants `sms:&body=`; iPadOS 13+ says "Macintosh" but has a touch screen. */
 export const isIOS = (ua, touchPoints) =>
   /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && touchPoints > 1)
-
-export const isMobile = (ua) => /Android|iPhone|iPad|iPod|Mobile/.test(ua)

@@ -92,30 +92,6 @@ test('iOS is recognised by iPhone, iPad and touch-screen Macintosh', () => {
   assert.ok(!isIOS('Mozilla/5.0 (Linux; Android 14; Pixel 8)', 5))
 })
 
-test('Messenger needs the app id on desktop and uses fb-messenger: on mobile', () => {
-  const desktop = SHARE.messenger(TEXT, url('messenger'), { appId: '123', redirect: 'https://shop.test/' })
-  assert.ok(desktop.startsWith('https://www.facebook.com/dialog/send?'))
-  assert.equal(params(desktop).get('app_id'), '123')
-  assert.equal(params(desktop).get('link'), LINK + '?ch=messenger')
-  assert.equal(params(desktop).get('redirect_uri'), 'https://shop.test/')
-  assert.equal(SHARE.messenger(TEXT, LINK, { mobile: true }), 'fb-messenger://share?link=' + encodeURIComponent(LINK))
-})
-
-test('Bluesky puts the link into text and keeps it within 300 characters', () => {
-  const href = SHARE.bluesky(TEXT, url('bluesky'), {})
-  assert.ok(href.startsWith('https://bsky.app/intent/compose?text='))
-  assert.equal(params(href).get('text'), TEXT + ' ' + LINK + '?ch=bluesky')
-  const long = params(SHARE.bluesky('a'.repeat(400), LINK, {})).get('text')
-  assert.ok([...long].length <= 300)
-  assert.ok(long.endsWith(' ' + LINK))
-})
-
-test('Threads gets text and url', () => {
-  const p = params(SHARE.threads(TEXT, LINK, {}))
-  assert.equal(p.get('text'), TEXT)
-  assert.equal(p.get('url'), LINK)
-})
-
 test('Pinterest gets url, media and description', () => {
   const href = pinterestUrl(TEXT, LINK, 'https://shop.test/a.png')
   assert.ok(href.startsWith('https://www.pinterest.com/pin/create/button/?url='))
@@ -126,7 +102,7 @@ test('Pinterest gets url, media and description', () => {
 test('every value is percent-encoded: no raw &, # or space leaks into a URL', () => {
   const nasty = 'A & B #1 ?x=y'
   for (const [name, build] of Object.entries(SHARE)) {
-    const href = build(nasty, LINK + '?a=1&ch=' + name, { subject: nasty, appId: '1', media: LINK })
+    const href = build(nasty, LINK + '?a=1&ch=' + name, { subject: nasty, media: LINK })
     assert.ok(!href.includes(' '), name)
     assert.ok(!href.includes('#'), name)
     assert.ok(!href.includes('A & B'), name)

@@ -1,18 +1,31 @@
-"""Storage: the Store interface and its backends, chosen by the database URL's scheme."""
+"""Storage: the Store interface, written once in SQL (storage/sql/) over the engine the database
+URL names: SQLite (storage/sqlite/) or PostgreSQL (storage/postgres/)."""
 
 from __future__ import annotations
 
 from shareback.storage.base import Store
+from shareback.storage.database import Database
+
+SCHEMES = ("sqlite", "postgresql", "postgres")
 
 
-async def open_store(database_url: str) -> Store:
+async def open_database(database_url: str, pool_size: int = 10) -> Database:
     scheme = database_url.split(":", 1)[0]
     if scheme == "sqlite":
-        from shareback.storage.sqlite import SqliteStore
+        from shareback.storage.sqlite import SqliteDatabase
 
-        return await SqliteStore.open(database_url)
+        return await SqliteDatabase.open(database_url)
     if scheme in ("postgres", "postgresql"):
-        raise ValueError(
-            "PostgreSQL support arrives in a later release; use sqlite:///shareback.db"
-        )
-    raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+        from shareback.storage.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(database_url, pool_size)
+    raise ValueError(
+        f"unsupported database URL scheme {scheme!r}: use sqlite:///shareback.db "
+        "or postgresql://user@host/dbname"
+    )
+
+
+async def open_store(database_url: str, pool_size: int = 10) -> Store:
+    from shareback.storage.sql import SqlStore
+
+    return SqlStore(await open_database(database_url, pool_size))

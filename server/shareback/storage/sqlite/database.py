@@ -1,20 +1,18 @@
-"""The SQLite connection pair: one writer (serialised, BEGIN IMMEDIATE) and one reader, in WAL mode."""
+"""SQLite through aiosqlite: one writer (serialised, BEGIN IMMEDIATE) and one reader, in WAL mode."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import aiosqlite
 
-from shareback.storage.base import (
-    to_db_time,
-)
+from shareback.storage.database import Dialect, Row, to_db_time
 from shareback.storage.migrate import migration_files
 
 PRAGMAS = (
@@ -22,6 +20,12 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
     "PRAGMA synchronous=NORMAL",
+)
+
+# Times are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC text, so the day is its first ten
+# characters, written exactly as in migration 0005's expression indexes.
+SQLITE = Dialect(
+    name="sqlite", day_of="substr({}, 1, 10)", ilike="LIKE", skip_locked="", hints=True
 )
 
 
@@ -33,7 +37,47 @@ def database_path(url: str) -> str:
     return url[len(prefix) :]
 
 
-class SqliteBase:
+def _value(value: Any) -> Any:
+    """Python values as SQLite keeps them: times and days as sortable UTC text."""
+    if isinstance(value, datetime):
+        return to_db_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _params(params: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(_value(value) for value in params)
+
+
+class SqliteConnection:
+    dialect = SQLITE
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._conn.execute(sql, _params(params)) as cursor:
+            return cast(list[Row], list(await cursor.fetchall()))
+
+    async def fetchrow(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._conn.execute(sql, _params(params)) as cursor:
+            return cast(Row | None, await cursor.fetchone())
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self._conn.execute(sql, _params(params)) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, [_params(row) for row in rows])
+
+    async def lock(self, name: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already made this the only writer."""
+
+
+class SqliteDatabase:
+    dialect = SQLITE
+
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self._writer = writer
         self._reader = reader
@@ -58,23 +102,19 @@ class SqliteBase:
         await self._writer.close()
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SqliteConnection]:
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self._writer
+                yield SqliteConnection(self._writer)
             except BaseException:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
 
-    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
-
-    async def ping(self) -> None:
-        await self._one("SELECT 1")
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqliteConnection]:
+        yield SqliteConnection(self._reader)
 
     async def migrate(self) -> list[str]:
         applied: list[str] = []
@@ -102,14 +142,3 @@ class SqliteBase:
                     raise
                 applied.append(name)
         return applied
-
-    async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
-        stamp = to_db_time(datetime.now(UTC))
-        async with self._transaction() as db:
-            await db.executemany(
-                "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (name) DO NOTHING",
-                [(name, value, stamp) for name, value in generated.items()],
-            )
-            async with db.execute("SELECT name, value FROM secrets") as cursor:
-                return {row["name"]: row["value"] for row in await cursor.fetchall()}

@@ -3,40 +3,42 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shareback.kpis import DayCounts, RawStats
-from shareback.storage.base import to_db_time
-from shareback.storage.sqlite.connection import SqliteBase
-
-# Times are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC, so this is date(created_at); written
-# exactly as in migration 0005's indexes, whose order then serves GROUP BY day without a sort.
-DAY = "substr(created_at, 1, 10)"
-MIDNIGHT = " 00:00:00.000000"
+from shareback.storage.database import Dialect, db_day, db_int
+from shareback.storage.sql.base import SqlBase
 
 
-def in_days(campaign_id: int, start: datetime, end: datetime) -> tuple[str, tuple[Any, ...]]:
+def _midnight(moment: datetime) -> bool:
+    return moment.astimezone(UTC).timetz() == time(0, tzinfo=UTC)
+
+
+def in_days(
+    dialect: Dialect, campaign_id: int, start: datetime, end: datetime
+) -> tuple[str, tuple[Any, ...]]:
     """The days that [start, end) touches; the exact bounds too unless both fall at midnight,
-    as the dashboard's and the API's do (comparing them costs a fifth of the query)."""
-    first, after = to_db_time(start), to_db_time(end)
-    days = (campaign_id, first[:10], to_db_time(end - timedelta(microseconds=1))[:10])
-    where = f"campaign_id = ? AND {DAY} BETWEEN ? AND ?"
-    if first.endswith(MIDNIGHT) and after.endswith(MIDNIGHT):
+    as the dashboard's and the API's do (comparing them costs a fifth of the query).
+
+    The day is written exactly as in each engine's reporting indexes (migration 0005), whose
+    order then serves GROUP BY day without a sort."""
+    first = start.astimezone(UTC).date()
+    last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    days = (campaign_id, first, last)
+    where = f"campaign_id = ? AND {dialect.day('created_at')} BETWEEN ? AND ?"
+    if _midnight(start) and _midnight(end):
         return where, days
-    return f"{where} AND created_at >= ? AND created_at < ?", (*days, first, after)
+    return f"{where} AND created_at >= ? AND created_at < ?", (*days, start, end)
 
 
-class ReportingQueries(SqliteBase):
-    async def _all(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        async with self._reader.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
+class ReportingQueries(SqlBase):
     async def campaign_stats(self, campaign_id: int, start: datetime, end: datetime) -> RawStats:
         """Counts for [start, end). Bots (link previews) are counted apart and never as clicks."""
-        span = (campaign_id, to_db_time(start), to_db_time(end))
-        where, params = in_days(campaign_id, start, end)
-        days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        span = (campaign_id, start, end)
+        where, params = in_days(self.dialect, campaign_id, start, end)
+        day = self.dialect.day("created_at")
+        days: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
         # Whole days (the dashboard's and the API's ranges) read the daily rollups; other ranges
         # count the rows themselves.
@@ -45,35 +47,36 @@ class ReportingQueries(SqliteBase):
             "SELECT day, type, NULLIF(channel, '') AS channel, n FROM event_days "
             "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
             if whole_days
-            else f"SELECT {DAY} AS day, type, channel, COUNT(*) AS n FROM events "
-            f"WHERE {where} GROUP BY {DAY}, type, channel"
+            else f"SELECT {day} AS day, type, channel, COUNT(*) AS n FROM events "
+            f"WHERE {where} GROUP BY {day}, type, channel"
         )
         click_sql = (
             "SELECT day, channel, device, n FROM click_days "
             "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
             if whole_days
-            else f"SELECT {DAY} AS day, channel, device, COUNT(*) AS n FROM clicks "
-            f"WHERE {where} GROUP BY {DAY}, channel, device"
+            else f"SELECT {day} AS day, channel, device, COUNT(*) AS n FROM clicks "
+            f"WHERE {where} GROUP BY {day}, channel, device"
         )
         opens = 0
         shares: dict[str, int] = defaultdict(int)
         for row in await self._all(event_sql, params):
             if row["type"] == "open":
                 opens += row["n"]
-                days[row["day"]]["opens"] += row["n"]
+                days[db_day(row["day"])]["opens"] += row["n"]
             else:
                 # The share's channel (a link without one), else the type: copy, qr, native.
                 kind = row["type"]
                 if kind == "share":
                     kind = "link" if row["channel"] is None else row["channel"]
                 shares[kind] += row["n"]
-                days[row["day"]]["shares"] += row["n"]
+                days[db_day(row["day"])]["shares"] += row["n"]
         # Distinct counts walk an index in the order of the counted column (INDEXED BY: without
         # ANALYZE statistics the planner would take the date range and build a temporary B-tree
         # of every value, 7 to 16 times slower at 1M clicks). The price: the walk covers the
         # campaign's whole history, not just [start, end); see bench/README.md.
         sharing = await self._all(
-            "SELECT COUNT(DISTINCT advocate_id) FROM events INDEXED BY events_by_sharer "
+            "SELECT COUNT(DISTINCT advocate_id) FROM events"
+            f"{self.dialect.indexed_by('events_by_sharer')} "
             "WHERE campaign_id = ? AND type <> 'open' AND created_at >= ? AND created_at < ?",
             span,
         )
@@ -85,10 +88,11 @@ class ReportingQueries(SqliteBase):
                 bots += row["n"]
             else:
                 clicks[row["channel"]] += row["n"]
-                days[row["day"]]["clicks"] += row["n"]
+                days[db_day(row["day"])]["clicks"] += row["n"]
         # Exact, never estimated: the owner compares this number with their shop's analytics.
         visitors = await self._all(
-            "SELECT COUNT(DISTINCT ip_hash) FROM clicks INDEXED BY clicks_by_visitor "
+            "SELECT COUNT(DISTINCT ip_hash) FROM clicks"
+            f"{self.dialect.indexed_by('clicks_by_visitor')} "
             "WHERE campaign_id = ? AND device <> 'bot' AND created_at >= ? AND created_at < ?",
             span,
         )
@@ -102,19 +106,19 @@ class ReportingQueries(SqliteBase):
         # The order row is read by its primary key for the status anyway: the extra column is free.
         conversions = refunded = revenue = 0
         for row in await self._all(
-            "SELECT date(r.created_at) AS day, o.status, COUNT(*) AS n, "
+            f"SELECT {self.dialect.day('r.created_at')} AS day, o.status, COUNT(*) AS n, "
             "SUM(o.total_minor - o.refunded_minor) AS kept "
             "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY 1, 2",
             span,
         ):
             conversions += row["n"]
-            days[row["day"]]["conversions"] += row["n"]
+            days[db_day(row["day"])]["conversions"] += row["n"]
             if row["status"] == "refunded":
                 refunded += row["n"]
             else:
-                revenue += row["kept"]
-                days[row["day"]]["revenue_minor"] += row["kept"]
+                revenue += db_int(row["kept"])
+                days[db_day(row["day"])]["revenue_minor"] += db_int(row["kept"])
 
         reward_rows = await self._all(
             "SELECT w.status, COUNT(*) AS n, COALESCE(SUM(w.amount_minor), 0) AS cost FROM rewards w "
@@ -123,13 +127,13 @@ class ReportingQueries(SqliteBase):
             span,
         )
         by_status = {row["status"]: row for row in reward_rows}
-        cost = sum(row["cost"] for row in reward_rows if row["status"] != "revoked")
+        cost = sum(db_int(row["cost"]) for row in reward_rows if row["status"] != "revoked")
 
         # Net of partial refunds too, so that the referred and the overall average order compare.
         all_orders = await self._all(
             "SELECT COUNT(*), COALESCE(SUM(total_minor - refunded_minor), 0) FROM orders "
             "WHERE paid_at >= ? AND paid_at < ? AND status = 'paid'",
-            span[1:],
+            (start, end),
         )
         return RawStats(
             opens=opens,
@@ -149,9 +153,6 @@ class ReportingQueries(SqliteBase):
             referred_orders=conversions - refunded,
             referred_order_total_minor=revenue,
             all_orders=all_orders[0][0],
-            all_order_total_minor=all_orders[0][1],
-            days=[
-                DayCounts(day=date.fromisoformat(day), **counts)
-                for day, counts in sorted(days.items())
-            ],
+            all_order_total_minor=db_int(all_orders[0][1]),
+            days=[DayCounts(day=day, **counts) for day, counts in sorted(days.items())],
         )

@@ -3,24 +3,21 @@ leaderboard and the activity feed."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from shareback import rewards
-from shareback.storage.base import (
+from shareback.storage.database import Row, db_int, db_time, from_db_time
+from shareback.storage.records import (
     ActivityItem,
     AdvocateSummary,
     LeaderRow,
     ReferralSummary,
     RewardChange,
     RewardSummary,
-    db_time,
-    from_db_time,
-    to_db_time,
 )
-from shareback.storage.sqlite.connection import SqliteBase
-from shareback.storage.sqlite.outbox import enqueue_reward_events
+from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.outbox import enqueue_reward_events
 
 
 def _page(clauses: list[str], params: list[Any], column: str, before: int | None) -> str:
@@ -39,7 +36,7 @@ REWARD_SELECT = (
 )
 
 
-def _reward(row: sqlite3.Row) -> RewardSummary:
+def _reward(row: Row) -> RewardSummary:
     return RewardSummary(
         id=row["id"],
         referral_id=row["referral_id"],
@@ -59,15 +56,13 @@ def _reward(row: sqlite3.Row) -> RewardSummary:
         revoked_at=from_db_time(row["revoked_at"]),
         revoke_reason=row["revoke_reason"],
         created_at=db_time(row["created_at"]),
-        clawed_back_minor=row["clawed_back_minor"],
+        clawed_back_minor=(
+            None if row["clawed_back_minor"] is None else db_int(row["clawed_back_minor"])
+        ),
     )
 
 
-class OwnerQueries(SqliteBase):
-    async def _rows(self, sql: str, params: list[Any] | tuple[Any, ...]) -> list[sqlite3.Row]:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
-
+class OwnerQueries(SqlBase):
     async def list_advocates(
         self,
         *,
@@ -82,9 +77,9 @@ class OwnerQueries(SqliteBase):
             clauses.append("a.campaign_id = ?")
             params.append(campaign_id)
         if search:
+            like = f"{self.dialect.ilike} ? ESCAPE '\\'"
             clauses.append(
-                "(a.email_key LIKE ? ESCAPE '\\' OR a.code LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\' "
-                "OR a.coupon_code LIKE ? ESCAPE '\\')"
+                f"(a.email_key {like} OR a.code {like} OR a.name {like} OR a.coupon_code {like})"
             )
             pattern = (
                 "%"
@@ -93,7 +88,7 @@ class OwnerQueries(SqliteBase):
             )
             params += [pattern, pattern.upper(), pattern, pattern.upper()]
         where = _page(clauses, params, "a.id", before)
-        rows = await self._rows(
+        rows = await self._all(
             "SELECT a.*, c.slug AS campaign_slug, "
             "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot') AS clicks, "
             "(SELECT COUNT(*) FROM referrals r WHERE r.advocate_id = a.id) AS referrals "
@@ -133,12 +128,12 @@ class OwnerQueries(SqliteBase):
             params.append(campaign_id)
         if since is not None:
             clauses.append("r.created_at >= ?")
-            params.append(to_db_time(since))
+            params.append(since)
         if until is not None:
             clauses.append("r.created_at < ?")
-            params.append(to_db_time(until))
+            params.append(until)
         where = _page(clauses, params, "r.id", before)
-        rows = await self._rows(
+        rows = await self._all(
             "SELECT r.*, c.slug AS campaign_slug, a.code AS advocate_code, a.email AS advocate_email, "
             "o.email AS friend_email, o.source, o.order_id, o.total_minor, o.currency, o.status, "
             "k.channel FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
@@ -187,17 +182,17 @@ class OwnerQueries(SqliteBase):
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = _page(clauses, params, "w.id", before)
-        rows = await self._rows(
+        rows = await self._all(
             f"{REWARD_SELECT}{where} ORDER BY w.id DESC LIMIT ?", [*params, limit]
         )
         return [_reward(row) for row in rows]
 
     async def reward(self, reward_id: int) -> RewardSummary | None:
-        rows = await self._rows(f"{REWARD_SELECT} WHERE w.id = ?", [reward_id])
+        rows = await self._all(f"{REWARD_SELECT} WHERE w.id = ?", [reward_id])
         return _reward(rows[0]) if rows else None
 
     async def reward_history(self, reward_id: int) -> list[RewardChange]:
-        rows = await self._rows(
+        rows = await self._all(
             "SELECT * FROM reward_changes WHERE reward_id = ? ORDER BY id", [reward_id]
         )
         return [
@@ -215,15 +210,12 @@ class OwnerQueries(SqliteBase):
     async def change_rewards(
         self, reward_ids: list[int], to_status: str, reason: str | None, actor: str, at: datetime
     ) -> tuple[list[RewardSummary], list[int]]:
-        stamp = to_db_time(at)
+        stamp = at
         changed: list[int] = []
         refused: list[int] = []
         async with self._transaction() as db:
             for reward_id in dict.fromkeys(reward_ids):
-                async with db.execute(
-                    "SELECT status FROM rewards WHERE id = ?", (reward_id,)
-                ) as cur:
-                    row = await cur.fetchone()
+                row = await db.fetchrow("SELECT status FROM rewards WHERE id = ?", (reward_id,))
                 try:
                     if row is None:
                         raise rewards.InvalidTransition("no such reward")
@@ -233,18 +225,18 @@ class OwnerQueries(SqliteBase):
                     continue
                 # The status in the WHERE makes the move safe against a concurrent change.
                 if to_status == "approved":
-                    cursor = await db.execute(
+                    moved = await db.execute(
                         "UPDATE rewards SET status = 'approved', approved_at = ? "
                         "WHERE id = ? AND status = ?",
                         (stamp, reward_id, row["status"]),
                     )
                 else:
-                    cursor = await db.execute(
+                    moved = await db.execute(
                         "UPDATE rewards SET status = ?, revoked_at = ?, revoke_reason = ? "
                         "WHERE id = ? AND status = ?",
                         (to_status, stamp, reason, reward_id, row["status"]),
                     )
-                if cursor.rowcount != 1:
+                if moved != 1:
                     refused.append(reward_id)
                     continue
                 await db.execute(
@@ -260,10 +252,10 @@ class OwnerQueries(SqliteBase):
     async def leaderboard(
         self, campaign_id: int, start: datetime, end: datetime, limit: int = 10
     ) -> list[LeaderRow]:
-        span = (to_db_time(start), to_db_time(end))
+        span = (start, end)
         # Rank first, then count clicks for the ranked rows alone: counted for every advocate
         # with a referral (before the sort), clicks cost more than all the rest together.
-        rows = await self._rows(
+        rows = await self._all(
             "SELECT a.id, a.code, a.name, a.email, "
             "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
             " AND k.created_at >= ? AND k.created_at < ?) AS clicks, top.conversions, top.revenue "
@@ -284,7 +276,7 @@ class OwnerQueries(SqliteBase):
                 email=row["email"],
                 clicks=row["clicks"],
                 conversions=row["conversions"],
-                revenue_minor=row["revenue"],
+                revenue_minor=db_int(row["revenue"]),
             )
             for row in rows
         ]
@@ -296,24 +288,25 @@ class OwnerQueries(SqliteBase):
         # Migration 0005's (campaign_id) indexes end in the rowid, so "newest of a campaign" is
         # read from their end. Reward changes have no campaign: CROSS JOIN keeps them the outer
         # loop, newest first, so the LIMIT stops the walk instead of sorting every change.
+        cross = self.dialect.cross_join
         sql = (
             "SELECT * FROM ("
             f"SELECT 'joined' AS kind, created_at AS at, code, COALESCE(name, '') AS detail FROM advocates{scope} "
-            "ORDER BY id DESC LIMIT ?) UNION ALL SELECT * FROM ("
+            "ORDER BY id DESC LIMIT ?) AS joined UNION ALL SELECT * FROM ("
             "SELECT 'click', k.created_at, a.code, k.channel FROM clicks k JOIN advocates a ON a.id = k.advocate_id "
             f"WHERE k.device <> 'bot'{'' if campaign_id is None else ' AND k.campaign_id = ?'} "
-            "ORDER BY k.id DESC LIMIT ?) UNION ALL SELECT * FROM ("
+            "ORDER BY k.id DESC LIMIT ?) AS clicked UNION ALL SELECT * FROM ("
             "SELECT 'referral', r.created_at, a.code, o.order_id FROM referrals r "
             "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk"
-            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY r.id DESC LIMIT ?) "
+            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY r.id DESC LIMIT ?) AS referred "
             "UNION ALL SELECT * FROM ("
             "SELECT 'reward_' || c.to_status, c.at, a.code, c.actor FROM reward_changes c "
-            "CROSS JOIN rewards w ON w.id = c.reward_id CROSS JOIN referrals r ON r.id = w.referral_id "
+            f"{cross} rewards w ON w.id = c.reward_id {cross} referrals r ON r.id = w.referral_id "
             "JOIN advocates a ON a.id = r.advocate_id"
-            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY c.id DESC LIMIT ?) "
+            f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY c.id DESC LIMIT ?) AS decided "
             "ORDER BY at DESC LIMIT ?"
         )
-        rows = await self._rows(
+        rows = await self._all(
             sql, [*params, limit, *params, limit, *params, limit, *params, limit, limit]
         )
         return [

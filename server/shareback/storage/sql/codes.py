@@ -3,24 +3,15 @@ drawn from an uploaded pool or generated, each issued once per click."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
 
 from shareback import codes
-from shareback.storage.base import (
-    Campaign,
-    CodeOwner,
-    PoolStatus,
-    PoolUpload,
-    Referrer,
-    to_db_time,
-)
-from shareback.storage.sqlite.connection import SqliteBase
-from shareback.storage.sqlite.outbox import enqueue
-from shareback.storage.sqlite.referrals import _advocate
+from shareback.outgoing import events
+from shareback.storage.database import Connection
+from shareback.storage.records import Campaign, CodeOwner, PoolStatus, PoolUpload, Referrer
+from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.outbox import enqueue
+from shareback.storage.sql.referrals import CODES_LOCK, advocate_from_row
 
 # Advocates who have done something: shared from the widget or had their link followed. Only they
 # can be found by name, so the look-up cannot list a shop's customers.
@@ -36,51 +27,23 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def friend_code_event(
-    campaign: Campaign, code: str, advocate: sqlite3.Row, at: datetime
-) -> dict[str, Any]:
-    """What a shop needs to create the code in its checkout: the code and the discount it gives."""
-    reward = campaign.friend_reward
-    return {
-        "campaign": campaign.slug,
-        "friend_code": {
-            "code": code,
-            "single_use": True,
-            "issued_at": to_db_time(at).replace(" ", "T") + "Z",
-            "reward": {
-                **reward.as_dict(),
-                "description": {"en": reward.describe("en"), "nl": reward.describe("nl")},
-            },
-        },
-        "advocate": {
-            "code": advocate["code"],
-            "coupon_code": advocate["coupon_code"],
-            "email": advocate["email"],
-            "name": advocate["name"],
-        },
-    }
-
-
-class CodeQueries(SqliteBase):
-    async def _read_all(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
-        async with self._reader.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
+class CodeQueries(SqlBase):
     async def code_owner(self, code: str) -> CodeOwner | None:
         row = await self._one(
-            "SELECT a.*, 'referral' AS kind, NULL AS click_token FROM advocates a WHERE a.code = ? "
-            "UNION ALL SELECT a.*, 'coupon', NULL FROM advocates a WHERE a.coupon_code = ? "
-            "UNION ALL SELECT a.*, 'friend', f.click_token FROM friend_codes f "
-            "JOIN advocates a ON a.id = f.advocate_id WHERE f.code_key = ? LIMIT 1",
+            "SELECT * FROM (SELECT a.*, 'referral' AS kind, NULL AS click_token FROM advocates a "
+            "WHERE a.code = ? UNION ALL SELECT a.*, 'coupon', NULL FROM advocates a "
+            "WHERE a.coupon_code = ? UNION ALL SELECT a.*, 'friend', f.click_token "
+            "FROM friend_codes f JOIN advocates a ON a.id = f.advocate_id WHERE f.code_key = ?) "
+            "AS owners LIMIT 1",
             (code, code, code),
         )
         if row is None:
             return None
-        return CodeOwner(_advocate(row), row["kind"], row["click_token"])
+        return CodeOwner(advocate_from_row(row), row["kind"], row["click_token"])
 
     async def find_referrers(self, campaign_id: int, query: str, limit: int) -> list[Referrer]:
         code = query.strip().upper()
-        exact = await self._read_all(
+        exact = await self._all(
             "SELECT id, code, name FROM advocates WHERE campaign_id = ? "
             "AND (code = ? OR coupon_code = ?) ORDER BY id LIMIT ?",
             (campaign_id, code, code, limit),
@@ -90,12 +53,12 @@ class CodeQueries(SqliteBase):
         if key and len(found) < limit:
             # A whole-name prefix ("anna d") ranks above a later word's ("vries"); then the
             # advocate whose link was followed most, as the likelier referrer.
-            rows = await self._read_all(
-                "SELECT a.id, a.code, a.name, a.search_name LIKE ? ESCAPE '\\' AS leading, "
+            rows = await self._all(
+                "SELECT a.id, a.code, a.name, a.search_name LIKE ? ESCAPE '\\' AS name_first, "
                 "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id) AS clicks "
                 "FROM advocates a WHERE a.campaign_id = ? AND a.search_name IS NOT NULL "
                 "AND (a.search_name LIKE ? ESCAPE '\\' OR a.search_name LIKE ? ESCAPE '\\') "
-                f"AND {ACTIVE} ORDER BY leading DESC, clicks DESC, a.id LIMIT ?",
+                f"AND {ACTIVE} ORDER BY name_first DESC, clicks DESC, a.id LIMIT ?",
                 (
                     _like_prefix(key),
                     campaign_id,
@@ -118,10 +81,11 @@ class CodeQueries(SqliteBase):
         self, campaign: Campaign, advocate_id: int, click_token: str, at: datetime
     ) -> str | None:
         async with self._transaction() as db:
-            async with db.execute(
+            # One code per click even when two tabs ask at once on two machines.
+            await db.lock(f"click:{click_token}")
+            issued = await db.fetchrow(
                 "SELECT code FROM friend_codes WHERE click_token = ?", (click_token,)
-            ) as cur:
-                issued = await cur.fetchone()
+            )
             if issued is not None:
                 return str(issued[0])  # a reload, a second tab: the same code, nothing burnt
             if campaign.friend_fulfilment == "pool":
@@ -131,73 +95,55 @@ class CodeQueries(SqliteBase):
             return None
 
     async def _draw_from_pool(
-        self,
-        db: aiosqlite.Connection,
-        campaign: Campaign,
-        advocate_id: int,
-        click_token: str,
-        at: datetime,
+        self, db: Connection, campaign: Campaign, advocate_id: int, click_token: str, at: datetime
     ) -> str | None:
-        async with db.execute(
+        drawn = await db.fetchrow(
             "UPDATE friend_codes SET advocate_id = ?, click_token = ?, issued_at = ? "
-            "WHERE id = (SELECT id FROM friend_codes WHERE campaign_id = ? AND click_token IS NULL "
-            "ORDER BY id LIMIT 1) RETURNING code",
-            (advocate_id, click_token, to_db_time(at), campaign.id),
-        ) as cur:
-            drawn = await cur.fetchone()
+            "WHERE click_token IS NULL AND id = (SELECT f.id FROM friend_codes f "
+            "WHERE f.campaign_id = ? AND f.click_token IS NULL "
+            f"ORDER BY f.id LIMIT 1{self.dialect.lock_rows('f')}) RETURNING code",
+            (advocate_id, click_token, at, campaign.id),
+        )
         if drawn is None:
             return None
-        async with db.execute(
+        left = await db.fetchrow(
             "SELECT COUNT(*) FROM friend_codes WHERE campaign_id = ? AND click_token IS NULL",
             (campaign.id,),
-        ) as cur:
-            left = await cur.fetchone()
+        )
         if left is not None and left[0] == 0:
             # The last code just went: said once, when it happens, not on every friend after.
             await enqueue(
-                db,
-                "friend_code.pool_exhausted",
-                {"campaign": campaign.slug, "remaining": 0, "fallback_code": campaign.friend_code},
-                at,
+                db, "friend_code.pool_exhausted", events.pool_exhausted_event(campaign), at
             )
         return str(drawn[0])
 
     async def _generate(
-        self,
-        db: aiosqlite.Connection,
-        campaign: Campaign,
-        advocate_id: int,
-        click_token: str,
-        at: datetime,
+        self, db: Connection, campaign: Campaign, advocate_id: int, click_token: str, at: datetime
     ) -> str:
+        await db.lock(CODES_LOCK)  # no advocate takes the code as a coupon meanwhile
         for _ in range(12):
             code = codes.friend_code(campaign.friend_code_prefix)
-            async with db.execute(
+            taken = await db.fetchrow(
                 "SELECT 1 FROM advocates WHERE code = ? OR coupon_code = ?", (code, code)
-            ) as cur:
-                if await cur.fetchone() is not None:
-                    continue
-            try:
-                await db.execute(
-                    "INSERT INTO friend_codes (campaign_id, code, code_key, source, advocate_id, "
-                    "click_token, created_at, issued_at) VALUES (?, ?, ?, 'generated', ?, ?, ?, ?)",
-                    (
-                        campaign.id,
-                        code,
-                        code,
-                        advocate_id,
-                        click_token,
-                        to_db_time(at),
-                        to_db_time(at),
-                    ),
-                )
-            except sqlite3.IntegrityError:
+            )
+            if taken is not None:
+                continue
+            inserted = await db.fetchrow(
+                "INSERT INTO friend_codes (campaign_id, code, code_key, source, advocate_id, "
+                "click_token, created_at, issued_at) VALUES (?, ?, ?, 'generated', ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                (campaign.id, code, code, advocate_id, click_token, at, at),
+            )
+            if inserted is None:
                 continue  # drawn before: draw again
-            async with db.execute("SELECT * FROM advocates WHERE id = ?", (advocate_id,)) as cur:
-                advocate = await cur.fetchone()
-            assert advocate is not None
+            row = await db.fetchrow("SELECT * FROM advocates WHERE id = ?", (advocate_id,))
+            assert row is not None
+            advocate = advocate_from_row(row)
             await enqueue(
-                db, "friend_code.issued", friend_code_event(campaign, code, advocate, at), at
+                db,
+                "friend_code.issued",
+                events.friend_code_event(campaign, code, advocate, at),
+                at,
             )
             return code
         raise RuntimeError("could not draw a free friend code")
@@ -205,35 +151,37 @@ class CodeQueries(SqliteBase):
     async def add_pool_codes(self, campaign_id: int, codes: list[str], at: datetime) -> PoolUpload:
         """All the upload's codes in one transaction, set-wise: 100,000 codes take a second."""
         async with self._transaction() as db:
+            await db.lock(CODES_LOCK)
             await db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS pool_upload "
                 "(n INTEGER PRIMARY KEY, code TEXT NOT NULL, code_key TEXT NOT NULL)"
             )
             await db.execute("DELETE FROM pool_upload")
             await db.executemany(
-                "INSERT INTO pool_upload (code, code_key) VALUES (?, ?)",
-                [(code, code.upper()) for code in codes],
+                "INSERT INTO pool_upload (n, code, code_key) VALUES (?, ?, ?)",
+                [(n, code, code.upper()) for n, code in enumerate(codes, 1)],
             )
-            async with db.execute(
-                "DELETE FROM pool_upload WHERE code_key IN (SELECT coupon_code FROM advocates "
-                "WHERE coupon_code IS NOT NULL UNION SELECT code FROM advocates "
-                "UNION SELECT upper(friend_code) FROM campaigns WHERE friend_code IS NOT NULL) "
-                "RETURNING n"
-            ) as cur:
-                conflicts = len(list(await cur.fetchall()))
-            cursor = await db.execute(
+            conflicts = len(
+                await db.fetch(
+                    "DELETE FROM pool_upload WHERE code_key IN (SELECT coupon_code FROM advocates "
+                    "WHERE coupon_code IS NOT NULL UNION SELECT code FROM advocates "
+                    "UNION SELECT upper(friend_code) FROM campaigns WHERE friend_code IS NOT NULL) "
+                    "RETURNING n"
+                )
+            )
+            added = await db.execute(
                 "INSERT INTO friend_codes (campaign_id, code, code_key, source, created_at) "
-                "SELECT ?, code, code_key, 'pool', ? FROM pool_upload WHERE true ORDER BY n "
+                "SELECT c.id, u.code, u.code_key, 'pool', "
+                f"{self.dialect.param('timestamptz')} FROM pool_upload u "
+                "JOIN campaigns c ON c.id = ? WHERE true ORDER BY u.n "
                 "ON CONFLICT (code_key) DO NOTHING",
-                (campaign_id, to_db_time(at)),
+                (at, campaign_id),
             )
-            added = cursor.rowcount
             await db.execute("DELETE FROM pool_upload")
-            async with db.execute(
+            left = await db.fetchrow(
                 "SELECT COUNT(*) FROM friend_codes WHERE campaign_id = ? AND click_token IS NULL",
                 (campaign_id,),
-            ) as cur:
-                left = await cur.fetchone()
+            )
         return PoolUpload(added, len(codes) - conflicts - added, conflicts, left[0] if left else 0)
 
     async def pool_status(self, campaign_id: int) -> PoolStatus:

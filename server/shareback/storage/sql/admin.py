@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
-from shareback.storage.base import (
-    AdminSession,
-    AdminUser,
-    ApiKey,
-    db_time,
-    from_db_time,
-    to_db_time,
-)
-from shareback.storage.sqlite.connection import SqliteBase
+from shareback.storage.database import Row, db_time, from_db_time
+from shareback.storage.records import AdminSession, AdminUser, ApiKey
+from shareback.storage.sql.base import SqlBase
 
 
-def _user(row: sqlite3.Row) -> AdminUser:
+def _user(row: Row) -> AdminUser:
     return AdminUser(
         id=row["id"],
         email=row["email"],
@@ -26,7 +19,7 @@ def _user(row: sqlite3.Row) -> AdminUser:
     )
 
 
-def _key(row: sqlite3.Row) -> ApiKey:
+def _key(row: Row) -> ApiKey:
     return ApiKey(
         id=row["id"],
         name=row["name"],
@@ -37,28 +30,27 @@ def _key(row: sqlite3.Row) -> ApiKey:
     )
 
 
-class AdminQueries(SqliteBase):
+class AdminQueries(SqlBase):
     async def create_admin_user(
         self, email: str, password_hash: str, at: datetime
     ) -> AdminUser | None:
-        async with (
-            self._transaction() as db,
-            db.execute(
+        async with self._transaction() as db:
+            row = await db.fetchrow(
                 "INSERT INTO admin_users (email, password_hash, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (email) DO NOTHING RETURNING *",
-                (email.lower(), password_hash, to_db_time(at)),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+                (email.lower(), password_hash, at),
+            )
         return _user(row) if row else None
 
     async def set_admin_password(self, email: str, password_hash: str) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE admin_users SET password_hash = ? WHERE email = ?",
-                (password_hash, email.lower()),
+            changed = (
+                await db.execute(
+                    "UPDATE admin_users SET password_hash = ? WHERE email = ?",
+                    (password_hash, email.lower()),
+                )
+                == 1
             )
-            changed = cursor.rowcount == 1
             if changed:  # a new password ends every session of that user
                 await db.execute(
                     "DELETE FROM admin_sessions WHERE user_id = (SELECT id FROM admin_users WHERE email = ?)",
@@ -71,14 +63,13 @@ class AdminQueries(SqliteBase):
         return _user(row) if row else None
 
     async def admin_users(self) -> list[AdminUser]:
-        async with self._reader.execute("SELECT * FROM admin_users ORDER BY email") as cursor:
-            return [_user(row) for row in await cursor.fetchall()]
+        return [_user(row) for row in await self._all("SELECT * FROM admin_users ORDER BY email")]
 
     async def delete_admin_user(self, user_id: int) -> bool:
         async with self._transaction() as db:
             await db.execute("DELETE FROM admin_sessions WHERE user_id = ?", (user_id,))
-            cursor = await db.execute("DELETE FROM admin_users WHERE id = ?", (user_id,))
-            return cursor.rowcount == 1
+            changed = await db.execute("DELETE FROM admin_users WHERE id = ?", (user_id,))
+            return changed == 1
 
     async def start_session(
         self, token_hash: str, user_id: int, csrf_token: str, at: datetime, expires_at: datetime
@@ -87,18 +78,16 @@ class AdminQueries(SqliteBase):
             await db.execute(
                 "INSERT INTO admin_sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (token_hash, user_id, csrf_token, to_db_time(at), to_db_time(expires_at)),
+                (token_hash, user_id, csrf_token, at, expires_at),
             )
-            await db.execute(
-                "UPDATE admin_users SET last_login_at = ? WHERE id = ?", (to_db_time(at), user_id)
-            )
-            await db.execute("DELETE FROM admin_sessions WHERE expires_at < ?", (to_db_time(at),))
+            await db.execute("UPDATE admin_users SET last_login_at = ? WHERE id = ?", (at, user_id))
+            await db.execute("DELETE FROM admin_sessions WHERE expires_at < ?", (at,))
 
     async def session(self, token_hash: str, now: datetime) -> AdminSession | None:
         row = await self._one(
             "SELECT u.*, s.csrf_token, s.expires_at AS session_expires FROM admin_sessions s "
             "JOIN admin_users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
-            (token_hash, to_db_time(now)),
+            (token_hash, now),
         )
         if row is None:
             return None
@@ -110,14 +99,12 @@ class AdminQueries(SqliteBase):
 
     async def record_login_failure(self, key: str, at: datetime) -> None:
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, to_db_time(at))
-            )
+            await db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, at))
 
     async def login_failures_since(self, key: str, since: datetime) -> int:
         row = await self._one(
             "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
-            (key, to_db_time(since)),
+            (key, since),
         )
         return int(row[0]) if row else 0
 
@@ -126,14 +113,11 @@ class AdminQueries(SqliteBase):
             await db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
 
     async def create_api_key(self, name: str, prefix: str, key_hash: str, at: datetime) -> ApiKey:
-        async with (
-            self._transaction() as db,
-            db.execute(
+        async with self._transaction() as db:
+            row = await db.fetchrow(
                 "INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *",
-                (name, prefix, key_hash, to_db_time(at)),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+                (name, prefix, key_hash, at),
+            )
         assert row is not None
         return _key(row)
 
@@ -148,18 +132,17 @@ class AdminQueries(SqliteBase):
             async with self._transaction() as db:
                 await db.execute(
                     "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
-                    (to_db_time(at), row["id"]),
+                    (at, row["id"]),
                 )
         return _key(row)
 
     async def api_keys(self) -> list[ApiKey]:
-        async with self._reader.execute("SELECT * FROM api_keys ORDER BY id") as cursor:
-            return [_key(row) for row in await cursor.fetchall()]
+        return [_key(row) for row in await self._all("SELECT * FROM api_keys ORDER BY id")]
 
     async def revoke_api_key(self, key_id: int, at: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(
+            changed = await db.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                (to_db_time(at), key_id),
+                (at, key_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1

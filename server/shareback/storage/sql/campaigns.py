@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
-
-import aiosqlite
 
 from shareback import rewards
 from shareback.rewards import RewardSpec
-from shareback.storage.base import (
-    Campaign,
-    CampaignChanges,
-    CampaignDraft,
-    from_db_time,
-    to_db_time,
-)
-from shareback.storage.sqlite.connection import SqliteBase
+from shareback.storage.database import Connection, Row, from_db_time
+from shareback.storage.records import Campaign, CampaignChanges, CampaignDraft
+from shareback.storage.sql.base import SqlBase
 
 
-def campaign_from_row(row: sqlite3.Row) -> Campaign:
+def campaign_from_row(row: Row) -> Campaign:
     currency = row["currency"]
     return Campaign(
         id=row["id"],
@@ -49,9 +41,9 @@ def campaign_from_row(row: sqlite3.Row) -> Campaign:
     )
 
 
-class CampaignQueries(SqliteBase):
-    async def _insert_campaign(self, db: aiosqlite.Connection, draft: CampaignDraft) -> bool:
-        cursor = await db.execute(
+class CampaignQueries(SqlBase):
+    async def _insert_campaign(self, db: Connection, draft: CampaignDraft) -> bool:
+        changed = await db.execute(
             "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
             "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
             "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at, "
@@ -71,10 +63,10 @@ class CampaignQueries(SqliteBase):
                 draft.referrer_reward.currency,
                 draft.attribution_days,
                 draft.hold_days,
-                int(draft.new_customers_only),
-                to_db_time(draft.starts_at) if draft.starts_at else None,
-                to_db_time(draft.ends_at) if draft.ends_at else None,
-                to_db_time(datetime.now(UTC)),
+                draft.new_customers_only,
+                draft.starts_at,
+                draft.ends_at,
+                datetime.now(UTC),
                 draft.friend_fulfilment,
                 draft.friend_code,
                 draft.friend_code_prefix,
@@ -82,7 +74,7 @@ class CampaignQueries(SqliteBase):
                 draft.validation_secret if draft.validation_url else None,
             ),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign:
         async with self._transaction() as db:
@@ -121,7 +113,7 @@ class CampaignQueries(SqliteBase):
                 columns[f"{side}_reward_value"] = spec.value
                 columns["currency"] = spec.currency
         if changes.new_customers_only is not None:
-            columns["new_customers_only"] = int(changes.new_customers_only)
+            columns["new_customers_only"] = changes.new_customers_only
         if changes.clear_friend_code:
             columns["friend_code"] = None
         if changes.clear_validation_url:
@@ -131,7 +123,7 @@ class CampaignQueries(SqliteBase):
             if getattr(changes, f"clear_{edge}"):
                 columns[edge] = None
             elif moment is not None:
-                columns[edge] = to_db_time(moment)
+                columns[edge] = moment
         assignments = ", ".join(f"{column} = ?" for column in columns)  # names are ours
         if changes.validation_secret is not None:
             # A campaign keeps its secret: the shop's endpoint already checks with it.
@@ -150,14 +142,14 @@ class CampaignQueries(SqliteBase):
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE campaigns SET archived_at = COALESCE(archived_at, ?) WHERE slug = ?",
-                (to_db_time(at), slug),
+                (at, slug),
             )
         return await self.campaign(slug)
 
     async def campaigns(self, include_archived: bool = False) -> list[Campaign]:
         where = "" if include_archived else " WHERE archived_at IS NULL"
-        async with self._reader.execute(f"SELECT * FROM campaigns{where} ORDER BY id") as cursor:
-            return [campaign_from_row(row) for row in await cursor.fetchall()]
+        rows = await self._all(f"SELECT * FROM campaigns{where} ORDER BY id")
+        return [campaign_from_row(row) for row in rows]
 
     async def configure_campaign(
         self,
@@ -190,8 +182,5 @@ class CampaignQueries(SqliteBase):
         return campaign_from_row(row) if row else None
 
     async def embed_origins(self) -> frozenset[str]:
-        async with self._reader.execute(
-            "SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._all("SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL")
         return frozenset(origin for row in rows for origin in row[0].split())

@@ -1,0 +1,82 @@
+"""The small branded HTML page a browser gets instead of an error document: no assets, no script."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True)
+class Text:
+    lang: str
+    title: str
+    message: str
+
+
+# Dutch shops first: a friend with no language preference reads Dutch before English.
+SERVER_ERROR = (
+    Text(
+        "nl",
+        "Er ging iets mis",
+        "Dat ligt aan ons, niet aan jou. Probeer het over een paar minuten opnieuw.",
+    ),
+    Text(
+        "en",
+        "Something went wrong",
+        "That is on our side, not yours. Please try again in a few minutes.",
+    ),
+)
+
+STYLE = (
+    "body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
+    "color:#16191d;background:#f4f5f7}"
+    "main{max-width:32rem;margin:12vh auto;padding:0 1.25rem}"
+    "h1,h2{margin:1.25rem 0 .25rem;font-size:1.35rem;line-height:1.3}"
+    "p{margin:0;color:#59616c}"
+    "@media(prefers-color-scheme:dark){body{color:#f0f1f4;background:#16191d}p{color:#b8bec7}}"
+)
+# The page's own policy lets in exactly its one <style> element and nothing else, so it holds
+# on every route, the dashboard's strict one included.
+CSP = (
+    "default-src 'none'; style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+    + "'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+}
+LOGO = (
+    '<svg viewBox="0 0 32 32" width="36" height="36" aria-hidden="true" focusable="false">'
+    '<rect width="32" height="32" rx="8" fill="#0a6b5c"/>'
+    '<path d="M13.6 14.6l5-2.9M13.6 17.4l5 2.9" stroke="#fff" stroke-width="2.2" '
+    'stroke-linecap="round"/><g fill="#fff"><circle cx="21.2" cy="10.2" r="3.4"/>'
+    '<circle cx="10.6" cy="16" r="3.4"/><circle cx="21.2" cy="21.8" r="3.4"/></g></svg>'
+)
+
+
+def in_order(texts: Sequence[Text], accept_language: str) -> list[Text]:
+    """The visitor's first listed language first; the others follow in their given order."""
+    first = accept_language.split(",")[0].split(";")[0].strip().lower()
+    return sorted(texts, key=lambda text: not first.startswith(text.lang))
+
+
+def render(texts: Sequence[Text]) -> str:
+    sections = "".join(
+        f'<section lang="{t.lang}"><{tag}>{escape(t.title)}</{tag}><p>{escape(t.message)}</p>'
+        "</section>"
+        for t, tag in zip(texts, ("h1", *["h2"] * (len(texts) - 1)), strict=True)
+    )
+    return (
+        f'<!doctype html><html lang="{texts[0].lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
+        f"<title>{escape(' · '.join(t.title for t in texts))}</title>"
+        f"<style>{STYLE}</style></head><body><main>{LOGO}{sections}</main></body></html>"
+    )

@@ -1,0 +1,120 @@
+"""What the SQL store needs from a database engine: transactions, reads, a dialect, migrations.
+
+The store (storage/sql/) is written once, in SQL both engines understand, with `?` placeholders;
+each engine (storage/sqlite/, storage/postgres/) adapts it: placeholders, value types, locks and
+the few expressions where the dialects differ (`Dialect`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row: by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL fragments that differ between SQLite and PostgreSQL."""
+
+    name: str  # "sqlite" | "postgresql"
+    # The UTC date of a time column, as written in the reporting indexes of each engine.
+    day_of: str  # a format string: day_of.format("created_at")
+    # Case-insensitive LIKE.
+    ilike: str
+    # Locks the rows a claim subquery picks, skipping those another worker holds ("" in SQLite,
+    # whose single writer already serialises the claims); formatted with the table's alias.
+    skip_locked: str
+    # SQLite's planner hints (INDEXED BY, CROSS JOIN order); PostgreSQL plans by its statistics.
+    hints: bool
+
+    def day(self, column: str) -> str:
+        return self.day_of.format(column)
+
+    def lock_rows(self, alias: str) -> str:
+        return self.skip_locked.format(alias)
+
+    def param(self, sql_type: str) -> str:
+        """A placeholder whose type PostgreSQL cannot infer (in a SELECT list): `?::bigint`."""
+        return "?" if self.name == "sqlite" else f"?::{sql_type}"
+
+    def indexed_by(self, index: str) -> str:
+        return f" INDEXED BY {index}" if self.hints else ""
+
+    @property
+    def cross_join(self) -> str:
+        return "CROSS JOIN" if self.hints else "JOIN"
+
+
+class Connection(Protocol):
+    """One connection, inside a transaction (writes) or not (reads)."""
+
+    dialect: Dialect
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    async def fetchrow(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Runs one statement and returns how many rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    async def lock(self, name: str) -> None:
+        """Serialises this transaction with every other one that takes the same lock, until it
+        ends: check-then-write rules (a code nobody has, a friend's first order) stay true under
+        concurrent writers on several machines."""
+        ...
+
+
+class Database(Protocol):
+    dialect: Dialect
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]: ...
+
+    def reading(self) -> AbstractAsyncContextManager[Connection]: ...
+
+    async def migrate(self) -> list[str]: ...
+
+    async def close(self) -> None: ...
+
+
+def to_db_time(moment: datetime) -> str:
+    """SQLite's stored form of a time: UTC text that sorts as it reads."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def from_db_time(value: str | datetime | None) -> datetime | None:
+    """A time column as either engine returns it (SQLite: text; PostgreSQL: timestamptz)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def db_time(value: str | datetime) -> datetime:
+    """A NOT NULL time column."""
+    moment = from_db_time(value)
+    assert moment is not None
+    return moment
+
+
+def db_day(value: str | date) -> date:
+    """A day column (SQLite: 'YYYY-MM-DD'; PostgreSQL: date)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def db_int(value: Any) -> int:
+    """SUM() in PostgreSQL is numeric (a Decimal); minor units are whole numbers either way."""
+    return 0 if value is None else int(value)

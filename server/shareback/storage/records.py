@@ -1,0 +1,386 @@
+"""The storage's records: what the store's verbs take and return, the same for every engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from shareback.attribution import CampaignRules
+from shareback.rewards import RewardSpec
+
+
+@dataclass(frozen=True)
+class CampaignDraft:
+    slug: str
+    name: str
+    shop_name: str
+    landing_url: str
+    allowed_origins: tuple[str, ...]
+    referrer_reward: RewardSpec
+    friend_reward: RewardSpec
+    attribution_days: int = 30
+    hold_days: int = 14
+    new_customers_only: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    # How the friend gets their discount: "link", "shared_code", "pool" or "generated".
+    friend_fulfilment: str = "link"
+    friend_code: str | None = None  # the one code of "shared_code"; the fallback of the others
+    friend_code_prefix: str = "WELCOME"  # "generated" codes look like WELCOME-7KQ2XM
+    # The shop's endpoint that decides each due reward; its whsec_ secret signs what we send.
+    validation_url: str | None = None
+    validation_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Campaign(CampaignDraft):
+    id: int = 0
+    archived_at: datetime | None = None
+    created_at: datetime | None = None
+
+    @property
+    def rules(self) -> CampaignRules:
+        return CampaignRules(
+            attribution_days=self.attribution_days,
+            new_customers_only=self.new_customers_only,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            archived=self.archived_at is not None,
+        )
+
+
+@dataclass(frozen=True)
+class Advocate:
+    id: int
+    campaign_id: int
+    email: str
+    email_key: str
+    name: str | None
+    code: str
+    verified: bool
+    created_at: datetime
+    coupon_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    source: str
+    order_id: str
+    email: str | None
+    email_key: str | None
+    total_minor: int
+    currency: str
+    paid_at: datetime
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundPart:
+    """One refund of part of an order; `key` is the platform's own id for it, so it counts once."""
+
+    key: str
+    amount: Decimal  # in major units of the refund's currency: Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class PartialRefund:
+    """Money returned on part of an order. Refunds adding up to the whole total refund the order."""
+
+    source: str
+    order_id: str
+    parts: tuple[RefundPart, ...]
+    currency: str | None  # None: the order's own currency
+    at: datetime
+    # Each part's amount is everything refunded so far (Stripe's amount_refunded), not one refund.
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer a webhook gives: recorded, duplicate or ignored, and why."""
+
+    status: str
+    reason: str
+    referral_id: int | None = None
+    revoked: int = 0
+    reduced: int = 0
+    clawed_back: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"status": self.status, "reason": self.reason}
+        if self.referral_id is not None:
+            body["referral_id"] = self.referral_id
+        if self.revoked:
+            body["rewards_revoked"] = self.revoked
+        if self.reduced:
+            body["rewards_reduced"] = self.reduced
+        if self.clawed_back:
+            body["rewards_clawed_back"] = self.clawed_back
+        return body
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    id: int
+    email: str
+    password_hash: str
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    user: AdminUser
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CampaignChanges:
+    """Fields to change on a campaign; None leaves a field as it is."""
+
+    name: str | None = None
+    shop_name: str | None = None
+    landing_url: str | None = None
+    allowed_origins: tuple[str, ...] | None = None
+    referrer_reward: RewardSpec | None = None
+    friend_reward: RewardSpec | None = None
+    attribution_days: int | None = None
+    hold_days: int | None = None
+    new_customers_only: bool | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    clear_starts_at: bool = False
+    clear_ends_at: bool = False
+    friend_fulfilment: str | None = None
+    friend_code: str | None = None
+    clear_friend_code: bool = False
+    friend_code_prefix: str | None = None
+    validation_url: str | None = None
+    clear_validation_url: bool = False
+    validation_secret: str | None = None  # kept if the campaign has one already
+
+
+@dataclass(frozen=True)
+class AdvocateSummary:
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    email: str
+    name: str | None
+    code: str
+    verified: bool
+    created_at: datetime
+    clicks: int
+    referrals: int
+    coupon_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferralSummary:
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    advocate_id: int
+    advocate_code: str
+    advocate_email: str
+    friend_email: str | None
+    order_source: str
+    order_id: str
+    order_total_minor: int
+    currency: str
+    order_status: str
+    via: str
+    channel: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RewardSummary:
+    id: int
+    referral_id: int
+    campaign_id: int
+    campaign_slug: str
+    side: str
+    email: str
+    advocate_code: str
+    order_id: str
+    type: str
+    value: str
+    currency: str
+    amount_minor: int | None
+    status: str
+    approve_after: datetime
+    approved_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    created_at: datetime
+    # Approved rewards whose order was refunded or charged back afterwards: minor units owed back
+    # (None: nothing clawed back; for points and coupons, the whole reward, shown as 0).
+    clawed_back_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class RewardChange:
+    reward_id: int
+    from_status: str
+    to_status: str
+    reason: str | None
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    advocate_id: int
+    code: str
+    name: str | None
+    email: str
+    clicks: int
+    conversions: int
+    revenue_minor: int
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """One line of the live-ish feed: what happened, when, to whom (kind: joined, click, referral, reward)."""
+
+    kind: str
+    at: datetime
+    advocate_code: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    id: int
+    url: str
+    events: tuple[str, ...]
+    secret: str
+    description: str
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """A delivery a worker holds the lease on: where to send what."""
+
+    id: int
+    attempts: int
+    created_at: datetime
+    message_id: str
+    type: str
+    payload: dict[str, Any]
+    event_at: datetime
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    endpoint_id: int
+    url: str
+    message_id: str
+    type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class CodeOwner:
+    """Whose code an order carries: an advocate's referral or coupon code, or a friend's code
+    (then the click the friend came through)."""
+
+    advocate: Advocate
+    kind: str  # "referral" | "coupon" | "friend"
+    click_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """A match of the checkout's look-up: never more than the code and the name."""
+
+    code: str
+    name: str | None
+    exact: bool
+
+
+@dataclass(frozen=True)
+class PoolUpload:
+    added: int
+    duplicates: int  # already in a pool, or twice in the upload
+    conflicts: int  # an advocate's coupon code or a campaign's shared code: never a friend's
+    remaining: int
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    remaining: int
+    issued: int
+
+
+@dataclass(frozen=True)
+class DueValidation:
+    """A due reward a worker holds the lease on: what to ask the shop, where, signed with what."""
+
+    reward_id: int
+    attempts: int
+    url: str
+    secret: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RewardFacts:
+    """One reward with its referral, order and advocate: everything an event about it tells."""
+
+    reward_id: int
+    side: str
+    status: str
+    recipient_email: str
+    type: str
+    value: str
+    currency: str
+    amount_minor: int | None
+    approve_after: datetime
+    revoke_reason: str | None
+    referral_id: int
+    via: str
+    campaign_slug: str
+    advocate_code: str
+    advocate_coupon_code: str | None
+    advocate_email: str
+    advocate_name: str | None
+    friend_email: str | None
+    friend_name: str | None
+    order_id: str
+    order_source: str
+    order_total_minor: int
+    order_currency: str

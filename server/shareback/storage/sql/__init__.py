@@ -1,0 +1,27 @@
+"""The store, written once in SQL that SQLite and PostgreSQL both run: one query module per area."""
+
+from __future__ import annotations
+
+from shareback.storage.sql.admin import AdminQueries
+from shareback.storage.sql.campaigns import CampaignQueries
+from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.outbox import OutboxQueries
+from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.referrals import ReferralQueries
+from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.validation import ValidationQueries
+
+__all__ = ["SqlStore"]
+
+
+class SqlStore(
+    CampaignQueries,
+    ReferralQueries,
+    AdminQueries,
+    ReportingQueries,
+    OwnerQueries,
+    OutboxQueries,
+    CodeQueries,
+    ValidationQueries,
+):
+    """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

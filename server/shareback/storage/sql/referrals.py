@@ -1,0 +1,458 @@
+"""The referral loop in SQL: advocates, clicks, events, paid and refunded orders, reward approval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shareback import attribution, codes, refunds, rewards
+from shareback.attribution import Candidate
+from shareback.outgoing import events
+from shareback.storage.database import Connection, Row, db_int, db_time
+from shareback.storage.records import Advocate, Outcome, PaidOrder, PartialRefund
+from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.campaigns import campaign_from_row
+from shareback.storage.sql.clawbacks import claw_back_order
+from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
+
+# Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
+# friend's generated or pooled code): no two can pick the same free code at once.
+CODES_LOCK = "codes"
+
+
+def advocate_from_row(row: Row) -> Advocate:
+    return Advocate(
+        id=row["id"],
+        campaign_id=row["campaign_id"],
+        email=row["email"],
+        email_key=row["email_key"],
+        name=row["name"],
+        code=row["code"],
+        verified=bool(row["verified"]),
+        created_at=db_time(row["created_at"]),
+        coupon_code=row["coupon_code"],
+    )
+
+
+async def _coupon_taken(db: Connection, coupon: str) -> bool:
+    """A personal coupon code must not be anyone's: another advocate's, a friend's or a shared one."""
+    row = await db.fetchrow(
+        "SELECT 1 FROM advocates WHERE coupon_code = ? UNION ALL "
+        "SELECT 1 FROM friend_codes WHERE code_key = ? UNION ALL "
+        "SELECT 1 FROM campaigns WHERE upper(friend_code) = ? LIMIT 1",
+        (coupon, coupon, coupon),
+    )
+    return row is not None
+
+
+async def _free_coupon(db: Connection, campaign_id: int, prefix: str) -> str:
+    """ANNA10 (the first name and the friend's offer) if free, else ANNA10K7 and so on.
+    Checked, then written, under CODES_LOCK: nobody can take it in between."""
+    campaign = await db.fetchrow(
+        "SELECT friend_reward_type, friend_reward_value FROM campaigns WHERE id = ?",
+        (campaign_id,),
+    )
+    number = codes.offer_number(campaign[0], campaign[1]) if campaign else ""
+    for attempt in range(24):
+        coupon = codes.coupon_code(prefix, number, attempt)
+        if not await _coupon_taken(db, coupon):
+            return coupon
+    raise RuntimeError("could not find a free coupon code")
+
+
+async def _revoke_pending_rewards(
+    db: Connection, order_pk: int, source: str, at: datetime, reason: str = "refund"
+) -> int:
+    """A lost order's rewards that are still pending are revoked; approved ones get a clawback."""
+    revoked = sorted(
+        row[0]
+        for row in await db.fetch(
+            "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
+            "WHERE status = 'pending' AND referral_id IN "
+            "(SELECT r.id FROM referrals r WHERE r.order_pk = ?) RETURNING id",
+            (at, reason, order_pk),
+        )
+    )
+    await db.executemany(
+        "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
+        "VALUES (?, 'pending', 'revoked', ?, ?, ?)",
+        [(reward_id, reason, f"webhook:{source}", at) for reward_id in revoked],
+    )
+    await enqueue_reward_events(db, "reward.revoked", revoked, at)
+    return len(revoked)
+
+
+async def _shrink_pending_rewards(
+    db: Connection, order_pk: int, total_minor: int, kept_minor: int
+) -> int:
+    """Pending rewards worth a share of the order are recomputed on what was kept (rewards.shrunk_amount)."""
+    rows = await db.fetch(
+        "SELECT w.id, w.type, w.value, w.currency, w.amount_minor FROM rewards w "
+        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? AND w.status = 'pending' "
+        "ORDER BY w.id",
+        (order_pk,),
+    )
+    reduced = 0
+    for row in rows:
+        spec = rewards.RewardSpec(row["type"], row["value"], row["currency"])
+        amount = rewards.shrunk_amount(spec, total_minor, kept_minor, row["amount_minor"])
+        if amount is not None:
+            await db.execute(
+                "UPDATE rewards SET amount_minor = ? WHERE id = ?", (amount, row["id"])
+            )
+            reduced += 1
+    return reduced
+
+
+async def _first_message(db: Connection, source: str, message_id: str, at: datetime) -> bool:
+    """A platform's retry of a message already handled changes nothing."""
+    return (
+        await db.execute(
+            "INSERT INTO webhook_messages (source, message_id, received_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (source, message_id, at),
+        )
+        == 1
+    )
+
+
+class ReferralQueries(SqlBase):
+    async def advocate_for(
+        self,
+        campaign_id: int,
+        email: str,
+        email_key: str,
+        name: str | None,
+        verified: bool,
+        code_prefix: str,
+        at: datetime,
+    ) -> tuple[Advocate, bool]:
+        select = "SELECT * FROM advocates WHERE campaign_id = ? AND email_key = ?"
+        async with self._transaction() as db:
+            known = await db.fetchrow(select, (campaign_id, email_key))
+            if known is None:
+                # Checked, then written, under the lock: the same person joining on two devices
+                # at once, or two people drawing the same free code, cannot both insert.
+                await db.lock(CODES_LOCK)
+                known = await db.fetchrow(select, (campaign_id, email_key))
+            created = known is None
+            if created:
+                coupon = await _free_coupon(db, campaign_id, code_prefix)
+                for attempt in range(12):
+                    inserted = await db.fetchrow(
+                        "INSERT INTO advocates (campaign_id, email, email_key, name, code, "
+                        "verified, created_at, coupon_code, search_name) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                        (
+                            campaign_id,
+                            email,
+                            email_key,
+                            name,
+                            codes.new_code(code_prefix, 4 if attempt < 6 else 6),
+                            verified,
+                            at,
+                            coupon,
+                            codes.name_key(name),
+                        ),
+                    )
+                    if inserted is not None:
+                        break  # else the referral code is taken: draw another
+                else:
+                    raise RuntimeError("could not draw a free referral code")
+            elif verified or name:
+                # A verified visit upgrades the record; a name fills a blank but never overwrites.
+                await db.execute(
+                    "UPDATE advocates SET verified = (verified OR ?), name = COALESCE(name, ?), "
+                    "search_name = COALESCE(search_name, ?) WHERE campaign_id = ? AND email_key = ?",
+                    (verified, name, codes.name_key(name), campaign_id, email_key),
+                )
+            late_coupon = known is not None and known["coupon_code"] is None
+            if known is not None and late_coupon:
+                # Joined before coupon codes existed: one now, announced so the shop can create it.
+                await db.lock(CODES_LOCK)
+                await db.execute(
+                    "UPDATE advocates SET coupon_code = ? WHERE id = ? AND coupon_code IS NULL",
+                    (await _free_coupon(db, campaign_id, code_prefix), known["id"]),
+                )
+            row = await db.fetchrow(select, (campaign_id, email_key))
+            assert row is not None
+            advocate = advocate_from_row(row)
+            if created or late_coupon:
+                slug = await db.fetchrow("SELECT slug FROM campaigns WHERE id = ?", (campaign_id,))
+                assert slug is not None
+                await enqueue(
+                    db,
+                    "advocate.created" if created else "advocate.updated",
+                    events.advocate_event(slug[0], advocate),
+                    at,
+                )
+        return advocate, created
+
+    async def advocate_by_code(self, code: str) -> Advocate | None:
+        row = await self._one("SELECT * FROM advocates WHERE code = ?", (code,))
+        return advocate_from_row(row) if row else None
+
+    async def record_click(
+        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
+    ) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
+                "created_at) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
+                "?, ?, ?, ?, ?)",
+                (advocate_id, advocate_id, token, channel, ip_hash, device, at),
+            )
+            # The daily rollup the owner's views read (migration 0009), in the same transaction.
+            await db.execute(
+                "INSERT INTO click_days (campaign_id, day, channel, device, n) "
+                "VALUES ((SELECT campaign_id FROM advocates WHERE id = ?), ?, ?, ?, 1) "
+                "ON CONFLICT (campaign_id, day, channel, device) DO UPDATE SET n = click_days.n + 1",
+                (advocate_id, at.astimezone(UTC).date(), channel, device),
+            )
+
+    async def record_event(
+        self,
+        campaign_id: int,
+        advocate_id: int | None,
+        type: str,
+        channel: str | None,
+        at: datetime,
+    ) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO events (campaign_id, advocate_id, type, channel, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (campaign_id, advocate_id, type, channel, at),
+            )
+            await db.execute(
+                "INSERT INTO event_days (campaign_id, day, type, channel, n) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT (campaign_id, day, type, channel) DO UPDATE SET n = event_days.n + 1",
+                (campaign_id, at.astimezone(UTC).date(), type, channel or ""),
+            )
+
+    async def record_paid_order(
+        self,
+        message_id: str,
+        order: PaidOrder,
+        candidate: Candidate | None,
+        no_candidate_reason: str,
+    ) -> Outcome:
+        now = datetime.now(UTC)
+        async with self._transaction() as db:
+            if not await _first_message(db, order.source, message_id, now):
+                return Outcome("duplicate", "message_already_processed")
+            if order.email_key is not None:
+                # A friend's first order and "already referred" are facts about all their
+                # orders: their concurrent orders (on any machine) are judged one at a time.
+                await db.lock(f"friend:{order.email_key}")
+            inserted = await db.fetchrow(
+                "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
+                "status, paid_at) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?) "
+                "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
+                (
+                    order.source,
+                    order.order_id,
+                    order.email,
+                    order.email_key,
+                    order.total_minor,
+                    order.currency,
+                    order.paid_at,
+                ),
+            )
+            if inserted is None:
+                return Outcome("duplicate", "order_already_recorded")
+            order_pk = inserted[0]
+            if candidate is None:
+                return Outcome("ignored", no_candidate_reason)
+            campaign_row = await db.fetchrow(
+                "SELECT * FROM campaigns WHERE id = ?", (candidate.campaign_id,)
+            )
+            assert campaign_row is not None
+            campaign = campaign_from_row(campaign_row)
+            prior = already = None
+            if order.email_key is not None:
+                prior = await db.fetchrow(
+                    "SELECT 1 FROM orders WHERE email_key = ? AND id <> ? LIMIT 1",
+                    (order.email_key, order_pk),
+                )
+                already = await db.fetchrow(
+                    "SELECT 1 FROM referrals WHERE campaign_id = ? AND friend_email_key = ?",
+                    (campaign.id, order.email_key),
+                )
+            decision = attribution.decide(
+                candidate,
+                campaign.rules,
+                attribution.Facts(
+                    friend_email_key=order.email_key,
+                    paid_at=order.paid_at,
+                    friend_has_prior_orders=prior is not None,
+                    friend_already_referred=already is not None,
+                ),
+            )
+            if not decision.credited:
+                return Outcome(decision.status, decision.reason)
+            click_id = None
+            if candidate.click_token:
+                click = await db.fetchrow(
+                    "SELECT id FROM clicks WHERE token = ? AND advocate_id = ?",
+                    (candidate.click_token, candidate.advocate_id),
+                )
+                click_id = click[0] if click else None
+            # The referral happened when the order was paid.
+            referral = await db.fetchrow(
+                "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
+                "friend_email_key, friend_name, via, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
+                (
+                    campaign.id,
+                    candidate.advocate_id,
+                    order_pk,
+                    click_id,
+                    order.email_key,
+                    order.name,
+                    candidate.via,
+                    order.paid_at,
+                ),
+            )
+            assert referral is not None
+            advocate_row = await db.fetchrow(
+                "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
+            )
+            assert advocate_row is not None and order.email is not None
+            due = rewards.approve_after(order.paid_at, campaign.hold_days)
+            reward_ids: list[int] = []
+            for side, spec, advocate_id, email in (
+                ("referrer", campaign.referrer_reward, candidate.advocate_id, advocate_row[0]),
+                ("friend", campaign.friend_reward, None, order.email),
+            ):
+                reward = await db.fetchrow(
+                    "INSERT INTO rewards (referral_id, side, advocate_id, email, type, value, "
+                    "currency, amount_minor, status, approve_after, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+                    (
+                        referral[0],
+                        side,
+                        advocate_id,
+                        email,
+                        spec.type,
+                        spec.value,
+                        spec.currency,
+                        spec.cost_minor(order.total_minor),
+                        due,
+                        order.paid_at,
+                    ),
+                )
+                assert reward is not None
+                reward_ids.append(reward[0])
+            facts = await fetch_reward_facts(db, reward_ids[0])
+            assert facts is not None
+            await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
+            await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
+            return Outcome("recorded", decision.reason, referral_id=referral[0])
+
+    async def record_refund(
+        self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"
+    ) -> Outcome:
+        async with self._transaction() as db:
+            if not await _first_message(db, source, message_id, at):
+                return Outcome("duplicate", "message_already_processed")
+            refunded = await db.fetchrow(
+                "UPDATE orders SET status = 'refunded', refunded_at = ?, refunded_minor = total_minor "
+                "WHERE source = ? AND order_id = ? AND status = 'paid' RETURNING id",
+                (at, source, order_id),
+            )
+            if refunded is None:
+                known = await db.fetchrow(
+                    "SELECT status FROM orders WHERE source = ? AND order_id = ?",
+                    (source, order_id),
+                )
+                if known is None:
+                    return Outcome("ignored", "unknown_order")
+                return Outcome("duplicate", "order_already_refunded")
+            revoked = await _revoke_pending_rewards(db, refunded[0], source, at, reason)
+            clawed = await claw_back_order(db, refunded[0], reason, at)
+            outcome = "charged_back" if reason == "chargeback" else "refunded"
+            return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
+
+    async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
+        at = refund.at
+        async with self._transaction() as db:
+            if not await _first_message(db, refund.source, message_id, at):
+                return Outcome("duplicate", "message_already_processed")
+            order = await db.fetchrow(
+                "SELECT id, total_minor, currency, status FROM orders "
+                "WHERE source = ? AND order_id = ?",
+                (refund.source, refund.order_id),
+            )
+            if order is None:
+                return Outcome("ignored", "unknown_order")
+            if order["status"] == "refunded":
+                return Outcome("duplicate", "order_already_refunded")
+            if refund.currency is not None and refund.currency != order["currency"]:
+                return Outcome("ignored", "currency_mismatch")
+            # Refunds of one order arriving at once are added up one at a time.
+            await db.lock(f"order:{order['id']}")
+            added = 0
+            for part in refund.parts:
+                added += await db.execute(
+                    "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
+                    "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
+                    (
+                        order["id"],
+                        part.key,
+                        refunds.part_minor(part.amount, order["currency"]),
+                        refund.cumulative,
+                        at,
+                    ),
+                )
+            if added == 0:
+                return Outcome("duplicate", "refund_already_recorded")
+            sums = await db.fetchrow(
+                "SELECT COALESCE(SUM(amount_minor) FILTER (WHERE NOT cumulative), 0), "
+                "COALESCE(MAX(amount_minor) FILTER (WHERE cumulative), 0) "
+                "FROM order_refunds WHERE order_pk = ?",
+                (order["id"],),
+            )
+            assert sums is not None
+            total = order["total_minor"]
+            so_far = refunds.refunded(total, db_int(sums[0]), db_int(sums[1]))
+            if so_far.whole:
+                await db.execute(
+                    "UPDATE orders SET status = 'refunded', refunded_at = ?, "
+                    "refunded_minor = total_minor WHERE id = ?",
+                    (at, order["id"]),
+                )
+                revoked = await _revoke_pending_rewards(db, order["id"], refund.source, at)
+                clawed = await claw_back_order(db, order["id"], "refund", at)
+                return Outcome("recorded", "refunded", revoked=revoked, clawed_back=clawed)
+            await db.execute(
+                "UPDATE orders SET refunded_minor = ? WHERE id = ?",
+                (so_far.refunded_minor, order["id"]),
+            )
+            reduced = await _shrink_pending_rewards(db, order["id"], total, so_far.kept_minor)
+            clawed = await claw_back_order(
+                db, order["id"], "partial_refund", at, so_far.kept_minor, total
+            )
+            return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
+
+    async def approve_due_rewards(self, now: datetime) -> int:
+        """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""
+        async with self._transaction() as db:
+            # The move first, then its audit rows for exactly the rewards it moved: a concurrent
+            # approver on another machine moves none of them twice.
+            approved = sorted(
+                row[0]
+                for row in await db.fetch(
+                    "UPDATE rewards SET status = 'approved', approved_at = ? "
+                    "WHERE status = 'pending' AND approve_after <= ? AND NOT EXISTS "
+                    "(SELECT 1 FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
+                    "WHERE r.id = rewards.referral_id AND c.validation_url IS NOT NULL) RETURNING id",
+                    (now, now),
+                )
+            )
+            await db.executemany(
+                "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
+                "VALUES (?, 'pending', 'approved', 'hold period ended', 'scheduler', ?)",
+                [(reward_id, now) for reward_id in approved],
+            )
+            await enqueue_reward_events(db, "reward.approved", approved, now)
+            return len(approved)
