@@ -1,8 +1,10 @@
-"""Shared fixtures: settings on a fresh SQLite file and the app with its lifespan."""
+"""Shared fixtures: settings on a clean database (a fresh SQLite file, or the run's PostgreSQL
+database emptied, with SHAREBACK_TEST_DATABASE=postgresql) and the app with its lifespan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import databases
@@ -18,10 +20,87 @@ def webhook_secret() -> str:
     return new_webhook_secret()
 
 
+UNREACHABLE = pytest.StashKey[str | None]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        chosen = databases.backend()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    reason = None
+    if chosen == "postgresql":
+        reason = databases.unreachable_reason(databases.server_url())
+        if reason is not None and databases.in_ci():
+            pytest.exit(f"{reason}; CI=true, so the PostgreSQL run cannot be skipped", returncode=1)
+    config.stash[UNREACHABLE] = reason
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if databases.backend() == "sqlite":
+        return "database: sqlite (a fresh file per test)"
+    return f"database: postgresql on {databases.shown(databases.server_url())}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """postgres-marked tests run only in the PostgreSQL run; that run skips everything when the
+    server is unreachable (outside CI, where pytest_configure has already stopped it)."""
+    reason = config.stash[UNREACHABLE]
+    if databases.backend() == "sqlite":
+        only_pg = pytest.mark.skip(reason="runs only with SHAREBACK_TEST_DATABASE=postgresql")
+        for item in items:
+            if item.get_closest_marker("postgres") is not None:
+                item.add_marker(only_pg)
+    elif reason is not None:
+        skipped = pytest.mark.skip(reason=f"PostgreSQL run skipped: {reason}")
+        for item in items:
+            item.add_marker(skipped)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig: pytest.Config) -> str:
+    """The PostgreSQL server URL; skips when it is unreachable (CI=true has failed the run)."""
+    reason = pytestconfig.stash[UNREACHABLE]
+    if reason is not None:
+        pytest.skip(reason)
+    return databases.server_url()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_server: str) -> Iterator[databases.PostgresDatabases]:
+    """Every database this session makes; dropped at its end, failures or not."""
+    made = databases.PostgresDatabases(postgres_server)
+    try:
+        yield made
+    finally:
+        made.drop_all()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, webhook_secret: str) -> Settings:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A clean database for this test: a new SQLite file, or the shared PostgreSQL one emptied."""
+    if databases.backend() == "sqlite":
+        return f"sqlite:///{tmp_path / 'shareback.db'}"
+    made: databases.PostgresDatabases = request.getfixturevalue("postgres_databases")
+    url = made.shared()
+    databases.truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """Makes another empty database (restart and copy tests need two): a file or a database."""
+    if databases.backend() == "sqlite":
+        numbers = itertools.count(1)
+        return lambda: f"sqlite:///{tmp_path / f'fresh-{next(numbers)}.db'}"
+    made: databases.PostgresDatabases = request.getfixturevalue("postgres_databases")
+    return made.fresh
+
+
+@pytest.fixture
+def settings(database_url: str, webhook_secret: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'shareback.db'}",
+        database_url=database_url,
         public_url="http://refer.test",
         webhook_secrets=(webhook_secret,),
         identity_secret="identity-secret-for-tests",
@@ -35,15 +114,3 @@ def settings(tmp_path: Path, webhook_secret: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The PostgreSQL server URL; skips when it is unreachable, fails instead under CI=true."""
-    url = databases.server_url()
-    reason = databases.unreachable_reason(url)
-    if reason is not None:
-        if databases.in_ci():
-            pytest.fail(f"{reason} (CI=true: the PostgreSQL tests must run)")
-        pytest.skip(reason)
-    return url

@@ -1,4 +1,4 @@
-"""Test support: live servers on loopback, signed webhooks, and reads of the real SQLite file."""
+"""Test support: live servers on loopback, signed webhooks, and reads of the real database."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ import base64
 import json
 import os
 import socket
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import databases
 import uvicorn
 from shareback.settings import Settings
-from shareback.storage.sqlite import database_path
 from standardwebhooks.webhooks import Webhook
 from starlette.testclient import TestClient
 
@@ -92,10 +91,18 @@ class LiveServer:
         self.thread.join(timeout=20)
 
 
-def db_rows(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-    with sqlite3.connect(database_path(settings.database_url)) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql, params).fetchall()
+def db_rows(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> list[databases.Row]:
+    """Rows of SQL written with `?`, on SQLite or PostgreSQL, with values as SQLite holds them."""
+    return databases.rows(settings.database_url, sql, params)
+
+
+def db_execute(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> int:
+    """For tests that change rows on purpose (an expired session, a lost coupon code)."""
+    return databases.execute(settings.database_url, sql, params)
+
+
+def db_tables(settings: Settings) -> set[str]:
+    return databases.tables(settings.database_url)
 
 
 def count(settings: Settings, table: str) -> int:

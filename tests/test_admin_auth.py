@@ -6,7 +6,6 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import re
-import sqlite3
 from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -17,10 +16,9 @@ from shareback.app import create_app
 from shareback.auth import keys, passwords
 from shareback.settings import Settings
 from shareback.storage import open_store
-from shareback.storage.base import to_db_time
-from shareback.storage.sqlite import database_path
+from shareback.storage.database import to_db_time
 from starlette.testclient import TestClient
-from support import BROWSER_UA, count, db_rows
+from support import BROWSER_UA, count, db_execute, db_rows
 
 OWNER = "owner@brandpunt.nl"
 PASSWORD = "correct horse battery"
@@ -251,8 +249,7 @@ def test_five_failures_for_one_address_lock_it_for_fifteen_minutes(
     assert count(settings, "admin_sessions") == 0
     # Fifteen minutes later the account opens again.
     past = to_db_time(datetime.now(UTC) - timedelta(minutes=16))
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        db.execute("UPDATE login_failures SET at = ?", (past,))
+    db_execute(settings, "UPDATE login_failures SET at = ?", (past,))
     assert sign_in(client).status_code == 303
 
 
@@ -315,11 +312,11 @@ def test_signing_out_ends_the_session(admin: TestClient, settings: Settings) -> 
 def test_an_expired_session_sends_the_owner_back_to_sign_in(
     admin: TestClient, settings: Settings
 ) -> None:
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        db.execute(
-            "UPDATE admin_sessions SET expires_at = ?",
-            (to_db_time(datetime.now(UTC) - timedelta(seconds=1)),),
-        )
+    db_execute(
+        settings,
+        "UPDATE admin_sessions SET expires_at = ?",
+        (to_db_time(datetime.now(UTC) - timedelta(seconds=1)),),
+    )
     response = admin.get("/admin/campaigns", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/login?next=/admin/campaigns"

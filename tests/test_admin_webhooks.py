@@ -15,7 +15,7 @@ from shareback.admin import formatting, webhooks_page
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.outgoing.worker import DeliveryWorker, Report
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
@@ -43,7 +43,7 @@ def add_endpoint(client: TestClient, **data: str | list[str]) -> httpx2.Response
 
 def deliver(settings: Settings, moment: datetime) -> Report:
     async def go() -> Report:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             async with httpx.AsyncClient(timeout=5) as http:
                 return await DeliveryWorker(store, settings.public_url, http).deliver_due(moment)

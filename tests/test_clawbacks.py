@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from shareback.app import create_app
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import db_rows, follow_link, join_campaign, order_paid, order_refunded, signed_headers
 
@@ -44,7 +44,7 @@ def approved_referral(client: TestClient, settings: Settings, secret: str) -> No
     )
 
     async def approve() -> int:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             return await store.approve_due_rewards(datetime.now(UTC) + timedelta(days=15))
         finally:

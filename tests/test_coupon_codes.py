@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,9 +28,8 @@ from platform_support import (
 from shareback import codes
 from shareback.app import create_app
 from shareback.settings import Settings
-from shareback.storage.sqlite import database_path
 from starlette.testclient import TestClient
-from support import db_rows, join_campaign, order_paid, signed_headers
+from support import db_execute, db_rows, join_campaign, order_paid, signed_headers
 
 UNAMBIGUOUS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -95,8 +93,7 @@ def test_an_advocate_from_before_coupon_codes_gets_one_on_the_next_visit(
     client: TestClient, settings: Settings
 ) -> None:
     join_campaign(client, "anna@example.nl", "Anna")
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        db.execute("UPDATE advocates SET coupon_code = NULL")
+    db_execute(settings, "UPDATE advocates SET coupon_code = NULL")
     assert join_campaign(client, "anna@example.nl", "Anna")["coupon_code"] == "ANNA10"
     updated = db_rows(settings, "SELECT payload FROM outbox WHERE type = 'advocate.updated'")
     assert [json.loads(r[0])["advocate"]["coupon_code"] for r in updated] == ["ANNA10"]

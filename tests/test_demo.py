@@ -8,20 +8,21 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from shareback.auth import passwords
 from shareback.demo import DEMO_ADMIN, prepare_demo
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from support import count, free_port
 
 
-def test_prepare_demo_seeds_history_and_an_owner_login_once(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'demo.db'}", shop_name="Brandpunt Koffie"
-    )
+def test_prepare_demo_seeds_history_and_an_owner_login_once(
+    fresh_database_url: Callable[[], str],
+) -> None:
+    settings = Settings(database_url=fresh_database_url(), shop_name="Brandpunt Koffie")
     _, login = asyncio.run(prepare_demo(settings))
     seeded = {
         table: count(settings, table)
@@ -34,7 +35,7 @@ def test_prepare_demo_seeds_history_and_an_owner_login_once(tmp_path: Path) -> N
     assert {table: count(settings, table) for table in seeded} == seeded
 
     async def stored_hash() -> str:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             user = await store.admin_user(DEMO_ADMIN)
             assert user is not None
@@ -45,9 +46,11 @@ def test_prepare_demo_seeds_history_and_an_owner_login_once(tmp_path: Path) -> N
     assert passwords.verify_password(login.password, asyncio.run(stored_hash()))
 
 
-def test_the_demo_command_serves_the_shop_and_the_backend(tmp_path: Path) -> None:
+def test_the_demo_command_serves_the_shop_and_the_backend(
+    tmp_path: Path, fresh_database_url: Callable[[], str]
+) -> None:
     port, shop_port = free_port(), free_port()
-    env = {**os.environ, "SHAREBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    env = {**os.environ, "SHAREBACK_DATABASE_URL": fresh_database_url()}
     process = subprocess.Popen(
         [
             sys.executable,

@@ -18,7 +18,7 @@ import pytest
 from shareback.app import create_app
 from shareback.outgoing.worker import DeliveryWorker
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from standardwebhooks.webhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -298,7 +298,7 @@ class Receiver:
 
 def deliver_due(settings: Settings) -> None:
     async def go() -> None:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             async with httpx.AsyncClient(timeout=5) as http:
                 await DeliveryWorker(store, settings.public_url, http).deliver_due(

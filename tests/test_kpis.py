@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from shareback import kpis
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import (
     SHOP,
@@ -32,7 +32,7 @@ def beacon(client: TestClient, **event: object) -> None:
 
 def stats(settings: Settings) -> kpis.RawStats:
     async def run() -> kpis.RawStats:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             campaign = await store.campaign("default")
             assert campaign is not None
@@ -188,7 +188,7 @@ def test_whole_day_ranges_read_the_rollups_and_agree_with_the_rows(
     )
 
     async def both() -> tuple[kpis.RawStats, kpis.RawStats]:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             campaign = await store.campaign("default")
             assert campaign is not None

@@ -284,12 +284,12 @@ def test_hold_period_approval_with_time_moved_forward(
 ) -> None:
     import asyncio as aio
 
-    from shareback.storage.sqlite import SqliteStore
+    from shareback.storage import open_store
 
     referred_order(client, webhook_secret)
 
     async def approve(at: datetime) -> int:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             return await store.approve_due_rewards(at)
         finally:

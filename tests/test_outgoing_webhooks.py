@@ -15,7 +15,7 @@ import pytest
 from shareback.app import create_app
 from shareback.outgoing.worker import DeliveryWorker, Report
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from standardwebhooks.webhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -99,7 +99,7 @@ def referral_flow(client: TestClient, secret: str) -> None:
 
 def run_worker(settings: Settings, moments: list[datetime], workers: int = 1) -> list[Report]:
     async def go() -> list[Report]:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             async with httpx.AsyncClient(timeout=5) as http:
                 pool = [DeliveryWorker(store, settings.public_url, http) for _ in range(workers)]

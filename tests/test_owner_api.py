@@ -3,8 +3,8 @@ Owner, ADMIN_KEY and make_rewards are shared with the other test_owner_api_* mod
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -115,10 +115,12 @@ def test_the_admin_key_from_the_environment_has_full_rights(owner: Owner) -> Non
     assert owner.post("/api/v1/campaigns", json=SUMMER).status_code == 201
 
 
-def test_without_the_env_key_setting_that_key_opens_nothing(tmp_path: Path) -> None:
+def test_without_the_env_key_setting_that_key_opens_nothing(
+    fresh_database_url: Callable[[], str],
+) -> None:
     from shareback.app import create_app
 
-    plain = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    plain = Settings(database_url=fresh_database_url())
     with TestClient(create_app(plain)) as client:
         for key in (ADMIN_KEY, "", "None"):
             headers = {"authorization": f"Bearer {key}"}

@@ -18,7 +18,7 @@ from shareback.api.owner.exports import (
     safe_cell,
 )
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import join_campaign
 from test_owner_api import Owner, error_of, make_rewards
@@ -127,7 +127,7 @@ def test_an_export_larger_than_its_pages_holds_every_row_once(
     owner: Owner, settings: Settings
 ) -> None:
     async def add_advocates() -> None:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             campaign = await store.campaign("default")
             assert campaign is not None

@@ -1,4 +1,4 @@
-"""The owner's store methods against the real SQLite file: campaigns, paging, reward decisions."""
+"""The owner's store methods against the real database: campaigns, paging, reward decisions."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from typing import TypeVar
 
 from shareback.rewards import RewardSpec
 from shareback.settings import Settings
-from shareback.storage.base import CampaignChanges, CampaignDraft
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
+from shareback.storage.base import CampaignChanges, CampaignDraft, Store
 from starlette.testclient import TestClient
 from support import follow_link, join_campaign, order_paid, signed_headers
 
 T = TypeVar("T")
 
 
-def with_store(settings: Settings, action: Callable[[SqliteStore], Awaitable[T]]) -> T:
+def with_store(settings: Settings, action: Callable[[Store], Awaitable[T]]) -> T:
     async def run() -> T:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             return await action(store)
         finally:
@@ -55,7 +55,7 @@ DRAFT = CampaignDraft(
 def test_campaigns_are_created_once_updated_and_archived(
     client: TestClient, settings: Settings
 ) -> None:
-    async def scenario(store: SqliteStore) -> None:
+    async def scenario(store: Store) -> None:
         created = await store.create_campaign(DRAFT)
         assert created is not None and created.slug == "summer"
         assert await store.create_campaign(DRAFT) is None
@@ -92,7 +92,7 @@ def test_paging_by_id_returns_every_row_once(
 ) -> None:
     make_referrals(client, webhook_secret, 7)
 
-    async def walk(store: SqliteStore) -> list[int]:
+    async def walk(store: Store) -> list[int]:
         seen: list[int] = []
         before = None
         while page := await store.list_rewards(before=before, limit=3):
@@ -114,7 +114,7 @@ def test_reward_decisions_are_recorded_with_actor_and_reason(
 ) -> None:
     make_referrals(client, webhook_secret, 2)
 
-    async def scenario(store: SqliteStore) -> None:
+    async def scenario(store: Store) -> None:
         pending = await store.list_rewards(status="pending")
         ids = [r.id for r in pending]
         at = datetime.now(UTC)

@@ -117,12 +117,12 @@ def test_partial_refunds_of_unknown_orders_and_other_currencies_are_ignored(
 def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_difference(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    from shareback.storage.sqlite import SqliteStore
+    from shareback.storage import open_store
 
     referred_order(client, webhook_secret)
 
     async def approve() -> int:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             return await store.approve_due_rewards(datetime.now(UTC) + timedelta(days=15))
         finally:

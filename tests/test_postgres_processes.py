@@ -135,8 +135,8 @@ def test_advocates_and_coupon_codes_stay_unique_across_processes(
                 headers={"user-agent": BROWSER_UA, "origin": ORIGIN}, timeout=60
             ) as http:
 
-                def join(n: int, email: str) -> object:
-                    return http.post(
+                async def join(n: int, email: str) -> httpx.Response:
+                    return await http.post(
                         f"{servers[n % 2]}/api/v1/advocates",
                         json={"campaign": "default", "email": email, "name": "Anna"},
                     )

@@ -15,7 +15,7 @@ import pytest
 from shareback.app import create_app
 from shareback.outgoing.validation import RewardValidator, ValidationReport
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 from standardwebhooks.webhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -91,7 +91,7 @@ def validate(
     """Validators in their own store connections, as separate server processes would have."""
 
     async def go() -> list[ValidationReport]:
-        stores = [await SqliteStore.open(settings.database_url) for _ in range(workers)]
+        stores = [await open_store(settings.database_url) for _ in range(workers)]
         try:
             async with httpx.AsyncClient(timeout=5) as http:
                 pool = [RewardValidator(s, settings.public_url, http) for s in stores]
@@ -108,7 +108,7 @@ def validate(
 
 def approve_due(settings: Settings, at: datetime) -> int:
     async def go() -> int:
-        store = await SqliteStore.open(settings.database_url)
+        store = await open_store(settings.database_url)
         try:
             return await store.approve_due_rewards(at)
         finally:
@@ -243,7 +243,7 @@ def test_a_worker_that_died_holding_a_lease_is_taken_over_after_it(
         at = datetime.now(UTC) + LATER
 
         async def claim_and_die() -> int:
-            store = await SqliteStore.open(owner_settings.database_url)
+            store = await open_store(owner_settings.database_url)
             try:
                 claimed = await store.claim_validations("crashed", at, timedelta(seconds=60), 20)
                 return len(claimed)

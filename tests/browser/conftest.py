@@ -76,7 +76,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Demo]:
+def demo(database_url: str, request: pytest.FixtureRequest) -> Iterator[Demo]:
     """Backend and shop exactly as `shareback demo` wires them, each on its own free port.
 
     (Pages fulfilled by page.route would not do as host pages: Chromium treats them as
@@ -86,7 +86,7 @@ def demo(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Demo]:
     backend, shop = f"http://127.0.0.1:{backend_port}", f"http://127.0.0.1:{shop_port}"
     host = f"http://127.0.0.1:{host_port}"
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'shareback.db'}",
+        database_url=database_url,
         public_url=backend,
         landing_url=f"{shop}/",
         allowed_origins=(shop, host),

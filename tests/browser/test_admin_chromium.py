@@ -11,7 +11,6 @@ import io
 import random
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -33,14 +32,13 @@ from shareback.storage.base import (
     PaidOrder,
     PartialRefund,
     RefundPart,
-    to_db_time,
 )
-from shareback.storage.sqlite import database_path
+from shareback.storage.database import to_db_time
 from shareback.webhooks.standard import new_secret
 from starlette.applications import Starlette
 from starlette.responses import Response as PlainResponse
 from starlette.routing import Route
-from support import LiveServer, free_port, order_paid, signed_headers
+from support import LiveServer, db_execute, db_rows, free_port, order_paid, signed_headers
 
 from .browser_support import DOCS, WRITE_DOCS, Demo
 
@@ -138,8 +136,7 @@ def run_deliveries(demo: Demo, moment: datetime) -> Report:
 
 
 def db_value(demo: Demo, sql: str) -> Any:
-    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
-        return db.execute(sql).fetchone()[0]
+    return db_rows(demo.settings, sql)[0][0]
 
 
 def widget_in(page: Page, lang: str) -> Any:
@@ -525,15 +522,17 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
             await store.close()
 
     referred = off_loop(write)
-    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
-        for referral_id, paid in referred:
-            db.execute(
-                "UPDATE referrals SET created_at = ? WHERE id = ?", (to_db_time(paid), referral_id)
-            )
-            db.execute(
-                "UPDATE rewards SET created_at = ?, approve_after = ? WHERE referral_id = ?",
-                (to_db_time(paid), to_db_time(paid + timedelta(days=14)), referral_id),
-            )
+    for referral_id, paid in referred:
+        db_execute(
+            demo.settings,
+            "UPDATE referrals SET created_at = ? WHERE id = ?",
+            (to_db_time(paid), referral_id),
+        )
+        db_execute(
+            demo.settings,
+            "UPDATE rewards SET created_at = ?, approve_after = ? WHERE referral_id = ?",
+            (to_db_time(paid), to_db_time(paid + timedelta(days=14)), referral_id),
+        )
 
     async def approve() -> None:
         store = await open_store(demo.settings.database_url)
@@ -543,25 +542,27 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
             await store.close()
 
     off_loop(approve)
-    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
-        db.execute(
-            "UPDATE reward_changes SET at = (SELECT approve_after FROM rewards w WHERE w.id = reward_id)"
-        )
-        db.execute("UPDATE rewards SET approved_at = approve_after WHERE status = 'approved'")
+    db_execute(
+        demo.settings,
+        "UPDATE reward_changes SET at = (SELECT approve_after FROM rewards w WHERE w.id = reward_id)",
+    )
+    db_execute(
+        demo.settings, "UPDATE rewards SET approved_at = approve_after WHERE status = 'approved'"
+    )
 
 
 def seed_clawbacks(demo: Demo) -> None:
     """After approval, the newest approved order is charged back and the one before it is
     refunded in part: clawbacks in the rewards queue, revenue net of the refund."""
-    with sqlite3.connect(database_path(demo.settings.database_url)) as db:
-        newest = [
-            row[0]
-            for row in db.execute(
-                "SELECT DISTINCT o.order_id FROM rewards w JOIN referrals r ON r.id = w.referral_id "
-                "JOIN orders o ON o.id = r.order_pk WHERE w.status = 'approved' "
-                "ORDER BY o.id DESC LIMIT 2"
-            )
-        ]
+    newest = [
+        row[0]
+        for row in db_rows(
+            demo.settings,
+            "SELECT o.order_id FROM rewards w JOIN referrals r ON r.id = w.referral_id "
+            "JOIN orders o ON o.id = r.order_pk WHERE w.status = 'approved' "
+            "GROUP BY o.id, o.order_id ORDER BY o.id DESC LIMIT 2",
+        )
+    ]
     assert len(newest) == 2
 
     async def refund() -> None:

@@ -4,15 +4,13 @@ layout stability and isolation from the host's CSS, in a real Chromium against t
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, FloatRect, Locator, Page, Request, expect
-from shareback.storage.sqlite import database_path
-from support import count, db_rows
+from support import count, db_execute, db_rows
 
 from .browser_support import WIDGET_API, Demo, host_page, screenshot_with_margin, shadow_focus
 
@@ -457,8 +455,7 @@ def test_inline_card_keeps_its_height_at_every_width(
     demo: Demo, new_context: Callable[..., BrowserContext], width: int, rewards: str
 ) -> None:
     if rewards == "long":
-        with sqlite3.connect(database_path(demo.settings.database_url)) as db:
-            db.execute(LONG_DUTCH_REWARDS)
+        db_execute(demo.settings, LONG_DUTCH_REWARDS)
     page = new_context(viewport={"width": width, "height": 844}).new_page()
     mount = load_home_with_the_mount_in_view(page, demo)
     reserved = mount.evaluate("m => m.getBoundingClientRect().height")

@@ -4,15 +4,13 @@ the friend's code in the landing banner, each with its own copy button."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 from shareback.settings import Settings
-from shareback.storage.sqlite import database_path
-from support import db_rows
+from support import db_execute, db_rows
 
 from .browser_support import ANNA, Demo, log_in
 
@@ -21,10 +19,11 @@ pytestmark = pytest.mark.browser
 
 def set_fulfilment(settings: Settings, mode: str) -> None:
     """What PATCH /api/v1/campaigns/default does (the demo has no API key set)."""
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        db.execute(
-            "UPDATE campaigns SET friend_fulfilment = ?, friend_code_prefix = 'WELKOM'", (mode,)
-        )
+    db_execute(
+        settings,
+        "UPDATE campaigns SET friend_fulfilment = ?, friend_code_prefix = 'WELKOM'",
+        (mode,),
+    )
 
 
 def test_the_share_view_shows_the_advocates_coupon_code_with_its_own_copy_button(
