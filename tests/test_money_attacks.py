@@ -419,3 +419,16 @@ def test_absurd_reward_values_and_minimums_are_refused(owner: Owner, admin: Test
             "invalid_min_order",
             "min_order",
         )
+
+
+def test_an_order_in_another_currency_adds_nothing_to_the_campaigns_revenue(
+    client: TestClient, webhook_secret: str, owner: Owner
+) -> None:
+    code = str(join_campaign(client, "anna@example.nl", "Anna")["code"])
+    forints = order_paid("1", "f1@example.com", "25000", code, currency="HUF")
+    euros = order_paid("2", "f2@example.com", "63.10", code)
+    assert generic(client, webhook_secret, forints, "m1").json()["reason"] == "currency_mismatch"
+    assert generic(client, webhook_secret, euros, "m2").json()["reason"] == "referral_code"
+    stats = owner.get("/api/v1/campaigns/default/stats").json()
+    assert stats["counts"]["conversions"] == 2
+    assert stats["money"]["revenue"] == {"amount_minor": 6310, "amount": "63.10", "currency": "EUR"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.core import get_global
 from babel.numbers import get_currency_precision, get_territory_currencies
@@ -111,7 +111,7 @@ def currency_code(value: object) -> str:
     return code
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: a dashboard preview may ask about any string
 def exponent(currency: str) -> int:
     """ISO 4217's minor unit: 2 for EUR, 0 for JPY and XOF, 3 for OMR. Unknown codes (an old
     row's) read as 2, so showing them never fails; parsing refuses them first."""
