@@ -72,7 +72,9 @@ class PostgresConnection:
         await self._conn.executemany(numbered(sql), [tuple(checked(row)) for row in rows])
 
     async def lock(self, name: str) -> None:
-        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", name)
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", *checked((name,))
+        )
 
 
 class PostgresDatabase:
