@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
+from shareback import campaigns
 from shareback.admin import campaign_form, pool_upload
-from shareback.api.owner import campaign_input
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import count, db_rows, join_campaign
@@ -49,7 +49,7 @@ def field_error(html: str, field_id: str) -> str:
 
 
 def test_the_form_offers_exactly_the_apis_ways_to_fulfil() -> None:
-    assert tuple(campaign_form.FULFILMENTS) == campaign_input.FULFILMENTS
+    assert tuple(campaign_form.FULFILMENTS) == campaigns.FULFILMENTS
 
 
 def test_creating_a_campaign_saves_the_friends_code_fields(

@@ -76,7 +76,9 @@ def test_a_whole_refund_after_approval_claws_back_both_rewards(
         "friend": ("5.99", "0.00"),
     }
     header = admin.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
-    assert header.splitlines()[0].endswith(",clawed_back,clawed_back_amount,net_amount")
+    assert header.splitlines()[0].endswith(
+        ",clawed_back,clawed_back_amount,clawed_back_minor,net_amount"
+    )
 
 
 def test_the_overview_takes_partial_refunds_off_the_revenue(

@@ -16,6 +16,7 @@ from shareback.kpis import DayCounts
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import (
+    SHOP,
     count,
     db_rows,
     follow_link,
@@ -324,6 +325,16 @@ def test_the_preview_embeds_the_real_widget_with_a_stand_in_api(
     qr = admin.get(advocate["qr"]["svg"])
     assert qr.status_code == 200 and qr.headers["content-type"] == "image/svg+xml"
     assert (count(settings, "advocates"), count(settings, "events")) == before
+
+
+def test_the_preview_loads_the_same_widget_document_as_the_shop(admin: TestClient) -> None:
+    api = preview_api(admin.get("/admin/preview?campaign=default&lang=nl").text)
+    for lang in ("nl", "en"):
+        preview = admin.get(f"{api}/api/v1/campaigns/default/widget?lang={lang}").json()
+        shop = admin.get(
+            f"/api/v1/campaigns/default/widget?lang={lang}", headers={"origin": SHOP}
+        ).json()
+        assert preview == shop
 
 
 def test_the_preview_follows_the_form_before_it_is_saved(admin: TestClient) -> None:

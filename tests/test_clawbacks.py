@@ -148,8 +148,8 @@ def test_the_payout_csv_shows_what_is_owed_back(
     response = owner.get(
         "/api/v1/exports/rewards.csv?status=approved", headers={"authorization": f"Bearer {KEY}"}
     )
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert {(row["side"], row["clawed_back"], row["clawed_back_minor"]) for row in rows} == {
-        ("referrer", "5.00", "500"),
-        ("friend", "5.99", "599"),
-    }
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {
+        (row["side"], row["clawed_back"], row["clawed_back_amount"], row["clawed_back_minor"])
+        for row in rows
+    } == {("referrer", "true", "5.00", "500"), ("friend", "true", "5.99", "599")}

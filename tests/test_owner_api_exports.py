@@ -34,11 +34,12 @@ def rows_of(response: httpx2.Response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith('attachment; filename="shareback-')
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
 def header_of(response: httpx2.Response) -> list[str]:
-    return next(csv.reader(io.StringIO(response.text)))
+    return next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_advocates_export_is_safe_to_open_in_a_spreadsheet(
@@ -174,4 +175,4 @@ def test_a_bad_export_filter_is_a_json_error(
 
 def test_an_empty_export_is_just_the_header(owner: Owner) -> None:
     response = owner.get("/api/v1/exports/rewards.csv")
-    assert response.text == ",".join(REWARD_COLUMNS) + "\r\n"
+    assert response.content.decode("utf-8") == "\ufeff" + ",".join(REWARD_COLUMNS) + "\r\n"

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import secrets
+
+from shareback.campaigns import DEFAULT_SHOP_NAME
 from shareback.rewards import RewardSpec
 from shareback.settings import (
     DEFAULT_LANDING_URL,
     Secrets,
     Settings,
-    generate_secrets,
-    origin_of,
     resolve_secrets,
 )
 from shareback.storage.base import CampaignDraft, Store
+from shareback.urls import origin_of
+from shareback.webhooks.standard import new_secret
 
 DEFAULT_SLUG = "default"
+
+
+def generate_secrets() -> dict[str, str]:
+    """Kept on first start; a later start reads the stored ones back."""
+    return {
+        "secret_key": secrets.token_urlsafe(32),
+        "identity_secret": secrets.token_urlsafe(32),
+        "webhook_secret": new_secret(),
+        "ip_salt": secrets.token_urlsafe(32),
+    }
 
 
 def default_campaign(settings: Settings) -> CampaignDraft:
@@ -24,7 +37,7 @@ def default_campaign(settings: Settings) -> CampaignDraft:
     return CampaignDraft(
         slug=DEFAULT_SLUG,
         name="Invite a friend",
-        shop_name=settings.shop_name or "our shop",
+        shop_name=settings.shop_name or DEFAULT_SHOP_NAME,
         landing_url=landing,
         allowed_origins=origins,
         referrer_reward=RewardSpec("credit", "5.00", "EUR"),

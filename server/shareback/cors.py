@@ -7,8 +7,8 @@ from starlette.responses import Response
 
 from shareback.context import context
 from shareback.errors import ApiError, error_response
-from shareback.settings import origin_of
 from shareback.storage.base import Campaign
+from shareback.urls import origin_of
 
 PREFLIGHT_MAX_AGE = "600"
 

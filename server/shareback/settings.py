@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ as os_environ
-from urllib.parse import urlsplit
 
 from starlette.config import Config
 
@@ -20,11 +17,6 @@ def _split(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(part for part in value.replace(",", " ").split() if part)
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)
@@ -87,15 +79,6 @@ class Secrets:
     def webhook_secret(self) -> str:
         """The secret a shop signs with today (the first; later ones are still accepted)."""
         return self.webhook_secrets[0]
-
-
-def generate_secrets() -> dict[str, str]:
-    return {
-        "secret_key": secrets.token_urlsafe(32),
-        "identity_secret": secrets.token_urlsafe(32),
-        "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "ip_salt": secrets.token_urlsafe(32),
-    }
 
 
 def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:

@@ -23,7 +23,6 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, Res
 from shareback import codes, emails
 from shareback.attribution import Candidate
 from shareback.auth import passwords
-from shareback.outgoing.validation import new_validation_secret
 from shareback.outgoing.worker import DeliveryWorker, Report
 from shareback.rewards import RewardSpec
 from shareback.storage import open_store
@@ -35,6 +34,7 @@ from shareback.storage.base import (
     RefundPart,
 )
 from shareback.storage.database import to_db_time
+from shareback.webhooks.standard import new_secret
 from starlette.applications import Starlette
 from starlette.responses import Response as PlainResponse
 from starlette.routing import Route
@@ -263,7 +263,7 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download payout CSV").click()
     assert re.fullmatch(
-        r"shareback-rewards-approved-zomer-\d{8}\.csv", download.value.suggested_filename
+        r"shareback-rewards-approved-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
     )
     saved = tmp_path / "payout.csv"
     download.value.save_as(saved)
@@ -597,14 +597,14 @@ def seed_webhooks(demo: Demo) -> int:
                 await store.create_endpoint(
                     f"http://127.0.0.1:{up.port}/hooks",
                     ("*",),
-                    new_validation_secret(),
+                    new_secret(),
                     "CRM sync",
                     at,
                 )
                 await store.create_endpoint(
                     f"http://127.0.0.1:{down}/shareback",
                     ("advocate.created", "reward.approved"),
-                    new_validation_secret(),
+                    new_secret(),
                     "Mailchimp via Zapier",
                     at,
                 )
@@ -617,7 +617,7 @@ def seed_webhooks(demo: Demo) -> int:
                         friend_fulfilment="pool",
                         friend_code="WELKOM10",
                         validation_url=f"http://127.0.0.1:{down}/validate",
-                        validation_secret=new_validation_secret(),
+                        validation_secret=new_secret(),
                     ),
                 )
             # They join the summer campaign: the default one's numbers stay as photographed.

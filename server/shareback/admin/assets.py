@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "application/javascript; charset=utf-8"}
+from shareback.static_assets import IMMUTABLE, load, serve
+
 NAMES = ("admin.css", "admin.js")
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    gzipped: bytes
-    digest: str
-    media_type: str
-
-
-@lru_cache(maxsize=len(NAMES))
-def load(name: str) -> Asset:
-    body = files("shareback.static").joinpath(name).read_bytes()
-    return Asset(
-        body,
-        gzip.compress(body, 9, mtime=0),
-        hashlib.sha256(body).hexdigest()[:12],
-        MEDIA_TYPES[name.rpartition(".")[2]],
-    )
 
 
 def asset_url(name: str) -> str:
@@ -48,20 +24,7 @@ async def serve_asset(request: Request) -> Response:
     name = f"{stem}.{ext}"
     if name not in NAMES or digest != load(name).digest:
         raise HTTPException(404, "No such dashboard asset.")
-    asset = load(name)
-    etag = f'"{asset.digest}"'
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=31536000, immutable",
-        "Vary": "Accept-Encoding",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
-    return Response(asset.body, media_type=asset.media_type, headers=headers)
+    return serve(request, load(name), IMMUTABLE)
 
 
 routes = [Route("/admin/static/{name}", serve_asset, methods=["GET"])]

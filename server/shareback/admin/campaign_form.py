@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
-from shareback import codes, money
-from shareback.code_pool import POOL_CODE
-from shareback.outgoing.validation import new_validation_secret
-from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
-from shareback.settings import origin_of
+from shareback import campaigns
+from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
+from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
+from shareback.urls import origin_of
+from shareback.webhooks.standard import new_secret
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-MAX_ORIGINS = 20
+T = TypeVar("T")
+# Room for every origin a campaign may have, each as long as one may be, one per line.
+MAX_ORIGINS_TEXT = campaigns.MAX_ORIGINS * 301
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends
 SIDES = ("referrer", "friend")
 # How the friend gets the offer (the API's friend_fulfilment values), as the form offers them.
@@ -42,7 +41,6 @@ FULFILMENTS = {
         "friend_code.issued event arrives.",
     ),
 }
-DEFAULT_PREFIX = "WELCOME"
 KEPT_WHEN_MISSING = ("friend_fulfilment", "friend_code", "friend_code_prefix", "validation_url")
 
 
@@ -59,7 +57,7 @@ class ValidCampaign:
     new_customers_only: bool
     starts_at: datetime | None
     ends_at: datetime | None
-    friend_fulfilment: str = "link"
+    friend_fulfilment: str = campaigns.DEFAULT_FULFILMENT
     friend_code: str | None = None
     friend_code_prefix: str = DEFAULT_PREFIX
     validation_url: str | None = None
@@ -82,7 +80,7 @@ class ValidCampaign:
             friend_code=self.friend_code,
             friend_code_prefix=self.friend_code_prefix,
             validation_url=self.validation_url,
-            validation_secret=new_validation_secret(),
+            validation_secret=new_secret(),
         )
 
     def changes(self) -> CampaignChanges:
@@ -107,7 +105,7 @@ class ValidCampaign:
             validation_url=self.validation_url,
             clear_validation_url=self.validation_url is None,
             # Only used when the campaign has none yet: the shop already checks with the old one.
-            validation_secret=new_validation_secret() if self.validation_url else None,
+            validation_secret=new_secret() if self.validation_url else None,
         )
 
 
@@ -126,13 +124,13 @@ def blank_values(shop_name: str = "", landing_url: str = "") -> dict[str, str]:
         "referrer_reward_value": "5.00",
         "friend_reward_type": "percent_discount",
         "friend_reward_value": "10",
-        "currency": "EUR",
-        "attribution_days": "30",
-        "hold_days": "14",
-        "new_customers_only": "on",
+        "currency": campaigns.DEFAULT_CURRENCY,
+        "attribution_days": str(campaigns.ATTRIBUTION_DAYS.default),
+        "hold_days": str(campaigns.HOLD_DAYS.default),
+        "new_customers_only": "on" if campaigns.DEFAULT_NEW_CUSTOMERS_ONLY else "",
         "starts_at": "",
         "ends_at": "",
-        "friend_fulfilment": "link",
+        "friend_fulfilment": campaigns.DEFAULT_FULFILMENT,
         "friend_code": "",
         "friend_code_prefix": DEFAULT_PREFIX,
         "validation_url": "",
@@ -169,7 +167,11 @@ def submitted_values(
     """What the owner typed, to show again beside the errors (never more than a field holds).
     The friend's code and validation fields keep their saved values when a form leaves them out."""
     kept = saved or blank_values()
-    values = {name: str(form.get(name) or "")[:2000].strip() for name in blank_values()}
+    values = {
+        name: str(form.get(name) or "")[: MAX_ORIGINS_TEXT if name == "allowed_origins" else 2000]
+        for name in blank_values()
+    }
+    values = {name: value.strip() for name, value in values.items()}
     for name in KEPT_WHEN_MISSING:
         if form.get(name) is None:
             values[name] = kept[name]
@@ -177,124 +179,24 @@ def submitted_values(
     return values
 
 
-def check_slug(value: str) -> str | None:
-    if not SLUG_PATTERN.match(value):
-        return "Use 1 to 64 lower-case letters, digits and dashes, such as summer-2025."
-    return None
-
-
-def check_text(value: str, what: str, max_length: int = 100) -> str | None:
-    if not value:
-        return f"Enter {what}."
-    if len(value) > max_length:
-        return f"Keep it to {max_length} characters."
-    return None
-
-
-def check_url(value: str, example: str = "https://shop.example/") -> str | None:
-    message = f"Enter a full address that starts with https://, such as {example}."
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        return message
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or len(value) > 2000
-        or not value.isprintable()
-        or " " in value
-    ):
-        return message
-    if parts.username or parts.password:
-        return "Leave out the user name and password."
-    return None
+def split_origins(text: str) -> list[str]:
+    """Origins one per line (commas and spaces also separate); a trailing slash is forgiven."""
+    return [raw.removesuffix("/") for raw in text.replace(",", " ").split()]
 
 
 def parse_origins(text: str, landing_url: str = "") -> tuple[tuple[str, ...], str | None]:
-    """Origins one per line (commas and spaces also separate); a trailing slash is forgiven."""
-    found: list[str] = []
-    for raw in text.replace(",", " ").split():
-        candidate = raw.rstrip("/")
-        parts = urlsplit(candidate)
-        if (
-            parts.scheme not in ("http", "https")
-            or not parts.hostname
-            or parts.path
-            or parts.query
-            or parts.fragment
-            or parts.username
-        ):
-            return (), (
-                f"“{raw[:80]}” is not an origin: give the scheme and host only, "
-                "such as https://shop.example."
-            )
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
-        if origin not in found:
-            found.append(origin)
-    if not found:
-        example = origin_of(landing_url) if landing_url else "https://shop.example"
-        return (), f"Add the origin of every site that shows the widget, such as {example}."
-    if len(found) > MAX_ORIGINS:
-        return (), f"At most {MAX_ORIGINS} origins per campaign."
-    return tuple(found), None
-
-
-def check_days(value: str, lowest: int, highest: int) -> tuple[int, str | None]:
-    if not value.isdigit() or not lowest <= int(value) <= highest:
-        return 0, f"Enter a whole number of days from {lowest} to {highest}."
-    return int(value), None
-
-
-def check_reward(kind: str, value: str, currency: str) -> tuple[RewardSpec | None, str | None]:
-    if kind not in REWARD_TYPES:
-        return None, "Choose a kind of reward."
-    if not value:
-        return None, "Enter the reward's value."
     try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        examples = {
-            "percent_discount": "10 for 10% off",
-            "fixed_discount": "5.00 for 5.00 off",
-            "credit": "5.00 for 5.00 credit",
-            "coupon": "the coupon's value, such as 10",
-            "points": "100 for 100 points",
-        }
-        return None, f"Enter a number, such as {examples[kind]}."
-    text = value.replace(",", ".")
-    try:
-        spec = RewardSpec(kind, text, currency)
-        if kind in ("fixed_discount", "credit"):
-            money.to_minor(text, currency)
-    except InvalidReward as exc:
-        return None, str(exc)[0].upper() + str(exc)[1:] + "."
-    except money.InvalidAmount:
-        return None, f"Use at most {money.exponent(currency)} decimals for {currency}."
-    return spec, None
+        return campaigns.allowed_origins(split_origins(text), landing_url or None), None
+    except InvalidCampaign as exc:
+        return (), exc.message
 
 
-def check_fulfilment(
-    mode: str, shared_code: str, prefix: str
-) -> tuple[str | None, str, dict[str, str]]:
-    """The friend's code fields, as the owner's API checks them: (shared code, prefix, errors)."""
-    errors: dict[str, str] = {}
-    if mode not in FULFILMENTS:
-        errors["friend_fulfilment"] = "Choose how friends get their offer."
-    if shared_code and not POOL_CODE.match(shared_code):
-        errors["friend_code"] = "Use 3 to 64 letters, digits, - or _, such as WELCOME10."
-    elif not shared_code and mode == "shared_code":
-        errors["friend_code"] = "Enter the code every friend gets, such as WELCOME10."
-    if not codes.PREFIX_PATTERN.match(prefix.upper()):
-        errors["friend_code_prefix"] = (
-            "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM."
-        )
-    return shared_code or None, prefix.upper(), errors
+def whole_number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) <= 6 else None
 
 
-def check_moment(value: str) -> tuple[datetime | None, str | None]:
+def parse_moment(value: str) -> tuple[datetime | None, str | None]:
+    """<input type=datetime-local> sends a time without an offset: it is UTC."""
     if not value:
         return None, None
     try:
@@ -304,51 +206,71 @@ def check_moment(value: str) -> tuple[datetime | None, str | None]:
     return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)), None
 
 
+class Checker:
+    """Runs each rule of shareback.campaigns and keeps its message beside the field."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, rule: Callable[..., T], *args: Any, field: str | None = None) -> T | None:
+        try:
+            return rule(*args)
+        except InvalidCampaign as exc:
+            self.errors.setdefault(field or exc.field, exc.message)
+            return None
+
+    def note(self, field: str, error: str | None) -> None:
+        if error:
+            self.errors.setdefault(field, error)
+
+
+def check_slug(value: str) -> str | None:
+    check = Checker()
+    check(campaigns.slug, value)
+    return check.errors.get("slug")
+
+
 def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str, str]]:
     """Every field is checked, so the owner sees all problems at once."""
-    errors: dict[str, str] = {}
-
-    def note(field: str, error: str | None) -> None:
-        if error:
-            errors[field] = error
-
-    name, shop_name, landing = values["name"], values["shop_name"], values["landing_url"]
-    note("name", check_text(name, "a name for the campaign"))
-    note("shop_name", check_text(shop_name, "your shop's name as shoppers know it"))
-    note("landing_url", check_url(landing))
-    origins, origin_error = parse_origins(values["allowed_origins"], landing)
-    note("allowed_origins", origin_error)
-    currency = values["currency"].upper()
-    if not money.CURRENCY_PATTERN.match(currency):
-        errors["currency"] = "Use a three-letter currency code, such as EUR."
-        currency = "EUR"
-    specs: dict[str, RewardSpec | None] = {}
-    for side in SIDES:
-        spec, error = check_reward(
-            values[f"{side}_reward_type"], values[f"{side}_reward_value"], currency
-        )
-        specs[side] = spec
-        note(f"{side}_reward_value", error)
-    attribution, error = check_days(values["attribution_days"], 1, 365)
-    note("attribution_days", error)
-    hold, error = check_days(values["hold_days"], 0, 365)
-    note("hold_days", error)
-    starts_at, error = check_moment(values["starts_at"])
-    note("starts_at", error)
-    ends_at, error = check_moment(values["ends_at"])
-    note("ends_at", error)
-    if starts_at and ends_at and ends_at <= starts_at:
-        errors["ends_at"] = "The end must be after the start."
-    shared_code, prefix, code_errors = check_fulfilment(
-        values["friend_fulfilment"], values["friend_code"], values["friend_code_prefix"]
+    check = Checker()
+    name = check(campaigns.text, "name", values["name"])
+    shop_name = check(campaigns.text, "shop_name", values["shop_name"])
+    landing = check(campaigns.landing_url, values["landing_url"])
+    origins = check(
+        campaigns.allowed_origins,
+        split_origins(values["allowed_origins"]),
+        values["landing_url"] if landing else None,
     )
-    errors.update(code_errors)
-    callback = values["validation_url"] or None
-    if callback:
-        note("validation_url", check_url(callback, "https://shop.example/shareback/validate"))
+    currency = check(campaigns.currency, values["currency"]) or campaigns.DEFAULT_CURRENCY
+    specs = {
+        side: check(
+            campaigns.reward,
+            f"{side}_reward",
+            values[f"{side}_reward_type"],
+            values[f"{side}_reward_value"].replace(",", "."),  # 2,50 is how the Dutch write it
+            currency,
+            field=f"{side}_reward_value",
+        )
+        for side in SIDES
+    }
+    attribution = check(campaigns.ATTRIBUTION_DAYS.check, whole_number(values["attribution_days"]))
+    hold = check(campaigns.HOLD_DAYS.check, whole_number(values["hold_days"]))
+    starts_at, error = parse_moment(values["starts_at"])
+    check.note("starts_at", error)
+    ends_at, error = parse_moment(values["ends_at"])
+    check.note("ends_at", error)
+    check(campaigns.period, starts_at, ends_at)
+    mode = check(campaigns.fulfilment, values["friend_fulfilment"])
+    shared_code = check(campaigns.friend_code, values["friend_code"])
+    prefix = check(campaigns.code_prefix, values["friend_code_prefix"])
+    if mode and "friend_code" not in check.errors:
+        check(campaigns.shared_code_given, mode, shared_code)
+    callback = check(campaigns.validation_url, values["validation_url"] or None)
     referrer, friend = specs["referrer"], specs["friend"]
-    if errors or referrer is None or friend is None:
-        return None, errors
+    if check.errors:
+        return None, check.errors
+    assert name and shop_name and landing and origins and referrer and friend and mode and prefix
+    assert attribution is not None and hold is not None
     return ValidCampaign(
         name=name,
         shop_name=shop_name,
@@ -361,7 +283,7 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
         new_customers_only=values["new_customers_only"] == "on",
         starts_at=starts_at,
         ends_at=ends_at,
-        friend_fulfilment=values["friend_fulfilment"],
+        friend_fulfilment=mode,
         friend_code=shared_code,
         friend_code_prefix=prefix,
         validation_url=callback,

@@ -19,7 +19,6 @@ from shareback.context import context
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus
 
-RESERVED_SLUGS = {"new"}
 UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
 
@@ -117,11 +116,8 @@ async def show_new_campaign(request: Request, session: AdminSession) -> Response
 @admin_action
 async def create_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     values = campaign_form.submitted_values(form)
-    values["slug"] = values["slug"].lower()
     valid, errors = campaign_form.validate(values)
     slug_error = campaign_form.check_slug(values["slug"])
-    if values["slug"] in RESERVED_SLUGS:
-        slug_error = "“new” is reserved; choose another slug."
     if slug_error:
         errors["slug"] = slug_error
     await check_friend_code(request, values["friend_code"], errors)

@@ -13,7 +13,7 @@ from starlette.types import Message
 
 from shareback.admin.render import PageError
 from shareback.context import context
-from shareback.settings import origin_of
+from shareback.urls import origin_of
 
 FIELD = "csrf"
 # Before sign-in there is no session to hold the token: the login form double-submits a cookie.

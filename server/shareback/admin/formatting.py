@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from shareback import money
 from shareback.rewards import RewardSpec
+from shareback.times import rfc3339
 
 DASH = "—"
 CHANNELS = {
@@ -80,7 +81,7 @@ def day(value: date | datetime | None) -> str:
 
 
 def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds")
+    return rfc3339(value)
 
 
 def ago(value: datetime, now: datetime | None = None) -> str:

@@ -4,6 +4,7 @@ for campaigns not yet saved and follows the form as the owner types."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, wording
+from shareback import campaigns, codes, wording
 from shareback.admin import campaign_form
 from shareback.admin.render import render
 from shareback.admin.sessions import admin_page
 from shareback.api.advocates import advocate_document
-from shareback.channels import SHARE_TARGETS
+from shareback.api.campaign_widget import widget_config
+from shareback.campaigns import InvalidCampaign
 from shareback.context import context
 from shareback.qr import render_qr
 from shareback.rewards import RewardSpec
@@ -45,6 +47,14 @@ def serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(context(request).secrets.secret_key, salt="shareback.preview")
 
 
+def checks_out(rule: Callable[..., object], *args: object) -> bool:
+    try:
+        rule(*args)
+    except InvalidCampaign:
+        return False
+    return True
+
+
 def preview_values(saved: Campaign | None, query: dict[str, str]) -> dict[str, str]:
     """The saved campaign (or a new one's defaults) with what the form holds right now; a field
     the owner is still typing and that does not check out yet keeps its last good value."""
@@ -52,16 +62,18 @@ def preview_values(saved: Campaign | None, query: dict[str, str]) -> dict[str, s
     candidate = {**values, **{k: query[k][:200] for k in OVERRIDES if k in query}}
     candidate["currency"] = candidate["currency"].upper()
     if not candidate["shop_name"].strip():
-        candidate["shop_name"] = values["shop_name"] or "our shop"
+        candidate["shop_name"] = values["shop_name"] or campaigns.DEFAULT_SHOP_NAME
     for side in campaign_form.SIDES:
         kind, value = candidate[f"{side}_reward_type"], candidate[f"{side}_reward_value"]
-        spec, error = campaign_form.check_reward(kind, value, candidate["currency"])
-        if spec is None or error:
+        if not checks_out(
+            campaigns.reward, side, kind, value.replace(",", "."), candidate["currency"]
+        ):
             candidate[f"{side}_reward_type"] = values[f"{side}_reward_type"]
             candidate[f"{side}_reward_value"] = values[f"{side}_reward_value"]
             candidate["currency"] = values["currency"]
-    days, error = campaign_form.check_days(candidate["attribution_days"], 1, 365)
-    candidate["attribution_days"] = str(days) if not error else values["attribution_days"]
+    days = campaign_form.whole_number(candidate["attribution_days"])
+    if not checks_out(campaigns.ATTRIBUTION_DAYS.check, days):
+        candidate["attribution_days"] = values["attribution_days"]
     return candidate
 
 
@@ -144,24 +156,7 @@ async def preview_widget_config(request: Request) -> Response:
     """The same document GET /api/v1/campaigns/{slug}/widget gives, for the previewed campaign."""
     campaign = preview_campaign(request)
     lang = wording.pick_lang(request.query_params.get("lang"))
-    return JSONResponse(
-        {
-            "campaign": campaign.slug,
-            "lang": lang,
-            "headline": wording.headline(campaign, lang),
-            "offer": wording.offers(campaign, lang),
-            "rewards": {
-                "referrer": campaign.referrer_reward.as_dict(),
-                "friend": campaign.friend_reward.as_dict(),
-            },
-            "attribution_days": campaign.attribution_days,
-            "channels": list(SHARE_TARGETS),
-            "messenger_app_id": None,
-            "ref": None,
-            "friend": None,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    return JSONResponse(widget_config(campaign, lang), headers={"Cache-Control": "no-store"})
 
 
 async def preview_advocate(request: Request) -> Response:

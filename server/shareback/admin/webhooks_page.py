@@ -3,8 +3,6 @@ delivery log with its dead letters; one delivery's attempts and "Redeliver" are 
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,17 +15,19 @@ from starlette.routing import Route
 
 from shareback import tokens
 from shareback.admin.access import path_id
-from shareback.admin.campaign_form import check_url
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, admin_page
 from shareback.context import context
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import AdminSession
+from shareback.urls import endpoint_problem, url_message
+from shareback.webhooks.standard import new_secret
 
 PAGE_SIZE = 50
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
 MAX_DESCRIPTION = 200
 ALL_EVENTS = "*"
+ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 EVENT_HINTS = {
     "advocate.created": "a shopper joins and gets their link and coupon code",
     "advocate.updated": "an advocate's details change, such as a coupon code given later",
@@ -55,11 +55,11 @@ def read_endpoint_form(form: FormData) -> EndpointForm:
     description = str(form.get("description") or "").strip()
     chosen = tuple(dict.fromkeys(str(e) for e in form.getlist("events")))
     found = EndpointForm(url, description[:MAX_DESCRIPTION], chosen)
-    url_error = check_url(url, "https://crm.example.com/hooks/shareback") if url else None
+    problem = endpoint_problem(url) if url else None
     if not url:
         found.errors["url"] = "Enter the address Shareback should send events to."
-    elif url_error:
-        found.errors["url"] = url_error
+    elif problem:
+        found.errors["url"] = url_message(problem, ENDPOINT_EXAMPLE)
     if len(description) > MAX_DESCRIPTION or not description.isprintable():
         found.errors["description"] = (
             f"Keep it to one line of at most {MAX_DESCRIPTION} characters."
@@ -71,10 +71,6 @@ def read_endpoint_form(form: FormData) -> EndpointForm:
     elif set(chosen) - set(EVENT_TYPES):
         found.errors["events"] = "Choose events from the list."
     return found
-
-
-def new_endpoint_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def delivery_query(status: str | None, **extra: str | int) -> str:
@@ -128,7 +124,7 @@ async def create_endpoint(request: Request, session: AdminSession, form: FormDat
     if found.errors:
         return await webhooks_page(request, session, 400, found)
     endpoint = await context(request).store.create_endpoint(
-        found.url, found.events, new_endpoint_secret(), found.description, tokens.now_utc()
+        found.url, found.events, new_secret(), found.description, tokens.now_utc()
     )
     return redirect(f"/admin/settings/webhooks?notice=endpoint-created#endpoint-{endpoint.id}")
 

@@ -18,6 +18,27 @@ from shareback.errors import ApiError
 from shareback.storage.base import Advocate, Campaign
 
 
+def widget_config(
+    campaign: Campaign, lang: str, ref_status: str | None = None, friend: Any = None
+) -> dict[str, Any]:
+    """The document the widget loads: this endpoint's, and the dashboard preview's stand-in."""
+    return {
+        "campaign": campaign.slug,
+        "lang": lang,
+        "headline": wording.headline(campaign, lang),
+        "offer": wording.offers(campaign, lang),
+        "rewards": {
+            "referrer": campaign.referrer_reward.as_dict(),
+            "friend": campaign.friend_reward.as_dict(),
+        },
+        "attribution_days": campaign.attribution_days,
+        "channels": list(SHARE_TARGETS),
+        "messenger_app_id": None,
+        "ref": ref_status,
+        "friend": friend,
+    }
+
+
 async def active_campaign(request: Request, slug: str) -> Campaign:
     campaign = await context(request).store.campaign(slug)
     if campaign is None or campaign.archived_at is not None:
@@ -82,21 +103,7 @@ async def show_campaign_widget(request: Request) -> Response:
         if len(ref) > 500:
             raise ApiError(422, "invalid_ref", "'ref' is too long.", "ref")
         ref_status, friend = await describe_ref(request, campaign, lang, ref)
-    body = {
-        "campaign": campaign.slug,
-        "lang": lang,
-        "headline": wording.headline(campaign, lang),
-        "offer": wording.offers(campaign, lang),
-        "rewards": {
-            "referrer": campaign.referrer_reward.as_dict(),
-            "friend": campaign.friend_reward.as_dict(),
-        },
-        "attribution_days": campaign.attribution_days,
-        "channels": list(SHARE_TARGETS),
-        "messenger_app_id": None,
-        "ref": ref_status,
-        "friend": friend,
-    }
+    body = widget_config(campaign, lang, ref_status, friend)
     headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
     return with_cors(request, JSONResponse(body, headers=headers))
 

@@ -3,17 +3,13 @@ dead letters and "redeliver" (/api/v1/webhook-deliveries)."""
 
 from __future__ import annotations
 
-import base64
-import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.api.owner.documents import iso
 from shareback.api.owner.paging import PAGING, page_document, page_params
 from shareback.api.owner.params import bad_param, parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED
@@ -21,8 +17,12 @@ from shareback.context import context
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import DeliveryRow, WebhookEndpoint
+from shareback.times import rfc3339_or_none
+from shareback.urls import endpoint_problem, url_message
+from shareback.webhooks.standard import new_secret
 
 DELIVERY_STATUSES = ("pending", "delivered", "dead")
+ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 
 
 def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
@@ -31,8 +31,8 @@ def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -
         "url": endpoint.url,
         "events": list(endpoint.events),
         "description": endpoint.description,
-        "created_at": iso(endpoint.created_at),
-        "disabled_at": iso(endpoint.disabled_at),
+        "created_at": rfc3339_or_none(endpoint.created_at),
+        "disabled_at": rfc3339_or_none(endpoint.disabled_at),
     }
     if with_secret:
         document["secret"] = endpoint.secret
@@ -48,11 +48,13 @@ def delivery_document(row: DeliveryRow) -> dict[str, Any]:
         "type": row.type,
         "status": row.status,
         "attempts": row.attempts,
-        "next_attempt_at": iso(row.next_attempt_at) if row.status == "pending" else None,
+        "next_attempt_at": rfc3339_or_none(row.next_attempt_at)
+        if row.status == "pending"
+        else None,
         "last_status_code": row.last_status_code,
         "last_error": row.last_error,
-        "delivered_at": iso(row.delivered_at),
-        "created_at": iso(row.created_at),
+        "delivered_at": rfc3339_or_none(row.delivered_at),
+        "created_at": rfc3339_or_none(row.created_at),
     }
 
 
@@ -79,13 +81,14 @@ async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes))
     url = required_str(body, "url", 2000)
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ApiError(422, "invalid_url", "url must be an absolute http(s) URL.", "url")
+    problem = endpoint_problem(url)
+    if problem:
+        raise ApiError(422, "invalid_url", url_message(problem, ENDPOINT_EXAMPLE), "url")
     events = parse_events(body)
     description = optional_str(body, "description", 200) or ""
-    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-    endpoint = await ctx.store.create_endpoint(url, events, secret, description, tokens.now_utc())
+    endpoint = await ctx.store.create_endpoint(
+        url, events, new_secret(), description, tokens.now_utc()
+    )
     # The secret is shown here and in the list: the owner's receiver needs it to verify us.
     return JSONResponse(endpoint_document(endpoint, with_secret=True), status_code=201)
 
@@ -140,7 +143,7 @@ async def show_webhook_delivery(request: Request) -> Response:
     document = delivery_document(rows[0])
     document["attempts_log"] = [
         {
-            "at": iso(a.at),
+            "at": rfc3339_or_none(a.at),
             "status_code": a.status_code,
             "error": a.error,
             "duration_ms": a.duration_ms,

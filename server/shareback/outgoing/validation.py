@@ -5,8 +5,6 @@ the shop gives, anything else asks again later (the reward stays pending meanwhi
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ import httpx
 
 from shareback import tokens
 from shareback.outgoing.retry import backoff
-from shareback.outgoing.worker import signed_headers
+from shareback.outgoing.worker import envelope, signed_headers
 from shareback.storage.base import DueValidation, Store
 
 log = logging.getLogger("shareback.validation")
@@ -34,21 +32,8 @@ class ValidationReport:
     retrying: int = 0
 
 
-def new_validation_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-
-
 def validation_body(item: DueValidation, public_url: str, now: datetime) -> bytes:
-    data: dict[str, Any] = json.loads(json.dumps(item.payload))
-    advocate = data.get("advocate")
-    if isinstance(advocate, dict) and advocate.get("code"):
-        advocate["link"] = f"{public_url}/r/{advocate['code']}"
-    event = {
-        "type": EVENT_TYPE,
-        "timestamp": now.isoformat().replace("+00:00", "Z"),
-        "data": data,
-    }
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    return envelope(EVENT_TYPE, now, item.payload, public_url)
 
 
 def rejection_reason(response: httpx.Response) -> str:

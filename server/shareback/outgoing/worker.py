@@ -16,6 +16,7 @@ import httpx
 from shareback import tokens
 from shareback.outgoing.retry import next_attempt
 from shareback.storage.base import DueDelivery, Store
+from shareback.times import rfc3339
 from shareback.webhooks import standard
 
 log = logging.getLogger("shareback.outgoing")
@@ -33,18 +34,19 @@ class Report:
         return self.delivered + self.retrying + self.dead
 
 
-def event_body(delivery: DueDelivery, public_url: str) -> bytes:
-    """The payload as stored, plus the advocate's link (the store doesn't know the public URL)."""
-    data: dict[str, Any] = json.loads(json.dumps(delivery.payload))
+def envelope(event_type: str, moment: datetime, payload: Any, public_url: str) -> bytes:
+    """Every body we POST: {type, timestamp, data}, the payload as stored plus the advocate's link
+    (the store doesn't know the public URL)."""
+    data: dict[str, Any] = json.loads(json.dumps(payload))
     advocate = data.get("advocate")
     if isinstance(advocate, dict) and advocate.get("code"):
         advocate["link"] = f"{public_url}/r/{advocate['code']}"
-    event = {
-        "type": delivery.type,
-        "timestamp": delivery.event_at.isoformat().replace("+00:00", "Z"),
-        "data": data,
-    }
+    event = {"type": event_type, "timestamp": rfc3339(moment), "data": data}
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_body(delivery: DueDelivery, public_url: str) -> bytes:
+    return envelope(delivery.type, delivery.event_at, delivery.payload, public_url)
 
 
 def signed_headers(secret: str, message_id: str, body: bytes) -> dict[str, str]:

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
+from secrets import token_bytes
 
 TOLERANCE_SECONDS = 5 * 60
 PREFIX = "whsec_"
@@ -18,6 +19,11 @@ class VerificationError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+def new_secret() -> str:
+    """A fresh whsec_ secret: 32 random bytes, as the spec's libraries generate them."""
+    return "whsec_" + base64.b64encode(token_bytes(32)).decode()
 
 
 def secret_bytes(secret: str) -> bytes:

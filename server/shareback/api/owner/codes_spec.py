@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from shareback.api.owner.campaign_input import FULFILMENTS
 from shareback.api.owner.schema_kit import (
     COUNT,
     STRING,
@@ -20,6 +19,7 @@ from shareback.api.owner.schema_kit import (
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.api.referrers import MAX_QUERY, MAX_RESULTS, MIN_QUERY
+from shareback.campaigns import FULFILMENTS
 from shareback.code_pool import MAX_BYTES, MAX_CODES
 
 SLUG_PATH = param("slug", "path", SLUG_SCHEMA, "The campaign's slug.")

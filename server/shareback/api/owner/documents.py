@@ -1,9 +1,8 @@
 """The JSON documents of the owner's API: rows as dicts, money as minor units and decimal strings,
-times as ISO 8601 UTC."""
+times as RFC 3339 UTC (shareback.times)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from shareback import money
@@ -15,12 +14,7 @@ from shareback.storage.base import (
     RewardChange,
     RewardSummary,
 )
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+from shareback.times import rfc3339_or_none
 
 
 def money_document(minor: int, currency: str) -> dict[str, Any]:
@@ -49,16 +43,16 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "attribution_days": campaign.attribution_days,
         "hold_days": campaign.hold_days,
         "new_customers_only": campaign.new_customers_only,
-        "starts_at": iso(campaign.starts_at),
-        "ends_at": iso(campaign.ends_at),
+        "starts_at": rfc3339_or_none(campaign.starts_at),
+        "ends_at": rfc3339_or_none(campaign.ends_at),
         "friend_fulfilment": campaign.friend_fulfilment,
         "friend_code": campaign.friend_code,
         "friend_code_prefix": campaign.friend_code_prefix,
         "validation_url": campaign.validation_url,
         # Shown while a callback is set: the shop verifies our requests with it.
         "validation_secret": campaign.validation_secret if campaign.validation_url else None,
-        "archived_at": iso(campaign.archived_at),
-        "created_at": iso(campaign.created_at),
+        "archived_at": rfc3339_or_none(campaign.archived_at),
+        "created_at": rfc3339_or_none(campaign.created_at),
     }
 
 
@@ -74,7 +68,7 @@ def advocate_document(advocate: AdvocateSummary, public_url: str) -> dict[str, A
         "verified": advocate.verified,
         "clicks": advocate.clicks,
         "referrals": advocate.referrals,
-        "created_at": iso(advocate.created_at),
+        "created_at": rfc3339_or_none(advocate.created_at),
     }
 
 
@@ -96,7 +90,7 @@ def referral_document(referral: ReferralSummary) -> dict[str, Any]:
         },
         "via": referral.via,
         "channel": referral.channel,
-        "created_at": iso(referral.created_at),
+        "created_at": rfc3339_or_none(referral.created_at),
     }
 
 
@@ -116,14 +110,14 @@ def reward_document(reward: RewardSummary) -> dict[str, Any]:
         "value": reward.value,
         "amount": amount,
         "status": reward.status,
-        "approve_after": iso(reward.approve_after),
-        "approved_at": iso(reward.approved_at),
-        "revoked_at": iso(reward.revoked_at),
+        "approve_after": rfc3339_or_none(reward.approve_after),
+        "approved_at": rfc3339_or_none(reward.approved_at),
+        "revoked_at": rfc3339_or_none(reward.revoked_at),
         "revoke_reason": reward.revoke_reason,
         "clawed_back": None
         if reward.clawed_back_minor is None
         else money_document(reward.clawed_back_minor, reward.currency),
-        "created_at": iso(reward.created_at),
+        "created_at": rfc3339_or_none(reward.created_at),
     }
 
 
@@ -133,5 +127,5 @@ def change_document(change: RewardChange) -> dict[str, Any]:
         "to_status": change.to_status,
         "reason": change.reason,
         "actor": change.actor,
-        "at": iso(change.at),
+        "at": rfc3339_or_none(change.at),
     }

@@ -1,5 +1,5 @@
-"""CSV exports of advocates, referrals and rewards: streamed page by page, UTF-8 with a header row,
-and safe to open in a spreadsheet. The dashboard calls advocates_csv, referrals_csv and rewards_csv
+"""CSV exports of advocates, referrals and rewards: streamed page by page, UTF-8 with a byte-order
+mark (for Excel) and a header row, times in RFC 3339, and safe to open in a spreadsheet. The dashboard calls advocates_csv, referrals_csv and rewards_csv
 behind its own session check."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from shareback import money, tokens
-from shareback.api.owner.documents import iso
 from shareback.api.owner.filters import (
     ADVOCATE_PARAMS,
     REFERRAL_PARAMS,
@@ -30,6 +29,7 @@ from shareback.api.owner.params import refuse_unknown
 from shareback.auth.guard import GUARDED
 from shareback.context import context
 from shareback.storage.base import AdvocateSummary, OwnerStore, ReferralSummary, RewardSummary
+from shareback.times import rfc3339_or_none
 
 PAGE_SIZE = 500
 Cell = str | int | bool | None
@@ -65,6 +65,9 @@ REFERRAL_COLUMNS = (
     "via",
     "channel",
 )
+# The payout list, for the dashboard's "Download payout CSV" and the API alike. After a refund or
+# chargeback of an approved reward's order: what the advocate owes back (for points and coupons,
+# the whole reward: clawed_back true, no amount), and what is left of it.
 REWARD_COLUMNS = (
     "id",
     "campaign",
@@ -79,14 +82,17 @@ REWARD_COLUMNS = (
     "amount_minor",
     "currency",
     "status",
+    "created_at",
     "approve_after",
     "approved_at",
     "revoked_at",
     "revoke_reason",
     "clawed_back",
+    "clawed_back_amount",
     "clawed_back_minor",
-    "created_at",
+    "net_amount",
 )
+BOM = "\ufeff"  # the byte-order mark makes Excel read the file as UTF-8
 
 
 def safe_cell(value: Cell) -> str:
@@ -110,7 +116,7 @@ async def csv_lines(
     cells: Callable[[Row], Sequence[Cell]],
 ) -> AsyncIterator[str]:
     """The header, then every row, newest first, a page at a time (memory stays flat)."""
-    yield csv_line(columns)
+    yield BOM + csv_line(columns)
     before = None
     while True:
         rows = await page(before, PAGE_SIZE)
@@ -133,7 +139,7 @@ def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
 def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
     def cells(a: AdvocateSummary) -> Sequence[Cell]:
         link = f"{public_url}/r/{a.code}"
-        created = iso(a.created_at)
+        created = rfc3339_or_none(a.created_at)
         return (
             a.id,
             a.campaign_slug,
@@ -160,7 +166,7 @@ def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
         return (
             r.id,
             r.campaign_slug,
-            iso(r.created_at),
+            rfc3339_or_none(r.created_at),
             r.advocate_id,
             r.advocate_code,
             r.advocate_email,
@@ -180,39 +186,47 @@ def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
     return csv_download(csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
 
 
-def rewards_csv(store: OwnerStore, filters: RewardFilter) -> Response:
-    def cells(w: RewardSummary) -> Sequence[Cell]:
-        amount = None if w.amount_minor is None else money.from_minor(w.amount_minor, w.currency)
-        return (
-            w.id,
-            w.campaign_slug,
-            w.side,
-            w.email,
-            w.advocate_code,
-            w.order_id,
-            w.referral_id,
-            w.type,
-            w.value,
-            amount,
-            w.amount_minor,
-            w.currency,
-            w.status,
-            iso(w.approve_after),
-            iso(w.approved_at),
-            iso(w.revoked_at),
-            w.revoke_reason,
-            None
-            if w.clawed_back_minor is None
-            else money.from_minor(w.clawed_back_minor, w.currency),
-            w.clawed_back_minor,
-            iso(w.created_at),
-        )
+def in_major(minor: int | None, currency: str) -> str | None:
+    return None if minor is None else money.from_minor(minor, currency)
+
+
+def reward_cells(w: RewardSummary) -> Sequence[Cell]:
+    clawed = w.clawed_back_minor
+    net = None if w.amount_minor is None else w.amount_minor - (clawed or 0)
+    return (
+        w.id,
+        w.campaign_slug,
+        w.side,
+        w.email,
+        w.advocate_code,
+        w.order_id,
+        w.referral_id,
+        w.type,
+        w.value,
+        in_major(w.amount_minor, w.currency),
+        w.amount_minor,
+        w.currency,
+        w.status,
+        rfc3339_or_none(w.created_at),
+        rfc3339_or_none(w.approve_after),
+        rfc3339_or_none(w.approved_at),
+        rfc3339_or_none(w.revoked_at),
+        w.revoke_reason,
+        clawed is not None,
+        in_major(clawed, w.currency) if net is not None else None,
+        clawed,
+        in_major(net, w.currency),
+    )
+
+
+def rewards_csv(store: OwnerStore, filters: RewardFilter, campaign: str | None = None) -> Response:
+    """The one rewards file: the owner API's export and the dashboard's payout download."""
 
     async def page(before: int | None, limit: int) -> list[RewardSummary]:
         return await filters.page(store, before, limit)
 
-    name = f"rewards-{filters.status}" if filters.status else "rewards"
-    return csv_download(csv_lines(REWARD_COLUMNS, page, cells), name)
+    name = "-".join(part for part in ("rewards", filters.status, campaign) if part)
+    return csv_download(csv_lines(REWARD_COLUMNS, page, reward_cells), name)
 
 
 async def export_advocates(request: Request) -> Response:
@@ -231,7 +245,8 @@ async def export_referrals(request: Request) -> Response:
 async def export_rewards(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, REWARD_PARAMS)
-    return rewards_csv(ctx.store, await reward_filter(ctx.store, request.query_params))
+    filters = await reward_filter(ctx.store, request.query_params)
+    return rewards_csv(ctx.store, filters, request.query_params.get("campaign"))
 
 
 routes = [

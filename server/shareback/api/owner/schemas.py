@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from shareback.api.owner.campaign_input import FULFILMENTS, SLUG
 from shareback.api.owner.filters import SIDES
 from shareback.api.owner.rewards import MAX_BULK, MAX_REASON
 from shareback.api.owner.schema_kit import (
@@ -23,11 +22,22 @@ from shareback.api.owner.schema_kit import (
     page_of,
     ref,
 )
+from shareback.campaigns import (
+    ATTRIBUTION_DAYS,
+    DEFAULT_CURRENCY,
+    DEFAULT_FULFILMENT,
+    DEFAULT_PREFIX,
+    FULFILMENTS,
+    HOLD_DAYS,
+    MAX_ORIGINS,
+    MAX_TEXT,
+    SLUG_PATTERN,
+)
 from shareback.code_pool import POOL_CODE
 from shareback.rewards import REWARD_TYPES, STATUSES
 
 CURRENCY: Schema = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}
-SLUG_SCHEMA: Schema = {"type": "string", "pattern": SLUG.pattern}
+SLUG_SCHEMA: Schema = {"type": "string", "pattern": SLUG_PATTERN.pattern}
 RATE = nullable({"type": "number", "description": "null when there is nothing to divide by"})
 DECIMAL: Schema = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}
 
@@ -57,15 +67,19 @@ ORIGIN: Schema = {
 }
 CAMPAIGN_FIELDS: dict[str, Schema] = {
     "slug": {**SLUG_SCHEMA, "description": "data-campaign of the script tag; never changes"},
-    "name": {"type": "string", "maxLength": 100},
-    "shop_name": {"type": "string", "maxLength": 100},
+    "name": {"type": "string", "maxLength": MAX_TEXT},
+    "shop_name": {"type": "string", "maxLength": MAX_TEXT},
     "landing_url": {**URL, "description": "http:// or https://; where referral links land"},
-    "allowed_origins": array(ORIGIN, maxItems=50),
+    "allowed_origins": array(ORIGIN, maxItems=MAX_ORIGINS),
     "currency": CURRENCY,
     "referrer_reward": ref("RewardInput"),
     "friend_reward": ref("RewardInput"),
-    "attribution_days": {"type": "integer", "minimum": 1, "maximum": 365},
-    "hold_days": {"type": "integer", "minimum": 0, "maximum": 365},
+    "attribution_days": {
+        "type": "integer",
+        "minimum": ATTRIBUTION_DAYS.lowest,
+        "maximum": ATTRIBUTION_DAYS.highest,
+    },
+    "hold_days": {"type": "integer", "minimum": HOLD_DAYS.lowest, "maximum": HOLD_DAYS.highest},
     "new_customers_only": BOOLEAN,
     "starts_at": nullable(TIME),
     "ends_at": nullable({**TIME, "description": "after starts_at"}),
@@ -169,9 +183,10 @@ SCHEMAS: dict[str, Schema] = {
             "friend_code_prefix",
             "validation_url",
         ],
-        description="Defaults: currency EUR, allowed_origins the landing URL's origin, "
-        "attribution_days 30, hold_days 14, new_customers_only true, friend_fulfilment link, "
-        "friend_code_prefix WELCOME.",
+        description=f"Defaults: currency {DEFAULT_CURRENCY}, allowed_origins the landing URL's "
+        f"origin, attribution_days {ATTRIBUTION_DAYS.default}, hold_days {HOLD_DAYS.default}, "
+        f"new_customers_only true, friend_fulfilment {DEFAULT_FULFILMENT}, friend_code_prefix "
+        f"{DEFAULT_PREFIX}.",
     ),
     "CampaignChanges": obj(
         CAMPAIGN_FIELDS,

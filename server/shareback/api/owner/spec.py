@@ -57,7 +57,7 @@ ADVOCATE_QUERY = [
 ]
 CSV = {
     "type": "string",
-    "description": "UTF-8 CSV with a header row; cells that a spreadsheet "
+    "description": "UTF-8 CSV with a byte-order mark and a header row; cells that a spreadsheet "
     "would run as a formula (= + - @) start with a quote.",
 }
 

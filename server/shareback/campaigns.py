@@ -1,0 +1,222 @@
+"""Every rule a campaign's settings obey, with the one wording of each problem: the dashboard's
+form and the owner API parse their own input, then call these, so they accept the same campaigns.
+Pure: no Starlette, no storage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from shareback import codes, money
+from shareback.code_pool import POOL_CODE
+from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
+from shareback.urls import origin_of, url_message, url_problem
+
+# 1 to 64 of a-z, 0-9 and "-", not starting or ending with "-": it is the script tag's data-campaign.
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+RESERVED_SLUGS = frozenset({"new"})  # /admin/campaigns/new is the dashboard's form
+MAX_TEXT = 100
+MAX_ORIGINS = 50
+# scheme://host[:port] as browsers send it in the Origin header: lower case, no path.
+ORIGIN_PATTERN = re.compile(
+    r"^https?://([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$"
+)
+FULFILMENTS = ("link", "shared_code", "pool", "generated")
+DEFAULT_SHOP_NAME = "our shop"
+DEFAULT_CURRENCY = "EUR"
+DEFAULT_NEW_CUSTOMERS_ONLY = True
+DEFAULT_FULFILMENT = "link"
+DEFAULT_PREFIX = "WELCOME"
+LANDING_EXAMPLE = "https://shop.example/"
+VALIDATION_EXAMPLE = "https://shop.example/shareback/validate"
+TEXTS = {"name": "a name for the campaign", "shop_name": "your shop's name as shoppers know it"}
+REWARD_EXAMPLES = {
+    "percent_discount": "10 for 10% off",
+    "fixed_discount": "5.00 for 5.00 off",
+    "credit": "5.00 for 5.00 credit",
+    "coupon": "the coupon's value, such as 10",
+    "points": "100 for 100 points",
+}
+
+
+class InvalidCampaign(ValueError):
+    """One field's problem; `code` is the API's public error code."""
+
+    def __init__(self, field: str, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.code = code or f"invalid_{field}"
+
+
+@dataclass(frozen=True)
+class DayRange:
+    field: str
+    lowest: int
+    highest: int
+    default: int
+
+    @property
+    def message(self) -> str:
+        return f"Enter a whole number of days from {self.lowest} to {self.highest}."
+
+    def check(self, days: int | None) -> int:
+        """None is what an adapter passes for input that is no whole number at all."""
+        if days is None or not self.lowest <= days <= self.highest:
+            raise InvalidCampaign(self.field, self.message)
+        return days
+
+
+ATTRIBUTION_DAYS = DayRange("attribution_days", 1, 365, 30)
+HOLD_DAYS = DayRange("hold_days", 0, 365, 14)
+
+
+def slug(value: str) -> str:
+    if not SLUG_PATTERN.match(value):
+        raise InvalidCampaign(
+            "slug",
+            "Use 1 to 64 lower-case letters, digits and dashes, starting and ending with a "
+            "letter or digit, such as summer-2025.",
+        )
+    if value in RESERVED_SLUGS:
+        raise InvalidCampaign("slug", f"“{value}” is reserved; choose another slug.")
+    return value
+
+
+def text(field: str, value: str) -> str:
+    """A name shoppers or the owner read: one line of at most MAX_TEXT characters."""
+    found = value.strip()
+    if not found:
+        raise InvalidCampaign(field, f"Enter {TEXTS[field]}.")
+    if len(found) > MAX_TEXT:
+        raise InvalidCampaign(field, f"Keep it to {MAX_TEXT} characters.")
+    if not found.isprintable():
+        raise InvalidCampaign(field, "Keep it to one line, without control characters.")
+    return found
+
+
+def landing_url(value: str) -> str:
+    """Where referral links land; its own query and #fragment are kept by the redirect."""
+    problem = url_problem(value, fragment_allowed=True)
+    if problem:
+        raise InvalidCampaign("landing_url", url_message(problem, LANDING_EXAMPLE))
+    return value
+
+
+def validation_url(value: str | None) -> str | None:
+    """The shop's endpoint that decides each due reward; None approves when the hold ends."""
+    problem = url_problem(value) if value is not None else None
+    if problem:
+        raise InvalidCampaign("validation_url", url_message(problem, VALIDATION_EXAMPLE))
+    return value
+
+
+def origin(value: str) -> str:
+    """One origin, in lower case as browsers send it."""
+    candidate = value.lower()
+    found = ORIGIN_PATTERN.match(candidate) if len(candidate) <= 300 else None
+    port = found.group(3) if found else None
+    if found is None or (port is not None and not 0 < int(port[1:]) <= 65535):
+        shown = value[:77] + "..." if len(value) > 80 else value
+        raise InvalidCampaign(
+            "allowed_origins",
+            f"“{shown}” is not an origin: give the scheme, host and port (if any) only, with no "
+            "path or trailing slash, such as https://shop.example.",
+        )
+    return candidate
+
+
+def allowed_origins(values: Sequence[str], landing: str | None = None) -> tuple[str, ...]:
+    """The sites that may embed the widget: at least one, at most MAX_ORIGINS given, each kept
+    once."""
+    if len(values) > MAX_ORIGINS:
+        raise InvalidCampaign("allowed_origins", f"At most {MAX_ORIGINS} origins per campaign.")
+    found = tuple(dict.fromkeys(origin(value) for value in values))
+    if not found:
+        example = origin_of(landing) if landing else "https://shop.example"
+        raise InvalidCampaign(
+            "allowed_origins",
+            f"Add the origin of every site that shows the widget, such as {example}.",
+        )
+    return found
+
+
+def currency(value: str) -> str:
+    found = value.strip().upper()
+    if not money.CURRENCY_PATTERN.match(found):
+        raise InvalidCampaign("currency", "Use a three-letter currency code, such as EUR.")
+    return found
+
+
+def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
+    """A side's reward; a fixed amount must fit the currency's minor unit."""
+    if kind not in REWARD_TYPES:
+        raise InvalidCampaign(field, f"Choose a kind of reward: {', '.join(REWARD_TYPES)}.")
+    amount = value.strip()
+    if not amount:
+        raise InvalidCampaign(field, "Enter the reward's value.")
+    try:
+        number = Decimal(amount) if len(amount) <= 32 else Decimal("NaN")
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InvalidCampaign(field, f"Enter a number, such as {REWARD_EXAMPLES[kind]}.")
+    try:
+        spec = RewardSpec(kind, amount, currency)
+        if kind in ("fixed_discount", "credit"):
+            money.to_minor(amount, currency)
+    except InvalidReward as exc:
+        raise InvalidCampaign(field, str(exc)[0].upper() + str(exc)[1:] + ".") from None
+    except money.InvalidAmount:
+        raise InvalidCampaign(
+            field, f"Use at most {money.exponent(currency)} decimals for {currency}."
+        ) from None
+    return spec
+
+
+def period(starts_at: datetime | None, ends_at: datetime | None) -> None:
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise InvalidCampaign("ends_at", "The end must be after the start.")
+
+
+def fulfilment(value: str) -> str:
+    if value not in FULFILMENTS:
+        raise InvalidCampaign(
+            "friend_fulfilment",
+            f"Choose how friends get their offer: {', '.join(FULFILMENTS)}.",
+        )
+    return value
+
+
+def friend_code(value: str | None) -> str | None:
+    """The code every friend gets with shared_code; the stand-in of pool and generated."""
+    found = (value or "").strip()
+    if found and not POOL_CODE.match(found):
+        raise InvalidCampaign(
+            "friend_code", "Use 3 to 64 letters, digits, - or _, such as WELCOME10."
+        )
+    return found or None
+
+
+def code_prefix(value: str) -> str:
+    found = value.strip().upper()
+    if not codes.PREFIX_PATTERN.match(found):
+        raise InvalidCampaign(
+            "friend_code_prefix",
+            "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM (codes then "
+            "look like WELKOM-7KQ2XM).",
+        )
+    return found
+
+
+def shared_code_given(mode: str, code: str | None) -> None:
+    """shared_code without a code would give friends nothing to type."""
+    if mode == "shared_code" and code is None:
+        raise InvalidCampaign(
+            "friend_code",
+            "Enter the code every friend gets, such as WELCOME10.",
+            "missing_friend_code",
+        )

@@ -1,0 +1,59 @@
+"""Built files from shareback/static, served as browsers like them: gzip compressed once at
+first use, an ETag from the content hash (304 when it still matches), cache headers per route."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "application/javascript; charset=utf-8"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    digest: str  # the first 12 hex digits of the body's SHA-256: also the hashed file name's
+    media_type: str
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.digest}"'
+
+
+@lru_cache(maxsize=8)
+def load(name: str) -> Asset:
+    body = files("shareback.static").joinpath(name).read_bytes()
+    return Asset(
+        body,
+        # mtime=0 keeps the gzip bytes identical from one start to the next.
+        gzip.compress(body, 9, mtime=0),
+        hashlib.sha256(body).hexdigest()[:12],
+        MEDIA_TYPES[name.rpartition(".")[2]],
+    )
+
+
+def serve(
+    request: Request, asset: Asset, cache_control: str, extra: Mapping[str, str] | None = None
+) -> Response:
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": cache_control,
+        "Vary": "Accept-Encoding",
+        **(extra or {}),
+        "X-Content-Type-Options": "nosniff",
+    }
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)
