@@ -42,7 +42,7 @@ def test_what_one_store_wrote_is_there_for_the_next(settings: Settings) -> None:
     async def scenario() -> str:
         store = await open_store(settings.database_url, 2)
         await store.migrate()
-        assert await store.ping() is None
+        await store.ping()  # answers, raises nothing
         advocate = await join(store, await make_campaign(store), "anna@example.nl", "Anna")
         await store.close()
         reopened = await open_store(settings.database_url, 2)
