@@ -24,7 +24,9 @@ from store_contract import (
 T = TypeVar("T")
 
 
-async def walk(page: Callable[[int | None], Awaitable[list[T]]], key: Callable[[T], int]) -> list[T]:
+async def walk(
+    page: Callable[[int | None], Awaitable[list[T]]], key: Callable[[T], int]
+) -> list[T]:
     """Every row of a paged list, a page at a time."""
     seen: list[T] = []
     before = None
@@ -162,7 +164,13 @@ async def test_owner_decisions_move_pending_rewards_once_with_actor_and_reason(
     assert await store.change_rewards(ids[:3], "approved", None, "x", at(3)) == ([], ids[:3])
     assert await store.change_rewards([], "approved", None, "x", at(3)) == ([], [])
     [change] = await store.reward_history(ids[2])
-    assert (change.reward_id, change.from_status, change.to_status, change.reason, change.actor) == (
+    assert (
+        change.reward_id,
+        change.from_status,
+        change.to_status,
+        change.reason,
+        change.actor,
+    ) == (
         ids[2],
         "pending",
         "revoked",
