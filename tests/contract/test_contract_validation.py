@@ -55,8 +55,8 @@ async def test_the_shops_verdict_applies_once_while_the_reward_is_pending(store:
     await refer(store, campaign, anna, "1001")
     approve, revoke = await store.claim_validations("w", DUE, LEASE, 10)
 
-    def finish(reward_id: int, worker: str, verdict: str, reason: str | None = None) -> object:
-        return store.finish_validation(
+    async def finish(reward_id: int, worker: str, verdict: str, reason: str | None = None) -> bool:
+        return await store.finish_validation(
             reward_id, worker, verdict=verdict, reason=reason, retry_at=None, now=DUE
         )
 
