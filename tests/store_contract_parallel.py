@@ -2,9 +2,9 @@
 on four stores in one event loop (four SQLite connections or PostgreSQL pools on one database)
 or in four OS processes, each with its own store, released together.
 
-Run as a script it is one such process: `python store_contract_parallel.py URL JOB SETUP CALLERS`
-(SETUP and CALLERS as JSON); it opens its store, prints "ready", waits for a line on stdin, runs
-its callers at once and prints their results as JSON.
+Run as a script it is one such process: for each job line on stdin (JSON: URL, job, setup,
+callers) it opens a store, prints "ready", waits for "go", runs its callers at once and prints
+their results as JSON.
 """
 
 from __future__ import annotations
@@ -166,40 +166,71 @@ async def _in_loop(url: str, name: str, setup: dict[str, Any], callers: int) -> 
             await store.close()
 
 
-def _in_processes(url: str, name: str, setup: dict[str, Any], callers: int) -> list[Any]:
-    shares = [list(range(callers))[n::STORES] for n in range(STORES)]
-    shares = [share for share in shares if share]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, str(Path(__file__)), url, name, json.dumps(setup), json.dumps(share)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for share in shares
-    ]
-    try:
-        for process in processes:  # every store open before anyone starts
-            assert process.stdout is not None
-            if process.stdout.readline().strip() != "ready":
-                raise RuntimeError(f"a worker failed to start: {process.communicate()[1]}")
-        for process in processes:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
+class Workers:
+    """Four worker processes, started once and given one job after another (starting a Python
+    process with the store imported costs more than most jobs)."""
+
+    def __init__(self) -> None:
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(STORES)
+        ]
+
+    def _send(self, process: subprocess.Popen[str], line: str) -> None:
+        assert process.stdin is not None
+        process.stdin.write(line + "\n")
+        process.stdin.flush()
+
+    def _receive(self, process: subprocess.Popen[str]) -> str:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a worker process died: {process.communicate()[1]}")
+        return line.strip()
+
+    def run(self, url: str, name: str, setup: dict[str, Any], callers: int) -> list[Any]:
+        shares = [
+            list(range(callers))[n :: len(self.processes)] for n in range(len(self.processes))
+        ]
+        busy = [(p, share) for p, share in zip(self.processes, shares, strict=True) if share]
+        for process, share in busy:
+            self._send(process, json.dumps([url, name, setup, share]))
+        for process, _ in busy:  # every store open before anyone starts
+            assert self._receive(process) == "ready"
+        for process, _ in busy:
+            self._send(process, "go")
         results: dict[int, Any] = {}
-        for process, share in zip(processes, shares, strict=True):
-            out, err = process.communicate(timeout=120)
-            if process.returncode != 0:
-                raise RuntimeError(f"a worker failed: {err}")
-            results.update(zip(share, json.loads(out), strict=True))
+        for process, share in busy:
+            answer = json.loads(self._receive(process))
+            if "error" in answer:
+                raise RuntimeError(f"a worker's job failed: {answer['error']}")
+            results.update(zip(share, answer["results"], strict=True))
         return [results[caller] for caller in range(callers)]
-    finally:
-        for process in processes:
-            if process.poll() is None:
+
+    def close(self) -> None:
+        for process in self.processes:
+            # communicate() ends the worker's input: it leaves its loop and exits.
+            try:
+                process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait()
+                process.communicate()
+
+
+_workers: Workers | None = None
+
+
+def close_workers() -> None:
+    global _workers
+    if _workers is not None:
+        _workers.close()
+        _workers = None
 
 
 def parallel(url: str, mode: str, name: str, setup: dict[str, Any], callers: int) -> list[Any]:
@@ -207,20 +238,33 @@ def parallel(url: str, mode: str, name: str, setup: dict[str, Any], callers: int
     if mode == "loop":
         return asyncio.run(_in_loop(url, name, setup, callers))
     if mode == "processes":
-        return _in_processes(url, name, setup, callers)
+        global _workers
+        if _workers is None:
+            _workers = Workers()
+        return _workers.run(url, name, setup, callers)
     raise ValueError(mode)
 
 
-async def _worker(url: str, name: str, setup: dict[str, Any], callers: list[int]) -> list[Any]:
+async def _job(url: str, name: str, setup: dict[str, Any], callers: list[int]) -> list[Any]:
     store = await open_store(url, POOL_SIZE)
     try:
         print("ready", flush=True)
-        await asyncio.to_thread(sys.stdin.readline)
+        await asyncio.to_thread(sys.stdin.readline)  # "go"
         return await _run_callers([store], name, setup, callers)
     finally:
         await store.close()
 
 
+def _serve() -> None:
+    """One worker process: a job per line on stdin until it closes, each answered on stdout."""
+    for line in sys.stdin:
+        url, name, setup, callers = json.loads(line)
+        try:
+            answer: dict[str, Any] = {"results": asyncio.run(_job(url, name, setup, callers))}
+        except Exception as exc:  # reported to the test, which fails with it
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(answer), flush=True)
+
+
 if __name__ == "__main__":
-    url, name, setup, callers = sys.argv[1:5]
-    print(json.dumps(asyncio.run(_worker(url, name, json.loads(setup), json.loads(callers)))))
+    _serve()
