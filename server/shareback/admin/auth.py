@@ -156,7 +156,8 @@ async def log_in(request: Request) -> Response:
             error="The sign-in form had expired. Please sign in again.",
             status_code=403,
         )
-    if not email or not password:
+    # Control characters (a NUL) are in no address: the same answer as a missing one.
+    if not email or not password or any(ord(ch) < 32 for ch in email):
         return login_form(
             request,
             email=email,
