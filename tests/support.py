@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import databases
+import httpx
 import uvicorn
 from shareback.settings import Settings
 from standardwebhooks.webhooks import Webhook
@@ -131,3 +137,52 @@ def follow_link(client: TestClient, code: str, channel: str | None = None) -> st
     response = client.get(url, follow_redirects=False)
     assert response.status_code == 303, response.text
     return parse_qs(urlsplit(response.headers["location"]).query)["ref"][0]
+
+
+@contextlib.contextmanager
+def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
+    """The real `shareback serve` in a process of its own on a free loopback port (with extra
+    SHAREBACK_* settings given by name, lower-case), stopped afterwards; yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SHAREBACK_DATABASE_URL": database_url,
+        "SHAREBACK_PUBLIC_URL": url,
+        **{f"SHAREBACK_{name.upper()}": value for name, value in settings.items()},
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)  # uvicorn's own variable: must not matter either way
+    # Its log goes to a file, not a pipe nobody reads while it runs (a full pipe would block it).
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "shareback", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+        def logged() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"shareback serve exited: {logged()}")
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"shareback serve did not answer on {url}: {logged()}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

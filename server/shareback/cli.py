@@ -12,6 +12,7 @@ import uvicorn
 
 from shareback.app import create_app
 from shareback.commands import admin, api_keys, database
+from shareback.serving import proxy_options
 from shareback.settings import Settings
 
 
@@ -40,7 +41,8 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the backend."""
-    uvicorn.run(create_app(Settings.from_env()), host=host, port=port, proxy_headers=True)
+    settings = Settings.from_env()
+    uvicorn.run(create_app(settings), host=host, port=port, **proxy_options(settings))
 
 
 @main.command()

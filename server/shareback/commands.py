@@ -14,6 +14,7 @@ import click
 
 from shareback import tokens
 from shareback.auth import keys, passwords
+from shareback.auth.roles import ROLES
 from shareback.emails import is_valid_email
 from shareback.settings import Settings
 from shareback.storage import SCHEMES, open_store
@@ -52,20 +53,62 @@ def admin() -> None:
     """Dashboard users."""
 
 
+ROLE_OPTION = click.Choice(ROLES, case_sensitive=False)
+
+
 @admin.command("create")
 @click.option("--email", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_admin(email: str, password_stdin: bool) -> None:
+@click.option(
+    "--role",
+    type=ROLE_OPTION,
+    default="owner",
+    show_default=True,
+    help="owner: everything; finance: rewards, payouts and exports; viewer: reads only.",
+)
+def create_admin(email: str, password_stdin: bool, role: str) -> None:
     """Create a dashboard user (the password is prompted for, or read from stdin)."""
     if not is_valid_email(email):
         raise click.ClickException(f"{email!r} is not a valid e-mail address")
     hashed = passwords.hash_password(read_password(password_stdin, email))
-    user = with_store(lambda store: store.create_admin_user(email, hashed, tokens.now_utc()))
+    user = with_store(
+        lambda store: store.create_admin_user(email, hashed, tokens.now_utc(), role.lower())
+    )
     if user is None:
         raise click.ClickException(
             f"{email} already has an account (use `shareback admin password`)"
         )
-    click.echo(f"created admin user {user.email}")
+    click.echo(f"created admin user {user.email} ({user.role})")
+
+
+@admin.command("role")
+@click.option("--email", required=True)
+@click.option("--role", type=ROLE_OPTION, required=True)
+def set_role(email: str, role: str) -> None:
+    """Change a dashboard user's role (applies from their next request)."""
+
+    async def change(store: Store) -> bool:
+        user = await store.admin_user(email)
+        return user is not None and await store.set_admin_role(user.id, role.lower())
+
+    if not with_store(change):
+        raise click.ClickException(f"no admin user {email}")
+    click.echo(f"{email.lower()} is now {role.lower()}")
+
+
+@admin.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    """Turn off a user's two-factor sign-in (a lost phone and lost recovery codes): their
+    password alone signs them in again, and they can set it up anew on their account page."""
+
+    async def reset(store: Store) -> bool:
+        user = await store.admin_user(email)
+        return user is not None and await store.reset_two_factor(user.id)
+
+    if not with_store(reset):
+        raise click.ClickException(f"no admin user {email}")
+    click.echo(f"two-factor sign-in is off for {email.lower()}")
 
 
 @admin.command("password")
@@ -84,7 +127,8 @@ def list_admins() -> None:
     """List dashboard users."""
     for user in with_store(lambda store: store.admin_users()):
         last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "never"
-        click.echo(f"{user.email}\tlast login {last}")
+        two_factor = "2fa on" if user.two_factor else "2fa off"
+        click.echo(f"{user.email}\t{user.role}\t{two_factor}\tlast login {last}")
 
 
 @click.group("keys")
@@ -94,15 +138,26 @@ def api_keys() -> None:
 
 @api_keys.command("create")
 @click.option("--name", required=True, help="What the key is for, e.g. 'CRM sync'.")
-def create_key(name: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(keys.SCOPES, case_sensitive=False),
+    default=keys.FULL,
+    show_default=True,
+    help="read: GET requests only (403 insufficient_scope otherwise); full: everything.",
+)
+def create_key(name: str, scope: str) -> None:
     """Create an API key; it is shown once and stored only as a hash."""
     key = keys.new_api_key()
     record = with_store(
         lambda store: store.create_api_key(
-            name.strip(), keys.display_prefix(key), keys.token_hash(key), tokens.now_utc()
+            name.strip(),
+            keys.display_prefix(key),
+            keys.token_hash(key),
+            tokens.now_utc(),
+            scope.lower(),
         )
     )
-    click.echo(f"API key {record.id} ({record.name}); shown only now:\n{key}")
+    click.echo(f"API key {record.id} ({record.name}, {record.scope}); shown only now:\n{key}")
 
 
 @api_keys.command("list")
@@ -111,7 +166,9 @@ def list_keys() -> None:
     for record in with_store(lambda store: store.api_keys()):
         state = "revoked" if record.revoked_at else "active"
         used = record.last_used_at.isoformat(timespec="minutes") if record.last_used_at else "never"
-        click.echo(f"{record.id}\t{record.prefix}…\t{record.name}\t{state}\tlast used {used}")
+        click.echo(
+            f"{record.id}\t{record.prefix}…\t{record.name}\t{record.scope}\t{state}\tlast used {used}"
+        )
 
 
 @api_keys.command("revoke")

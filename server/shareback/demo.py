@@ -12,6 +12,7 @@ from shareback.app import create_app
 from shareback.auth import passwords
 from shareback.bootstrap import DEFAULT_SLUG, bootstrap
 from shareback.demo_data import new_demo_password, seed_history
+from shareback.serving import proxy_options
 from shareback.settings import Secrets, Settings
 from shareback.storage import open_store
 
@@ -56,9 +57,19 @@ def run_demo(settings: Settings, secrets: Secrets, host: str, port: int, shop_po
     )
     servers = (
         uvicorn.Server(
-            uvicorn.Config(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.Config(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level="info",
+                **proxy_options(settings),
+            )
         ),
-        uvicorn.Server(uvicorn.Config(shop, host=host, port=shop_port, log_level="info")),
+        uvicorn.Server(
+            uvicorn.Config(
+                shop, host=host, port=shop_port, log_level="info", **proxy_options(settings)
+            )
+        ),
     )
 
     async def serve_both() -> None:

@@ -25,6 +25,30 @@ class RateLimiter:
         hits.append(moment)
         return True
 
+    def exceeded(self, key: str, now: float | None = None) -> bool:
+        """Whether `key` is at its limit, without counting a hit (failures are counted apart)."""
+        moment = time.monotonic() if now is None else now
+        hits = self._hits.get(key)
+        if not hits:
+            return False
+        while hits and hits[0] <= moment - self.window:
+            hits.popleft()
+        return len(hits) >= self.limit
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        moment = time.monotonic() if now is None else now
+        if len(self._hits) >= self.max_keys and key not in self._hits:
+            self._evict(moment)
+        self._hits.setdefault(key, deque()).append(moment)
+
+    def retry_after(self, key: str, now: float | None = None) -> int:
+        """Whole seconds until the oldest hit of `key` leaves the window (at least 1)."""
+        moment = time.monotonic() if now is None else now
+        hits = self._hits.get(key)
+        if not hits:
+            return 1
+        return max(1, int(hits[0] + self.window - moment + 0.999))
+
     def _evict(self, moment: float) -> None:
         stale = [
             key for key, hits in self._hits.items() if not hits or hits[-1] <= moment - self.window

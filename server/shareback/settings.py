@@ -41,6 +41,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
     delivery_interval_seconds: float = 2.0
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto `shareback
+    # serve` believes; none by default, so no client can pick the address every limit counts.
+    forwarded_allow_ips: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +66,7 @@ class Settings:
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
+            forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
         )
 
 

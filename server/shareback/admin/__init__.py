@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from shareback.admin import (
     access,
+    account,
     assets,
     auth,
     campaigns,
@@ -15,6 +16,7 @@ from shareback.admin import (
     pool_upload,
     preview,
     rewards,
+    second_factor,
     settings_page,
     webhooks_page,
 )
@@ -22,6 +24,8 @@ from shareback.admin import (
 routes: list[BaseRoute] = [
     *assets.routes,
     *auth.routes,
+    *second_factor.routes,
+    *account.routes,
     *overview.routes,
     *campaigns.routes,
     *pool_upload.routes,

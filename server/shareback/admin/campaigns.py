@@ -14,7 +14,8 @@ from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import action_for, admin_page, page_for
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus
@@ -101,7 +102,7 @@ async def list_campaigns(request: Request, session: AdminSession) -> Response:
     )
 
 
-@admin_page
+@page_for(Permission.EDIT_CAMPAIGNS)
 async def show_new_campaign(request: Request, session: AdminSession) -> Response:
     ctx = context(request)
     default = await ctx.store.campaign("default")
@@ -113,7 +114,7 @@ async def show_new_campaign(request: Request, session: AdminSession) -> Response
     return await form_page(request, session, values, {})
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def create_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     values = campaign_form.submitted_values(form)
     valid, errors = campaign_form.validate(values)
@@ -137,7 +138,7 @@ async def show_campaign(request: Request, session: AdminSession) -> Response:
     return await form_page(request, session, values, {}, campaign)
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def update_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await campaign_or_404(request)
     values = campaign_form.submitted_values(form, campaign_form.campaign_values(campaign))
@@ -150,7 +151,7 @@ async def update_campaign(request: Request, session: AdminSession, form: FormDat
     return redirect(f"/admin/campaigns/{campaign.slug}?notice=campaign-saved")
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def archive_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await campaign_or_404(request)
     await context(request).store.archive_campaign(campaign.slug, tokens.now_utc())

@@ -9,14 +9,15 @@ from starlette.routing import Route
 
 from shareback.admin.render import SECURITY_HEADERS
 from shareback.admin.rewards import filters_from
-from shareback.admin.sessions import admin_page
+from shareback.admin.sessions import page_for
 from shareback.api.owner.exports import rewards_csv
 from shareback.api.owner.filters import RewardFilter
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.storage.base import AdminSession
 
 
-@admin_page
+@page_for(Permission.EXPORT)
 async def download_rewards_csv(request: Request, session: AdminSession) -> Response:
     ctx = context(request)
     campaigns = await ctx.store.campaigns(include_archived=True)

@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from shareback import tokens
 from shareback.admin.render import redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import action_for, admin_page
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.rewards import STATUSES
 from shareback.storage.base import AdminSession, Campaign, RewardSummary
@@ -104,7 +105,7 @@ async def list_rewards(request: Request, session: AdminSession) -> Response:
     return await rewards_page(request, session, dict(request.query_params))
 
 
-@admin_action
+@action_for(Permission.DECIDE_REWARDS)
 async def change_rewards(request: Request, session: AdminSession, form: FormData) -> Response:
     source = {k: str(form.get(k) or "") for k in ("status", "side", "campaign")}
     ids = sorted({int(v) for v in form.getlist("reward") if isinstance(v, str) and v.isdigit()})

@@ -16,7 +16,8 @@ from starlette.routing import Route
 from shareback import tokens
 from shareback.admin.access import path_id
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import admin_action, page_for
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import AdminSession
@@ -113,7 +114,7 @@ async def webhooks_page(
     return render(request, "webhooks.html", page, status_code=status_code)
 
 
-@admin_page
+@page_for(Permission.MANAGE)
 async def show_webhooks(request: Request, session: AdminSession) -> Response:
     return await webhooks_page(request, session)
 

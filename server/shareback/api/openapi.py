@@ -27,6 +27,7 @@ from shareback.api.owner.schema_kit import (
     param,
     ref,
     response,
+    with_key_answers,
 )
 from shareback.channels import CHANNELS, EVENT_TYPES
 from shareback.rewards import REWARD_TYPES
@@ -408,7 +409,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": public_url}],
-        "paths": dict(sorted(paths.items())),
+        "paths": with_key_answers(dict(sorted(paths.items()))),
         "components": {
             "schemas": {
                 **PUBLIC_SCHEMAS,

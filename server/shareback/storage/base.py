@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -34,6 +34,7 @@ from shareback.storage.records import (
     RefundPart,
     RewardChange,
     RewardSummary,
+    TwoFactorState,
     WebhookEndpoint,
 )
 
@@ -79,14 +80,18 @@ class AdminStore(Protocol):
     """Admin users, their sessions and failed logins, and API keys."""
 
     async def create_admin_user(
-        self, email: str, password_hash: str, at: datetime
+        self, email: str, password_hash: str, at: datetime, role: str = "owner"
     ) -> AdminUser | None:
         """None when the e-mail address already has an account."""
         ...
 
+    async def set_admin_role(self, user_id: int, role: str) -> bool: ...
+
     async def set_admin_password(self, email: str, password_hash: str) -> bool: ...
 
     async def admin_user(self, email: str) -> AdminUser | None: ...
+
+    async def admin_user_by_id(self, user_id: int) -> AdminUser | None: ...
 
     async def admin_users(self) -> list[AdminUser]: ...
 
@@ -100,14 +105,17 @@ class AdminStore(Protocol):
 
     async def end_session(self, token_hash: str) -> None: ...
 
-    async def record_login_failure(self, key: str, at: datetime) -> None: ...
-
-    async def login_failures_since(self, key: str, since: datetime) -> int: ...
+    async def count_login_attempt(
+        self, keys: Sequence[str], since: datetime, at: datetime, limit: int
+    ) -> bool:
+        """Counts a sign-in attempt under each key, unless one already has `limit` attempts since
+        `since` (then False, and nothing counted): atomic, checked before any password is."""
+        ...
 
     async def clear_login_failures(self, key: str) -> None: ...
 
     async def create_api_key(
-        self, name: str, prefix: str, key_hash: str, at: datetime
+        self, name: str, prefix: str, key_hash: str, at: datetime, scope: str = "full"
     ) -> ApiKey: ...
 
     async def api_key(self, key_hash: str, at: datetime) -> ApiKey | None:
@@ -117,6 +125,35 @@ class AdminStore(Protocol):
     async def api_keys(self) -> list[ApiKey]: ...
 
     async def revoke_api_key(self, key_id: int, at: datetime) -> bool: ...
+
+
+class TwoFactorStore(Protocol):
+    """TOTP two-factor sign-in: enrolment, codes used once, recovery codes used once."""
+
+    async def two_factor_state(self, user_id: int) -> TwoFactorState | None: ...
+
+    async def begin_two_factor(self, user_id: int, pending_secret: str) -> bool: ...
+
+    async def confirm_two_factor(
+        self,
+        user_id: int,
+        pending_secret: str,
+        step: int,
+        recovery_hashes: Sequence[str],
+        at: datetime,
+    ) -> bool: ...
+
+    async def replace_recovery_codes(
+        self, user_id: int, recovery_hashes: Sequence[str], at: datetime
+    ) -> bool: ...
+
+    async def use_totp_step(self, user_id: int, step: int) -> bool:
+        """True once per user and time step: a replayed or older code is refused."""
+        ...
+
+    async def use_recovery_code(self, user_id: int, code_hash: str, at: datetime) -> bool: ...
+
+    async def reset_two_factor(self, user_id: int) -> bool: ...
 
 
 class OwnerStore(Protocol):
@@ -278,7 +315,14 @@ class ValidationStore(Protocol):
 
 
 class Store(
-    AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, ValidationStore, Protocol
+    AdminStore,
+    TwoFactorStore,
+    ReportingStore,
+    OwnerStore,
+    OutboxStore,
+    CodeStore,
+    ValidationStore,
+    Protocol,
 ):
     async def close(self) -> None: ...
 

@@ -27,6 +27,7 @@ TABLES = (
     "admin_sessions",
     "login_failures",
     "api_keys",
+    "admin_recovery_codes",
     "reward_changes",
     "order_refunds",
     "webhook_endpoints",

@@ -138,6 +138,10 @@ class AdminUser:
     password_hash: str
     created_at: datetime
     last_login_at: datetime | None
+    # shareback.auth.roles.Role's value; every user before roles existed is an owner.
+    role: str = "owner"
+    # Signing in asks for a TOTP code after the password (the secret itself stays in storage).
+    two_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,17 @@ class ApiKey:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    # "read" (GET only) or "full".
+    scope: str = "full"
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    """A user's TOTP secrets: the one in force, and one being enrolled (until a code confirms it)."""
+
+    secret: str | None
+    pending_secret: str | None
+    recovery_codes_left: int
 
 
 @dataclass(frozen=True)

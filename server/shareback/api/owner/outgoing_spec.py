@@ -57,8 +57,12 @@ SCHEMAS: dict[str, Schema] = {
             "description": STRING,
             "created_at": TIME,
             "disabled_at": nullable(TIME),
-            "secret": {**STRING, "description": "whsec_…: verify our signatures with it"},
-        }
+            "secret": {
+                **STRING,
+                "description": "whsec_…: verify our signatures with it (not shown to read-only keys)",
+            },
+        },
+        optional=["secret"],
     ),
     "WebhookEndpointList": obj({"data": array(ref("WebhookEndpoint"))}),
     "WebhookDelivery": obj(DELIVERY_FIELDS),

@@ -9,6 +9,7 @@ from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
 
 __all__ = ["SqlStore"]
@@ -18,6 +19,7 @@ class SqlStore(
     CampaignQueries,
     ReferralQueries,
     AdminQueries,
+    TwoFactorQueries,
     ReportingQueries,
     OwnerQueries,
     OutboxQueries,

@@ -1,7 +1,8 @@
-"""Admin users, sessions, failed logins and API keys in SQL."""
+"""Admin users, sessions, sign-in attempts and API keys in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from shareback.storage.database import Row, db_time, from_db_time
@@ -16,6 +17,8 @@ def _user(row: Row) -> AdminUser:
         password_hash=row["password_hash"],
         created_at=db_time(row["created_at"]),
         last_login_at=from_db_time(row["last_login_at"]),
+        role=row["role"],
+        two_factor=row["totp_secret"] is not None,
     )
 
 
@@ -27,20 +30,28 @@ def _key(row: Row) -> ApiKey:
         created_at=db_time(row["created_at"]),
         last_used_at=from_db_time(row["last_used_at"]),
         revoked_at=from_db_time(row["revoked_at"]),
+        scope=row["scope"],
     )
 
 
 class AdminQueries(SqlBase):
     async def create_admin_user(
-        self, email: str, password_hash: str, at: datetime
+        self, email: str, password_hash: str, at: datetime, role: str = "owner"
     ) -> AdminUser | None:
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO admin_users (email, password_hash, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (email) DO NOTHING RETURNING *",
-                (email.lower(), password_hash, at),
+                "INSERT INTO admin_users (email, password_hash, created_at, role) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING *",
+                (email.lower(), password_hash, at, role),
             )
         return _user(row) if row else None
+
+    async def set_admin_role(self, user_id: int, role: str) -> bool:
+        async with self._transaction() as db:
+            changed = await db.execute(
+                "UPDATE admin_users SET role = ? WHERE id = ?", (role, user_id)
+            )
+            return changed == 1
 
     async def set_admin_password(self, email: str, password_hash: str) -> bool:
         async with self._transaction() as db:
@@ -60,6 +71,10 @@ class AdminQueries(SqlBase):
 
     async def admin_user(self, email: str) -> AdminUser | None:
         row = await self._one("SELECT * FROM admin_users WHERE email = ?", (email.lower(),))
+        return _user(row) if row else None
+
+    async def admin_user_by_id(self, user_id: int) -> AdminUser | None:
+        row = await self._one("SELECT * FROM admin_users WHERE id = ?", (user_id,))
         return _user(row) if row else None
 
     async def admin_users(self) -> list[AdminUser]:
@@ -97,26 +112,38 @@ class AdminQueries(SqlBase):
         async with self._transaction() as db:
             await db.execute("DELETE FROM admin_sessions WHERE token_hash = ?", (token_hash,))
 
-    async def record_login_failure(self, key: str, at: datetime) -> None:
+    async def count_login_attempt(
+        self, keys: Sequence[str], since: datetime, at: datetime, limit: int
+    ) -> bool:
+        """Counts an attempt under every key before its password is checked, in the transaction
+        that reads the counts: of any number of simultaneous guesses only `limit` get through.
+        Rows stay until a sign-in succeeds (clear_login_failures) or the window passes."""
         async with self._transaction() as db:
-            await db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, at))
-
-    async def login_failures_since(self, key: str, since: datetime) -> int:
-        row = await self._one(
-            "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
-            (key, since),
-        )
-        return int(row[0]) if row else 0
+            for key in sorted(set(keys)):  # one order for every transaction: no deadlock
+                await db.lock(f"login_attempts:{key}")
+            for key in keys:
+                row = await db.fetchrow(
+                    "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", (key, since)
+                )
+                if row is not None and int(row[0]) >= limit:
+                    return False
+            await db.executemany(
+                "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(key, at) for key in keys]
+            )
+            return True
 
     async def clear_login_failures(self, key: str) -> None:
         async with self._transaction() as db:
             await db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
 
-    async def create_api_key(self, name: str, prefix: str, key_hash: str, at: datetime) -> ApiKey:
+    async def create_api_key(
+        self, name: str, prefix: str, key_hash: str, at: datetime, scope: str = "full"
+    ) -> ApiKey:
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *",
-                (name, prefix, key_hash, at),
+                "INSERT INTO api_keys (name, prefix, key_hash, created_at, scope) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING *",
+                (name, prefix, key_hash, at, scope),
             )
         assert row is not None
         return _key(row)
