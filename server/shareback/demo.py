@@ -31,7 +31,7 @@ async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)
         assert campaign is not None
-        await seed_history(store, campaign, secrets.ip_salt, tokens.now_utc())
+        await seed_history(store, campaign, tokens.now_utc())
         kept = await store.keep_secrets({"demo_admin_password": new_demo_password()})
         login = DemoLogin(DEMO_ADMIN, kept["demo_admin_password"])
         if await store.admin_user(DEMO_ADMIN) is None:

@@ -73,7 +73,6 @@ class Secrets:
     secret_key: str
     identity_secret: str
     webhook_secrets: tuple[str, ...]
-    ip_salt: str
 
     @property
     def webhook_secret(self) -> str:
@@ -86,5 +85,4 @@ def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:
         secret_key=settings.secret_key or stored["secret_key"],
         identity_secret=settings.identity_secret or stored["identity_secret"],
         webhook_secrets=settings.webhook_secrets or (stored["webhook_secret"],),
-        ip_salt=stored["ip_salt"],
     )

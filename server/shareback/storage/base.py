@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from shareback.attribution import Candidate
@@ -23,6 +23,7 @@ from shareback.storage.records import (
     DeliveryRow,
     DueDelivery,
     DueValidation,
+    Forgotten,
     LeaderRow,
     Outcome,
     PaidOrder,
@@ -55,6 +56,7 @@ __all__ = [
     "DeliveryRow",
     "DueDelivery",
     "DueValidation",
+    "Forgotten",
     "LeaderRow",
     "OutboxStore",
     "Outcome",
@@ -63,6 +65,7 @@ __all__ = [
     "PartialRefund",
     "PoolStatus",
     "PoolUpload",
+    "PrivacyStore",
     "ReferralSummary",
     "Referrer",
     "RefundPart",
@@ -277,8 +280,32 @@ class ValidationStore(Protocol):
         ...
 
 
+class PrivacyStore(Protocol):
+    """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
+        needs it any more: see retention.oldest_salt_day) or when that day had no click."""
+        ...
+
+    async def ip_salt_for(self, day: date) -> str:
+        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
+        ...
+
+    async def forget_expired(self, now: datetime) -> Forgotten:
+        """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
+        ...
+
+
 class Store(
-    AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, ValidationStore, Protocol
+    AdminStore,
+    ReportingStore,
+    OwnerStore,
+    OutboxStore,
+    CodeStore,
+    ValidationStore,
+    PrivacyStore,
+    Protocol,
 ):
     async def close(self) -> None: ...
 

@@ -65,6 +65,14 @@ class Advocate:
 
 
 @dataclass(frozen=True)
+class Forgotten:
+    """What one round of forgetting deleted (Store.forget_expired)."""
+
+    ip_salts: int
+    login_failures: int
+
+
+@dataclass(frozen=True)
 class PaidOrder:
     source: str
     order_id: str

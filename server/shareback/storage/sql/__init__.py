@@ -7,6 +7,7 @@ from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.reporting import ReportingQueries
 from shareback.storage.sql.validation import ValidationQueries
@@ -23,5 +24,6 @@ class SqlStore(
     OutboxQueries,
     CodeQueries,
     ValidationQueries,
+    PrivacyQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
