@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
+from shareback import retention
 from shareback.storage.database import Row, db_time, from_db_time
 from shareback.storage.records import AdminSession, AdminUser, ApiKey
 from shareback.storage.sql.base import SqlBase
@@ -31,6 +34,12 @@ def _key(row: Row) -> ApiKey:
 
 
 class AdminQueries(SqlBase):
+    async def _failure_key(self, key: str) -> str:
+        """Failed sign-ins are counted per typed e-mail and per address, never kept in the clear:
+        a keyed hash, and the row goes after the throttle window (retention.LOGIN_FAILURES_KEPT)."""
+        secret = await self._kept_secret("login_failure_key")
+        return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
     async def create_admin_user(
         self, email: str, password_hash: str, at: datetime
     ) -> AdminUser | None:
@@ -98,19 +107,24 @@ class AdminQueries(SqlBase):
             await db.execute("DELETE FROM admin_sessions WHERE token_hash = ?", (token_hash,))
 
     async def record_login_failure(self, key: str, at: datetime) -> None:
+        hashed = await self._failure_key(key)
         async with self._transaction() as db:
-            await db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, at))
+            await db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (hashed, at))
+            await db.execute(
+                "DELETE FROM login_failures WHERE at < ?", (at - retention.LOGIN_FAILURES_KEPT,)
+            )
 
     async def login_failures_since(self, key: str, since: datetime) -> int:
         row = await self._one(
             "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
-            (key, since),
+            (await self._failure_key(key), since),
         )
         return int(row[0]) if row else 0
 
     async def clear_login_failures(self, key: str) -> None:
+        hashed = await self._failure_key(key)
         async with self._transaction() as db:
-            await db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+            await db.execute("DELETE FROM login_failures WHERE key = ?", (hashed,))
 
     async def create_api_key(self, name: str, prefix: str, key_hash: str, at: datetime) -> ApiKey:
         async with self._transaction() as db:
