@@ -52,7 +52,7 @@ async def seed_history(store: Store, campaign: Campaign, now: datetime) -> int:
             emails.email_key(email),
             name,
             True,
-            codes.code_prefix(name, email),
+            codes.code_prefix(name),
             joined,
         )
         advocates.append(advocate)

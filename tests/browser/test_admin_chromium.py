@@ -431,7 +431,7 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
                     emails.email_key(email),
                     name,
                     True,
-                    codes.code_prefix(name, email),
+                    codes.code_prefix(name),
                     joined,
                 )
                 advocates.append(advocate)
@@ -631,7 +631,7 @@ def seed_webhooks(demo: Demo) -> int:
                     emails.email_key(email),
                     name,
                     True,
-                    codes.code_prefix(name, email),
+                    codes.code_prefix(name),
                     at,
                 )
         finally:

@@ -24,6 +24,8 @@ from shareback.storage.records import (
     DueDelivery,
     DueValidation,
     Forgotten,
+    Joined,
+    JoinRequest,
     LeaderRow,
     Outcome,
     PaidOrder,
@@ -57,6 +59,8 @@ __all__ = [
     "DueDelivery",
     "DueValidation",
     "Forgotten",
+    "JoinRequest",
+    "Joined",
     "LeaderRow",
     "OutboxStore",
     "Outcome",
@@ -347,7 +351,14 @@ class Store(
         at: datetime,
     ) -> tuple[Advocate, bool]: ...
 
-    async def advocate_by_code(self, code: str) -> Advocate | None: ...
+    async def join_campaign(self, request: JoinRequest) -> Joined:
+        """A shopper's join, by the rule of joining.access: their record created or opened, or a
+        further link of the address's advocate that shows nothing stored."""
+        ...
+
+    async def advocate_by_code(self, code: str) -> Advocate | None:
+        """Through a further link (joining.py): the advocate as that link shows them."""
+        ...
 
     async def record_click(
         self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
