@@ -10,8 +10,9 @@ import socket
 import click
 import uvicorn
 
+from shareback import access_log
 from shareback.app import create_app
-from shareback.commands import admin, api_keys, database
+from shareback.commands import admin, api_keys, database, gdpr_requests
 from shareback.settings import Settings
 
 
@@ -40,7 +41,14 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the backend."""
-    uvicorn.run(create_app(Settings.from_env()), host=host, port=port, proxy_headers=True)
+    settings = Settings.from_env()
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        log_config=access_log.log_config(settings.access_log),
+    )
 
 
 @main.command()
@@ -93,3 +101,4 @@ def demo(host: str, port: int, shop_port: int) -> None:
 main.add_command(admin)
 main.add_command(api_keys)
 main.add_command(database)
+main.add_command(gdpr_requests)

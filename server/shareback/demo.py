@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from shareback import tokens
+from shareback import access_log, tokens
 from shareback.app import create_app
 from shareback.auth import passwords
 from shareback.bootstrap import DEFAULT_SLUG, bootstrap
@@ -56,9 +56,23 @@ def run_demo(settings: Settings, secrets: Secrets, host: str, port: int, shop_po
     )
     servers = (
         uvicorn.Server(
-            uvicorn.Config(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.Config(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level="info",
+                log_config=access_log.log_config(settings.access_log),
+            )
         ),
-        uvicorn.Server(uvicorn.Config(shop, host=host, port=shop_port, log_level="info")),
+        uvicorn.Server(
+            uvicorn.Config(
+                shop,
+                host=host,
+                port=shop_port,
+                log_level="info",
+                log_config=access_log.log_config(settings.access_log),
+            )
+        ),
     )
 
     async def serve_both() -> None:

@@ -19,6 +19,16 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part for part in value.replace(",", " ").split() if part)
 
 
+ACCESS_LOG_MODES = ("private", "full", "off")
+
+
+def _access_log(value: str) -> str:
+    mode = value.strip().lower()
+    if mode not in ACCESS_LOG_MODES:
+        raise ValueError(f"SHAREBACK_ACCESS_LOG must be one of {', '.join(ACCESS_LOG_MODES)}")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -41,6 +51,11 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
     delivery_interval_seconds: float = 2.0
+    # "private": requests logged without client address and query string; "full"; "off".
+    access_log: str = "private"
+    # Plain http:// endpoint and validation URLs, for local testing only (never in production:
+    # the events carry personal data).
+    allow_http_endpoints: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +78,8 @@ class Settings:
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
+            access_log=_access_log(config("ACCESS_LOG", default="private")),
+            allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
         )
 
 

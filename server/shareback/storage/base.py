@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from shareback.attribution import Candidate
 from shareback.kpis import RawStats
@@ -298,6 +298,17 @@ class PrivacyStore(Protocol):
 
     async def forget_expired(self, now: datetime) -> Forgotten:
         """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
+        ...
+
+    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
+        """Everything kept about the person with this inbox key, section by section (rows as
+        column → value, times as datetimes): for gdpr.export_document."""
+        ...
+
+    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
+        """Anonymises every personal field of the person in one transaction (gdpr.py): no row
+        is deleted but their further links, so every count the owner reads stays the same.
+        Returns how many rows of each kind were changed."""
         ...
 
 

@@ -147,11 +147,11 @@ def friend_code(body: dict[str, Any]) -> str | None:
         return campaigns.friend_code(string(body, "friend_code").strip() or "-")
 
 
-def validation_url(body: dict[str, Any]) -> str | None:
+def validation_url(body: dict[str, Any], allow_http: bool) -> str | None:
     if body["validation_url"] is None:
         return None
     with as_api_errors():
-        return campaigns.validation_url(string(body, "validation_url"))
+        return campaigns.validation_url(string(body, "validation_url"), allow_http)
 
 
 def period(starts_at: datetime | None, ends_at: datetime | None) -> None:
@@ -164,7 +164,9 @@ def shared_code_given(mode: str, shared: str | None) -> None:
         campaigns.shared_code_given(mode, shared)
 
 
-def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
+def parse_draft(
+    body: dict[str, Any], default_shop_name: str, *, allow_http: bool = False
+) -> CampaignDraft:
     refuse_unknown_fields(body, FIELDS)
     for name in REQUIRED:
         if body.get(name) is None:
@@ -216,12 +218,14 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         friend_code_prefix=ruled(campaigns.code_prefix, body, "friend_code_prefix")
         if "friend_code_prefix" in given
         else campaigns.DEFAULT_PREFIX,
-        validation_url=validation_url(body) if "validation_url" in given else None,
+        validation_url=validation_url(body, allow_http) if "validation_url" in given else None,
         validation_secret=new_secret(),
     )
 
 
-def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
+def parse_changes(
+    body: dict[str, Any], current: Campaign, *, allow_http: bool = False
+) -> CampaignChanges:
     """Only the fields given change; starts_at/ends_at may be null to clear them."""
     refuse_unknown_fields(body, FIELDS)
     for name, value in body.items():
@@ -257,7 +261,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     mode = fulfilment(body) if "friend_fulfilment" in body else None
     shared = friend_code(body) if "friend_code" in body else current.friend_code
     shared_code_given(mode or current.friend_fulfilment, shared)
-    callback = validation_url(body) if "validation_url" in body else None
+    callback = validation_url(body, allow_http) if "validation_url" in body else None
     return CampaignChanges(
         name=text(body, "name") if "name" in body else None,
         shop_name=text(body, "shop_name") if "shop_name" in body else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.privacy import PrivacyQueries
@@ -25,5 +26,6 @@ class SqlStore(
     CodeQueries,
     ValidationQueries,
     PrivacyQueries,
+    GdprQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
