@@ -148,8 +148,17 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "currency": {**STRING, "default": "EUR"},
                     "ref": nullable({**STRING, "description": "the ref parameter or a code"}),
                     "coupon_codes": nullable(array(STRING)),
+                    "shop_money": nullable(
+                        obj(
+                            {"amount": AMOUNT, "currency": STRING},
+                            description="The same total in the shop's currency, when the "
+                            "shopper paid in another: rewards are computed from the amount in "
+                            "the campaign's currency, and an order with none is recorded "
+                            "without rewards (currency_mismatch).",
+                        )
+                    ),
                 },
-                optional=["email", "name", "currency", "ref", "coupon_codes"],
+                optional=["email", "name", "currency", "ref", "coupon_codes", "shop_money"],
                 closed=False,
             ),
         },
@@ -176,7 +185,13 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "status": enum(["recorded", "duplicate", "ignored"]),
             "reason": {
                 **STRING,
-                "examples": ["referral", "self_referral", "order_already_recorded"],
+                "examples": [
+                    "referral",
+                    "self_referral",
+                    "order_already_recorded",
+                    "currency_mismatch",
+                    "below_minimum_order",
+                ],
             },
             "referral_id": ID,
             "rewards_revoked": COUNT,

@@ -360,7 +360,12 @@ class Store(
         verified: bool,
         code_prefix: str,
         at: datetime,
-    ) -> tuple[Advocate, bool]: ...
+        *,
+        findable: bool | None = None,
+    ) -> tuple[Advocate, bool]:
+        """For trusted callers (demo data, tools): the address's advocate, opened or created;
+        shoppers' joins go through join_campaign."""
+        ...
 
     async def join_campaign(self, request: JoinRequest) -> Joined:
         """A shopper's join, by the rule of joining.access: their record created or opened, or a

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from shareback import attribution, codes, joining, refunds, rewards
+from shareback import attribution, codes, joining, order_value, refunds, rewards
 from shareback.attribution import Candidate
+from shareback.order_value import Totals
 from shareback.outgoing import events
 from shareback.storage.database import Connection, Row, db_int, db_time
 from shareback.storage.records import (
@@ -196,6 +197,17 @@ def as_link(advocate: Advocate, code: str, *, email: str, name: str | None) -> A
     )
 
 
+async def _order_totals(db: Connection, order: PaidOrder, candidate: Candidate | None) -> Totals:
+    """Money (issue 8): an order is kept in its campaign's currency when it has an amount in it."""
+    totals = Totals(
+        order.total_minor, order.currency, order.other_total_minor, order.other_currency
+    )
+    if candidate is None:
+        return totals
+    row = await db.fetchrow("SELECT currency FROM campaigns WHERE id = ?", (candidate.campaign_id,))
+    return totals.in_currency(row[0]) if row else totals
+
+
 class ReferralQueries(SqlBase):
     async def advocate_for(
         self,
@@ -206,9 +218,13 @@ class ReferralQueries(SqlBase):
         verified: bool,
         code_prefix: str,
         at: datetime,
+        *,
+        findable: bool | None = None,
     ) -> tuple[Advocate, bool]:
         """For trusted callers (demo data, tools): the address's advocate, opened or created."""
-        request = JoinRequest(campaign_id, email, email_key, name, verified, code_prefix, at)
+        request = JoinRequest(
+            campaign_id, email, email_key, name, verified, code_prefix, at, findable
+        )
         joined = await self._join(request, trusted=True)
         return joined.advocate, joined.access == "create"
 
@@ -341,18 +357,22 @@ class ReferralQueries(SqlBase):
                 # orders: their concurrent orders (on any machine) are judged one at a time.
                 await db.lock(f"friend:{order.email_key}")
             await db.lock(_order_lock(order.source, order.order_id))
+            totals = await _order_totals(db, order, candidate)
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?) "
+                "status, paid_at, other_total_minor, other_currency) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?) "
                 "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
                 (
                     order.source,
                     order.order_id,
                     order.email,
                     order.email_key,
-                    order.total_minor,
-                    order.currency,
+                    totals.minor,
+                    totals.currency,
                     order.paid_at,
+                    totals.other_minor,
+                    totals.other_currency,
                 ),
             )
             if inserted is None:
@@ -394,11 +414,16 @@ class ReferralQueries(SqlBase):
                     (candidate.click_token, candidate.advocate_id),
                 )
                 click_id = click[0] if click else None
+            # Money (issue 8): no amount in the campaign's currency, or below its minimum: the
+            # referral is kept, without rewards, with the reason.
+            unrewarded = order_value.no_reward_reason(
+                totals, campaign.currency, campaign.min_order_minor
+            )
             # The referral happened when the order was paid.
             referral = await db.fetchrow(
                 "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
-                "friend_email_key, friend_name, via, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id",
+                "friend_email_key, friend_name, via, created_at, no_reward_reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     campaign.id,
                     candidate.advocate_id,
@@ -408,9 +433,12 @@ class ReferralQueries(SqlBase):
                     order.name,
                     candidate.via,
                     order.paid_at,
+                    unrewarded,
                 ),
             )
             assert referral is not None
+            if unrewarded is not None:
+                return Outcome("recorded", unrewarded, referral_id=referral[0])
             advocate_row = await db.fetchrow(
                 "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
             )
@@ -433,7 +461,7 @@ class ReferralQueries(SqlBase):
                         spec.type,
                         spec.value,
                         spec.currency,
-                        spec.cost_minor(order.total_minor),
+                        spec.cost_minor(totals.minor),
                         due,
                         order.paid_at,
                     ),
@@ -479,28 +507,32 @@ class ReferralQueries(SqlBase):
             # One order's refunds and chargebacks, arriving at once, are applied one at a time.
             await db.lock(_order_lock(refund.source, refund.order_id))
             order = await db.fetchrow(
-                "SELECT id, total_minor, currency, status FROM orders "
-                "WHERE source = ? AND order_id = ?",
+                "SELECT id, total_minor, currency, status, other_total_minor, other_currency "
+                "FROM orders WHERE source = ? AND order_id = ?",
                 (refund.source, refund.order_id),
             )
             if order is None:
                 return Outcome("ignored", "unknown_order")
             if order["status"] == "refunded":
                 return Outcome("duplicate", "order_already_refunded")
-            if refund.currency is not None and refund.currency != order["currency"]:
+            # Money (issue 8): a refund in the order's second currency counts for its share.
+            totals = Totals(
+                order["total_minor"],
+                order["currency"],
+                order["other_total_minor"],
+                order["other_currency"],
+            )
+            amounts = [
+                refunds.in_order_minor(p.amount, refund.currency, totals) for p in refund.parts
+            ]
+            if None in amounts:
                 return Outcome("ignored", "currency_mismatch")
             added = 0
-            for part in refund.parts:
+            for part, amount_minor in zip(refund.parts, amounts, strict=True):
                 added += await db.execute(
                     "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
                     "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
-                    (
-                        order["id"],
-                        part.key,
-                        refunds.part_minor(part.amount, order["currency"]),
-                        refund.cumulative,
-                        at,
-                    ),
+                    (order["id"], part.key, amount_minor, refund.cumulative, at),
                 )
             if added == 0:
                 return Outcome("duplicate", "refund_already_recorded")
