@@ -31,7 +31,7 @@ def test_metrics_count_requests_per_endpoint_without_codes_in_labels(client: Tes
         in text
     )
     assert (
-        'shareback_http_requests_total{endpoint="create_advocate",method="POST",status="201"} 1'
+        'shareback_http_requests_total{endpoint="create_advocate",method="POST",status="200"} 1'
         in text
     )
     assert code not in text and "NOPE" not in text

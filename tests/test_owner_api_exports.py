@@ -62,7 +62,7 @@ def test_advocates_export_is_safe_to_open_in_a_spreadsheet(
     assert anna["link"] == f"http://refer.test/r/{anna['code']}"
     assert (anna["campaign"], anna["verified"], anna["clicks"], anna["referrals"]) == (
         "default",
-        "false",
+        "true",
         "0",
         "0",
     )

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from shareback import codes, money
 from shareback.code_pool import POOL_CODE
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
-from shareback.urls import origin_of, url_message, url_problem
+from shareback.urls import endpoint_problem, origin_of, url_message, url_problem
 
 # 1 to 64 of a-z, 0-9 and "-", not starting or ending with "-": it is the script tag's data-campaign.
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -107,9 +107,9 @@ def landing_url(value: str) -> str:
     return value
 
 
-def validation_url(value: str | None) -> str | None:
+def validation_url(value: str | None, allow_http: bool = False) -> str | None:
     """The shop's endpoint that decides each due reward; None approves when the hold ends."""
-    problem = url_problem(value) if value is not None else None
+    problem = endpoint_problem(value, allow_http=allow_http) if value is not None else None
     if problem:
         raise InvalidCampaign("validation_url", url_message(problem, VALIDATION_EXAMPLE))
     return value

@@ -10,8 +10,9 @@ import socket
 import click
 import uvicorn
 
+from shareback import access_log
 from shareback.app import create_app
-from shareback.commands import admin, api_keys, database
+from shareback.commands import admin, api_keys, database, gdpr_requests
 from shareback.serving import proxy_options
 from shareback.settings import Settings
 
@@ -42,7 +43,13 @@ def main() -> None:
 def serve(host: str, port: int) -> None:
     """Run the backend."""
     settings = Settings.from_env()
-    uvicorn.run(create_app(settings), host=host, port=port, **proxy_options(settings))
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=access_log.log_config(settings.access_log),
+        **proxy_options(settings),
+    )
 
 
 @main.command()
@@ -95,3 +102,4 @@ def demo(host: str, port: int, shop_port: int) -> None:
 main.add_command(admin)
 main.add_command(api_keys)
 main.add_command(database)
+main.add_command(gdpr_requests)

@@ -13,12 +13,20 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_PATTERN = re.compile(r"^[A-Z]{1,8}-[2-9A-HJKMNP-Z]{4,8}$")
 
 
-def code_prefix(name: str | None, email: str) -> str:
-    """The first name (or the e-mail's local part) folded to at most eight ASCII capitals."""
-    source = (name or "").strip().split(" ")[0] or email.split("@")[0]
+# The prefix of a code that spells nobody: for advocates who did not choose a name for their codes.
+NEUTRAL_PREFIX = "FRIEND"
+
+
+def code_prefix(name: str | None) -> str:
+    """The first name folded to at most eight ASCII capitals; FRIEND without one.
+
+    Only a name the advocate chose belongs here (one that came with the shop's signed identity):
+    a code is shown to every friend, so it must never spell a name someone else typed, and never
+    the e-mail address."""
+    source = (name or "").strip().split(" ")[0]
     folded = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
     letters = "".join(ch for ch in folded.upper() if "A" <= ch <= "Z")
-    return letters[:8] or "FRIEND"
+    return letters[:8] or NEUTRAL_PREFIX
 
 
 def name_key(name: str | None) -> str | None:
@@ -58,7 +66,11 @@ def offer_number(reward_type: str, value: str) -> str:
 
 
 def coupon_code(prefix: str, number: str, attempt: int) -> str:
-    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four."""
+    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four.
+
+    A neutral coupon starts at three (FRIEND10K7Q): FRIEND10 alone would be everybody's guess."""
+    if prefix == NEUTRAL_PREFIX:
+        attempt += 8
     if attempt == 0:
         return prefix + number
     extra = 2 if attempt < 8 else 3 if attempt < 14 else 4

@@ -1,9 +1,11 @@
 """Admin commands: `shareback admin …` for dashboard users, `shareback keys …` for API keys,
-`shareback db copy` to move the data to another database."""
+`shareback db copy` to move the data to another database, `shareback gdpr …` for a person's
+data requests."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from shareback import tokens
+from shareback import emails, gdpr, tokens
 from shareback.auth import keys, passwords
 from shareback.auth.roles import ROLES
 from shareback.emails import is_valid_email
@@ -221,3 +223,37 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+@click.group("gdpr")
+def gdpr_requests() -> None:
+    """A person's data requests: what is kept about them, and erasing it."""
+
+
+def checked_email(email: str) -> str:
+    if not is_valid_email(email.strip()):
+        raise click.ClickException(f"{email!r} is not an e-mail address")
+    return email.strip()
+
+
+@gdpr_requests.command("export")
+@click.option("--email", required=True, help="The person's address (any +tag or case).")
+def export_person(email: str) -> None:
+    """Print everything kept about the person as JSON."""
+    address = checked_email(email)
+    sections = with_store(lambda store: store.person_data(emails.email_key(address)))
+    click.echo(json.dumps(gdpr.export_document(address, sections), indent=2, ensure_ascii=False))
+
+
+@gdpr_requests.command("delete")
+@click.option("--email", required=True, help="The person's address (any +tag or case).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_person(email: str, yes: bool) -> None:
+    """Erase the person's personal data; the statistics stay as they are."""
+    address = checked_email(email)
+    if not yes:
+        click.confirm(f"Erase everything about {address}? This cannot be undone", abort=True)
+    erased = with_store(
+        lambda store: store.erase_person(emails.email_key(address), tokens.now_utc())
+    )
+    click.echo(json.dumps({"email": address, "erased": erased}, indent=2))

@@ -35,13 +35,17 @@ async def follow_referral_link(request: Request) -> Response:
     if campaign is None or campaign.archived_at is not None:
         raise HTTPException(410, "This referral campaign has ended.")
     click_token = secrets.token_urlsafe(6)
+    now = tokens.now_utc()
+    # The day's salt: tomorrow's hash of the same address differs, and the salt is deleted once
+    # no rule needs it (retention.py), so the hash cannot be turned back into the address.
+    salt = await ctx.store.ip_salt_for(now.date())
     await ctx.store.record_click(
         advocate.id,
         click_token,
         channel_or_link(request.query_params.get("ch")),
-        visitors.ip_hash(ctx.secrets.ip_salt, client_ip(request)),
+        visitors.ip_hash(salt, client_ip(request)),
         visitors.device_class(request.headers.get("user-agent", "")),
-        tokens.now_utc(),
+        now,
     )
     ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
     return RedirectResponse(

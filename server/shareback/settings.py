@@ -19,6 +19,16 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part for part in value.replace(",", " ").split() if part)
 
 
+ACCESS_LOG_MODES = ("private", "full", "off")
+
+
+def _access_log(value: str) -> str:
+    mode = value.strip().lower()
+    if mode not in ACCESS_LOG_MODES:
+        raise ValueError(f"SHAREBACK_ACCESS_LOG must be one of {', '.join(ACCESS_LOG_MODES)}")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -44,6 +54,11 @@ class Settings:
     # The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto `shareback
     # serve` believes; none by default, so no client can pick the address every limit counts.
     forwarded_allow_ips: tuple[str, ...] = ()
+    # "private": requests logged without client address and query string; "full"; "off".
+    access_log: str = "private"
+    # Plain http:// endpoint and validation URLs, for local testing only (never in production:
+    # the events carry personal data).
+    allow_http_endpoints: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +82,8 @@ class Settings:
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
+            access_log=_access_log(config("ACCESS_LOG", default="private")),
+            allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
         )
 
 
@@ -77,7 +94,6 @@ class Secrets:
     secret_key: str
     identity_secret: str
     webhook_secrets: tuple[str, ...]
-    ip_salt: str
 
     @property
     def webhook_secret(self) -> str:
@@ -90,5 +106,4 @@ def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:
         secret_key=settings.secret_key or stored["secret_key"],
         identity_secret=settings.identity_secret or stored["identity_secret"],
         webhook_secrets=settings.webhook_secrets or (stored["webhook_secret"],),
-        ip_salt=stored["ip_salt"],
     )

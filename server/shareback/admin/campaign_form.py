@@ -244,7 +244,9 @@ def check_slug(value: str) -> str | None:
     return check.errors.get("slug")
 
 
-def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str, str]]:
+def validate(
+    values: Mapping[str, str], *, allow_http: bool = False
+) -> tuple[ValidCampaign | None, dict[str, str]]:
     """Every field is checked, so the owner sees all problems at once."""
     check = Checker()
     name = check(campaigns.text, "name", values["name"])
@@ -280,7 +282,7 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
     prefix = check(campaigns.code_prefix, values["friend_code_prefix"])
     if mode and "friend_code" not in check.errors:
         check(campaigns.shared_code_given, mode, shared_code)
-    callback = check(campaigns.validation_url, values["validation_url"] or None)
+    callback = check(campaigns.validation_url, values["validation_url"] or None, allow_http)
     referrer, friend = specs["referrer"], specs["friend"]
     if check.errors:
         return None, check.errors

@@ -117,7 +117,9 @@ async def show_new_campaign(request: Request, session: AdminSession) -> Response
 @action_for(Permission.EDIT_CAMPAIGNS)
 async def create_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     values = campaign_form.submitted_values(form)
-    valid, errors = campaign_form.validate(values)
+    valid, errors = campaign_form.validate(
+        values, allow_http=context(request).settings.allow_http_endpoints
+    )
     slug_error = campaign_form.check_slug(values["slug"])
     if slug_error:
         errors["slug"] = slug_error
@@ -143,7 +145,9 @@ async def update_campaign(request: Request, session: AdminSession, form: FormDat
     campaign = await campaign_or_404(request)
     values = campaign_form.submitted_values(form, campaign_form.campaign_values(campaign))
     values["slug"] = campaign.slug  # the slug is in every embed snippet: it never changes
-    valid, errors = campaign_form.validate(values)
+    valid, errors = campaign_form.validate(
+        values, allow_http=context(request).settings.allow_http_endpoints
+    )
     await check_friend_code(request, values["friend_code"], errors)
     if valid is None or errors:
         return await form_page(request, session, values, errors, campaign)

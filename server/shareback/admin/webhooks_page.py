@@ -50,13 +50,13 @@ class EndpointForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def read_endpoint_form(form: FormData) -> EndpointForm:
+def read_endpoint_form(form: FormData, allow_http: bool = False) -> EndpointForm:
     """The new endpoint as the owner's API would take it, each problem beside its field."""
     url = str(form.get("url") or "").strip()[:2000]
     description = str(form.get("description") or "").strip()
     chosen = tuple(dict.fromkeys(str(e) for e in form.getlist("events")))
     found = EndpointForm(url, description[:MAX_DESCRIPTION], chosen)
-    problem = endpoint_problem(url) if url else None
+    problem = endpoint_problem(url, allow_http=allow_http) if url else None
     if not url:
         found.errors["url"] = "Enter the address Shareback should send events to."
     elif problem:
@@ -121,7 +121,7 @@ async def show_webhooks(request: Request, session: AdminSession) -> Response:
 
 @admin_action
 async def create_endpoint(request: Request, session: AdminSession, form: FormData) -> Response:
-    found = read_endpoint_form(form)
+    found = read_endpoint_form(form, context(request).settings.allow_http_endpoints)
     if found.errors:
         return await webhooks_page(request, session, 400, found)
     endpoint = await context(request).store.create_endpoint(

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import codes_spec, outgoing_spec, schemas, spec
+from shareback.api.owner import codes_spec, gdpr_spec, outgoing_spec, schemas, spec
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -66,15 +66,30 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 {"type": "string", "description": "hex HMAC-SHA256 of the e-mail address"}
             ),
             "lang": nullable(enum(["nl", "en"])),
+            "findable": nullable(
+                {
+                    **BOOLEAN,
+                    "description": "the shopper agrees to be found by name in the checkout's "
+                    "referrer look-up; applied when the address's record is created or opened",
+                }
+            ),
         },
-        optional=["name", "user_hash", "lang"],
+        optional=["name", "user_hash", "lang", "findable"],
         closed=False,
     ),
     "AdvocateLink": obj(
         {
             "code": STRING,
-            "coupon_code": {**STRING, "description": "the personal code for checkouts: ANNA10"},
-            "name": nullable(STRING),
+            "coupon_code": nullable(
+                {
+                    **STRING,
+                    "description": "the personal code for checkouts (ANNA10); only with the "
+                    "shop's signed identity (user_hash), else null",
+                }
+            ),
+            "name": nullable(
+                {**STRING, "description": "the stored name with user_hash, else the name sent"}
+            ),
             "link": URL,
             "qr": obj({"svg": URL, "png": URL}),
             "share": obj({"text": STRING, "subject": STRING}),
@@ -324,14 +339,17 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 "joinCampaign",
                 "A shopper becomes an advocate: code, link, QR codes, share text",
                 "widget",
-                {
-                    200: response("Already an advocate: the same code.", ref("AdvocateLink")),
-                    201: response("A new advocate.", ref("AdvocateLink")),
-                },
+                {200: response("The shopper's link.", ref("AdvocateLink"))},
                 errors=[400, 403, 404, 413, 415, 422, 429],
                 request_body=body(ref("JoinRequest")),
                 secured=False,
-                description="Idempotent per campaign and e-mail address (case-insensitive).",
+                description="Always 200, in one shape, whether the address was known or not. "
+                "With the shop's signed identity (user_hash of the exact address the record was "
+                "made with) the same record on every device, idempotent per campaign and e-mail "
+                "address (case-insensitive), with its stored name and coupon code. Without one, "
+                "a new address becomes an advocate with a neutral code (FRIEND-…), and a known "
+                "address gets a further link of that advocate that credits them but shows "
+                "nothing stored: no name, no coupon code, no existing link.",
             ),
             "options": preflight("preflightAdvocates"),
         },
@@ -396,7 +414,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=4)
 def openapi_document(public_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for part in (public_paths(), spec.paths(), outgoing_spec.paths(), codes_spec.paths()):
+    for part in (
+        public_paths(),
+        spec.paths(),
+        outgoing_spec.paths(),
+        codes_spec.paths(),
+        gdpr_spec.paths(),
+    ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
     return {
@@ -416,6 +440,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **schemas.SCHEMAS,
                 **outgoing_spec.SCHEMAS,
                 **codes_spec.SCHEMAS,
+                **gdpr_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

@@ -82,7 +82,7 @@ async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes))
     url = required_str(body, "url", 2000)
-    problem = endpoint_problem(url)
+    problem = endpoint_problem(url, allow_http=ctx.settings.allow_http_endpoints)
     if problem:
         raise ApiError(422, "invalid_url", url_message(problem, ENDPOINT_EXAMPLE), "url")
     events = parse_events(body)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from shareback.attribution import Candidate
 from shareback.kpis import RawStats
@@ -23,6 +23,9 @@ from shareback.storage.records import (
     DeliveryRow,
     DueDelivery,
     DueValidation,
+    Forgotten,
+    Joined,
+    JoinRequest,
     LeaderRow,
     Outcome,
     PaidOrder,
@@ -56,6 +59,9 @@ __all__ = [
     "DeliveryRow",
     "DueDelivery",
     "DueValidation",
+    "Forgotten",
+    "JoinRequest",
+    "Joined",
     "LeaderRow",
     "OutboxStore",
     "Outcome",
@@ -64,6 +70,7 @@ __all__ = [
     "PartialRefund",
     "PoolStatus",
     "PoolUpload",
+    "PrivacyStore",
     "ReferralSummary",
     "Referrer",
     "RefundPart",
@@ -314,6 +321,34 @@ class ValidationStore(Protocol):
         ...
 
 
+class PrivacyStore(Protocol):
+    """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
+        needs it any more: see retention.oldest_salt_day) or when that day had no click."""
+        ...
+
+    async def ip_salt_for(self, day: date) -> str:
+        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
+        ...
+
+    async def forget_expired(self, now: datetime) -> Forgotten:
+        """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
+        ...
+
+    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
+        """Everything kept about the person with this inbox key, section by section (rows as
+        column → value, times as datetimes): for gdpr.export_document."""
+        ...
+
+    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
+        """Anonymises every personal field of the person in one transaction (gdpr.py): no row
+        is deleted but their further links, so every count the owner reads stays the same.
+        Returns how many rows of each kind were changed."""
+        ...
+
+
 class Store(
     AdminStore,
     TwoFactorStore,
@@ -322,6 +357,7 @@ class Store(
     OutboxStore,
     CodeStore,
     ValidationStore,
+    PrivacyStore,
     Protocol,
 ):
     async def close(self) -> None: ...
@@ -362,9 +398,21 @@ class Store(
         verified: bool,
         code_prefix: str,
         at: datetime,
-    ) -> tuple[Advocate, bool]: ...
+        *,
+        findable: bool | None = None,
+    ) -> tuple[Advocate, bool]:
+        """For trusted callers (demo data, tools): the address's advocate, opened or created;
+        shoppers' joins go through join_campaign."""
+        ...
 
-    async def advocate_by_code(self, code: str) -> Advocate | None: ...
+    async def join_campaign(self, request: JoinRequest) -> Joined:
+        """A shopper's join, by the rule of joining.access: their record created or opened, or a
+        further link of the address's advocate that shows nothing stored."""
+        ...
+
+    async def advocate_by_code(self, code: str) -> Advocate | None:
+        """Through a further link (joining.py): the advocate as that link shows them."""
+        ...
 
     async def record_click(
         self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime

@@ -17,6 +17,7 @@ TABLES = (
     "secrets",
     "campaigns",
     "advocates",
+    "advocate_links",
     "clicks",
     "events",
     "webhook_messages",
@@ -38,6 +39,7 @@ TABLES = (
     "clawbacks",
     "click_days",
     "event_days",
+    "ip_salts",
 )
 BATCH = 5000
 

@@ -68,6 +68,39 @@ class Advocate:
     verified: bool
     created_at: datetime
     coupon_code: str | None = None
+    # Chose to be found by name in the checkout's referrer look-up.
+    findable: bool = False
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """A shopper asking for their link (POST /api/v1/advocates), as the API has checked it."""
+
+    campaign_id: int
+    email: str
+    email_key: str
+    name: str | None
+    verified: bool  # the shop's signed identity matched the address as given
+    code_prefix: str
+    at: datetime
+    findable: bool | None = None  # None: leave as it is
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What a join hands back: the advocate as the answer may show them, and how it went
+    ("create", "open" or "new_link": joining.access)."""
+
+    advocate: Advocate
+    access: str
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What one round of forgetting deleted (Store.forget_expired)."""
+
+    ip_salts: int
+    login_failures: int
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The owner's JSON API under /api/v1 (Bearer API keys): campaigns, advocates, referrals,
-rewards, stats and CSV exports."""
+rewards, stats, CSV exports and a person's data requests (GDPR)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from shareback.api.owner import (
     campaigns,
     code_pool,
     exports,
+    gdpr,
     openapi_route,
     referrals,
     rewards,
@@ -24,5 +25,6 @@ routes: list[BaseRoute] = [
     *referrals.routes,
     *rewards.routes,
     *exports.routes,
+    *gdpr.routes,
     *openapi_route.routes,
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.reporting import ReportingQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
@@ -25,5 +27,7 @@ class SqlStore(
     OutboxQueries,
     CodeQueries,
     ValidationQueries,
+    PrivacyQueries,
+    GdprQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

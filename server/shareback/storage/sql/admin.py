@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from datetime import datetime
 
+from shareback import retention
 from shareback.storage.database import Row, db_time, from_db_time
 from shareback.storage.records import AdminSession, AdminUser, ApiKey
 from shareback.storage.sql.base import SqlBase
@@ -35,6 +38,12 @@ def _key(row: Row) -> ApiKey:
 
 
 class AdminQueries(SqlBase):
+    async def _failure_key(self, key: str) -> str:
+        """Failed sign-ins are counted per typed e-mail and per address, never kept in the clear:
+        a keyed hash, and the row goes after the throttle window (retention.LOGIN_FAILURES_KEPT)."""
+        secret = await self._kept_secret("login_failure_key")
+        return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
     async def create_admin_user(
         self, email: str, password_hash: str, at: datetime, role: str = "owner"
     ) -> AdminUser | None:
@@ -117,24 +126,30 @@ class AdminQueries(SqlBase):
     ) -> bool:
         """Counts an attempt under every key before its password is checked, in the transaction
         that reads the counts: of any number of simultaneous guesses only `limit` get through.
-        Rows stay until a sign-in succeeds (clear_login_failures) or the window passes."""
+        Rows stay until a sign-in succeeds (clear_login_failures) or the window passes, and hold
+        no typed address or IP, only keyed hashes (_failure_key)."""
+        hashed = [await self._failure_key(key) for key in keys]
         async with self._transaction() as db:
-            for key in sorted(set(keys)):  # one order for every transaction: no deadlock
+            for key in sorted(set(hashed)):  # one order for every transaction: no deadlock
                 await db.lock(f"login_attempts:{key}")
-            for key in keys:
+            await db.execute(
+                "DELETE FROM login_failures WHERE at < ?", (at - retention.LOGIN_FAILURES_KEPT,)
+            )
+            for key in hashed:
                 row = await db.fetchrow(
                     "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", (key, since)
                 )
                 if row is not None and int(row[0]) >= limit:
                     return False
             await db.executemany(
-                "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(key, at) for key in keys]
+                "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(key, at) for key in hashed]
             )
             return True
 
     async def clear_login_failures(self, key: str) -> None:
+        hashed = await self._failure_key(key)
         async with self._transaction() as db:
-            await db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+            await db.execute("DELETE FROM login_failures WHERE key = ?", (hashed,))
 
     async def create_api_key(
         self, name: str, prefix: str, key_hash: str, at: datetime, scope: str = "full"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from shareback.storage.database import Connection, Database, Dialect, Row
 class SqlBase:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept: dict[str, str] = {}
 
     @property
     def dialect(self) -> Dialect:
@@ -50,3 +52,11 @@ class SqlBase:
                 row["name"]: row["value"]
                 for row in await db.fetch("SELECT name, value FROM secrets")
             }
+
+    async def _kept_secret(self, name: str) -> str:
+        """A key only the store uses (hashing what it must not keep in the clear), generated once
+        beside the others and read once per process."""
+        if name not in self._kept:
+            kept = await self.keep_secrets({name: secrets.token_urlsafe(32)})
+            self._kept[name] = kept[name]
+        return self._kept[name]
