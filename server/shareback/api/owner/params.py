@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 
+from shareback import numbers
 from shareback.errors import ApiError
 
-MAX_ID = 2**63 - 1
+MAX_ID = numbers.MAX_ID
 # Dates outside these years are typos, and would overflow date arithmetic near the edges.
 MIN_YEAR, MAX_YEAR = 1970, 9998
 
@@ -31,10 +32,7 @@ def refuse_unknown(query: Mapping[str, str], known: Collection[str]) -> None:
 
 def parse_id(raw: str) -> int | None:
     """A row id from a URL or cursor; None for anything that cannot be one (no 500 on 10**30)."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
+    return numbers.row_id(raw)
 
 
 def iso_time(raw: str) -> datetime | None:
