@@ -12,7 +12,7 @@ import uvicorn
 
 from shareback.app import create_app
 from shareback.commands import admin, api_keys, database
-from shareback.settings import Settings
+from shareback.settings import Settings, SettingsError
 
 
 def free_port(host: str, preferred: int) -> int:
@@ -28,7 +28,17 @@ def free_port(host: str, preferred: int) -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
-@click.group()
+class Commands(click.Group):
+    """A setting that cannot work ends any command with its message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="shareback")
 def main() -> None:
     """Shareback: self-hosted referral marketing. Settings come from SHAREBACK_* variables."""
