@@ -35,6 +35,11 @@ PAGE_SIZE = 500
 Cell = str | int | bool | None
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ...and a spreadsheet whose list separator is not ours splits our cells on its own: Excel in
+# Dutch or German splits on ";", so `x;=1+1` becomes a cell "=1+1". Any of these may start a cell.
+SEPARATORS = frozenset(",;\t|\r\n")
+TRIGGERS = frozenset("=+-@")
+SKIPPED = frozenset(' "')  # spaces and quotes before a formula do not stop it
 
 ADVOCATE_COLUMNS = (
     "id",
@@ -95,18 +100,39 @@ REWARD_COLUMNS = (
 BOM = "\ufeff"  # the byte-order mark makes Excel read the file as UTF-8
 
 
+def defused(text: str) -> str:
+    """The text with a quote before every formula a spreadsheet could find in it, whichever
+    list separator it splits on: at the start, and after each separator (spaces and quotes
+    skipped). A quote first makes the cell text in Excel, LibreOffice and Google Sheets."""
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    out: list[str] = []
+    cell_start = True
+    for char in text:
+        if cell_start and char in TRIGGERS and out:
+            out.append("'")
+        if char in SEPARATORS:
+            cell_start = True
+        elif char not in SKIPPED:
+            cell_start = False
+        out.append(char)
+    return "".join(out)
+
+
 def safe_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return defused(str(value))
 
 
 def csv_line(cells: Sequence[Cell]) -> str:
+    """Every cell quoted: a separator inside one stays inside it for any reader that honours
+    quotes, and defused() covers the ones that do not."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(cell) for cell in cells])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([safe_cell(cell) for cell in cells])
     return buffer.getvalue()
 
 

@@ -57,8 +57,9 @@ ADVOCATE_QUERY = [
 ]
 CSV = {
     "type": "string",
-    "description": "UTF-8 CSV with a byte-order mark and a header row; cells that a spreadsheet "
-    "would run as a formula (= + - @) start with a quote.",
+    "description": "UTF-8 CSV with a byte-order mark and a header row, every cell quoted; a "
+    "quote goes before anything a spreadsheet would run as a formula (= + - @) at the start of "
+    "a cell or after any list separator (, ; tab |), so the file stays data in every locale.",
 }
 
 
