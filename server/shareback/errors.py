@@ -11,6 +11,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Match, Route
 
 from shareback import error_page, numbers
 
@@ -83,8 +84,22 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes: Starlette's Allow names only the first route
+    whose path matched, and a path often has two (the owner's GET beside the widget's POST)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
     if wants_html(request):
         title = HTTPStatus(exc.status_code).phrase
         page = html_page(request, exc.status_code, [error_page.Text("en", title, str(exc.detail))])
