@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import codes_spec, outgoing_spec, schemas, spec
+from shareback.api.owner import codes_spec, events_spec, outgoing_spec, schemas, spec
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -444,12 +444,14 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         },
         "servers": [{"url": public_url}],
         "paths": dict(sorted(paths.items())),
+        "webhooks": events_spec.webhooks(),
         "components": {
             "schemas": {
                 **PUBLIC_SCHEMAS,
                 **schemas.SCHEMAS,
                 **outgoing_spec.SCHEMAS,
                 **codes_spec.SCHEMAS,
+                **events_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {
