@@ -32,6 +32,7 @@ HOSTILE_BODIES = {
     "lone surrogate in a name": b'{"campaign": "default", "email": "a@example.nl", "name": "Ann\\ud800a"}',
     "lone surrogate in a key": b'{"\\udfff": 1, "type": "order.paid"}',
     "lone low surrogate in a list": b'{"coupon_codes": ["\\udc00"], "ids": [1]}',
+    "NUL in a name": b'{"campaign": "default", "email": "a@example.nl", "name": "A\\u0000"}',
 }
 __all__ = ["admin"]  # the signed-in client fixture
 PATH_VALUES = {"{slug}": "default", "{reward_id}": "1", "{endpoint_id}": "1"}
@@ -143,3 +144,53 @@ def test_hostile_reward_ids_in_the_bulk_form_are_ignored(admin: TestClient) -> N
             follow_redirects=False,
         )
         assert response.status_code < 500, (value, response.text[:300])
+
+
+DASHBOARD_FORMS = [
+    ("/admin/campaigns", ["slug", "name", "shop_name", "landing_url", "friend_code"]),
+    ("/admin/campaigns/default", ["name", "shop_name", "landing_url", "allowed_origins"]),
+    ("/admin/settings/api-keys", ["name"]),
+    ("/admin/settings/users", ["email", "password"]),
+    ("/admin/settings/webhooks", ["url", "description", "events"]),
+    ("/admin/settings/origins", ["campaign", "allowed_origins"]),
+    ("/admin/rewards", ["action", "reason", "reward", "status", "campaign"]),
+]
+
+
+@pytest.mark.parametrize(("path", "fields"), DASHBOARD_FORMS)
+def test_nul_and_odd_text_in_dashboard_forms_get_a_page_never_a_500(
+    admin: TestClient, path: str, fields: list[str]
+) -> None:
+    """A NUL cannot be stored by PostgreSQL: a form that passed one on was a 500 there."""
+    token = form_token(admin, "/admin/settings")
+    for value in ["\x00", "a\x00b", "x" * 3000, "\u202e", "²"]:
+        data = {"csrf": token, **dict.fromkeys(fields, value)}
+        response = admin.post(path, data=data, follow_redirects=False)
+        assert response.status_code < 500, (path, repr(value), response.text[:300])
+
+
+NUL_URLS = [
+    "/r/A%00B-2345",
+    "/qr/A%00B-2345.svg",
+    "/api/v1/campaigns/de%00fault/widget",
+    "/api/v1/campaigns/de%00fault/referrers?q=an%00na",
+    "/api/v1/campaigns/de%00fault",
+    "/api/v1/campaigns/de%00fault/stats",
+    "/api/v1/campaigns/de%00fault/code-pool",
+    "/api/v1/advocates?search=an%00na",
+    "/api/v1/advocates?campaign=de%00fault",
+    "/api/v1/rewards?campaign=de%00fault",
+    "/api/v1/exports/advocates.csv?search=%00",
+    "/admin?campaign=de%00fault",
+    "/admin/campaigns/de%00fault",
+    "/admin/preview?campaign=de%00fault",
+    "/admin/rewards?campaign=de%00fault",
+    "/admin/settings?campaign=de%00fault",
+]
+
+
+def test_a_nul_in_a_path_or_query_is_never_a_500(admin: TestClient) -> None:
+    headers = {"authorization": f"Bearer {ADMIN_KEY}", "origin": "http://shop.test"}
+    for url in NUL_URLS:
+        response = admin.get(url, headers=headers, follow_redirects=False)
+        assert response.status_code < 500, (url, response.text[:300])

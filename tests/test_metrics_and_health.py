@@ -13,6 +13,7 @@ from shareback.app import create_app
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import LiveServer, join_campaign
+from test_openapi import conforms
 
 
 def test_healthz_reports_the_database(client: TestClient) -> None:
@@ -59,8 +60,9 @@ def test_a_database_outage_makes_healthz_503_and_leaves_livez_200(client: TestCl
 
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json()["status"] == "error"
-    live = client.get("/livez")
+    live = conforms(client.get("/livez"))
     assert live.status_code == 200 and live.json()["status"] == "ok"
+    conforms(health)
 
 
 def test_made_up_methods_share_one_metrics_series(client: TestClient) -> None:

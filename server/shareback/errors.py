@@ -167,8 +167,9 @@ def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
-def _refuse_lone_surrogates(value: Any) -> None:
-    """JSON's \\ud800 escapes decode to a str that no database or UTF-8 encoder accepts."""
+def _refuse_unstorable_text(value: Any) -> None:
+    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder accepts, and \\u0000 to one
+    PostgreSQL cannot store: neither is text anyone typed, so neither reaches a handler."""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -177,13 +178,16 @@ def _refuse_lone_surrogates(value: Any) -> None:
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
-        elif isinstance(item, str) and not item.isascii():
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise _Refused(
-                    "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
-                ) from exc
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise _Refused("A string in the body holds a NUL character (\\u0000).")
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise _Refused(
+                        "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
+                    ) from exc
 
 
 def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any:
@@ -191,7 +195,7 @@ def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any
     long to convert and strings that are not Unicode text are all the sender's mistake."""
     try:
         value = json.loads(body, parse_int=_bounded(int), parse_float=_bounded(parse_float))
-        _refuse_lone_surrogates(value)
+        _refuse_unstorable_text(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
     except RecursionError as exc:

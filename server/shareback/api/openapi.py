@@ -53,6 +53,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     ),
     "Health": obj({"status": enum(["ok"]), "database": enum(["ok"]), "version": STRING}),
     "HealthFailure": obj({"status": enum(["error"]), "database": STRING}),
+    "Liveness": obj({"status": enum(["ok"]), "version": STRING}),
     "Offers": obj({"referrer": STRING, "friend": STRING}, description="Worded for people."),
     "RewardSpec": obj(
         {"type": enum(REWARD_TYPES), "value": STRING, "currency": STRING},
@@ -311,12 +312,21 @@ def public_paths() -> dict[str, dict[str, Any]]:
         "/healthz": {
             "get": operation(
                 "checkHealth",
-                "The process and its database answer",
+                "Ready: the process and its database answer (send no traffic if not)",
                 "meta",
                 {
                     200: response("Healthy.", ref("Health")),
                     503: response("The database does not answer.", ref("HealthFailure")),
                 },
+                secured=False,
+            )
+        },
+        "/livez": {
+            "get": operation(
+                "checkLiveness",
+                "The process answers (restart it if not); the database is not asked",
+                "meta",
+                {200: response("Alive.", ref("Liveness"))},
                 secured=False,
             )
         },

@@ -57,7 +57,7 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
     ):
         raise _field_error("email", "data.email must be a valid e-mail address.")
     currency = data.get("currency", "EUR")
-    if not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper()):
+    if not isinstance(currency, str) or not money.CURRENCY_PATTERN.fullmatch(currency.upper()):
         raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
     total = data.get("total")
     if isinstance(total, Decimal | int) and not isinstance(total, bool):
@@ -124,7 +124,7 @@ def parse_partial_refund(
         )
     currency = data.get("currency")
     if currency is not None and (
-        not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper())
+        not isinstance(currency, str) or not money.CURRENCY_PATTERN.fullmatch(currency.upper())
     ):
         raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
     return PartialRefund(

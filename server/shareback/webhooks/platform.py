@@ -135,7 +135,7 @@ def full_name(*parts: Any) -> str | None:
 
 def currency_code(value: Any, field: str) -> str:
     code = value.strip().upper() if isinstance(value, str) else None
-    if not code or not money.CURRENCY_PATTERN.match(code):
+    if not code or not money.CURRENCY_PATTERN.fullmatch(code):
         raise invalid(field, f"{field} must be a three-letter ISO 4217 currency code.")
     return code
 
