@@ -32,7 +32,6 @@ HOSTILE_BODIES = {
     "lone surrogate in a name": b'{"campaign": "default", "email": "a@example.nl", "name": "Ann\\ud800a"}',
     "lone surrogate in a key": b'{"\\udfff": 1, "type": "order.paid"}',
     "lone low surrogate in a list": b'{"coupon_codes": ["\\udc00"], "ids": [1]}',
-    "NUL in a name": b'{"campaign": "default", "email": "a@example.nl", "name": "A\\u0000"}',
 }
 __all__ = ["admin"]  # the signed-in client fixture
 PATH_VALUES = {"{slug}": "default", "{reward_id}": "1", "{endpoint_id}": "1"}
@@ -161,7 +160,8 @@ DASHBOARD_FORMS = [
 def test_nul_and_odd_text_in_dashboard_forms_get_a_page_never_a_500(
     admin: TestClient, path: str, fields: list[str]
 ) -> None:
-    """A NUL cannot be stored by PostgreSQL: a form that passed one on was a 500 there."""
+    """A NUL cannot be stored by PostgreSQL: a form that passed one on was a 500 there (the
+    storage refuses it now, on both engines)."""
     token = form_token(admin, "/admin/settings")
     for value in ["\x00", "a\x00b", "x" * 3000, "\u202e", "²"]:
         data = {"csrf": token, **dict.fromkeys(fields, value)}

@@ -20,7 +20,6 @@ from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
 from shareback.metrics import MetricsMiddleware, RequestMetrics
-from shareback.nul_guard import NulGuard
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
 from shareback.ratelimit import RateLimiter
@@ -107,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     return Starlette(
         routes=all_routes(),
-        middleware=[Middleware(MetricsMiddleware, metrics=metrics), Middleware(NulGuard)],
+        middleware=[Middleware(MetricsMiddleware, metrics=metrics)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Match, Route
 
 from shareback import error_page, numbers
+from shareback.storage.database import InvalidText
 
 log = logging.getLogger("shareback")
 
@@ -109,6 +110,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def invalid_text(request: Request, exc: Exception) -> Response:
+    """Text the storage refused (a NUL character): the client's mistake, nothing was written."""
+    return await api_error(request, ApiError(400, "invalid_text", str(exc)))
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_html(request):
@@ -134,6 +140,7 @@ async def client_gone(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     ApiError: api_error,
     HTTPException: http_error,
+    InvalidText: invalid_text,
     ClientDisconnect: client_gone,
     Exception: server_error,
 }
@@ -167,9 +174,9 @@ def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
-def _refuse_unstorable_text(value: Any) -> None:
-    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder accepts, and \\u0000 to one
-    PostgreSQL cannot store: neither is text anyone typed, so neither reaches a handler."""
+def _refuse_lone_surrogates(value: Any) -> None:
+    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts. (A NUL,
+    \\u0000, is refused where text is stored: storage.database.InvalidText.)"""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -178,16 +185,13 @@ def _refuse_unstorable_text(value: Any) -> None:
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                raise _Refused("A string in the body holds a NUL character (\\u0000).")
-            if not item.isascii():
-                try:
-                    item.encode("utf-8")
-                except UnicodeEncodeError as exc:
-                    raise _Refused(
-                        "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
-                    ) from exc
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise _Refused(
+                    "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
+                ) from exc
 
 
 def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any:
@@ -195,7 +199,7 @@ def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any
     long to convert and strings that are not Unicode text are all the sender's mistake."""
     try:
         value = json.loads(body, parse_int=_bounded(int), parse_float=_bounded(parse_float))
-        _refuse_unstorable_text(value)
+        _refuse_lone_surrogates(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
     except RecursionError as exc:

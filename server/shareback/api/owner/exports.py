@@ -141,16 +141,22 @@ async def csv_lines(
     page: Callable[[int | None, int], Awaitable[list[Row]]],
     cells: Callable[[Row], Sequence[Cell]],
 ) -> AsyncIterator[str]:
-    """The header, then every row, newest first, a page at a time (memory stays flat)."""
-    yield BOM + csv_line(columns)
-    before = None
-    while True:
-        rows = await page(before, PAGE_SIZE)
-        for row in rows:
-            yield csv_line(cells(row))
-        if len(rows) < PAGE_SIZE:
-            return
-        before = rows[-1].id
+    """The header, then every row, newest first, a page at a time (memory stays flat). The first
+    page is read before the answer starts: a query the store refuses is then a clean error
+    answer, not a download cut off after its 200."""
+    rows = await page(None, PAGE_SIZE)
+
+    async def lines() -> AsyncIterator[str]:
+        nonlocal rows
+        yield BOM + csv_line(columns)
+        while True:
+            for row in rows:
+                yield csv_line(cells(row))
+            if len(rows) < PAGE_SIZE:
+                return
+            rows = await page(rows[-1].id, PAGE_SIZE)
+
+    return lines()
 
 
 def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
@@ -162,7 +168,7 @@ def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
     )
 
 
-def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
+async def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
     def cells(a: AdvocateSummary) -> Sequence[Cell]:
         link = f"{public_url}/r/{a.code}"
         created = rfc3339_or_none(a.created_at)
@@ -183,10 +189,10 @@ def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -
     async def page(before: int | None, limit: int) -> list[AdvocateSummary]:
         return await filters.page(store, before, limit)
 
-    return csv_download(csv_lines(ADVOCATE_COLUMNS, page, cells), "advocates")
+    return csv_download(await csv_lines(ADVOCATE_COLUMNS, page, cells), "advocates")
 
 
-def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
+async def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
     def cells(r: ReferralSummary) -> Sequence[Cell]:
         total = money.from_minor(r.order_total_minor, r.currency)
         return (
@@ -209,7 +215,7 @@ def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
     async def page(before: int | None, limit: int) -> list[ReferralSummary]:
         return await filters.page(store, before, limit)
 
-    return csv_download(csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
+    return csv_download(await csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
 
 
 def in_major(minor: int | None, currency: str) -> str | None:
@@ -245,34 +251,36 @@ def reward_cells(w: RewardSummary) -> Sequence[Cell]:
     )
 
 
-def rewards_csv(store: OwnerStore, filters: RewardFilter, campaign: str | None = None) -> Response:
+async def rewards_csv(
+    store: OwnerStore, filters: RewardFilter, campaign: str | None = None
+) -> Response:
     """The one rewards file: the owner API's export and the dashboard's payout download."""
 
     async def page(before: int | None, limit: int) -> list[RewardSummary]:
         return await filters.page(store, before, limit)
 
     name = "-".join(part for part in ("rewards", filters.status, campaign) if part)
-    return csv_download(csv_lines(REWARD_COLUMNS, page, reward_cells), name)
+    return csv_download(await csv_lines(REWARD_COLUMNS, page, reward_cells), name)
 
 
 async def export_advocates(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, ADVOCATE_PARAMS)
     filters = await advocate_filter(ctx.store, request.query_params)
-    return advocates_csv(ctx.store, filters, ctx.settings.public_url)
+    return await advocates_csv(ctx.store, filters, ctx.settings.public_url)
 
 
 async def export_referrals(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, REFERRAL_PARAMS)
-    return referrals_csv(ctx.store, await referral_filter(ctx.store, request.query_params))
+    return await referrals_csv(ctx.store, await referral_filter(ctx.store, request.query_params))
 
 
 async def export_rewards(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, REWARD_PARAMS)
     filters = await reward_filter(ctx.store, request.query_params)
-    return rewards_csv(ctx.store, filters, request.query_params.get("campaign"))
+    return await rewards_csv(ctx.store, filters, request.query_params.get("campaign"))
 
 
 routes = [

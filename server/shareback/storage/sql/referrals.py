@@ -103,6 +103,10 @@ async def _shrink_pending_rewards(
     return reduced
 
 
+def _order_lock(source: str, order_id: str) -> str:
+    return f"order:{source}:{order_id}"
+
+
 async def _first_message(db: Connection, source: str, message_id: str, at: datetime) -> bool:
     """A platform's retry of a message already handled changes nothing."""
     return (
@@ -244,6 +248,7 @@ class ReferralQueries(SqlBase):
                 # A friend's first order and "already referred" are facts about all their
                 # orders: their concurrent orders (on any machine) are judged one at a time.
                 await db.lock(f"friend:{order.email_key}")
+            await db.lock(_order_lock(order.source, order.order_id))
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
                 "status, paid_at) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?) "
@@ -355,6 +360,7 @@ class ReferralQueries(SqlBase):
         async with self._transaction() as db:
             if not await _first_message(db, source, message_id, at):
                 return Outcome("duplicate", "message_already_processed")
+            await db.lock(_order_lock(source, order_id))
             refunded = await db.fetchrow(
                 "UPDATE orders SET status = 'refunded', refunded_at = ?, refunded_minor = total_minor "
                 "WHERE source = ? AND order_id = ? AND status = 'paid' RETURNING id",
@@ -378,6 +384,8 @@ class ReferralQueries(SqlBase):
         async with self._transaction() as db:
             if not await _first_message(db, refund.source, message_id, at):
                 return Outcome("duplicate", "message_already_processed")
+            # One order's refunds and chargebacks, arriving at once, are applied one at a time.
+            await db.lock(_order_lock(refund.source, refund.order_id))
             order = await db.fetchrow(
                 "SELECT id, total_minor, currency, status FROM orders "
                 "WHERE source = ? AND order_id = ?",
@@ -389,8 +397,6 @@ class ReferralQueries(SqlBase):
                 return Outcome("duplicate", "order_already_refunded")
             if refund.currency is not None and refund.currency != order["currency"]:
                 return Outcome("ignored", "currency_mismatch")
-            # Refunds of one order arriving at once are added up one at a time.
-            await db.lock(f"order:{order['id']}")
             added = 0
             for part in refund.parts:
                 added += await db.execute(
