@@ -72,7 +72,7 @@ async def approve_rewards_forever(
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.from_env()).checked()
     metrics = RequestMetrics()
 
     @contextlib.asynccontextmanager

@@ -14,7 +14,7 @@ from shareback import access_log
 from shareback.app import create_app
 from shareback.commands import admin, api_keys, database, gdpr_requests
 from shareback.serving import proxy_options
-from shareback.settings import Settings
+from shareback.settings import Settings, SettingsError
 
 
 def free_port(host: str, preferred: int) -> int:
@@ -30,7 +30,17 @@ def free_port(host: str, preferred: int) -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
-@click.group()
+class Commands(click.Group):
+    """A setting that cannot work ends any command with its message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="shareback")
 def main() -> None:
     """Shareback: self-hosted referral marketing. Settings come from SHAREBACK_* variables."""

@@ -42,7 +42,7 @@ def new_code(prefix: str, length: int = 4) -> str:
 def normalize_code(raw: str) -> str | None:
     """Codes are matched case-insensitively; anything not shaped like a code is None."""
     code = raw.strip().upper()
-    return code if CODE_PATTERN.match(code) else None
+    return code if CODE_PATTERN.fullmatch(code) else None
 
 
 # A coupon's clash characters start with a letter, so the offer's number stays readable:
@@ -66,12 +66,13 @@ def offer_number(reward_type: str, value: str) -> str:
 
 
 def coupon_code(prefix: str, number: str, attempt: int) -> str:
-    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four.
+    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four. A name too
+    short for a coupon on its own (AL, for a coupon offer without a number) gets them at once.
 
     A neutral coupon starts at three (FRIEND10K7Q): FRIEND10 alone would be everybody's guess."""
     if prefix == NEUTRAL_PREFIX:
         attempt += 8
-    if attempt == 0:
+    if attempt == 0 and COUPON_PATTERN.fullmatch(prefix + number):
         return prefix + number
     extra = 2 if attempt < 8 else 3 if attempt < 14 else 4
     return (
@@ -90,4 +91,4 @@ def friend_code(prefix: str) -> str:
 def normalize_coupon(raw: str) -> str | None:
     """Discount codes compare case-insensitively, as checkouts treat them; None if not code-shaped."""
     code = raw.strip().upper()
-    return code if COUPON_PATTERN.match(code) else None
+    return code if COUPON_PATTERN.fullmatch(code) else None

@@ -84,7 +84,53 @@ class Settings:
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
-        )
+        ).checked()
+
+    def checked(self) -> Settings:
+        """These settings, when every secret in them can work; else SettingsError naming the
+        variable, so a bad secret stops the start instead of failing every request."""
+        # Imported here: the webhooks package imports the settings through its handlers.
+        from shareback.webhooks.standard import secret_bytes
+
+        for name, value in self._secrets():
+            if not value or value != value.strip() or not value.isprintable():
+                raise SettingsError(
+                    f"{name} is blank or holds spaces, tabs or line breaks at its ends or "
+                    "control characters; copy the secret again without them."
+                )
+        for number, value in enumerate(self.webhook_secrets, 1):
+            try:
+                secret_bytes(value)
+            except ValueError:
+                raise SettingsError(
+                    f"SHAREBACK_WEBHOOK_SECRET: secret number {number} is not 'whsec_' followed "
+                    "by base64 (padding optional), as Standard Webhooks senders give it."
+                ) from None
+        for value in _split(self.stripe_webhook_secret):
+            if not value.startswith("whsec_") or len(value) <= len("whsec_"):
+                raise SettingsError(
+                    "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
+                    "Stripe's dashboard, which starts with whsec_ (not an API key)."
+                )
+        return self
+
+    def _secrets(self) -> list[tuple[str, str]]:
+        single = {
+            "SHAREBACK_SECRET_KEY": self.secret_key,
+            "SHAREBACK_IDENTITY_SECRET": self.identity_secret,
+            "SHAREBACK_SHOPIFY_SECRET": self.shopify_secret,
+            "SHAREBACK_WOOCOMMERCE_SECRET": self.woocommerce_secret,
+            "SHAREBACK_ADMIN_API_KEY": self.admin_api_key,
+        }
+        found = [(name, value) for name, value in single.items() if value is not None]
+        found += [("SHAREBACK_WEBHOOK_SECRET", value) for value in self.webhook_secrets]
+        if self.stripe_webhook_secret is not None:
+            found.append(("SHAREBACK_STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret.strip()))
+        return found
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work; the message names the SHAREBACK_ variable at fault."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin.render import PageError, redirect
 from shareback.admin.sessions import admin_action
 from shareback.admin.settings_page import settings_page
@@ -21,11 +21,10 @@ from shareback.storage.base import AdminSession
 
 
 def path_id(request: Request) -> int:
-    raw = request.path_params["id"]
-    # ASCII digits only, and few enough for SQLite's 64-bit integers.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    found = numbers.row_id(request.path_params["id"])
+    if found is None:
         raise PageError(404, "Not found", "There is nothing with that number here.")
-    return int(raw)
+    return found
 
 
 @admin_action

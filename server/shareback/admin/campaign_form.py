@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from shareback import campaigns, money
+from shareback import campaigns, money, numbers
 from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
@@ -206,7 +206,7 @@ def parse_origins(text: str, landing_url: str = "") -> tuple[tuple[str, ...], st
 
 
 def whole_number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) <= 6 else None
+    return numbers.whole_number(value, 999_999)
 
 
 def parse_moment(value: str) -> tuple[datetime | None, str | None]:

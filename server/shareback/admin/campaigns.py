@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
@@ -25,9 +25,10 @@ UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
 def upload_counts(query: dict[str, str]) -> dict[str, int] | None:
     """What the last pool upload did, carried in the redirect's query."""
-    if not all(query.get(name, "").isdigit() for name in UPLOAD_COUNTS):
+    counts = {name: numbers.whole_number(query.get(name)) for name in UPLOAD_COUNTS}
+    if any(n is None for n in counts.values()):
         return None
-    return {name: int(query[name]) for name in UPLOAD_COUNTS}
+    return {name: n for name, n in counts.items() if n is not None}
 
 
 async def form_page(

@@ -24,7 +24,7 @@ async def download_rewards_csv(request: Request, session: AdminSession) -> Respo
     filters = filters_from(dict(request.query_params), campaigns)
     campaign_id = next((c.id for c in campaigns if c.slug == filters["campaign"]), None)
     chosen = RewardFilter(filters["status"], filters["side"] or None, campaign_id)
-    response = rewards_csv(ctx.store, chosen, filters["campaign"] or None)
+    response = await rewards_csv(ctx.store, chosen, filters["campaign"] or None)
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin.access import path_id
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, page_for
@@ -87,10 +87,8 @@ async def webhooks_page(
     ctx = context(request)
     query: Mapping[str, str] = request.query_params
     status = query.get("status") if query.get("status") in DELIVERY_STATUSES else None
-    before = query.get("before", "")
-    rows = await ctx.store.list_deliveries(
-        status=status, before=int(before) if before.isdigit() else None, limit=PAGE_SIZE + 1
-    )
+    before = numbers.row_id(query.get("before"))
+    rows = await ctx.store.list_deliveries(status=status, before=before, limit=PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     sizes = await ctx.store.queue_sizes()
@@ -106,7 +104,7 @@ async def webhooks_page(
         "statuses": DELIVERY_STATUSES,
         "counts": counts,
         "deliveries": rows,
-        "first_page": not before.isdigit(),
+        "first_page": before is None,
         "tab_query": {s: delivery_query(s) for s in (None, *DELIVERY_STATUSES)},
         "next_query": delivery_query(status, before=rows[-1].id) if more and rows else None,
         "now": tokens.now_utc(),

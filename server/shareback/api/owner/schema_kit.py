@@ -16,6 +16,10 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 DATE: Schema = {"type": "string", "format": "date"}
 URL: Schema = {"type": "string", "format": "uri"}
 EMAIL: Schema = {"type": "string", "format": "email"}
+# Holds a character that Python's str.strip() keeps: what the app calls "not blank".
+NOT_BLANK = "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+# Years the owner API reads in dates and times (params.MIN_YEAR..MAX_YEAR), as a pattern.
+YEAR_1970_TO_9998 = "^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])-"
 JSON = "application/json"
 ERROR_RESPONSES = {
     400: "BadRequest",
