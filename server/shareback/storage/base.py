@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from shareback.attribution import Candidate
+from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.storage.records import (
     ActivityItem,
@@ -23,6 +24,7 @@ from shareback.storage.records import (
     DeliveryRow,
     DueDelivery,
     DueValidation,
+    FraudReview,
     LeaderRow,
     Outcome,
     PaidOrder,
@@ -55,6 +57,8 @@ __all__ = [
     "DeliveryRow",
     "DueDelivery",
     "DueValidation",
+    "FraudReview",
+    "FraudStore",
     "LeaderRow",
     "OutboxStore",
     "Outcome",
@@ -277,8 +281,44 @@ class ValidationStore(Protocol):
         ...
 
 
+class FraudStore(Protocol):
+    """Each campaign's fraud rules, their verdicts, and the review queue of doubtful referrals."""
+
+    async def fraud_rules(self, campaign_id: int) -> FraudRules: ...
+
+    async def set_fraud_rules(self, campaign_id: int, rules: FraudRules, at: datetime) -> None: ...
+
+    async def fraud_decisions(
+        self,
+        *,
+        campaign_id: int | None = None,
+        verdict: str | None = None,
+        awaiting_review: bool = False,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[FraudReview]:
+        """Newest first; awaiting_review: the doubtful referrals nobody has decided yet."""
+        ...
+
+    async def fraud_decision(self, decision_id: int) -> FraudReview | None: ...
+
+    async def review_referral(
+        self, decision_id: int, verdict: str, note: str | None, actor: str, at: datetime
+    ) -> FraudReview | None:
+        """verdict "approved" or "rejected" (its pending rewards revoked), recorded with who and
+        why; None unless the decision is a doubtful referral still waiting."""
+        ...
+
+
 class Store(
-    AdminStore, ReportingStore, OwnerStore, OutboxStore, CodeStore, ValidationStore, Protocol
+    AdminStore,
+    ReportingStore,
+    OwnerStore,
+    OutboxStore,
+    CodeStore,
+    ValidationStore,
+    FraudStore,
+    Protocol,
 ):
     async def close(self) -> None: ...
 
@@ -288,6 +328,10 @@ class Store(
 
     async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
         """Stores the generated values of secrets not yet kept and returns the kept ones."""
+        ...
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt of the click-IP hashes made on `day`; None once it is deleted."""
         ...
 
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign: ...

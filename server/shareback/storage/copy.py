@@ -37,6 +37,10 @@ TABLES = (
     "clawbacks",
     "click_days",
     "event_days",
+    "pending_adjustments",
+    "fraud_rules",
+    "fraud_decisions",
+    "uncounted_clicks",
 )
 BATCH = 5000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from shareback.storage.database import Connection, Database, Dialect, Row
@@ -50,3 +50,9 @@ class SqlBase:
                 row["name"]: row["value"]
                 for row in await db.fetch("SELECT name, value FROM secrets")
             }
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt of the click-IP hashes made on `day` (None once it is deleted). For now the one
+        kept ip_salt secret serves every day; issue 8's privacy work rotates it daily."""
+        row = await self._one("SELECT value FROM secrets WHERE name = 'ip_salt'")
+        return None if row is None else str(row[0])

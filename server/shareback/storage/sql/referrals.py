@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shareback import attribution, codes, refunds, rewards
+from shareback import attribution, codes, rewards
 from shareback.attribution import Candidate
+from shareback.fraud import Verdict
 from shareback.outgoing import events
-from shareback.storage.database import Connection, Row, db_int, db_time
-from shareback.storage.records import Advocate, Outcome, PaidOrder, PartialRefund
-from shareback.storage.sql.base import SqlBase
+from shareback.storage.database import Connection, Row, db_time
+from shareback.storage.records import Advocate, Outcome, PaidOrder
 from shareback.storage.sql.campaigns import campaign_from_row
-from shareback.storage.sql.clawbacks import claw_back_order
+from shareback.storage.sql.fraud import (
+    UNDER_REVIEW,
+    FraudQueries,
+    judge_referral,
+    record_decision,
+)
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
+from shareback.storage.sql.refunds import (
+    apply_pending_adjustments,
+    first_message,
+    order_lock,
+    settle_new_rewards,
+)
 
 # Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
 # friend's generated or pooled code): no two can pick the same free code at once.
@@ -59,63 +70,7 @@ async def _free_coupon(db: Connection, campaign_id: int, prefix: str) -> str:
     raise RuntimeError("could not find a free coupon code")
 
 
-async def _revoke_pending_rewards(
-    db: Connection, order_pk: int, source: str, at: datetime, reason: str = "refund"
-) -> int:
-    """A lost order's rewards that are still pending are revoked; approved ones get a clawback."""
-    revoked = sorted(
-        row[0]
-        for row in await db.fetch(
-            "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
-            "WHERE status = 'pending' AND referral_id IN "
-            "(SELECT r.id FROM referrals r WHERE r.order_pk = ?) RETURNING id",
-            (at, reason, order_pk),
-        )
-    )
-    await db.executemany(
-        "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
-        "VALUES (?, 'pending', 'revoked', ?, ?, ?)",
-        [(reward_id, reason, f"webhook:{source}", at) for reward_id in revoked],
-    )
-    await enqueue_reward_events(db, "reward.revoked", revoked, at)
-    return len(revoked)
-
-
-async def _shrink_pending_rewards(
-    db: Connection, order_pk: int, total_minor: int, kept_minor: int
-) -> int:
-    """Pending rewards worth a share of the order are recomputed on what was kept (rewards.shrunk_amount)."""
-    rows = await db.fetch(
-        "SELECT w.id, w.type, w.value, w.currency, w.amount_minor FROM rewards w "
-        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? AND w.status = 'pending' "
-        "ORDER BY w.id",
-        (order_pk,),
-    )
-    reduced = 0
-    for row in rows:
-        spec = rewards.RewardSpec(row["type"], row["value"], row["currency"])
-        amount = rewards.shrunk_amount(spec, total_minor, kept_minor, row["amount_minor"])
-        if amount is not None:
-            await db.execute(
-                "UPDATE rewards SET amount_minor = ? WHERE id = ?", (amount, row["id"])
-            )
-            reduced += 1
-    return reduced
-
-
-async def _first_message(db: Connection, source: str, message_id: str, at: datetime) -> bool:
-    """A platform's retry of a message already handled changes nothing."""
-    return (
-        await db.execute(
-            "INSERT INTO webhook_messages (source, message_id, received_at) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (source, message_id, at),
-        )
-        == 1
-    )
-
-
-class ReferralQueries(SqlBase):
+class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click facts
     async def advocate_for(
         self,
         campaign_id: int,
@@ -237,16 +192,18 @@ class ReferralQueries(SqlBase):
         no_candidate_reason: str,
     ) -> Outcome:
         now = datetime.now(UTC)
+        visit = await self.order_visit(order, candidate)  # fraud facts (storage/sql/fraud.py)
         async with self._transaction() as db:
-            if not await _first_message(db, order.source, message_id, now):
+            if not await first_message(db, order.source, message_id, now):
                 return Outcome("duplicate", "message_already_processed")
+            await db.lock(order_lock(order.source, order.order_id))
             if order.email_key is not None:
                 # A friend's first order and "already referred" are facts about all their
                 # orders: their concurrent orders (on any machine) are judged one at a time.
                 await db.lock(f"friend:{order.email_key}")
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?) "
+                "status, paid_at, customer_id) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?) "
                 "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
                 (
                     order.source,
@@ -256,11 +213,14 @@ class ReferralQueries(SqlBase):
                     order.total_minor,
                     order.currency,
                     order.paid_at,
+                    order.customer_id,
                 ),
             )
             if inserted is None:
                 return Outcome("duplicate", "order_already_recorded")
             order_pk = inserted[0]
+            # Refunds and chargebacks that came first (storage/sql/refunds.py).
+            await apply_pending_adjustments(db, order.source, order.order_id, now)
             if candidate is None:
                 return Outcome("ignored", no_candidate_reason)
             campaign_row = await db.fetchrow(
@@ -289,7 +249,25 @@ class ReferralQueries(SqlBase):
                 ),
             )
             if not decision.credited:
+                if decision.reason == "self_referral":  # the fraud rules' record names it too
+                    await record_decision(
+                        db,
+                        campaign.id,
+                        candidate.advocate_id,
+                        order_pk,
+                        None,
+                        Verdict("refused", ("self_referral",)),
+                        now,
+                    )
                 return Outcome(decision.status, decision.reason)
+            # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
+            verdict = await judge_referral(db, campaign.id, candidate, order, order_pk, visit)
+            if verdict.verdict == "refused":
+                await record_decision(
+                    db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now
+                )
+                return Outcome("ignored", verdict.reason)
+            # ---
             click_id = None
             if candidate.click_token:
                 click = await db.fetchrow(
@@ -314,6 +292,9 @@ class ReferralQueries(SqlBase):
                 ),
             )
             assert referral is not None
+            await record_decision(
+                db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
+            )
             advocate_row = await db.fetchrow(
                 "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
             )
@@ -347,92 +328,14 @@ class ReferralQueries(SqlBase):
             assert facts is not None
             await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
             await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
-            return Outcome("recorded", decision.reason, referral_id=referral[0])
-
-    async def record_refund(
-        self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"
-    ) -> Outcome:
-        async with self._transaction() as db:
-            if not await _first_message(db, source, message_id, at):
-                return Outcome("duplicate", "message_already_processed")
-            refunded = await db.fetchrow(
-                "UPDATE orders SET status = 'refunded', refunded_at = ?, refunded_minor = total_minor "
-                "WHERE source = ? AND order_id = ? AND status = 'paid' RETURNING id",
-                (at, source, order_id),
+            settled = await settle_new_rewards(db, order_pk, order.source, now)
+            return Outcome(
+                "recorded",
+                "held_for_review" if verdict.verdict == "review" else decision.reason,
+                referral_id=referral[0],
+                revoked=settled.revoked,
+                reduced=settled.reduced,
             )
-            if refunded is None:
-                known = await db.fetchrow(
-                    "SELECT status FROM orders WHERE source = ? AND order_id = ?",
-                    (source, order_id),
-                )
-                if known is None:
-                    return Outcome("ignored", "unknown_order")
-                return Outcome("duplicate", "order_already_refunded")
-            revoked = await _revoke_pending_rewards(db, refunded[0], source, at, reason)
-            clawed = await claw_back_order(db, refunded[0], reason, at)
-            outcome = "charged_back" if reason == "chargeback" else "refunded"
-            return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
-
-    async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
-        at = refund.at
-        async with self._transaction() as db:
-            if not await _first_message(db, refund.source, message_id, at):
-                return Outcome("duplicate", "message_already_processed")
-            order = await db.fetchrow(
-                "SELECT id, total_minor, currency, status FROM orders "
-                "WHERE source = ? AND order_id = ?",
-                (refund.source, refund.order_id),
-            )
-            if order is None:
-                return Outcome("ignored", "unknown_order")
-            if order["status"] == "refunded":
-                return Outcome("duplicate", "order_already_refunded")
-            if refund.currency is not None and refund.currency != order["currency"]:
-                return Outcome("ignored", "currency_mismatch")
-            # Refunds of one order arriving at once are added up one at a time.
-            await db.lock(f"order:{order['id']}")
-            added = 0
-            for part in refund.parts:
-                added += await db.execute(
-                    "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
-                    "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
-                    (
-                        order["id"],
-                        part.key,
-                        refunds.part_minor(part.amount, order["currency"]),
-                        refund.cumulative,
-                        at,
-                    ),
-                )
-            if added == 0:
-                return Outcome("duplicate", "refund_already_recorded")
-            sums = await db.fetchrow(
-                "SELECT COALESCE(SUM(amount_minor) FILTER (WHERE NOT cumulative), 0), "
-                "COALESCE(MAX(amount_minor) FILTER (WHERE cumulative), 0) "
-                "FROM order_refunds WHERE order_pk = ?",
-                (order["id"],),
-            )
-            assert sums is not None
-            total = order["total_minor"]
-            so_far = refunds.refunded(total, db_int(sums[0]), db_int(sums[1]))
-            if so_far.whole:
-                await db.execute(
-                    "UPDATE orders SET status = 'refunded', refunded_at = ?, "
-                    "refunded_minor = total_minor WHERE id = ?",
-                    (at, order["id"]),
-                )
-                revoked = await _revoke_pending_rewards(db, order["id"], refund.source, at)
-                clawed = await claw_back_order(db, order["id"], "refund", at)
-                return Outcome("recorded", "refunded", revoked=revoked, clawed_back=clawed)
-            await db.execute(
-                "UPDATE orders SET refunded_minor = ? WHERE id = ?",
-                (so_far.refunded_minor, order["id"]),
-            )
-            reduced = await _shrink_pending_rewards(db, order["id"], total, so_far.kept_minor)
-            clawed = await claw_back_order(
-                db, order["id"], "partial_refund", at, so_far.kept_minor, total
-            )
-            return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
     async def approve_due_rewards(self, now: datetime) -> int:
         """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""
@@ -445,7 +348,8 @@ class ReferralQueries(SqlBase):
                     "UPDATE rewards SET status = 'approved', approved_at = ? "
                     "WHERE status = 'pending' AND approve_after <= ? AND NOT EXISTS "
                     "(SELECT 1 FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
-                    "WHERE r.id = rewards.referral_id AND c.validation_url IS NOT NULL) RETURNING id",
+                    "WHERE r.id = rewards.referral_id AND c.validation_url IS NOT NULL) "
+                    f"AND NOT {UNDER_REVIEW.format('rewards.referral_id')} RETURNING id",
                     (now, now),
                 )
             )
