@@ -133,8 +133,31 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "currency": {**STRING, "default": "EUR"},
                     "ref": nullable({**STRING, "description": "the ref parameter or a code"}),
                     "coupon_codes": nullable(array(STRING)),
+                    "customer_id": nullable(
+                        {
+                            "type": ["string", "integer"],
+                            "description": "the shop's customer account id (fraud rules)",
+                        }
+                    ),
+                    "ip": nullable(
+                        {
+                            **STRING,
+                            "description": "the buyer's IP address, compared (hashed) with the "
+                            "click's and never stored",
+                        }
+                    ),
+                    "user_agent": nullable({**STRING, "maxLength": 1000}),
                 },
-                optional=["email", "name", "currency", "ref", "coupon_codes"],
+                optional=[
+                    "email",
+                    "name",
+                    "currency",
+                    "ref",
+                    "coupon_codes",
+                    "customer_id",
+                    "ip",
+                    "user_agent",
+                ],
                 closed=False,
             ),
         },
@@ -161,7 +184,13 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "status": enum(["recorded", "duplicate", "ignored"]),
             "reason": {
                 **STRING,
-                "examples": ["referral", "self_referral", "order_already_recorded"],
+                "examples": [
+                    "referral",
+                    "self_referral",
+                    "held_for_review",
+                    "awaiting_order",
+                    "order_already_recorded",
+                ],
             },
             "referral_id": ID,
             "rewards_revoked": COUNT,

@@ -367,8 +367,21 @@ class Store(
     async def advocate_by_code(self, code: str) -> Advocate | None: ...
 
     async def record_click(
-        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
-    ) -> None: ...
+        self,
+        advocate_id: int,
+        token: str,
+        channel: str,
+        ip_hash: str,
+        device: str,
+        at: datetime,
+        *,
+        visitor: str | None = None,
+        counted: bool = True,
+    ) -> str:
+        """The token the visitor's ref carries: `token`, or for a visitor who clicked this link
+        already today, that first click's (counted once). Uncounted clicks are kept apart, only
+        for the fraud rules to compare an order with."""
+        ...
 
     async def record_event(
         self,

@@ -44,6 +44,7 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
     customer = platform.section(order.get("customer"), "customer")
     billing = platform.section(order.get("billing_address"), "billing_address")
     codes = platform.items(order.get("discount_codes"), "discount_codes")
+    client = platform.section(order.get("client_details"), "client_details")
     return platform.PlatformOrder(
         order_id=platform.resource_id(order.get("id"), "id"),
         email=platform.first_email(
@@ -55,6 +56,9 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         currency=currency,
         refs=order_refs(order),
         coupon_codes=platform.clean_codes(c.get("code") for c in codes if isinstance(c, dict)),
+        customer_id=platform.customer_id(customer.get("id")),
+        ip=platform.client_ip(order.get("browser_ip") or client.get("browser_ip")),
+        user_agent=platform.user_agent(client.get("user_agent")),
     )
 
 

@@ -95,6 +95,7 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
             (session.get("client_reference_id"), metadata.get(platform.REF_NAME))
         ),
         coupon_codes=(),
+        customer_id=platform.customer_id(object_id(session.get("customer"))),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from shareback import attribution, codes, rewards
 from shareback.attribution import Candidate
@@ -147,14 +147,42 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         return advocate_from_row(row) if row else None
 
     async def record_click(
-        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
-    ) -> None:
+        self,
+        advocate_id: int,
+        token: str,
+        channel: str,
+        ip_hash: str,
+        device: str,
+        at: datetime,
+        *,
+        visitor: str | None = None,
+        counted: bool = True,
+    ) -> str:
         async with self._transaction() as db:
+            if not counted:
+                await db.execute(
+                    "INSERT INTO uncounted_clicks (advocate_id, token, ip_hash, device, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (advocate_id, token, ip_hash, device, at),
+                )
+                return token
+            if visitor is not None:
+                # One visitor's clicks on one link count once a UTC day: later ones reuse the
+                # day's first click (and its token, so an order still finds it).
+                await db.lock(f"visit:{advocate_id}:{visitor}")
+                day = datetime.combine(at.astimezone(UTC).date(), time(), UTC)
+                first = await db.fetchrow(
+                    "SELECT token FROM clicks WHERE advocate_id = ? AND visitor = ? "
+                    "AND created_at >= ? ORDER BY id LIMIT 1",
+                    (advocate_id, visitor, day),
+                )
+                if first is not None:
+                    return str(first[0])
             await db.execute(
                 "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
-                "created_at) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
-                "?, ?, ?, ?, ?)",
-                (advocate_id, advocate_id, token, channel, ip_hash, device, at),
+                "created_at, visitor) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
+                "?, ?, ?, ?, ?, ?)",
+                (advocate_id, advocate_id, token, channel, ip_hash, device, at, visitor),
             )
             # The daily rollup the owner's views read (migration 0009), in the same transaction.
             await db.execute(
@@ -163,6 +191,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 "ON CONFLICT (campaign_id, day, channel, device) DO UPDATE SET n = click_days.n + 1",
                 (advocate_id, at.astimezone(UTC).date(), channel, device),
             )
+            return token
 
     async def record_event(
         self,
