@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import codes_spec, outgoing_spec, schemas, spec
+from shareback.api.owner import codes_spec, fraud_spec, outgoing_spec, schemas, spec
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -409,7 +409,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=4)
 def openapi_document(public_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for part in (public_paths(), spec.paths(), outgoing_spec.paths(), codes_spec.paths()):
+    for part in (
+        public_paths(),
+        spec.paths(),
+        outgoing_spec.paths(),
+        codes_spec.paths(),
+        fraud_spec.paths(),
+    ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
     return {
@@ -429,6 +435,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **schemas.SCHEMAS,
                 **outgoing_spec.SCHEMAS,
                 **codes_spec.SCHEMAS,
+                **fraud_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

@@ -294,10 +294,12 @@ class FraudStore(Protocol):
         campaign_id: int | None = None,
         verdict: str | None = None,
         awaiting_review: bool = False,
+        reviewed: bool = False,
         before: int | None = None,
         limit: int = 50,
     ) -> list[FraudReview]:
-        """Newest first; awaiting_review: the doubtful referrals nobody has decided yet."""
+        """Newest first; awaiting_review: the doubtful referrals nobody has decided yet;
+        reviewed: those somebody has."""
         ...
 
     async def fraud_decision(self, decision_id: int) -> FraudReview | None: ...

@@ -10,6 +10,7 @@ from shareback.api.owner import (
     campaigns,
     code_pool,
     exports,
+    fraud,
     openapi_route,
     referrals,
     rewards,
@@ -24,5 +25,6 @@ routes: list[BaseRoute] = [
     *referrals.routes,
     *rewards.routes,
     *exports.routes,
+    *fraud.routes,
     *openapi_route.routes,
 ]

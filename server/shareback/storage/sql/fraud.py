@@ -158,6 +158,7 @@ class FraudQueries(SqlBase):
         campaign_id: int | None = None,
         verdict: str | None = None,
         awaiting_review: bool = False,
+        reviewed: bool = False,
         before: int | None = None,
         limit: int = 50,
     ) -> list[FraudReview]:
@@ -173,6 +174,8 @@ class FraudQueries(SqlBase):
                 params.append(value)
         if awaiting_review:
             clauses.append("d.verdict = 'review' AND d.review_verdict IS NULL")
+        if reviewed:
+            clauses.append("d.review_verdict IS NOT NULL")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = await self._all(
             f"{REVIEW_SELECT}{where} ORDER BY d.id DESC LIMIT ?", [*params, limit]
