@@ -11,12 +11,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from platform_support import compact, with_platform_secrets
 from shareback.app import create_app
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import BROWSER_UA, follow_link, join_campaign, order_paid, signed_headers
 from test_admin_auth import OWNER, create_admin, form_token, sign_in
+from test_shopify_webhook import deliver as deliver_to_shopify
+from test_shopify_webhook import with_cart_ref
+from test_woocommerce_webhook import deliver as deliver_to_woocommerce
+from test_woocommerce_webhook import with_ref
 
 KEY = "fraud-test-key-0123456789abcdef"
 AUTH = {"authorization": f"Bearer {KEY}"}
@@ -60,7 +65,7 @@ ANSWERS = {"paid": "recorded", "review": "recorded", "refused": "ignored"}
 
 @pytest.fixture
 def owner(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(dataclasses.replace(settings, admin_api_key=KEY))
+    app = create_app(dataclasses.replace(with_platform_secrets(settings), admin_api_key=KEY))
     with TestClient(app, headers={"user-agent": BROWSER_UA}, client=(IP, 50000)) as client:
         yield client
 
@@ -310,4 +315,31 @@ def test_the_dashboard_edits_a_campaigns_fraud_rules_with_the_apis_checks(
         "refuse",
         "allow",
         20,
+    )
+
+
+def test_shopify_browser_ip_and_woocommerce_customer_ip_are_compared_with_the_click(
+    owner: TestClient,
+) -> None:
+    code = str(join_campaign(owner, "anna@example.nl", "Anna")["code"])
+    shopify = with_cart_ref(follow_link(owner, code, user_agent=BRAM_PHONE))
+    shopify["browser_ip"] = IP
+    shopify["client_details"]["user_agent"] = BRAM_PHONE
+    answer = deliver_to_shopify(owner, compact(shopify)).json()
+    assert answer["reason"] == "held_for_review"
+    woo = with_ref(
+        follow_link(owner, code, user_agent=BRAM_PHONE),
+        customer_ip_address=IP,
+        customer_user_agent=BRAM_PHONE,
+    )
+    woo["billing"]["email"] = "someone.else@example.com"
+    assert deliver_to_woocommerce(owner, compact(woo)).json()["reason"] == "held_for_review"
+    found = {d["order"]["source"]: d["reasons"] for d in decisions(owner)}
+    assert found == {"shopify": ["self_referral_ip"], "woocommerce": ["self_referral_ip"]}
+    # From another address (the fixture's own 0.0.0.0 means "unknown"), nothing matches.
+    other = with_cart_ref(follow_link(owner, code))
+    other["id"] = 450789470
+    other["email"] = other["contact_email"] = other["customer"]["email"] = "carl@example.com"
+    assert (
+        deliver_to_shopify(owner, compact(other), webhook_id="wh-2").json()["reason"] == "referral"
     )

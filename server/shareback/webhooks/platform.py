@@ -177,9 +177,10 @@ def client_ip(value: Any) -> str | None:
     """The buyer's IP as the platform saw it; anything that is no address is left out."""
     found = text(value)
     try:
-        return str(ipaddress.ip_address(found)) if found and len(found) <= 64 else None
+        address = ipaddress.ip_address(found) if found and len(found) <= 64 else None
     except ValueError:
         return None
+    return None if address is None or address.is_unspecified else str(address)
 
 
 def customer_id(value: Any) -> str | None:
