@@ -4,8 +4,10 @@ database emptied, with SHAREBACK_TEST_DATABASE=postgresql) and the app with its 
 from __future__ import annotations
 
 import itertools
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import databases
 import pytest
@@ -33,7 +35,14 @@ def pytest_configure(config: pytest.Config) -> None:
         reason = databases.unreachable_reason(databases.server_url())
         if reason is not None and databases.in_ci():
             pytest.exit(f"{reason}; CI=true, so the PostgreSQL run cannot be skipped", returncode=1)
+        # A run stopped by SIGTERM (timeout, CI cancel) still tears down, dropping its databases.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, interrupt)
     config.stash[UNREACHABLE] = reason
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -115,7 +115,7 @@ def test_the_demo_database_moves_to_postgresql_and_back_unchanged(
             "/api/v1/referrals?limit=1", headers={"authorization": f"Bearer {KEY}"}
         ).json()["data"]
         newest_before = before["/api/v1/referrals?limit=200"]["data"][0]["id"]
-        assert referrals[0]["order_id"] == "after-the-move"
+        assert referrals[0]["order"]["id"] == "after-the-move"
         assert referrals[0]["id"] == newest_before + 1
 
 

@@ -67,6 +67,8 @@ def shareback_process(database_url: str, webhook_secret: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        assert process.stderr is not None
+        process.stderr.close()
 
 
 @contextmanager

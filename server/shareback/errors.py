@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from shareback import error_page
+from shareback.storage.database import InvalidText
 
 log = logging.getLogger("shareback")
 
@@ -94,6 +95,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def invalid_text(request: Request, exc: Exception) -> Response:
+    """Text the storage refused (a NUL character): the client's mistake, nothing was written."""
+    return await api_error(request, ApiError(400, "invalid_text", str(exc)))
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_html(request):
@@ -106,7 +112,12 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-EXCEPTION_HANDLERS = {ApiError: api_error, HTTPException: http_error, Exception: server_error}
+EXCEPTION_HANDLERS = {
+    ApiError: api_error,
+    HTTPException: http_error,
+    InvalidText: invalid_text,
+    Exception: server_error,
+}
 
 
 async def read_json(request: Request, limit: int, *, allow_text_plain: bool = False) -> Any:
@@ -122,11 +133,12 @@ async def read_json(request: Request, limit: int, *, allow_text_plain: bool = Fa
 def parse_json(body: bytes, **options: Any) -> Any:
     """JSON or a clear 400; nesting deep enough to exhaust the parser is malformed too, not a 500."""
     try:
-        return json.loads(body, **options)
+        document = json.loads(body, **options)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise ApiError(400, "malformed_json", "The body's JSON is nested too deeply.") from exc
+    return document
 
 
 async def read_body(request: Request, limit: int) -> bytes:

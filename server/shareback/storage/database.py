@@ -14,6 +14,18 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 
+class InvalidText(ValueError):
+    """Text no engine should keep: a NUL character (PostgreSQL refuses it, SQLite would keep it, so
+    both refuse it and the two engines never disagree). Answered as a 400, never a 500."""
+
+
+def checked(params: Sequence[Any]) -> Sequence[Any]:
+    for value in params:
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidText("text with a NUL character cannot be stored")
+    return params
+
+
 class Row(Protocol):
     """A result row: by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
 

@@ -12,7 +12,7 @@ from typing import Any, Self, cast
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from shareback.storage.database import Dialect, Row
+from shareback.storage.database import Dialect, Row, checked
 from shareback.storage.migrate import migration_files
 
 POSTGRES = Dialect(
@@ -60,19 +60,21 @@ class PostgresConnection:
         self._conn = conn
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return cast(list[Row], await self._conn.fetch(numbered(sql), *params))
+        return cast(list[Row], await self._conn.fetch(numbered(sql), *checked(params)))
 
     async def fetchrow(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return cast(Row | None, await self._conn.fetchrow(numbered(sql), *params))
+        return cast(Row | None, await self._conn.fetchrow(numbered(sql), *checked(params)))
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return _count(await self._conn.execute(numbered(sql), *params))
+        return _count(await self._conn.execute(numbered(sql), *checked(params)))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self._conn.executemany(numbered(sql), [tuple(row) for row in rows])
+        await self._conn.executemany(numbered(sql), [tuple(checked(row)) for row in rows])
 
     async def lock(self, name: str) -> None:
-        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", name)
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", *checked((name,))
+        )
 
 
 class PostgresDatabase:

@@ -12,7 +12,7 @@ from typing import Any, Self, cast
 
 import aiosqlite
 
-from shareback.storage.database import Dialect, Row, to_db_time
+from shareback.storage.database import Dialect, Row, checked, to_db_time
 from shareback.storage.migrate import migration_files
 
 PRAGMAS = (
@@ -47,7 +47,7 @@ def _value(value: Any) -> Any:
 
 
 def _params(params: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(_value(value) for value in params)
+    return tuple(_value(value) for value in checked(params))
 
 
 class SqliteConnection:

@@ -1,0 +1,46 @@
+"""NUL characters: PostgreSQL cannot store them and SQLite could, so both engines refuse them
+with a 400 and keep nothing, instead of a 500 on one and a stored oddity on the other."""
+
+from __future__ import annotations
+
+import json
+
+from shareback.settings import Settings
+from starlette.testclient import TestClient
+from support import count, follow_link, join_campaign, signed_headers
+
+
+def test_a_nul_in_a_path_or_query_is_a_4xx(client: TestClient) -> None:
+    for url in (
+        "/r/ANNA%00-1234",
+        "/qr/ANNA%00.svg",
+        "/api/v1/campaigns/def%00ault/widget",
+    ):
+        response = client.get(url, follow_redirects=False)
+        assert 400 <= response.status_code < 500, url
+
+
+def test_a_nul_inside_a_webhook_is_refused_and_writes_nothing(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    code = str(join_campaign(client, "anna@example.nl", "Anna")["code"])
+    ref = follow_link(client, code)
+    body = json.dumps(
+        {
+            "type": "order.paid",
+            "data": {
+                "order_id": "10\u000001",
+                "email": "friend@example.com",
+                "total": "59.90",
+                "currency": "EUR",
+                "ref": ref,
+            },
+        }
+    ).encode()
+    response = client.post(
+        "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "msg_nul")
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_text"
+    assert count(settings, "orders") == 0
+    assert count(settings, "webhook_messages") == 0
