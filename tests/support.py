@@ -102,6 +102,12 @@ def db_execute(settings: Settings, sql: str, params: tuple[object, ...] = ()) ->
     return databases.execute(settings.database_url, sql, params)
 
 
+def campaigns_in(settings: Settings, currency: str) -> None:
+    """Every campaign in another currency: the vendors' sample orders are in USD, and rewards are
+    only booked from an amount in the campaign's own currency."""
+    db_execute(settings, "UPDATE campaigns SET currency = ?", (currency,))
+
+
 def db_tables(settings: Settings) -> set[str]:
     return databases.tables(settings.database_url)
 

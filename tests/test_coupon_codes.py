@@ -29,7 +29,7 @@ from shareback import codes
 from shareback.app import create_app
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import db_execute, db_rows, join_campaign, order_paid, signed_headers
+from support import campaigns_in, db_execute, db_rows, join_campaign, order_paid, signed_headers
 
 UNAMBIGUOUS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -123,8 +123,11 @@ def test_an_order_carrying_the_coupon_code_is_credited_via_every_platforms_field
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
     coupon = str(join_campaign(client, "anna@example.nl", "Anna")["coupon_code"])
-    generic_coupon = order_paid("1", "f1@example.com", coupon_codes=["WELCOME", coupon.lower()])
-    generic_ref = order_paid("2", "f2@example.com", ref=f" {coupon} ")
+    campaigns_in(settings, "USD")  # the vendors' orders are in USD
+    generic_coupon = order_paid(
+        "1", "f1@example.com", coupon_codes=["WELCOME", coupon.lower()], currency="USD"
+    )
+    generic_ref = order_paid("2", "f2@example.com", ref=f" {coupon} ", currency="USD")
     shopify, woo, stripe = shopify_order(coupon), woocommerce_order(coupon), stripe_session(coupon)
     answers = [
         client.post(

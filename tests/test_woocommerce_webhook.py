@@ -19,12 +19,20 @@ from platform_support import (
 )
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import count, db_rows
+from support import campaigns_in, count, db_rows
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return with_platform_secrets(settings)
+
+
+@pytest.fixture
+def client(client: TestClient, settings: Settings) -> TestClient:
+    """The vendors' sample orders are in USD: so is the campaign, as rewards are booked only
+    from an amount in the campaign's own currency."""
+    campaigns_in(settings, "USD")
+    return client
 
 
 def deliver(

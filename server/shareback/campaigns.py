@@ -30,6 +30,7 @@ DEFAULT_CURRENCY = "EUR"
 DEFAULT_NEW_CUSTOMERS_ONLY = True
 DEFAULT_FULFILMENT = "link"
 DEFAULT_PREFIX = "WELCOME"
+DEFAULT_MIN_ORDER_MINOR = 1  # one cent (or yen): an order worth nothing earns nothing
 LANDING_EXAMPLE = "https://shop.example/"
 VALIDATION_EXAMPLE = "https://shop.example/shareback/validate"
 TEXTS = {"name": "a name for the campaign", "shop_name": "your shop's name as shoppers know it"}
@@ -145,10 +146,33 @@ def allowed_origins(values: Sequence[str], landing: str | None = None) -> tuple[
 
 
 def currency(value: str) -> str:
+    """A currency in use (CLDR's data): XXX, XTS, funds codes and metals cannot book rewards."""
     found = value.strip().upper()
     if not money.CURRENCY_PATTERN.match(found):
         raise InvalidCampaign("currency", "Use a three-letter currency code, such as EUR.")
+    if not money.is_currency(found):
+        raise InvalidCampaign(
+            "currency", f"{found} is not a currency in use; use one such as EUR, USD or GBP."
+        )
     return found
+
+
+def min_order(value: str, currency: str) -> int:
+    """The smallest order, in the campaign's currency, that earns rewards, as minor units.
+    Blank is the default: one minor unit (0.01 EUR, 1 JPY), so a zero-value order earns
+    nothing; 0 lets every order earn."""
+    amount = value.strip().replace(",", ".")  # 2,50 is how the Dutch write it
+    if not amount:
+        return DEFAULT_MIN_ORDER_MINOR
+    try:
+        return money.to_minor(amount, currency)
+    except money.InvalidAmount:
+        raise InvalidCampaign(
+            "min_order",
+            f"Enter the smallest order that earns rewards as an amount in {currency} with at most "
+            f"{money.exponent(currency)} decimals, such as {money.from_minor(1, currency)}; "
+            "0 lets every order earn.",
+        ) from None
 
 
 def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:

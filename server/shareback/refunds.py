@@ -6,12 +6,25 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from shareback import money
+from shareback.order_value import Totals
 
 
 def part_minor(amount: Decimal, currency: str) -> int:
     """A refund's amount in the order's minor units: a stray third decimal rounds, never fails."""
     scaled = amount.scaleb(money.exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return max(0, int(scaled))
+
+
+def in_order_minor(amount: Decimal, currency: str | None, order: Totals) -> int | None:
+    """A refund's amount in the order's minor units. One given in the order's second currency
+    (a Shopify refund in the shopper's currency for an order kept in the shop's) counts for the
+    same share of the order; None when it is in neither of the order's currencies."""
+    if currency is None or currency == order.currency:
+        return part_minor(amount, order.currency)
+    if currency != order.other_currency or not order.other_minor:
+        return None
+    share = Decimal(part_minor(amount, currency)) * order.minor / order.other_minor
+    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

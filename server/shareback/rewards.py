@@ -10,6 +10,7 @@ from shareback import money
 
 REWARD_TYPES = ("percent_discount", "fixed_discount", "credit", "coupon", "points")
 STATUSES = ("pending", "approved", "revoked")
+MAX_VALUE = 10**12  # far above any real reward; keeps 1e999999 out of every sum and text
 TRANSITIONS = {"pending": {"approved", "revoked"}, "approved": set(), "revoked": set()}
 
 
@@ -38,6 +39,8 @@ class RewardSpec:
             raise InvalidReward(f"reward value {self.value!r} is not a number") from exc
         if not number.is_finite() or number < 0:
             raise InvalidReward("reward value must be a non-negative number")
+        if number > MAX_VALUE or int(number.as_tuple().exponent) < -6:
+            raise InvalidReward("reward value must be a usable number, such as 10 or 5.00")
         if self.type == "percent_discount" and number > 100:
             raise InvalidReward("a percentage discount is at most 100")
 

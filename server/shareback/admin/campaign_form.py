@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from shareback import campaigns
+from shareback import campaigns, money
 from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
@@ -41,7 +41,13 @@ FULFILMENTS = {
         "friend_code.issued event arrives.",
     ),
 }
-KEPT_WHEN_MISSING = ("friend_fulfilment", "friend_code", "friend_code_prefix", "validation_url")
+KEPT_WHEN_MISSING = (
+    "friend_fulfilment",
+    "friend_code",
+    "friend_code_prefix",
+    "validation_url",
+    "min_order",
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class ValidCampaign:
     friend_code: str | None = None
     friend_code_prefix: str = DEFAULT_PREFIX
     validation_url: str | None = None
+    min_order_minor: int = campaigns.DEFAULT_MIN_ORDER_MINOR
 
     def draft(self, slug: str) -> CampaignDraft:
         return CampaignDraft(
@@ -81,6 +88,7 @@ class ValidCampaign:
             friend_code_prefix=self.friend_code_prefix,
             validation_url=self.validation_url,
             validation_secret=new_secret(),
+            min_order_minor=self.min_order_minor,
         )
 
     def changes(self) -> CampaignChanges:
@@ -106,6 +114,7 @@ class ValidCampaign:
             clear_validation_url=self.validation_url is None,
             # Only used when the campaign has none yet: the shop already checks with the old one.
             validation_secret=new_secret() if self.validation_url else None,
+            min_order_minor=self.min_order_minor,
         )
 
 
@@ -127,6 +136,7 @@ def blank_values(shop_name: str = "", landing_url: str = "") -> dict[str, str]:
         "currency": campaigns.DEFAULT_CURRENCY,
         "attribution_days": str(campaigns.ATTRIBUTION_DAYS.default),
         "hold_days": str(campaigns.HOLD_DAYS.default),
+        "min_order": "",
         "new_customers_only": "on" if campaigns.DEFAULT_NEW_CUSTOMERS_ONLY else "",
         "starts_at": "",
         "ends_at": "",
@@ -151,6 +161,10 @@ def campaign_values(campaign: Campaign) -> dict[str, str]:
         "currency": campaign.referrer_reward.currency,
         "attribution_days": str(campaign.attribution_days),
         "hold_days": str(campaign.hold_days),
+        # Blank is the default (the currency's smallest unit), shown as the field's placeholder.
+        "min_order": ""
+        if campaign.min_order_minor == campaigns.DEFAULT_MIN_ORDER_MINOR
+        else money.from_minor(campaign.min_order_minor, campaign.currency),
         "new_customers_only": "on" if campaign.new_customers_only else "",
         "starts_at": local_time(campaign.starts_at),
         "ends_at": local_time(campaign.ends_at),
@@ -255,6 +269,7 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
     }
     attribution = check(campaigns.ATTRIBUTION_DAYS.check, whole_number(values["attribution_days"]))
     hold = check(campaigns.HOLD_DAYS.check, whole_number(values["hold_days"]))
+    least = check(campaigns.min_order, values["min_order"], currency)
     starts_at, error = parse_moment(values["starts_at"])
     check.note("starts_at", error)
     ends_at, error = parse_moment(values["ends_at"])
@@ -270,7 +285,7 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
     if check.errors:
         return None, check.errors
     assert name and shop_name and landing and origins and referrer and friend and mode and prefix
-    assert attribution is not None and hold is not None
+    assert attribution is not None and hold is not None and least is not None
     return ValidCampaign(
         name=name,
         shop_name=shop_name,
@@ -287,4 +302,5 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
         friend_code=shared_code,
         friend_code_prefix=prefix,
         validation_url=callback,
+        min_order_minor=least,
     ), {}

@@ -147,6 +147,15 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         }
                     ),
                     "user_agent": nullable({**STRING, "maxLength": 1000}),
+                    "shop_money": nullable(
+                        obj(
+                            {"amount": AMOUNT, "currency": STRING},
+                            description="The same total in the shop's currency, when the "
+                            "shopper paid in another: rewards are computed from the amount in "
+                            "the campaign's currency, and an order with none is recorded "
+                            "without rewards (currency_mismatch).",
+                        )
+                    ),
                 },
                 optional=[
                     "email",
@@ -154,6 +163,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "currency",
                     "ref",
                     "coupon_codes",
+                    "shop_money",
                     "customer_id",
                     "ip",
                     "user_agent",
@@ -190,6 +200,8 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "held_for_review",
                     "awaiting_order",
                     "order_already_recorded",
+                    "currency_mismatch",
+                    "below_minimum_order",
                 ],
             },
             "referral_id": ID,

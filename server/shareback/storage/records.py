@@ -32,6 +32,12 @@ class CampaignDraft:
     # The shop's endpoint that decides each due reward; its whsec_ secret signs what we send.
     validation_url: str | None = None
     validation_secret: str | None = None
+    # The smallest order, in minor units of the campaign's currency, that earns rewards.
+    min_order_minor: int = 1
+
+    @property
+    def currency(self) -> str:
+        return self.referrer_reward.currency
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,10 @@ class PaidOrder:
     currency: str
     paid_at: datetime
     name: str | None = None
+    # The same total in a second currency, when the platform sends one: Shopify's shop or
+    # presentment money, Stripe's currency_conversion, /webhooks/orders' data.shop_money.
+    other_total_minor: int | None = None
+    other_currency: str | None = None
     # Fraud facts the platform may send: its customer id, the buyer's IP (hashed only to compare
     # with the click's, never stored) and device class (visitors.device_class of the user agent).
     customer_id: str | None = None
@@ -185,6 +195,7 @@ class CampaignChanges:
     validation_url: str | None = None
     clear_validation_url: bool = False
     validation_secret: str | None = None  # kept if the campaign has one already
+    min_order_minor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +230,8 @@ class ReferralSummary:
     via: str
     channel: str | None
     created_at: datetime
+    # Why the referral earned no rewards (currency_mismatch, below_minimum_order); None: it did.
+    no_reward_reason: str | None = None
 
 
 @dataclass(frozen=True)

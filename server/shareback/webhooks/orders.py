@@ -33,6 +33,10 @@ class OrderPaid:
     ref: str | None
     coupon_codes: tuple[str, ...]
     name: str | None = None
+    # data.shop_money: the same total in the shop's (the campaign's) currency, when the shopper
+    # paid in another: {"amount": "63.10", "currency": "EUR"}.
+    shop_minor: int | None = None
+    shop_currency: str | None = None
     customer_id: str | None = None
     ip: str | None = None
     user_agent: str | None = None
@@ -60,18 +64,14 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         not isinstance(email, str) or not emails.is_valid_email(email.strip())
     ):
         raise _field_error("email", "data.email must be a valid e-mail address.")
-    currency = data.get("currency", "EUR")
-    if not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper()):
-        raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
+    currency = parse_currency(data.get("currency", "EUR"), "currency")
     total = data.get("total")
     if isinstance(total, Decimal | int) and not isinstance(total, bool):
         total = str(total)
     if not isinstance(total, str):
         raise _field_error("total", 'data.total must be a decimal string such as "59.90".')
-    try:
-        money.to_minor(total, currency.upper())
-    except money.InvalidAmount as exc:
-        raise _field_error("total", f"data.total: {exc}") from exc
+    parse_amount(total, currency, "total")
+    shop_minor, shop_currency = parse_shop_money(data.get("shop_money"))
     ref = data.get("ref")
     if ref is not None and (not isinstance(ref, str) or len(ref) > 500):
         raise _field_error("ref", "data.ref must be a string of at most 500 characters.")
@@ -94,9 +94,11 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         order_id=order_id,
         email=email.strip() if isinstance(email, str) else None,
         total=total,
-        currency=currency.upper(),
+        currency=currency,
         ref=(ref.strip() or None) if isinstance(ref, str) else None,
         coupon_codes=tuple(coupons),
+        shop_minor=shop_minor,
+        shop_currency=shop_currency,
     )
 
 
@@ -124,6 +126,38 @@ def parse_fraud_facts(data: dict[str, Any]) -> tuple[str | None, str | None, str
             "user_agent", "data.user_agent must be a string of at most 1000 characters."
         )
     return (customer or "").strip() or None, ip, (agent or "").strip() or None
+
+
+def parse_currency(value: Any, field: str) -> str:
+    try:
+        return money.currency_code(value)
+    except money.InvalidCurrency as exc:
+        raise _field_error(
+            field, f"data.{field} must be a currency's ISO 4217 code: {exc}."
+        ) from None
+
+
+def parse_amount(value: Any, currency: str, field: str) -> int:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise _field_error(field, f'data.{field} must be a decimal string such as "59.90".')
+    try:
+        return money.to_minor(value, currency)
+    except money.InvalidAmount as exc:
+        raise _field_error(field, f"data.{field}: {exc}.") from None
+
+
+def parse_shop_money(value: Any) -> tuple[int | None, str | None]:
+    """Optional {"amount": "63.10", "currency": "EUR"}, named as Shopify names the same thing."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or set(value) - {"amount", "currency"}:
+        raise _field_error(
+            "shop_money", 'data.shop_money must be {"amount": "63.10", "currency": "EUR"}.'
+        )
+    currency = parse_currency(value.get("currency"), "shop_money.currency")
+    return parse_amount(value.get("amount"), currency, "shop_money.amount"), currency
 
 
 def parse_refund_amount(data: dict[str, Any]) -> Decimal | None:
@@ -157,15 +191,11 @@ def parse_partial_refund(
             "refund_id", "data.refund_id must be a string of at most 128 characters."
         )
     currency = data.get("currency")
-    if currency is not None and (
-        not isinstance(currency, str) or not money.CURRENCY_PATTERN.match(currency.upper())
-    ):
-        raise _field_error("currency", "data.currency must be a three-letter ISO 4217 code.")
     return PartialRefund(
         source=source,
         order_id=parse_order_id(data),
         parts=(RefundPart(f"refund:{refund_id.strip()}", amount),),
-        currency=currency.upper() if isinstance(currency, str) else None,
+        currency=None if currency is None else parse_currency(currency, "currency"),
         at=tokens.now_utc(),
     )
 
@@ -257,6 +287,8 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             currency=order.currency,
             paid_at=tokens.now_utc(),
             name=order.name,
+            other_total_minor=order.shop_minor,
+            other_currency=order.shop_currency,
             customer_id=order.customer_id,
             ip=order.ip,
             device=visitors.device_class(order.user_agent) if order.user_agent else None,

@@ -38,6 +38,10 @@ class PlatformOrder:
     currency: str
     refs: tuple[str, ...]
     coupon_codes: tuple[str, ...]
+    # The same total in a second currency (Shopify's presentment money, Stripe's
+    # currency_conversion): rewards use whichever is in the campaign's currency.
+    other_total_minor: int | None = None
+    other_currency: str | None = None
     # For the fraud rules: the platform's customer id, the buyer's IP and browser.
     customer_id: str | None = None
     ip: str | None = None
@@ -139,10 +143,10 @@ def full_name(*parts: Any) -> str | None:
 
 
 def currency_code(value: Any, field: str) -> str:
-    code = value.strip().upper() if isinstance(value, str) else None
-    if not code or not money.CURRENCY_PATTERN.match(code):
-        raise invalid(field, f"{field} must be a three-letter ISO 4217 currency code.")
-    return code
+    try:
+        return money.currency_code(value)
+    except money.InvalidCurrency as exc:
+        raise invalid(field, f"{field} must be a currency's ISO 4217 code: {exc}.") from None
 
 
 def decimal_amount(value: Any, field: str, *, signed: bool = False) -> Decimal:
@@ -167,8 +171,8 @@ def minor_total(value: Any, currency: str, field: str) -> int:
 
 
 def minor_units(value: Any, field: str) -> int:
-    """Stripe's integer amounts in the currency's smallest unit."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**15:
+    """Stripe's integer amounts, as Stripe counts them (money.stripe_exponent)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= money.MAX_MINOR:
         raise invalid(field, f"{field} must be a whole, non-negative number of minor units.")
     return value
 
@@ -196,6 +200,25 @@ def user_agent(value: Any) -> str | None:
     return found[:1000] if found else None
 
 
+def stripe_total(value: Any, currency: str, field: str) -> int:
+    """A Stripe integer amount in ISO minor units: 5000 XOF is 5000 francs, 12340 OMR 12.340."""
+    try:
+        return money.from_stripe(minor_units(value, field), currency)
+    except money.InvalidAmount as exc:
+        raise invalid(field, f"{field}: {exc}.") from None
+
+
+def money_set(
+    value: Any, field: str, currency_key: str = "currency_code"
+) -> tuple[int, str] | None:
+    """Shopify's {"amount": "598.94", "currency_code": "USD"}; absent or null reads as None."""
+    found = section(value, field)
+    if not found:
+        return None
+    currency = currency_code(found.get(currency_key), f"{field}.{currency_key}")
+    return minor_total(found.get("amount"), currency, f"{field}.amount"), currency
+
+
 def clean_refs(values: Iterable[Any]) -> tuple[str, ...]:
     refs: list[str] = []
     for value in values:
@@ -220,6 +243,8 @@ async def record_paid(ctx: Context, source: str, message_id: str, order: Platfor
         currency=order.currency,
         paid_at=tokens.now_utc(),
         name=order.name,
+        other_total_minor=order.other_total_minor,
+        other_currency=order.other_currency,
         customer_id=order.customer_id,
         ip=order.ip,
         device=visitors.device_class(order.user_agent) if order.user_agent else None,

@@ -39,8 +39,23 @@ def order_refs(order: dict[str, Any]) -> tuple[str, ...]:
     return platform.clean_refs(found)
 
 
-def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
+def order_totals(order: dict[str, Any]) -> tuple[int, str, int | None, str | None]:
+    """The order in the shop's money (total_price_set.shop_money; else total_price in the
+    shop's currency), and in the shopper's (presentment_money) when that is another currency."""
     currency = platform.currency_code(order.get("currency"), "currency")
+    total = platform.minor_total(order.get("total_price"), currency, "total_price"), currency
+    prices = platform.section(order.get("total_price_set"), "total_price_set")
+    shop = platform.money_set(prices.get("shop_money"), "total_price_set.shop_money") or total
+    shopper = platform.money_set(
+        prices.get("presentment_money"), "total_price_set.presentment_money"
+    )
+    if shopper is None or shopper[1] == shop[1]:
+        return *shop, None, None
+    return *shop, *shopper
+
+
+def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
+    total_minor, currency, other_minor, other_currency = order_totals(order)
     customer = platform.section(order.get("customer"), "customer")
     billing = platform.section(order.get("billing_address"), "billing_address")
     codes = platform.items(order.get("discount_codes"), "discount_codes")
@@ -52,10 +67,12 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         ),
         name=platform.full_name(customer.get("first_name"), customer.get("last_name"))
         or platform.text(billing.get("name")),
-        total_minor=platform.minor_total(order.get("total_price"), currency, "total_price"),
+        total_minor=total_minor,
         currency=currency,
         refs=order_refs(order),
         coupon_codes=platform.clean_codes(c.get("code") for c in codes if isinstance(c, dict)),
+        other_total_minor=other_minor,
+        other_currency=other_currency,
         customer_id=platform.customer_id(customer.get("id")),
         ip=platform.client_ip(order.get("browser_ip") or client.get("browser_ip")),
         user_agent=platform.user_agent(client.get("user_agent")),

@@ -85,16 +85,34 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
     order_id = object_id(session.get("payment_intent")) or platform.resource_id(
         session.get("id"), field + "id"
     )
+    # Sessions localised by Adaptive Pricing before 2025-03-31 are in the shopper's currency, with
+    # the integration's own amount in currency_conversion. The settlement currency is not in
+    # the event at all: rewards need the session in the campaign's currency.
+    conversion = platform.section(session.get("currency_conversion"), field + "currency_conversion")
+    other_minor = other_currency = None
+    if conversion:
+        other_currency = platform.currency_code(
+            conversion.get("source_currency"), field + "currency_conversion.source_currency"
+        )
+        other_minor = platform.stripe_total(
+            conversion.get("amount_total"),
+            other_currency,
+            field + "currency_conversion.amount_total",
+        )
     return platform.PlatformOrder(
         order_id=platform.resource_id(order_id, field + "payment_intent"),
         email=platform.first_email(details.get("email"), session.get("customer_email")),
         name=platform.text(details.get("name")),
-        total_minor=platform.minor_units(session.get("amount_total"), field + "amount_total"),
+        total_minor=platform.stripe_total(
+            session.get("amount_total"), currency, field + "amount_total"
+        ),
         currency=currency,
         refs=platform.clean_refs(
             (session.get("client_reference_id"), metadata.get(platform.REF_NAME))
         ),
         coupon_codes=(),
+        other_total_minor=other_minor,
+        other_currency=other_currency,
         customer_id=platform.customer_id(object_id(session.get("customer"))),
     )
 
@@ -112,7 +130,7 @@ async def record_charge_refund(ctx: Context, message_id: str, charge: dict[str, 
         return Outcome("ignored", "nothing_refunded")
     if refunded >= amount or charge.get("refunded") is True:
         return await platform.record_refund(ctx, SOURCE, message_id, payment_intent)
-    so_far = Decimal(refunded).scaleb(-money.exponent(currency))
+    so_far = Decimal(refunded).scaleb(-money.stripe_exponent(currency))
     part = RefundPart(f"amount_refunded:{refunded}", so_far)
     return await platform.record_refund(
         ctx, SOURCE, message_id, payment_intent, (part,), currency, cumulative=True

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from shareback import campaigns
+from shareback import campaigns, money
 from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
 from shareback.campaigns import FULFILMENTS, InvalidCampaign
@@ -30,6 +30,7 @@ FIELDS = (
     "friend_reward",
     "attribution_days",
     "hold_days",
+    "min_order",
     "new_customers_only",
     "starts_at",
     "ends_at",
@@ -104,6 +105,16 @@ def respec(field: str, spec: RewardSpec, currency: str) -> RewardSpec:
     """A saved reward in a new currency, checked again (2 decimals may not fit JPY)."""
     with as_api_errors():
         return campaigns.reward(field, spec.type, spec.value, currency)
+
+
+def min_order(body: dict[str, Any], currency: str) -> int:
+    value = body["min_order"]
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise invalid("min_order", 'min_order must be a decimal string such as "10.00".')
+    with as_api_errors():
+        return campaigns.min_order(value, currency)
 
 
 def days(body: dict[str, Any], rule: campaigns.DayRange) -> int:
@@ -218,6 +229,9 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         else campaigns.DEFAULT_PREFIX,
         validation_url=validation_url(body) if "validation_url" in given else None,
         validation_secret=new_secret(),
+        min_order_minor=min_order(body, money_in)
+        if "min_order" in given
+        else campaigns.DEFAULT_MIN_ORDER_MINOR,
     )
 
 
@@ -258,6 +272,11 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     shared = friend_code(body) if "friend_code" in body else current.friend_code
     shared_code_given(mode or current.friend_fulfilment, shared)
     callback = validation_url(body) if "validation_url" in body else None
+    least = None
+    if "min_order" in body:
+        least = min_order(body, money_in)
+    elif money_in != current.currency:
+        least = money.minor_at_least(current.min_order_minor, current.currency, money_in)
     return CampaignChanges(
         name=text(body, "name") if "name" in body else None,
         shop_name=text(body, "shop_name") if "shop_name" in body else None,
@@ -287,4 +306,5 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
         validation_url=callback,
         clear_validation_url="validation_url" in body and callback is None,
         validation_secret=new_secret() if callback else None,
+        min_order_minor=least,
     )

@@ -40,6 +40,7 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "currency": campaign.referrer_reward.currency,
         "referrer_reward": reward_spec_document(campaign.referrer_reward),
         "friend_reward": reward_spec_document(campaign.friend_reward),
+        "min_order": money.from_minor(campaign.min_order_minor, campaign.currency),
         "attribution_days": campaign.attribution_days,
         "hold_days": campaign.hold_days,
         "new_customers_only": campaign.new_customers_only,
@@ -90,6 +91,7 @@ def referral_document(referral: ReferralSummary) -> dict[str, Any]:
         },
         "via": referral.via,
         "channel": referral.channel,
+        "no_reward_reason": referral.no_reward_reason,
         "created_at": rfc3339_or_none(referral.created_at),
     }
 

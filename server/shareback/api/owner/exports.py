@@ -64,6 +64,7 @@ REFERRAL_COLUMNS = (
     "order_status",
     "via",
     "channel",
+    "no_reward_reason",
 )
 # The payout list, for the dashboard's "Download payout CSV" and the API alike. After a refund or
 # chargeback of an approved reward's order: what the advocate owes back (for points and coupons,
@@ -178,6 +179,7 @@ def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
             r.order_status,
             r.via,
             r.channel,
+            r.no_reward_reason,
         )
 
     async def page(before: int | None, limit: int) -> list[ReferralSummary]:

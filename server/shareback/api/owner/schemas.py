@@ -34,6 +34,7 @@ from shareback.campaigns import (
     SLUG_PATTERN,
 )
 from shareback.code_pool import POOL_CODE
+from shareback.order_value import NO_REWARD_REASONS
 from shareback.rewards import REWARD_TYPES, STATUSES
 
 CURRENCY: Schema = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}
@@ -80,6 +81,12 @@ CAMPAIGN_FIELDS: dict[str, Schema] = {
         "maximum": ATTRIBUTION_DAYS.highest,
     },
     "hold_days": {"type": "integer", "minimum": HOLD_DAYS.lowest, "maximum": HOLD_DAYS.highest},
+    "min_order": {
+        "type": ["string", "integer"],
+        "description": "the smallest order, in the campaign's currency, that earns rewards "
+        '(default: its smallest unit, "0.01" for EUR, so a zero-value order earns nothing; '
+        '"0": every order earns); kept as the same amount, rounded up, when currency changes',
+    },
     "new_customers_only": BOOLEAN,
     "starts_at": nullable(TIME),
     "ends_at": nullable({**TIME, "description": "after starts_at"}),
@@ -155,6 +162,7 @@ SCHEMAS: dict[str, Schema] = {
             **CAMPAIGN_FIELDS,
             "referrer_reward": ref("RewardOffer"),
             "friend_reward": ref("RewardOffer"),
+            "min_order": {**DECIMAL, "description": "smallest order that earns rewards"},
             "archived_at": nullable(TIME),
             "created_at": nullable(TIME),
             "validation_secret": nullable(
@@ -175,6 +183,7 @@ SCHEMAS: dict[str, Schema] = {
             "currency",
             "attribution_days",
             "hold_days",
+            "min_order",
             "new_customers_only",
             "starts_at",
             "ends_at",
@@ -281,6 +290,11 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "via": enum(["link", "code"]),
             "channel": nullable(STRING),
+            "no_reward_reason": {
+                **nullable(enum(NO_REWARD_REASONS)),
+                "description": "why the referral earned no rewards: its order has no amount in "
+                "the campaign's currency, or is below the campaign's min_order; null: it did",
+            },
             "created_at": TIME,
         }
     ),

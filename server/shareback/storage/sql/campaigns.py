@@ -38,6 +38,7 @@ def campaign_from_row(row: Row) -> Campaign:
         friend_code_prefix=row["friend_code_prefix"],
         validation_url=row["validation_url"],
         validation_secret=row["validation_secret"],
+        min_order_minor=row["min_order_minor"],
     )
 
 
@@ -47,8 +48,8 @@ class CampaignQueries(SqlBase):
             "INSERT INTO campaigns (slug, name, shop_name, landing_url, allowed_origins, "
             "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
             "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at, "
-            "friend_fulfilment, friend_code, friend_code_prefix, validation_url, validation_secret) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "friend_fulfilment, friend_code, friend_code_prefix, validation_url, validation_secret, "
+            "min_order_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (slug) DO NOTHING",
             (
                 draft.slug,
@@ -72,6 +73,7 @@ class CampaignQueries(SqlBase):
                 draft.friend_code_prefix,
                 draft.validation_url,
                 draft.validation_secret if draft.validation_url else None,
+                draft.min_order_minor,
             ),
         )
         return changed == 1
@@ -100,6 +102,7 @@ class CampaignQueries(SqlBase):
             "friend_code",
             "friend_code_prefix",
             "validation_url",
+            "min_order_minor",
         ):
             value = getattr(changes, name)
             if value is not None:

@@ -97,6 +97,10 @@ class CodeQueries(SqlBase):
     async def _draw_from_pool(
         self, db: Connection, campaign: Campaign, advocate_id: int, click_token: str, at: datetime
     ) -> str | None:
+        # Draws of one pool one at a time: the count after a draw must see every other draw,
+        # or two friends taking the last two codes at once each see one left and nobody says
+        # the pool ran out.
+        await db.lock(f"pool:{campaign.id}")
         drawn = await db.fetchrow(
             "UPDATE friend_codes SET advocate_id = ?, click_token = ?, issued_at = ? "
             "WHERE click_token IS NULL AND id = (SELECT f.id FROM friend_codes f "

@@ -117,13 +117,17 @@ class OutboxQueries(SqlBase):
             "AND ({0}lease_until IS NULL OR {0}lease_until < ?)"
         )
         async with self._transaction() as db:
-            # The condition again outside the subquery: rows a concurrent claimer took meanwhile
-            # are skipped (PostgreSQL) or no longer free when this UPDATE reads them.
+            # The pick is a materialised CTE, computed once: as an `id IN (subquery)` PostgreSQL
+            # may rescan it for every row it updates, each rescan skipping the rows just leased,
+            # and so lease every due delivery whatever the limit. The condition again outside:
+            # rows a concurrent claimer took meanwhile are skipped (PostgreSQL) or no longer
+            # free when this UPDATE reads them.
             claimed = await db.fetch(
+                f"WITH picked AS MATERIALIZED (SELECT d.id FROM deliveries d WHERE {free.format('d.')} "
+                f"ORDER BY d.next_attempt_at, d.id LIMIT ?{self.dialect.lock_rows('d')}) "
                 f"UPDATE deliveries SET lease_until = ?, leased_by = ? WHERE {free.format('')} "
-                f"AND id IN (SELECT d.id FROM deliveries d WHERE {free.format('d.')} "
-                f"ORDER BY d.next_attempt_at, d.id LIMIT ?{self.dialect.lock_rows('d')}) RETURNING id",
-                (now + lease, worker, now, now, now, now, limit),
+                "AND id IN (SELECT id FROM picked) RETURNING id",
+                (now, now, limit, now + lease, worker, now, now),
             )
             ids = [row[0] for row in claimed]
             if not ids:

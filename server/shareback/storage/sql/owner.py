@@ -158,6 +158,7 @@ class OwnerQueries(SqlBase):
                 via=row["via"],
                 channel=row["channel"],
                 created_at=db_time(row["created_at"]),
+                no_reward_reason=row["no_reward_reason"],
             )
             for row in rows
         ]
@@ -260,7 +261,8 @@ class OwnerQueries(SqlBase):
             "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
             " AND k.created_at >= ? AND k.created_at < ?) AS clicks, top.conversions, top.revenue "
             "FROM (SELECT r.advocate_id, COUNT(r.id) AS conversions, "
-            "COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
+            "COALESCE(SUM(CASE WHEN o.status = 'paid' AND COALESCE(r.no_reward_reason, '') "
+            "<> 'currency_mismatch' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
             "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
             "GROUP BY r.advocate_id ORDER BY conversions DESC, revenue DESC, r.advocate_id LIMIT ?) "
@@ -296,7 +298,10 @@ class OwnerQueries(SqlBase):
             "SELECT 'click', k.created_at, a.code, k.channel FROM clicks k JOIN advocates a ON a.id = k.advocate_id "
             f"WHERE k.device <> 'bot'{'' if campaign_id is None else ' AND k.campaign_id = ?'} "
             "ORDER BY k.id DESC LIMIT ?) AS clicked UNION ALL SELECT * FROM ("
-            "SELECT 'referral', r.created_at, a.code, o.order_id FROM referrals r "
+            # A referral kept without rewards says why: referral_currency_mismatch…
+            "SELECT CASE WHEN r.no_reward_reason IS NULL THEN 'referral' "
+            "ELSE 'referral_' || r.no_reward_reason END, r.created_at, a.code, o.order_id "
+            "FROM referrals r "
             "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk"
             f"{'' if campaign_id is None else ' WHERE r.campaign_id = ?'} ORDER BY r.id DESC LIMIT ?) AS referred "
             "UNION ALL SELECT * FROM ("

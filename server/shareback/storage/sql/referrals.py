@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from shareback import attribution, codes, rewards
+from shareback import attribution, codes, order_value, rewards
 from shareback.attribution import Candidate
 from shareback.fraud import Verdict
+from shareback.order_value import Totals
 from shareback.outgoing import events
 from shareback.storage.database import Connection, Row, db_time
 from shareback.storage.records import Advocate, Outcome, PaidOrder
@@ -68,6 +69,17 @@ async def _free_coupon(db: Connection, campaign_id: int, prefix: str) -> str:
         if not await _coupon_taken(db, coupon):
             return coupon
     raise RuntimeError("could not find a free coupon code")
+
+
+async def _order_totals(db: Connection, order: PaidOrder, candidate: Candidate | None) -> Totals:
+    """Money (issue 8): an order is kept in its campaign's currency when it has an amount in it."""
+    totals = Totals(
+        order.total_minor, order.currency, order.other_total_minor, order.other_currency
+    )
+    if candidate is None:
+        return totals
+    row = await db.fetchrow("SELECT currency FROM campaigns WHERE id = ?", (candidate.campaign_id,))
+    return totals.in_currency(row[0]) if row else totals
 
 
 class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click facts
@@ -225,23 +237,27 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         async with self._transaction() as db:
             if not await first_message(db, order.source, message_id, now):
                 return Outcome("duplicate", "message_already_processed")
-            await db.lock(order_lock(order.source, order.order_id))
             if order.email_key is not None:
                 # A friend's first order and "already referred" are facts about all their
                 # orders: their concurrent orders (on any machine) are judged one at a time.
                 await db.lock(f"friend:{order.email_key}")
+            await db.lock(order_lock(order.source, order.order_id))
+            totals = await _order_totals(db, order, candidate)
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at, customer_id) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?) "
+                "status, paid_at, other_total_minor, other_currency, customer_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?) "
                 "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
                 (
                     order.source,
                     order.order_id,
                     order.email,
                     order.email_key,
-                    order.total_minor,
-                    order.currency,
+                    totals.minor,
+                    totals.currency,
                     order.paid_at,
+                    totals.other_minor,
+                    totals.other_currency,
                     order.customer_id,
                 ),
             )
@@ -304,11 +320,16 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     (candidate.click_token, candidate.advocate_id),
                 )
                 click_id = click[0] if click else None
+            # Money (issue 8): no amount in the campaign's currency, or below its minimum: the
+            # referral is kept, without rewards, with the reason.
+            unrewarded = order_value.no_reward_reason(
+                totals, campaign.currency, campaign.min_order_minor
+            )
             # The referral happened when the order was paid.
             referral = await db.fetchrow(
                 "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
-                "friend_email_key, friend_name, via, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id",
+                "friend_email_key, friend_name, via, created_at, no_reward_reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     campaign.id,
                     candidate.advocate_id,
@@ -318,12 +339,15 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     order.name,
                     candidate.via,
                     order.paid_at,
+                    unrewarded,
                 ),
             )
             assert referral is not None
             await record_decision(
                 db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
             )
+            if unrewarded is not None:
+                return Outcome("recorded", unrewarded, referral_id=referral[0])
             advocate_row = await db.fetchrow(
                 "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
             )
@@ -346,7 +370,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                         spec.type,
                         spec.value,
                         spec.currency,
-                        spec.cost_minor(order.total_minor),
+                        spec.cost_minor(totals.minor),
                         due,
                         order.paid_at,
                     ),

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from shareback import refunds, rewards
+from shareback.order_value import Totals
 from shareback.storage.database import Connection, Row, db_int
 from shareback.storage.records import Outcome, PartialRefund, RefundPart
 from shareback.storage.sql.base import SqlBase
@@ -23,7 +24,7 @@ from shareback.storage.sql.outbox import enqueue_reward_events
 
 LOSSES = ("refund", "chargeback")
 AWAITING = Outcome("recorded", "awaiting_order")
-ORDER_COLUMNS = "id, total_minor, currency, status, lost_reason"
+ORDER_COLUMNS = "id, total_minor, currency, status, lost_reason, other_total_minor, other_currency"
 
 
 def order_lock(source: str, order_id: str) -> str:
@@ -138,20 +139,19 @@ async def add_refund_parts(
     cumulative: bool,
     at: datetime,
 ) -> Outcome:
-    if currency is not None and currency != order["currency"]:
+    # Money (issue 8): a refund in the order's second currency counts for its share.
+    totals = Totals(
+        order["total_minor"], order["currency"], order["other_total_minor"], order["other_currency"]
+    )
+    amounts = [refunds.in_order_minor(part.amount, currency, totals) for part in parts]
+    if None in amounts:
         return Outcome("ignored", "currency_mismatch")
     added = 0
-    for part in parts:
+    for part, amount_minor in zip(parts, amounts, strict=True):
         added += await db.execute(
             "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
             "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
-            (
-                order["id"],
-                part.key,
-                refunds.part_minor(part.amount, order["currency"]),
-                cumulative,
-                at,
-            ),
+            (order["id"], part.key, amount_minor, cumulative, at),
         )
     if added == 0:
         return Outcome("duplicate", "refund_already_recorded")

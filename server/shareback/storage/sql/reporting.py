@@ -107,7 +107,9 @@ class ReportingQueries(SqlBase):
         conversions = refunded = revenue = 0
         for row in await self._all(
             f"SELECT {self.dialect.day('r.created_at')} AS day, o.status, COUNT(*) AS n, "
-            "SUM(o.total_minor - o.refunded_minor) AS kept "
+            # An order in another currency than the campaign's adds nothing to its revenue.
+            "SUM(CASE WHEN r.no_reward_reason = 'currency_mismatch' THEN 0 "
+            "ELSE o.total_minor - o.refunded_minor END) AS kept "
             "FROM referrals r JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY 1, 2",
             span,

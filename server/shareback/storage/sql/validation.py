@@ -24,14 +24,17 @@ class ValidationQueries(SqlBase):
             "AND ({0}validation_lease_until IS NULL OR {0}validation_lease_until < ?)"
         )
         async with self._transaction() as db:
+            # Picked once, in a materialised CTE (see OutboxQueries.claim_deliveries: an
+            # `id IN (subquery)` may be rescanned per row and lease past the limit).
             claimed = await db.fetch(
-                "UPDATE rewards SET validation_lease_until = ?, validation_leased_by = ? "
-                f"WHERE {free.format('')} AND id IN (SELECT w.id FROM rewards w "
+                "WITH picked AS MATERIALIZED (SELECT w.id FROM rewards w "
                 "JOIN referrals r ON r.id = w.referral_id JOIN campaigns c ON c.id = r.campaign_id "
                 f"WHERE c.validation_url IS NOT NULL AND {free.format('w.')} "
                 f"AND NOT {UNDER_REVIEW.format('w.referral_id')} "
-                f"ORDER BY w.approve_after, w.id LIMIT ?{self.dialect.lock_rows('w')}) RETURNING id",
-                (now + lease, worker, now, now, now, now, now, now, limit),
+                f"ORDER BY w.approve_after, w.id LIMIT ?{self.dialect.lock_rows('w')}) "
+                "UPDATE rewards SET validation_lease_until = ?, validation_leased_by = ? "
+                f"WHERE {free.format('')} AND id IN (SELECT id FROM picked) RETURNING id",
+                (now, now, now, limit, now + lease, worker, now, now, now),
             )
             claims = []
             for reward_id in sorted(row[0] for row in claimed):

@@ -1,0 +1,153 @@
+"""Contract: admin users, sessions, failed logins and API keys, the same on every engine."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+from shareback.storage.base import Store
+from store_contract import T0, assert_moment, at, contract
+
+
+@contract("create_admin_user", "admin_user")
+async def test_an_address_has_one_admin_account_whatever_its_case(store: Store) -> None:
+    # A time in another zone is stored as the same instant and read back in UTC.
+    amsterdam = T0.astimezone(timezone(timedelta(hours=2)))
+    user = await store.create_admin_user("Owner@Shop.Example", "hash-1", amsterdam)
+    assert user is not None
+    assert (user.email, user.password_hash, user.last_login_at) == (
+        "owner@shop.example",
+        "hash-1",
+        None,
+    )
+    assert isinstance(user.id, int)
+    assert_moment(user.created_at, T0)
+    assert await store.create_admin_user("OWNER@shop.example", "hash-2", at(1)) is None
+    assert await store.admin_user("owner@SHOP.example") == user
+    assert await store.admin_user("nobody@shop.example") is None
+
+
+@contract("admin_users")
+async def test_admin_users_are_listed_by_address(store: Store) -> None:
+    assert await store.admin_users() == []
+    for email in ("zoe@shop.example", "anna@shop.example", "mark@shop.example"):
+        await store.create_admin_user(email, "h", T0)
+    assert [u.email for u in await store.admin_users()] == [
+        "anna@shop.example",
+        "mark@shop.example",
+        "zoe@shop.example",
+    ]
+
+
+@contract("set_admin_password")
+async def test_a_new_password_ends_every_session_of_that_user(store: Store) -> None:
+    owner = await store.create_admin_user("owner@shop.example", "old", T0)
+    other = await store.create_admin_user("other@shop.example", "theirs", T0)
+    assert owner is not None and other is not None
+    await store.start_session("tok-owner", owner.id, "csrf", T0, at(1))
+    await store.start_session("tok-other", other.id, "csrf", T0, at(1))
+    assert await store.set_admin_password("OWNER@shop.example", "new") is True
+    changed = await store.admin_user("owner@shop.example")
+    assert changed is not None and changed.password_hash == "new"
+    assert await store.session("tok-owner", T0) is None
+    assert await store.session("tok-other", T0) is not None
+    assert await store.set_admin_password("nobody@shop.example", "x") is False
+    # Setting the same password again still answers True: the account exists.
+    assert await store.set_admin_password("owner@shop.example", "new") is True
+
+
+@contract("delete_admin_user")
+async def test_deleting_a_user_ends_their_sessions_once(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None
+    await store.start_session("tok", user.id, "csrf", T0, at(1))
+    assert await store.delete_admin_user(user.id) is True
+    assert await store.session("tok", T0) is None
+    assert await store.admin_user("owner@shop.example") is None
+    assert await store.delete_admin_user(user.id) is False
+    assert await store.delete_admin_user(987654) is False
+    # The address is free again.
+    assert await store.create_admin_user("owner@shop.example", "h2", T0) is not None
+
+
+@contract("start_session", "session", "end_session")
+async def test_a_session_lives_until_it_expires_or_ends(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None
+    expires = at(hours=12)
+    await store.start_session("tok", user.id, "csrf-1", at(minutes=1), expires)
+    found = await store.session("tok", at(hours=1))
+    assert found is not None
+    assert (found.user.id, found.user.email, found.csrf_token) == (
+        user.id,
+        "owner@shop.example",
+        "csrf-1",
+    )
+    assert_moment(found.expires_at, expires)
+    # Starting a session stamps the login.
+    assert_moment(found.user.last_login_at, at(minutes=1))
+    # Valid strictly before its expiry.
+    assert await store.session("tok", expires - timedelta(microseconds=1)) is not None
+    assert await store.session("tok", expires) is None
+    assert await store.session("unknown", at(hours=1)) is None
+    await store.end_session("tok")
+    assert await store.session("tok", at(hours=1)) is None
+    await store.end_session("tok")  # ending it again changes nothing
+    await store.end_session("never-started")
+
+
+@contract("start_session")
+async def test_starting_a_session_sweeps_expired_ones(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None
+    await store.start_session("old", user.id, "c", T0, at(hours=1))
+    await store.start_session("new", user.id, "c", at(days=2), at(days=3))
+    # Past its expiry the old session is gone even for a clock that says it is still valid.
+    assert await store.session("old", T0) is None
+    assert await store.session("new", at(days=2)) is not None
+
+
+@contract("record_login_failure", "login_failures_since", "clear_login_failures")
+async def test_failed_logins_are_counted_per_key_since_a_moment(store: Store) -> None:
+    assert await store.login_failures_since("ip:1", T0) == 0
+    for minutes in (0, 1, 2):
+        await store.record_login_failure("ip:1", at(minutes=minutes))
+    await store.record_login_failure("ip:2", at(minutes=2))
+    counted = await store.login_failures_since("ip:1", at(minutes=1))
+    assert counted == 2 and isinstance(counted, int)  # since is inclusive
+    assert await store.login_failures_since("ip:1", at(minutes=1, microseconds=1)) == 1
+    assert await store.login_failures_since("ip:1", at(minutes=3)) == 0
+    await store.clear_login_failures("ip:1")
+    assert await store.login_failures_since("ip:1", T0) == 0
+    assert await store.login_failures_since("ip:2", T0) == 1
+    await store.clear_login_failures("ip:unknown")
+
+
+@contract("create_api_key", "api_key", "api_keys")
+async def test_an_api_key_is_found_by_its_hash_and_stamped_once_a_minute(store: Store) -> None:
+    key = await store.create_api_key("CI", "sb_ab12", "hash-a", T0)
+    other = await store.create_api_key("Zapier", "sb_cd34", "hash-b", at(1))
+    assert (key.name, key.prefix, key.last_used_at, key.revoked_at) == ("CI", "sb_ab12", None, None)
+    assert_moment(key.created_at, T0)
+    assert await store.api_keys() == [key, other]
+
+    found = await store.api_key("hash-a", at(2))
+    assert found is not None and found.id == key.id
+    assert_moment((await store.api_keys())[0].last_used_at, at(2))
+    # Within a minute the stamp stays; after it, it moves.
+    await store.api_key("hash-a", at(2, seconds=59))
+    assert_moment((await store.api_keys())[0].last_used_at, at(2))
+    await store.api_key("hash-a", at(2, seconds=61))
+    assert_moment((await store.api_keys())[0].last_used_at, at(2, seconds=61))
+    assert (await store.api_keys())[1].last_used_at is None
+    assert await store.api_key("hash-unknown", at(2)) is None
+
+
+@contract("revoke_api_key", "api_key")
+async def test_a_revoked_key_is_refused_and_revoked_once(store: Store) -> None:
+    key = await store.create_api_key("CI", "sb_ab12", "hash-a", T0)
+    assert await store.revoke_api_key(key.id, at(1)) is True
+    assert await store.api_key("hash-a", at(2)) is None
+    assert await store.revoke_api_key(key.id, at(3)) is False
+    [listed] = await store.api_keys()
+    assert_moment(listed.revoked_at, at(1))  # the first revocation's time stays
+    assert await store.revoke_api_key(424242, at(1)) is False
