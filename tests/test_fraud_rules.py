@@ -321,6 +321,9 @@ def test_the_dashboard_edits_a_campaigns_fraud_rules_with_the_apis_checks(
 def test_shopify_browser_ip_and_woocommerce_customer_ip_are_compared_with_the_click(
     owner: TestClient,
 ) -> None:
+    # Both platforms' published orders are in USD: the campaign is too, so rewards are due.
+    changed = owner.patch("/api/v1/campaigns/default", json={"currency": "USD"}, headers=AUTH)
+    assert changed.status_code == 200, changed.text
     code = str(join_campaign(owner, "anna@example.nl", "Anna")["code"])
     shopify = with_cart_ref(follow_link(owner, code, user_agent=BRAM_PHONE))
     shopify["browser_ip"] = IP
