@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -144,10 +145,18 @@ def join_campaign(
     return document
 
 
-def follow_link(client: TestClient, code: str, channel: str | None = None) -> str:
-    """Follows /r/{code} like a friend's browser and returns the signed ref it lands with."""
+VISITORS = itertools.count(1)
+
+
+def follow_link(
+    client: TestClient, code: str, channel: str | None = None, user_agent: str | None = None
+) -> str:
+    """Follows /r/{code} like a friend's browser and returns the signed ref it lands with. Each
+    call is another friend (their own browser) unless user_agent names one: one visitor's
+    repeated clicks count once a day."""
     url = f"/r/{code}" + (f"?ch={channel}" if channel else "")
-    response = client.get(url, follow_redirects=False)
+    agent = user_agent or f"{BROWSER_UA} friend/{next(VISITORS)}"
+    response = client.get(url, follow_redirects=False, headers={"user-agent": agent})
     assert response.status_code == 303, response.text
     return parse_qs(urlsplit(response.headers["location"]).query)["ref"][0]
 

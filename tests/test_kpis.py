@@ -63,11 +63,9 @@ def test_scripted_flow_gives_exact_kpis(
         beacon(client, type="copy", code=codes[2])
     refs = [follow_link(client, codes[n % 2], "whatsapp") for n in range(12)]
     refs += [follow_link(client, codes[2], "email") for _ in range(6)]
-    for _ in range(2):
+    for preview in ("WhatsApp/2.23", "facebookexternalhit/1.1"):  # one fetch each counts
         client.get(
-            f"/r/{codes[0]}?ch=whatsapp",
-            headers={"user-agent": "WhatsApp/2.23"},
-            follow_redirects=False,
+            f"/r/{codes[0]}?ch=whatsapp", headers={"user-agent": preview}, follow_redirects=False
         )
     for n in range(5):
         body = order_paid(f"r{n}", f"friend{n}@example.com", "40.00", refs[n])

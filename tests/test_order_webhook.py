@@ -92,7 +92,8 @@ def test_the_refund_revokes_pending_rewards_once(
     again = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund_2").json()
     assert again == {"status": "duplicate", "reason": "order_already_refunded"}
     unknown = deliver(client, webhook_secret, order_refunded("9999"), "msg_refund_3").json()
-    assert unknown == {"status": "ignored", "reason": "unknown_order"}
+    # Before its order: kept, and applied when the order arrives (tests/test_out_of_order.py).
+    assert unknown == {"status": "recorded", "reason": "awaiting_order"}
 
 
 def test_self_referral_is_ignored_and_rewards_nobody(

@@ -100,7 +100,7 @@ def test_a_refund_larger_than_the_order_is_a_full_refund(
     assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
 
 
-def test_partial_refunds_of_unknown_orders_and_other_currencies_are_ignored(
+def test_partial_refunds_of_unknown_orders_wait_and_other_currencies_are_ignored(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
     referred_order(client, webhook_secret)
@@ -108,10 +108,10 @@ def test_partial_refunds_of_unknown_orders_and_other_currencies_are_ignored(
     other = deliver(
         client, webhook_secret, partial_refund("1001", "1.00", currency="usd"), "m2"
     ).json()
-    assert unknown == {"status": "ignored", "reason": "unknown_order"}
+    assert unknown == {"status": "recorded", "reason": "awaiting_order"}
     assert other == {"status": "ignored", "reason": "currency_mismatch"}
     assert reward_amounts(settings)["friend"] == (599, "pending")
-    assert count(settings, "order_refunds") == 0
+    assert (count(settings, "order_refunds"), count(settings, "pending_adjustments")) == (0, 1)
 
 
 def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_difference(
@@ -178,5 +178,5 @@ def test_bad_refund_amounts_are_4xx_and_write_nothing(
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "invalid_order" and error["field"].startswith("data.")
-    assert count(settings, "order_refunds") == 0
+    assert (count(settings, "order_refunds"), count(settings, "pending_adjustments")) == (0, 0)
     assert count(settings, "webhook_messages") == 1  # only the order.paid

@@ -297,10 +297,10 @@ def test_malformed_orders_are_4xx_and_write_nothing(
     assert (count(settings, "orders"), count(settings, "webhook_messages")) == (0, 0)
 
 
-def test_a_refund_for_an_unknown_order_is_ignored(client: TestClient) -> None:
+def test_a_refund_for_an_unknown_order_waits_for_it(client: TestClient) -> None:
     assert deliver(client, compact(refund()), "refunds/create").json() == {
-        "status": "ignored",
-        "reason": "unknown_order",
+        "status": "recorded",
+        "reason": "awaiting_order",
     }
 
 

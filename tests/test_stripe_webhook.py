@@ -175,10 +175,10 @@ def test_a_full_refund_revokes_the_pending_rewards_once(
     assert {status for _, status in rewards(settings).values()} == {"revoked"}
 
 
-def test_a_refund_of_an_unknown_payment_is_ignored(client: TestClient) -> None:
+def test_a_refund_of_an_unknown_payment_waits_for_it(client: TestClient) -> None:
     assert deliver(client, compact(refund_event("evt_r", 5000))).json() == {
-        "status": "ignored",
-        "reason": "unknown_order",
+        "status": "recorded",
+        "reason": "awaiting_order",
     }
 
 

@@ -172,10 +172,10 @@ def test_an_order_first_seen_with_a_refund_is_recorded_then_refunded(
     assert rewards(settings)["friend"] == (194, "pending")
 
 
-def test_a_refund_of_an_unknown_order_is_ignored(client: TestClient) -> None:
+def test_a_refund_of_an_unknown_order_waits_for_it(client: TestClient) -> None:
     assert deliver(client, compact(order(status="refunded"))).json() == {
-        "status": "ignored",
-        "reason": "unknown_order",
+        "status": "recorded",
+        "reason": "awaiting_order",
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from shareback import codes, money
+from shareback import codes, fraud, money
 from shareback.code_pool import POOL_CODE
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
 from shareback.urls import endpoint_problem, origin_of, url_message, url_problem
@@ -244,3 +244,22 @@ def shared_code_given(mode: str, code: str | None) -> None:
             "Enter the code every friend gets, such as WELCOME10.",
             "missing_friend_code",
         )
+
+
+FRAUD_LIMITS = {"daily_limit": fraud.MAX_DAILY_LIMIT, "reward_cap": fraud.MAX_REWARD_CAP}
+FRAUD_FIELDS = (*fraud.ACTION_RULES, *FRAUD_LIMITS)
+
+
+def fraud_action(field: str, value: str) -> str:
+    """What a fraud rule does when it fires: allow (the rule is off), review or refuse."""
+    if value not in fraud.ACTIONS:
+        raise InvalidCampaign(field, "Choose allow (off), review (hold for a person) or refuse.")
+    return value
+
+
+def fraud_limit(field: str, value: int | None) -> int:
+    """None is what an adapter passes for input that is no whole number at all."""
+    highest = FRAUD_LIMITS[field]
+    if value is None or not 0 <= value <= highest:
+        raise InvalidCampaign(field, f"Enter a whole number from 0 (no limit) to {highest}.")
+    return value

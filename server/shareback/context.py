@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 from shareback.settings import Secrets, Settings
 from shareback.storage.base import Store
 
+CLICKS_PER_HOUR = 20
+CODE_MISSES = 20
+CODE_MISS_SECONDS = 600
+
 
 @dataclass(frozen=True)
 class Context:
@@ -39,6 +43,17 @@ class Context:
     )
     # The dashboard's scrypt runs at once (sign-in, second factor, new users).
     password_checks: PasswordChecks = field(default_factory=PasswordChecks)
+    # Counted clicks per hashed IP and hour, all links together: a family or an office clicks a
+    # few; a script inflating a link's clicks is still sent on to the shop, just not counted.
+    click_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(limit=CLICKS_PER_HOUR, window_seconds=3600)
+    )
+    # Unknown codes on /r/ and /qr/ per IP: a mistyped link or two, never a scan of the code
+    # space (past the limit every look-up from the address answers 429 until the window ends,
+    # so 303 and 404 cannot be told apart).
+    code_miss_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(limit=CODE_MISSES, window_seconds=CODE_MISS_SECONDS)
+    )
 
 
 def context(request: Request) -> Context:

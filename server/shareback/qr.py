@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import codes
-from shareback.context import context
+from shareback.context import client_ip, context
+from shareback.redirect import count_code_miss, refuse_code_scans
 
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -45,12 +46,16 @@ render_qr = lru_cache(maxsize=2048)(draw_qr)
 
 async def show_qr_code(request: Request) -> Response:
     name: str = request.path_params["name"]
+    ctx = context(request)
+    ip = client_ip(request)
+    refuse_code_scans(ctx, ip)
     raw_code, _, fmt = name.rpartition(".")
     code = codes.normalize_code(raw_code)
     if fmt not in MEDIA_TYPES or code is None:
+        count_code_miss(ctx, ip)
         raise HTTPException(404, "No such QR code: use /qr/{code}.svg or /qr/{code}.png.")
-    ctx = context(request)
     if await ctx.store.advocate_by_code(code) is None:
+        count_code_miss(ctx, ip)
         raise HTTPException(404, "No advocate has this referral code.")
     body = render_qr(qr_target(ctx.settings.public_url, code), fmt)
     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from shareback import codes, tokens, visitors
 from shareback.channels import channel_or_link
-from shareback.context import client_ip, context
+from shareback.context import Context, client_ip, context
 
 
 def with_ref(landing_url: str, ref: str) -> str:
@@ -23,29 +23,51 @@ def with_ref(landing_url: str, ref: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def refuse_code_scans(ctx: Context, ip: str) -> None:
+    """An address that has tried too many unknown codes is told to wait, whatever it asks for."""
+    wait = ctx.code_miss_limiter.wait_seconds(ip)
+    if wait is not None:
+        raise HTTPException(
+            429,
+            "Too many unknown referral codes from this connection; try again later.",
+            headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
+        )
+
+
+def count_code_miss(ctx: Context, ip: str) -> None:
+    ctx.code_miss_limiter.allow(ip)
+
+
 async def follow_referral_link(request: Request) -> Response:
     ctx = context(request)
+    ip = client_ip(request)
+    refuse_code_scans(ctx, ip)
     code = codes.normalize_code(request.path_params["code"])
     advocate = await ctx.store.advocate_by_code(code) if code else None
     if advocate is None:
+        count_code_miss(ctx, ip)
         raise HTTPException(
             404, "This referral link does not exist. Check that it was copied whole."
         )
     campaign = await ctx.store.campaign_by_id(advocate.campaign_id)
     if campaign is None or campaign.archived_at is not None:
         raise HTTPException(410, "This referral campaign has ended.")
-    click_token = secrets.token_urlsafe(6)
     now = tokens.now_utc()
     # The day's salt: tomorrow's hash of the same address differs, and the salt is deleted once
     # no rule needs it (retention.py), so the hash cannot be turned back into the address.
     salt = await ctx.store.ip_salt_for(now.date())
-    await ctx.store.record_click(
+    ip_hash = visitors.ip_hash(salt, ip)
+    agent = request.headers.get("user-agent", "")
+    # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
+    click_token = await ctx.store.record_click(
         advocate.id,
-        click_token,
+        secrets.token_urlsafe(6),
         channel_or_link(request.query_params.get("ch")),
-        visitors.ip_hash(salt, client_ip(request)),
-        visitors.device_class(request.headers.get("user-agent", "")),
+        ip_hash,
+        visitors.device_class(agent),
         now,
+        visitor=visitors.visitor_key(ip_hash, agent),
+        counted=ctx.click_limiter.allow(ip_hash),
     )
     ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
     return RedirectResponse(

@@ -26,3 +26,9 @@ def device_class(user_agent: str) -> str:
 
 def ip_hash(salt: str, ip: str) -> str:
     return hmac.new(salt.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def visitor_key(ip_hash: str, user_agent: str) -> str:
+    """One visitor: the IP hash (its salt changes daily) and the exact browser. Their repeated
+    clicks on one link count once a day."""
+    return hashlib.sha256(f"{ip_hash}\n{user_agent}".encode()).hexdigest()[:32]

@@ -580,6 +580,43 @@ def seed_clawbacks(demo: Demo) -> None:
     off_loop(refund)
 
 
+def seed_review(demo: Demo) -> None:
+    """A friend with a throwaway address: held in the review queue, with its reason."""
+
+    async def write() -> None:
+        store = await open_store(demo.settings.database_url)
+        try:
+            campaign = await store.campaign("default")
+            assert campaign is not None
+            email = "lotte.visser@example.com"
+            advocate, _ = await store.advocate_for(
+                campaign.id,
+                email,
+                emails.email_key(email),
+                "Lotte Visser",
+                True,
+                "LOTTE",
+                datetime.now(UTC),
+            )
+            friend = "deal@mailinator.com"
+            order = PaidOrder(
+                "orders",
+                "review-1",
+                friend,
+                emails.email_key(friend),
+                4250,
+                "EUR",
+                datetime.now(UTC),
+            )
+            candidate = Candidate(advocate.id, advocate.email_key, campaign.id, "link")
+            outcome = await store.record_paid_order("msg_review", order, candidate, "")
+            assert outcome.reason == "held_for_review", outcome
+        finally:
+            await store.close()
+
+    off_loop(write)
+
+
 def seed_webhooks(demo: Demo) -> int:
     """Two endpoints, one up and one down, with delivered, dead and waiting deliveries; a code
     pool and a validation callback on the default campaign. Returns a dead delivery's id."""
@@ -655,6 +692,8 @@ PAGES = [
     ("new-campaign", "/admin/campaigns/new", False),
     ("rewards", "/admin/rewards", False),
     ("rewards-approved", "/admin/rewards?status=approved", False),
+    ("review", "/admin/review", False),
+    ("fraud-rules", "/admin/campaigns/default/fraud", False),
     ("settings", "/admin/settings", True),
     ("webhooks", "/admin/settings/webhooks", True),
     ("webhooks-dead", "/admin/settings/webhooks?status=dead#deliveries", False),
@@ -670,6 +709,7 @@ def test_every_dashboard_page_passes_axe_and_is_photographed(
     create_owner(demo)
     seed_a_month(demo)
     seed_clawbacks(demo)
+    seed_review(demo)
     dead = seed_webhooks(demo)
     pages = [*PAGES, ("delivery", f"/admin/settings/webhooks/deliveries/{dead}", False)]
     context = new_context(locale="en-GB", viewport={"width": 1280, "height": 900})

@@ -205,8 +205,9 @@ async def test_a_refund_revokes_pending_rewards_once(store: Store) -> None:
     assert await store.record_refund("r-2", "shop", "1001", at(2)) == Outcome(
         "duplicate", "order_already_refunded"
     )
+    # Before its order: kept until the order comes (test_contract_fraud.py).
     assert await store.record_refund("r-3", "shop", "9999", at(2)) == Outcome(
-        "ignored", "unknown_order"
+        "recorded", "awaiting_order"
     )
     assert (await sent(store))["reward.revoked"] == 2
 
@@ -253,7 +254,9 @@ async def test_a_partial_refund_shrinks_the_share_of_the_order_once(store: Store
         "ignored", "currency_mismatch"
     )
     unknown = PartialRefund("shop", "404", (RefundPart("re_3", Decimal("1")),), None, at(1))
-    assert await store.record_partial_refund("p-4", unknown) == Outcome("ignored", "unknown_order")
+    assert await store.record_partial_refund("p-4", unknown) == Outcome(
+        "recorded", "awaiting_order"
+    )
     # The rest of the order: refunded as a whole, its pending rewards revoked.
     rest = PartialRefund("shop", "1001", (RefundPart("re_4", Decimal("49.90")),), "EUR", at(2))
     assert await store.record_partial_refund("p-5", rest) == Outcome(

@@ -6,7 +6,15 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import codes_spec, events_spec, gdpr_spec, outgoing_spec, schemas, spec
+from shareback.api.owner import (
+    codes_spec,
+    events_spec,
+    fraud_spec,
+    gdpr_spec,
+    outgoing_spec,
+    schemas,
+    spec,
+)
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -151,6 +159,20 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "currency": {**STRING, "default": "EUR"},
                     "ref": nullable({**STRING, "description": "the ref parameter or a code"}),
                     "coupon_codes": nullable(array(STRING)),
+                    "customer_id": nullable(
+                        {
+                            "type": ["string", "integer"],
+                            "description": "the shop's customer account id (fraud rules)",
+                        }
+                    ),
+                    "ip": nullable(
+                        {
+                            **STRING,
+                            "description": "the buyer's IP address, compared (hashed) with the "
+                            "click's and never stored",
+                        }
+                    ),
+                    "user_agent": nullable({**STRING, "maxLength": 1000}),
                     "shop_money": nullable(
                         obj(
                             {"amount": AMOUNT, "currency": STRING},
@@ -161,7 +183,17 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         )
                     ),
                 },
-                optional=["email", "name", "currency", "ref", "coupon_codes", "shop_money"],
+                optional=[
+                    "email",
+                    "name",
+                    "currency",
+                    "ref",
+                    "coupon_codes",
+                    "shop_money",
+                    "customer_id",
+                    "ip",
+                    "user_agent",
+                ],
                 closed=False,
             ),
         },
@@ -191,6 +223,8 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "examples": [
                     "referral",
                     "self_referral",
+                    "held_for_review",
+                    "awaiting_order",
                     "order_already_recorded",
                     "currency_mismatch",
                     "below_minimum_order",
@@ -480,6 +514,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         outgoing_spec.paths(),
         codes_spec.paths(),
         gdpr_spec.paths(),
+        fraud_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -503,6 +538,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **codes_spec.SCHEMAS,
                 **gdpr_spec.SCHEMAS,
                 **events_spec.SCHEMAS,
+                **fraud_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shareback.attribution import Candidate
+from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.storage.records import (
     ActivityItem,
@@ -24,6 +25,7 @@ from shareback.storage.records import (
     DueDelivery,
     DueValidation,
     Forgotten,
+    FraudReview,
     Joined,
     JoinRequest,
     LeaderRow,
@@ -60,6 +62,8 @@ __all__ = [
     "DueDelivery",
     "DueValidation",
     "Forgotten",
+    "FraudReview",
+    "FraudStore",
     "JoinRequest",
     "Joined",
     "LeaderRow",
@@ -346,6 +350,36 @@ class PrivacyStore(Protocol):
         """Anonymises every personal field of the person in one transaction (gdpr.py): no row
         is deleted but their further links, so every count the owner reads stays the same.
         Returns how many rows of each kind were changed."""
+
+
+class FraudStore(Protocol):
+    """Each campaign's fraud rules, their verdicts, and the review queue of doubtful referrals."""
+
+    async def fraud_rules(self, campaign_id: int) -> FraudRules: ...
+
+    async def set_fraud_rules(self, campaign_id: int, rules: FraudRules, at: datetime) -> None: ...
+
+    async def fraud_decisions(
+        self,
+        *,
+        campaign_id: int | None = None,
+        verdict: str | None = None,
+        awaiting_review: bool = False,
+        reviewed: bool = False,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[FraudReview]:
+        """Newest first; awaiting_review: the doubtful referrals nobody has decided yet;
+        reviewed: those somebody has."""
+        ...
+
+    async def fraud_decision(self, decision_id: int) -> FraudReview | None: ...
+
+    async def review_referral(
+        self, decision_id: int, verdict: str, note: str | None, actor: str, at: datetime
+    ) -> FraudReview | None:
+        """verdict "approved" or "rejected" (its pending rewards revoked), recorded with who and
+        why; None unless the decision is a doubtful referral still waiting."""
         ...
 
 
@@ -358,6 +392,7 @@ class Store(
     CodeStore,
     ValidationStore,
     PrivacyStore,
+    FraudStore,
     Protocol,
 ):
     async def close(self) -> None: ...
@@ -368,6 +403,10 @@ class Store(
 
     async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
         """Stores the generated values of secrets not yet kept and returns the kept ones."""
+        ...
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt of the click-IP hashes made on `day`; None once it is deleted."""
         ...
 
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign: ...
@@ -415,8 +454,21 @@ class Store(
         ...
 
     async def record_click(
-        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
-    ) -> None: ...
+        self,
+        advocate_id: int,
+        token: str,
+        channel: str,
+        ip_hash: str,
+        device: str,
+        at: datetime,
+        *,
+        visitor: str | None = None,
+        counted: bool = True,
+    ) -> str:
+        """The token the visitor's ref carries: `token`, or for a visitor who clicked this link
+        already today, that first click's (counted once). Uncounted clicks are kept apart, only
+        for the fraud rules to compare an order with."""
+        ...
 
     async def record_event(
         self,

@@ -40,6 +40,10 @@ TABLES = (
     "click_days",
     "event_days",
     "ip_salts",
+    "pending_adjustments",
+    "fraud_rules",
+    "fraud_decisions",
+    "uncounted_clicks",
 )
 BATCH = 5000
 

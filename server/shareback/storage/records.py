@@ -117,6 +117,20 @@ class PaidOrder:
     # presentment money, Stripe's currency_conversion, /webhooks/orders' data.shop_money.
     other_total_minor: int | None = None
     other_currency: str | None = None
+    # Fraud facts the platform may send: its customer id, the buyer's IP (hashed only to compare
+    # with the click's, never stored) and device class (visitors.device_class of the user agent).
+    customer_id: str | None = None
+    ip: str | None = None
+    device: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderVisit:
+    """The click an order came through, beside the order's IP hashed with that click's day salt."""
+
+    click_ip_hash: str
+    click_device: str
+    order_ip_hash: str
 
 
 @dataclass(frozen=True)
@@ -445,3 +459,28 @@ class RewardFacts:
     order_source: str
     order_total_minor: int
     order_currency: str
+
+
+@dataclass(frozen=True)
+class FraudReview:
+    """One verdict of the fraud rules on a referral, and the review queue's answer to it."""
+
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    advocate_id: int
+    advocate_code: str
+    advocate_email: str
+    friend_email: str | None
+    order_source: str
+    order_id: str
+    order_total_minor: int
+    currency: str
+    referral_id: int | None  # None when refused: no referral was recorded
+    verdict: str  # "paid" | "review" | "refused"
+    reasons: tuple[str, ...]
+    decided_at: datetime
+    review_verdict: str | None = None  # "approved" | "rejected", by reviewed_by
+    reviewed_by: str | None = None
+    review_note: str | None = None
+    reviewed_at: datetime | None = None

@@ -3,6 +3,7 @@ part) and order.charged_back."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, emails, money, tokens
+from shareback import codes, emails, money, tokens, visitors
 from shareback.attribution import Candidate
 from shareback.context import Context, context
 from shareback.errors import ApiError, parse_json, read_body
@@ -36,6 +37,9 @@ class OrderPaid:
     # paid in another: {"amount": "63.10", "currency": "EUR"}.
     shop_minor: int | None = None
     shop_currency: str | None = None
+    customer_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
 
 
 def _field_error(field: str, message: str) -> ApiError:
@@ -81,7 +85,11 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
     name = data.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise _field_error("name", "data.name must be a string of at most 200 characters.")
+    customer, ip, agent = parse_fraud_facts(data)
     return OrderPaid(
+        customer_id=customer,
+        ip=ip,
+        user_agent=agent,
         name=(name.strip() or None) if isinstance(name, str) else None,
         order_id=order_id,
         email=email.strip() if isinstance(email, str) else None,
@@ -92,6 +100,32 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         shop_minor=shop_minor,
         shop_currency=shop_currency,
     )
+
+
+def parse_fraud_facts(data: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """The optional customer_id, ip and user_agent the fraud rules compare with the advocate's."""
+    customer = data.get("customer_id")
+    if isinstance(customer, int) and not isinstance(customer, bool):
+        customer = str(customer)
+    if customer is not None and (not isinstance(customer, str) or len(customer) > 128):
+        raise _field_error(
+            "customer_id", "data.customer_id must be a string of at most 128 characters."
+        )
+    raw_ip = data.get("ip")
+    ip = None
+    if raw_ip is not None:
+        try:
+            ip = str(ipaddress.ip_address(raw_ip.strip() if isinstance(raw_ip, str) else ""))
+        except ValueError:
+            raise _field_error(
+                "ip", "data.ip must be the buyer's IPv4 or IPv6 address, such as 203.0.113.7."
+            ) from None
+    agent = data.get("user_agent")
+    if agent is not None and (not isinstance(agent, str) or len(agent) > 1000):
+        raise _field_error(
+            "user_agent", "data.user_agent must be a string of at most 1000 characters."
+        )
+    return (customer or "").strip() or None, ip, (agent or "").strip() or None
 
 
 def parse_currency(value: Any, field: str) -> str:
@@ -255,6 +289,9 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             name=order.name,
             other_total_minor=order.shop_minor,
             other_currency=order.shop_currency,
+            customer_id=order.customer_id,
+            ip=order.ip,
+            device=visitors.device_class(order.user_agent) if order.user_agent else None,
         )
         return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
     if kind == "order.refunded":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from shareback import emails, money, tokens
+from shareback import emails, money, tokens, visitors
 from shareback.context import Context
 from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
@@ -41,6 +42,10 @@ class PlatformOrder:
     # currency_conversion): rewards use whichever is in the campaign's currency.
     other_total_minor: int | None = None
     other_currency: str | None = None
+    # For the fraud rules: the platform's customer id, the buyer's IP and browser.
+    customer_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
 
 
 def require_secret(secret: str | None, platform: str, variable: str) -> str:
@@ -172,6 +177,29 @@ def minor_units(value: Any, field: str) -> int:
     return value
 
 
+def client_ip(value: Any) -> str | None:
+    """The buyer's IP as the platform saw it; anything that is no address is left out."""
+    found = text(value)
+    try:
+        address = ipaddress.ip_address(found) if found and len(found) <= 64 else None
+    except ValueError:
+        return None
+    return None if address is None or address.is_unspecified else str(address)
+
+
+def customer_id(value: Any) -> str | None:
+    """The platform's customer account id; 0 and empty mean a guest checkout."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if value > 0 else None
+    found = text(value)
+    return found if found and found != "0" and len(found) <= 128 else None
+
+
+def user_agent(value: Any) -> str | None:
+    found = text(value)
+    return found[:1000] if found else None
+
+
 def stripe_total(value: Any, currency: str, field: str) -> int:
     """A Stripe integer amount in ISO minor units: 5000 XOF is 5000 francs, 12340 OMR 12.340."""
     try:
@@ -217,6 +245,9 @@ async def record_paid(ctx: Context, source: str, message_id: str, order: Platfor
         name=order.name,
         other_total_minor=order.other_total_minor,
         other_currency=order.other_currency,
+        customer_id=order.customer_id,
+        ip=order.ip,
+        device=visitors.device_class(order.user_agent) if order.user_agent else None,
     )
     return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
 

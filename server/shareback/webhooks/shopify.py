@@ -60,6 +60,7 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
     customer = platform.section(order.get("customer"), "customer")
     billing = platform.section(order.get("billing_address"), "billing_address")
     codes = platform.items(order.get("discount_codes"), "discount_codes")
+    client = platform.section(order.get("client_details"), "client_details")
     return platform.PlatformOrder(
         order_id=platform.resource_id(order.get("id"), "id"),
         email=platform.first_email(
@@ -73,6 +74,9 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         coupon_codes=platform.clean_codes(c.get("code") for c in codes if isinstance(c, dict)),
         other_total_minor=other_minor,
         other_currency=other_currency,
+        customer_id=platform.customer_id(customer.get("id")),
+        ip=platform.client_ip(order.get("browser_ip") or client.get("browser_ip")),
+        user_agent=platform.user_agent(client.get("user_agent")),
     )
 
 

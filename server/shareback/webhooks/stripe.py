@@ -113,6 +113,7 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
         coupon_codes=(),
         other_total_minor=other_minor,
         other_currency=other_currency,
+        customer_id=platform.customer_id(object_id(session.get("customer"))),
     )
 
 

@@ -38,6 +38,9 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         currency=currency,
         refs=platform.clean_refs(refs),
         coupon_codes=platform.clean_codes(c.get("code") for c in coupons if isinstance(c, dict)),
+        customer_id=platform.customer_id(order.get("customer_id")),
+        ip=platform.client_ip(order.get("customer_ip_address")),
+        user_agent=platform.user_agent(order.get("customer_user_agent")),
     )
 
 

@@ -10,6 +10,7 @@ from shareback.api.owner import (
     campaigns,
     code_pool,
     exports,
+    fraud,
     gdpr,
     openapi_route,
     referrals,
@@ -26,5 +27,6 @@ routes: list[BaseRoute] = [
     *rewards.routes,
     *exports.routes,
     *gdpr.routes,
+    *fraud.routes,
     *openapi_route.routes,
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
+from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
@@ -20,6 +22,8 @@ __all__ = ["SqlStore"]
 class SqlStore(
     CampaignQueries,
     ReferralQueries,
+    RefundQueries,
+    FraudQueries,
     AdminQueries,
     TwoFactorQueries,
     ReportingQueries,

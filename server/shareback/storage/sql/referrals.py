@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
-from shareback import attribution, codes, joining, order_value, refunds, rewards
+from shareback import attribution, codes, joining, order_value, rewards
 from shareback.attribution import Candidate
+from shareback.fraud import Verdict
 from shareback.order_value import Totals
 from shareback.outgoing import events
-from shareback.storage.database import Connection, Row, db_int, db_time
+from shareback.storage.database import Connection, Row, db_time
 from shareback.storage.records import (
     Advocate,
     Joined,
     JoinRequest,
     Outcome,
     PaidOrder,
-    PartialRefund,
 )
-from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.campaigns import campaign_from_row
-from shareback.storage.sql.clawbacks import claw_back_order
+from shareback.storage.sql.fraud import (
+    UNDER_REVIEW,
+    FraudQueries,
+    judge_referral,
+    record_decision,
+)
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
+from shareback.storage.sql.refunds import (
+    apply_pending_adjustments,
+    first_message,
+    order_lock,
+    settle_new_rewards,
+)
 
 # Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
 # friend's generated or pooled code): no two can pick the same free code at once.
@@ -67,66 +77,6 @@ async def _free_coupon(db: Connection, campaign_id: int, prefix: str) -> str:
         if not await _coupon_taken(db, coupon):
             return coupon
     raise RuntimeError("could not find a free coupon code")
-
-
-async def _revoke_pending_rewards(
-    db: Connection, order_pk: int, source: str, at: datetime, reason: str = "refund"
-) -> int:
-    """A lost order's rewards that are still pending are revoked; approved ones get a clawback."""
-    revoked = sorted(
-        row[0]
-        for row in await db.fetch(
-            "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
-            "WHERE status = 'pending' AND referral_id IN "
-            "(SELECT r.id FROM referrals r WHERE r.order_pk = ?) RETURNING id",
-            (at, reason, order_pk),
-        )
-    )
-    await db.executemany(
-        "INSERT INTO reward_changes (reward_id, from_status, to_status, reason, actor, at) "
-        "VALUES (?, 'pending', 'revoked', ?, ?, ?)",
-        [(reward_id, reason, f"webhook:{source}", at) for reward_id in revoked],
-    )
-    await enqueue_reward_events(db, "reward.revoked", revoked, at)
-    return len(revoked)
-
-
-async def _shrink_pending_rewards(
-    db: Connection, order_pk: int, total_minor: int, kept_minor: int
-) -> int:
-    """Pending rewards worth a share of the order are recomputed on what was kept (rewards.shrunk_amount)."""
-    rows = await db.fetch(
-        "SELECT w.id, w.type, w.value, w.currency, w.amount_minor FROM rewards w "
-        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? AND w.status = 'pending' "
-        "ORDER BY w.id",
-        (order_pk,),
-    )
-    reduced = 0
-    for row in rows:
-        spec = rewards.RewardSpec(row["type"], row["value"], row["currency"])
-        amount = rewards.shrunk_amount(spec, total_minor, kept_minor, row["amount_minor"])
-        if amount is not None:
-            await db.execute(
-                "UPDATE rewards SET amount_minor = ? WHERE id = ?", (amount, row["id"])
-            )
-            reduced += 1
-    return reduced
-
-
-def _order_lock(source: str, order_id: str) -> str:
-    return f"order:{source}:{order_id}"
-
-
-async def _first_message(db: Connection, source: str, message_id: str, at: datetime) -> bool:
-    """A platform's retry of a message already handled changes nothing."""
-    return (
-        await db.execute(
-            "INSERT INTO webhook_messages (source, message_id, received_at) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (source, message_id, at),
-        )
-        == 1
-    )
 
 
 async def _code_taken(db: Connection, code: str) -> bool:
@@ -208,7 +158,7 @@ async def _order_totals(db: Connection, order: PaidOrder, candidate: Candidate |
     return totals.in_currency(row[0]) if row else totals
 
 
-class ReferralQueries(SqlBase):
+class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click facts
     async def advocate_for(
         self,
         campaign_id: int,
@@ -304,14 +254,42 @@ class ReferralQueries(SqlBase):
         return as_link(advocate, code, email=advocate.email, name=None)
 
     async def record_click(
-        self, advocate_id: int, token: str, channel: str, ip_hash: str, device: str, at: datetime
-    ) -> None:
+        self,
+        advocate_id: int,
+        token: str,
+        channel: str,
+        ip_hash: str,
+        device: str,
+        at: datetime,
+        *,
+        visitor: str | None = None,
+        counted: bool = True,
+    ) -> str:
         async with self._transaction() as db:
+            if not counted:
+                await db.execute(
+                    "INSERT INTO uncounted_clicks (advocate_id, token, ip_hash, device, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (advocate_id, token, ip_hash, device, at),
+                )
+                return token
+            if visitor is not None:
+                # One visitor's clicks on one link count once a UTC day: later ones reuse the
+                # day's first click (and its token, so an order still finds it).
+                await db.lock(f"visit:{advocate_id}:{visitor}")
+                day = datetime.combine(at.astimezone(UTC).date(), time(), UTC)
+                first = await db.fetchrow(
+                    "SELECT token FROM clicks WHERE advocate_id = ? AND visitor = ? "
+                    "AND created_at >= ? ORDER BY id LIMIT 1",
+                    (advocate_id, visitor, day),
+                )
+                if first is not None:
+                    return str(first[0])
             await db.execute(
                 "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
-                "created_at) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
-                "?, ?, ?, ?, ?)",
-                (advocate_id, advocate_id, token, channel, ip_hash, device, at),
+                "created_at, visitor) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
+                "?, ?, ?, ?, ?, ?)",
+                (advocate_id, advocate_id, token, channel, ip_hash, device, at, visitor),
             )
             # The daily rollup the owner's views read (migration 0009), in the same transaction.
             await db.execute(
@@ -320,6 +298,7 @@ class ReferralQueries(SqlBase):
                 "ON CONFLICT (campaign_id, day, channel, device) DO UPDATE SET n = click_days.n + 1",
                 (advocate_id, at.astimezone(UTC).date(), channel, device),
             )
+            return token
 
     async def record_event(
         self,
@@ -349,19 +328,20 @@ class ReferralQueries(SqlBase):
         no_candidate_reason: str,
     ) -> Outcome:
         now = datetime.now(UTC)
+        visit = await self.order_visit(order, candidate)  # fraud facts (storage/sql/fraud.py)
         async with self._transaction() as db:
-            if not await _first_message(db, order.source, message_id, now):
+            if not await first_message(db, order.source, message_id, now):
                 return Outcome("duplicate", "message_already_processed")
             if order.email_key is not None:
                 # A friend's first order and "already referred" are facts about all their
                 # orders: their concurrent orders (on any machine) are judged one at a time.
                 await db.lock(f"friend:{order.email_key}")
-            await db.lock(_order_lock(order.source, order.order_id))
+            await db.lock(order_lock(order.source, order.order_id))
             totals = await _order_totals(db, order, candidate)
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at, other_total_minor, other_currency) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?) "
+                "status, paid_at, other_total_minor, other_currency, customer_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?) "
                 "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
                 (
                     order.source,
@@ -373,11 +353,14 @@ class ReferralQueries(SqlBase):
                     order.paid_at,
                     totals.other_minor,
                     totals.other_currency,
+                    order.customer_id,
                 ),
             )
             if inserted is None:
                 return Outcome("duplicate", "order_already_recorded")
             order_pk = inserted[0]
+            # Refunds and chargebacks that came first (storage/sql/refunds.py).
+            await apply_pending_adjustments(db, order.source, order.order_id, now)
             if candidate is None:
                 return Outcome("ignored", no_candidate_reason)
             campaign_row = await db.fetchrow(
@@ -406,7 +389,25 @@ class ReferralQueries(SqlBase):
                 ),
             )
             if not decision.credited:
+                if decision.reason == "self_referral":  # the fraud rules' record names it too
+                    await record_decision(
+                        db,
+                        campaign.id,
+                        candidate.advocate_id,
+                        order_pk,
+                        None,
+                        Verdict("refused", ("self_referral",)),
+                        now,
+                    )
                 return Outcome(decision.status, decision.reason)
+            # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
+            verdict = await judge_referral(db, campaign.id, candidate, order, order_pk, visit)
+            if verdict.verdict == "refused":
+                await record_decision(
+                    db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now
+                )
+                return Outcome("ignored", verdict.reason)
+            # ---
             click_id = None
             if candidate.click_token:
                 click = await db.fetchrow(
@@ -437,6 +438,9 @@ class ReferralQueries(SqlBase):
                 ),
             )
             assert referral is not None
+            await record_decision(
+                db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
+            )
             if unrewarded is not None:
                 return Outcome("recorded", unrewarded, referral_id=referral[0])
             advocate_row = await db.fetchrow(
@@ -472,97 +476,14 @@ class ReferralQueries(SqlBase):
             assert facts is not None
             await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
             await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
-            return Outcome("recorded", decision.reason, referral_id=referral[0])
-
-    async def record_refund(
-        self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"
-    ) -> Outcome:
-        async with self._transaction() as db:
-            if not await _first_message(db, source, message_id, at):
-                return Outcome("duplicate", "message_already_processed")
-            await db.lock(_order_lock(source, order_id))
-            refunded = await db.fetchrow(
-                "UPDATE orders SET status = 'refunded', refunded_at = ?, refunded_minor = total_minor "
-                "WHERE source = ? AND order_id = ? AND status = 'paid' RETURNING id",
-                (at, source, order_id),
+            settled = await settle_new_rewards(db, order_pk, order.source, now)
+            return Outcome(
+                "recorded",
+                "held_for_review" if verdict.verdict == "review" else decision.reason,
+                referral_id=referral[0],
+                revoked=settled.revoked,
+                reduced=settled.reduced,
             )
-            if refunded is None:
-                known = await db.fetchrow(
-                    "SELECT status FROM orders WHERE source = ? AND order_id = ?",
-                    (source, order_id),
-                )
-                if known is None:
-                    return Outcome("ignored", "unknown_order")
-                return Outcome("duplicate", "order_already_refunded")
-            revoked = await _revoke_pending_rewards(db, refunded[0], source, at, reason)
-            clawed = await claw_back_order(db, refunded[0], reason, at)
-            outcome = "charged_back" if reason == "chargeback" else "refunded"
-            return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
-
-    async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
-        at = refund.at
-        async with self._transaction() as db:
-            if not await _first_message(db, refund.source, message_id, at):
-                return Outcome("duplicate", "message_already_processed")
-            # One order's refunds and chargebacks, arriving at once, are applied one at a time.
-            await db.lock(_order_lock(refund.source, refund.order_id))
-            order = await db.fetchrow(
-                "SELECT id, total_minor, currency, status, other_total_minor, other_currency "
-                "FROM orders WHERE source = ? AND order_id = ?",
-                (refund.source, refund.order_id),
-            )
-            if order is None:
-                return Outcome("ignored", "unknown_order")
-            if order["status"] == "refunded":
-                return Outcome("duplicate", "order_already_refunded")
-            # Money (issue 8): a refund in the order's second currency counts for its share.
-            totals = Totals(
-                order["total_minor"],
-                order["currency"],
-                order["other_total_minor"],
-                order["other_currency"],
-            )
-            amounts = [
-                refunds.in_order_minor(p.amount, refund.currency, totals) for p in refund.parts
-            ]
-            if None in amounts:
-                return Outcome("ignored", "currency_mismatch")
-            added = 0
-            for part, amount_minor in zip(refund.parts, amounts, strict=True):
-                added += await db.execute(
-                    "INSERT INTO order_refunds (order_pk, refund_key, amount_minor, cumulative, "
-                    "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_pk, refund_key) DO NOTHING",
-                    (order["id"], part.key, amount_minor, refund.cumulative, at),
-                )
-            if added == 0:
-                return Outcome("duplicate", "refund_already_recorded")
-            sums = await db.fetchrow(
-                "SELECT COALESCE(SUM(amount_minor) FILTER (WHERE NOT cumulative), 0), "
-                "COALESCE(MAX(amount_minor) FILTER (WHERE cumulative), 0) "
-                "FROM order_refunds WHERE order_pk = ?",
-                (order["id"],),
-            )
-            assert sums is not None
-            total = order["total_minor"]
-            so_far = refunds.refunded(total, db_int(sums[0]), db_int(sums[1]))
-            if so_far.whole:
-                await db.execute(
-                    "UPDATE orders SET status = 'refunded', refunded_at = ?, "
-                    "refunded_minor = total_minor WHERE id = ?",
-                    (at, order["id"]),
-                )
-                revoked = await _revoke_pending_rewards(db, order["id"], refund.source, at)
-                clawed = await claw_back_order(db, order["id"], "refund", at)
-                return Outcome("recorded", "refunded", revoked=revoked, clawed_back=clawed)
-            await db.execute(
-                "UPDATE orders SET refunded_minor = ? WHERE id = ?",
-                (so_far.refunded_minor, order["id"]),
-            )
-            reduced = await _shrink_pending_rewards(db, order["id"], total, so_far.kept_minor)
-            clawed = await claw_back_order(
-                db, order["id"], "partial_refund", at, so_far.kept_minor, total
-            )
-            return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
     async def approve_due_rewards(self, now: datetime) -> int:
         """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""
@@ -575,7 +496,8 @@ class ReferralQueries(SqlBase):
                     "UPDATE rewards SET status = 'approved', approved_at = ? "
                     "WHERE status = 'pending' AND approve_after <= ? AND NOT EXISTS "
                     "(SELECT 1 FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
-                    "WHERE r.id = rewards.referral_id AND c.validation_url IS NOT NULL) RETURNING id",
+                    "WHERE r.id = rewards.referral_id AND c.validation_url IS NOT NULL) "
+                    f"AND NOT {UNDER_REVIEW.format('rewards.referral_id')} RETURNING id",
                     (now, now),
                 )
             )

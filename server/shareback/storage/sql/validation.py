@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from shareback.outgoing import events
 from shareback.storage.records import DueValidation
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.fraud import UNDER_REVIEW
 from shareback.storage.sql.outbox import enqueue_reward_events, fetch_reward_facts
 
 ACTOR = "validation callback"
@@ -29,6 +30,7 @@ class ValidationQueries(SqlBase):
                 "WITH picked AS MATERIALIZED (SELECT w.id FROM rewards w "
                 "JOIN referrals r ON r.id = w.referral_id JOIN campaigns c ON c.id = r.campaign_id "
                 f"WHERE c.validation_url IS NOT NULL AND {free.format('w.')} "
+                f"AND NOT {UNDER_REVIEW.format('w.referral_id')} "
                 f"ORDER BY w.approve_after, w.id LIMIT ?{self.dialect.lock_rows('w')}) "
                 "UPDATE rewards SET validation_lease_until = ?, validation_leased_by = ? "
                 f"WHERE {free.format('')} AND id IN (SELECT id FROM picked) RETURNING id",

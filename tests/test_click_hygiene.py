@@ -1,0 +1,95 @@
+"""Click hygiene on /r/ and /qr/: one visitor counts once a day, a script past the per-IP limit
+still lands on the shop uncounted, and unknown codes are throttled so codes cannot be enumerated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from shareback.app import create_app
+from shareback.context import CLICKS_PER_HOUR, CODE_MISSES
+from shareback.settings import Settings
+from starlette.testclient import TestClient
+from support import (
+    BROWSER_UA,
+    count,
+    db_rows,
+    follow_link,
+    join_campaign,
+    order_paid,
+    signed_headers,
+)
+
+
+def visitor(settings: Settings, ip: str) -> TestClient:
+    return TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}, client=(ip, 40000))
+
+
+@pytest.fixture
+def shop(settings: Settings) -> Iterator[TestClient]:
+    with visitor(settings, "203.0.113.50") as client:
+        yield client
+
+
+def counted_clicks(settings: Settings) -> int:
+    rollup = db_rows(settings, "SELECT COALESCE(SUM(n), 0) FROM click_days")[0][0]
+    assert rollup == count(settings, "clicks")
+    return int(rollup)
+
+
+def test_one_visitors_repeated_clicks_count_once_a_day(
+    shop: TestClient, settings: Settings
+) -> None:
+    code = str(join_campaign(shop, "anna@example.nl", "Anna")["code"])
+    refs = [follow_link(shop, code, user_agent=BROWSER_UA) for _ in range(5)]
+    [token] = [row[0] for row in db_rows(settings, "SELECT token FROM clicks")]
+    assert counted_clicks(settings) == 1
+    # Every ref (CODE.click.time.signature) names the day's first click.
+    assert {ref.split(".")[1] for ref in refs} == {token}
+    follow_link(shop, code, user_agent=BROWSER_UA + " Edg/130")  # another browser: another visitor
+    assert counted_clicks(settings) == 2
+
+
+def test_the_repeat_visitors_order_still_finds_its_click(
+    shop: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    code = str(join_campaign(shop, "anna@example.nl", "Anna")["code"])
+    follow_link(shop, code, "whatsapp", user_agent=BROWSER_UA)
+    ref = follow_link(shop, code, "whatsapp", user_agent=BROWSER_UA)
+    body = order_paid("1001", "friend@example.com", ref=ref)
+    shop.post("/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "m1"))
+    linked = db_rows(
+        settings, "SELECT k.channel FROM referrals r JOIN clicks k ON k.id = r.click_id"
+    )
+    assert [row[0] for row in linked] == ["whatsapp"]
+
+
+def test_a_script_past_the_per_ip_limit_still_lands_but_is_not_counted(
+    shop: TestClient, settings: Settings
+) -> None:
+    code = str(join_campaign(shop, "anna@example.nl", "Anna")["code"])
+    for _ in range(CLICKS_PER_HOUR + 15):
+        follow_link(shop, code)  # a new user agent each time: every one lands with a ref (303)
+    assert counted_clicks(settings) == CLICKS_PER_HOUR
+    assert count(settings, "uncounted_clicks") == 15
+    with visitor(settings, "198.51.100.7") as neighbour:  # another address counts as usual
+        follow_link(neighbour, code)
+    assert counted_clicks(settings) == CLICKS_PER_HOUR + 1
+
+
+def test_unknown_codes_are_throttled_so_codes_cannot_be_enumerated(
+    shop: TestClient, settings: Settings
+) -> None:
+    code = str(join_campaign(shop, "anna@example.nl", "Anna")["code"])
+    for n in range(CODE_MISSES // 2):
+        assert shop.get(f"/r/GUESS-{n:04d}", follow_redirects=False).status_code == 404
+        assert shop.get(f"/qr/GUESS-{n:04d}.svg").status_code == 404
+    for path in ("/r/GUESS-9999", f"/r/{code}", f"/qr/{code}.svg", "/qr/GUESS-9999.png"):
+        # Known and unknown codes now answer alike: the scan learns nothing more.
+        throttled = shop.get(path, follow_redirects=False)
+        assert throttled.status_code == 429, path
+        assert 1 <= int(throttled.headers["retry-after"]) <= 600
+    assert count(settings, "clicks") == 0
+    with visitor(settings, "198.51.100.8") as someone_else:
+        assert someone_else.get(f"/r/{code}", follow_redirects=False).status_code == 303
+        assert someone_else.get(f"/qr/{code}.svg").status_code == 200
