@@ -146,6 +146,24 @@ async def upload_or_join(store: Store, caller: int, setup: dict[str, Any]) -> li
     return joined
 
 
+@job
+async def guess_password(store: Store, caller: int, setup: dict[str, Any]) -> bool:
+    """Simultaneous sign-in guesses, each for the same account from the same network."""
+    keys = ("email:owner@shop.example", "ip:203.0.113.7")
+    return await store.count_login_attempt(keys, T0, T0 + timedelta(seconds=caller), 5)
+
+
+@job
+async def replay_totp_step(store: Store, caller: int, setup: dict[str, Any]) -> bool:
+    """One two-factor code sent by many requests at once."""
+    return await store.use_totp_step(setup["user_id"], 1000)
+
+
+@job
+async def replay_recovery_code(store: Store, caller: int, setup: dict[str, Any]) -> bool:
+    return await store.use_recovery_code(setup["user_id"], "code-hash", T0)
+
+
 async def _run_callers(
     stores: list[Store], name: str, setup: dict[str, Any], callers: list[int]
 ) -> list[Any]:

@@ -1,10 +1,13 @@
-"""Contract: admin users, sessions, failed logins and API keys, the same on every engine."""
+"""Contract: admin users and their roles, sessions, sign-in attempts, two-factor secrets and
+recovery codes, and API keys with their scopes, the same on every engine."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta, timezone
 
 from shareback.storage.base import Store
+from shareback.storage.records import TwoFactorState
 from store_contract import T0, assert_moment, at, contract
 
 
@@ -107,29 +110,102 @@ async def test_starting_a_session_sweeps_expired_ones(store: Store) -> None:
 
 
 @contract("count_login_attempt", "clear_login_failures")
-async def test_sign_in_attempts_are_counted_per_key_before_the_check(store: Store) -> None:
-    keys = ["ip:1", "email:owner@shop.example"]
-    since = T0 - timedelta(minutes=15)
-    for minutes in (0, 1, 2):
-        assert await store.count_login_attempt(keys, since, at(minutes=minutes), 3) is True
-    # The fourth within the window is refused, and not counted.
-    assert await store.count_login_attempt(keys, since, at(minutes=3), 3) is False
-    # Another key has its own count; one spent key refuses an attempt naming both.
-    assert await store.count_login_attempt(["ip:2"], since, at(minutes=3), 3) is True
-    assert await store.count_login_attempt(["ip:1", "ip:3"], since, at(minutes=3), 3) is False
-    # Only attempts since `since` count (inclusive): minutes 1 and 2 are two of three.
-    assert await store.count_login_attempt(["ip:1"], at(minutes=1), at(minutes=4), 3) is True
-    assert await store.count_login_attempt(["ip:1"], at(minutes=1), at(minutes=4), 3) is False
-    await store.clear_login_failures("ip:1")
-    assert await store.count_login_attempt(["ip:1"], since, at(minutes=5), 1) is True
+async def test_sign_in_attempts_are_counted_under_every_key_up_to_the_limit(store: Store) -> None:
+    keys = ("email:owner@shop.example", "ip:203.0.113.7")
+    for minutes in range(3):
+        assert await store.count_login_attempt(keys, T0, at(minutes=minutes), 3) is True
+    # The fourth within the window is refused, and refusing it counts nothing.
+    assert await store.count_login_attempt(keys, T0, at(minutes=3), 3) is False
+    assert await store.count_login_attempt(keys, T0, at(minutes=4), 3) is False
+    # Another account from that network is refused too; that account from elsewhere is not.
+    other = ("email:other@shop.example", "ip:203.0.113.7")
+    assert await store.count_login_attempt(other, T0, at(minutes=4), 3) is False
+    elsewhere = ("email:other@shop.example", "ip:198.51.100.1")
+    assert await store.count_login_attempt(elsewhere, T0, at(minutes=4), 3) is True
+    # `since` is inclusive: moved past the first attempt, one place is free again.
+    assert await store.count_login_attempt(keys, at(microseconds=1), at(minutes=5), 3) is True
+    assert await store.count_login_attempt(keys, at(microseconds=1), at(minutes=5), 3) is False
+    await store.clear_login_failures("email:owner@shop.example")
+    await store.clear_login_failures("ip:203.0.113.7")
+    assert await store.count_login_attempt(keys, T0, at(minutes=6), 3) is True
     await store.clear_login_failures("ip:unknown")
+
+
+@contract("set_admin_role", "admin_user_by_id", "create_admin_user")
+async def test_a_user_has_a_role_owner_unless_given_another(store: Store) -> None:
+    owner = await store.create_admin_user("owner@shop.example", "h", T0)
+    viewer = await store.create_admin_user("viewer@shop.example", "h", T0, "viewer")
+    assert owner is not None and viewer is not None
+    assert (owner.role, viewer.role, owner.two_factor) == ("owner", "viewer", False)
+    assert await store.set_admin_role(viewer.id, "finance") is True
+    assert await store.admin_user_by_id(viewer.id) == replace(viewer, role="finance")
+    assert await store.set_admin_role(987654, "owner") is False
+    assert await store.admin_user_by_id(987654) is None
+    # The session's user carries the role in force at each request.
+    await store.start_session("tok", viewer.id, "csrf", T0, at(1))
+    found = await store.session("tok", T0)
+    assert found is not None and found.user.role == "finance"
+
+
+@contract("begin_two_factor", "confirm_two_factor", "two_factor_state", "use_totp_step")
+async def test_two_factor_goes_into_force_once_confirmed(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None
+    assert await store.two_factor_state(user.id) == TwoFactorState(None, None, 0)
+    assert await store.two_factor_state(987654) is None
+    assert await store.begin_two_factor(user.id, "PENDINGSECRET") is True
+    assert await store.two_factor_state(user.id) == TwoFactorState(None, "PENDINGSECRET", 0)
+    # Confirming a secret that is no longer the pending one does nothing.
+    assert await store.confirm_two_factor(user.id, "OTHER", 100, ["a"], T0) is False
+    hashes = [f"hash-{n}" for n in range(10)]
+    assert await store.confirm_two_factor(user.id, "PENDINGSECRET", 100, hashes, T0) is True
+    assert await store.two_factor_state(user.id) == TwoFactorState("PENDINGSECRET", None, 10)
+    assert (await store.admin_user_by_id(user.id)) == replace(user, two_factor=True)
+    # The confirming step is used; each later step once; never an older one.
+    assert await store.use_totp_step(user.id, 100) is False
+    assert await store.use_totp_step(user.id, 101) is True
+    assert await store.use_totp_step(user.id, 101) is False
+    assert await store.use_totp_step(user.id, 99) is False
+    assert await store.use_totp_step(user.id, 103) is True
+    # A new phone: the old secret stays in force until the new one is confirmed.
+    assert await store.begin_two_factor(user.id, "NEWSECRET") is True
+    assert await store.two_factor_state(user.id) == TwoFactorState("PENDINGSECRET", "NEWSECRET", 10)
+    assert await store.begin_two_factor(987654, "X") is False
+
+
+@contract("use_recovery_code", "replace_recovery_codes", "reset_two_factor")
+async def test_a_recovery_code_is_good_once(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    other = await store.create_admin_user("other@shop.example", "h", T0)
+    assert user is not None and other is not None
+    # No codes before two-factor is on.
+    assert await store.replace_recovery_codes(user.id, ["x"], T0) is False
+    await store.begin_two_factor(user.id, "S")
+    await store.confirm_two_factor(user.id, "S", 1, ["a", "b"], T0)
+    assert await store.use_recovery_code(other.id, "a", at(1)) is False  # someone else's
+    assert await store.use_recovery_code(user.id, "a", at(1)) is True
+    assert await store.use_recovery_code(user.id, "a", at(2)) is False
+    assert (await store.two_factor_state(user.id)) == TwoFactorState("S", None, 1)
+    assert await store.replace_recovery_codes(user.id, ["c", "d", "e"], at(3)) is True
+    assert await store.use_recovery_code(user.id, "b", at(4)) is False  # replaced
+    assert (await store.two_factor_state(user.id)) == TwoFactorState("S", None, 3)
+    assert await store.reset_two_factor(user.id) is True
+    assert await store.two_factor_state(user.id) == TwoFactorState(None, None, 0)
+    assert await store.use_recovery_code(user.id, "c", at(5)) is False
+    assert await store.use_totp_step(user.id, 50) is False  # no secret, no codes
+    assert await store.reset_two_factor(987654) is False
+    # Deleting a user takes their codes along.
+    await store.begin_two_factor(other.id, "T")
+    await store.confirm_two_factor(other.id, "T", 1, ["z"], T0)
+    assert await store.delete_admin_user(other.id) is True
 
 
 @contract("create_api_key", "api_key", "api_keys")
 async def test_an_api_key_is_found_by_its_hash_and_stamped_once_a_minute(store: Store) -> None:
     key = await store.create_api_key("CI", "sb_ab12", "hash-a", T0)
-    other = await store.create_api_key("Zapier", "sb_cd34", "hash-b", at(1))
+    other = await store.create_api_key("Zapier", "sb_cd34", "hash-b", at(1), "read")
     assert (key.name, key.prefix, key.last_used_at, key.revoked_at) == ("CI", "sb_ab12", None, None)
+    assert (key.scope, other.scope) == ("full", "read")
     assert_moment(key.created_at, T0)
     assert await store.api_keys() == [key, other]
 

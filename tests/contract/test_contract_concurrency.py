@@ -223,3 +223,40 @@ def test_a_pool_upload_during_sign_ups_shares_no_code_with_a_coupon(
     assert added == remaining == len(candidates) - conflicts
     pooled = {row[0] for row in db_rows(settings, "SELECT code_key FROM friend_codes")}
     assert len(pooled) == added and not pooled & coupons
+
+
+@covers("count_login_attempt")
+@pytest.mark.parametrize("mode", MODES)
+def test_40_simultaneous_sign_in_guesses_get_five_through(settings: Settings, mode: str) -> None:
+    async def migrated(store: Store) -> dict[str, Any]:
+        return {}
+
+    results = parallel(settings.database_url, mode, "guess_password", seed(settings, migrated), 40)
+    assert Counter(results) == {True: 5, False: 35}
+    assert db_rows(settings, "SELECT COUNT(*) FROM login_failures")[0][0] == 10
+
+
+async def two_factor_user(store: Store) -> dict[str, Any]:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None
+    await store.begin_two_factor(user.id, "SECRET")
+    await store.confirm_two_factor(user.id, "SECRET", 999, ["code-hash"], T0)
+    return {"user_id": user.id}
+
+
+@covers("use_totp_step")
+@pytest.mark.parametrize("mode", MODES)
+def test_one_code_sent_20_times_at_once_signs_in_once(settings: Settings, mode: str) -> None:
+    setup = seed(settings, two_factor_user)
+    results = parallel(settings.database_url, mode, "replay_totp_step", setup, 20)
+    assert Counter(results) == {True: 1, False: 19}
+
+
+@covers("use_recovery_code")
+@pytest.mark.parametrize("mode", MODES)
+def test_one_recovery_code_sent_20_times_at_once_is_used_once(
+    settings: Settings, mode: str
+) -> None:
+    setup = seed(settings, two_factor_user)
+    results = parallel(settings.database_url, mode, "replay_recovery_code", setup, 20)
+    assert Counter(results) == {True: 1, False: 19}
