@@ -4,17 +4,22 @@ database emptied, with SHAREBACK_TEST_DATABASE=postgresql) and the app with its 
 from __future__ import annotations
 
 import itertools
+import json
 import signal
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
 import databases
 import pytest
 from shareback.app import create_app
+from shareback.outgoing.worker import envelope
 from shareback.settings import Settings
+from shareback.storage.sqlite import database_path
 from starlette.testclient import TestClient
 from support import BROWSER_UA, SHOP, new_webhook_secret
+from test_openapi import event_errors
 
 
 @pytest.fixture
@@ -104,6 +109,26 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callab
         return lambda: f"sqlite:///{tmp_path / f'fresh-{next(numbers)}.db'}"
     made: databases.PostgresDatabases = request.getfixturevalue("postgres_databases")
     return made.fresh
+
+
+@pytest.fixture(autouse=True)
+def outgoing_events_match_the_document(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every event any test makes is checked against /openapi.json's `webhooks`, in the
+    envelope the worker sends: a field added to a payload must be documented to pass."""
+    url = (
+        request.getfixturevalue("database_url") if "database_url" in request.fixturenames else None
+    )
+    yield
+    if url is None or (databases.backend() == "sqlite" and not Path(database_path(url)).exists()):
+        return
+    if "outbox" not in databases.tables(url):
+        return
+    found = []
+    for row in databases.rows(url, "SELECT type, payload, created_at FROM outbox"):
+        moment = datetime.fromisoformat(str(row["created_at"]))
+        body = envelope(row["type"], moment, json.loads(row["payload"]), "http://refer.test")
+        found += event_errors(json.loads(body))
+    assert not found, f"events that /openapi.json does not describe: {found[:5]}"
 
 
 @pytest.fixture

@@ -129,9 +129,17 @@ async def join(
     *,
     verified: bool = False,
     when: datetime = T0,
+    findable: bool | None = None,
 ) -> Advocate:
     advocate, _ = await store.advocate_for(
-        campaign.id, email, email.lower(), name, verified, codes.code_prefix(name, email), when
+        campaign.id,
+        email,
+        email.lower(),
+        name,
+        verified,
+        codes.code_prefix(name),
+        when,
+        findable=findable,
     )
     return advocate
 

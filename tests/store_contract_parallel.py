@@ -61,7 +61,7 @@ async def join_many(store: Store, caller: int, setup: dict[str, Any]) -> list[An
     """Different people with the same first name joining at once."""
     email = f"anna.{caller}@example.nl"
     advocate, created = await store.advocate_for(
-        setup["campaign_id"], email, email, "Anna", False, codes.code_prefix("Anna", email), T0
+        setup["campaign_id"], email, email, "Anna", False, codes.code_prefix("Anna"), T0
     )
     return [advocate.id, advocate.code, advocate.coupon_code, created]
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import databases
+import httpx
 import uvicorn
+from shareback import identity
 from shareback.settings import Settings
 from standardwebhooks.webhooks import Webhook
 from starlette.testclient import TestClient
@@ -116,12 +123,24 @@ def count(settings: Settings, table: str) -> int:
     return int(db_rows(settings, f"SELECT COUNT(*) FROM {table}")[0][0])
 
 
+# The settings fixture's identity secret: the shop's backend signs who is logged in with it.
+IDENTITY_SECRET = "identity-secret-for-tests"
+
+
 def join_campaign(
-    client: TestClient, email: str, name: str | None = None, **extra: object
+    client: TestClient,
+    email: str,
+    name: str | None = None,
+    *,
+    signed: bool = True,
+    **extra: object,
 ) -> dict[str, object]:
+    """Joins as a shopper the shop has signed in (signed=False: an address typed into the widget)."""
     body = {"campaign": "default", "email": email, "name": name, **extra}
+    if signed and "user_hash" not in extra:
+        body["user_hash"] = identity.user_hash(IDENTITY_SECRET, email)
     response = client.post("/api/v1/advocates", json=body, headers={"origin": "http://shop.test"})
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 200, response.text
     document: dict[str, object] = response.json()
     return document
 
@@ -140,3 +159,52 @@ def follow_link(
     response = client.get(url, follow_redirects=False, headers={"user-agent": agent})
     assert response.status_code == 303, response.text
     return parse_qs(urlsplit(response.headers["location"]).query)["ref"][0]
+
+
+@contextlib.contextmanager
+def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
+    """The real `shareback serve` in a process of its own on a free loopback port (with extra
+    SHAREBACK_* settings given by name, lower-case), stopped afterwards; yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SHAREBACK_DATABASE_URL": database_url,
+        "SHAREBACK_PUBLIC_URL": url,
+        **{f"SHAREBACK_{name.upper()}": value for name, value in settings.items()},
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)  # uvicorn's own variable: must not matter either way
+    # Its log goes to a file, not a pipe nobody reads while it runs (a full pipe would block it).
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "shareback", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+        def logged() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"shareback serve exited: {logged()}")
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"shareback serve did not answer on {url}: {logged()}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -77,7 +77,7 @@ def test_a_whole_refund_after_approval_claws_back_both_rewards(
     }
     header = admin.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
     assert header.splitlines()[0].endswith(
-        ",clawed_back,clawed_back_amount,clawed_back_minor,net_amount"
+        ',"clawed_back","clawed_back_amount","clawed_back_minor","net_amount"'  # all quoted
     )
 
 

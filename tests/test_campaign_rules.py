@@ -285,7 +285,8 @@ def test_shared_code_needs_a_code() -> None:
     ("url", "expected"),
     [
         ("https://shop.example/v?x=1", None),
-        ("http://127.0.0.1:8080/v", None),
+        ("http://127.0.0.1:8080/v", "insecure"),
+        ("http://shop.example/v", "insecure"),
         ("https://user:pw@shop.example/", "credentials"),
         ("https://@shop.example/", "credentials"),
         ("https://shop.example:99999/", "malformed"),
@@ -297,6 +298,8 @@ def test_shared_code_needs_a_code() -> None:
 )
 def test_the_one_endpoint_url_check(url: str, expected: str | None) -> None:
     assert urls.endpoint_problem(url) == expected
+    allowed = urls.endpoint_problem(url, allow_http=True)
+    assert allowed == (None if expected == "insecure" else expected)
 
 
 def test_a_landing_page_may_keep_its_fragment() -> None:

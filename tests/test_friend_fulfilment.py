@@ -45,7 +45,12 @@ POOL = "/api/v1/campaigns/default/code-pool"
 
 @pytest.fixture
 def owner_settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, admin_api_key=ADMIN_KEY, delivery_interval_seconds=3600)
+    return dataclasses.replace(  # the receivers are plain http:// on loopback
+        settings,
+        admin_api_key=ADMIN_KEY,
+        delivery_interval_seconds=3600,
+        allow_http_endpoints=True,
+    )
 
 
 @pytest.fixture

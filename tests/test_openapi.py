@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx2
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate
 from platform_support import (
     SHOPIFY_ORDER,
@@ -21,14 +22,17 @@ from platform_support import (
     with_platform_secrets,
     woocommerce_headers,
 )
+from shareback import storage
 from shareback.api.openapi import openapi_document
 from shareback.app import create_app
+from shareback.outgoing.retry import EVENT_TYPES
 from shareback.settings import Settings
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 from support import SHOP, join_campaign, order_paid, signed_headers
 
 PUBLIC_URL = "http://refer.test"
+FORMAT_CHECKER = FormatChecker()
 
 
 @cache
@@ -91,6 +95,26 @@ def conforms(response: httpx2.Response) -> httpx2.Response:
     return response
 
 
+@cache
+def event_validator(event_type: str) -> Draft202012Validator:
+    """The schema /openapi.json's `webhooks` gives the body of this event type."""
+    operation = spec()["webhooks"][event_type]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    return Draft202012Validator(
+        {**schema, "components": spec()["components"]}, format_checker=FORMAT_CHECKER
+    )
+
+
+def event_errors(event: dict[str, Any]) -> list[str]:
+    """What is wrong with an event body we send, measured against /openapi.json."""
+    if event.get("type") not in spec()["webhooks"]:
+        return [f"{event.get('type')!r} is not an event type /openapi.json describes"]
+    return [
+        f"{event['type']} {'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in event_validator(event["type"]).iter_errors(event)
+    ]
+
+
 def test_the_document_is_valid_openapi_3_1() -> None:
     validate(spec())
     assert spec()["openapi"].startswith("3.1")
@@ -111,7 +135,7 @@ def test_every_json_route_of_the_app_is_documented_with_its_methods(settings: Se
     for path, methods in flatten(create_app(settings).routes):
         if not (path.startswith(("/api/", "/webhooks/")) or path == "/healthz"):
             continue
-        template = re.sub(r"\{([a-z_]+)(:[a-z]+)?\}", r"{\1}", path)
+        template = re.sub(r"\{([a-z_]+)(:[a-z_]+)?\}", r"{\1}", path)
         assert template in spec()["paths"], f"{template} is missing from /openapi.json"
         missing = {m.lower() for m in methods} - set(spec()["paths"][template])
         assert not missing, f"{template} lacks {missing} in /openapi.json"
@@ -221,3 +245,19 @@ def test_platform_webhook_answers_match_their_schemas(settings: Settings) -> Non
                 )
             )
         assert conforms(client.post("/webhooks/shopify", content=shopify)).status_code == 401
+
+
+def test_every_event_type_enqueued_is_described_under_webhooks() -> None:
+    """The event types the store enqueues (read from its source), EVENT_TYPES and the document's
+    `webhooks` are one list."""
+    source = "".join(
+        path.read_text() for path in sorted(Path(storage.__file__).parent.glob("sql/*.py"))
+    )
+    literal = set(re.findall(r'enqueue\(\s*db,\s*"([a-z_.]+)"', source))
+    literal |= set(re.findall(r'"((?:advocate|reward|referral|friend_code)\.[a-z_]+)"', source))
+    formatted = {f"reward.{s}" for s in ("approved", "revoked")}  # f"reward.{to_status}"
+    assert literal | formatted <= set(EVENT_TYPES)
+    assert set(spec()["webhooks"]) == set(EVENT_TYPES)
+    for event_type in EVENT_TYPES:
+        operation = spec()["webhooks"][event_type]["post"]
+        assert {p["name"] for p in operation["parameters"]} >= {"webhook-id", "webhook-signature"}

@@ -63,7 +63,12 @@ class Receiver:
 @pytest.fixture
 def owner_settings(settings: Settings) -> Settings:
     # The app's own worker runs once at start and then sleeps: the tests drive delivery.
-    return dataclasses.replace(settings, admin_api_key=ADMIN_KEY, delivery_interval_seconds=3600)
+    return dataclasses.replace(  # the receivers are plain http:// on loopback
+        settings,
+        admin_api_key=ADMIN_KEY,
+        delivery_interval_seconds=3600,
+        allow_http_endpoints=True,
+    )
 
 
 @pytest.fixture

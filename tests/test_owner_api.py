@@ -3,6 +3,7 @@ Owner, ADMIN_KEY and make_rewards are shared with the other test_owner_api_* mod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -83,7 +84,8 @@ def guarded_routes(client: TestClient) -> list[tuple[str, str]]:
     found = []
     for route in client.app.routes:  # type: ignore[attr-defined]
         if isinstance(route, Route) and isinstance(route.app, BearerGuard):
-            path = route.path.replace("{slug}", "default").replace("{reward_id}", "1")
+            path = re.sub(r"\{([a-z_]+):[a-z_]+\}", r"{\1}", route.path)  # {reward_id:not_bulk}
+            path = path.replace("{slug}", "default").replace("{reward_id}", "1")
             path = path.replace("{endpoint_id}", "1").replace("{delivery_id}", "1")
             found += [(method, path) for method in route.methods or () if method != "HEAD"]
     return found
@@ -156,7 +158,7 @@ def test_public_endpoints_need_no_key(client: TestClient) -> None:
         json={"campaign": "default", "email": "a@example.nl"},
         headers={"origin": SHOP},
     )
-    assert joined.status_code == 201
+    assert joined.status_code == 200
 
 
 # --- campaigns

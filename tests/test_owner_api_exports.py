@@ -62,7 +62,7 @@ def test_advocates_export_is_safe_to_open_in_a_spreadsheet(
     assert anna["link"] == f"http://refer.test/r/{anna['code']}"
     assert (anna["campaign"], anna["verified"], anna["clicks"], anna["referrals"]) == (
         "default",
-        "false",
+        "true",
         "0",
         "0",
     )
@@ -175,4 +175,13 @@ def test_a_bad_export_filter_is_a_json_error(
 
 def test_an_empty_export_is_just_the_header(owner: Owner) -> None:
     response = owner.get("/api/v1/exports/rewards.csv")
-    assert response.content.decode("utf-8") == "\ufeff" + ",".join(REWARD_COLUMNS) + "\r\n"
+    header = ",".join(f'"{column}"' for column in REWARD_COLUMNS)  # every cell quoted
+    assert response.content.decode("utf-8") == "\ufeff" + header + "\r\n"
+
+
+def test_a_formula_after_any_list_separator_gets_a_quote_too() -> None:
+    """Excel in Dutch or German splits on ";": `x;=1+1;` would hold a live cell "=1+1"."""
+    assert [
+        safe_cell(v)
+        for v in ("x;=1+1;", "a,+1", "a\t-1", "a|@x", 'a; "=1"', "a\r\n=1", "a-b", "a;b=c")
+    ] == ["x;'=1+1;", "a,'+1", "a\t'-1", "a|'@x", 'a; "\'=1"', "a\r\n'=1", "a-b", "a;b=c"]

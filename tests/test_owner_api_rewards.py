@@ -194,7 +194,7 @@ def test_a_decision_body_must_be_a_json_object_without_extras(owner: Owner) -> N
 
 
 def test_decisions_through_the_api_are_announced_to_webhook_endpoints(owner: Owner) -> None:
-    endpoint = {"url": "http://127.0.0.1:9/hooks", "events": ["reward.approved", "reward.revoked"]}
+    endpoint = {"url": "https://127.0.0.1:9/hooks", "events": ["reward.approved", "reward.revoked"]}
     assert owner.post("/api/v1/webhook-endpoints", json=endpoint).status_code == 201
     first, second = reward_ids(owner)[:2]
     owner.post(f"/api/v1/rewards/{first}/approve")

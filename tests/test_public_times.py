@@ -41,4 +41,4 @@ def test_api_documents_and_csv_use_the_one_time_format(
     campaign = client.get("/api/v1/campaigns/default", headers=auth).json()
     assert RFC3339.match(campaign["created_at"])
     csv_text = client.get("/api/v1/exports/advocates.csv", headers=auth).text
-    assert re.search(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\r\n", csv_text)
+    assert re.search(r",\"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\"\r\n", csv_text)  # cells quoted

@@ -1,6 +1,6 @@
 """GET /api/v1/campaigns/{slug}/referrers?q=: the checkout's "referred by a friend?" look-up. It
-names referrers by code and shortened name only, never lists people who haven't shared, and is
-guarded like the widget's endpoints (allowed origins, a per-address limit)."""
+names referrers by code and shortened name only, only those who shared and chose to be found, and
+is guarded like the widget's endpoints (allowed origins, a per-address limit)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def matches(client: TestClient, q: str) -> list[dict[str, Any]]:
 
 
 def active(client: TestClient, email: str, name: str | None) -> dict[str, Any]:
-    """An advocate whose link a friend has followed."""
-    advocate = join_campaign(client, email, name)
+    """An advocate who chose to be found and whose link a friend has followed."""
+    advocate = join_campaign(client, email, name, findable=True)
     follow_link(client, str(advocate["code"]))
     return advocate
 
@@ -68,16 +68,15 @@ def test_accents_and_case_do_not_matter(client: TestClient) -> None:
     assert matches(client, "ZOË")[0]["code"] == zoe["code"]
 
 
-def test_advocates_who_never_shared_cannot_be_found_by_name(client: TestClient) -> None:
-    silent = join_campaign(client, "bram@example.nl", "Bram Bakker")
+def test_advocates_who_never_shared_cannot_be_found_by_name_or_code(client: TestClient) -> None:
+    silent = join_campaign(client, "bram@example.nl", "Bram Bakker", findable=True)
     assert matches(client, "bram") == []
-    # Their own code still works: whoever has it was given it.
-    assert matches(client, str(silent["coupon_code"])) == [
-        {"code": silent["code"], "display_name": "Bram B."}
-    ]
+    # Not from a guessable coupon code either (BRAM10 → "Bram B." named someone who never shared).
+    assert matches(client, str(silent["coupon_code"])) == []
     beacon = {"campaign": "default", "type": "share", "channel": "whatsapp", "code": silent["code"]}
     client.post("/api/v1/events", json=beacon, headers={"origin": SHOP})
     assert [m["code"] for m in matches(client, "bram")] == [silent["code"]]
+    assert [m["code"] for m in matches(client, str(silent["coupon_code"]))] == [silent["code"]]
 
 
 def test_exact_codes_come_first_then_names_and_never_more_than_five(client: TestClient) -> None:
@@ -88,7 +87,7 @@ def test_exact_codes_come_first_then_names_and_never_more_than_five(client: Test
         headers={"authorization": f"Bearer {ADMIN_KEY}"},
     )
     assert changed.status_code == 200, changed.text
-    exact = join_campaign(client, "lotte@example.nl", "Lotte Visser")  # never shared
+    exact = active(client, "lotte@example.nl", "Lotte Visser")
     assert exact["coupon_code"] == "LOTTE"
     others = [active(client, f"lotte{n}@example.nl", f"Lotte {n}") for n in range(6)]
     found = matches(client, "lotte")

@@ -59,7 +59,12 @@ class Shop:
 @pytest.fixture
 def owner_settings(settings: Settings) -> Settings:
     # The app's own loop runs once at start, long before anything is due: the tests drive it.
-    return dataclasses.replace(settings, admin_api_key=ADMIN_KEY, approve_interval_seconds=3600)
+    return dataclasses.replace(  # the shop's endpoint is plain http:// on loopback
+        settings,
+        admin_api_key=ADMIN_KEY,
+        approve_interval_seconds=3600,
+        allow_http_endpoints=True,
+    )
 
 
 @pytest.fixture

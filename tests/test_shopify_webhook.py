@@ -317,3 +317,22 @@ def test_other_topics_are_acknowledged_and_a_missing_topic_is_an_error(
     response = client.post("/webhooks/shopify", content=body, headers=headers)
     assert response.status_code == 400 and response.json()["error"]["code"] == "missing_topic"
     assert count(settings, "webhook_messages") == 0
+
+
+def test_shopifys_newer_header_names_without_x_are_accepted(
+    client: TestClient, settings: Settings
+) -> None:
+    """Shopify now also sends Shopify-Hmac-Sha256, Shopify-Topic, Shopify-Webhook-Id."""
+    _, ref = referral(client)
+    body = compact(with_cart_ref(ref))
+    classic = shopify_headers(body, "orders/paid", "wh-new-names")
+    newer = {k.removeprefix("x-"): v for k, v in classic.items()}
+    assert "shopify-hmac-sha256" in newer and not any(k.startswith("x-") for k in newer)
+    first = client.post("/webhooks/shopify", content=body, headers=newer)
+    assert first.status_code == 200 and first.json()["status"] == "recorded", first.text
+    # The same delivery under the classic names is recognised by its id: counted once.
+    again = client.post("/webhooks/shopify", content=body, headers=classic)
+    assert again.json()["status"] == "duplicate"
+    assert count(settings, "orders") == 1
+    tampered = {**newer, "shopify-hmac-sha256": classic["x-shopify-hmac-sha256"][::-1]}
+    assert client.post("/webhooks/shopify", content=body, headers=tampered).status_code == 401

@@ -76,3 +76,33 @@ def test_tampered_body_wrong_secret_and_missing_headers_are_refused() -> None:
 def test_secrets_must_be_whsec_base64() -> None:
     with pytest.raises(ValueError):
         standard.secret_bytes("whsec_not base64!")
+
+
+def unpadded(secret: str) -> str:
+    return secret.rstrip("=")
+
+
+def test_a_secret_without_its_base64_padding_verifies_as_the_reference_library_has_it() -> None:
+    secret = new_webhook_secret()
+    assert secret.endswith("=")  # 32 bytes in base64 always end in one "="
+    headers = signed_headers(unpadded(secret), BODY, "msg_1")  # the reference signs with it
+    assert standard.verify([unpadded(secret)], headers, BODY, time.time()) == "msg_1"
+    assert standard.verify([secret], headers, BODY, time.time()) == "msg_1"
+    stamp = int(headers["webhook-timestamp"])
+    assert standard.sign(unpadded(secret), "msg_1", stamp, BODY) == headers["webhook-signature"]
+
+
+def test_svix_header_names_are_the_same_scheme() -> None:
+    secret = new_webhook_secret()
+    standard_names = signed_headers(secret, BODY, "msg_svix")
+    svix = {k.replace("webhook-", "svix-"): v for k, v in standard_names.items()}
+    assert standard.verify([secret], svix, BODY, time.time()) == "msg_svix"
+    tampered = {**svix, "svix-id": "msg_other"}
+    with pytest.raises(standard.VerificationError) as info:
+        standard.verify([secret], tampered, BODY, time.time())
+    assert info.value.code == "invalid_signature"
+    # Never a mix: a webhook-id with svix-signature is not a complete set of either.
+    mixed = {"webhook-id": "msg_svix", **{k: v for k, v in svix.items() if k != "svix-id"}}
+    with pytest.raises(standard.VerificationError) as info:
+        standard.verify([secret], mixed, BODY, time.time())
+    assert info.value.code == "missing_signature_headers"

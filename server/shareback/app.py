@@ -52,12 +52,16 @@ async def approve_rewards_forever(
     store: Store, interval: float, validator: RewardValidator | None = None
 ) -> None:
     """Hold periods end on their own: one idempotent UPDATE, safe in any number of processes.
-    Campaigns with a validation callback ask the shop first, each reward under a lease."""
+    Campaigns with a validation callback ask the shop first, each reward under a lease. What has
+    expired (old IP salts, failed sign-ins) is deleted on the same beat."""
     while True:
         try:
-            approved = await store.approve_due_rewards(tokens.now_utc())
+            now = tokens.now_utc()
+            approved = await store.approve_due_rewards(now)
             if approved:
                 log.info("approved %d rewards whose hold period ended", approved)
+            # Old IP salts and failed sign-ins go as soon as no rule needs them (PRIVACY.md).
+            await store.forget_expired(now)
             while validator is not None:
                 report = await validator.validate_due()
                 if report.approved + report.revoked + report.retrying < validator.batch:
@@ -68,7 +72,7 @@ async def approve_rewards_forever(
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.from_env()).checked()
     metrics = RequestMetrics()
 
     @contextlib.asynccontextmanager

@@ -25,7 +25,6 @@ def generate_secrets() -> dict[str, str]:
         "secret_key": secrets.token_urlsafe(32),
         "identity_secret": secrets.token_urlsafe(32),
         "webhook_secret": new_secret(),
-        "ip_salt": secrets.token_urlsafe(32),
     }
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from shareback import codes, fraud, money
 from shareback.code_pool import POOL_CODE
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
-from shareback.urls import origin_of, url_message, url_problem
+from shareback.urls import endpoint_problem, origin_of, url_message, url_problem
 
 # 1 to 64 of a-z, 0-9 and "-", not starting or ending with "-": it is the script tag's data-campaign.
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -76,7 +76,7 @@ HOLD_DAYS = DayRange("hold_days", 0, 365, 14)
 
 
 def slug(value: str) -> str:
-    if not SLUG_PATTERN.match(value):
+    if not SLUG_PATTERN.fullmatch(value):
         raise InvalidCampaign(
             "slug",
             "Use 1 to 64 lower-case letters, digits and dashes, starting and ending with a "
@@ -107,9 +107,9 @@ def landing_url(value: str) -> str:
     return value
 
 
-def validation_url(value: str | None) -> str | None:
+def validation_url(value: str | None, allow_http: bool = False) -> str | None:
     """The shop's endpoint that decides each due reward; None approves when the hold ends."""
-    problem = url_problem(value) if value is not None else None
+    problem = endpoint_problem(value, allow_http=allow_http) if value is not None else None
     if problem:
         raise InvalidCampaign("validation_url", url_message(problem, VALIDATION_EXAMPLE))
     return value
@@ -118,7 +118,7 @@ def validation_url(value: str | None) -> str | None:
 def origin(value: str) -> str:
     """One origin, in lower case as browsers send it."""
     candidate = value.lower()
-    found = ORIGIN_PATTERN.match(candidate) if len(candidate) <= 300 else None
+    found = ORIGIN_PATTERN.fullmatch(candidate) if len(candidate) <= 300 else None
     port = found.group(3) if found else None
     if found is None or (port is not None and not 0 < int(port[1:]) <= 65535):
         shown = value[:77] + "..." if len(value) > 80 else value
@@ -148,7 +148,7 @@ def allowed_origins(values: Sequence[str], landing: str | None = None) -> tuple[
 def currency(value: str) -> str:
     """A currency in use (CLDR's data): XXX, XTS, funds codes and metals cannot book rewards."""
     found = value.strip().upper()
-    if not money.CURRENCY_PATTERN.match(found):
+    if not money.CURRENCY_PATTERN.fullmatch(found):
         raise InvalidCampaign("currency", "Use a three-letter currency code, such as EUR.")
     if not money.is_currency(found):
         raise InvalidCampaign(
@@ -218,7 +218,7 @@ def fulfilment(value: str) -> str:
 def friend_code(value: str | None) -> str | None:
     """The code every friend gets with shared_code; the stand-in of pool and generated."""
     found = (value or "").strip()
-    if found and not POOL_CODE.match(found):
+    if found and not POOL_CODE.fullmatch(found):
         raise InvalidCampaign(
             "friend_code", "Use 3 to 64 letters, digits, - or _, such as WELCOME10."
         )
@@ -227,7 +227,7 @@ def friend_code(value: str | None) -> str | None:
 
 def code_prefix(value: str) -> str:
     found = value.strip().upper()
-    if not codes.PREFIX_PATTERN.match(found):
+    if not codes.PREFIX_PATTERN.fullmatch(found):
         raise InvalidCampaign(
             "friend_code_prefix",
             "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM (codes then "

@@ -10,9 +10,11 @@ import socket
 import click
 import uvicorn
 
+from shareback import access_log
 from shareback.app import create_app
-from shareback.commands import admin, api_keys, database
-from shareback.settings import Settings
+from shareback.commands import admin, api_keys, database, gdpr_requests
+from shareback.serving import proxy_options
+from shareback.settings import Settings, SettingsError
 
 
 def free_port(host: str, preferred: int) -> int:
@@ -28,7 +30,17 @@ def free_port(host: str, preferred: int) -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
-@click.group()
+class Commands(click.Group):
+    """A setting that cannot work ends any command with its message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="shareback")
 def main() -> None:
     """Shareback: self-hosted referral marketing. Settings come from SHAREBACK_* variables."""
@@ -40,7 +52,14 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the backend."""
-    uvicorn.run(create_app(Settings.from_env()), host=host, port=port, proxy_headers=True)
+    settings = Settings.from_env()
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=access_log.log_config(settings.access_log),
+        **proxy_options(settings),
+    )
 
 
 @main.command()
@@ -93,3 +112,4 @@ def demo(host: str, port: int, shop_port: int) -> None:
 main.add_command(admin)
 main.add_command(api_keys)
 main.add_command(database)
+main.add_command(gdpr_requests)

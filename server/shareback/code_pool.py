@@ -57,7 +57,7 @@ def parse_pool(body: bytes) -> list[str]:
             value = cells[column or 0] if len(cells) > (column or 0) else ""
             if column is None and len([c for c in cells if c]) > 1:
                 bad.append(f"line {reader.line_num}: several columns")
-            elif not POOL_CODE.match(value):
+            elif not POOL_CODE.fullmatch(value):
                 bad.append(f"line {reader.line_num}: {_shown(value)}")
             else:
                 found.append(value)

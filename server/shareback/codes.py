@@ -13,12 +13,20 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_PATTERN = re.compile(r"^[A-Z]{1,8}-[2-9A-HJKMNP-Z]{4,8}$")
 
 
-def code_prefix(name: str | None, email: str) -> str:
-    """The first name (or the e-mail's local part) folded to at most eight ASCII capitals."""
-    source = (name or "").strip().split(" ")[0] or email.split("@")[0]
+# The prefix of a code that spells nobody: for advocates who did not choose a name for their codes.
+NEUTRAL_PREFIX = "FRIEND"
+
+
+def code_prefix(name: str | None) -> str:
+    """The first name folded to at most eight ASCII capitals; FRIEND without one.
+
+    Only a name the advocate chose belongs here (one that came with the shop's signed identity):
+    a code is shown to every friend, so it must never spell a name someone else typed, and never
+    the e-mail address."""
+    source = (name or "").strip().split(" ")[0]
     folded = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
     letters = "".join(ch for ch in folded.upper() if "A" <= ch <= "Z")
-    return letters[:8] or "FRIEND"
+    return letters[:8] or NEUTRAL_PREFIX
 
 
 def name_key(name: str | None) -> str | None:
@@ -34,7 +42,7 @@ def new_code(prefix: str, length: int = 4) -> str:
 def normalize_code(raw: str) -> str | None:
     """Codes are matched case-insensitively; anything not shaped like a code is None."""
     code = raw.strip().upper()
-    return code if CODE_PATTERN.match(code) else None
+    return code if CODE_PATTERN.fullmatch(code) else None
 
 
 # A coupon's clash characters start with a letter, so the offer's number stays readable:
@@ -58,8 +66,13 @@ def offer_number(reward_type: str, value: str) -> str:
 
 
 def coupon_code(prefix: str, number: str, attempt: int) -> str:
-    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four."""
-    if attempt == 0:
+    """ANNA10 first; on a clash ANNA10K7 (two characters), later three, then four. A name too
+    short for a coupon on its own (AL, for a coupon offer without a number) gets them at once.
+
+    A neutral coupon starts at three (FRIEND10K7Q): FRIEND10 alone would be everybody's guess."""
+    if prefix == NEUTRAL_PREFIX:
+        attempt += 8
+    if attempt == 0 and COUPON_PATTERN.fullmatch(prefix + number):
         return prefix + number
     extra = 2 if attempt < 8 else 3 if attempt < 14 else 4
     return (
@@ -78,4 +91,4 @@ def friend_code(prefix: str) -> str:
 def normalize_coupon(raw: str) -> str | None:
     """Discount codes compare case-insensitively, as checkouts treat them; None if not code-shaped."""
     code = raw.strip().upper()
-    return code if COUPON_PATTERN.match(code) else None
+    return code if COUPON_PATTERN.fullmatch(code) else None

@@ -1,9 +1,11 @@
 """Admin commands: `shareback admin …` for dashboard users, `shareback keys …` for API keys,
-`shareback db copy` to move the data to another database."""
+`shareback db copy` to move the data to another database, `shareback gdpr …` for a person's
+data requests."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,8 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from shareback import tokens
+from shareback import emails, gdpr, tokens
 from shareback.auth import keys, passwords
+from shareback.auth.roles import ROLES
 from shareback.emails import is_valid_email
 from shareback.settings import Settings
 from shareback.storage import SCHEMES, open_store
@@ -52,20 +55,62 @@ def admin() -> None:
     """Dashboard users."""
 
 
+ROLE_OPTION = click.Choice(ROLES, case_sensitive=False)
+
+
 @admin.command("create")
 @click.option("--email", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_admin(email: str, password_stdin: bool) -> None:
+@click.option(
+    "--role",
+    type=ROLE_OPTION,
+    default="owner",
+    show_default=True,
+    help="owner: everything; finance: rewards, payouts and exports; viewer: reads only.",
+)
+def create_admin(email: str, password_stdin: bool, role: str) -> None:
     """Create a dashboard user (the password is prompted for, or read from stdin)."""
     if not is_valid_email(email):
         raise click.ClickException(f"{email!r} is not a valid e-mail address")
     hashed = passwords.hash_password(read_password(password_stdin, email))
-    user = with_store(lambda store: store.create_admin_user(email, hashed, tokens.now_utc()))
+    user = with_store(
+        lambda store: store.create_admin_user(email, hashed, tokens.now_utc(), role.lower())
+    )
     if user is None:
         raise click.ClickException(
             f"{email} already has an account (use `shareback admin password`)"
         )
-    click.echo(f"created admin user {user.email}")
+    click.echo(f"created admin user {user.email} ({user.role})")
+
+
+@admin.command("role")
+@click.option("--email", required=True)
+@click.option("--role", type=ROLE_OPTION, required=True)
+def set_role(email: str, role: str) -> None:
+    """Change a dashboard user's role (applies from their next request)."""
+
+    async def change(store: Store) -> bool:
+        user = await store.admin_user(email)
+        return user is not None and await store.set_admin_role(user.id, role.lower())
+
+    if not with_store(change):
+        raise click.ClickException(f"no admin user {email}")
+    click.echo(f"{email.lower()} is now {role.lower()}")
+
+
+@admin.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    """Turn off a user's two-factor sign-in (a lost phone and lost recovery codes): their
+    password alone signs them in again, and they can set it up anew on their account page."""
+
+    async def reset(store: Store) -> bool:
+        user = await store.admin_user(email)
+        return user is not None and await store.reset_two_factor(user.id)
+
+    if not with_store(reset):
+        raise click.ClickException(f"no admin user {email}")
+    click.echo(f"two-factor sign-in is off for {email.lower()}")
 
 
 @admin.command("password")
@@ -84,7 +129,8 @@ def list_admins() -> None:
     """List dashboard users."""
     for user in with_store(lambda store: store.admin_users()):
         last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "never"
-        click.echo(f"{user.email}\tlast login {last}")
+        two_factor = "2fa on" if user.two_factor else "2fa off"
+        click.echo(f"{user.email}\t{user.role}\t{two_factor}\tlast login {last}")
 
 
 @click.group("keys")
@@ -94,15 +140,26 @@ def api_keys() -> None:
 
 @api_keys.command("create")
 @click.option("--name", required=True, help="What the key is for, e.g. 'CRM sync'.")
-def create_key(name: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(keys.SCOPES, case_sensitive=False),
+    default=keys.FULL,
+    show_default=True,
+    help="read: GET requests only (403 insufficient_scope otherwise); full: everything.",
+)
+def create_key(name: str, scope: str) -> None:
     """Create an API key; it is shown once and stored only as a hash."""
     key = keys.new_api_key()
     record = with_store(
         lambda store: store.create_api_key(
-            name.strip(), keys.display_prefix(key), keys.token_hash(key), tokens.now_utc()
+            name.strip(),
+            keys.display_prefix(key),
+            keys.token_hash(key),
+            tokens.now_utc(),
+            scope.lower(),
         )
     )
-    click.echo(f"API key {record.id} ({record.name}); shown only now:\n{key}")
+    click.echo(f"API key {record.id} ({record.name}, {record.scope}); shown only now:\n{key}")
 
 
 @api_keys.command("list")
@@ -111,7 +168,9 @@ def list_keys() -> None:
     for record in with_store(lambda store: store.api_keys()):
         state = "revoked" if record.revoked_at else "active"
         used = record.last_used_at.isoformat(timespec="minutes") if record.last_used_at else "never"
-        click.echo(f"{record.id}\t{record.prefix}…\t{record.name}\t{state}\tlast used {used}")
+        click.echo(
+            f"{record.id}\t{record.prefix}…\t{record.name}\t{record.scope}\t{state}\tlast used {used}"
+        )
 
 
 @api_keys.command("revoke")
@@ -164,3 +223,37 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+@click.group("gdpr")
+def gdpr_requests() -> None:
+    """A person's data requests: what is kept about them, and erasing it."""
+
+
+def checked_email(email: str) -> str:
+    if not is_valid_email(email.strip()):
+        raise click.ClickException(f"{email!r} is not an e-mail address")
+    return email.strip()
+
+
+@gdpr_requests.command("export")
+@click.option("--email", required=True, help="The person's address (any +tag or case).")
+def export_person(email: str) -> None:
+    """Print everything kept about the person as JSON."""
+    address = checked_email(email)
+    sections = with_store(lambda store: store.person_data(emails.email_key(address)))
+    click.echo(json.dumps(gdpr.export_document(address, sections), indent=2, ensure_ascii=False))
+
+
+@gdpr_requests.command("delete")
+@click.option("--email", required=True, help="The person's address (any +tag or case).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_person(email: str, yes: bool) -> None:
+    """Erase the person's personal data; the statistics stay as they are."""
+    address = checked_email(email)
+    if not yes:
+        click.confirm(f"Erase everything about {address}? This cannot be undone", abort=True)
+    erased = with_store(
+        lambda store: store.erase_person(emails.email_key(address), tokens.now_utc())
+    )
+    click.echo(json.dumps({"email": address, "erased": erased}, indent=2))

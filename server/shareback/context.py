@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from shareback.auth.throttle import PasswordChecks
 from shareback.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -35,6 +36,13 @@ class Context:
     friend_code_limiter: RateLimiter = field(
         default_factory=lambda: RateLimiter(limit=30, window_seconds=3600)
     )
+    # Unknown or revoked API keys per network and 10 minutes: a client with a stale key retries
+    # a few times; a script guessing keys is stopped (429) before it gets far.
+    key_failure_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(limit=20, window_seconds=600)
+    )
+    # The dashboard's scrypt runs at once (sign-in, second factor, new users).
+    password_checks: PasswordChecks = field(default_factory=PasswordChecks)
     # Counted clicks per hashed IP and hour, all links together: a family or an office clicks a
     # few; a script inflating a link's clicks is still sent on to the shop, just not counted.
     click_limiter: RateLimiter = field(

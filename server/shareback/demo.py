@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from shareback import tokens
+from shareback import access_log, tokens
 from shareback.app import create_app
 from shareback.auth import passwords
 from shareback.bootstrap import DEFAULT_SLUG, bootstrap
 from shareback.demo_data import new_demo_password, seed_history
+from shareback.serving import proxy_options
 from shareback.settings import Secrets, Settings
 from shareback.storage import open_store
 
@@ -31,7 +32,7 @@ async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)
         assert campaign is not None
-        await seed_history(store, campaign, secrets.ip_salt, tokens.now_utc())
+        await seed_history(store, campaign, tokens.now_utc())
         kept = await store.keep_secrets({"demo_admin_password": new_demo_password()})
         login = DemoLogin(DEMO_ADMIN, kept["demo_admin_password"])
         if await store.admin_user(DEMO_ADMIN) is None:
@@ -56,9 +57,25 @@ def run_demo(settings: Settings, secrets: Secrets, host: str, port: int, shop_po
     )
     servers = (
         uvicorn.Server(
-            uvicorn.Config(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.Config(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level="info",
+                log_config=access_log.log_config(settings.access_log),
+                **proxy_options(settings),
+            )
         ),
-        uvicorn.Server(uvicorn.Config(shop, host=host, port=shop_port, log_level="info")),
+        uvicorn.Server(
+            uvicorn.Config(
+                shop,
+                host=host,
+                port=shop_port,
+                log_level="info",
+                log_config=access_log.log_config(settings.access_log),
+                **proxy_options(settings),
+            )
+        ),
     )
 
     async def serve_both() -> None:

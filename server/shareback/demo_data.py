@@ -35,7 +35,7 @@ BASKETS = ("24.50", "31.90", "38.00", "42.75", "49.90", "57.40", "64.00")
 DAYS = 42
 
 
-async def seed_history(store: Store, campaign: Campaign, ip_salt: str, now: datetime) -> int:
+async def seed_history(store: Store, campaign: Campaign, now: datetime) -> int:
     """Adds the history once: a database that already has clicks is left as it is."""
     rand = random.Random(2026)
     if (await store.list_advocates(campaign_id=campaign.id, limit=1)) and (
@@ -52,7 +52,7 @@ async def seed_history(store: Store, campaign: Campaign, ip_salt: str, now: date
             emails.email_key(email),
             name,
             True,
-            codes.code_prefix(name, email),
+            codes.code_prefix(name),
             joined,
         )
         advocates.append(advocate)
@@ -78,8 +78,9 @@ async def seed_history(store: Store, campaign: Campaign, ip_salt: str, now: date
                 token = secrets.token_urlsafe(6)
                 ip = f"198.51.100.{rand.randint(1, 254)}"
                 device = rand.choice(("mobile", "mobile", "mobile", "desktop", "tablet"))
+                salt = await store.ip_salt_for(click_at.date())
                 await store.record_click(
-                    advocate.id, token, channel, visitors.ip_hash(ip_salt, ip), device, click_at
+                    advocate.id, token, channel, visitors.ip_hash(salt, ip), device, click_at
                 )
                 if rand.random() < 0.16:
                     orders += 1

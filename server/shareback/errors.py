@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Match, Route
 
-from shareback import error_page
+from shareback import error_page, numbers
 from shareback.storage.database import InvalidText
 
 log = logging.getLogger("shareback")
@@ -84,8 +85,22 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes: Starlette's Allow names only the first route
+    whose path matched, and a path often has two (the owner's GET beside the widget's POST)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
     if wants_html(request):
         title = HTTPStatus(exc.status_code).phrase
         page = html_page(request, exc.status_code, [error_page.Text("en", title, str(exc.detail))])
@@ -112,10 +127,21 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+# nginx's "client closed request": nobody reads the answer, and it is not the server's fault.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """A client that hangs up mid-upload is not an error of ours: no traceback, no 500 counted."""
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 EXCEPTION_HANDLERS = {
     ApiError: api_error,
     HTTPException: http_error,
     InvalidText: invalid_text,
+    ClientDisconnect: client_gone,
     Exception: server_error,
 }
 
@@ -130,20 +156,62 @@ async def read_json(request: Request, limit: int, *, allow_text_plain: bool = Fa
     return parse_json(body)
 
 
-def parse_json(body: bytes, **options: Any) -> Any:
-    """JSON or a clear 400; nesting deep enough to exhaust the parser is malformed too, not a 500."""
+# Python refuses to turn more than 4,300 digits into an int (a ValueError, not a JSON error); no
+# id, count or amount needs more than a few dozen, so a longer number is malformed input.
+MAX_NUMBER_CHARS = 100
+
+
+class _Refused(Exception):
+    """Raised from inside json.loads by the number hooks; turned into a 400 by parse_json."""
+
+
+def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _Refused(f"A number in the body is longer than {MAX_NUMBER_CHARS} characters.")
+        return convert(text)
+
+    return parse
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts. (A NUL,
+    \\u0000, is refused where text is stored: storage.database.InvalidText.)"""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise _Refused(
+                    "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
+                ) from exc
+
+
+def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any:
+    """JSON or a clear 400: malformed text, nesting deep enough to exhaust the parser, numbers too
+    long to convert and strings that are not Unicode text are all the sender's mistake."""
     try:
-        document = json.loads(body, **options)
+        value = json.loads(body, parse_int=_bounded(int), parse_float=_bounded(parse_float))
+        _refuse_lone_surrogates(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise ApiError(400, "malformed_json", "The body's JSON is nested too deeply.") from exc
-    return document
+    except _Refused as exc:
+        raise ApiError(400, "malformed_json", str(exc)) from exc
+    return value
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if numbers.declared_over(declared, limit):
         raise ApiError(413, "body_too_large", f"The body is larger than {limit} bytes.")
     chunks: list[bytes] = []
     size = 0

@@ -1,4 +1,5 @@
-"""GET /healthz: the process answers and the database does too."""
+"""GET /livez: the process answers (restart it if not). GET /healthz: it is ready, its database
+answers too (send it no traffic if not). A database outage must not restart a healthy process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from shareback import __version__
 from shareback.context import context
 
 
+async def check_liveness(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
 async def check_health(request: Request) -> Response:
     try:
         await context(request).store.ping()
@@ -18,4 +23,7 @@ async def check_health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
-routes = [Route("/healthz", check_health, methods=["GET"])]
+routes = [
+    Route("/livez", check_liveness, methods=["GET"]),
+    Route("/healthz", check_health, methods=["GET"]),
+]

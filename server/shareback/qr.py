@@ -26,9 +26,9 @@ def qr_target(public_url: str, code: str) -> str:
     return f"{public_url}/r/{code}?ch=qr"
 
 
-@lru_cache(maxsize=2048)
-def render_qr(data: str, fmt: str) -> bytes:
-    """ECC level M (15 % damage tolerated) and the four-module quiet zone the standard asks for."""
+def draw_qr(data: str, fmt: str) -> bytes:
+    """ECC level M (15 % damage tolerated) and the four-module quiet zone the standard asks for.
+    Uncached: for secrets (a two-factor set-up), which must not stay in a cache."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=10)
     qr.add_data(data)
     qr.make(fit=True)
@@ -39,6 +39,9 @@ def render_qr(data: str, fmt: str) -> bytes:
     buffer = io.BytesIO()
     qr.make_image(image_factory=qrcode.image.pil.PilImage).save(buffer)
     return buffer.getvalue()
+
+
+render_qr = lru_cache(maxsize=2048)(draw_qr)
 
 
 async def show_qr_code(request: Request) -> Response:

@@ -5,7 +5,6 @@ into the database on PostgreSQL."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections import deque
 
@@ -29,16 +28,29 @@ class RateLimiter:
         hits.append(moment)
         return True
 
-    def retry_after(self, key: str, now: float | None = None) -> int | None:
-        """Whole seconds until `key` may try again, None when it may now; records nothing (a
-        miss is counted with allow, only when it happens)."""
+    def exceeded(self, key: str, now: float | None = None) -> bool:
+        """Whether `key` is at its limit, without counting a hit (failures are counted apart)."""
         moment = time.monotonic() if now is None else now
         hits = self._hits.get(key)
+        if not hits:
+            return False
         while hits and hits[0] <= moment - self.window:
             hits.popleft()
-        if not hits or len(hits) < self.limit:
-            return None
-        return max(1, math.ceil(hits[0] + self.window - moment))
+        return len(hits) >= self.limit
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        moment = time.monotonic() if now is None else now
+        if len(self._hits) >= self.max_keys and key not in self._hits:
+            self._evict(moment)
+        self._hits.setdefault(key, deque()).append(moment)
+
+    def retry_after(self, key: str, now: float | None = None) -> int:
+        """Whole seconds until the oldest hit of `key` leaves the window (at least 1)."""
+        moment = time.monotonic() if now is None else now
+        hits = self._hits.get(key)
+        if not hits:
+            return 1
+        return max(1, int(hits[0] + self.window - moment + 0.999))
 
     def _evict(self, moment: float) -> None:
         stale = [

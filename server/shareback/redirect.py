@@ -25,17 +25,17 @@ def with_ref(landing_url: str, ref: str) -> str:
 
 def refuse_code_scans(ctx: Context, ip: str) -> None:
     """An address that has tried too many unknown codes is told to wait, whatever it asks for."""
-    wait = ctx.code_miss_limiter.retry_after(ip)
-    if wait is not None:
+    limiter = ctx.code_miss_limiter
+    if limiter.exceeded(ip):
         raise HTTPException(
             429,
             "Too many unknown referral codes from this connection; try again later.",
-            headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
+            headers={"Retry-After": str(limiter.retry_after(ip)), "Cache-Control": "no-store"},
         )
 
 
 def count_code_miss(ctx: Context, ip: str) -> None:
-    ctx.code_miss_limiter.allow(ip)
+    ctx.code_miss_limiter.hit(ip)
 
 
 async def follow_referral_link(request: Request) -> Response:
@@ -53,7 +53,9 @@ async def follow_referral_link(request: Request) -> Response:
     if campaign is None or campaign.archived_at is not None:
         raise HTTPException(410, "This referral campaign has ended.")
     now = tokens.now_utc()
-    salt = await ctx.store.ip_salt_on(now.date()) or ctx.secrets.ip_salt
+    # The day's salt: tomorrow's hash of the same address differs, and the salt is deleted once
+    # no rule needs it (retention.py), so the hash cannot be turned back into the address.
+    salt = await ctx.store.ip_salt_for(now.date())
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.

@@ -19,6 +19,16 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part for part in value.replace(",", " ").split() if part)
 
 
+ACCESS_LOG_MODES = ("private", "full", "off")
+
+
+def _access_log(value: str) -> str:
+    mode = value.strip().lower()
+    if mode not in ACCESS_LOG_MODES:
+        raise ValueError(f"SHAREBACK_ACCESS_LOG must be one of {', '.join(ACCESS_LOG_MODES)}")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -41,6 +51,14 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
     delivery_interval_seconds: float = 2.0
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto `shareback
+    # serve` believes; none by default, so no client can pick the address every limit counts.
+    forwarded_allow_ips: tuple[str, ...] = ()
+    # "private": requests logged without client address and query string; "full"; "off".
+    access_log: str = "private"
+    # Plain http:// endpoint and validation URLs, for local testing only (never in production:
+    # the events carry personal data).
+    allow_http_endpoints: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,7 +81,56 @@ class Settings:
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
-        )
+            forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
+            access_log=_access_log(config("ACCESS_LOG", default="private")),
+            allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
+        ).checked()
+
+    def checked(self) -> Settings:
+        """These settings, when every secret in them can work; else SettingsError naming the
+        variable, so a bad secret stops the start instead of failing every request."""
+        # Imported here: the webhooks package imports the settings through its handlers.
+        from shareback.webhooks.standard import secret_bytes
+
+        for name, value in self._secrets():
+            if not value or value != value.strip() or not value.isprintable():
+                raise SettingsError(
+                    f"{name} is blank or holds spaces, tabs or line breaks at its ends or "
+                    "control characters; copy the secret again without them."
+                )
+        for number, value in enumerate(self.webhook_secrets, 1):
+            try:
+                secret_bytes(value)
+            except ValueError:
+                raise SettingsError(
+                    f"SHAREBACK_WEBHOOK_SECRET: secret number {number} is not 'whsec_' followed "
+                    "by base64 (padding optional), as Standard Webhooks senders give it."
+                ) from None
+        for value in _split(self.stripe_webhook_secret):
+            if not value.startswith("whsec_") or len(value) <= len("whsec_"):
+                raise SettingsError(
+                    "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
+                    "Stripe's dashboard, which starts with whsec_ (not an API key)."
+                )
+        return self
+
+    def _secrets(self) -> list[tuple[str, str]]:
+        single = {
+            "SHAREBACK_SECRET_KEY": self.secret_key,
+            "SHAREBACK_IDENTITY_SECRET": self.identity_secret,
+            "SHAREBACK_SHOPIFY_SECRET": self.shopify_secret,
+            "SHAREBACK_WOOCOMMERCE_SECRET": self.woocommerce_secret,
+            "SHAREBACK_ADMIN_API_KEY": self.admin_api_key,
+        }
+        found = [(name, value) for name, value in single.items() if value is not None]
+        found += [("SHAREBACK_WEBHOOK_SECRET", value) for value in self.webhook_secrets]
+        if self.stripe_webhook_secret is not None:
+            found.append(("SHAREBACK_STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret.strip()))
+        return found
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work; the message names the SHAREBACK_ variable at fault."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +140,6 @@ class Secrets:
     secret_key: str
     identity_secret: str
     webhook_secrets: tuple[str, ...]
-    ip_salt: str
 
     @property
     def webhook_secret(self) -> str:
@@ -86,5 +152,4 @@ def resolve_secrets(settings: Settings, stored: Mapping[str, str]) -> Secrets:
         secret_key=settings.secret_key or stored["secret_key"],
         identity_secret=settings.identity_secret or stored["identity_secret"],
         webhook_secrets=settings.webhook_secrets or (stored["webhook_secret"],),
-        ip_salt=stored["ip_salt"],
     )

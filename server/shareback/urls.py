@@ -7,7 +7,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 MAX_LENGTH = 2000
-Problem = Literal["malformed", "credentials", "fragment"]
+Problem = Literal["malformed", "credentials", "fragment", "insecure"]
 
 
 def url_problem(value: str, *, fragment_allowed: bool = False) -> Problem | None:
@@ -29,15 +29,26 @@ def url_problem(value: str, *, fragment_allowed: bool = False) -> Problem | None
     return None
 
 
-def endpoint_problem(value: str) -> Problem | None:
-    """An address Shareback sends requests to: an event endpoint or a validation callback."""
-    return url_problem(value)
+def endpoint_problem(value: str, *, allow_http: bool = False) -> Problem | None:
+    """An address Shareback sends requests to: an event endpoint or a validation callback.
+
+    https only: what we send carries shoppers' e-mail addresses and names. Plain http:// only when
+    the owner explicitly allows it (SHAREBACK_ALLOW_HTTP_ENDPOINTS=1, for local testing)."""
+    problem = url_problem(value)
+    if problem is None and not allow_http and urlsplit(value).scheme != "https":
+        return "insecure"
+    return problem
 
 
 def url_message(problem: Problem, example: str) -> str:
     """The one wording of each problem, shown beside a dashboard field and in API errors alike."""
     if problem == "credentials":
         return "Leave out the user name and password."
+    if problem == "insecure":
+        return (
+            f"Use https://, such as {example}: what we send carries shoppers' personal data. "
+            "(Plain http:// only with SHAREBACK_ALLOW_HTTP_ENDPOINTS=1, for local testing.)"
+        )
     if problem == "fragment":
         return f"Leave out the #fragment: we send requests to this address, such as {example}."
     return f"Enter a full address that starts with https://, such as {example}."

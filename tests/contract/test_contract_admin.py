@@ -106,19 +106,22 @@ async def test_starting_a_session_sweeps_expired_ones(store: Store) -> None:
     assert await store.session("new", at(days=2)) is not None
 
 
-@contract("record_login_failure", "login_failures_since", "clear_login_failures")
-async def test_failed_logins_are_counted_per_key_since_a_moment(store: Store) -> None:
-    assert await store.login_failures_since("ip:1", T0) == 0
+@contract("count_login_attempt", "clear_login_failures")
+async def test_sign_in_attempts_are_counted_per_key_before_the_check(store: Store) -> None:
+    keys = ["ip:1", "email:owner@shop.example"]
+    since = T0 - timedelta(minutes=15)
     for minutes in (0, 1, 2):
-        await store.record_login_failure("ip:1", at(minutes=minutes))
-    await store.record_login_failure("ip:2", at(minutes=2))
-    counted = await store.login_failures_since("ip:1", at(minutes=1))
-    assert counted == 2 and isinstance(counted, int)  # since is inclusive
-    assert await store.login_failures_since("ip:1", at(minutes=1, microseconds=1)) == 1
-    assert await store.login_failures_since("ip:1", at(minutes=3)) == 0
+        assert await store.count_login_attempt(keys, since, at(minutes=minutes), 3) is True
+    # The fourth within the window is refused, and not counted.
+    assert await store.count_login_attempt(keys, since, at(minutes=3), 3) is False
+    # Another key has its own count; one spent key refuses an attempt naming both.
+    assert await store.count_login_attempt(["ip:2"], since, at(minutes=3), 3) is True
+    assert await store.count_login_attempt(["ip:1", "ip:3"], since, at(minutes=3), 3) is False
+    # Only attempts since `since` count (inclusive): minutes 1 and 2 are two of three.
+    assert await store.count_login_attempt(["ip:1"], at(minutes=1), at(minutes=4), 3) is True
+    assert await store.count_login_attempt(["ip:1"], at(minutes=1), at(minutes=4), 3) is False
     await store.clear_login_failures("ip:1")
-    assert await store.login_failures_since("ip:1", T0) == 0
-    assert await store.login_failures_since("ip:2", T0) == 1
+    assert await store.count_login_attempt(["ip:1"], since, at(minutes=5), 1) is True
     await store.clear_login_failures("ip:unknown")
 
 

@@ -30,11 +30,11 @@ async def test_a_code_names_its_advocate_and_how(store: Store) -> None:
 async def test_the_look_up_finds_exact_codes_then_names_of_active_advocates(store: Store) -> None:
     campaign = await make_campaign(store)
     other = await make_campaign(store, slug="other")
-    anna = await join(store, campaign, "anna@example.nl", "Anna de Vries")
-    annie = await join(store, campaign, "annie@example.nl", "Annie Bakker")
-    bert = await join(store, campaign, "bert@example.nl", "Bert Anner")
-    quiet = await join(store, campaign, "quiet@example.nl", "Anna Quiet")
-    elsewhere = await join(store, other, "ann@example.nl", "Ann Elsewhere")
+    anna = await join(store, campaign, "anna@example.nl", "Anna de Vries", findable=True)
+    annie = await join(store, campaign, "annie@example.nl", "Annie Bakker", findable=True)
+    bert = await join(store, campaign, "bert@example.nl", "Bert Anner", findable=True)
+    quiet = await join(store, campaign, "quiet@example.nl", "Anna Quiet", findable=True)
+    elsewhere = await join(store, other, "ann@example.nl", "Ann Elsewhere", findable=True)
     await store.record_event(campaign.id, anna.id, "share", "whatsapp", T0)
     await store.record_click(annie.id, "t1", "email", "ip", "mobile", T0)
     await store.record_click(annie.id, "t2", "email", "ip2", "mobile", T0)
@@ -64,6 +64,12 @@ async def test_the_look_up_finds_exact_codes_then_names_of_active_advocates(stor
     assert await store.find_referrers(other.id, "ann", 5) == [
         Referrer(elsewhere.code, "Ann Elsewhere", False)
     ]
+    # Shared, but never chose to be found: neither by name nor by code.
+    shy = await join(store, campaign, "shy@example.nl", "Annabel Shy")
+    await store.record_event(campaign.id, shy.id, "share", "whatsapp", T0)
+    assert shy.coupon_code is not None
+    assert await store.find_referrers(campaign.id, "annabel", 5) == []
+    assert await store.find_referrers(campaign.id, shy.coupon_code, 5) == []
 
 
 @contract("issue_friend_code", "friend_code_for_click")

@@ -4,7 +4,7 @@ and click hygiene, on every engine."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from shareback import fraud
@@ -98,12 +98,6 @@ async def test_every_verdict_is_kept_and_the_doubtful_wait_for_a_person(store: S
     assert await store.fraud_decision(10**9) is None
     revoked = [r for r in await store.list_rewards(status="revoked")]
     assert {(r.order_id, r.revoke_reason) for r in revoked} == {("2", "fraud_review")}
-
-
-@contract("ip_salt_on")
-async def test_the_click_ip_salt_of_a_day(store: Store) -> None:
-    await store.keep_secrets({"ip_salt": "salt-1"})
-    assert await store.ip_salt_on(date(2025, 6, 1)) == "salt-1"
 
 
 @contract("record_click")

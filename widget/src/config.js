@@ -2,8 +2,10 @@
 import { pickLang } from './i18n.js'
 
 /**
- * Reads data-campaign, data-email, data-name, data-user-hash, data-lang and
- * data-api. The API base defaults to the origin the script was loaded from.
+ * Reads data-campaign, data-email, data-name, data-user-hash, data-findable,
+ * data-lang and data-api. The API base defaults to the origin the script was
+ * loaded from. data-findable="true" (or "false") is the shopper's choice to be
+ * found by name in the checkout's referrer look-up, sent with their identity.
  */
 export const readConfig = (script, doc) => {
   const d = (script && script.dataset) || {}
@@ -13,6 +15,7 @@ export const readConfig = (script, doc) => {
     email: (d.email || '').trim(),
     name: d.name || undefined,
     hash: d.userHash || undefined,
+    findable: d.findable ? d.findable == 'true' : undefined,
     lang: pickLang(d.lang, doc.documentElement.lang),
     base: base.replace(/\/+$/, ''),
   }

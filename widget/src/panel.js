@@ -64,7 +64,7 @@ export const fillPanel = (app, body) => {
   if (adv) return showShare(app, body, adv)
   if (!cfg.email) return showForm(app, body)
   body.replaceChildren(h('p', { class: 'st', role: 'status' }, t.loading))
-  request(app, { email: cfg.email, name: cfg.name, user_hash: cfg.hash }).then(
+  request(app, { email: cfg.email, name: cfg.name, user_hash: cfg.hash, findable: cfg.findable }).then(
     (adv) => showShare(app, body, adv),
     (err) => showForm(app, body, err, cfg),
   )

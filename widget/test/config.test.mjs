@@ -22,6 +22,13 @@ test('identity and campaign come from data attributes', () => {
   const anonymous = readConfig(script({}), doc())
   assert.equal(anonymous.campaign, 'default')
   assert.equal(anonymous.email, '')
+  assert.equal(anonymous.findable, undefined) // nobody is findable unless they chose it
+})
+
+test('data-findable says whether the shopper chose to be found in the referrer look-up', () => {
+  assert.equal(readConfig(script({ findable: 'true' }), doc()).findable, true)
+  assert.equal(readConfig(script({ findable: 'false' }), doc()).findable, false)
+  assert.equal(readConfig(script({ findable: 'yes please' }), doc()).findable, false)
 })
 
 test('the locale comes from data-lang, else <html lang>, else English', () => {

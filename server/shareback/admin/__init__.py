@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from shareback.admin import (
     access,
+    account,
     assets,
     auth,
     campaigns,
@@ -16,6 +17,7 @@ from shareback.admin import (
     pool_upload,
     preview,
     rewards,
+    second_factor,
     settings_page,
     webhooks_page,
 )
@@ -23,6 +25,8 @@ from shareback.admin import (
 routes: list[BaseRoute] = [
     *assets.routes,
     *auth.routes,
+    *second_factor.routes,
+    *account.routes,
     *overview.routes,
     *campaigns.routes,
     *pool_upload.routes,

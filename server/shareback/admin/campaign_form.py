@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from shareback import campaigns, money
+from shareback import campaigns, money, numbers
 from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
@@ -206,7 +206,7 @@ def parse_origins(text: str, landing_url: str = "") -> tuple[tuple[str, ...], st
 
 
 def whole_number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) <= 6 else None
+    return numbers.whole_number(value, 999_999)
 
 
 def parse_moment(value: str) -> tuple[datetime | None, str | None]:
@@ -244,7 +244,9 @@ def check_slug(value: str) -> str | None:
     return check.errors.get("slug")
 
 
-def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str, str]]:
+def validate(
+    values: Mapping[str, str], *, allow_http: bool = False
+) -> tuple[ValidCampaign | None, dict[str, str]]:
     """Every field is checked, so the owner sees all problems at once."""
     check = Checker()
     name = check(campaigns.text, "name", values["name"])
@@ -280,7 +282,7 @@ def validate(values: Mapping[str, str]) -> tuple[ValidCampaign | None, dict[str,
     prefix = check(campaigns.code_prefix, values["friend_code_prefix"])
     if mode and "friend_code" not in check.errors:
         check(campaigns.shared_code_given, mode, shared_code)
-    callback = check(campaigns.validation_url, values["validation_url"] or None)
+    callback = check(campaigns.validation_url, values["validation_url"] or None, allow_http)
     referrer, friend = specs["referrer"], specs["friend"]
     if check.errors:
         return None, check.errors

@@ -9,12 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import action_for, admin_page, page_for
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus
@@ -24,9 +25,10 @@ UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
 def upload_counts(query: dict[str, str]) -> dict[str, int] | None:
     """What the last pool upload did, carried in the redirect's query."""
-    if not all(query.get(name, "").isdigit() for name in UPLOAD_COUNTS):
+    counts = {name: numbers.whole_number(query.get(name)) for name in UPLOAD_COUNTS}
+    if any(n is None for n in counts.values()):
         return None
-    return {name: int(query[name]) for name in UPLOAD_COUNTS}
+    return {name: n for name, n in counts.items() if n is not None}
 
 
 async def form_page(
@@ -101,7 +103,7 @@ async def list_campaigns(request: Request, session: AdminSession) -> Response:
     )
 
 
-@admin_page
+@page_for(Permission.EDIT_CAMPAIGNS)
 async def show_new_campaign(request: Request, session: AdminSession) -> Response:
     ctx = context(request)
     default = await ctx.store.campaign("default")
@@ -113,10 +115,12 @@ async def show_new_campaign(request: Request, session: AdminSession) -> Response
     return await form_page(request, session, values, {})
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def create_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     values = campaign_form.submitted_values(form)
-    valid, errors = campaign_form.validate(values)
+    valid, errors = campaign_form.validate(
+        values, allow_http=context(request).settings.allow_http_endpoints
+    )
     slug_error = campaign_form.check_slug(values["slug"])
     if slug_error:
         errors["slug"] = slug_error
@@ -137,12 +141,14 @@ async def show_campaign(request: Request, session: AdminSession) -> Response:
     return await form_page(request, session, values, {}, campaign)
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def update_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await campaign_or_404(request)
     values = campaign_form.submitted_values(form, campaign_form.campaign_values(campaign))
     values["slug"] = campaign.slug  # the slug is in every embed snippet: it never changes
-    valid, errors = campaign_form.validate(values)
+    valid, errors = campaign_form.validate(
+        values, allow_http=context(request).settings.allow_http_endpoints
+    )
     await check_friend_code(request, values["friend_code"], errors)
     if valid is None or errors:
         return await form_page(request, session, values, errors, campaign)
@@ -150,7 +156,7 @@ async def update_campaign(request: Request, session: AdminSession, form: FormDat
     return redirect(f"/admin/campaigns/{campaign.slug}?notice=campaign-saved")
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def archive_campaign(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await campaign_or_404(request)
     await context(request).store.archive_campaign(campaign.slug, tokens.now_utc())

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import Message
 
+from shareback import numbers
 from shareback.admin.render import PageError
 from shareback.context import context
 from shareback.urls import origin_of
@@ -55,7 +56,7 @@ def comes_from_here(request: Request) -> bool:
 async def read_form(request: Request) -> FormData:
     limit = context(request).settings.max_body_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if numbers.declared_over(declared, limit):
         raise HTTPException(413, f"The form is larger than {limit} bytes.")
     return await request.form(max_files=0, max_fields=MAX_FIELDS)
 
@@ -64,7 +65,7 @@ async def read_upload(request: Request, limit: int, too_large: str) -> FormData:
     """A multipart form with at most one file, the whole body at most `limit` bytes: counted as
     it arrives, so a client that sends no Content-Length cannot fill the disk either."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if numbers.declared_over(declared, limit):
         raise PageError(413, "That file is too large", too_large)
     chunks: list[bytes] = []
     size = 0

@@ -11,8 +11,9 @@ from starlette.routing import Route
 from shareback import tokens
 from shareback.admin.access import path_id
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import admin_action, page_for
 from shareback.admin.webhooks_page import DELIVERY_STATUSES, delivery_query
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.storage.base import AdminSession, DeliveryRow, Store
 
@@ -25,7 +26,7 @@ async def delivery_or_404(store: Store, delivery_id: int) -> DeliveryRow:
     return rows[0]
 
 
-@admin_page
+@page_for(Permission.MANAGE)
 async def show_delivery(request: Request, session: AdminSession) -> Response:
     store = context(request).store
     delivery = await delivery_or_404(store, path_id(request))

@@ -9,21 +9,22 @@ from starlette.routing import Route
 
 from shareback.admin.render import SECURITY_HEADERS
 from shareback.admin.rewards import filters_from
-from shareback.admin.sessions import admin_page
+from shareback.admin.sessions import page_for
 from shareback.api.owner.exports import rewards_csv
 from shareback.api.owner.filters import RewardFilter
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.storage.base import AdminSession
 
 
-@admin_page
+@page_for(Permission.EXPORT)
 async def download_rewards_csv(request: Request, session: AdminSession) -> Response:
     ctx = context(request)
     campaigns = await ctx.store.campaigns(include_archived=True)
     filters = filters_from(dict(request.query_params), campaigns)
     campaign_id = next((c.id for c in campaigns if c.slug == filters["campaign"]), None)
     chosen = RewardFilter(filters["status"], filters["side"] or None, campaign_id)
-    response = rewards_csv(ctx.store, chosen, filters["campaign"] or None)
+    response = await rewards_csv(ctx.store, chosen, filters["campaign"] or None)
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -139,7 +139,7 @@ def preview_campaign(request: Request) -> Campaign:
 
 
 def sample_advocate(campaign: Campaign) -> Advocate:
-    prefix = codes.code_prefix(SAMPLE["name"], SAMPLE["email"])
+    prefix = codes.code_prefix(SAMPLE["name"])
     return Advocate(
         id=0,
         campaign_id=0,

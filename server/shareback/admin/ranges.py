@@ -36,13 +36,22 @@ def last_days(count: int, today: date) -> DateRange:
     return DateRange(today - timedelta(days=count - 1), today)
 
 
+# Far enough from date.min and date.max that a default or two-year range never leaves them.
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
+
 def parse_date(text: str | None) -> date | None:
+    """YYYY-MM-DD in ASCII between FIRST_YEAR and LAST_YEAR, else None."""
     if not text:
         return None
+    raw = text.strip()
+    if len(raw) != 10 or not raw.isascii() or raw[4] != "-":
+        return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(raw)
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def parse_range(first: str | None, last: str | None, today: date) -> tuple[DateRange, str | None]:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shareback.admin import assets, formatting
+from shareback.auth.roles import Permission, allows
 from shareback.storage.base import AdminSession
 
 # No inline script or style anywhere in the dashboard: scripts, styles and frames come from
@@ -39,6 +40,8 @@ NOTICES = {
     "key-revoked": "The API key is revoked; requests with it are refused from now on.",
     "user-created": "The admin user is created. Tell them their password in person.",
     "user-deleted": "The admin user is deleted and signed out everywhere.",
+    "role-saved": "The role is saved; it applies from their next click on.",
+    "two-factor-off": "Two-factor sign-in is off: signing in needs only your password now.",
     "endpoint-created": "The endpoint is added: give its signing secret to the receiving tool. "
     "Events from now on are sent to it.",
     "endpoint-disabled": "The endpoint is disabled: no more events are sent to it.",
@@ -56,6 +59,11 @@ class PageError(Exception):
         self.message = message
 
 
+def can(session: AdminSession | None, permission: str) -> bool:
+    """For the templates: show an action only to a role that may take it."""
+    return session is not None and allows(session.user.role, Permission(permission))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -66,6 +74,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["asset_url"] = assets.asset_url
+    env.globals["can"] = can
     env.filters.update(formatting.FILTERS)
     return env
 

@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin.render import redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import action_for, admin_page
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.rewards import STATUSES
 from shareback.storage.base import AdminSession, Campaign, RewardSummary
@@ -39,12 +40,15 @@ def query(filters: dict[str, str], **extra: str | int) -> str:
 
 
 def done_message(params: dict[str, str]) -> str | None:
-    done, n, skipped = params.get("done"), params.get("n", ""), params.get("skipped", "")
-    if done not in ACTIONS.values() or not n.isdigit():
+    done = params.get("done")
+    count, skipped = (
+        numbers.whole_number(params.get("n")),
+        numbers.whole_number(params.get("skipped")),
+    )
+    if done not in ACTIONS.values() or count is None:
         return None
-    count = int(n)
     text = f"{count} reward{'s' if count != 1 else ''} {done}."
-    if skipped.isdigit() and int(skipped):
+    if skipped:
         text += (
             f" {skipped} could not be changed: only pending rewards can be approved or revoked,"
             " and someone (or the hold period) got there first."
@@ -65,12 +69,12 @@ async def rewards_page(
     campaigns = await ctx.store.campaigns(include_archived=True)
     filters = filters_from(source, campaigns)
     by_slug = {c.slug: c for c in campaigns}
-    before = source.get("before", "")
+    before = numbers.row_id(source.get("before"))
     rows: list[RewardSummary] = await ctx.store.list_rewards(
         status=filters["status"],
         side=filters["side"] or None,
         campaign_id=by_slug[filters["campaign"]].id if filters["campaign"] else None,
-        before=int(before) if before.isdigit() else None,
+        before=before,
         limit=PAGE_SIZE + 1,
     )
     more = len(rows) > PAGE_SIZE
@@ -86,7 +90,7 @@ async def rewards_page(
             "statuses": STATUSES,
             "rows": rows,
             "next_query": query(filters, before=rows[-1].id) if more and rows else None,
-            "first_page": not before.isdigit(),
+            "first_page": before is None,
             "tab_query": {s: query({**filters, "status": s}) for s in STATUSES},
             "csv_query": query(filters),
             "done": done_message(source),
@@ -104,10 +108,11 @@ async def list_rewards(request: Request, session: AdminSession) -> Response:
     return await rewards_page(request, session, dict(request.query_params))
 
 
-@admin_action
+@action_for(Permission.DECIDE_REWARDS)
 async def change_rewards(request: Request, session: AdminSession, form: FormData) -> Response:
     source = {k: str(form.get(k) or "") for k in ("status", "side", "campaign")}
-    ids = sorted({int(v) for v in form.getlist("reward") if isinstance(v, str) and v.isdigit()})
+    found = (numbers.row_id(v) for v in form.getlist("reward") if isinstance(v, str))
+    ids = sorted({n for n in found if n is not None})
     action = str(form.get("action") or "")
     reason = str(form.get("reason") or "").strip()
     selected = frozenset(ids)

@@ -1,4 +1,5 @@
-"""Dashboard sessions: the cookie, the session row behind it, and the guards on every page."""
+"""Dashboard sessions: the cookie, the session row behind it, and the guards on every page and
+form: signed in, from this site, and with a role that allows it (auth/roles.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from shareback import tokens
 from shareback.admin import csrf
 from shareback.admin.render import PageError, message_page, redirect
 from shareback.auth import keys
+from shareback.auth.roles import Permission, allows
 from shareback.context import context
 from shareback.storage.base import AdminSession
 
@@ -76,30 +78,58 @@ def login_url(request: Request) -> str:
     return "/admin/login" if here == HOME else "/admin/login?next=" + quote(here, safe="/")
 
 
+def forbidden(request: Request, session: AdminSession) -> Response:
+    role = session.user.role
+    return message_page(
+        request,
+        403,
+        "Your role does not allow this",
+        f"You are signed in as {session.user.email} with the role “{role}”, which may not "
+        "do this. Ask an owner of this dashboard if you need it.",
+        session=session,
+    )
+
+
+def page_for(permission: Permission) -> Callable[[AdminView], Endpoint]:
+    """A page for signed-in users whose role has `permission`; strangers are sent to the login
+    page and brought back, users without it get a 403 page."""
+
+    def decorate(view: AdminView) -> Endpoint:
+        @functools.wraps(view)
+        async def endpoint(request: Request) -> Response:
+            session = await current_session(request)
+            if session is None:
+                return redirect(login_url(request))
+            if not allows(session.user.role, permission):
+                return forbidden(request, session)
+            try:
+                return await view(request, session)
+            except PageError as exc:
+                return message_page(
+                    request, exc.status_code, exc.title, exc.message, session=session
+                )
+
+        return endpoint
+
+    return decorate
+
+
 def admin_page(view: AdminView) -> Endpoint:
-    """A page for signed-in admins; anyone else is sent to the login page and brought back."""
-
-    @functools.wraps(view)
-    async def endpoint(request: Request) -> Response:
-        session = await current_session(request)
-        if session is None:
-            return redirect(login_url(request))
-        try:
-            return await view(request, session)
-        except PageError as exc:
-            return message_page(request, exc.status_code, exc.title, exc.message, session=session)
-
-    return endpoint
+    """A page every signed-in user may read (viewers too)."""
+    return page_for(Permission.READ)(view)
 
 
-def guarded_action(action: AdminAction, read: FormReader) -> Endpoint:
-    """A form post by a signed-in admin, from this site, with the session's CSRF token."""
+def guarded_action(action: AdminAction, read: FormReader, permission: Permission) -> Endpoint:
+    """A form post by a signed-in user whose role has `permission`, from this site, with the
+    session's CSRF token."""
 
     @functools.wraps(action)
     async def endpoint(request: Request) -> Response:
         session = await current_session(request)
         if session is None:
             return redirect("/admin/login")
+        if not allows(session.user.role, permission):
+            return forbidden(request, session)
         try:
             form = await read(request)
         except PageError as exc:
@@ -118,18 +148,26 @@ def guarded_action(action: AdminAction, read: FormReader) -> Endpoint:
     return endpoint
 
 
+def action_for(permission: Permission) -> Callable[[AdminAction], Endpoint]:
+    """A form post (no files) that needs `permission`."""
+    return lambda action: guarded_action(action, csrf.read_form, permission)
+
+
 def admin_action(action: AdminAction) -> Endpoint:
-    """A form post (no files) by a signed-in admin, from this site, with the session's CSRF token."""
-    return guarded_action(action, csrf.read_form)
+    """A form post (no files) only owners may send: a form nobody gave a permission stays
+    closed to the other roles."""
+    return guarded_action(action, csrf.read_form, Permission.MANAGE)
 
 
-def admin_upload(limit: int, too_large: str) -> Callable[[AdminAction], Endpoint]:
+def admin_upload(
+    limit: int, too_large: str, permission: Permission = Permission.EDIT_CAMPAIGNS
+) -> Callable[[AdminAction], Endpoint]:
     """A multipart form post with one file, at most `limit` bytes in all; else as admin_action."""
 
     async def read(request: Request) -> FormData:
         return await csrf.read_upload(request, limit, too_large)
 
-    return lambda action: guarded_action(action, read)
+    return lambda action: guarded_action(action, read, permission)
 
 
 def forged_form(request: Request, session: AdminSession | None) -> Response:

@@ -14,9 +14,15 @@ from starlette.routing import Route
 from shareback.admin.campaign_choice import pick_campaign
 from shareback.admin.campaign_form import parse_origins
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import admin_action, page_for
+from shareback.auth.roles import DESCRIPTIONS, Permission
 from shareback.context import context
 from shareback.storage.base import AdminSession, CampaignChanges
+
+# (value, label) for the role pickers, with what each may do.
+ROLE_CHOICES = [
+    (role.value, f"{role.value.capitalize()}: {text}") for role, text in DESCRIPTIONS.items()
+]
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,15 @@ async def settings_page(
         "key_error": None,
         "users": await ctx.store.admin_users(),
         "user_email": "",
+        "user_role": "owner",
         "user_errors": {},
+        "roles": ROLE_CHOICES,
     }
     page.update(extra)
     return render(request, "settings.html", page, status_code=status_code)
 
 
-@admin_page
+@page_for(Permission.MANAGE)
 async def show_settings(request: Request, session: AdminSession) -> Response:
     return await settings_page(request, session)
 

@@ -13,10 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import numbers, tokens
 from shareback.admin.access import path_id
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import admin_action, page_for
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import AdminSession
@@ -49,13 +50,13 @@ class EndpointForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def read_endpoint_form(form: FormData) -> EndpointForm:
+def read_endpoint_form(form: FormData, allow_http: bool = False) -> EndpointForm:
     """The new endpoint as the owner's API would take it, each problem beside its field."""
     url = str(form.get("url") or "").strip()[:2000]
     description = str(form.get("description") or "").strip()
     chosen = tuple(dict.fromkeys(str(e) for e in form.getlist("events")))
     found = EndpointForm(url, description[:MAX_DESCRIPTION], chosen)
-    problem = endpoint_problem(url) if url else None
+    problem = endpoint_problem(url, allow_http=allow_http) if url else None
     if not url:
         found.errors["url"] = "Enter the address Shareback should send events to."
     elif problem:
@@ -86,10 +87,8 @@ async def webhooks_page(
     ctx = context(request)
     query: Mapping[str, str] = request.query_params
     status = query.get("status") if query.get("status") in DELIVERY_STATUSES else None
-    before = query.get("before", "")
-    rows = await ctx.store.list_deliveries(
-        status=status, before=int(before) if before.isdigit() else None, limit=PAGE_SIZE + 1
-    )
+    before = numbers.row_id(query.get("before"))
+    rows = await ctx.store.list_deliveries(status=status, before=before, limit=PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     sizes = await ctx.store.queue_sizes()
@@ -105,7 +104,7 @@ async def webhooks_page(
         "statuses": DELIVERY_STATUSES,
         "counts": counts,
         "deliveries": rows,
-        "first_page": not before.isdigit(),
+        "first_page": before is None,
         "tab_query": {s: delivery_query(s) for s in (None, *DELIVERY_STATUSES)},
         "next_query": delivery_query(status, before=rows[-1].id) if more and rows else None,
         "now": tokens.now_utc(),
@@ -113,14 +112,14 @@ async def webhooks_page(
     return render(request, "webhooks.html", page, status_code=status_code)
 
 
-@admin_page
+@page_for(Permission.MANAGE)
 async def show_webhooks(request: Request, session: AdminSession) -> Response:
     return await webhooks_page(request, session)
 
 
 @admin_action
 async def create_endpoint(request: Request, session: AdminSession, form: FormData) -> Response:
-    found = read_endpoint_form(form)
+    found = read_endpoint_form(form, context(request).settings.allow_http_endpoints)
     if found.errors:
         return await webhooks_page(request, session, 400, found)
     endpoint = await context(request).store.create_endpoint(

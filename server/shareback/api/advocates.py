@@ -12,16 +12,18 @@ from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
-from shareback.storage.base import Advocate, Campaign
+from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 
 def advocate_document(
-    public_url: str, campaign: Campaign, advocate: Advocate, lang: str
+    public_url: str, campaign: Campaign, advocate: Advocate, lang: str, *, opened: bool = True
 ) -> dict[str, object]:
+    """The shopper's link and copy. Only a record opened by the shop's signed identity shows what
+    is stored (the name, the coupon code); any other answer shows only what the request sent."""
     link = f"{public_url}/r/{advocate.code}"
     return {
         "code": advocate.code,
-        "coupon_code": advocate.coupon_code,
+        "coupon_code": advocate.coupon_code if opened else None,
         "name": advocate.name,
         "link": link,
         "qr": {
@@ -31,8 +33,15 @@ def advocate_document(
         "share": wording.share_text(campaign, lang),
         "headline": wording.headline(campaign, lang),
         "offer": wording.offers(campaign, lang),
-        "verified": advocate.verified,
+        "verified": advocate.verified if opened else False,
     }
+
+
+def optional_bool(body: dict[str, object], name: str) -> bool | None:
+    value = body.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    raise ApiError(422, f"invalid_{name}", f"'{name}' must be true or false.", name)
 
 
 async def create_advocate(request: Request) -> Response:
@@ -52,6 +61,7 @@ async def create_advocate(request: Request) -> Response:
         raise ApiError(422, "invalid_email", "That is not a valid e-mail address.", "email")
     name = optional_str(body, "name", 100)
     lang = wording.pick_lang(optional_str(body, "lang", 16))
+    findable = optional_bool(body, "findable")
     given_hash = optional_str(body, "user_hash", 128)
     verified = False
     if given_hash is not None:
@@ -63,20 +73,28 @@ async def create_advocate(request: Request) -> Response:
                 "user_hash",
             )
         verified = True
-    advocate, created = await ctx.store.advocate_for(
-        campaign.id,
-        email,
-        emails.email_key(email),
-        name,
-        verified,
-        codes.code_prefix(name, email),
-        tokens.now_utc(),
+    joined = await ctx.store.join_campaign(
+        JoinRequest(
+            campaign_id=campaign.id,
+            email=email,
+            email_key=emails.email_key(email),
+            name=name,
+            verified=verified,
+            # Codes spell a first name only when it came with the shop's signed identity.
+            code_prefix=codes.code_prefix(name if verified else None),
+            at=tokens.now_utc(),
+            findable=findable,
+        )
     )
-    document = advocate_document(ctx.settings.public_url, campaign, advocate, lang)
-    if not verified and name is None:
+    opened = verified and joined.access != "new_link"
+    document = advocate_document(
+        ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened
+    )
+    if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
-        document["name"] = None
-    return with_cors(request, JSONResponse(document, status_code=201 if created else 200))
+        document["name"] = name
+    # One status whether the address was known or not: 200, the shopper's link.
+    return with_cors(request, JSONResponse(document, status_code=200))
 
 
 routes = [

@@ -6,7 +6,15 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
-from shareback.api.owner import codes_spec, fraud_spec, outgoing_spec, schemas, spec
+from shareback.api.owner import (
+    codes_spec,
+    events_spec,
+    fraud_spec,
+    gdpr_spec,
+    outgoing_spec,
+    schemas,
+    spec,
+)
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     COUNT,
@@ -27,7 +35,9 @@ from shareback.api.owner.schema_kit import (
     param,
     ref,
     response,
+    with_key_answers,
 )
+from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
 from shareback.rewards import REWARD_TYPES
 
@@ -52,28 +62,44 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     ),
     "Health": obj({"status": enum(["ok"]), "database": enum(["ok"]), "version": STRING}),
     "HealthFailure": obj({"status": enum(["error"]), "database": STRING}),
+    "Liveness": obj({"status": enum(["ok"]), "version": STRING}),
     "Offers": obj({"referrer": STRING, "friend": STRING}, description="Worded for people."),
     "RewardSpec": obj(
         {"type": enum(REWARD_TYPES), "value": STRING, "currency": STRING},
     ),
     "JoinRequest": obj(
         {
-            "campaign": {"type": "string", "maxLength": 64},
+            "campaign": {**SLUG_SCHEMA, "maxLength": 64},
             "email": {**EMAIL, "maxLength": 254},
             "name": nullable({"type": "string", "maxLength": 100}),
             "user_hash": nullable(
                 {"type": "string", "description": "hex HMAC-SHA256 of the e-mail address"}
             ),
             "lang": nullable(enum(["nl", "en"])),
+            "findable": nullable(
+                {
+                    **BOOLEAN,
+                    "description": "the shopper agrees to be found by name in the checkout's "
+                    "referrer look-up; applied when the address's record is created or opened",
+                }
+            ),
         },
-        optional=["name", "user_hash", "lang"],
+        optional=["name", "user_hash", "lang", "findable"],
         closed=False,
     ),
     "AdvocateLink": obj(
         {
             "code": STRING,
-            "coupon_code": {**STRING, "description": "the personal code for checkouts: ANNA10"},
-            "name": nullable(STRING),
+            "coupon_code": nullable(
+                {
+                    **STRING,
+                    "description": "the personal code for checkouts (ANNA10); only with the "
+                    "shop's signed identity (user_hash), else null",
+                }
+            ),
+            "name": nullable(
+                {**STRING, "description": "the stored name with user_hash, else the name sent"}
+            ),
             "link": URL,
             "qr": obj({"svg": URL, "png": URL}),
             "share": obj({"text": STRING, "subject": STRING}),
@@ -109,7 +135,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     ),
     "WidgetEvent": obj(
         {
-            "campaign": STRING,
+            "campaign": {**SLUG_SCHEMA, "maxLength": 64},
             "type": enum(sorted(EVENT_TYPES)),
             "channel": nullable(enum(sorted(CHANNELS))),
             "code": nullable(STRING),
@@ -214,28 +240,51 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
 }
 
 SLUG = param("slug", "path", STRING, "The campaign's slug.")
-PLATFORMS = {
+NON_EMPTY: Schema = {"type": "string", "minLength": 1}
+NEWER_NAMES = {
+    "shopify": " Shopify's newer header names without X- (Shopify-Hmac-Sha256, Shopify-Topic, "
+    "Shopify-Webhook-Id) are read as well.",
+}
+Header = tuple[str, bool, str, str | None]  # name, required, meaning, pattern
+PLATFORMS: dict[str, tuple[str, str, list[Header]]] = {
     "shopify": (
         "Shopify",
         "SHAREBACK_SHOPIFY_SECRET",
         [
-            ("X-Shopify-Hmac-Sha256", True, "base64 HMAC-SHA256 of the body"),
-            ("X-Shopify-Topic", True, "orders/paid, orders/create, refunds/create, …"),
-            ("X-Shopify-Webhook-Id", False, "the delivery's id; replays are recognised by it"),
+            ("X-Shopify-Hmac-Sha256", True, "base64 HMAC-SHA256 of the body", None),
+            ("X-Shopify-Topic", True, "orders/paid, orders/create, refunds/create, …", None),
+            (
+                "X-Shopify-Webhook-Id",
+                False,
+                "the delivery's id; replays are recognised by it",
+                None,
+            ),
         ],
     ),
     "stripe": (
         "Stripe",
         "SHAREBACK_STRIPE_WEBHOOK_SECRET",
-        [("Stripe-Signature", True, "t=<unix time>,v1=<hex HMAC-SHA256>")],
+        [
+            (
+                "Stripe-Signature",
+                True,
+                "t=<unix time>,v1=<hex HMAC-SHA256>",
+                "^t=[0-9]{1,12}(,v1=[0-9a-f]{64})+$",
+            )
+        ],
     ),
     "woocommerce": (
         "WooCommerce",
         "SHAREBACK_WOOCOMMERCE_SECRET",
         [
-            ("X-WC-Webhook-Signature", True, "base64 HMAC-SHA256 of the body"),
-            ("X-WC-Webhook-Topic", True, "order.created, order.updated, …"),
-            ("X-WC-Webhook-Delivery-ID", False, "the delivery's id; replays are recognised by it"),
+            ("X-WC-Webhook-Signature", True, "base64 HMAC-SHA256 of the body", None),
+            ("X-WC-Webhook-Topic", True, "order.created, order.updated, …", None),
+            (
+                "X-WC-Webhook-Delivery-ID",
+                False,
+                "the delivery's id; replays are recognised by it",
+                None,
+            ),
         ],
     ),
 }
@@ -266,26 +315,44 @@ def platform_webhook(name: str) -> dict[str, Any]:
             },
             errors=[400, 401, 413, 422],
             parameters=[
-                param(header, "header", STRING, meaning, required=required)
-                for header, required, meaning in headers
+                param(
+                    header,
+                    "header",
+                    {"type": "string", "pattern": pattern} if pattern else NON_EMPTY,
+                    meaning,
+                    required=required,
+                )
+                for header, required, meaning, pattern in headers
             ],
             request_body=body(
                 {"type": "object", "description": f"The payload exactly as {title} sends it."}
             ),
             secured=False,
             description=f"Signed with {secret}; topics Shareback does not use are answered "
-            "ignored.",
+            "ignored." + NEWER_NAMES.get(name, ""),
         )
     }
 
 
 def public_paths() -> dict[str, dict[str, Any]]:
     standard_headers = [
-        param(name, "header", STRING, meaning, required=True)
-        for name, meaning in (
-            ("webhook-id", "Unique per message; replays are recognised by it."),
-            ("webhook-timestamp", "Unix seconds; at most 5 minutes off."),
-            ("webhook-signature", "v1,<base64 HMAC-SHA256> with SHAREBACK_WEBHOOK_SECRET."),
+        param(name, "header", schema, meaning, required=True)
+        for name, schema, meaning in (
+            (
+                "webhook-id",
+                {"type": "string", "minLength": 1, "maxLength": 255},
+                "Unique per message; replays are recognised by it.",
+            ),
+            (
+                "webhook-timestamp",
+                {"type": "string", "pattern": "^[0-9]{1,12}$"},
+                "Unix seconds; at most 5 minutes off.",
+            ),
+            (
+                "webhook-signature",
+                {"type": "string", "minLength": 1},
+                "v1,<base64 HMAC-SHA256> with SHAREBACK_WEBHOOK_SECRET.",
+            ),
         )
     ]
     qr_code = param("code", "path", STRING, "The advocate's referral code.")
@@ -310,12 +377,21 @@ def public_paths() -> dict[str, dict[str, Any]]:
         "/healthz": {
             "get": operation(
                 "checkHealth",
-                "The process and its database answer",
+                "Ready: the process and its database answer (send no traffic if not)",
                 "meta",
                 {
                     200: response("Healthy.", ref("Health")),
                     503: response("The database does not answer.", ref("HealthFailure")),
                 },
+                secured=False,
+            )
+        },
+        "/livez": {
+            "get": operation(
+                "checkLiveness",
+                "The process answers (restart it if not); the database is not asked",
+                "meta",
+                {200: response("Alive.", ref("Liveness"))},
                 secured=False,
             )
         },
@@ -349,14 +425,17 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 "joinCampaign",
                 "A shopper becomes an advocate: code, link, QR codes, share text",
                 "widget",
-                {
-                    200: response("Already an advocate: the same code.", ref("AdvocateLink")),
-                    201: response("A new advocate.", ref("AdvocateLink")),
-                },
+                {200: response("The shopper's link.", ref("AdvocateLink"))},
                 errors=[400, 403, 404, 413, 415, 422, 429],
                 request_body=body(ref("JoinRequest")),
                 secured=False,
-                description="Idempotent per campaign and e-mail address (case-insensitive).",
+                description="Always 200, in one shape, whether the address was known or not. "
+                "With the shop's signed identity (user_hash of the exact address the record was "
+                "made with) the same record on every device, idempotent per campaign and e-mail "
+                "address (case-insensitive), with its stored name and coupon code. Without one, "
+                "a new address becomes an advocate with a neutral code (FRIEND-…), and a known "
+                "address gets a further link of that advocate that credits them but shows "
+                "nothing stored: no name, no coupon code, no existing link.",
             ),
             "options": preflight("preflightAdvocates"),
         },
@@ -388,6 +467,8 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 parameters=standard_headers,
                 request_body=body(ref("OrderEvent")),
                 secured=False,
+                description="Svix's names for the same headers (svix-id, svix-timestamp, "
+                "svix-signature) are read as well; a secret's base64 padding is optional.",
             )
         },
         **{f"/webhooks/{name}": platform_webhook(name) for name in PLATFORMS},
@@ -408,7 +489,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 },
                 parameters=[
                     param("code", "path", STRING, "The advocate's referral code."),
-                    param("ch", "query", enum(sorted(CHANNELS)), "The channel shared on."),
+                    param(
+                        "ch",
+                        "query",
+                        {"type": "string", "examples": sorted(CHANNELS)},
+                        f"The channel shared on: {', '.join(sorted(CHANNELS))}. A link is for "
+                        "people, so any other value still redirects (counted as link).",
+                    ),
                 ],
                 secured=False,
             )
@@ -427,6 +514,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         outgoing_spec.paths(),
         codes_spec.paths(),
         fraud_spec.paths(),
+        gdpr_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -440,7 +528,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": public_url}],
-        "paths": dict(sorted(paths.items())),
+        "paths": with_key_answers(dict(sorted(paths.items()))),
+        "webhooks": events_spec.webhooks(),
         "components": {
             "schemas": {
                 **PUBLIC_SCHEMAS,
@@ -448,6 +537,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **outgoing_spec.SCHEMAS,
                 **codes_spec.SCHEMAS,
                 **fraud_spec.SCHEMAS,
+                **gdpr_spec.SCHEMAS,
+                **events_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

@@ -12,7 +12,8 @@ from starlette.routing import Route
 from shareback import tokens
 from shareback.api.owner.paging import PAGING, page_document, page_params
 from shareback.api.owner.params import bad_param, parse_id, refuse_unknown
-from shareback.auth.guard import GUARDED
+from shareback.auth import keys
+from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.outgoing.retry import EVENT_TYPES
@@ -81,7 +82,7 @@ async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes))
     url = required_str(body, "url", 2000)
-    problem = endpoint_problem(url)
+    problem = endpoint_problem(url, allow_http=ctx.settings.allow_http_endpoints)
     if problem:
         raise ApiError(422, "invalid_url", url_message(problem, ENDPOINT_EXAMPLE), "url")
     events = parse_events(body)
@@ -95,7 +96,11 @@ async def create_webhook_endpoint(request: Request) -> Response:
 
 async def list_webhook_endpoints(request: Request) -> Response:
     endpoints = await context(request).store.endpoints()
-    return JSONResponse({"data": [endpoint_document(e, with_secret=True) for e in endpoints]})
+    # A read-only key reads the endpoints but not the secrets that would let it sign our events.
+    with_secret = actor(request).scope == keys.FULL
+    return JSONResponse(
+        {"data": [endpoint_document(e, with_secret=with_secret) for e in endpoints]}
+    )
 
 
 def path_id(request: Request, name: str) -> int:

@@ -1,4 +1,5 @@
-"""The Bearer check in front of the owner's API: an active API key or SHAREBACK_ADMIN_API_KEY."""
+"""The Bearer check in front of the owner's API: an active API key or SHAREBACK_ADMIN_API_KEY,
+with the scope the request needs, and no more than a few wrong keys per network."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import datetime
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shareback import tokens
-from shareback.auth.keys import token_hash
-from shareback.context import Context, context
+from shareback.auth.keys import FULL, SAFE_METHODS, token_hash
+from shareback.auth.throttle import network_of
+from shareback.context import Context, client_ip, context
 from shareback.errors import error_response
 
 ADMIN_KEY_ACTOR = "SHAREBACK_ADMIN_API_KEY"
@@ -27,6 +30,7 @@ class Actor:
 
     name: str
     key_id: int | None
+    scope: str = FULL
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -47,7 +51,28 @@ async def authenticate(ctx: Context, token: str, now: datetime) -> Actor | None:
     if key is None:
         return None
     # Names need not be unique; the prefix is what `shareback keys list` shows beside them.
-    return Actor(f"{key.name} ({key.prefix}…)", key.id)
+    return Actor(f"{key.name} ({key.prefix}…)", key.id, key.scope)
+
+
+def too_many_wrong_keys(retry_after: int) -> Response:
+    return error_response(
+        429,
+        "rate_limited",
+        "Too many unknown or revoked API keys from your network; try again later.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def insufficient_scope() -> Response:
+    # RFC 6750 section 3.1: the key is good, but not for this.
+    return error_response(
+        403,
+        "insufficient_scope",
+        "This API key is read-only: it may only read (GET). Use a full key to change things.",
+        headers={
+            "WWW-Authenticate": 'Bearer realm="shareback", error="insufficient_scope", scope="full"'
+        },
+    )
 
 
 class BearerGuard:
@@ -62,11 +87,20 @@ class BearerGuard:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        ctx = context(request)
         token = bearer_token(request.headers.get("authorization"))
+        network = network_of(client_ip(request))
+        limiter = ctx.key_failure_limiter
+        if token is not None and limiter.exceeded(network):
+            # Checked before the key: even a right one waits, so guessing learns nothing here.
+            await too_many_wrong_keys(limiter.retry_after(network))(scope, receive, send)
+            return
         found = None
         if token is not None:
-            found = await authenticate(context(request), token, tokens.now_utc())
+            found = await authenticate(ctx, token, tokens.now_utc())
         if found is None:
+            if token is not None:
+                limiter.hit(network)
             if token is None:
                 message = "Send an API key as 'Authorization: Bearer <key>'."
                 challenge = 'Bearer realm="shareback"'
@@ -77,6 +111,9 @@ class BearerGuard:
                 401, "unauthorized", message, headers={"WWW-Authenticate": challenge}
             )
             await response(scope, receive, send)
+            return
+        if found.scope != FULL and request.method not in SAFE_METHODS:
+            await insufficient_scope()(scope, receive, send)
             return
         request.state.actor = found
 

@@ -6,6 +6,10 @@ import hashlib
 import secrets
 
 API_KEY_PREFIX = "sbk_"
+# What a key may do: "read" keys only GET (and HEAD/OPTIONS); "full" keys everything.
+READ, FULL = "read", "full"
+SCOPES = (READ, FULL)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def new_api_key() -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from shareback.attribution import Candidate
 from shareback.fraud import FraudRules
@@ -24,7 +24,10 @@ from shareback.storage.records import (
     DeliveryRow,
     DueDelivery,
     DueValidation,
+    Forgotten,
     FraudReview,
+    Joined,
+    JoinRequest,
     LeaderRow,
     Outcome,
     PaidOrder,
@@ -36,6 +39,7 @@ from shareback.storage.records import (
     RefundPart,
     RewardChange,
     RewardSummary,
+    TwoFactorState,
     WebhookEndpoint,
 )
 
@@ -57,8 +61,11 @@ __all__ = [
     "DeliveryRow",
     "DueDelivery",
     "DueValidation",
+    "Forgotten",
     "FraudReview",
     "FraudStore",
+    "JoinRequest",
+    "Joined",
     "LeaderRow",
     "OutboxStore",
     "Outcome",
@@ -67,6 +74,7 @@ __all__ = [
     "PartialRefund",
     "PoolStatus",
     "PoolUpload",
+    "PrivacyStore",
     "ReferralSummary",
     "Referrer",
     "RefundPart",
@@ -83,14 +91,18 @@ class AdminStore(Protocol):
     """Admin users, their sessions and failed logins, and API keys."""
 
     async def create_admin_user(
-        self, email: str, password_hash: str, at: datetime
+        self, email: str, password_hash: str, at: datetime, role: str = "owner"
     ) -> AdminUser | None:
         """None when the e-mail address already has an account."""
         ...
 
+    async def set_admin_role(self, user_id: int, role: str) -> bool: ...
+
     async def set_admin_password(self, email: str, password_hash: str) -> bool: ...
 
     async def admin_user(self, email: str) -> AdminUser | None: ...
+
+    async def admin_user_by_id(self, user_id: int) -> AdminUser | None: ...
 
     async def admin_users(self) -> list[AdminUser]: ...
 
@@ -104,14 +116,17 @@ class AdminStore(Protocol):
 
     async def end_session(self, token_hash: str) -> None: ...
 
-    async def record_login_failure(self, key: str, at: datetime) -> None: ...
-
-    async def login_failures_since(self, key: str, since: datetime) -> int: ...
+    async def count_login_attempt(
+        self, keys: Sequence[str], since: datetime, at: datetime, limit: int
+    ) -> bool:
+        """Counts a sign-in attempt under each key, unless one already has `limit` attempts since
+        `since` (then False, and nothing counted): atomic, checked before any password is."""
+        ...
 
     async def clear_login_failures(self, key: str) -> None: ...
 
     async def create_api_key(
-        self, name: str, prefix: str, key_hash: str, at: datetime
+        self, name: str, prefix: str, key_hash: str, at: datetime, scope: str = "full"
     ) -> ApiKey: ...
 
     async def api_key(self, key_hash: str, at: datetime) -> ApiKey | None:
@@ -121,6 +136,35 @@ class AdminStore(Protocol):
     async def api_keys(self) -> list[ApiKey]: ...
 
     async def revoke_api_key(self, key_id: int, at: datetime) -> bool: ...
+
+
+class TwoFactorStore(Protocol):
+    """TOTP two-factor sign-in: enrolment, codes used once, recovery codes used once."""
+
+    async def two_factor_state(self, user_id: int) -> TwoFactorState | None: ...
+
+    async def begin_two_factor(self, user_id: int, pending_secret: str) -> bool: ...
+
+    async def confirm_two_factor(
+        self,
+        user_id: int,
+        pending_secret: str,
+        step: int,
+        recovery_hashes: Sequence[str],
+        at: datetime,
+    ) -> bool: ...
+
+    async def replace_recovery_codes(
+        self, user_id: int, recovery_hashes: Sequence[str], at: datetime
+    ) -> bool: ...
+
+    async def use_totp_step(self, user_id: int, step: int) -> bool:
+        """True once per user and time step: a replayed or older code is refused."""
+        ...
+
+    async def use_recovery_code(self, user_id: int, code_hash: str, at: datetime) -> bool: ...
+
+    async def reset_two_factor(self, user_id: int) -> bool: ...
 
 
 class OwnerStore(Protocol):
@@ -312,14 +356,44 @@ class FraudStore(Protocol):
         ...
 
 
+class PrivacyStore(Protocol):
+    """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
+        needs it any more: see retention.oldest_salt_day) or when that day had no click."""
+        ...
+
+    async def ip_salt_for(self, day: date) -> str:
+        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
+        ...
+
+    async def forget_expired(self, now: datetime) -> Forgotten:
+        """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
+        ...
+
+    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
+        """Everything kept about the person with this inbox key, section by section (rows as
+        column → value, times as datetimes): for gdpr.export_document."""
+        ...
+
+    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
+        """Anonymises every personal field of the person in one transaction (gdpr.py): no row
+        is deleted but their further links, so every count the owner reads stays the same.
+        Returns how many rows of each kind were changed."""
+        ...
+
+
 class Store(
     AdminStore,
+    TwoFactorStore,
     ReportingStore,
     OwnerStore,
     OutboxStore,
     CodeStore,
     ValidationStore,
     FraudStore,
+    PrivacyStore,
     Protocol,
 ):
     async def close(self) -> None: ...
@@ -330,10 +404,6 @@ class Store(
 
     async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
         """Stores the generated values of secrets not yet kept and returns the kept ones."""
-        ...
-
-    async def ip_salt_on(self, day: date) -> str | None:
-        """The salt of the click-IP hashes made on `day`; None once it is deleted."""
         ...
 
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign: ...
@@ -364,9 +434,21 @@ class Store(
         verified: bool,
         code_prefix: str,
         at: datetime,
-    ) -> tuple[Advocate, bool]: ...
+        *,
+        findable: bool | None = None,
+    ) -> tuple[Advocate, bool]:
+        """For trusted callers (demo data, tools): the address's advocate, opened or created;
+        shoppers' joins go through join_campaign."""
+        ...
 
-    async def advocate_by_code(self, code: str) -> Advocate | None: ...
+    async def join_campaign(self, request: JoinRequest) -> Joined:
+        """A shopper's join, by the rule of joining.access: their record created or opened, or a
+        further link of the address's advocate that shows nothing stored."""
+        ...
+
+    async def advocate_by_code(self, code: str) -> Advocate | None:
+        """Through a further link (joining.py): the advocate as that link shows them."""
+        ...
 
     async def record_click(
         self,

@@ -17,6 +17,7 @@ TABLES = (
     "secrets",
     "campaigns",
     "advocates",
+    "advocate_links",
     "clicks",
     "events",
     "webhook_messages",
@@ -27,6 +28,7 @@ TABLES = (
     "admin_sessions",
     "login_failures",
     "api_keys",
+    "admin_recovery_codes",
     "reward_changes",
     "order_refunds",
     "webhook_endpoints",
@@ -41,6 +43,7 @@ TABLES = (
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
+    "ip_salts",
 )
 BATCH = 5000
 

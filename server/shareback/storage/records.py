@@ -68,6 +68,39 @@ class Advocate:
     verified: bool
     created_at: datetime
     coupon_code: str | None = None
+    # Chose to be found by name in the checkout's referrer look-up.
+    findable: bool = False
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """A shopper asking for their link (POST /api/v1/advocates), as the API has checked it."""
+
+    campaign_id: int
+    email: str
+    email_key: str
+    name: str | None
+    verified: bool  # the shop's signed identity matched the address as given
+    code_prefix: str
+    at: datetime
+    findable: bool | None = None  # None: leave as it is
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What a join hands back: the advocate as the answer may show them, and how it went
+    ("create", "open" or "new_link": joining.access)."""
+
+    advocate: Advocate
+    access: str
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What one round of forgetting deleted (Store.forget_expired)."""
+
+    ip_salts: int
+    login_failures: int
 
 
 @dataclass(frozen=True)
@@ -152,6 +185,10 @@ class AdminUser:
     password_hash: str
     created_at: datetime
     last_login_at: datetime | None
+    # shareback.auth.roles.Role's value; every user before roles existed is an owner.
+    role: str = "owner"
+    # Signing in asks for a TOTP code after the password (the secret itself stays in storage).
+    two_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +206,17 @@ class ApiKey:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    # "read" (GET only) or "full".
+    scope: str = "full"
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    """A user's TOTP secrets: the one in force, and one being enrolled (until a code confirms it)."""
+
+    secret: str | None
+    pending_secret: str | None
+    recovery_codes_left: int
 
 
 @dataclass(frozen=True)

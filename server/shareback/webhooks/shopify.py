@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -117,6 +118,11 @@ async def handle_shopify_event(
     return Outcome("ignored", "unsupported_topic")
 
 
+def shopify_header(headers: Mapping[str, str], name: str) -> str | None:
+    """Shopify's header under its classic name (X-Shopify-Topic) or its newer one (Shopify-Topic)."""
+    return headers.get(f"x-shopify-{name}") or headers.get(f"shopify-{name}")
+
+
 async def receive_shopify_webhook(request: Request) -> Response:
     ctx = context(request)
     secret = platform.require_secret(
@@ -125,14 +131,14 @@ async def receive_shopify_webhook(request: Request) -> Response:
     body = await platform.read_platform_body(request, ctx)
     headers = request.headers
     platform.verify_base64_hmac(
-        secret, body, headers.get("x-shopify-hmac-sha256"), "X-Shopify-Hmac-Sha256"
+        secret, body, shopify_header(headers, "hmac-sha256"), "X-Shopify-Hmac-Sha256"
     )
-    topic = (headers.get("x-shopify-topic") or "").strip()
+    topic = (shopify_header(headers, "topic") or "").strip()
     if not topic:
         raise ApiError(400, "missing_topic", "The X-Shopify-Topic header is required.")
     resource = platform.parse_json_object(body)
     message_id = platform.delivery_id(
-        headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id"), body
+        shopify_header(headers, "webhook-id") or shopify_header(headers, "event-id"), body
     )
     return platform.answer(await handle_shopify_event(ctx, topic, message_id, resource))
 

@@ -1,4 +1,5 @@
-"""Standard Webhooks verification (webhook-id, webhook-timestamp, webhook-signature), with rotation."""
+"""Standard Webhooks verification (webhook-id, webhook-timestamp, webhook-signature), with
+rotation; Svix's svix-id, svix-timestamp and svix-signature are the same scheme under its names."""
 
 from __future__ import annotations
 
@@ -27,12 +28,17 @@ def new_secret() -> str:
 
 
 def secret_bytes(secret: str) -> bytes:
-    """whsec_<base64> as the spec defines it; a bad secret is a configuration error, raised early."""
-    raw = secret.removeprefix(PREFIX)
+    """whsec_<base64> as the spec defines it, its padding optional as the reference libraries
+    have it (they append "==" before decoding). A bad secret is a configuration error: the
+    settings check it at start-up, so no request ever meets one."""
+    raw = secret.removeprefix(PREFIX).rstrip("=")
     try:
-        return base64.b64decode(raw, validate=True)
+        key = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
     except binascii.Error as exc:
         raise ValueError("a webhook secret is 'whsec_' followed by base64") from exc
+    if not key:
+        raise ValueError("a webhook secret is 'whsec_' followed by base64, and not empty")
+    return key
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
@@ -45,6 +51,21 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     )
 
 
+HEADER_SETS = (
+    ("webhook-id", "webhook-timestamp", "webhook-signature"),
+    ("svix-id", "svix-timestamp", "svix-signature"),
+)
+
+
+def signature_headers(headers: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """The first complete set, Standard Webhooks' names first; never a mix of the two."""
+    for names in HEADER_SETS:
+        found = tuple(headers.get(name) for name in names)
+        if all(found):
+            return found[0], found[1], found[2]
+    return None, None, None
+
+
 def verify(
     secrets: Sequence[str],
     headers: Mapping[str, str],
@@ -53,14 +74,13 @@ def verify(
     tolerance: int = TOLERANCE_SECONDS,
 ) -> str:
     """Returns the message id. Any of several signatures may match any of the secrets in force."""
-    message_id = headers.get("webhook-id")
-    timestamp = headers.get("webhook-timestamp")
-    signatures = headers.get("webhook-signature")
+    message_id, timestamp, signatures = signature_headers(headers)
     if not message_id or not timestamp or not signatures:
         raise VerificationError(
             400,
             "missing_signature_headers",
-            "webhook-id, webhook-timestamp and webhook-signature headers are required.",
+            "webhook-id, webhook-timestamp and webhook-signature headers are required "
+            "(or svix-id, svix-timestamp and svix-signature).",
         )
     if len(message_id) > 255:
         raise VerificationError(

@@ -1,5 +1,5 @@
 """The owner's JSON API under /api/v1 (Bearer API keys): campaigns, advocates, referrals,
-rewards, stats and CSV exports."""
+rewards, stats, CSV exports and a person's data requests (GDPR)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from shareback.api.owner import (
     code_pool,
     exports,
     fraud,
+    gdpr,
     openapi_route,
     referrals,
     rewards,
@@ -26,5 +27,6 @@ routes: list[BaseRoute] = [
     *rewards.routes,
     *exports.routes,
     *fraud.routes,
+    *gdpr.routes,
     *openapi_route.routes,
 ]

@@ -158,11 +158,11 @@ def friend_code(body: dict[str, Any]) -> str | None:
         return campaigns.friend_code(string(body, "friend_code").strip() or "-")
 
 
-def validation_url(body: dict[str, Any]) -> str | None:
+def validation_url(body: dict[str, Any], allow_http: bool) -> str | None:
     if body["validation_url"] is None:
         return None
     with as_api_errors():
-        return campaigns.validation_url(string(body, "validation_url"))
+        return campaigns.validation_url(string(body, "validation_url"), allow_http)
 
 
 def period(starts_at: datetime | None, ends_at: datetime | None) -> None:
@@ -175,7 +175,9 @@ def shared_code_given(mode: str, shared: str | None) -> None:
         campaigns.shared_code_given(mode, shared)
 
 
-def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
+def parse_draft(
+    body: dict[str, Any], default_shop_name: str, *, allow_http: bool = False
+) -> CampaignDraft:
     refuse_unknown_fields(body, FIELDS)
     for name in REQUIRED:
         if body.get(name) is None:
@@ -227,7 +229,7 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
         friend_code_prefix=ruled(campaigns.code_prefix, body, "friend_code_prefix")
         if "friend_code_prefix" in given
         else campaigns.DEFAULT_PREFIX,
-        validation_url=validation_url(body) if "validation_url" in given else None,
+        validation_url=validation_url(body, allow_http) if "validation_url" in given else None,
         validation_secret=new_secret(),
         min_order_minor=min_order(body, money_in)
         if "min_order" in given
@@ -235,7 +237,9 @@ def parse_draft(body: dict[str, Any], default_shop_name: str) -> CampaignDraft:
     )
 
 
-def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
+def parse_changes(
+    body: dict[str, Any], current: Campaign, *, allow_http: bool = False
+) -> CampaignChanges:
     """Only the fields given change; starts_at/ends_at may be null to clear them."""
     refuse_unknown_fields(body, FIELDS)
     for name, value in body.items():
@@ -271,7 +275,7 @@ def parse_changes(body: dict[str, Any], current: Campaign) -> CampaignChanges:
     mode = fulfilment(body) if "friend_fulfilment" in body else None
     shared = friend_code(body) if "friend_code" in body else current.friend_code
     shared_code_given(mode or current.friend_fulfilment, shared)
-    callback = validation_url(body) if "validation_url" in body else None
+    callback = validation_url(body, allow_http) if "validation_url" in body else None
     least = None
     if "min_order" in body:
         least = min_order(body, money_in)

@@ -44,7 +44,11 @@ async def list_campaigns(request: Request) -> Response:
 async def create_campaign(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
-    draft = parse_draft(body, ctx.settings.shop_name or DEFAULT_SHOP_NAME)
+    draft = parse_draft(
+        body,
+        ctx.settings.shop_name or DEFAULT_SHOP_NAME,
+        allow_http=ctx.settings.allow_http_endpoints,
+    )
     await refuse_taken_friend_code(request, draft.friend_code)
     campaign = await ctx.store.create_campaign(draft)
     if campaign is None:
@@ -64,7 +68,7 @@ async def update_campaign(request: Request) -> Response:
     ctx = context(request)
     current = await owned_campaign(ctx.store, request.path_params["slug"])
     body = await read_object(request)
-    changes = parse_changes(body, current)
+    changes = parse_changes(body, current, allow_http=ctx.settings.allow_http_endpoints)
     await refuse_taken_friend_code(request, changes.friend_code)
     changed = await ctx.store.update_campaign(current.slug, changes)
     if changed is None:  # deleted meanwhile; campaigns are archived, not deleted, so hardly ever

@@ -35,6 +35,11 @@ PAGE_SIZE = 500
 Cell = str | int | bool | None
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ...and a spreadsheet whose list separator is not ours splits our cells on its own: Excel in
+# Dutch or German splits on ";", so `x;=1+1` becomes a cell "=1+1". Any of these may start a cell.
+SEPARATORS = frozenset(",;\t|\r\n")
+TRIGGERS = frozenset("=+-@")
+SKIPPED = frozenset(' "')  # spaces and quotes before a formula do not stop it
 
 ADVOCATE_COLUMNS = (
     "id",
@@ -96,18 +101,39 @@ REWARD_COLUMNS = (
 BOM = "\ufeff"  # the byte-order mark makes Excel read the file as UTF-8
 
 
+def defused(text: str) -> str:
+    """The text with a quote before every formula a spreadsheet could find in it, whichever
+    list separator it splits on: at the start, and after each separator (spaces and quotes
+    skipped). A quote first makes the cell text in Excel, LibreOffice and Google Sheets."""
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    out: list[str] = []
+    cell_start = True
+    for char in text:
+        if cell_start and char in TRIGGERS and out:
+            out.append("'")
+        if char in SEPARATORS:
+            cell_start = True
+        elif char not in SKIPPED:
+            cell_start = False
+        out.append(char)
+    return "".join(out)
+
+
 def safe_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return defused(str(value))
 
 
 def csv_line(cells: Sequence[Cell]) -> str:
+    """Every cell quoted: a separator inside one stays inside it for any reader that honours
+    quotes, and defused() covers the ones that do not."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(cell) for cell in cells])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([safe_cell(cell) for cell in cells])
     return buffer.getvalue()
 
 
@@ -116,16 +142,22 @@ async def csv_lines(
     page: Callable[[int | None, int], Awaitable[list[Row]]],
     cells: Callable[[Row], Sequence[Cell]],
 ) -> AsyncIterator[str]:
-    """The header, then every row, newest first, a page at a time (memory stays flat)."""
-    yield BOM + csv_line(columns)
-    before = None
-    while True:
-        rows = await page(before, PAGE_SIZE)
-        for row in rows:
-            yield csv_line(cells(row))
-        if len(rows) < PAGE_SIZE:
-            return
-        before = rows[-1].id
+    """The header, then every row, newest first, a page at a time (memory stays flat). The first
+    page is read before the answer starts: a query the store refuses is then a clean error
+    answer, not a download cut off after its 200."""
+    rows = await page(None, PAGE_SIZE)
+
+    async def lines() -> AsyncIterator[str]:
+        nonlocal rows
+        yield BOM + csv_line(columns)
+        while True:
+            for row in rows:
+                yield csv_line(cells(row))
+            if len(rows) < PAGE_SIZE:
+                return
+            rows = await page(rows[-1].id, PAGE_SIZE)
+
+    return lines()
 
 
 def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
@@ -137,7 +169,7 @@ def csv_download(lines: AsyncIterator[str], name: str) -> StreamingResponse:
     )
 
 
-def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
+async def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -> Response:
     def cells(a: AdvocateSummary) -> Sequence[Cell]:
         link = f"{public_url}/r/{a.code}"
         created = rfc3339_or_none(a.created_at)
@@ -158,10 +190,10 @@ def advocates_csv(store: OwnerStore, filters: AdvocateFilter, public_url: str) -
     async def page(before: int | None, limit: int) -> list[AdvocateSummary]:
         return await filters.page(store, before, limit)
 
-    return csv_download(csv_lines(ADVOCATE_COLUMNS, page, cells), "advocates")
+    return csv_download(await csv_lines(ADVOCATE_COLUMNS, page, cells), "advocates")
 
 
-def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
+async def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
     def cells(r: ReferralSummary) -> Sequence[Cell]:
         total = money.from_minor(r.order_total_minor, r.currency)
         return (
@@ -185,7 +217,7 @@ def referrals_csv(store: OwnerStore, filters: ReferralFilter) -> Response:
     async def page(before: int | None, limit: int) -> list[ReferralSummary]:
         return await filters.page(store, before, limit)
 
-    return csv_download(csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
+    return csv_download(await csv_lines(REFERRAL_COLUMNS, page, cells), "referrals")
 
 
 def in_major(minor: int | None, currency: str) -> str | None:
@@ -221,34 +253,36 @@ def reward_cells(w: RewardSummary) -> Sequence[Cell]:
     )
 
 
-def rewards_csv(store: OwnerStore, filters: RewardFilter, campaign: str | None = None) -> Response:
+async def rewards_csv(
+    store: OwnerStore, filters: RewardFilter, campaign: str | None = None
+) -> Response:
     """The one rewards file: the owner API's export and the dashboard's payout download."""
 
     async def page(before: int | None, limit: int) -> list[RewardSummary]:
         return await filters.page(store, before, limit)
 
     name = "-".join(part for part in ("rewards", filters.status, campaign) if part)
-    return csv_download(csv_lines(REWARD_COLUMNS, page, reward_cells), name)
+    return csv_download(await csv_lines(REWARD_COLUMNS, page, reward_cells), name)
 
 
 async def export_advocates(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, ADVOCATE_PARAMS)
     filters = await advocate_filter(ctx.store, request.query_params)
-    return advocates_csv(ctx.store, filters, ctx.settings.public_url)
+    return await advocates_csv(ctx.store, filters, ctx.settings.public_url)
 
 
 async def export_referrals(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, REFERRAL_PARAMS)
-    return referrals_csv(ctx.store, await referral_filter(ctx.store, request.query_params))
+    return await referrals_csv(ctx.store, await referral_filter(ctx.store, request.query_params))
 
 
 async def export_rewards(request: Request) -> Response:
     ctx = context(request)
     refuse_unknown(request.query_params, REWARD_PARAMS)
     filters = await reward_filter(ctx.store, request.query_params)
-    return rewards_csv(ctx.store, filters, request.query_params.get("campaign"))
+    return await rewards_csv(ctx.store, filters, request.query_params.get("campaign"))
 
 
 routes = [

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from shareback.api.owner.params import bad_param, time_range
+from shareback.api.owner.params import bad_param, given, time_range
 from shareback.errors import ApiError
 from shareback.rewards import STATUSES
 from shareback.storage.base import (
@@ -79,8 +79,8 @@ async def owned_campaign(store: Store, slug: str) -> Campaign:
 
 
 async def campaign_filter(store: Store, query: Mapping[str, str]) -> int | None:
-    slug = query.get("campaign")
-    return (await owned_campaign(store, slug)).id if slug else None
+    slug = given(query, "campaign")
+    return (await owned_campaign(store, slug)).id if slug is not None else None
 
 
 async def advocate_filter(store: Store, query: Mapping[str, str]) -> AdvocateFilter:
@@ -96,10 +96,10 @@ async def referral_filter(store: Store, query: Mapping[str, str]) -> ReferralFil
 
 
 async def reward_filter(store: Store, query: Mapping[str, str]) -> RewardFilter:
-    status = query.get("status") or None
+    status = given(query, "status")
     if status is not None and status not in STATUSES:
         raise bad_param("status", f"status must be one of {', '.join(STATUSES)}.")
-    side = query.get("side") or None
+    side = given(query, "side")
     if side is not None and side not in SIDES:
         raise bad_param("side", f"side must be one of {', '.join(SIDES)}.")
     return RewardFilter(status, side, await campaign_filter(store, query))

@@ -25,7 +25,7 @@ from shareback.api.owner.schema_kit import (
     response,
 )
 from shareback.api.owner.schemas import MONEY, SLUG_SCHEMA
-from shareback.api.owner.spec import CAMPAIGN_QUERY, PAGING
+from shareback.api.owner.spec import CAMPAIGN_QUERY, paging
 
 SLUG_PATH = param("slug", "path", SLUG_SCHEMA, "The campaign's slug.")
 DECISION_PATH = param("decision_id", "path", ID, "The fraud decision's id.")
@@ -139,7 +139,7 @@ def paths() -> dict[str, dict[str, Any]]:
                         BOOLEAN,
                         "Only the review queue: doubtful referrals nobody has decided.",
                     ),
-                    *PAGING,
+                    *paging("fraud-decisions"),
                 ],
             )
         },

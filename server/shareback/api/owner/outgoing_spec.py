@@ -22,6 +22,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.api.owner.spec import paging
 from shareback.outgoing.retry import EVENT_TYPES
 
 DELIVERY_FIELDS: dict[str, Schema] = {
@@ -44,7 +45,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "url": URL,
             "events": array(enum(["*", *EVENT_TYPES]), minItems=1),
-            "description": {"type": "string", "maxLength": 200},
+            "description": nullable({"type": "string", "maxLength": 200}),
         },
         optional=["events", "description"],
         closed=False,
@@ -57,8 +58,12 @@ SCHEMAS: dict[str, Schema] = {
             "description": STRING,
             "created_at": TIME,
             "disabled_at": nullable(TIME),
-            "secret": {**STRING, "description": "whsec_…: verify our signatures with it"},
-        }
+            "secret": {
+                **STRING,
+                "description": "whsec_…: verify our signatures with it (not shown to read-only keys)",
+            },
+        },
+        optional=["secret"],
     ),
     "WebhookEndpointList": obj({"data": array(ref("WebhookEndpoint"))}),
     "WebhookDelivery": obj(DELIVERY_FIELDS),
@@ -124,10 +129,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 parameters=[
                     param("status", "query", enum(["pending", "delivered", "dead"]), "Only these."),
                     param("endpoint_id", "query", ID, "Only this endpoint's."),
-                    param("cursor", "query", STRING, "next_cursor of the previous page."),
-                    param(
-                        "limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows."
-                    ),
+                    *paging("deliveries"),
                 ],
             )
         },

@@ -1,13 +1,12 @@
-"""Cursor pagination: newest first, opaque cursors, {"data": [...], "next_cursor": ...}."""
+"""Cursor pagination: newest first, keyset cursors, {"data": [...], "next_cursor": ...}."""
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from shareback.api.owner.params import bad_param, parse_id
+from shareback.api.owner.params import bad_param, given, parse_id
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -22,19 +21,20 @@ class HasId(Protocol):
 Row = TypeVar("Row", bound=HasId)
 
 
+def cursor_pattern(kind: str) -> str:
+    """What a cursor of this list looks like, for /openapi.json too: "rewards_1234", the list's
+    name and the last id shown (18 digits at most, so any match is a valid id)."""
+    return f"^{kind}_[1-9][0-9]{{0,17}}$"
+
+
 def encode_cursor(kind: str, last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{last_id}".encode()).decode().rstrip("=")
+    return f"{kind}_{last_id}"
 
 
 def decode_cursor(kind: str, cursor: str) -> int:
     """The id to page before. A cursor of another list, or any other string, is a 400."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
-    except (UnicodeError, binascii.Error, ValueError):
-        text = ""
-    found, _, raw_id = text.partition(":")
-    last_id = parse_id(raw_id) if found == kind else None
+    found = re.fullmatch(cursor_pattern(kind).strip("^$"), cursor, flags=re.ASCII)
+    last_id = parse_id(cursor.removeprefix(f"{kind}_")) if found else None
     if last_id is None:
         raise bad_param(
             "cursor", "This cursor is not one this list gave out; pass next_cursor as it came."
@@ -51,8 +51,8 @@ def page_params(query: Mapping[str, str], kind: str) -> tuple[int | None, int]:
         if parsed is None or parsed > MAX_LIMIT:
             raise bad_param("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
         limit = parsed
-    cursor = query.get("cursor")
-    before = decode_cursor(kind, cursor) if cursor else None
+    cursor = given(query, "cursor")
+    before = decode_cursor(kind, cursor) if cursor is not None else None
     return before, limit
 
 

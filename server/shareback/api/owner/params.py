@@ -5,15 +5,37 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 
+from starlette.convertors import StringConvertor, register_url_convertor
+
+from shareback import numbers
 from shareback.errors import ApiError
 
-MAX_ID = 2**63 - 1
+MAX_ID = numbers.MAX_ID
 # Dates outside these years are typos, and would overflow date arithmetic near the edges.
 MIN_YEAR, MAX_YEAR = 1970, 9998
 
 
+class NotBulkConvertor(StringConvertor):
+    """{reward_id:not_bulk}: any segment but "bulk", so /api/v1/rewards/bulk is never read as
+    reward "bulk" (a GET there is a 405 naming POST, as documented); "abc" stays a 404."""
+
+    regex = "(?!bulk$)[^/]+"
+
+
+register_url_convertor("not_bulk", NotBulkConvertor())
+
+
 def bad_param(name: str, message: str) -> ApiError:
     return ApiError(400, f"invalid_{name}", message, name)
+
+
+def given(query: Mapping[str, str], name: str) -> str | None:
+    """The parameter's value, None when it is left out. Given empty it is refused: `?campaign=`
+    reads as a caller's bug (a variable that was not filled in), not as "every campaign"."""
+    value = query.get(name)
+    if value is not None and not value.strip():
+        raise bad_param(name, f"{name} is empty; leave it out instead.")
+    return value
 
 
 def refuse_unknown(query: Mapping[str, str], known: Collection[str]) -> None:
@@ -31,10 +53,7 @@ def refuse_unknown(query: Mapping[str, str], known: Collection[str]) -> None:
 
 def parse_id(raw: str) -> int | None:
     """A row id from a URL or cursor; None for anything that cannot be one (no 500 on 10**30)."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
+    return numbers.row_id(raw)
 
 
 def iso_time(raw: str) -> datetime | None:
@@ -80,9 +99,9 @@ def parse_day(name: str, raw: str) -> date:
 def time_range(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
     """?since= (inclusive) and ?until= (exclusive; a bare date includes that whole day)."""
     since = until = None
-    if query.get("since"):
+    if given(query, "since") is not None:
         since = parse_time("since", query["since"])
-    if query.get("until"):
+    if given(query, "until") is not None:
         raw = query["until"].strip()
         until = parse_time("until", raw)
         if len(raw) == 10:

@@ -116,20 +116,27 @@ async def revoke_reward(request: Request) -> Response:
     return await decide_reward(request, "revoke")
 
 
+def whole(value: object) -> int | None:
+    """A JSON number with no fraction: 5 and 5.0 alike, as JSON Schema's "integer" has it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
 def parse_ids(body: dict[str, Any]) -> list[int]:
+    """Whole numbers; ones that cannot be a reward's id (0, -3, 10**30) are skipped as unknown."""
     ids = body.get("ids")
-    if (
-        not isinstance(ids, list)
-        or not 1 <= len(ids) <= MAX_BULK
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-    ):
+    found = [whole(i) for i in ids] if isinstance(ids, list) else []
+    if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK or None in found:
         raise ApiError(
             422,
             "invalid_ids",
             f"ids must be a list of 1 to {MAX_BULK} reward ids (whole numbers).",
             "ids",
         )
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(i for i in found if i is not None))
 
 
 async def decide_rewards_in_bulk(request: Request) -> Response:
@@ -163,11 +170,17 @@ async def decide_rewards_in_bulk(request: Request) -> Response:
 routes = [
     Route("/api/v1/rewards", list_rewards, methods=["GET"], middleware=GUARDED),
     Route("/api/v1/rewards/bulk", decide_rewards_in_bulk, methods=["POST"], middleware=GUARDED),
-    Route("/api/v1/rewards/{reward_id}", show_reward, methods=["GET"], middleware=GUARDED),
+    Route("/api/v1/rewards/{reward_id:not_bulk}", show_reward, methods=["GET"], middleware=GUARDED),
     Route(
-        "/api/v1/rewards/{reward_id}/approve", approve_reward, methods=["POST"], middleware=GUARDED
+        "/api/v1/rewards/{reward_id:not_bulk}/approve",
+        approve_reward,
+        methods=["POST"],
+        middleware=GUARDED,
     ),
     Route(
-        "/api/v1/rewards/{reward_id}/revoke", revoke_reward, methods=["POST"], middleware=GUARDED
+        "/api/v1/rewards/{reward_id:not_bulk}/revoke",
+        revoke_reward,
+        methods=["POST"],
+        middleware=GUARDED,
     ),
 ]

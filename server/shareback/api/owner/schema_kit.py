@@ -16,6 +16,10 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 DATE: Schema = {"type": "string", "format": "date"}
 URL: Schema = {"type": "string", "format": "uri"}
 EMAIL: Schema = {"type": "string", "format": "email"}
+# Holds a character that Python's str.strip() keeps: what the app calls "not blank".
+NOT_BLANK = "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+# Years the owner API reads in dates and times (params.MIN_YEAR..MAX_YEAR), as a pattern.
+YEAR_1970_TO_9998 = "^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])-"
 JSON = "application/json"
 ERROR_RESPONSES = {
     400: "BadRequest",
@@ -157,21 +161,52 @@ def operation(
     return op
 
 
+WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def with_key_answers(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What the Bearer guard can answer on every secured operation: 429 after too many wrong
+    keys from one network, and on writes 403 insufficient_scope for a read-only key."""
+    for item in paths.values():
+        for method, op in item.items():
+            if not isinstance(op, dict) or not op.get("security"):
+                continue
+            answers = op["responses"]
+            extra = [429, 403] if method in WRITES else [429]
+            for status in extra:
+                answers.setdefault(
+                    str(status), {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"}
+                )
+            op["responses"] = dict(sorted(answers.items()))
+    return paths
+
+
 def error_responses() -> dict[str, Any]:
     meanings = {
         400: "The request is malformed: bad JSON, a bad query parameter or cursor.",
         401: "No API key, or one that is unknown or revoked (or a bad webhook signature).",
-        403: "Not allowed, for example an origin no campaign allows.",
+        403: "Not allowed: an origin no campaign allows, or a write with a read-only API key "
+        "(error code insufficient_scope).",
         404: "There is no such thing.",
         409: "The request conflicts with the current state (a taken slug, a decided reward).",
         413: "The body is too large.",
         415: "The body is not application/json.",
         422: "A field is missing or invalid; error.field names it.",
-        429: "Too many requests from this address; try again in a minute.",
+        429: "Too many requests from this address, or too many unknown API keys from it "
+        "(rate_limited); Retry-After says when to try again.",
     }
     answers: dict[str, Any] = {}
     for status, name in ERROR_RESPONSES.items():
         answers[name] = response(meanings[status], ref("Error"))
+    answers["Forbidden"]["headers"] = {
+        "WWW-Authenticate": header(
+            'With a read-only key: Bearer realm="shareback", error="insufficient_scope", '
+            'scope="full"'
+        )
+    }
+    answers["TooManyRequests"]["headers"] = {
+        "Retry-After": header("Seconds to wait before trying again.", INTEGER)
+    }
     answers["Unauthorized"]["headers"] = {
         "WWW-Authenticate": header(
             'Bearer realm="shareback" (with error="invalid_token" for a bad key)'

@@ -11,6 +11,7 @@ from shareback.api.owner.schema_kit import (
     EMAIL,
     ID,
     INTEGER,
+    NOT_BLANK,
     STRING,
     TIME,
     URL,
@@ -140,6 +141,8 @@ REWARD_FIELDS: dict[str, Schema] = {
     "created_at": TIME,
 }
 REASON: Schema = {"type": "string", "maxLength": MAX_REASON}
+# Any whole number: one that is no reward's id is skipped (unknown_reward), not refused.
+BULK_ID: Schema = {**INTEGER, "description": "a reward's id"}
 DAILY = obj(
     {
         "date": DATE,
@@ -311,16 +314,27 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "RewardWithHistory": obj({**REWARD_FIELDS, "history": array(ref("RewardChange"))}),
     "RewardPage": page_of("Reward"),
-    "ApproveReward": obj({"reason": REASON}, optional=["reason"]),
-    "RevokeReward": obj({"reason": {**REASON, "minLength": 1}}),
-    "BulkRewardDecision": obj(
-        {
-            "ids": array(ID, minItems=1, maxItems=MAX_BULK),
-            "action": enum(["approve", "revoke"]),
-            "reason": {**REASON, "description": "required to revoke"},
-        },
-        optional=["reason"],
-    ),
+    "ApproveReward": obj({"reason": nullable(REASON)}, optional=["reason"]),
+    "RevokeReward": obj({"reason": {**REASON, "pattern": NOT_BLANK}}),
+    "BulkRewardDecision": {
+        "oneOf": [
+            obj(
+                {
+                    "ids": array(BULK_ID, minItems=1, maxItems=MAX_BULK),
+                    "action": {"const": "approve"},
+                    "reason": nullable(REASON),
+                },
+                optional=["reason"],
+            ),
+            obj(
+                {
+                    "ids": array(BULK_ID, minItems=1, maxItems=MAX_BULK),
+                    "action": {"const": "revoke"},
+                    "reason": {**REASON, "pattern": NOT_BLANK, "description": "required to revoke"},
+                }
+            ),
+        ]
+    },
     "BulkRewardResult": obj(
         {
             "changed": array(ref("Reward")),

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from shareback.api.owner.filters import SIDES
-from shareback.api.owner.paging import DEFAULT_LIMIT, MAX_LIMIT
+from shareback.api.owner.paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_pattern
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
     DATE,
     ID,
     STRING,
+    TIME,
+    YEAR_1970_TO_9998,
+    Schema,
     body,
     enum,
     operation,
@@ -24,25 +27,35 @@ from shareback.rewards import STATUSES
 SLUG_PATH = param("slug", "path", SLUG_SCHEMA, "The campaign's slug.")
 REWARD_PATH = param("reward_id", "path", ID, "The reward's id.")
 CAMPAIGN_QUERY = param("campaign", "query", SLUG_SCHEMA, "Only this campaign (archived ones too).")
-PAGING = [
-    param("cursor", "query", STRING, "next_cursor of the previous page."),
-    param(
-        "limit",
-        "query",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-        "Rows per page.",
-    ),
-]
+
+
+def paging(kind: str) -> list[dict[str, Any]]:
+    """?cursor= and ?limit= of the list `kind` (its cursors name it: see paging.cursor_pattern)."""
+    return [
+        param(
+            "cursor",
+            "query",
+            {"type": "string", "pattern": cursor_pattern(kind)},
+            "next_cursor of the previous page, as it came.",
+        ),
+        param(
+            "limit",
+            "query",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            "Rows per page.",
+        ),
+    ]
+
+
+MOMENT: Schema = {
+    "anyOf": [
+        {**DATE, "pattern": YEAR_1970_TO_9998},
+        {**TIME, "pattern": YEAR_1970_TO_9998},
+    ]
+}
 SINCE_UNTIL = [
-    param(
-        "since", "query", {"type": "string"}, "ISO 8601 date or time, inclusive (UTC if no offset)."
-    ),
-    param(
-        "until",
-        "query",
-        {"type": "string"},
-        "ISO 8601 time, exclusive; a bare date includes that day.",
-    ),
+    param("since", "query", MOMENT, "ISO 8601 date or time, inclusive (UTC if no offset)."),
+    param("until", "query", MOMENT, "ISO 8601 time, exclusive; a bare date includes that day."),
 ]
 REWARD_QUERY = [
     param("status", "query", enum(STATUSES), "Only rewards in this status."),
@@ -57,8 +70,9 @@ ADVOCATE_QUERY = [
 ]
 CSV = {
     "type": "string",
-    "description": "UTF-8 CSV with a byte-order mark and a header row; cells that a spreadsheet "
-    "would run as a formula (= + - @) start with a quote.",
+    "description": "UTF-8 CSV with a byte-order mark and a header row, every cell quoted; a "
+    "quote goes before anything a spreadsheet would run as a formula (= + - @) at the start of "
+    "a cell or after any list separator (, ; tab |), so the file stays data in every locale.",
 }
 
 
@@ -151,7 +165,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "advocates",
                 {200: ok("A page of advocates.", ref("AdvocatePage"))},
                 errors=[400, 404],
-                parameters=[*ADVOCATE_QUERY, *PAGING],
+                parameters=[*ADVOCATE_QUERY, *paging("advocates")],
             )
         },
         "/api/v1/referrals": {
@@ -161,7 +175,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "referrals",
                 {200: ok("A page of referrals.", ref("ReferralPage"))},
                 errors=[400, 404],
-                parameters=[CAMPAIGN_QUERY, *SINCE_UNTIL, *PAGING],
+                parameters=[CAMPAIGN_QUERY, *SINCE_UNTIL, *paging("referrals")],
             )
         },
         "/api/v1/rewards": {
@@ -171,7 +185,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "rewards",
                 {200: ok("A page of rewards.", ref("RewardPage"))},
                 errors=[400, 404],
-                parameters=[*REWARD_QUERY, *PAGING],
+                parameters=[*REWARD_QUERY, *paging("rewards")],
             )
         },
         "/api/v1/rewards/bulk": {

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from shareback import kpis, tokens
 from shareback.api.owner.documents import money_document
 from shareback.api.owner.filters import owned_campaign
-from shareback.api.owner.params import bad_param, parse_day, refuse_unknown
+from shareback.api.owner.params import bad_param, given, parse_day, refuse_unknown
 from shareback.auth.guard import GUARDED
 from shareback.context import context
 
@@ -28,8 +28,8 @@ def midnight(day: date) -> datetime:
 
 def day_range(query: dict[str, str], today: date) -> tuple[date, date]:
     """Both ends inclusive; by default the last 30 days up to today."""
-    first = parse_day("from", query["from"]) if query.get("from") else None
-    last = parse_day("to", query["to"]) if query.get("to") else today
+    first = parse_day("from", query["from"]) if given(query, "from") is not None else None
+    last = parse_day("to", query["to"]) if given(query, "to") is not None else today
     if first is None:
         first = last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:

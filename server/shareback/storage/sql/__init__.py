@@ -6,11 +6,14 @@ from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
+from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
 
 __all__ = ["SqlStore"]
@@ -22,10 +25,13 @@ class SqlStore(
     RefundQueries,
     FraudQueries,
     AdminQueries,
+    TwoFactorQueries,
     ReportingQueries,
     OwnerQueries,
     OutboxQueries,
     CodeQueries,
     ValidationQueries,
+    PrivacyQueries,
+    GdprQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

@@ -1,9 +1,13 @@
-"""Admin users, sessions, failed logins and API keys in SQL."""
+"""Admin users, sessions, sign-in attempts and API keys in SQL."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Sequence
 from datetime import datetime
 
+from shareback import retention
 from shareback.storage.database import Row, db_time, from_db_time
 from shareback.storage.records import AdminSession, AdminUser, ApiKey
 from shareback.storage.sql.base import SqlBase
@@ -16,6 +20,8 @@ def _user(row: Row) -> AdminUser:
         password_hash=row["password_hash"],
         created_at=db_time(row["created_at"]),
         last_login_at=from_db_time(row["last_login_at"]),
+        role=row["role"],
+        two_factor=row["totp_secret"] is not None,
     )
 
 
@@ -27,20 +33,34 @@ def _key(row: Row) -> ApiKey:
         created_at=db_time(row["created_at"]),
         last_used_at=from_db_time(row["last_used_at"]),
         revoked_at=from_db_time(row["revoked_at"]),
+        scope=row["scope"],
     )
 
 
 class AdminQueries(SqlBase):
+    async def _failure_key(self, key: str) -> str:
+        """Failed sign-ins are counted per typed e-mail and per address, never kept in the clear:
+        a keyed hash, and the row goes after the throttle window (retention.LOGIN_FAILURES_KEPT)."""
+        secret = await self._kept_secret("login_failure_key")
+        return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
     async def create_admin_user(
-        self, email: str, password_hash: str, at: datetime
+        self, email: str, password_hash: str, at: datetime, role: str = "owner"
     ) -> AdminUser | None:
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO admin_users (email, password_hash, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (email) DO NOTHING RETURNING *",
-                (email.lower(), password_hash, at),
+                "INSERT INTO admin_users (email, password_hash, created_at, role) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING *",
+                (email.lower(), password_hash, at, role),
             )
         return _user(row) if row else None
+
+    async def set_admin_role(self, user_id: int, role: str) -> bool:
+        async with self._transaction() as db:
+            changed = await db.execute(
+                "UPDATE admin_users SET role = ? WHERE id = ?", (role, user_id)
+            )
+            return changed == 1
 
     async def set_admin_password(self, email: str, password_hash: str) -> bool:
         async with self._transaction() as db:
@@ -60,6 +80,10 @@ class AdminQueries(SqlBase):
 
     async def admin_user(self, email: str) -> AdminUser | None:
         row = await self._one("SELECT * FROM admin_users WHERE email = ?", (email.lower(),))
+        return _user(row) if row else None
+
+    async def admin_user_by_id(self, user_id: int) -> AdminUser | None:
+        row = await self._one("SELECT * FROM admin_users WHERE id = ?", (user_id,))
         return _user(row) if row else None
 
     async def admin_users(self) -> list[AdminUser]:
@@ -97,26 +121,44 @@ class AdminQueries(SqlBase):
         async with self._transaction() as db:
             await db.execute("DELETE FROM admin_sessions WHERE token_hash = ?", (token_hash,))
 
-    async def record_login_failure(self, key: str, at: datetime) -> None:
+    async def count_login_attempt(
+        self, keys: Sequence[str], since: datetime, at: datetime, limit: int
+    ) -> bool:
+        """Counts an attempt under every key before its password is checked, in the transaction
+        that reads the counts: of any number of simultaneous guesses only `limit` get through.
+        Rows stay until a sign-in succeeds (clear_login_failures) or the window passes, and hold
+        no typed address or IP, only keyed hashes (_failure_key)."""
+        hashed = [await self._failure_key(key) for key in keys]
         async with self._transaction() as db:
-            await db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, at))
-
-    async def login_failures_since(self, key: str, since: datetime) -> int:
-        row = await self._one(
-            "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
-            (key, since),
-        )
-        return int(row[0]) if row else 0
+            for key in sorted(set(hashed)):  # one order for every transaction: no deadlock
+                await db.lock(f"login_attempts:{key}")
+            await db.execute(
+                "DELETE FROM login_failures WHERE at < ?", (at - retention.LOGIN_FAILURES_KEPT,)
+            )
+            for key in hashed:
+                row = await db.fetchrow(
+                    "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", (key, since)
+                )
+                if row is not None and int(row[0]) >= limit:
+                    return False
+            await db.executemany(
+                "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(key, at) for key in hashed]
+            )
+            return True
 
     async def clear_login_failures(self, key: str) -> None:
+        hashed = await self._failure_key(key)
         async with self._transaction() as db:
-            await db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+            await db.execute("DELETE FROM login_failures WHERE key = ?", (hashed,))
 
-    async def create_api_key(self, name: str, prefix: str, key_hash: str, at: datetime) -> ApiKey:
+    async def create_api_key(
+        self, name: str, prefix: str, key_hash: str, at: datetime, scope: str = "full"
+    ) -> ApiKey:
         async with self._transaction() as db:
             row = await db.fetchrow(
-                "INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *",
-                (name, prefix, key_hash, at),
+                "INSERT INTO api_keys (name, prefix, key_hash, created_at, scope) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING *",
+                (name, prefix, key_hash, at, scope),
             )
         assert row is not None
         return _key(row)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shareback.storage.database import Connection, Database, Dialect, Row
@@ -13,6 +14,7 @@ from shareback.storage.database import Connection, Database, Dialect, Row
 class SqlBase:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept: dict[str, str] = {}
 
     @property
     def dialect(self) -> Dialect:
@@ -51,8 +53,10 @@ class SqlBase:
                 for row in await db.fetch("SELECT name, value FROM secrets")
             }
 
-    async def ip_salt_on(self, day: date) -> str | None:
-        """The salt of the click-IP hashes made on `day` (None once it is deleted). For now the one
-        kept ip_salt secret serves every day; issue 8's privacy work rotates it daily."""
-        row = await self._one("SELECT value FROM secrets WHERE name = 'ip_salt'")
-        return None if row is None else str(row[0])
+    async def _kept_secret(self, name: str) -> str:
+        """A key only the store uses (hashing what it must not keep in the clear), generated once
+        beside the others and read once per process."""
+        if name not in self._kept:
+            kept = await self.keep_secrets({name: secrets.token_urlsafe(32)})
+            self._kept[name] = kept[name]
+        return self._kept[name]

@@ -11,10 +11,11 @@ from shareback.storage.database import Connection
 from shareback.storage.records import Campaign, CodeOwner, PoolStatus, PoolUpload, Referrer
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.outbox import enqueue
-from shareback.storage.sql.referrals import CODES_LOCK, advocate_from_row
+from shareback.storage.sql.referrals import CODES_LOCK, advocate_from_row, as_link
 
-# Advocates who have done something: shared from the widget or had their link followed. Only they
-# can be found by name, so the look-up cannot list a shop's customers.
+# Advocates who have done something: shared from the widget or had their link followed. Only they,
+# and only if they chose to be found (advocates.findable), can be found, by name or by code, so the
+# look-up cannot list a shop's customers, nor name one from a guessed coupon code (BOB10).
 # (Shaped for the indexes: events_by_sharer of 0005, clicks_by_advocate.)
 ACTIVE = (
     "(EXISTS (SELECT 1 FROM events e WHERE e.campaign_id = a.campaign_id "
@@ -33,19 +34,24 @@ class CodeQueries(SqlBase):
             "SELECT * FROM (SELECT a.*, 'referral' AS kind, NULL AS click_token FROM advocates a "
             "WHERE a.code = ? UNION ALL SELECT a.*, 'coupon', NULL FROM advocates a "
             "WHERE a.coupon_code = ? UNION ALL SELECT a.*, 'friend', f.click_token "
-            "FROM friend_codes f JOIN advocates a ON a.id = f.advocate_id WHERE f.code_key = ?) "
-            "AS owners LIMIT 1",
-            (code, code, code),
+            "FROM friend_codes f JOIN advocates a ON a.id = f.advocate_id WHERE f.code_key = ? "
+            "UNION ALL SELECT a.*, 'link', NULL FROM advocate_links l "
+            "JOIN advocates a ON a.id = l.advocate_id WHERE l.code = ?) AS owners LIMIT 1",
+            (code, code, code, code),
         )
         if row is None:
             return None
-        return CodeOwner(advocate_from_row(row), row["kind"], row["click_token"])
+        advocate = advocate_from_row(row)
+        if row["kind"] == "link":  # a further link: the advocate as it shows them
+            return CodeOwner(as_link(advocate, code, email=advocate.email, name=None), "referral")
+        return CodeOwner(advocate, row["kind"], row["click_token"])
 
     async def find_referrers(self, campaign_id: int, query: str, limit: int) -> list[Referrer]:
         code = query.strip().upper()
         exact = await self._all(
-            "SELECT id, code, name FROM advocates WHERE campaign_id = ? "
-            "AND (code = ? OR coupon_code = ?) ORDER BY id LIMIT ?",
+            "SELECT a.id, a.code, a.name FROM advocates a WHERE a.campaign_id = ? "
+            f"AND (a.code = ? OR a.coupon_code = ?) AND a.findable AND {ACTIVE} "
+            "ORDER BY a.id LIMIT ?",
             (campaign_id, code, code, limit),
         )
         found = [Referrer(row["code"], row["name"], True) for row in exact]
@@ -58,7 +64,7 @@ class CodeQueries(SqlBase):
                 "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id) AS clicks "
                 "FROM advocates a WHERE a.campaign_id = ? AND a.search_name IS NOT NULL "
                 "AND (a.search_name LIKE ? ESCAPE '\\' OR a.search_name LIKE ? ESCAPE '\\') "
-                f"AND {ACTIVE} ORDER BY name_first DESC, clicks DESC, a.id LIMIT ?",
+                f"AND a.findable AND {ACTIVE} ORDER BY name_first DESC, clicks DESC, a.id LIMIT ?",
                 (
                     _like_prefix(key),
                     campaign_id,
@@ -128,7 +134,9 @@ class CodeQueries(SqlBase):
         for _ in range(12):
             code = codes.friend_code(campaign.friend_code_prefix)
             taken = await db.fetchrow(
-                "SELECT 1 FROM advocates WHERE code = ? OR coupon_code = ?", (code, code)
+                "SELECT 1 FROM advocates WHERE code = ? OR coupon_code = ? UNION ALL "
+                "SELECT 1 FROM advocate_links WHERE code = ?",
+                (code, code, code),
             )
             if taken is not None:
                 continue
@@ -169,6 +177,7 @@ class CodeQueries(SqlBase):
                 await db.fetch(
                     "DELETE FROM pool_upload WHERE code_key IN (SELECT coupon_code FROM advocates "
                     "WHERE coupon_code IS NOT NULL UNION SELECT code FROM advocates "
+                    "UNION SELECT code FROM advocate_links "
                     "UNION SELECT upper(friend_code) FROM campaigns WHERE friend_code IS NOT NULL) "
                     "RETURNING n"
                 )

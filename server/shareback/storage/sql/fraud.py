@@ -11,8 +11,8 @@ from shareback.attribution import Candidate
 from shareback.fraud import FraudFacts, FraudRules, Verdict
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
 from shareback.storage.records import FraudReview, OrderVisit, PaidOrder
-from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.outbox import enqueue_reward_events
+from shareback.storage.sql.privacy import PrivacyQueries
 
 # Rewards of a referral still waiting for the review queue's answer are never approved.
 UNDER_REVIEW = (
@@ -135,7 +135,7 @@ def review_from_row(row: Row) -> FraudReview:
     )
 
 
-class FraudQueries(SqlBase):
+class FraudQueries(PrivacyQueries):  # ip_salt_on: the click's day salt
     async def fraud_rules(self, campaign_id: int) -> FraudRules:
         async with self._db.reading() as db:
             return await rules_of(db, campaign_id)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, time
 
-from shareback import attribution, codes, order_value, rewards
+from shareback import attribution, codes, joining, order_value, rewards
 from shareback.attribution import Candidate
 from shareback.fraud import Verdict
 from shareback.order_value import Totals
 from shareback.outgoing import events
 from shareback.storage.database import Connection, Row, db_time
-from shareback.storage.records import Advocate, Outcome, PaidOrder
+from shareback.storage.records import (
+    Advocate,
+    Joined,
+    JoinRequest,
+    Outcome,
+    PaidOrder,
+)
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
@@ -42,6 +49,7 @@ def advocate_from_row(row: Row) -> Advocate:
         verified=bool(row["verified"]),
         created_at=db_time(row["created_at"]),
         coupon_code=row["coupon_code"],
+        findable=bool(row["findable"]),
     )
 
 
@@ -71,6 +79,74 @@ async def _free_coupon(db: Connection, campaign_id: int, prefix: str) -> str:
     raise RuntimeError("could not find a free coupon code")
 
 
+async def _code_taken(db: Connection, code: str) -> bool:
+    """Referral codes live in two tables: an advocate's first code and their further links."""
+    row = await db.fetchrow(
+        "SELECT 1 FROM advocates WHERE code = ? UNION ALL "
+        "SELECT 1 FROM advocate_links WHERE code = ? LIMIT 1",
+        (code, code),
+    )
+    return row is not None
+
+
+async def _create_advocate(db: Connection, request: JoinRequest) -> None:
+    coupon = await _free_coupon(db, request.campaign_id, request.code_prefix)
+    for attempt in range(12):
+        code = codes.new_code(request.code_prefix, 4 if attempt < 6 else 6)
+        if await _code_taken(db, code):
+            continue
+        inserted = await db.fetchrow(
+            "INSERT INTO advocates (campaign_id, email, email_key, name, code, "
+            "verified, created_at, coupon_code, search_name, findable) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (
+                request.campaign_id,
+                request.email,
+                request.email_key,
+                request.name,
+                code,
+                request.verified,
+                request.at,
+                coupon,
+                codes.name_key(request.name),
+                bool(request.findable),
+            ),
+        )
+        if inserted is not None:
+            return
+    raise RuntimeError("could not draw a free referral code")
+
+
+async def _new_link(db: Connection, advocate: Advocate, request: JoinRequest) -> Advocate:
+    """A further link of an advocate, for a join that may not open their record: it credits
+    them and shows only what the request itself sent (joining.py)."""
+    await db.lock(CODES_LOCK)
+    for attempt in range(12):
+        code = codes.new_code(codes.NEUTRAL_PREFIX, 4 if attempt < 6 else 6)
+        if await _code_taken(db, code):
+            continue
+        await db.execute(
+            "INSERT INTO advocate_links (code, advocate_id, created_at) VALUES (?, ?, ?)",
+            (code, advocate.id, request.at),
+        )
+        return as_link(advocate, code, email=request.email, name=request.name)
+    raise RuntimeError("could not draw a free referral code")
+
+
+def as_link(advocate: Advocate, code: str, *, email: str, name: str | None) -> Advocate:
+    """An advocate as one of their further links shows them: that code, no stored name, no
+    coupon, unverified."""
+    return dataclasses.replace(
+        advocate,
+        code=code,
+        email=email,
+        name=name,
+        coupon_code=None,
+        verified=False,
+        findable=False,
+    )
+
+
 async def _order_totals(db: Connection, order: PaidOrder, candidate: Candidate | None) -> Totals:
     """Money (issue 8): an order is kept in its campaign's currency when it has an amount in it."""
     totals = Totals(
@@ -92,7 +168,21 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         verified: bool,
         code_prefix: str,
         at: datetime,
+        *,
+        findable: bool | None = None,
     ) -> tuple[Advocate, bool]:
+        """For trusted callers (demo data, tools): the address's advocate, opened or created."""
+        request = JoinRequest(
+            campaign_id, email, email_key, name, verified, code_prefix, at, findable
+        )
+        joined = await self._join(request, trusted=True)
+        return joined.advocate, joined.access == "create"
+
+    async def join_campaign(self, request: JoinRequest) -> Joined:
+        return await self._join(request, trusted=False)
+
+    async def _join(self, request: JoinRequest, *, trusted: bool) -> Joined:
+        campaign_id, email_key, name = request.campaign_id, request.email_key, request.name
         select = "SELECT * FROM advocates WHERE campaign_id = ? AND email_key = ?"
         async with self._transaction() as db:
             known = await db.fetchrow(select, (campaign_id, email_key))
@@ -101,36 +191,30 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 # at once, or two people drawing the same free code, cannot both insert.
                 await db.lock(CODES_LOCK)
                 known = await db.fetchrow(select, (campaign_id, email_key))
-            created = known is None
-            if created:
-                coupon = await _free_coupon(db, campaign_id, code_prefix)
-                for attempt in range(12):
-                    inserted = await db.fetchrow(
-                        "INSERT INTO advocates (campaign_id, email, email_key, name, code, "
-                        "verified, created_at, coupon_code, search_name) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-                        (
-                            campaign_id,
-                            email,
-                            email_key,
-                            name,
-                            codes.new_code(code_prefix, 4 if attempt < 6 else 6),
-                            verified,
-                            at,
-                            coupon,
-                            codes.name_key(name),
-                        ),
-                    )
-                    if inserted is not None:
-                        break  # else the referral code is taken: draw another
-                else:
-                    raise RuntimeError("could not draw a free referral code")
-            elif verified or name:
+            stored_email = None if known is None else str(known["email"])
+            if trusted:
+                how = "create" if known is None else "open"
+            else:
+                how = joining.access(stored_email, request.email, request.verified)
+            if how == "new_link":
+                assert known is not None
+                return Joined(await _new_link(db, advocate_from_row(known), request), how)
+            if how == "create":
+                await _create_advocate(db, request)
+            elif request.verified or name or request.findable is not None:
                 # A verified visit upgrades the record; a name fills a blank but never overwrites.
                 await db.execute(
                     "UPDATE advocates SET verified = (verified OR ?), name = COALESCE(name, ?), "
-                    "search_name = COALESCE(search_name, ?) WHERE campaign_id = ? AND email_key = ?",
-                    (verified, name, codes.name_key(name), campaign_id, email_key),
+                    "search_name = COALESCE(search_name, ?), findable = COALESCE(?, findable) "
+                    "WHERE campaign_id = ? AND email_key = ?",
+                    (
+                        request.verified,
+                        name,
+                        codes.name_key(name),
+                        request.findable,
+                        campaign_id,
+                        email_key,
+                    ),
                 )
             late_coupon = known is not None and known["coupon_code"] is None
             if known is not None and late_coupon:
@@ -138,25 +222,36 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 await db.lock(CODES_LOCK)
                 await db.execute(
                     "UPDATE advocates SET coupon_code = ? WHERE id = ? AND coupon_code IS NULL",
-                    (await _free_coupon(db, campaign_id, code_prefix), known["id"]),
+                    (await _free_coupon(db, campaign_id, request.code_prefix), known["id"]),
                 )
             row = await db.fetchrow(select, (campaign_id, email_key))
             assert row is not None
             advocate = advocate_from_row(row)
-            if created or late_coupon:
+            if how == "create" or late_coupon:
                 slug = await db.fetchrow("SELECT slug FROM campaigns WHERE id = ?", (campaign_id,))
                 assert slug is not None
                 await enqueue(
                     db,
-                    "advocate.created" if created else "advocate.updated",
+                    "advocate.created" if how == "create" else "advocate.updated",
                     events.advocate_event(slug[0], advocate),
-                    at,
+                    at=request.at,
                 )
-        return advocate, created
+        return Joined(advocate, how)
 
     async def advocate_by_code(self, code: str) -> Advocate | None:
+        """The advocate a link names; through a further link, as that link shows them (as_link)."""
         row = await self._one("SELECT * FROM advocates WHERE code = ?", (code,))
-        return advocate_from_row(row) if row else None
+        if row is not None:
+            return advocate_from_row(row)
+        row = await self._one(
+            "SELECT a.* FROM advocate_links l JOIN advocates a ON a.id = l.advocate_id "
+            "WHERE l.code = ?",
+            (code,),
+        )
+        if row is None:
+            return None
+        advocate = advocate_from_row(row)
+        return as_link(advocate, code, email=advocate.email, name=None)
 
     async def record_click(
         self,

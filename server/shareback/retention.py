@@ -1,0 +1,23 @@
+"""How long personal data stays (the rules behind PRIVACY.md): pure, no storage, no web."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+# Failed sign-ins are only ever counted over the throttle's window (15 minutes in admin/auth);
+# an hour covers any window the throttle may use, and then they go.
+LOGIN_FAILURES_KEPT = timedelta(hours=1)
+
+# When no campaign is live, the default campaign's window still bounds a click's salt.
+DEFAULT_ATTRIBUTION_DAYS = 30
+
+
+def oldest_salt_day(today: date, attribution_days: Iterable[int]) -> date:
+    """The first UTC day whose click-IP salt a rule may still need.
+
+    A click's IP hash is compared with its order's IP for as long as the order can be attributed
+    to the click: the longest attribution window of any live campaign. One day more covers a click
+    made late on its day and an order made late on the window's last day."""
+    longest = max(attribution_days, default=DEFAULT_ATTRIBUTION_DAYS)
+    return today - timedelta(days=longest + 1)

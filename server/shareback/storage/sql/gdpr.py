@@ -1,0 +1,171 @@
+"""A person's data in SQL, found by their inbox key: exported whole, or anonymised in one
+transaction so that every aggregate count stays as it was (gdpr.py has the rules)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from shareback import codes, gdpr
+from shareback.storage.database import Connection, Row, from_db_time
+from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.referrals import CODES_LOCK, _code_taken
+
+# Their advocate rows, in every campaign.
+MINE = "(SELECT id FROM advocates WHERE email_key = ?)"
+FLAGS = ("verified", "findable")
+
+SECTIONS: dict[str, str] = {
+    "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
+    "a.verified, a.findable, a.created_at FROM advocates a JOIN campaigns c "
+    "ON c.id = a.campaign_id WHERE a.email_key = ? ORDER BY a.id",
+    "links": "SELECT l.code, l.advocate_id, l.created_at FROM advocate_links l "
+    f"WHERE l.advocate_id IN {MINE} ORDER BY l.id",
+    "clicks": "SELECT k.id, k.advocate_id, k.channel, k.device, k.ip_hash, k.created_at "
+    f"FROM clicks k WHERE k.advocate_id IN {MINE} ORDER BY k.id",
+    "events": "SELECT e.id, e.advocate_id, e.type, e.channel, e.created_at FROM events e "
+    f"WHERE e.advocate_id IN {MINE} ORDER BY e.id",
+    "friend_codes": "SELECT f.code, f.advocate_id, f.issued_at FROM friend_codes f "
+    f"WHERE f.advocate_id IN {MINE} AND f.click_token IS NOT NULL ORDER BY f.id",
+    # As the advocate: which orders they were credited with, never the friend's address or name.
+    "referrals_as_advocate": "SELECT r.id, c.slug AS campaign, r.advocate_id, o.source, "
+    "o.order_id, r.via, r.created_at FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
+    f"JOIN orders o ON o.id = r.order_pk WHERE r.advocate_id IN {MINE} ORDER BY r.id",
+    # As the friend: who referred them is only the code they used.
+    "referrals_as_friend": "SELECT r.id, c.slug AS campaign, a.code AS advocate_code, "
+    "r.friend_name, o.source, o.order_id, r.via, r.created_at FROM referrals r "
+    "JOIN campaigns c ON c.id = r.campaign_id JOIN advocates a ON a.id = r.advocate_id "
+    "JOIN orders o ON o.id = r.order_pk WHERE r.friend_email_key = ? ORDER BY r.id",
+    "orders": "SELECT id, source, order_id, email, customer_id, total_minor, refunded_minor, "
+    "currency, status, paid_at, refunded_at FROM orders WHERE email_key = ? ORDER BY id",
+    "rewards": "SELECT w.id, w.referral_id, w.side, w.email, w.type, w.value, w.currency, "
+    "w.amount_minor, w.status, w.created_at, w.approved_at, w.revoked_at, w.revoke_reason "
+    "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
+    f"WHERE (w.side = 'referrer' AND r.advocate_id IN {MINE}) "
+    "OR (w.side = 'friend' AND r.friend_email_key = ?) ORDER BY w.id",
+}
+
+
+def _params(sql: str, key: str) -> tuple[str, ...]:
+    return (key,) * sql.count("?")
+
+
+def _value(column: str, value: Any) -> Any:
+    if column.endswith("_at") and value is not None:
+        return from_db_time(value)
+    if column in FLAGS:
+        return bool(value)
+    return value
+
+
+def _plain(row: Row) -> dict[str, Any]:
+    # Row.keys(): iterating a sqlite3.Row yields its values, not its column names.
+    return {column: _value(column, row[column]) for column in row.keys()}  # noqa: SIM118
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def _messages(db: Connection, emails: Sequence[str]) -> list[Row]:
+    """The outgoing events that carry one of these addresses."""
+    found: dict[int, Row] = {}
+    for email in emails:
+        for row in await db.fetch(
+            "SELECT id, message_id, type, payload, created_at FROM outbox "
+            f"WHERE payload {db.dialect.ilike} ? ESCAPE '\\' ORDER BY id",
+            (_like(json.dumps(email)[1:-1]),),
+        ):
+            found[int(row["id"])] = row
+    return [found[key] for key in sorted(found)]
+
+
+def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
+    """Every value that names the person: addresses, names, codes."""
+    values: set[str] = set()
+    for name, columns in (
+        ("advocates", ("email", "name", "code", "coupon_code")),
+        ("links", ("code",)),
+        ("orders", ("email",)),
+        ("rewards", ("email",)),
+        ("referrals_as_friend", ("friend_name",)),
+    ):
+        for row in sections[name]:
+            values.update(str(row[c]).strip().casefold() for c in columns if row[c])
+    return frozenset(values)
+
+
+class GdprQueries(SqlBase):
+    async def _sections(self, db: Connection, key: str) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: [_plain(row) for row in await db.fetch(sql, _params(sql, key))]
+            for name, sql in SECTIONS.items()
+        }
+
+    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
+        async with self._db.reading() as db:
+            sections = await self._sections(db, email_key)
+            emails = sorted({e for e in _personal(sections) if "@" in e})
+            sections["outgoing_events"] = [
+                {
+                    "message_id": row["message_id"],
+                    "type": row["type"],
+                    "created_at": from_db_time(row["created_at"]),
+                }
+                for row in await _messages(db, emails)
+            ]
+        return sections
+
+    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
+        async with self._transaction() as db:
+            await db.lock(CODES_LOCK)  # their codes are replaced by fresh ones
+            sections = await self._sections(db, email_key)
+            personal = _personal(sections)
+            messages = await _messages(db, sorted(e for e in personal if "@" in e))
+            for advocate in sections["advocates"]:
+                code = codes.new_code(codes.NEUTRAL_PREFIX, 6)
+                while await _code_taken(db, code):
+                    code = codes.new_code(codes.NEUTRAL_PREFIX, 6)
+                placeholder = gdpr.erased_email("advocate", advocate["id"])
+                await db.execute(
+                    "UPDATE advocates SET email = ?, email_key = ?, name = NULL, "
+                    "search_name = NULL, coupon_code = NULL, code = ?, findable = FALSE "
+                    "WHERE id = ?",
+                    (placeholder, placeholder, code, advocate["id"]),
+                )
+            await db.execute(
+                "DELETE FROM advocate_links WHERE advocate_id IN "
+                f"({', '.join('?' * len(sections['advocates'])) or 'NULL'})",
+                [advocate["id"] for advocate in sections["advocates"]],
+            )
+            for reward in sections["rewards"]:
+                await db.execute(
+                    "UPDATE rewards SET email = ? WHERE id = ?",
+                    (gdpr.erased_email("reward", reward["id"]), reward["id"]),
+                )
+            for referral in sections["referrals_as_friend"]:
+                await db.execute(
+                    "UPDATE referrals SET friend_email_key = ?, friend_name = NULL WHERE id = ?",
+                    (gdpr.erased_email("referral", referral["id"]), referral["id"]),
+                )
+            await db.execute(
+                "UPDATE orders SET email = NULL, email_key = NULL, customer_id = NULL "
+                "WHERE email_key = ?",
+                (email_key,),
+            )
+            for message in messages:
+                redacted = gdpr.redact(json.loads(message["payload"]), personal)
+                await db.execute(
+                    "UPDATE outbox SET payload = ? WHERE id = ?",
+                    (json.dumps(redacted, separators=(",", ":")), message["id"]),
+                )
+        return {
+            "advocates": len(sections["advocates"]),
+            "links": len(sections["links"]),
+            "orders": len(sections["orders"]),
+            "referrals_as_friend": len(sections["referrals_as_friend"]),
+            "rewards": len(sections["rewards"]),
+            "outgoing_events": len(messages),
+        }

@@ -1,0 +1,57 @@
+"""Privacy in SQL: the daily click-IP salts, forgetting what has expired, GDPR export and erasure."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+
+from shareback import retention
+from shareback.storage.records import Forgotten
+from shareback.storage.sql.base import SqlBase
+
+
+class PrivacyQueries(SqlBase):
+    # Today's salt, read on every click: kept in memory for the day (never a deleted one: a salt
+    # is deleted only long after its day).
+    _salt_cache: tuple[date, str] | None = None
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt clicks of that UTC day were hashed with; None once it is forgotten."""
+        cached = self._salt_cache
+        if cached is not None and cached[0] == day:
+            return cached[1]
+        row = await self._one("SELECT salt FROM ip_salts WHERE day = ?", (day,))
+        return str(row[0]) if row else None
+
+    async def ip_salt_for(self, day: date) -> str:
+        """The salt of that day, made by whichever process needs it first."""
+        salt = await self.ip_salt_on(day)
+        if salt is None:
+            async with self._transaction() as db:
+                await db.execute(
+                    "INSERT INTO ip_salts (day, salt, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (day) DO NOTHING",
+                    (day, secrets.token_urlsafe(32), datetime.now(UTC)),
+                )
+                row = await db.fetchrow("SELECT salt FROM ip_salts WHERE day = ?", (day,))
+            assert row is not None
+            salt = str(row[0])
+        if day == datetime.now(UTC).date():
+            self._salt_cache = (day, salt)
+        return salt
+
+    async def forget_expired(self, now: datetime) -> Forgotten:
+        """Deletes the salts no rule needs any more and the failed sign-ins past the throttle."""
+        async with self._transaction() as db:
+            windows = [
+                int(row[0])
+                for row in await db.fetch(
+                    "SELECT attribution_days FROM campaigns WHERE archived_at IS NULL"
+                )
+            ]
+            oldest = retention.oldest_salt_day(now.astimezone(UTC).date(), windows)
+            salts = await db.execute("DELETE FROM ip_salts WHERE day < ?", (oldest,))
+            failures = await db.execute(
+                "DELETE FROM login_failures WHERE at < ?", (now - retention.LOGIN_FAILURES_KEPT,)
+            )
+        return Forgotten(salts, failures)
