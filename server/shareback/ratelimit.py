@@ -5,6 +5,7 @@ into the database on PostgreSQL."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 
@@ -51,6 +52,17 @@ class RateLimiter:
         if not hits:
             return 1
         return max(1, int(hits[0] + self.window - moment + 0.999))
+
+    def wait_seconds(self, key: str, now: float | None = None) -> int | None:
+        """Whole seconds until `key` may try again, None when it may now; records nothing (a
+        miss is counted with allow, only when it happens)."""
+        moment = time.monotonic() if now is None else now
+        hits = self._hits.get(key)
+        while hits and hits[0] <= moment - self.window:
+            hits.popleft()
+        if not hits or len(hits) < self.limit:
+            return None
+        return max(1, math.ceil(hits[0] + self.window - moment))
 
     def _evict(self, moment: float) -> None:
         stale = [

@@ -25,17 +25,17 @@ def with_ref(landing_url: str, ref: str) -> str:
 
 def refuse_code_scans(ctx: Context, ip: str) -> None:
     """An address that has tried too many unknown codes is told to wait, whatever it asks for."""
-    limiter = ctx.code_miss_limiter
-    if limiter.exceeded(ip):
+    wait = ctx.code_miss_limiter.wait_seconds(ip)
+    if wait is not None:
         raise HTTPException(
             429,
             "Too many unknown referral codes from this connection; try again later.",
-            headers={"Retry-After": str(limiter.retry_after(ip)), "Cache-Control": "no-store"},
+            headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
         )
 
 
 def count_code_miss(ctx: Context, ip: str) -> None:
-    ctx.code_miss_limiter.hit(ip)
+    ctx.code_miss_limiter.allow(ip)
 
 
 async def follow_referral_link(request: Request) -> Response:

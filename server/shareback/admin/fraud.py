@@ -14,8 +14,7 @@ from starlette.routing import Route
 
 from shareback import campaigns, fraud, tokens
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import action_for, admin_page
-from shareback.auth.roles import Permission
+from shareback.admin.sessions import admin_action, admin_page
 from shareback.context import context
 from shareback.fraud import FraudRules
 from shareback.storage.base import AdminSession, Campaign
@@ -105,7 +104,7 @@ async def show_fraud_rules(request: Request, session: AdminSession) -> Response:
     return await rules_page(request, session, campaign, rule_values(rules), {})
 
 
-@action_for(Permission.EDIT_CAMPAIGNS)
+@admin_action
 async def save_fraud_rules(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await owned(request)
     store = context(request).store
@@ -164,7 +163,7 @@ async def list_reviews(request: Request, session: AdminSession) -> Response:
     return await review_page(request, session, dict(request.query_params))
 
 
-@action_for(Permission.DECIDE_REWARDS)
+@admin_action
 async def review_referral(request: Request, session: AdminSession, form: FormData) -> Response:
     raw_id: str = request.path_params["decision_id"]
     decision_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18 else 0

@@ -513,8 +513,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         spec.paths(),
         outgoing_spec.paths(),
         codes_spec.paths(),
-        fraud_spec.paths(),
         gdpr_spec.paths(),
+        fraud_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -536,9 +536,9 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **schemas.SCHEMAS,
                 **outgoing_spec.SCHEMAS,
                 **codes_spec.SCHEMAS,
-                **fraud_spec.SCHEMAS,
                 **gdpr_spec.SCHEMAS,
                 **events_spec.SCHEMAS,
+                **fraud_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

@@ -325,6 +325,33 @@ class ValidationStore(Protocol):
         ...
 
 
+class PrivacyStore(Protocol):
+    """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
+        needs it any more: see retention.oldest_salt_day) or when that day had no click."""
+        ...
+
+    async def ip_salt_for(self, day: date) -> str:
+        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
+        ...
+
+    async def forget_expired(self, now: datetime) -> Forgotten:
+        """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
+        ...
+
+    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
+        """Everything kept about the person with this inbox key, section by section (rows as
+        column → value, times as datetimes): for gdpr.export_document."""
+        ...
+
+    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
+        """Anonymises every personal field of the person in one transaction (gdpr.py): no row
+        is deleted but their further links, so every count the owner reads stays the same.
+        Returns how many rows of each kind were changed."""
+
+
 class FraudStore(Protocol):
     """Each campaign's fraud rules, their verdicts, and the review queue of doubtful referrals."""
 
@@ -356,34 +383,6 @@ class FraudStore(Protocol):
         ...
 
 
-class PrivacyStore(Protocol):
-    """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
-
-    async def ip_salt_on(self, day: date) -> str | None:
-        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
-        needs it any more: see retention.oldest_salt_day) or when that day had no click."""
-        ...
-
-    async def ip_salt_for(self, day: date) -> str:
-        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
-        ...
-
-    async def forget_expired(self, now: datetime) -> Forgotten:
-        """Deletes old salts and failed sign-ins past the throttle window; safe in every process."""
-        ...
-
-    async def person_data(self, email_key: str) -> dict[str, list[dict[str, Any]]]:
-        """Everything kept about the person with this inbox key, section by section (rows as
-        column → value, times as datetimes): for gdpr.export_document."""
-        ...
-
-    async def erase_person(self, email_key: str, at: datetime) -> dict[str, int]:
-        """Anonymises every personal field of the person in one transaction (gdpr.py): no row
-        is deleted but their further links, so every count the owner reads stays the same.
-        Returns how many rows of each kind were changed."""
-        ...
-
-
 class Store(
     AdminStore,
     TwoFactorStore,
@@ -392,8 +391,8 @@ class Store(
     OutboxStore,
     CodeStore,
     ValidationStore,
-    FraudStore,
     PrivacyStore,
+    FraudStore,
     Protocol,
 ):
     async def close(self) -> None: ...
@@ -404,6 +403,10 @@ class Store(
 
     async def keep_secrets(self, generated: Mapping[str, str]) -> dict[str, str]:
         """Stores the generated values of secrets not yet kept and returns the kept ones."""
+        ...
+
+    async def ip_salt_on(self, day: date) -> str | None:
+        """The salt of the click-IP hashes made on `day`; None once it is deleted."""
         ...
 
     async def ensure_campaign(self, draft: CampaignDraft) -> Campaign: ...

@@ -39,11 +39,11 @@ TABLES = (
     "clawbacks",
     "click_days",
     "event_days",
+    "ip_salts",
     "pending_adjustments",
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
-    "ip_salts",
 )
 BATCH = 5000
 

@@ -26,7 +26,7 @@ routes: list[BaseRoute] = [
     *referrals.routes,
     *rewards.routes,
     *exports.routes,
-    *fraud.routes,
     *gdpr.routes,
+    *fraud.routes,
     *openapi_route.routes,
 ]

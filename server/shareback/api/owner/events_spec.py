@@ -25,18 +25,23 @@ from shareback.rewards import REWARD_TYPES, STATUSES
 
 MONEY = nullable({**STRING, "description": 'in major units, e.g. "59.90"; null if not money'})
 DESCRIPTIONS = obj({"en": STRING, "nl": STRING}, description="The reward worded for people.")
+# After a person's data is erased (GDPR), events still waiting to be sent carry null in place of
+# their code and address, and no link.
 ADVOCATE_FIELDS: dict[str, Schema] = {
-    "code": STRING,
+    "code": nullable({**STRING, "description": "null once the advocate's data is erased"}),
     "coupon_code": nullable({**STRING, "description": "the advocate's personal checkout code"}),
-    "email": EMAIL,
+    "email": nullable({**EMAIL, "description": "null once the advocate's data is erased"}),
     "name": nullable(STRING),
     "link": {**URL, "description": "the advocate's referral link"},
 }
 
 SCHEMAS: dict[str, Schema] = {
-    "EventAdvocate": obj(ADVOCATE_FIELDS),
+    "EventAdvocate": obj(ADVOCATE_FIELDS, optional=["link"]),
     "AdvocateEventData": obj(
-        {"campaign": STRING, "advocate": obj({**ADVOCATE_FIELDS, "verified": BOOLEAN})}
+        {
+            "campaign": STRING,
+            "advocate": obj({**ADVOCATE_FIELDS, "verified": BOOLEAN}, optional=["link"]),
+        }
     ),
     "ReferralEventData": obj(
         {
@@ -52,7 +57,7 @@ SCHEMAS: dict[str, Schema] = {
             "id": ID,
             "side": enum(["referrer", "friend"]),
             "status": enum(STATUSES),
-            "recipient": obj({"email": EMAIL, "name": nullable(STRING)}),
+            "recipient": obj({"email": nullable(EMAIL), "name": nullable(STRING)}),
             "type": enum(REWARD_TYPES),
             "value": STRING,
             "currency": STRING,

@@ -135,7 +135,7 @@ def review_from_row(row: Row) -> FraudReview:
     )
 
 
-class FraudQueries(PrivacyQueries):  # ip_salt_on: the click's day salt
+class FraudQueries(PrivacyQueries):
     async def fraud_rules(self, campaign_id: int) -> FraudRules:
         async with self._db.reading() as db:
             return await rules_of(db, campaign_id)
