@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from shareback import campaigns, fraud, tokens
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import admin_action, admin_page
+from shareback.admin.sessions import action_for, admin_page
+from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.fraud import FraudRules
 from shareback.storage.base import AdminSession, Campaign
@@ -104,7 +105,7 @@ async def show_fraud_rules(request: Request, session: AdminSession) -> Response:
     return await rules_page(request, session, campaign, rule_values(rules), {})
 
 
-@admin_action
+@action_for(Permission.EDIT_CAMPAIGNS)
 async def save_fraud_rules(request: Request, session: AdminSession, form: FormData) -> Response:
     campaign = await owned(request)
     store = context(request).store
@@ -163,9 +164,9 @@ async def list_reviews(request: Request, session: AdminSession) -> Response:
     return await review_page(request, session, dict(request.query_params))
 
 
-@admin_action
+@action_for(Permission.DECIDE_REWARDS)
 async def review_referral(request: Request, session: AdminSession, form: FormData) -> Response:
-    raw_id: str = request.path_params["decision_id"]
+    raw_id: str = request.path_params["id"]
     decision_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18 else 0
     verdict = str(form.get("verdict") or "")
     note = str(form.get("note") or "").strip()
@@ -192,5 +193,5 @@ routes = [
     Route("/admin/campaigns/{slug}/fraud", show_fraud_rules, methods=["GET"]),
     Route("/admin/campaigns/{slug}/fraud", save_fraud_rules, methods=["POST"]),
     Route("/admin/review", list_reviews, methods=["GET"]),
-    Route("/admin/review/{decision_id}", review_referral, methods=["POST"]),
+    Route("/admin/review/{id}", review_referral, methods=["POST"]),
 ]

@@ -38,8 +38,8 @@ SECTIONS: dict[str, str] = {
     "r.friend_name, o.source, o.order_id, r.via, r.created_at FROM referrals r "
     "JOIN campaigns c ON c.id = r.campaign_id JOIN advocates a ON a.id = r.advocate_id "
     "JOIN orders o ON o.id = r.order_pk WHERE r.friend_email_key = ? ORDER BY r.id",
-    "orders": "SELECT id, source, order_id, email, total_minor, refunded_minor, currency, status, "
-    "paid_at, refunded_at FROM orders WHERE email_key = ? ORDER BY id",
+    "orders": "SELECT id, source, order_id, email, customer_id, total_minor, refunded_minor, "
+    "currency, status, paid_at, refunded_at FROM orders WHERE email_key = ? ORDER BY id",
     "rewards": "SELECT w.id, w.referral_id, w.side, w.email, w.type, w.value, w.currency, "
     "w.amount_minor, w.status, w.created_at, w.approved_at, w.revoked_at, w.revoke_reason "
     "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
@@ -151,7 +151,8 @@ class GdprQueries(SqlBase):
                     (gdpr.erased_email("referral", referral["id"]), referral["id"]),
                 )
             await db.execute(
-                "UPDATE orders SET email = NULL, email_key = NULL WHERE email_key = ?",
+                "UPDATE orders SET email = NULL, email_key = NULL, customer_id = NULL "
+                "WHERE email_key = ?",
                 (email_key,),
             )
             for message in messages:
