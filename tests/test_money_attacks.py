@@ -143,8 +143,8 @@ def test_an_order_in_another_currency_books_no_reward_in_the_campaigns(
     feed = admin.get("/admin/activity?campaign=default").text
     assert "no rewards: it has no amount in the campaign\u2019s currency" in feed
     csv = owner.get("/api/v1/exports/referrals.csv").text
-    assert csv.splitlines()[0].endswith(",no_reward_reason")
-    assert csv.splitlines()[1].endswith(",currency_mismatch")
+    assert csv.splitlines()[0].endswith(',"no_reward_reason"')
+    assert csv.splitlines()[1].endswith(',"currency_mismatch"')
 
 
 def test_the_shop_money_of_an_order_in_another_currency_earns_the_reward(
@@ -381,8 +381,10 @@ def test_absurd_totals_are_refused_by_every_webhook(
         woocommerce(client, woocommerce_order(ref, ABSURD, "EUR")),
         stripe(client, stripe_session(ref, 10**400, "EUR")),
     ]
-    assert [a.status_code for a in answers] == [422] * 5
-    assert {a.json()["error"]["code"] for a in answers} == {"invalid_order"}
+    assert [a.status_code for a in answers[:4]] == [422] * 4
+    assert {a.json()["error"]["code"] for a in answers[:4]} == {"invalid_order"}
+    # Stripe's amounts are JSON integers: one of 401 digits is refused by the JSON parser itself.
+    assert (answers[4].status_code, answers[4].json()["error"]["code"]) == (400, "malformed_json")
     assert count(settings, "orders") == 0
 
 

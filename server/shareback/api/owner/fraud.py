@@ -158,8 +158,8 @@ def parse_review(body: dict[str, Any]) -> tuple[str, str | None]:
 
 async def review_fraud_decision(request: Request) -> Response:
     ctx = context(request)
+    verdict, note = parse_review(await read_object(request))  # a bad body first, as elsewhere
     decision_id = path_decision_id(request)
-    verdict, note = parse_review(await read_object(request))
     decided = await ctx.store.review_referral(
         decision_id, verdict, note, actor(request).name, tokens.now_utc()
     )

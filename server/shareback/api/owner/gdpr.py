@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import emails, gdpr, tokens
+from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import refuse_unknown
 from shareback.auth.guard import GUARDED
 from shareback.context import context
@@ -34,6 +35,7 @@ async def export_person(request: Request) -> Response:
 async def erase_person(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    refuse_unknown_fields(body, ("email",))
     address = required_str(body, "email", 254)
     if not emails.is_valid_email(address):
         raise ApiError(422, "invalid_email", "That is not a valid e-mail address.", "email")

@@ -50,7 +50,7 @@ SCHEMAS: dict[str, Schema] = {
         description="Everything kept about one person, found by their inbox key (case, +tags "
         "and Gmail's dots aside), in every campaign. Times are RFC 3339 UTC.",
     ),
-    "PersonErasure": obj({"email": EMAIL}),
+    "PersonErasure": obj({"email": {**EMAIL, "maxLength": 254}}),
     "PersonErased": obj(
         {
             "email": EMAIL,
@@ -74,7 +74,13 @@ def paths() -> dict[str, dict[str, Any]]:
                 {200: response("The person's data.", ref("PersonData"))},
                 errors=[400],
                 parameters=[
-                    param("email", "query", {"type": "string"}, "The person's e-mail address.")
+                    param(
+                        "email",
+                        "query",
+                        {**EMAIL, "maxLength": 254},
+                        "The person's e-mail address.",
+                        required=True,
+                    )
                 ],
             )
         },
