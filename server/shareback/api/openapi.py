@@ -366,7 +366,8 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     200: response("The image.", {"type": "string"}, media_type=media),
                     304: response("Not modified (If-None-Match)."),
                 },
-                errors=[404],
+                # Too many unknown codes from one network: known ones wait too (no enumeration).
+                errors=[404, 429],
                 parameters=[qr_code],
                 secured=False,
             )
@@ -485,6 +486,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     404: response("No such code (an HTML page).", STRING, media_type="text/html"),
                     410: response(
                         "The campaign ended (an HTML page).", STRING, media_type="text/html"
+                    ),
+                    429: response(
+                        "Too many unknown codes from this network: every code waits, so codes "
+                        "cannot be enumerated (an HTML page).",
+                        STRING,
+                        media_type="text/html",
+                        headers={"Retry-After": header("Seconds to wait.", {"type": "integer"})},
                     ),
                 },
                 parameters=[
