@@ -64,7 +64,7 @@ async def friend_code(
     if mode not in ("pool", "generated"):
         return None
     code = await ctx.store.friend_code_for_click(click_token)
-    if code is None and ctx.friend_code_limiter.allow("friend-code:" + client_ip(request)):
+    if code is None and await ctx.friend_code_limiter.allow("friend-code:" + client_ip(request)):
         code = await ctx.store.issue_friend_code(
             campaign, advocate.id, click_token, tokens.now_utc()
         )

@@ -26,6 +26,7 @@ from shareback.storage.records import (
     DueValidation,
     Forgotten,
     FraudReview,
+    Hits,
     Joined,
     JoinRequest,
     LeaderRow,
@@ -34,6 +35,7 @@ from shareback.storage.records import (
     PartialRefund,
     PoolStatus,
     PoolUpload,
+    RateCount,
     ReferralSummary,
     Referrer,
     RefundPart,
@@ -352,6 +354,33 @@ class PrivacyStore(Protocol):
         Returns how many rows of each kind were changed."""
 
 
+class SharedStateStore(Protocol):
+    """What several processes on several machines share: rate-limit counters and the leases of
+    the loops only one of them may run at a time."""
+
+    async def count_hits(self, hits: Sequence[Hits]) -> list[RateCount]:
+        """Adds the hits (one entry per name and key) in one statement and returns each key's
+        counts after it. A window newer than the stored one starts afresh, the stored one
+        becoming the previous window (or nothing, if it is older than that)."""
+        ...
+
+    async def busy_counts(
+        self, name: str, window_start: int, window_seconds: int, limit: int
+    ) -> list[RateCount]:
+        """The keys of `name` whose count in the window starting at `window_start` and the one
+        before it may reach `limit`: those a limiter must refuse without asking."""
+        ...
+
+    async def take_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """The lease is `holder`'s until `until` if it was free, lapsed (before `now`) or
+        already theirs; False while someone else holds it."""
+        ...
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        """Gives the lease up (only the holder's own): another process may take it at once."""
+        ...
+
+
 class FraudStore(Protocol):
     """Each campaign's fraud rules, their verdicts, and the review queue of doubtful referrals."""
 
@@ -393,6 +422,7 @@ class Store(
     ValidationStore,
     PrivacyStore,
     FraudStore,
+    SharedStateStore,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -44,6 +44,8 @@ TABLES = (
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
+    "rate_counters",
+    "leases",
 )
 BATCH = 5000
 

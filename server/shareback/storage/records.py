@@ -101,6 +101,7 @@ class Forgotten:
 
     ip_salts: int
     login_failures: int
+    rate_counts: int = 0  # rate-limit counters two windows old
 
 
 @dataclass(frozen=True)
@@ -484,3 +485,27 @@ class FraudReview:
     reviewed_by: str | None = None
     review_note: str | None = None
     reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Hits to count under one rate limit's key, in the fixed window starting at `window_start`
+    (Unix seconds, a multiple of `window_seconds`)."""
+
+    name: str
+    key: str
+    window_start: int
+    window_seconds: int
+    hits: int
+
+
+@dataclass(frozen=True)
+class RateCount:
+    """A key's count as the database holds it after a round: `hits` in the window starting at
+    `window_start`, `prev_hits` in the window before it."""
+
+    name: str
+    key: str
+    window_start: int
+    hits: int
+    prev_hits: int

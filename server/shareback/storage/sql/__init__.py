@@ -13,6 +13,7 @@ from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.shared import SharedStateQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
 
@@ -33,5 +34,6 @@ class SqlStore(
     ValidationQueries,
     PrivacyQueries,
     GdprQueries,
+    SharedStateQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

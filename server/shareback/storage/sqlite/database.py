@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self, cast
@@ -115,6 +115,9 @@ class SqliteDatabase:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[SqliteConnection]:
         yield SqliteConnection(self._reader)
+
+    def single_write(self) -> AbstractAsyncContextManager[SqliteConnection]:
+        return self.transaction()
 
     async def migrate(self) -> list[str]:
         applied: list[str] = []
