@@ -1,9 +1,10 @@
 """Rate limits for the public, unauthenticated endpoints, counted where every process sees them.
 
-A limit of `limit` hits per `window_seconds` slides: the hits are counted in fixed windows
-(aligned to the Unix epoch, so every host agrees on them), and a key's count at a moment is its
-count in the current window plus the previous window's, weighed by the share of that window still
-inside the sliding one. Every hit is counted, refused ones too: an address that keeps hammering
+A limit of `limit` hits per `window_seconds` slides: a key's hits are counted in fixed windows
+that follow each other from the key's first hit, and its count at a moment is its count in the
+current window plus the previous window's, weighed by the share of that window still inside the
+sliding one (exact when the previous window's hits were spread evenly; an address that has just
+reached its limit waits about a whole window, as with a log of every hit). Every hit is counted, refused ones too: an address that keeps hammering
 stays refused until it stops.
 
 Where the counts live is the `Counters`: in this process (`MemoryCounters`: one process, and the
@@ -38,36 +39,34 @@ class Counters(Protocol):
     async def count(self, hits: Sequence[Hits]) -> list[RateCount]: ...
 
     async def busy(
-        self, name: str, window_start: int, window_seconds: int, limit: int
+        self, name: str, now: int, window_seconds: int, limit: int
     ) -> list[RateCount]: ...
 
 
-def advanced(stored: RateCount, window_start: int, window_seconds: int) -> RateCount:
-    """The stored count as seen from the window starting at `window_start`."""
-    if stored.window_start >= window_start:
+def advanced(stored: RateCount, moment: float, window_seconds: int) -> RateCount:
+    """The stored count as it stands at `moment` (storage/sql/shared.py does the same in SQL)."""
+    if moment < stored.window_start + window_seconds:
         return stored
-    previous = stored.hits if stored.window_start == window_start - window_seconds else 0
-    return RateCount(stored.name, stored.key, window_start, 0, previous)
+    if moment < stored.window_start + 2 * window_seconds:
+        return RateCount(
+            stored.name, stored.key, stored.window_start + window_seconds, 0, stored.hits
+        )
+    return RateCount(stored.name, stored.key, int(moment), 0, 0)
 
 
 def estimate(count: RateCount, moment: float, window_seconds: int) -> float:
     """Hits inside the sliding window ending at `moment`."""
-    start = window_of(moment, window_seconds)
-    seen = advanced(count, start, window_seconds)
-    still_inside = 1 - (moment - start) / window_seconds
+    seen = advanced(count, moment, window_seconds)
+    still_inside = max(0.0, 1 - (moment - seen.window_start) / window_seconds)
     return seen.hits + seen.prev_hits * still_inside
-
-
-def window_of(moment: float, window_seconds: int) -> int:
-    return int(moment // window_seconds) * window_seconds
 
 
 def seconds_until_below(count: RateCount, moment: float, window_seconds: int, limit: int) -> float:
     """How long until the sliding count of `count` falls below `limit` (0: it is below)."""
     if estimate(count, moment, window_seconds) < limit:
         return 0.0
-    start = window_of(moment, window_seconds)
-    seen = advanced(count, start, window_seconds)
+    seen = advanced(count, moment, window_seconds)
+    start = seen.window_start
     if seen.hits < limit and seen.prev_hits > 0:
         # Within this window, once enough of the previous one has slid out.
         share = 1 - (limit - seen.hits) / seen.prev_hits
@@ -89,23 +88,21 @@ class MemoryCounters:
         counted = []
         for h in hits:
             place = (h.name, h.key)
-            stored = self._counts.get(place) or RateCount(h.name, h.key, h.window_start, 0, 0)
-            seen = advanced(stored, h.window_start, h.window_seconds)
+            stored = self._counts.get(place) or RateCount(h.name, h.key, h.at, 0, 0)
+            seen = advanced(stored, h.at, h.window_seconds)
             now = RateCount(h.name, h.key, seen.window_start, seen.hits + h.hits, seen.prev_hits)
             if place not in self._counts and len(self._counts) >= self.max_keys:
-                self._evict(h.window_start - h.window_seconds)
+                self._evict(h.at - 2 * h.window_seconds)
             self._counts[place] = now
             self._counts.move_to_end(place)
             counted.append(now)
         return counted
 
-    async def busy(
-        self, name: str, window_start: int, window_seconds: int, limit: int
-    ) -> list[RateCount]:
+    async def busy(self, name: str, now: int, window_seconds: int, limit: int) -> list[RateCount]:
         return [
             count
             for (owner, _), count in self._counts.items()
-            if owner == name and count.window_start >= window_start - window_seconds
+            if owner == name and count.window_start > now - 2 * window_seconds
         ]
 
     def _evict(self, oldest_start: int) -> None:
@@ -120,8 +117,11 @@ class CountingStore(Protocol):
     async def count_hits(self, hits: Sequence[Hits]) -> list[RateCount]: ...
 
     async def busy_counts(
-        self, name: str, window_start: int, window_seconds: int, limit: int
+        self, name: str, now: int, window_seconds: int, limit: int
     ) -> list[RateCount]: ...
+
+
+Waiting = tuple["asyncio.Future[RateCount]", int]  # a hit's answer to come, and how many hits
 
 
 class StoreCounters:
@@ -130,9 +130,8 @@ class StoreCounters:
     def __init__(self, store: CountingStore) -> None:
         self.store = store
         self.rounds = 0  # for the tests and the curious: how many statements the hits took
-        self._waiting: dict[
-            tuple[str, str, int, int], list[tuple[asyncio.Future[RateCount], int]]
-        ] = {}
+        # (name, key, window_seconds) -> the latest moment among its waiting hits, and the hits
+        self._waiting: dict[tuple[str, str, int], tuple[int, list[Waiting]]] = {}
         self._round: asyncio.Task[None] | None = None
 
     async def count(self, hits: Sequence[Hits]) -> list[RateCount]:
@@ -140,36 +139,36 @@ class StoreCounters:
         futures = []
         for h in hits:
             future: asyncio.Future[RateCount] = loop.create_future()
-            place = (h.name, h.key, h.window_start, h.window_seconds)
-            self._waiting.setdefault(place, []).append((future, h.hits))
+            place = (h.name, h.key, h.window_seconds)
+            latest, waiting = self._waiting.get(place, (h.at, []))
+            waiting.append((future, h.hits))
+            self._waiting[place] = (max(latest, h.at), waiting)
             futures.append(future)
         if self._round is None or self._round.done():
             self._round = asyncio.create_task(self._rounds())
         return list(await asyncio.gather(*futures))
 
-    async def busy(
-        self, name: str, window_start: int, window_seconds: int, limit: int
-    ) -> list[RateCount]:
-        return await self.store.busy_counts(name, window_start, window_seconds, limit)
+    async def busy(self, name: str, now: int, window_seconds: int, limit: int) -> list[RateCount]:
+        return await self.store.busy_counts(name, now, window_seconds, limit)
 
     async def _rounds(self) -> None:
         while self._waiting:
             waiting, self._waiting = self._waiting, {}
             hits = [
-                Hits(name, key, start, seconds, sum(n for _, n in waiting_hits))
-                for (name, key, start, seconds), waiting_hits in waiting.items()
+                Hits(name, key, latest, seconds, sum(n for _, n in waiting_hits))
+                for (name, key, seconds), (latest, waiting_hits) in waiting.items()
             ]
             try:
                 counted = await self.store.count_hits(hits)
             except Exception as exc:  # every waiting hit hears of it (and fails open)
-                for waiting_hits in waiting.values():
+                for _, waiting_hits in waiting.values():
                     for future, _ in waiting_hits:
                         if not future.done():
                             future.set_exception(exc)
                 continue
             self.rounds += 1
             by_key = {(c.name, c.key): c for c in counted}
-            for (name, key, _, _), waiting_hits in waiting.items():
+            for (name, key, _), (_, waiting_hits) in waiting.items():
                 after = by_key[(name, key)]
                 # Each hit of the round learns its own place in the count: the k-th of them sees
                 # the count as it stood after the first k.
@@ -211,9 +210,10 @@ class RateLimiter:
         return key if self._secret is None else keyed(self._secret, self.name, key)
 
     async def _count(self, key: str, moment: float) -> RateCount:
-        start = window_of(moment, self.window)
         stored = self._key(key)
-        (counted,) = await self.counters.count([Hits(self.name, stored, start, self.window, 1)])
+        (counted,) = await self.counters.count(
+            [Hits(self.name, stored, int(moment), self.window, 1)]
+        )
         self._remember(stored, counted)
         return counted
 
@@ -257,8 +257,7 @@ class RateLimiter:
     async def refresh(self, now: float | None = None) -> None:
         """Learns the keys other processes brought to the limit."""
         moment = time.time() if now is None else now
-        start = window_of(moment, self.window)
-        for count in await self.counters.busy(self.name, start, self.window, self.limit):
+        for count in await self.counters.busy(self.name, int(moment), self.window, self.limit):
             self._remember(count.key, count)
 
     def _remember(self, stored: str, count: RateCount) -> None:

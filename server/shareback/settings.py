@@ -59,6 +59,9 @@ class Settings:
     # Plain http:// endpoint and validation URLs, for local testing only (never in production:
     # the events carry personal data).
     allow_http_endpoints: bool = False
+    # How long a process keeps a campaign or a referral code's advocate it read: a change made
+    # on another process or machine is in force everywhere this many seconds later (0: no cache).
+    cache_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +87,7 @@ class Settings:
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
+            cache_seconds=config("CACHE_SECONDS", cast=float, default=2.0),
         ).checked()
 
     def checked(self) -> Settings:

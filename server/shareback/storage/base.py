@@ -359,16 +359,16 @@ class SharedStateStore(Protocol):
     the loops only one of them may run at a time."""
 
     async def count_hits(self, hits: Sequence[Hits]) -> list[RateCount]:
-        """Adds the hits (one entry per name and key) in one statement and returns each key's
-        counts after it. A window newer than the stored one starts afresh, the stored one
-        becoming the previous window (or nothing, if it is older than that)."""
+        """Adds the hits (one entry per name and key) and returns each key's counts after them.
+        A hit past its key's window starts the next one (the stored count becoming the previous
+        window's), or, two windows on, a window of its own with nothing before it."""
         ...
 
     async def busy_counts(
-        self, name: str, window_start: int, window_seconds: int, limit: int
+        self, name: str, now: int, window_seconds: int, limit: int
     ) -> list[RateCount]:
-        """The keys of `name` whose count in the window starting at `window_start` and the one
-        before it may reach `limit`: those a limiter must refuse without asking."""
+        """The keys of `name` whose count in their window and the one before may reach `limit`
+        at `now`: those a limiter must refuse without counting a hit."""
         ...
 
     async def take_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:

@@ -489,12 +489,11 @@ class FraudReview:
 
 @dataclass(frozen=True)
 class Hits:
-    """Hits to count under one rate limit's key, in the fixed window starting at `window_start`
-    (Unix seconds, a multiple of `window_seconds`)."""
+    """Hits to count under one rate limit's key at the moment `at` (Unix seconds)."""
 
     name: str
     key: str
-    window_start: int
+    at: int
     window_seconds: int
     hits: int
 
@@ -502,7 +501,8 @@ class Hits:
 @dataclass(frozen=True)
 class RateCount:
     """A key's count as the database holds it after a round: `hits` in the window starting at
-    `window_start`, `prev_hits` in the window before it."""
+    `window_start` (Unix seconds; a key's windows follow each other from its first hit),
+    `prev_hits` in the window just before it."""
 
     name: str
     key: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shareback.storage.sql.admin import AdminQueries
+from shareback.storage.sql.cached import CachedReads
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
@@ -21,6 +22,7 @@ __all__ = ["SqlStore"]
 
 
 class SqlStore(
+    CachedReads,
     CampaignQueries,
     ReferralQueries,
     RefundQueries,
@@ -36,4 +38,6 @@ class SqlStore(
     GdprQueries,
     SharedStateQueries,
 ):
-    """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
+    """Implements shareback.storage.base.Store on any shareback.storage.database.Database; a
+    campaign and the advocate a code names are read through a cache of a few seconds
+    (storage/sql/cached.py)."""

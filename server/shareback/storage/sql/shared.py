@@ -14,17 +14,19 @@ from shareback.storage.sql.base import SqlBase
 # and for SQLite's 32,766 parameters, many enough for a burst.
 MAX_ROWS = 64
 
-# The stored window is newer or the same (a host whose clock is behind adds to the newest one):
-# add. The stored window is the one before: it becomes the previous one. Older: both start afresh.
-SAME = "rate_counters.window_start >= excluded.window_start"
-BEFORE = "rate_counters.window_start = excluded.window_start - excluded.window_seconds"
+# A key's windows follow each other from its first hit. The hit falls in the stored window (or
+# before it: a host whose clock is behind adds to the newest one): add. In the next one: that
+# window starts, the stored count becomes the previous one. Later: a window of its own begins.
+SAME = "excluded.window_start < rate_counters.window_start + excluded.window_seconds"
+NEXT = "excluded.window_start < rate_counters.window_start + 2 * excluded.window_seconds"
 COUNT_HITS = (
     "INSERT INTO rate_counters (name, key, window_start, window_seconds, hits, prev_hits) "
     "VALUES {values} ON CONFLICT (name, key) DO UPDATE SET "
     f"prev_hits = CASE WHEN {SAME} THEN rate_counters.prev_hits "
-    f"WHEN {BEFORE} THEN rate_counters.hits ELSE 0 END, "
+    f"WHEN {NEXT} THEN rate_counters.hits ELSE 0 END, "
     f"hits = CASE WHEN {SAME} THEN rate_counters.hits + excluded.hits ELSE excluded.hits END, "
     f"window_start = CASE WHEN {SAME} THEN rate_counters.window_start "
+    f"WHEN {NEXT} THEN rate_counters.window_start + excluded.window_seconds "
     "ELSE excluded.window_start END, window_seconds = excluded.window_seconds "
     "RETURNING name, key, window_start, hits, prev_hits"
 )
@@ -49,22 +51,21 @@ class SharedStateQueries(SqlBase):
             chunk = ordered[start : start + MAX_ROWS]
             sql = COUNT_HITS.format(values=", ".join(["(?, ?, ?, ?, ?, 0)"] * len(chunk)))
             params = [
-                value
-                for h in chunk
-                for value in (h.name, h.key, h.window_start, h.window_seconds, h.hits)
+                value for h in chunk for value in (h.name, h.key, h.at, h.window_seconds, h.hits)
             ]
             async with self._db.single_write() as db:
                 counted += [_count(row) for row in await db.fetch(sql, params)]
         return counted
 
     async def busy_counts(
-        self, name: str, window_start: int, window_seconds: int, limit: int
+        self, name: str, now: int, window_seconds: int, limit: int
     ) -> list[RateCount]:
+        # Counts whose window or the one after it is still running, with hits enough for the
+        # limit (the caller weighs the previous window's share exactly).
         rows = await self._all(
             "SELECT name, key, window_start, hits, prev_hits FROM rate_counters WHERE name = ? "
-            "AND ((window_start >= ? AND hits + prev_hits >= ?) OR (window_start = ? AND hits >= ?)) "
-            "LIMIT 10000",
-            (name, window_start, limit, window_start - window_seconds, limit),
+            "AND window_start > ? AND hits + prev_hits >= ? LIMIT 10000",
+            (name, now - 2 * window_seconds, limit),
         )
         return [_count(row) for row in rows]
 
