@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,21 +82,24 @@ class RewardValidator:
 
     async def validate_due(self, now: datetime | None = None) -> ValidationReport:
         moment = now or tokens.now_utc()
+        claimed_at = time.monotonic()
         claimed = await self.store.claim_validations(self.name, moment, self.lease, self.batch)
-        verdicts = await asyncio.gather(*(self._ask(item, moment) for item in claimed))
+        verdicts = await asyncio.gather(*(self._ask(item, moment, claimed_at) for item in claimed))
         return ValidationReport(
             approved=verdicts.count("approved"),
             revoked=verdicts.count("revoked"),
             retrying=verdicts.count("retry"),
         )
 
-    async def _ask(self, item: DueValidation, now: datetime) -> str:
+    async def _ask(self, item: DueValidation, now: datetime, claimed_at: float) -> str:
         body = validation_body(item, self.public_url, now)
         # One id per reward: a retry is the same question, so the shop can recognise it.
         message_id = f"msg_reward_{item.reward_id}_validation"
         headers = signed_headers(item.secret, message_id, body)
         reason: str | None
         async with self._limit:
+            if time.monotonic() - claimed_at > self.lease.total_seconds() / 2:
+                return "skipped"  # the lease may lapse meanwhile (see DeliveryWorker._attempt)
             try:
                 response = await self.http.post(item.url, content=body, headers=headers)
             except httpx.HTTPError as exc:
