@@ -117,7 +117,7 @@ def test_the_previous_windows_hits_weigh_by_the_share_still_inside() -> None:
         return first + later
 
     assert asyncio.run(run()) == [True, True, True, True, False, True, False]
-    # 2 + 5 × (1 - 301/600) hits now; below 4 once the first window weighs less than 2: at 960.
+    # 2 + 5 * (1 - 301/600) hits now; below 4 once the first window weighs less than 2: at 960.
     assert limiter.wait_seconds("k", now=901.0) == 59
 
 
