@@ -79,26 +79,27 @@ class RewardValidator:
         self.batch = batch
         self.name = "validator-" + secrets.token_hex(4)
         self._limit = asyncio.Semaphore(concurrency)
+        self._claimed_at = 0.0
 
     async def validate_due(self, now: datetime | None = None) -> ValidationReport:
         moment = now or tokens.now_utc()
-        claimed_at = time.monotonic()
+        self._claimed_at = time.monotonic()  # one round at a time (approve_rewards_forever)
         claimed = await self.store.claim_validations(self.name, moment, self.lease, self.batch)
-        verdicts = await asyncio.gather(*(self._ask(item, moment, claimed_at) for item in claimed))
+        verdicts = await asyncio.gather(*(self._ask(item, moment) for item in claimed))
         return ValidationReport(
             approved=verdicts.count("approved"),
             revoked=verdicts.count("revoked"),
             retrying=verdicts.count("retry"),
         )
 
-    async def _ask(self, item: DueValidation, now: datetime, claimed_at: float) -> str:
+    async def _ask(self, item: DueValidation, now: datetime) -> str:
         body = validation_body(item, self.public_url, now)
         # One id per reward: a retry is the same question, so the shop can recognise it.
         message_id = f"msg_reward_{item.reward_id}_validation"
         headers = signed_headers(item.secret, message_id, body)
         reason: str | None
         async with self._limit:
-            if time.monotonic() - claimed_at > self.lease.total_seconds() / 2:
+            if time.monotonic() - self._claimed_at > self.lease.total_seconds() / 2:
                 return "skipped"  # the lease may lapse meanwhile (see DeliveryWorker._attempt)
             try:
                 response = await self.http.post(item.url, content=body, headers=headers)
