@@ -36,6 +36,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
     with_key_answers,
+    without_nul,
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
@@ -526,36 +527,38 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Shareback",
-            "version": __version__,
-            "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
-            "shop owner's HTTP API.",
-            "license": {"name": "MIT", "identifier": "MIT"},
-        },
-        "servers": [{"url": public_url}],
-        "paths": with_key_answers(dict(sorted(paths.items()))),
-        "webhooks": events_spec.webhooks(),
-        "components": {
-            "schemas": {
-                **PUBLIC_SCHEMAS,
-                **schemas.SCHEMAS,
-                **outgoing_spec.SCHEMAS,
-                **codes_spec.SCHEMAS,
-                **gdpr_spec.SCHEMAS,
-                **events_spec.SCHEMAS,
-                **fraud_spec.SCHEMAS,
+    return without_nul(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Shareback",
+                "version": __version__,
+                "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
+                "shop owner's HTTP API.",
+                "license": {"name": "MIT", "identifier": "MIT"},
             },
-            "responses": error_responses(),
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "An API key from `shareback keys create`, or "
-                    "SHAREBACK_ADMIN_API_KEY.",
-                }
+            "servers": [{"url": public_url}],
+            "paths": with_key_answers(dict(sorted(paths.items()))),
+            "webhooks": events_spec.webhooks(),
+            "components": {
+                "schemas": {
+                    **PUBLIC_SCHEMAS,
+                    **schemas.SCHEMAS,
+                    **outgoing_spec.SCHEMAS,
+                    **codes_spec.SCHEMAS,
+                    **gdpr_spec.SCHEMAS,
+                    **events_spec.SCHEMAS,
+                    **fraud_spec.SCHEMAS,
+                },
+                "responses": error_responses(),
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An API key from `shareback keys create`, or "
+                        "SHAREBACK_ADMIN_API_KEY.",
+                    }
+                },
             },
-        },
-    }
+        }
+    )
