@@ -44,3 +44,32 @@ def test_a_nul_inside_a_webhook_is_refused_and_writes_nothing(
     assert response.json()["error"]["code"] == "invalid_text"
     assert count(settings, "orders") == 0
     assert count(settings, "webhook_messages") == 0
+
+
+def test_a_nul_in_an_api_value_is_refused_beside_its_field_even_where_unused(
+    client: TestClient,
+) -> None:
+    """/openapi.json says every free-text value holds no NUL; the API keeps to it everywhere,
+    also where the value would not be stored (the widget's beacon ignores a known channel's
+    text, a join's name is dropped without a signed identity)."""
+    for path, body, field in (
+        (
+            "/api/v1/advocates",
+            {"campaign": "default", "email": "a@x.nl", "name": "A\u0000"},
+            "name",
+        ),
+        ("/api/v1/events", {"campaign": "default", "type": "open", "ref": "x\u0000"}, "ref"),
+        ("/api/v1/advocates", [{"campaign": "default\u0000"}], None),
+    ):
+        answer = client.post(path, json=body, headers={"origin": "http://shop.test"})
+        assert answer.status_code == (422 if field else 400), (path, answer.text)
+        assert answer.json()["error"]["code"] == "invalid_text"
+        assert answer.json()["error"].get("field") == field
+
+
+def test_a_nul_in_a_field_name_is_an_unknown_field_not_a_crash(client: TestClient) -> None:
+    body = {"campaign": "default", "email": "a@x.nl", "na\u0000me": "A"}
+    answer = client.post("/api/v1/advocates", json=body, headers={"origin": "http://shop.test"})
+    assert answer.status_code in (200, 422), answer.text
+    if answer.status_code == 422:  # refused by its name, as any unknown field is
+        assert answer.json()["error"]["code"] == "unknown_field"

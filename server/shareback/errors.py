@@ -181,19 +181,18 @@ def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def _refuse_odd_text(value: Any, *, nul: bool) -> None:
     """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts; a NUL
-    (\\u0000) is text no PostgreSQL column keeps. The API refuses both wherever they are, as its
-    document says; a platform's webhook only the first (a NUL in a field never stored must not
-    lose the order: where one would be stored, storage.database.InvalidText refuses it)."""
-    # Each item with the top-level field it is in, so that a NUL is named beside its field.
+    (\\u0000) is text no PostgreSQL column keeps. The API refuses both in every value, as its
+    document says (a field's name is never stored, so only a surrogate counts there); a
+    platform's webhook only surrogates (a NUL in a field never stored must not lose the order:
+    where one would be stored, storage.database.InvalidText refuses it)."""
+    # Each value with the top-level field it is in, so that a NUL is named beside its field.
     pending: list[tuple[Any, str | None]] = [(value, None)]
     while pending:
         item, field = pending.pop()
         if isinstance(item, dict):
-            pending.extend((key, field) for key in item)
-            pending.extend(
-                (inner, key if field is None and value is item else field)
-                for key, inner in item.items()
-            )
+            for key, inner in item.items():
+                _refuse_surrogates(key)
+                pending.append((inner, key if item is value else field))
         elif isinstance(item, list):
             pending.extend((inner, field) for inner in item)
         elif isinstance(item, str):
@@ -203,13 +202,17 @@ def _refuse_odd_text(value: Any, *, nul: bool) -> None:
                     "invalid_text",
                     field,
                 )
-            if not item.isascii():
-                try:
-                    item.encode("utf-8")
-                except UnicodeEncodeError as exc:
-                    raise _Refused(
-                        "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
-                    ) from exc
+            _refuse_surrogates(item)
+
+
+def _refuse_surrogates(text: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _Refused(
+                "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
+            ) from exc
 
 
 def parse_json(
