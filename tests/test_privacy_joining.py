@@ -143,6 +143,28 @@ def test_a_signed_plus_address_does_not_open_the_plain_addresses_record(
     assert again["code"] == her["code"] and again["name"] == "Victoria Private"
 
 
+def test_a_signed_address_that_folds_into_anothers_does_not_open_it(
+    client: TestClient, settings: Settings
+) -> None:
+    """The review's Kelvin sign (U+212A): str.lower() reads it as k, so the shop's signature of
+    "\u212aelvin@example.com" (another account at the shop) opened kelvin@example.com's record.
+    One form everywhere now: ASCII letters folded, every other character as written."""
+    kelvin = join_campaign(client, "kelvin@example.com", "Kelvin Victim")
+    other = "\u212aelvin@example.com"
+    good_hash = identity.user_hash(IDENTITY_SECRET, other)
+    response = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": other, "name": "Mallory", "user_hash": good_hash},
+        headers={"origin": SHOP},
+    )
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["code"] != kelvin["code"] and "KELVIN" not in response.text.upper()
+    assert doc["coupon_code"] != kelvin["coupon_code"]
+    rows = db_rows(settings, "SELECT name, verified FROM advocates WHERE email = ?", (other,))
+    assert [(r[0], bool(r[1])) for r in rows] == [("Mallory", True)]  # an advocate of its own
+
+
 def test_codes_spell_a_first_name_only_when_it_came_with_the_signed_identity(
     client: TestClient, settings: Settings
 ) -> None:

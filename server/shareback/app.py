@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, qr, redirect, webhooks, widget
+from shareback import admin, health, home, qr, redirect, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
 from shareback.background import approve_rewards_forever, refresh_limits_forever
@@ -31,6 +31,7 @@ log = logging.getLogger("shareback")
 
 def all_routes() -> list[BaseRoute]:
     return [
+        *home.routes,
         *health.routes,
         *metrics_routes.routes,
         *widget.routes,

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from typing import Literal
 
+from shareback.emails import fold
+
 Access = Literal["create", "open", "new_link"]
 
 
 def same_address(stored: str, given: str) -> bool:
-    """The address a record was made with, case aside. Not the inbox key: victoria+me@gmail.com
-    and victoria@gmail.com share an inbox key but may be two accounts in the shop, and the shop's
-    signature vouches for one account only."""
-    return stored.strip().casefold() == given.strip().casefold()
+    """The address a record was made with, ASCII case aside (emails.fold, the form the identity
+    check uses too). Not the inbox key: victoria+me@gmail.com and victoria@gmail.com share an
+    inbox key but may be two accounts in the shop, and the shop's signature vouches for one
+    account only."""
+    return fold(stored) == fold(given)
 
 
 def access(stored_email: str | None, email: str, verified: bool) -> Access:

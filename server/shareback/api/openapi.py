@@ -21,6 +21,7 @@ from shareback.api.owner.schema_kit import (
     EMAIL,
     ID,
     INTEGER,
+    JSON,
     STRING,
     URL,
     Schema,
@@ -36,6 +37,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
     with_key_answers,
+    without_nul,
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
@@ -63,6 +65,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "Health": obj({"status": enum(["ok"]), "database": enum(["ok"]), "version": STRING}),
     "HealthFailure": obj({"status": enum(["error"]), "database": STRING}),
     "Liveness": obj({"status": enum(["ok"]), "version": STRING}),
+    "Home": obj(
+        {
+            "name": STRING,
+            "version": STRING,
+            "shop": STRING,
+            "dashboard": URL,
+            "openapi": URL,
+            "health": URL,
+        }
+    ),
     "Offers": obj({"referrer": STRING, "friend": STRING}, description="Worded for people."),
     "RewardSpec": obj(
         {"type": enum(REWARD_TYPES), "value": STRING, "currency": STRING},
@@ -375,6 +387,24 @@ def public_paths() -> dict[str, dict[str, Any]]:
         for fmt, media in (("svg", "image/svg+xml"), ("png", "image/png"))
     }
     return {
+        "/": {
+            "get": operation(
+                "getHome",
+                "What this server is, with links to the dashboard, this document and the status",
+                "meta",
+                {
+                    200: {
+                        "description": "A page in the visitor's language; JSON when asked for "
+                        "(Accept: application/json).",
+                        "content": {
+                            "text/html": {"schema": STRING},
+                            JSON: {"schema": ref("Home")},
+                        },
+                    }
+                },
+                secured=False,
+            )
+        },
         "/healthz": {
             "get": operation(
                 "checkHealth",
@@ -526,36 +556,38 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Shareback",
-            "version": __version__,
-            "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
-            "shop owner's HTTP API.",
-            "license": {"name": "MIT", "identifier": "MIT"},
-        },
-        "servers": [{"url": public_url}],
-        "paths": with_key_answers(dict(sorted(paths.items()))),
-        "webhooks": events_spec.webhooks(),
-        "components": {
-            "schemas": {
-                **PUBLIC_SCHEMAS,
-                **schemas.SCHEMAS,
-                **outgoing_spec.SCHEMAS,
-                **codes_spec.SCHEMAS,
-                **gdpr_spec.SCHEMAS,
-                **events_spec.SCHEMAS,
-                **fraud_spec.SCHEMAS,
+    return without_nul(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Shareback",
+                "version": __version__,
+                "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
+                "shop owner's HTTP API.",
+                "license": {"name": "MIT", "identifier": "MIT"},
             },
-            "responses": error_responses(),
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "An API key from `shareback keys create`, or "
-                    "SHAREBACK_ADMIN_API_KEY.",
-                }
+            "servers": [{"url": public_url}],
+            "paths": with_key_answers(dict(sorted(paths.items()))),
+            "webhooks": events_spec.webhooks(),
+            "components": {
+                "schemas": {
+                    **PUBLIC_SCHEMAS,
+                    **schemas.SCHEMAS,
+                    **outgoing_spec.SCHEMAS,
+                    **codes_spec.SCHEMAS,
+                    **gdpr_spec.SCHEMAS,
+                    **events_spec.SCHEMAS,
+                    **fraud_spec.SCHEMAS,
+                },
+                "responses": error_responses(),
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An API key from `shareback keys create`, or "
+                        "SHAREBACK_ADMIN_API_KEY.",
+                    }
+                },
             },
-        },
-    }
+        }
+    )

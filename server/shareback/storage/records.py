@@ -101,6 +101,7 @@ class Forgotten:
 
     ip_salts: int
     login_failures: int
+    uncounted_clicks: int
     rate_counts: int = 0  # rate-limit counters two windows old
 
 
