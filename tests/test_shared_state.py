@@ -224,3 +224,13 @@ def test_a_delivery_whose_lease_may_lapse_before_it_is_sent_is_not_sent(
     assert received == []
     pending = db_rows(settings, "SELECT status, attempts FROM deliveries")
     assert [tuple(row) for row in pending] == [("pending", 0)]
+
+
+def test_the_cache_is_bounded_and_forgets_the_least_recently_used(clock: list[float]) -> None:
+    kept = cached.TimedCache(maxsize=2, ttl=5)
+    kept["a"], kept["b"] = 1, 2
+    assert kept.get("a") == 1  # a is now the most recently used
+    kept["c"] = 3
+    assert (kept.get("a"), kept.get("b"), kept.get("c"), len(kept)) == (1, None, 3, 2)
+    clock[0] += 5
+    assert kept.get("a") is None and len(kept) == 1

@@ -11,10 +11,10 @@ moment ago on another process is found at once, and a scan of unknown codes fill
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Any
-
-from cachetools import TTLCache
 
 from shareback.storage.database import Database
 from shareback.storage.records import (
@@ -39,9 +39,41 @@ def clock() -> float:
     return time.monotonic()
 
 
-class TimedCache(TTLCache[Any, Any]):
+class TimedCache:
+    """At most `maxsize` entries (the least recently used go first), each for `ttl` seconds.
+    A few lines of our own rather than a dependency every environment must install: it only
+    ever holds, forgets and expires."""
+
     def __init__(self, maxsize: int, ttl: float) -> None:
-        super().__init__(maxsize, ttl, timer=lambda: clock())
+        self.maxsize = maxsize
+        self.ttl = ttl
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= clock():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def __setitem__(self, key: Hashable, value: Any) -> None:
+        self._entries[key] = (clock() + self.ttl, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+
+    def pop(self, key: Hashable, default: Any = None) -> Any:
+        entry = self._entries.pop(key, None)
+        return default if entry is None else entry[1]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class CachedReads(CampaignQueries, ReferralQueries, GdprQueries):
