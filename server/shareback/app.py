@@ -19,6 +19,8 @@ from shareback.api import advocates, campaign_widget, events, outgoing, owner, r
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
+from shareback.mail import routes as mail_routes
+from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
@@ -44,6 +46,7 @@ def all_routes() -> list[BaseRoute]:
         *webhooks.routes,
         *owner.routes,
         *outgoing.routes,
+        *mail_routes.routes,
         *admin.routes,
     ]
 
@@ -95,6 +98,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     ),
                     asyncio.create_task(
                         deliver_forever(worker, settings.delivery_interval_seconds)
+                    ),
+                    asyncio.create_task(
+                        send_mail_forever(
+                            MailSender(store, settings, secrets.secret_key),
+                            settings.mail_interval_seconds,
+                        )
                     ),
                 ]
                 try:
