@@ -7,15 +7,18 @@ import asyncio
 import email
 import email.policy
 import re
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
+import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from shareback.mail.sender import MailReport, MailSender
 from shareback.settings import Settings
 from shareback.storage import open_store
@@ -27,6 +30,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    signed_in: bool = False
 
     @property
     def text(self) -> str:
@@ -55,21 +59,67 @@ class Inbox:
         assert isinstance(raw, bytes)
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
-        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        self.received.append(
+            Received(
+                str(envelope.mail_from),
+                list(envelope.rcpt_tos),
+                parsed,
+                bool(session.authenticated),
+            )
+        )
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.rcpt_tos]
 
 
+USER, PASSWORD = "shop@example.nl", "p@ss:word"
+
+
+def check_login(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        USER.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=ok)
+
+
 class SmtpServer:
-    def __init__(self) -> None:
+    """tls: None (plain, for loopback), "starttls" (required, with a sign-in) or "implicit"
+    (smtps://, with a sign-in); the certificate is trustme's, for 127.0.0.1."""
+
+    def __init__(self, tls: str | None = None) -> None:
         self.inbox = Inbox()
         self.port = free_port()
         self.controller: Controller | None = None
+        self.tls = tls
+        self.ca = trustme.CA()
+
+    def client_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        self.ca.configure_trust(context)
+        return context
+
+    def _server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1").configure_cert(context)
+        return context
 
     def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.tls == "starttls":
+            options = {"tls_context": self._server_context(), "require_starttls": True}
+        elif self.tls == "implicit":
+            # aiosmtpd counts only STARTTLS as TLS when it offers AUTH; this socket is TLS
+            # from its first byte, so the sign-in is as safe.
+            options = {"ssl_context": self._server_context(), "auth_require_tls": False}
+        if self.tls:
+            options["authenticator"] = check_login
+        if self.tls == "starttls":
+            options["auth_required"] = True
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -79,6 +129,11 @@ class SmtpServer:
 
     @property
     def url(self) -> str:
+        login = f"{quote(USER, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.port}"
+        if self.tls == "starttls":
+            return f"smtp://{login}"
+        if self.tls == "implicit":
+            return f"smtps://{login}"
         return f"smtp://127.0.0.1:{self.port}?starttls=off"
 
 
