@@ -111,15 +111,56 @@ def check(template: MailTemplate) -> dict[str, str]:
     return problems
 
 
+BODY_STYLE = (
+    "margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;"
+    "line-height:1.5;color:#222222;background:#ffffff"
+)
+
+
+def _content(body: str, footer: Markup) -> str:
+    return (
+        f'<div style="max-width:560px;margin:0 auto">{body}'
+        '<hr style="border:0;border-top:1px solid #dddddd;margin:32px 0 16px">'
+        f'<p style="font-size:12px;color:#666666">{footer}</p></div>'
+    )
+
+
 def _html_document(body: str, lang: str, footer: Markup) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width"></head>'
-        '<body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;'
-        'font-size:16px;line-height:1.5;color:#222222;background:#ffffff">'
-        f'<div style="max-width:560px;margin:0 auto">{body}'
-        '<hr style="border:0;border-top:1px solid #dddddd;margin:32px 0 16px">'
-        f'<p style="font-size:12px;color:#666666">{footer}</p></div></body></html>\n'
+        f'<body style="{BODY_STYLE}">{_content(body, footer)}</body></html>\n'
+    )
+
+
+def _footer(lang: str, shop: str, unsubscribe_url: str) -> tuple[str, str, Markup]:
+    reason, label = journeys.FOOTER[lang].format(shop=shop), journeys.FOOTER_LINK[lang]
+    html = escape(reason) + Markup(' <a href="{0}" style="color:#666666">{1}</a>').format(
+        unsubscribe_url, label
+    )
+    return reason, label, html
+
+
+def preview_document(rendered: Rendered, lang: str, shop: str, sender: str) -> str:
+    """The dashboard's preview: the subject, the HTML part as the shopper sees it, and the
+    plain-text part, in one page (shown in a sandboxed frame)."""
+    url = "https://refer.example.com/mail/unsubscribe?t=…"
+    reason, label, footer = _footer(lang, shop, url)
+    text = f"{rendered.text.rstrip()}\n\n-- \n{reason}\n{label}: {url}\n"
+    meta = Markup(
+        '<div style="font:14px/1.4 Arial,sans-serif;background:#f4f5f7;padding:12px 24px;'
+        'border-bottom:1px solid #dddddd"><p style="margin:0"><b>From:</b> {0}</p>'
+        '<p style="margin:0"><b>Subject:</b> {1}</p></div>'
+    ).format(sender, rendered.subject)
+    plain = Markup(
+        '<div style="padding:0 24px 24px"><h2 style="font:bold 14px Arial,sans-serif">'
+        'Plain-text part</h2><pre style="white-space:pre-wrap;font-size:13px;background:#f4f5f7;'
+        'padding:12px">{0}</pre></div>'
+    ).format(text)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>Preview</title>'
+        f'</head><body style="margin:0">{meta}<div style="{BODY_STYLE}">'
+        f"{_content(rendered.html, footer)}</div>{plain}</body></html>\n"
     )
 
 
@@ -144,11 +185,8 @@ def build_message(
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    reason, label = journeys.FOOTER[lang].format(shop=shop), journeys.FOOTER_LINK[lang]
+    reason, label, footer_html = _footer(lang, shop, unsubscribe_url)
     message.set_content(f"{rendered.text.rstrip()}\n\n-- \n{reason}\n{label}: {unsubscribe_url}\n")
-    footer_html = escape(reason) + Markup(' <a href="{0}" style="color:#666666">{1}</a>').format(
-        unsubscribe_url, label
-    )
     message.add_alternative(_html_document(rendered.html, lang, footer_html), subtype="html")
     # After the parts: the alternatives' making moves Content-* headers into the first part.
     message["Content-Language"] = lang
