@@ -32,6 +32,8 @@ from support import (
 
 SECRET_KEY = "mail-test-secret-key-0123456789abcdef"
 FROM = "Brandpunt Koffie <hello@brandpunt.example>"
+AUTH = {"authorization": "Bearer test-admin-key-0123456789"}
+ORIGIN = {"origin": SHOP}
 COUNTS: Counter[tuple[str, str]] = Counter()
 
 
@@ -129,11 +131,23 @@ def count(journey: str, *outcomes: str) -> None:
         COUNTS[(journey, outcome)] += 1
 
 
+def approve_rewards(settings: Settings, moment: datetime) -> int:
+    async def approve() -> int:
+        store = await open_store(settings.database_url)
+        try:
+            return await store.approve_due_rewards(moment)
+        finally:
+            await store.close()
+
+    return asyncio.run(approve())
+
+
 def test_the_journeys_reach_the_inbox_parsed_linked_and_unsubscribable(
     mail_client: TestClient, mail_settings: Settings, smtp: SmtpServer, webhook_secret: str
 ) -> None:
     client, settings = mail_client, mail_settings
     anna = join_campaign(client, "anna@example.nl", "Anna de Vries", lang="nl")
+    carla = join_campaign(client, "carla@example.com", "Carla", lang="en")  # never shares
     # A customer who is no advocate yet orders: "invite your friends" with their own link.
     paid(client, webhook_secret, "1001", "bob@example.com", name="Bob Smit")
     # A friend of Anna's orders through her link: Anna hears her reward is pending.
@@ -148,18 +162,14 @@ def test_the_journeys_reach_the_inbox_parsed_linked_and_unsubscribable(
     assert "Bob" in bob.text and "Bedankt" not in bob.text  # English: no language known
     bob_code = follows_to(client, referral_link_of(bob), settings)
     assert advocate_email(settings, bob_code) == "bob@example.com"
-    coupon = db_rows(settings, "SELECT coupon_code FROM advocates WHERE code = ?", (bob_code,))[0][
-        0
-    ]
-    assert coupon in bob.text and coupon in bob.html
+    coupon = db_rows(settings, "SELECT coupon_code FROM advocates WHERE code = ?", (bob_code,))
+    assert coupon[0][0] in bob.text and coupon[0][0] in bob.html
     count("invite", "sent", "parsed")
 
     [femke] = smtp.inbox.to("femke@example.com")  # the friend is invited to share in turn
     check_headers(femke, "femke@example.com", now)
-    assert (
-        advocate_email(settings, follows_to(client, referral_link_of(femke), settings))
-        == "femke@example.com"
-    )
+    femke_code = follows_to(client, referral_link_of(femke), settings)
+    assert advocate_email(settings, femke_code) == "femke@example.com"
     count("invite", "sent", "parsed")
 
     [pending] = smtp.inbox.to("anna@example.nl")
@@ -171,22 +181,35 @@ def test_the_journeys_reach_the_inbox_parsed_linked_and_unsubscribable(
     assert follows_to(client, referral_link_of(pending), settings) == anna["code"]
     count("reward_pending", "sent", "parsed")
 
-    # The hold period ends: Anna's reward is approved, and she hears it.
-    async def approve() -> int:
-        store = await open_store(settings.database_url)
-        try:
-            return await store.approve_due_rewards(now + timedelta(days=15))
-        finally:
-            await store.close()
-
-    assert asyncio.run(approve()) == 2  # both sides
-    later = now + timedelta(days=15, minutes=1)
-    [report] = send_rounds(settings, SECRET_KEY, [later])
-    assert report.sent == 1  # the referrer's e-mail only: the friend's discount was at checkout
-    approved = smtp.inbox.to("anna@example.nl")[-1]
-    check_headers(approved, "anna@example.nl", later)
-    assert "goedgekeurd" in str(approved.message["Subject"])
-    count("reward_approved", "sent", "parsed")
+    # A friend who lands with Anna's link asks for their code by e-mail: the welcome.
+    configure = client.patch(
+        "/api/v1/campaigns/default", json={"friend_fulfilment": "generated"}, headers=AUTH
+    )
+    assert configure.status_code == 200, configure.text
+    lotte_ref = follow_link(client, str(anna["code"]))
+    widget = client.get(f"/api/v1/campaigns/default/widget?ref={lotte_ref}", headers=ORIGIN)
+    code = widget.json()["friend"]["code"]
+    asked = client.post(
+        "/api/v1/campaigns/default/welcome",
+        json={"ref": lotte_ref, "email": "Lotte@Example.com", "name": "Lotte", "lang": "nl"},
+        headers=ORIGIN,
+    )
+    assert asked.status_code == 202 and asked.json() == {"status": "accepted"}
+    again = client.post(
+        "/api/v1/campaigns/default/welcome",
+        json={"ref": lotte_ref, "email": "lotte@example.com"},
+        headers=ORIGIN,
+    )
+    assert again.status_code == 202  # the same answer; planned once
+    moment = now + timedelta(minutes=1)
+    [report] = send_rounds(settings, SECRET_KEY, [moment])
+    assert report.sent == 1
+    [lotte] = smtp.inbox.to("Lotte@Example.com")
+    check_headers(lotte, "Lotte@Example.com", moment)
+    assert code in lotte.text and code in lotte.html and code.startswith("WELCOME-")
+    assert "Anna geeft je 10% korting" in lotte.text and "Vries" not in lotte.text
+    assert f"{SHOP}/welcome" in html_links(lotte.html)[0]
+    count("welcome", "sent", "parsed")
 
     # Bob unsubscribes with one click, the way a mail client does it (RFC 8058).
     url = str(bob.message["List-Unsubscribe"])[1:-1]
@@ -202,19 +225,52 @@ def test_the_journeys_reach_the_inbox_parsed_linked_and_unsubscribable(
     # Bob's friend orders through Bob's link: the e-mail Bob would get is suppressed at send time.
     friend_ref = follow_link(client, bob_code, "email")
     paid(client, webhook_secret, "1003", "sanne@example.com", friend_ref, name="Sanne")
+    moment = now + timedelta(minutes=2)
     before = len(smtp.inbox.received)
-    [report] = send_rounds(settings, SECRET_KEY, [later + timedelta(minutes=1)])
+    [report] = send_rounds(settings, SECRET_KEY, [moment])
     assert (report.sent, report.suppressed) == (1, 1)  # Sanne's invite; Bob's news suppressed
     assert [r.rcpt_tos for r in smtp.inbox.received[before:]] == [["sanne@example.com"]]
     count("reward_pending", "suppressed")
-    check_headers(smtp.inbox.received[-1], "sanne@example.com", later + timedelta(minutes=1))
+    check_headers(smtp.inbox.received[-1], "sanne@example.com", moment)
     count("invite", "sent", "parsed")
+
+    # A week on: one reminder to each advocate who never shared (no share event, no click).
+    moment = now + timedelta(days=8)
+    before = len(smtp.inbox.received)
+    [report] = send_rounds(settings, SECRET_KEY, [moment])
+    reminded = sorted(r.rcpt_tos[0] for r in smtp.inbox.received[before:])
+    assert reminded == ["carla@example.com", "sanne@example.com"] and report.sent == 2
+    for received in smtp.inbox.received[before:]:
+        check_headers(received, received.rcpt_tos[0], moment)
+    [reminder] = smtp.inbox.to("carla@example.com")
+    assert "haven't shared it yet" in reminder.text
+    assert follows_to(client, referral_link_of(reminder), settings) == carla["code"]
+    count("reminder", "sent", "parsed", "sent", "parsed")
+    [report] = send_rounds(settings, SECRET_KEY, [now + timedelta(days=9)])
+    assert report.handled == 0  # a single reminder
+
+    # The hold period ends: the referrers' rewards are approved, and they hear it.
+    assert approve_rewards(settings, now + timedelta(days=15)) == 4  # both sides, two orders
+    moment = now + timedelta(days=15, minutes=1)
+    before = len(smtp.inbox.received)
+    [report] = send_rounds(settings, SECRET_KEY, [moment])
+    # Anna's only: friends' discounts were at checkout, and Bob unsubscribed.
+    assert (report.sent, report.suppressed) == (1, 1)
+    [approved] = smtp.inbox.received[before:]
+    check_headers(approved, "anna@example.nl", moment)
+    assert "goedgekeurd" in str(approved.message["Subject"])
+    count("reward_approved", "sent", "parsed")
+    count("reward_approved", "suppressed")
     statuses = db_rows(
         settings,
         "SELECT journey, status FROM mail_messages WHERE recipient = ?",
         ("bob@example.com",),
     )
-    assert sorted(map(tuple, statuses)) == [("invite", "sent"), ("reward_pending", "suppressed")]
+    assert sorted(map(tuple, statuses)) == [
+        ("invite", "sent"),
+        ("reward_approved", "suppressed"),
+        ("reward_pending", "suppressed"),
+    ]
 
 
 def test_a_bad_unsubscribe_token_is_a_clear_400(mail_client: TestClient) -> None:
@@ -223,6 +279,46 @@ def test_a_bad_unsubscribe_token_is_a_clear_400(mail_client: TestClient) -> None
             response = mail_client.request(method, f"/mail/unsubscribe?t={token}")
             assert response.status_code == 400
             assert "not valid" in response.text
+
+
+def test_welcome_requests_that_cannot_work_are_clear_4xx(
+    mail_client: TestClient, mail_settings: Settings
+) -> None:
+    client = mail_client
+    anna = join_campaign(client, "anna@example.nl", "Anna de Vries")
+    ref = follow_link(client, str(anna["code"]))
+    url = "/api/v1/campaigns/default/welcome"
+
+    def refused(body: object, status: int = 422, path: str = url) -> str:
+        response = client.post(path, json=body, headers=ORIGIN)
+        assert response.status_code == status, response.text
+        return str(response.json()["error"]["code"])
+
+    assert refused({"ref": ref, "email": "lotte@example.com"}, 409) == "no_friend_code"  # link mode
+    patched = client.patch(
+        "/api/v1/campaigns/default", json={"friend_fulfilment": "generated"}, headers=AUTH
+    )
+    assert patched.status_code == 200
+    assert refused({"ref": "nonsense", "email": "lotte@example.com"}) == "invalid_ref"
+    assert refused({"ref": ref, "email": "not-an-address"}) == "invalid_email"
+    assert refused({"ref": ref, "email": "ANNA@example.nl"}) == "own_link"
+    assert refused({"email": "lotte@example.com"}) == "missing_ref"
+    assert refused([1, 2], 400) == "invalid_body"
+    assert refused(
+        {"ref": ref, "email": "l@example.com"}, 404, "/api/v1/campaigns/nope/welcome"
+    ) == ("unknown_campaign")
+    dutch = client.post(
+        url, json={"ref": "x", "email": "l@example.com", "lang": "nl"}, headers=ORIGIN
+    )
+    assert dutch.json()["error"]["message"] == "Deze uitnodigingslink is niet geldig."
+    other = client.post(
+        url, json={"ref": ref, "email": "l@example.com"}, headers={"origin": "https://evil.test"}
+    )
+    assert other.status_code == 403
+    assert (
+        db_rows(mail_settings, "SELECT COUNT(*) FROM mail_messages WHERE journey = 'welcome'")[0][0]
+        == 0
+    )
 
 
 def test_zz_print_counts() -> None:

@@ -15,7 +15,15 @@ from starlette.routing import BaseRoute
 
 from shareback import admin, health, qr, redirect, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
-from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
+from shareback.api import (
+    advocates,
+    campaign_widget,
+    events,
+    outgoing,
+    owner,
+    referrers,
+    welcome,
+)
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
@@ -42,6 +50,7 @@ def all_routes() -> list[BaseRoute]:
         *campaign_widget.routes,
         *advocates.routes,
         *referrers.routes,
+        *welcome.routes,
         *events.routes,
         *webhooks.routes,
         *owner.routes,

@@ -29,6 +29,8 @@ SECTIONS = (
     "orders",
     "rewards",
     "outgoing_events",
+    "mail",
+    "mail_language",
 )
 ERASED = (
     "advocates",
@@ -37,6 +39,7 @@ ERASED = (
     "referrals_as_friend",
     "rewards",
     "outgoing_events",
+    "mail",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 
