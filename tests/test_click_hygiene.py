@@ -84,11 +84,20 @@ def test_unknown_codes_are_throttled_so_codes_cannot_be_enumerated(
     for n in range(CODE_MISSES // 2):
         assert shop.get(f"/r/GUESS-{n:04d}", follow_redirects=False).status_code == 404
         assert shop.get(f"/qr/GUESS-{n:04d}.svg").status_code == 404
-    for path in ("/r/GUESS-9999", f"/r/{code}", f"/qr/{code}.svg", "/qr/GUESS-9999.png"):
+    documented = shop.get("/openapi.json").json()["paths"]
+    for path, spec_path in (
+        ("/r/GUESS-9999", "/r/{code}"),
+        (f"/r/{code}", "/r/{code}"),
+        (f"/qr/{code}.svg", "/qr/{code}.svg"),
+        ("/qr/GUESS-9999.png", "/qr/{code}.png"),
+    ):
         # Known and unknown codes now answer alike: the scan learns nothing more.
         throttled = shop.get(path, follow_redirects=False)
         assert throttled.status_code == 429, path
         assert 1 <= int(throttled.headers["retry-after"]) <= 600
+        answer = documented[spec_path]["get"]["responses"]["429"]  # and it is documented
+        media = throttled.headers["content-type"].split(";")[0]
+        assert "$ref" in answer or media in answer["content"], (path, media)
     assert count(settings, "clicks") == 0
     with visitor(settings, "198.51.100.8") as someone_else:
         assert someone_else.get(f"/r/{code}", follow_redirects=False).status_code == 303

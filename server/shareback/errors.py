@@ -164,6 +164,11 @@ MAX_NUMBER_CHARS = 100
 class _Refused(Exception):
     """Raised from inside json.loads by the number hooks; turned into a 400 by parse_json."""
 
+    def __init__(self, message: str, code: str = "malformed_json", field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
 
 def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
@@ -174,38 +179,56 @@ def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
-def _refuse_lone_surrogates(value: Any) -> None:
-    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts. (A NUL,
-    \\u0000, is refused where text is stored: storage.database.InvalidText.)"""
-    pending = [value]
+def _refuse_odd_text(value: Any, *, nul: bool) -> None:
+    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts; a NUL
+    (\\u0000) is text no PostgreSQL column keeps. The API refuses both wherever they are, as its
+    document says; a platform's webhook only the first (a NUL in a field never stored must not
+    lose the order: where one would be stored, storage.database.InvalidText refuses it)."""
+    # Each item with the top-level field it is in, so that a NUL is named beside its field.
+    pending: list[tuple[Any, str | None]] = [(value, None)]
     while pending:
-        item = pending.pop()
+        item, field = pending.pop()
         if isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
+            pending.extend((key, field) for key in item)
+            pending.extend(
+                (inner, key if field is None and value is item else field)
+                for key, inner in item.items()
+            )
         elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, str) and not item.isascii():
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError as exc:
+            pending.extend((inner, field) for inner in item)
+        elif isinstance(item, str):
+            if nul and "\x00" in item:
                 raise _Refused(
-                    "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
-                ) from exc
+                    "A string in the body holds a NUL character (\\u0000), which cannot be stored.",
+                    "invalid_text",
+                    field,
+                )
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise _Refused(
+                        "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
+                    ) from exc
 
 
-def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any:
+def parse_json(
+    body: bytes, *, parse_float: Callable[[str], Any] = float, refuse_nul: bool = True
+) -> Any:
     """JSON or a clear 400: malformed text, nesting deep enough to exhaust the parser, numbers too
     long to convert and strings that are not Unicode text are all the sender's mistake."""
     try:
         value = json.loads(body, parse_int=_bounded(int), parse_float=_bounded(parse_float))
-        _refuse_lone_surrogates(value)
+        _refuse_odd_text(value, nul=refuse_nul)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise ApiError(400, "malformed_json", "The body's JSON is nested too deeply.") from exc
     except _Refused as exc:
-        raise ApiError(400, "malformed_json", str(exc)) from exc
+        # A field's value the database cannot keep is that field's problem (422, named);
+        # anything else about the body's text is a malformed body (400).
+        status = 422 if exc.field is not None else 400
+        raise ApiError(status, exc.code, str(exc), exc.field) from exc
     return value
 
 

@@ -36,6 +36,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
     with_key_answers,
+    without_nul,
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
@@ -381,7 +382,8 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     200: response("The image.", {"type": "string"}, media_type=media),
                     304: response("Not modified (If-None-Match)."),
                 },
-                errors=[404],
+                # Too many unknown codes from one network: known ones wait too (no enumeration).
+                errors=[404, 429],
                 parameters=[qr_code],
                 secured=False,
             )
@@ -522,6 +524,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     410: response(
                         "The campaign ended (an HTML page).", STRING, media_type="text/html"
                     ),
+                    429: response(
+                        "Too many unknown codes from this network: every code waits, so codes "
+                        "cannot be enumerated (an HTML page).",
+                        STRING,
+                        media_type="text/html",
+                        headers={"Retry-After": header("Seconds to wait.", {"type": "integer"})},
+                    ),
                 },
                 parameters=[
                     param("code", "path", STRING, "The advocate's referral code."),
@@ -554,36 +563,38 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Shareback",
-            "version": __version__,
-            "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
-            "shop owner's HTTP API.",
-            "license": {"name": "MIT", "identifier": "MIT"},
-        },
-        "servers": [{"url": public_url}],
-        "paths": with_key_answers(dict(sorted(paths.items()))),
-        "webhooks": events_spec.webhooks(),
-        "components": {
-            "schemas": {
-                **PUBLIC_SCHEMAS,
-                **schemas.SCHEMAS,
-                **outgoing_spec.SCHEMAS,
-                **codes_spec.SCHEMAS,
-                **gdpr_spec.SCHEMAS,
-                **events_spec.SCHEMAS,
-                **fraud_spec.SCHEMAS,
+    return without_nul(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Shareback",
+                "version": __version__,
+                "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
+                "shop owner's HTTP API.",
+                "license": {"name": "MIT", "identifier": "MIT"},
             },
-            "responses": error_responses(),
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "An API key from `shareback keys create`, or "
-                    "SHAREBACK_ADMIN_API_KEY.",
-                }
+            "servers": [{"url": public_url}],
+            "paths": with_key_answers(dict(sorted(paths.items()))),
+            "webhooks": events_spec.webhooks(),
+            "components": {
+                "schemas": {
+                    **PUBLIC_SCHEMAS,
+                    **schemas.SCHEMAS,
+                    **outgoing_spec.SCHEMAS,
+                    **codes_spec.SCHEMAS,
+                    **gdpr_spec.SCHEMAS,
+                    **events_spec.SCHEMAS,
+                    **fraud_spec.SCHEMAS,
+                },
+                "responses": error_responses(),
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An API key from `shareback keys create`, or "
+                        "SHAREBACK_ADMIN_API_KEY.",
+                    }
+                },
             },
-        },
-    }
+        }
+    )

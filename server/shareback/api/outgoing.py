@@ -65,9 +65,8 @@ def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
         raise ApiError(
             422, "invalid_events", "events must be a non-empty list of event types.", "events"
         )
-    if "*" in events:
-        return ("*",)
-    unknown = sorted(set(events) - set(EVENT_TYPES))
+    # Unknown names are refused even beside "*": a typo must not pass unnoticed.
+    unknown = sorted(set(events) - {"*", *EVENT_TYPES})
     if unknown:
         raise ApiError(
             422,
@@ -75,6 +74,8 @@ def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
             f"Unknown event types {unknown}; known: {', '.join(EVENT_TYPES)}.",
             "events",
         )
+    if "*" in events:
+        return ("*",)
     return tuple(dict.fromkeys(events))
 
 

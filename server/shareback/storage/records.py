@@ -101,6 +101,7 @@ class Forgotten:
 
     ip_salts: int
     login_failures: int
+    uncounted_clicks: int
 
 
 @dataclass(frozen=True)

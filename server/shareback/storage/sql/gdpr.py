@@ -25,6 +25,9 @@ SECTIONS: dict[str, str] = {
     f"WHERE l.advocate_id IN {MINE} ORDER BY l.id",
     "clicks": "SELECT k.id, k.advocate_id, k.channel, k.device, k.ip_hash, k.created_at "
     f"FROM clicks k WHERE k.advocate_id IN {MINE} ORDER BY k.id",
+    # Clicks past the per-IP limit: kept apart, counted nowhere, gone with their day's salt.
+    "uncounted_clicks": "SELECT u.id, u.advocate_id, u.ip_hash, u.device, u.created_at "
+    f"FROM uncounted_clicks u WHERE u.advocate_id IN {MINE} ORDER BY u.id",
     "events": "SELECT e.id, e.advocate_id, e.type, e.channel, e.created_at FROM events e "
     f"WHERE e.advocate_id IN {MINE} ORDER BY e.id",
     "friend_codes": "SELECT f.code, f.advocate_id, f.issued_at FROM friend_codes f "
@@ -45,6 +48,12 @@ SECTIONS: dict[str, str] = {
     "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     f"WHERE (w.side = 'referrer' AND r.advocate_id IN {MINE}) "
     "OR (w.side = 'friend' AND r.friend_email_key = ?) ORDER BY w.id",
+    # The fraud rules' verdicts on referrals they took part in, as advocate or as buyer.
+    "fraud_decisions": "SELECT d.id, c.slug AS campaign, d.referral_id, o.source, o.order_id, "
+    "d.verdict, d.reasons, d.decided_at, d.review_verdict, d.review_note, d.reviewed_at "
+    "FROM fraud_decisions d JOIN campaigns c ON c.id = d.campaign_id "
+    f"JOIN orders o ON o.id = d.order_pk WHERE d.advocate_id IN {MINE} "
+    "OR o.email_key = ? ORDER BY d.id",
     # The e-mails Shareback planned or sent them (mail/), and the language it writes them in.
     "mail": "SELECT m.id, c.slug AS campaign, m.journey, m.recipient, m.name, m.status, "
     "m.subject, m.lang, m.sent_at, m.created_at FROM mail_messages m "
@@ -164,11 +173,16 @@ class GdprQueries(SqlBase):
                     "WHERE id = ?",
                     (placeholder, placeholder, code, advocate["id"]),
                 )
-            await db.execute(
-                "DELETE FROM advocate_links WHERE advocate_id IN "
-                f"({', '.join('?' * len(sections['advocates'])) or 'NULL'})",
-                [advocate["id"] for advocate in sections["advocates"]],
-            )
+            mine = [advocate["id"] for advocate in sections["advocates"]]
+            listed = ", ".join("?" * len(mine)) or "NULL"
+            await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)
+            # Uncounted clicks count nowhere: nothing to keep them for.
+            await db.execute(f"DELETE FROM uncounted_clicks WHERE advocate_id IN ({listed})", mine)
+            # A reviewer's note may name the person; the verdict and its reasons stay.
+            for decision in sections["fraud_decisions"]:
+                await db.execute(
+                    "UPDATE fraud_decisions SET review_note = NULL WHERE id = ?", (decision["id"],)
+                )
             for reward in sections["rewards"]:
                 await db.execute(
                     "UPDATE rewards SET email = ? WHERE id = ?",
@@ -194,6 +208,8 @@ class GdprQueries(SqlBase):
         return {
             "advocates": len(sections["advocates"]),
             "links": len(sections["links"]),
+            "uncounted_clicks": len(sections["uncounted_clicks"]),
+            "fraud_decisions": len(sections["fraud_decisions"]),
             "orders": len(sections["orders"]),
             "referrals_as_friend": len(sections["referrals_as_friend"]),
             "rewards": len(sections["rewards"]),
