@@ -227,3 +227,31 @@ def test_a_suppressed_address_gets_nothing_even_when_planned_before(
     [report] = send_rounds(configured, SECRET, [datetime.now(UTC)])
     assert report == MailReport(sent=1, suppressed=1)
     assert [r.rcpt_tos for r in plain_smtp.inbox.received] == [["ann@example.com"]]
+
+
+def test_a_name_cannot_add_headers_and_a_message_that_cannot_be_built_is_dead(
+    settings: Settings, plain_smtp: SmtpServer
+) -> None:
+    configured = with_smtp(settings, plain_smtp.url)
+    moment = datetime.now(UTC)
+
+    async def plan(store: Store) -> None:
+        campaign = await store.ensure_campaign(DRAFT)
+        for key, email, name in (
+            ("a", "bob@example.com", "Bob\r\nBcc: eve@evil.test"),
+            ("b", "no address at all", None),
+            ("c", "ann@example.com", "Ann"),
+        ):
+            await store.plan_mail(campaign.id, journeys.INVITE, key, email, email, name, {}, moment)
+
+    on_store(configured, plan)
+    [report] = send_rounds(configured, SECRET, [moment])
+    assert report == MailReport(sent=2, dead=1)
+    assert sorted(r.rcpt_tos[0] for r in plain_smtp.inbox.received) == [
+        "ann@example.com",
+        "bob@example.com",
+    ]
+    bob = plain_smtp.inbox.to("bob@example.com")[0].message
+    assert bob["Bcc"] is None and str(bob["To"]) == '"Bob Bcc: eve@evil.test" <bob@example.com>'
+    dead = [row for row in mail_log(configured) if row.status == "dead"]
+    assert [row.recipient for row in dead] == ["no address at all"] and dead[0].last_error

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 import aiosmtplib
 
 from shareback import codes, tokens
+from shareback.emails import is_valid_email
 from shareback.mail import journeys
 from shareback.mail.render import RenderError, build_message, render
 from shareback.mail.smtp import SmtpTarget, parse_sender, parse_smtp_url
@@ -113,6 +114,11 @@ class MailSender:
             log.warning("mail %s: SMTP server unreachable (%s)", mail.id, exc)
             status = "pending" if retry_at else "dead"
             return await self._finish(mail, now, started, status, _error(exc), retry_at)
+        except Exception as exc:
+            # A message that cannot be built (an address no header can hold): a dead letter the
+            # log shows, not a round that fails again and again on it.
+            log.exception("mail %s cannot be sent", mail.id)
+            return await self._finish(mail, now, started, "dead", _error(exc))
         return await self._finish(
             mail,
             now,
@@ -134,6 +140,8 @@ class MailSender:
         if await self.store.is_suppressed(address_hash(self.secret_key, mail.email_key)):
             raise Outcome("suppressed", "the address unsubscribed")
         sender = self._sender(settings)
+        if not is_valid_email(mail.recipient):
+            raise Outcome("dead", "the recipient is not an e-mail address")
         lang = mail.contact_lang or settings.lang
         advocate = await self._advocate(mail, campaign, now)
         variables = template_variables(
@@ -148,7 +156,7 @@ class MailSender:
         message = build_message(
             rendered,
             sender=sender,
-            to=Address(display_name=mail.name or "", addr_spec=mail.recipient),
+            to=Address(display_name=" ".join((mail.name or "").split()), addr_spec=mail.recipient),
             message_id=f"<sb.{mail.id}.{secrets.token_hex(8)}@{sender.domain}>",
             unsubscribe_url=unsubscribe_url(self.public_url, self.secret_key, mail.email_key),
             lang=lang,

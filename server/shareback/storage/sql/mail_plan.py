@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from shareback.emails import is_valid_email
 from shareback.gdpr import ERASED_DOMAIN
 from shareback.mail import journeys
 from shareback.storage.database import Connection
@@ -64,7 +65,7 @@ async def plan_invite(
 ) -> None:
     """After a paid order: the customer's "invite your friends", once per campaign. The order's
     campaign is the one it was referred through, else the default campaign."""
-    if order.email is None or order.email_key is None:
+    if order.email is None or order.email_key is None or not is_valid_email(order.email):
         return
     if campaign_id is None:
         default = await db.fetchrow("SELECT id FROM campaigns WHERE slug = 'default'")
@@ -141,7 +142,8 @@ async def plan_reminders(db: Connection, now: datetime) -> int:
         rows = await db.fetch(
             "SELECT a.id, a.email, a.email_key, a.name, a.code FROM advocates a "
             "WHERE a.campaign_id = ? AND a.created_at <= ? AND a.created_at > ? "
-            f"AND NOT EXISTS (SELECT 1 FROM events e WHERE e.advocate_id = a.id AND e.type IN {SHARE_EVENTS}) "
+            f"AND NOT EXISTS (SELECT 1 FROM events e WHERE e.campaign_id = a.campaign_id "
+            f"AND e.advocate_id = a.id AND e.type IN {SHARE_EVENTS}) "
             "AND NOT EXISTS (SELECT 1 FROM clicks k WHERE k.advocate_id = a.id) "
             "AND NOT EXISTS (SELECT 1 FROM mail_messages m WHERE m.dedupe_key = "
             "'reminder:' || CAST(a.id AS TEXT)) ORDER BY a.id LIMIT 500",
