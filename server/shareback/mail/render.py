@@ -14,7 +14,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from shareback.mail import journeys
@@ -22,10 +22,12 @@ from shareback.storage.records import MailTemplate
 
 MAX_SUBJECT = 200
 MAX_BODY = 20_000
-_text = SandboxedEnvironment(
+_text = ImmutableSandboxedEnvironment(
     autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
 )
-_html = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+_html = ImmutableSandboxedEnvironment(
+    autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+)
 
 
 class RenderError(ValueError):
@@ -42,7 +44,9 @@ class Rendered:
     html: str
 
 
-def _one(env: SandboxedEnvironment, field: str, source: str, variables: dict[str, Any]) -> str:
+def _one(
+    env: ImmutableSandboxedEnvironment, field: str, source: str, variables: dict[str, Any]
+) -> str:
     try:
         return env.from_string(source).render(variables)
     except TemplateError as exc:  # syntax, unknown names, sandbox refusals

@@ -111,6 +111,9 @@ async def plan_for_event(
         "amount": reward["amount"],
         "currency": reward["currency"],
         "approve_after": reward["approve_after"],
+        # How the reward reaches them (a coupon code, the credit balance, the payout date), once
+        # the reward lifecycle announces it: {"en": "…", "nl": "…"} (mail/variables.fulfilment).
+        "fulfilment": reward.get("fulfilment"),
     }
     await plan(
         db,
