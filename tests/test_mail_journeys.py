@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,8 +17,10 @@ from babel.dates import format_date
 from mail_support import Received, SmtpServer, html_links, send_rounds, text_links
 from shareback import tokens
 from shareback.app import create_app
+from shareback.mail import journeys
 from shareback.settings import Settings
 from shareback.storage import open_store
+from shareback.storage.base import Store
 from starlette.testclient import TestClient
 from support import (
     BROWSER_UA,
@@ -129,6 +131,17 @@ def advocate_email(settings: Settings, code: str) -> str:
 def count(journey: str, *outcomes: str) -> None:
     for outcome in outcomes:
         COUNTS[(journey, outcome)] += 1
+
+
+def on_store(settings: Settings, scenario: Callable[[Store], Awaitable[None]]) -> None:
+    async def go() -> None:
+        store = await open_store(settings.database_url)
+        try:
+            await scenario(store)
+        finally:
+            await store.close()
+
+    asyncio.run(go())
 
 
 def approve_rewards(settings: Settings, moment: datetime) -> int:
@@ -319,6 +332,56 @@ def test_welcome_requests_that_cannot_work_are_clear_4xx(
         db_rows(mail_settings, "SELECT COUNT(*) FROM mail_messages WHERE journey = 'welcome'")[0][0]
         == 0
     )
+
+
+def test_the_owners_get_last_weeks_summary_when_the_campaign_asks(
+    mail_client: TestClient, mail_settings: Settings, smtp: SmtpServer, webhook_secret: str
+) -> None:
+    client, settings = mail_client, mail_settings
+
+    async def ask(store: Store) -> None:
+        await store.create_admin_user("olga@brandpunt.nl", "hash", datetime.now(UTC), "owner")
+        await store.create_admin_user("fien@brandpunt.nl", "hash", datetime.now(UTC), "finance")
+        campaign = await store.campaign("default")
+        assert campaign is not None
+        chosen = (*journeys.DEFAULT_JOURNEYS, journeys.SUMMARY)
+        await store.set_mail_settings(
+            dataclasses.replace(journeys.defaults(campaign.id), lang="nl", journeys=chosen),
+            datetime.now(UTC),
+        )
+
+    on_store(settings, ask)
+    anna = join_campaign(client, "anna@example.nl", "Anna de Vries")
+    shared = client.post(
+        "/api/v1/events",
+        json={"campaign": "default", "type": "share", "channel": "whatsapp", "code": anna["code"]},
+        headers=ORIGIN,
+    )
+    assert shared.status_code == 204
+    ref = follow_link(client, str(anna["code"]), "whatsapp")
+    paid(client, webhook_secret, "3001", "femke@example.com", ref, name="Femke")
+    now = datetime.now(UTC)
+    monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), time(1), UTC)
+    [report] = send_rounds(settings, SECRET_KEY, [monday])
+    assert report.sent == 3  # Femke's invite, Anna's reward news, Olga's summary
+    [summary] = smtp.inbox.to("olga@brandpunt.nl")
+    check_headers(summary, "olga@brandpunt.nl", monday)
+    assert summary.message["Content-Language"] == "nl"
+    assert str(summary.message["Subject"]).endswith(": 1 bestelling via vrienden")
+    for line in (
+        "Nieuwe ambassadeurs: 1",
+        "Keer gedeeld: 1",
+        "Klikken op links: 1",
+        "Bestellingen via vrienden: 1 (€50)",
+        "Beloningen in afwachting: 2, goedgekeurd: 0",
+        "beheert",
+    ):
+        assert line in summary.text, (line, summary.text)
+    assert "http://refer.test/admin" in html_links(summary.html)
+    assert smtp.inbox.to("fien@brandpunt.nl") == []  # owners only
+    count("summary", "sent", "parsed")
+    [report] = send_rounds(settings, SECRET_KEY, [monday + timedelta(hours=1)])
+    assert report.handled == 0  # once a week
 
 
 def test_zz_print_counts() -> None:

@@ -200,3 +200,25 @@ async def test_one_reminder_to_advocates_who_never_shared(store: Store) -> None:
     late = await make_campaign(store, slug="late")
     await join(store, late, "old@example.nl", "Old", when=T0)
     assert await store.plan_mail_reminders(at(30)) == 0
+
+
+@contract("plan_mail_summaries")
+async def test_owners_get_last_weeks_summary_once_for_campaigns_that_ask(store: Store) -> None:
+    campaign = await make_campaign(store)
+    for email, role in (("olga@shop.example", "owner"), ("fien@shop.example", "finance")):
+        await store.create_admin_user(email, "hash", T0, role)
+    assert await store.plan_mail_summaries(T0) == 0  # not asked for: off by default
+    await store.set_mail_settings(
+        dataclasses.replace(
+            journeys.defaults(campaign.id), journeys=(*journeys.DEFAULT_JOURNEYS, "summary")
+        ),
+        T0,
+    )
+    assert await store.plan_mail_summaries(T0) == 1  # the owner only
+    assert await store.plan_mail_summaries(at(hours=5)) == 0  # the same week: once
+    [row] = await store.list_mail()
+    assert (row.journey, row.recipient) == ("summary", "olga@shop.example")
+    [due] = await store.claim_mail("w", T0, LEASE, 10)
+    # T0 is Sunday 1 June 2025: the week before is 19-26 May.
+    assert due.facts == {"start": "2025-05-19T00:00:00+00:00", "end": "2025-05-26T00:00:00+00:00"}
+    assert await store.plan_mail_summaries(at(1, hours=1)) == 1  # Monday: a new week

@@ -124,7 +124,9 @@ def preview(request: Request, campaign: Campaign, template: MailTemplate) -> Res
         )
         return HTMLResponse(page, 400, headers=PREVIEW_HEADERS)
     sender = context(request).settings.email_from or f"{campaign.shop_name} <hello@shop.example>"
-    document = preview_document(rendered, template.lang, campaign.shop_name, sender)
+    document = preview_document(
+        rendered, template.journey, template.lang, campaign.shop_name, sender
+    )
     return HTMLResponse(document, headers=PREVIEW_HEADERS)
 
 

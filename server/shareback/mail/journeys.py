@@ -13,7 +13,10 @@ WELCOME = "welcome"  # the friend, when their code is issued
 REWARD_PENDING = "reward_pending"  # the referrer: your friend ordered
 REWARD_APPROVED = "reward_approved"  # the referrer: your reward is approved
 REMINDER = "reminder"  # once, to an advocate who never shared
-JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER)
+SUMMARY = "summary"  # weekly, to the shop's owners (dashboard users with the owner role)
+JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER, SUMMARY)
+# What a campaign sends until its owner chooses: the owners' summary is asked for, not assumed.
+DEFAULT_JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER)
 LANGS = ("nl", "en")
 DEFAULT_REMINDER_DAYS = 7
 
@@ -23,6 +26,7 @@ LABELS = {
     REWARD_PENDING: "Your friend ordered: reward pending",
     REWARD_APPROVED: "Your reward is approved",
     REMINDER: "Reminder to share (once)",
+    SUMMARY: "Weekly summary to the shop's owners",
 }
 
 COMMON = ("shop", "name", "link", "code", "friend_offer", "referrer_offer")
@@ -34,11 +38,24 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     # code, a store-credit balance or a payout date); empty until then.
     REWARD_APPROVED: (*COMMON, "friend_name", "reward", "amount", "fulfilment"),
     REMINDER: COMMON,
+    SUMMARY: (
+        "shop",
+        "campaign",
+        "week",
+        "new_advocates",
+        "shares",
+        "clicks",
+        "referred_orders",
+        "revenue",
+        "pending_rewards",
+        "approved_rewards",
+        "dashboard_link",
+    ),
 }
 
 
 def defaults(campaign_id: int) -> MailSettings:
-    return MailSettings(campaign_id, None, "en", JOURNEYS, DEFAULT_REMINDER_DAYS)
+    return MailSettings(campaign_id, None, "en", DEFAULT_JOURNEYS, DEFAULT_REMINDER_DAYS)
 
 
 def _t(journey: str, lang: str, subject: str, text: str, html: str) -> MailTemplate:
@@ -240,6 +257,62 @@ Je link: {{ link }}
 {_button("Deel je link")}
 """,
         ),
+        _t(
+            SUMMARY,
+            "en",
+            "{{ campaign }} at {{ shop }}, {{ week }}: {{ referred_orders }} referred "
+            "{{ 'order' if referred_orders == 1 else 'orders' }}",
+            """
+{{ campaign }}, {{ week }}:
+
+New advocates: {{ new_advocates }}
+Shares: {{ shares }}
+Link clicks: {{ clicks }}
+Referred orders: {{ referred_orders }} ({{ revenue }})
+Rewards pending: {{ pending_rewards }}, approved: {{ approved_rewards }}
+
+The dashboard: {{ dashboard_link }}
+""",
+            """
+<p><strong>{{ campaign }}</strong>, {{ week }}:</p>
+<table role="presentation" style="border-collapse:collapse">
+<tr><td style="padding:2px 16px 2px 0">New advocates</td><td><strong>{{ new_advocates }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Shares</td><td><strong>{{ shares }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Link clicks</td><td><strong>{{ clicks }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Referred orders</td><td><strong>{{ referred_orders }}</strong> ({{ revenue }})</td></tr>
+<tr><td style="padding:2px 16px 2px 0">Rewards pending / approved</td><td><strong>{{ pending_rewards }}</strong> / <strong>{{ approved_rewards }}</strong></td></tr>
+</table>
+<p><a href="{{ dashboard_link }}">Open the dashboard</a></p>
+""",
+        ),
+        _t(
+            SUMMARY,
+            "nl",
+            "{{ campaign }} bij {{ shop }}, {{ week }}: {{ referred_orders }} "
+            "{{ 'bestelling' if referred_orders == 1 else 'bestellingen' }} via vrienden",
+            """
+{{ campaign }}, {{ week }}:
+
+Nieuwe ambassadeurs: {{ new_advocates }}
+Keer gedeeld: {{ shares }}
+Klikken op links: {{ clicks }}
+Bestellingen via vrienden: {{ referred_orders }} ({{ revenue }})
+Beloningen in afwachting: {{ pending_rewards }}, goedgekeurd: {{ approved_rewards }}
+
+Het dashboard: {{ dashboard_link }}
+""",
+            """
+<p><strong>{{ campaign }}</strong>, {{ week }}:</p>
+<table role="presentation" style="border-collapse:collapse">
+<tr><td style="padding:2px 16px 2px 0">Nieuwe ambassadeurs</td><td><strong>{{ new_advocates }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Keer gedeeld</td><td><strong>{{ shares }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Klikken op links</td><td><strong>{{ clicks }}</strong></td></tr>
+<tr><td style="padding:2px 16px 2px 0">Bestellingen via vrienden</td><td><strong>{{ referred_orders }}</strong> ({{ revenue }})</td></tr>
+<tr><td style="padding:2px 16px 2px 0">Beloningen in afwachting / goedgekeurd</td><td><strong>{{ pending_rewards }}</strong> / <strong>{{ approved_rewards }}</strong></td></tr>
+</table>
+<p><a href="{{ dashboard_link }}">Open het dashboard</a></p>
+""",
+        ),
     )
 }
 assert set(DEFAULT_TEMPLATES) == {(j, lang) for j in JOURNEYS for lang in LANGS}
@@ -248,4 +321,12 @@ FOOTER = {
     "en": "You get this e-mail because you shop at {shop}.",
     "nl": "Je krijgt deze e-mail omdat je klant bent bij {shop}.",
 }
+FOOTER_OWNER = {
+    "en": "You get this summary because you run the referral programme of {shop}.",
+    "nl": "Je krijgt dit overzicht omdat je het aanbevelingsprogramma van {shop} beheert.",
+}
 FOOTER_LINK = {"en": "Unsubscribe", "nl": "Afmelden"}
+
+
+def footer_reason(journey: str, lang: str, shop: str) -> str:
+    return (FOOTER_OWNER if journey == SUMMARY else FOOTER)[lang].format(shop=shop)

@@ -79,6 +79,16 @@ SAMPLE: dict[str, Any] = {
     "amount": "10.00",
     "approve_after": "2026-12-15",
     "fulfilment": "",
+    "campaign": "Spring",
+    "week": "24 \u2013 30 November 2026",
+    "new_advocates": 12,
+    "shares": 31,
+    "clicks": 58,
+    "referred_orders": 4,
+    "revenue": "€183.60",
+    "pending_rewards": 4,
+    "approved_rewards": 2,
+    "dashboard_link": "https://refer.example.com/admin",
 }
 
 
@@ -137,19 +147,19 @@ def _html_document(body: str, lang: str, footer: Markup) -> str:
     )
 
 
-def _footer(lang: str, shop: str, unsubscribe_url: str) -> tuple[str, str, Markup]:
-    reason, label = journeys.FOOTER[lang].format(shop=shop), journeys.FOOTER_LINK[lang]
+def _footer(journey: str, lang: str, shop: str, unsubscribe_url: str) -> tuple[str, str, Markup]:
+    reason, label = journeys.footer_reason(journey, lang, shop), journeys.FOOTER_LINK[lang]
     html = escape(reason) + Markup(' <a href="{0}" style="color:#666666">{1}</a>').format(
         unsubscribe_url, label
     )
     return reason, label, html
 
 
-def preview_document(rendered: Rendered, lang: str, shop: str, sender: str) -> str:
+def preview_document(rendered: Rendered, journey: str, lang: str, shop: str, sender: str) -> str:
     """The dashboard's preview: the subject, the HTML part as the shopper sees it, and the
     plain-text part, in one page (shown in a sandboxed frame)."""
     url = "https://refer.example.com/mail/unsubscribe?t=…"
-    reason, label, footer = _footer(lang, shop, url)
+    reason, label, footer = _footer(journey, lang, shop, url)
     text = f"{rendered.text.rstrip()}\n\n-- \n{reason}\n{label}: {url}\n"
     meta = Markup(
         '<div style="font:14px/1.4 Arial,sans-serif;background:#f4f5f7;padding:12px 24px;'
@@ -171,6 +181,7 @@ def preview_document(rendered: Rendered, lang: str, shop: str, sender: str) -> s
 def build_message(
     rendered: Rendered,
     *,
+    journey: str,
     sender: Address,
     to: Address,
     message_id: str,
@@ -189,7 +200,7 @@ def build_message(
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    reason, label, footer_html = _footer(lang, shop, unsubscribe_url)
+    reason, label, footer_html = _footer(journey, lang, shop, unsubscribe_url)
     message.set_content(f"{rendered.text.rstrip()}\n\n-- \n{reason}\n{label}: {unsubscribe_url}\n")
     message.add_alternative(_html_document(rendered.html, lang, footer_html), subtype="html")
     # After the parts: the alternatives' making moves Content-* headers into the first part.

@@ -21,7 +21,7 @@ from shareback.mail import journeys
 from shareback.mail.render import RenderError, build_message, render
 from shareback.mail.smtp import SmtpTarget, parse_sender, parse_smtp_url
 from shareback.mail.unsubscribe import address_hash, unsubscribe_token
-from shareback.mail.variables import template_variables
+from shareback.mail.variables import summary_numbers, template_variables
 from shareback.outgoing.retry import next_attempt
 from shareback.settings import Settings
 from shareback.storage.base import Store
@@ -90,6 +90,7 @@ class MailSender:
         if self._reminders_at is None or moment - self._reminders_at >= REMINDERS_EVERY:
             self._reminders_at = moment
             await self.store.plan_mail_reminders(moment)
+            await self.store.plan_mail_summaries(moment)
         claimed = await self.store.claim_mail(self.name, moment, self.lease, self.batch)
         outcomes = await asyncio.gather(*(self._attempt(mail, moment) for mail in claimed))
         return MailReport(**{k: outcomes.count(v) for k, v in _REPORT.items()})
@@ -144,8 +145,13 @@ class MailSender:
             raise Outcome("dead", "the recipient is not an e-mail address")
         lang = mail.contact_lang or settings.lang
         advocate = await self._advocate(mail, campaign, now)
+        facts = mail.facts
+        if mail.journey == journeys.SUMMARY:
+            start, end = (datetime.fromisoformat(facts[k]) for k in ("start", "end"))
+            stats = await self.store.campaign_stats(campaign.id, start, end)
+            facts = {**facts, "stats": summary_numbers(stats)}
         variables = template_variables(
-            mail.journey, lang, self.public_url, campaign, advocate, mail.facts, mail.name
+            mail.journey, lang, self.public_url, campaign, advocate, facts, mail.name
         )
         own = {(t.journey, t.lang): t for t in await self.store.mail_templates(campaign.id)}
         template = own.get((mail.journey, lang)) or journeys.DEFAULT_TEMPLATES[(mail.journey, lang)]
@@ -155,6 +161,7 @@ class MailSender:
             raise Outcome("dead", f"the template cannot be rendered: {exc}") from None
         message = build_message(
             rendered,
+            journey=mail.journey,
             sender=sender,
             to=Address(display_name=" ".join((mail.name or "").split()), addr_spec=mail.recipient),
             message_id=f"<sb.{mail.id}.{secrets.token_hex(8)}@{sender.domain}>",
@@ -179,7 +186,7 @@ class MailSender:
             raise Outcome("skipped", f"the sender {configured!r} is not one address") from None
 
     async def _advocate(self, mail: DueMail, campaign: Campaign, now: datetime) -> Advocate | None:
-        if mail.journey == journeys.WELCOME:
+        if mail.journey in (journeys.WELCOME, journeys.SUMMARY):
             return None
         if mail.journey == journeys.INVITE:
             # The customer becomes an advocate when their invitation goes out (the shop's signed

@@ -3,12 +3,13 @@ advocate: one function per journey's names (journeys.VARIABLES), no I/O."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from babel.dates import format_date
 
-from shareback import wording
+from shareback import money, wording
+from shareback.kpis import RawStats
 from shareback.mail import journeys
 from shareback.storage.records import Advocate, Campaign
 
@@ -35,6 +36,40 @@ def fulfilment(facts: dict[str, Any], lang: str) -> str:
     return ""
 
 
+def summary_numbers(stats: RawStats) -> dict[str, int]:
+    """The week's numbers the owners' summary shows, from the dashboard's own counts."""
+    return {
+        "new_advocates": stats.new_advocates,
+        "shares": sum(stats.shares_by_channel.values()),
+        "clicks": sum(stats.clicks_by_channel.values()),
+        "referred_orders": stats.referred_orders,
+        "revenue_minor": stats.referred_order_total_minor,
+        "pending_rewards": stats.pending_rewards,
+        "approved_rewards": stats.approved_rewards,
+    }
+
+
+def _summary(
+    facts: dict[str, Any], lang: str, public_url: str, campaign: Campaign
+) -> dict[str, Any]:
+    numbers = dict(facts.get("stats") or {})
+    start = datetime.fromisoformat(facts["start"]).date()
+    last = datetime.fromisoformat(facts["end"]).date() - timedelta(days=1)
+    week = (
+        format_date(start, "d MMM", locale=lang)
+        + " \u2013 "
+        + format_date(last, "d MMM y", locale=lang)
+    )
+    revenue = money.format_money(int(numbers.pop("revenue_minor", 0)), campaign.currency, lang)
+    return {
+        **numbers,
+        "campaign": campaign.name,
+        "week": week,
+        "revenue": revenue,
+        "dashboard_link": f"{public_url}/admin",
+    }
+
+
 def template_variables(
     journey: str,
     lang: str,
@@ -59,6 +94,8 @@ def template_variables(
             link=campaign.landing_url,
             referrer_name=wording.first_name(facts.get("referrer_name")),
         )
+    if journey == journeys.SUMMARY:
+        everything.update(_summary(facts, lang, public_url, campaign))
     if journey in (journeys.REWARD_PENDING, journeys.REWARD_APPROVED):
         description = facts.get("description") or {}
         everything.update(

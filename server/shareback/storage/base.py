@@ -423,6 +423,10 @@ class MailStore(Protocol):
         """The one reminder to every advocate due one; how many were planned."""
         ...
 
+    async def plan_mail_summaries(self, now: datetime) -> int:
+        """Last week's summary to every owner, for campaigns that send it; how many planned."""
+        ...
+
     async def claim_mail(
         self, worker: str, now: datetime, lease: timedelta, limit: int
     ) -> list[DueMail]: ...

@@ -17,7 +17,7 @@ from shareback.storage.records import (
     MailTemplate,
 )
 from shareback.storage.sql.base import SqlBase
-from shareback.storage.sql.mail_plan import plan, plan_reminders
+from shareback.storage.sql.mail_plan import plan, plan_reminders, plan_summaries
 
 MAIL_STATUSES = ("pending", "sent", "dead", "suppressed", "skipped")
 
@@ -137,6 +137,10 @@ class MailQueries(SqlBase):
     async def plan_mail_reminders(self, now: datetime) -> int:
         async with self._transaction() as db:
             return await plan_reminders(db, now)
+
+    async def plan_mail_summaries(self, now: datetime) -> int:
+        async with self._transaction() as db:
+            return await plan_summaries(db, now)
 
     async def claim_mail(
         self, worker: str, now: datetime, lease: timedelta, limit: int

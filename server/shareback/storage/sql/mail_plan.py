@@ -4,10 +4,10 @@ change does, and its dedupe key makes planning it twice (a replay, a second proc
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from shareback.emails import is_valid_email
+from shareback import emails
 from shareback.gdpr import ERASED_DOMAIN
 from shareback.mail import journeys
 from shareback.storage.database import Connection
@@ -39,7 +39,8 @@ async def plan(
         "WHERE c.id = ? AND c.archived_at IS NULL",
         (campaign_id,),
     )
-    if found is None or (found[0] is not None and journey not in str(found[0]).split()):
+    sent = journeys.DEFAULT_JOURNEYS if found is None or found[0] is None else str(found[0]).split()
+    if found is None or journey not in sent:
         return False
     row = await db.fetchrow(
         "INSERT INTO mail_messages (dedupe_key, campaign_id, journey, recipient, email_key, name, "
@@ -65,7 +66,7 @@ async def plan_invite(
 ) -> None:
     """After a paid order: the customer's "invite your friends", once per campaign. The order's
     campaign is the one it was referred through, else the default campaign."""
-    if order.email is None or order.email_key is None or not is_valid_email(order.email):
+    if order.email is None or order.email_key is None or not emails.is_valid_email(order.email):
         return
     if campaign_id is None:
         default = await db.fetchrow("SELECT id FROM campaigns WHERE slug = 'default'")
@@ -162,6 +163,44 @@ async def plan_reminders(db: Connection, now: datetime) -> int:
                 row["email_key"],
                 row["name"],
                 {"advocate_code": row["code"]},
+                now,
+            )
+    return planned
+
+
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 UTC of the moment's week."""
+    day = moment.astimezone(UTC).date()
+    return datetime.combine(day - timedelta(days=day.weekday()), time(), UTC)
+
+
+async def plan_summaries(db: Connection, now: datetime) -> int:
+    """The week before this one, to every owner, for each campaign that asked for it: planned
+    once per campaign, owner and week, whichever process gets there first."""
+    await db.lock("mail:summaries")
+    end = week_start(now)
+    campaigns = await db.fetch(
+        "SELECT c.id, s.journeys FROM campaigns c JOIN mail_settings s ON s.campaign_id = c.id "
+        "WHERE c.archived_at IS NULL"
+    )
+    wanted = [int(row[0]) for row in campaigns if journeys.SUMMARY in str(row[1]).split()]
+    if not wanted:
+        return 0
+    owners = await db.fetch("SELECT id, email FROM admin_users WHERE role = 'owner' ORDER BY id")
+    facts = {"start": (end - timedelta(days=7)).isoformat(), "end": end.isoformat()}
+    planned = 0
+    for campaign_id in wanted:
+        for owner in owners:
+            email = str(owner["email"])
+            planned += await plan(
+                db,
+                campaign_id,
+                journeys.SUMMARY,
+                f"summary:{campaign_id}:{owner['id']}:{end.date().isoformat()}",
+                email,
+                emails.email_key(email),
+                None,
+                facts,
                 now,
             )
     return planned
