@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, qr, redirect, tokens, webhooks, widget
+from shareback import admin, health, home, qr, redirect, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
     advocates,
@@ -42,6 +42,7 @@ log = logging.getLogger("shareback")
 
 def all_routes() -> list[BaseRoute]:
     return [
+        *home.routes,
         *health.routes,
         *metrics_routes.routes,
         *widget.routes,

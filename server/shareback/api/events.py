@@ -13,13 +13,16 @@ from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 
+# The fields of a beacon (WidgetEvent in /openapi.json); others pass unread.
+FIELDS = ("campaign", "type", "channel", "code")
+
 
 async def record_widget_event(request: Request) -> Response:
     ctx = context(request)
     if not ctx.limiter.allow("events:" + client_ip(request)):
         raise ApiError(429, "rate_limited", "Too many events from this address.")
     # sendBeacon posts text/plain so that no preflight is needed.
-    body = require_object(await read_json(request, 4096, allow_text_plain=True))
+    body = require_object(await read_json(request, 4096, allow_text_plain=True, fields=FIELDS))
     campaign = await active_campaign(request, required_str(body, "campaign", 64))
     allow_origin(request, campaign)
     event_type = required_str(body, "type", 16)

@@ -21,6 +21,7 @@ from shareback.api.owner.schema_kit import (
     EMAIL,
     ID,
     INTEGER,
+    JSON,
     STRING,
     URL,
     Schema,
@@ -64,6 +65,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "Health": obj({"status": enum(["ok"]), "database": enum(["ok"]), "version": STRING}),
     "HealthFailure": obj({"status": enum(["error"]), "database": STRING}),
     "Liveness": obj({"status": enum(["ok"]), "version": STRING}),
+    "Home": obj(
+        {
+            "name": STRING,
+            "version": STRING,
+            "shop": STRING,
+            "dashboard": URL,
+            "openapi": URL,
+            "health": URL,
+        }
+    ),
     "Offers": obj({"referrer": STRING, "friend": STRING}, description="Worded for people."),
     "RewardSpec": obj(
         {"type": enum(REWARD_TYPES), "value": STRING, "currency": STRING},
@@ -391,6 +402,24 @@ def public_paths() -> dict[str, dict[str, Any]]:
         for fmt, media in (("svg", "image/svg+xml"), ("png", "image/png"))
     }
     return {
+        "/": {
+            "get": operation(
+                "getHome",
+                "What this server is, with links to the dashboard, this document and the status",
+                "meta",
+                {
+                    200: {
+                        "description": "A page in the visitor's language; JSON when asked for "
+                        "(Accept: application/json).",
+                        "content": {
+                            "text/html": {"schema": STRING},
+                            JSON: {"schema": ref("Home")},
+                        },
+                    }
+                },
+                secured=False,
+            )
+        },
         "/healthz": {
             "get": operation(
                 "checkHealth",

@@ -26,6 +26,10 @@ DELIVERY_STATUSES = ("pending", "delivered", "dead")
 ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 
 
+# The fields of a new endpoint (WebhookEndpointInput in /openapi.json); others pass unread.
+FIELDS = ("url", "events", "description")
+
+
 def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": endpoint.id,
@@ -81,7 +85,7 @@ def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
 
 async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     url = required_str(body, "url", 2000)
     problem = endpoint_problem(url, allow_http=ctx.settings.allow_http_endpoints)
     if problem:

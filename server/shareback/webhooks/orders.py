@@ -319,7 +319,7 @@ async def receive_order_webhook(request: Request) -> Response:
     except standard.VerificationError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
     # Decimal keeps "59.90" exact even when a shop sends a JSON number.
-    event = parse_json(body, parse_float=Decimal, refuse_nul=False)
+    event = parse_json(body, parse_float=Decimal)
     outcome = await handle_order_event(ctx, message_id, event, SOURCE)
     return JSONResponse(outcome.as_dict())
 

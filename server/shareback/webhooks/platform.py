@@ -77,7 +77,7 @@ def verify_base64_hmac(secret: str, body: bytes, given: str | None, header: str)
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
     # Decimal keeps amounts exact should a platform send a JSON number.
-    value = parse_json(body, parse_float=Decimal, refuse_nul=False)
+    value = parse_json(body, parse_float=Decimal)
     if not isinstance(value, dict):
         raise ApiError(422, "invalid_body", "The body must be a JSON object.")
     return value
