@@ -19,10 +19,13 @@ from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.mail import journeys
 
+# The documented fields (its schema lets others through unread, as the join's does).
+FIELDS = ("ref", "email", "name", "lang")
+
 
 async def send_friend_welcome(request: Request) -> Response:
     ctx = context(request)
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     remember_lang(request, body)
     if not ctx.limiter.allow("welcome:" + client_ip(request)):
         raise ApiError(
