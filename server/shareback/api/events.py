@@ -39,9 +39,10 @@ async def record_widget_event(request: Request) -> Response:
         code = codes.normalize_code(raw_code)
         advocate = await ctx.store.advocate_by_code(code) if code else None
         if advocate is None or advocate.campaign_id != campaign.id:
-            raise ApiError(
-                422, "unknown_code", "No advocate of this campaign has that code.", "code"
-            )
+            # Dropped, answered as a recorded one: a beacon must not tell a real code from a
+            # guess (120 guesses a minute past the 429 of /r/ and /qr/). The widget only ever
+            # sends the code it was given.
+            return with_cors(request, Response(status_code=204))
         advocate_id = advocate.id
     await ctx.store.record_event(campaign.id, advocate_id, event_type, channel, tokens.now_utc())
     return with_cors(request, Response(status_code=204))

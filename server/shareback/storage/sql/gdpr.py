@@ -21,7 +21,7 @@ SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
     "a.verified, a.findable, a.created_at FROM advocates a JOIN campaigns c "
     "ON c.id = a.campaign_id WHERE a.email_key = ? ORDER BY a.id",
-    "links": "SELECT l.code, l.advocate_id, l.created_at FROM advocate_links l "
+    "links": "SELECT l.code, l.advocate_id, l.name, l.created_at FROM advocate_links l "
     f"WHERE l.advocate_id IN {MINE} ORDER BY l.id",
     "clicks": "SELECT k.id, k.advocate_id, k.channel, k.device, k.ip_hash, k.created_at "
     f"FROM clicks k WHERE k.advocate_id IN {MINE} ORDER BY k.id",
@@ -124,7 +124,7 @@ def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
     values: set[str] = set()
     for name, columns in (
         ("advocates", ("email", "name", "code", "coupon_code")),
-        ("links", ("code",)),
+        ("links", ("code", "name")),
         ("orders", ("email",)),
         ("rewards", ("email",)),
         ("referrals_as_friend", ("friend_name",)),
