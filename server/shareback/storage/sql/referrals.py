@@ -25,6 +25,7 @@ from shareback.storage.sql.fraud import (
     judge_referral,
     record_decision,
 )
+from shareback.storage.sql.mail_plan import plan_invite
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
 from shareback.storage.sql.refunds import (
     apply_pending_adjustments,
@@ -370,6 +371,8 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             if inserted is None:
                 return Outcome("duplicate", "order_already_recorded")
             order_pk = inserted[0]
+            # The customer's "invite your friends" e-mail (mail/), whatever the order's outcome.
+            await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
             # Refunds and chargebacks that came first (storage/sql/refunds.py).
             await apply_pending_adjustments(db, order.source, order.order_id, now)
             if candidate is None:
