@@ -8,6 +8,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+from support import venv_with_our_dependencies
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = textwrap.dedent(
@@ -66,8 +68,7 @@ def test_the_built_wheel_serves_the_widget_and_ships_the_shop(tmp_path: Path) ->
         present = sorted((ROOT / "server/shareback" / folder).glob("*.*"))
         assert len(shipped) == len(present) > 0, folder
     venv = tmp_path / "venv"
-    # System site-packages provide the dependencies; the wheel's own shareback shadows the checkout.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    venv_with_our_dependencies(venv)
     python = venv / "bin" / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
-from support import free_port
+from support import free_port, venv_with_our_dependencies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +26,7 @@ def wheel_in_a_venv(tmp_path: Path) -> Path:
         capture_output=True,
     )
     venv = tmp_path / "demo-venv"
-    # System site-packages give it the dependencies; the wheel's shareback is its own.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    venv_with_our_dependencies(venv)
     wheel = next(dist.glob("shareback-*.whl"))
     subprocess.run(
         [str(venv / "bin/python"), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],

@@ -15,11 +15,21 @@ from starlette.routing import BaseRoute
 
 from shareback import admin, health, home, qr, redirect, webhooks, widget
 from shareback import metrics as metrics_routes
-from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
+from shareback.api import (
+    advocates,
+    campaign_widget,
+    events,
+    outgoing,
+    owner,
+    referrers,
+    welcome,
+)
 from shareback.background import approve_rewards_forever, refresh_limits_forever
 from shareback.bootstrap import bootstrap
 from shareback.context import new_context
 from shareback.errors import EXCEPTION_HANDLERS
+from shareback.mail import routes as mail_routes
+from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
@@ -40,10 +50,12 @@ def all_routes() -> list[BaseRoute]:
         *campaign_widget.routes,
         *advocates.routes,
         *referrers.routes,
+        *welcome.routes,
         *events.routes,
         *webhooks.routes,
         *owner.routes,
         *outgoing.routes,
+        *mail_routes.routes,
         *admin.routes,
     ]
 
@@ -74,6 +86,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         deliver_forever(worker, settings.delivery_interval_seconds)
                     ),
                     asyncio.create_task(refresh_limits_forever(ctx.watched_limiters)),
+                    asyncio.create_task(
+                        send_mail_forever(
+                            MailSender(store, settings, secrets.secret_key),
+                            settings.mail_interval_seconds,
+                        )
+                    ),
                 ]
                 try:
                     yield {"ctx": ctx}

@@ -4,8 +4,9 @@ A request without a verified identity learns nothing it did not send. A new addr
 advocate; an address that already is one opens its record only to the shop's signed identity of
 exactly that address. Anyone else (another device without the identity, or someone who typed a
 stranger's address) gets a fresh link of that advocate: it works, it credits the advocate, and it
-shows neither their name nor their codes, so the answer looks the same whether the address was
-known or not."""
+shows neither their stored name nor their codes, only the name the request typed (to the friends
+of that link too), so every answer looks the same whether the address was known or not. The first
+signed visit replaces what unsigned joins set: the name and the choice to be found."""
 
 from __future__ import annotations
 

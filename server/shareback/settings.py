@@ -8,6 +8,8 @@ from os import environ as os_environ
 
 from starlette.config import Config
 
+from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
+
 DEFAULT_DATABASE_URL = "sqlite:///shareback.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 DEFAULT_LANDING_URL = "http://127.0.0.1:8001/"
@@ -62,6 +64,11 @@ class Settings:
     # How long a process keeps a campaign or a referral code's advocate it read: a change made
     # on another process or machine is in force everywhere this many seconds later (0: no cache).
     cache_seconds: float = 2.0
+    # E-mail (mail/): the SMTP server and the default sender; nothing is sent without both
+    # (a campaign may name its own sender).
+    smtp_url: str | None = None
+    email_from: str | None = None
+    mail_interval_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +95,9 @@ class Settings:
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
             cache_seconds=config("CACHE_SECONDS", cast=float, default=2.0),
+            smtp_url=config("SMTP_URL", default=None) or None,
+            email_from=config("EMAIL_FROM", default=None) or None,
+            mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
         ).checked()
 
     def checked(self) -> Settings:
@@ -116,7 +126,27 @@ class Settings:
                     "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
+        self._check_mail()
         return self
+
+    def _check_mail(self) -> None:
+        if self.smtp_url is not None:
+            try:
+                parse_smtp_url(self.smtp_url)
+            except SmtpUrlError as exc:
+                raise SettingsError(
+                    f"SHAREBACK_SMTP_URL cannot be used: {exc}. Write it as "
+                    "smtp://user:password@mail.example.com:587 (STARTTLS) or "
+                    "smtps://user:password@mail.example.com:465 (TLS)."
+                ) from None
+        if self.email_from is not None:
+            try:
+                parse_sender(self.email_from)
+            except ValueError:
+                raise SettingsError(
+                    "SHAREBACK_EMAIL_FROM must be one sender address, such as "
+                    "'Brandpunt Koffie <hello@brandpunt.example>' or hello@brandpunt.example."
+                ) from None
 
     def _secrets(self) -> list[tuple[str, str]]:
         single = {

@@ -36,11 +36,12 @@ async def test_a_join_opens_a_record_only_for_the_signed_address_itself(store: S
             False,
         )
         assert shown.code != created.advocate.code and shown.code.startswith("FRIEND-")
-        # The further link leads to the advocate, shown as the link shows them.
+        # The further link leads to the advocate, shown as the link shows them: with the name
+        # its own join typed, as a new advocate's link would be.
         found = await store.advocate_by_code(shown.code)
         assert found is not None and (found.id, found.name, found.code) == (
             created.advocate.id,
-            None,
+            "Eve",
             shown.code,
         )
         owner = await store.code_owner(shown.code)

@@ -89,6 +89,9 @@ async def create_advocate(request: Request) -> Response:
             findable=findable,
         )
     )
+    if body.get("lang") is not None:
+        # The shopper's language, for the e-mails Shareback sends them (mail/).
+        await ctx.store.remember_mail_lang(emails.email_key(email), lang, tokens.now_utc())
     opened = verified and joined.access != "new_link"
     document = advocate_document(
         ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened

@@ -99,6 +99,21 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
         optional=["name", "user_hash", "lang", "findable"],
         closed=False,
     ),
+    "WelcomeRequest": obj(
+        {
+            "ref": {
+                **STRING,
+                "maxLength": 500,
+                "description": "the signed ref the friend landed with",
+            },
+            "email": {**EMAIL, "maxLength": 254},
+            "name": nullable({"type": "string", "maxLength": 100}),
+            "lang": nullable(enum(["nl", "en"])),
+        },
+        optional=["name", "lang"],
+        closed=False,
+    ),
+    "WelcomeAccepted": obj({"status": enum(["accepted"])}),
     "AdvocateLink": obj(
         {
             "code": STRING,
@@ -469,6 +484,27 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 "nothing stored: no name, no coupon code, no existing link.",
             ),
             "options": preflight("preflightAdvocates"),
+        },
+        "/api/v1/campaigns/{slug}/welcome": {
+            "post": operation(
+                "sendFriendWelcome",
+                "A friend asks for their code by e-mail: the welcome e-mail, once per friend",
+                "widget",
+                {
+                    202: response(
+                        "Accepted (the same answer when asked before).", ref("WelcomeAccepted")
+                    )
+                },
+                errors=[400, 403, 404, 409, 413, 415, 422, 429],
+                parameters=[SLUG],
+                request_body=body(ref("WelcomeRequest")),
+                secured=False,
+                description="The code is the one the widget shows for this ref (issued now if "
+                "need be); 409 no_friend_code when the campaign gives the discount through the "
+                "link. Sent only with SHAREBACK_SMTP_URL and a sender, never to an address that "
+                "unsubscribed.",
+            ),
+            "options": preflight("preflightFriendWelcome", SLUG),
         },
         "/api/v1/events": {
             "post": operation(

@@ -46,6 +46,12 @@ TABLES = (
     "uncounted_clicks",
     "rate_counters",
     "leases",
+    "mail_settings",
+    "mail_templates",
+    "mail_contacts",
+    "mail_suppressions",
+    "mail_messages",
+    "mail_attempts",
 )
 BATCH = 5000
 

@@ -31,6 +31,8 @@ SECTIONS = (
     "rewards",
     "fraud_decisions",
     "outgoing_events",
+    "mail",
+    "mail_language",
 )
 ERASED = (
     "advocates",
@@ -41,6 +43,7 @@ ERASED = (
     "referrals_as_friend",
     "rewards",
     "outgoing_events",
+    "mail",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 
