@@ -50,16 +50,28 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes sharing the port (PostgreSQL; SQLite has one writer, so one is best).",
+)
+def serve(host: str, port: int, workers: int) -> None:
     """Run the backend."""
     settings = Settings.from_env()
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=access_log.log_config(settings.access_log),
+    options = {
+        "host": host,
+        "port": port,
+        "log_config": access_log.log_config(settings.access_log),
         **proxy_options(settings),
-    )
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several processes: uvicorn starts each one from the import string, and each builds its
+    # app from the same SHAREBACK_ variables (checked once above, so a bad one stops here).
+    uvicorn.run("shareback.app:create_app", factory=True, workers=workers, **options)
 
 
 @main.command()
