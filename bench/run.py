@@ -462,11 +462,38 @@ def bench_shareback(
         for target, script in scripts:
             if args.only and not any(word in target for word in args.only):
                 continue
+            spy = profile(args, server, name, target)
             results.append(run_wrk(args, server, target, script, tmp))
+            if spy is not None:
+                spy.wait()
             print(f"  {name}: {target}: {results[-1].rate:,.0f} req/s", file=sys.stderr)
         return results, idle
     finally:
         server.stop()
+
+
+def profile(
+    args: argparse.Namespace, server: Server, name: str, target: str
+) -> subprocess.Popen[bytes] | None:
+    """py-spy (PyPI) sampling the server's processes for the length of the wrk run: collapsed
+    stacks in --profile DIR, summarised by bench/profile_summary.py."""
+    if args.profile is None:
+        return None
+    args.profile.mkdir(parents=True, exist_ok=True)
+    slug = "".join(c if c.isalnum() else "-" for c in f"{name} {target}").strip("-")
+    out = args.profile / f"{slug}.txt"
+    command = ["py-spy", "record", "--format", "raw", "--subprocesses", "--nonblocking"]
+    command += [
+        "-r",
+        "200",
+        "-d",
+        str(args.duration),
+        "-o",
+        str(out),
+        "-p",
+        str(server.process.pid),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def mib(value: int) -> str:
@@ -497,6 +524,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4", help="PostgreSQL worker counts")
     parser.add_argument("--only", nargs="*", help="targets containing these words only")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--profile", type=Path, help="py-spy each Shareback run into this folder")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")

@@ -41,7 +41,11 @@ def draw_qr(data: str, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-render_qr = lru_cache(maxsize=2048)(draw_qr)
+@lru_cache(maxsize=2048)
+def render_qr(data: str, fmt: str) -> tuple[bytes, str]:
+    """A link's code and its strong ETag, drawn once: the same link is asked for again and again."""
+    body = draw_qr(data, fmt)
+    return body, '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 async def show_qr_code(request: Request) -> Response:
@@ -57,8 +61,7 @@ async def show_qr_code(request: Request) -> Response:
     if await ctx.store.advocate_by_code(code) is None:
         count_code_miss(ctx, ip)
         raise HTTPException(404, "No advocate has this referral code.")
-    body = render_qr(qr_target(ctx.settings.public_url, code), fmt)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+    body, etag = render_qr(qr_target(ctx.settings.public_url, code), fmt)
     headers = {
         "ETag": etag,
         "Cache-Control": "public, max-age=86400",

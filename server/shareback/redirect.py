@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -13,6 +14,8 @@ from starlette.routing import Route
 from shareback import codes, tokens, visitors
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
+
+log = logging.getLogger("shareback")
 
 
 def with_ref(landing_url: str, ref: str) -> str:
@@ -59,17 +62,24 @@ async def follow_referral_link(request: Request) -> Response:
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
-    click_token = await ctx.store.record_click(
-        advocate.id,
-        secrets.token_urlsafe(6),
-        channel_or_link(request.query_params.get("ch")),
-        ip_hash,
-        visitors.device_class(agent),
-        now,
-        visitor=visitors.visitor_key(ip_hash, agent),
-        counted=ctx.click_limiter.allow(ip_hash),
-    )
-    ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
+    try:
+        click_token = await ctx.store.record_click(
+            advocate.id,
+            secrets.token_urlsafe(6),
+            channel_or_link(request.query_params.get("ch")),
+            ip_hash,
+            visitors.device_class(agent),
+            now,
+            visitor=visitors.visitor_key(ip_hash, agent),
+            counted=ctx.click_limiter.allow(ip_hash),
+        )
+    except Exception:
+        # Not stored, so not acknowledged: the friend still lands on the shop, with the bare
+        # referral code as ref (an order can name the advocate by it), never a click token.
+        log.exception("a referral click could not be stored; redirecting without a click")
+        ref = advocate.code
+    else:
+        ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
     return RedirectResponse(
         with_ref(campaign.landing_url, ref),
         status_code=303,

@@ -88,6 +88,10 @@ class Connection(Protocol):
         concurrent writers on several machines."""
         ...
 
+    async def lock_all(self, names: Sequence[str]) -> None:
+        """lock() for each name, in one order every transaction shares (no deadlocks)."""
+        ...
+
 
 class Database(Protocol):
     dialect: Dialect

@@ -484,3 +484,17 @@ class FraudReview:
     reviewed_by: str | None = None
     review_note: str | None = None
     reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewClick:
+    """One referral click on its way into a group-committed batch (storage/sql/clicks.py)."""
+
+    advocate_id: int
+    token: str
+    channel: str
+    ip_hash: str
+    device: str
+    at: datetime
+    visitor: str | None
+    counted: bool

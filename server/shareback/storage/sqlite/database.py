@@ -74,6 +74,9 @@ class SqliteConnection:
     async def lock(self, name: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already made this the only writer."""
 
+    async def lock_all(self, names: Sequence[str]) -> None:
+        """Nothing to do either."""
+
 
 class SqliteDatabase:
     dialect = SQLITE
