@@ -470,6 +470,9 @@ def bench_shareback(
         return results, idle
     finally:
         server.stop()
+        for line in server.log.read_text(errors="replace").splitlines():
+            if "group commits" in line:
+                print(f"  {name}: {line.split(': ', 1)[-1]}", file=sys.stderr)
 
 
 def profile(

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, qr, redirect, tokens, webhooks, widget
+from shareback import admin, health, qr, redirect, serving, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
 from shareback.bootstrap import bootstrap
@@ -71,7 +71,9 @@ async def approve_rewards_forever(
         await asyncio.sleep(interval)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
+    """tune_gc (`shareback serve`): once started, the objects made so far are frozen out of the
+    garbage collector's walks and young objects are collected less often (serving.tune_gc)."""
     settings = (settings or Settings.from_env()).checked()
     metrics = RequestMetrics()
 
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         deliver_forever(worker, settings.delivery_interval_seconds)
                     ),
                 ]
+                if tune_gc:
+                    serving.tune_gc()
                 try:
                     yield {"ctx": ctx}
                 finally:

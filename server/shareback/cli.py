@@ -81,11 +81,13 @@ def serve(host: str, port: int, workers: int) -> None:
         **proxy_options(settings),
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, tune_gc=True), **options)
         return
     # Several processes: uvicorn starts each one from the import string, and each builds its
     # app from the same SHAREBACK_ variables (checked once above, so a bad one stops here).
-    config = NoDelayConfig("shareback.app:create_app", factory=True, workers=workers, **options)
+    config = NoDelayConfig(
+        "shareback.serving:serving_app", factory=True, workers=workers, **options
+    )
     Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 

@@ -38,7 +38,9 @@ class GroupCommit(Generic[T, R]):
         self._max_batch = max_batch
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self.batches = 0  # transactions committed, for the tests and the benchmark
+        # Transactions committed and the items in them, for the tests and the benchmark.
+        self.batches = 0
+        self.items = 0
 
     async def submit(self, item: T) -> R:
         """The item's result once its batch is committed; the write's exception if it was not."""
@@ -82,6 +84,7 @@ class GroupCommit(Generic[T, R]):
                 _settle(future, exc)
             raise
         self.batches += 1
+        self.items += len(batch)
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():
                 future.set_result(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -36,6 +37,8 @@ from shareback.storage.sql.refunds import (
     order_lock,
     settle_new_rewards,
 )
+
+log = logging.getLogger("shareback.storage")
 
 # Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
 # friend's generated or pooled code): no two can pick the same free code at once.
@@ -296,6 +299,11 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
     async def close(self) -> None:
         if self._clicks is not None:
             await self._clicks.close()
+            log.info(
+                "referral clicks: %d stored in %d group commits",
+                self._clicks.items,
+                self._clicks.batches,
+            )
         await super().close()
 
     async def record_event(
