@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from typing import TypeVar
 
 from shareback.storage.database import Connection, from_db_time
 from shareback.storage.records import NewClick
+
+T = TypeVar("T")
 
 
 def _day_start(at: datetime) -> datetime:
@@ -17,6 +20,16 @@ def _day_start(at: datetime) -> datetime:
 
 def _day(at: datetime) -> date:
     return at.astimezone(UTC).date()
+
+
+def padded(values: list[T]) -> list[T]:
+    """The list lengthened to a power of two with its last value: the statements built from it
+    come in a few shapes only, so PostgreSQL's prepared statements (asyncpg keeps 100 per
+    connection) are reused rather than one made for every batch size."""
+    size = 1
+    while size < len(values):
+        size *= 2
+    return values + values[-1:] * (size - len(values))
 
 
 async def write_clicks(db: Connection, clicks: Sequence[NewClick]) -> list[str]:
@@ -35,7 +48,7 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick]) -> list[str]:
             tokens[i] = c.token
     # Earlier clicks today of the same visitor on the same link, under each pair's lock (other
     # processes' batches on PostgreSQL), in one statement.
-    pairs = sorted({(c.advocate_id, c.visitor) for c in clicks if c.counted and c.visitor})
+    pairs = padded(sorted({(c.advocate_id, c.visitor) for c in clicks if c.counted and c.visitor}))
     first: dict[tuple[int, str], tuple[str, datetime]] = {}
     if pairs:
         await db.lock_all([f"visit:{advocate_id}:{visitor}" for advocate_id, visitor in pairs])
@@ -63,7 +76,7 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick]) -> list[str]:
         new.append(c)
         tokens[i] = c.token
     if new:
-        ids = sorted({c.advocate_id for c in new})
+        ids = padded(sorted({c.advocate_id for c in new}))
         campaign_of = {
             row[0]: row[1]
             for row in await db.fetch(
