@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,10 +21,20 @@ log = logging.getLogger("shareback")
 
 def with_ref(landing_url: str, ref: str) -> str:
     """The landing URL with ref set; its own query and fragment are kept, any old ref replaced."""
+    before, query, after = landing_parts(landing_url)
+    ref_pair = urlencode([("ref", ref)])
+    return f"{before}?{query}&{ref_pair}{after}" if query else f"{before}?{ref_pair}{after}"
+
+
+@functools.lru_cache(maxsize=256)
+def landing_parts(landing_url: str) -> tuple[str, str, str]:
+    """The URL up to its query, its own query without ref (encoded), and its #fragment: split
+    once per landing URL, not on every click."""
     parts = urlsplit(landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
-    query.append(("ref", ref))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    before = urlunsplit(parts._replace(query="", fragment=""))
+    after = f"#{parts.fragment}" if parts.fragment else ""
+    return before, urlencode(query), after
 
 
 def refuse_code_scans(ctx: Context, ip: str) -> None:

@@ -48,8 +48,9 @@ class GroupCommit(Generic[T, R]):
         self._queue.append((item, future))
         if self._writer is None:
             self._writer = asyncio.create_task(self._drain())
-        # A caller that gives up (its client went away) does not cancel the others' batch.
-        return await asyncio.shield(future)
+        # A caller that gives up (its client went away) cancels only its own future: the batch
+        # is the writer task's, and goes on for the others.
+        return await future
 
     async def close(self) -> None:
         """Waits for the queued items to be written."""
