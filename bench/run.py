@@ -92,6 +92,28 @@ def postgres_cpu() -> float:
     return total
 
 
+def pg_commits(url: str | None) -> int:
+    """pg_stat_database's committed transactions of the bench's own database (0 on SQLite).
+    The statistics are reported by each backend at most every second or so: read after a pause."""
+    if url is None or not url.startswith("postgresql"):
+        return 0
+    import asyncpg
+
+    async def read() -> int:
+        conn = await asyncpg.connect(PG_SERVER + "/postgres")
+        try:
+            name = url.rsplit("/", 1)[1]
+            value = await conn.fetchval(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", name
+            )
+            return int(value or 0)
+        finally:
+            await conn.close()
+
+    time.sleep(1.2)
+    return asyncio.run(read())
+
+
 @dataclasses.dataclass
 class Server:
     name: str
@@ -99,6 +121,7 @@ class Server:
     port: int
     workers: int
     log: Path
+    database_url: str | None = None
 
     @property
     def url(self) -> str:
@@ -270,6 +293,7 @@ class Result:
     postgres_cpu: float
     wrk_cpu: float
     rss_max: list[int]
+    commits: int = 0  # PostgreSQL transactions committed in the bench's database meanwhile
 
     @property
     def rate(self) -> float:
@@ -281,7 +305,7 @@ def run_wrk(
 ) -> Result:
     lua = tmp / f"{uuid.uuid4().hex}.lua"
     lua.write_text(LUA_COMMON + script)
-    cpu0, pg0 = server.cpu(), postgres_cpu()
+    cpu0, pg0, commits0 = server.cpu(), postgres_cpu(), pg_commits(server.database_url)
     peak: list[int] = [0] * server.workers
     stop = threading.Event()
 
@@ -324,6 +348,7 @@ def run_wrk(
         postgres_cpu() - pg0,
         wrk_cpu,
         peak,
+        pg_commits(server.database_url) - commits0,
     )
 
 
@@ -441,6 +466,7 @@ def bench_shareback(
     env = shareback_env(database_url, webhook_secret)
     command = [sys.executable, "-m", "shareback", "serve", "--workers", str(workers)]
     server = start(name, command, env, workers, "/healthz", tmp)
+    server.database_url = database_url
     try:
         time.sleep(1)
         idle = server.rss()
@@ -607,14 +633,16 @@ def main() -> None:
             print(f"| {target} | " + " | ".join(cells) + " |")
         print()
     print("### Where the CPU went (CPU seconds per 1,000 requests)\n")
-    print("| server | target | req/s | server | PostgreSQL | wrk | total |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("PostgreSQL commits/s: transactions committed in the bench's database per second.\n")
+    print("| server | target | req/s | server | PostgreSQL | wrk | total | PostgreSQL commits/s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in all_results:
         per = 1000 / r.requests if r.requests else 0
         total = (r.server_cpu + r.postgres_cpu + r.wrk_cpu) * per
+        commits = f"{r.commits / r.seconds:,.0f}" if r.commits else "-"
         print(
             f"| {r.server} | {r.target} | {r.rate:,.0f} | {r.server_cpu * per:.2f} | "
-            f"{r.postgres_cpu * per:.2f} | {r.wrk_cpu * per:.2f} | {total:.2f} |"
+            f"{r.postgres_cpu * per:.2f} | {r.wrk_cpu * per:.2f} | {total:.2f} | {commits} |"
         )
     print("\n### Resident memory (MiB)\n")
     print(
