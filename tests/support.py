@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import os
+import site
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -162,10 +164,11 @@ def follow_link(
 
 
 @contextlib.contextmanager
-def shareback_serve(database_url: str, workers: int = 1, **settings: str) -> Iterator[str]:
+def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
     """The real `shareback serve` in a process of its own on a free loopback port (with extra
-    SHAREBACK_* settings given by name, lower-case, and --workers), stopped afterwards; yields
-    its URL."""
+    SHAREBACK_* settings given by name, lower-case; workers="N" is --workers N), stopped
+    afterwards; yields its URL."""
+    workers = settings.pop("workers", "1")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -179,7 +182,7 @@ def shareback_serve(database_url: str, workers: int = 1, **settings: str) -> Ite
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "shareback", "serve", "--port", str(port)]
-            + (["--workers", str(workers)] if workers != 1 else []),
+            + (["--workers", workers] if workers != "1" else []),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
@@ -210,3 +213,17 @@ def shareback_serve(database_url: str, workers: int = 1, **settings: str) -> Ite
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def venv_with_our_dependencies(folder: Path) -> Path:
+    """A new virtual environment that sees the running interpreter's packages (the test run's
+    .venv: Starlette and the rest) but not its shareback, so a wheel installed into it with
+    --no-deps is the only shareback there. (--system-site-packages would give the base
+    interpreter's packages instead, which a fresh machine does not have.)"""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    ours = [path for path in site.getsitepackages() if Path(path).is_dir()]
+    (theirs,) = Path(folder, "lib").glob("python*/site-packages")
+    # A .pth line adds a folder to sys.path without running the .pth files in it: the test
+    # run's editable shareback (a .pth finder) stays out.
+    (theirs / "_test_run_dependencies.pth").write_text("\n".join(ours) + "\n")
+    return folder

@@ -47,7 +47,9 @@ def serving_pids(port: int) -> set[int]:
 
 
 def test_two_workers_listen_on_the_port_and_answer(settings: Settings) -> None:
-    with shareback_serve(settings.database_url, workers=2, forwarded_allow_ips="127.0.0.1") as url:
+    with shareback_serve(
+        settings.database_url, workers="2", forwarded_allow_ips="127.0.0.1"
+    ) as url:
         port = urlsplit(url).port
         assert port is not None
         workers = serving_pids(port)

@@ -8,6 +8,8 @@ from os import environ as os_environ
 
 from starlette.config import Config
 
+from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
+
 DEFAULT_DATABASE_URL = "sqlite:///shareback.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 DEFAULT_LANDING_URL = "http://127.0.0.1:8001/"
@@ -59,6 +61,11 @@ class Settings:
     # Plain http:// endpoint and validation URLs, for local testing only (never in production:
     # the events carry personal data).
     allow_http_endpoints: bool = False
+    # E-mail (mail/): the SMTP server and the default sender; nothing is sent without both
+    # (a campaign may name its own sender).
+    smtp_url: str | None = None
+    email_from: str | None = None
+    mail_interval_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +91,9 @@ class Settings:
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
+            smtp_url=config("SMTP_URL", default=None) or None,
+            email_from=config("EMAIL_FROM", default=None) or None,
+            mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
         ).checked()
 
     def checked(self) -> Settings:
@@ -112,7 +122,27 @@ class Settings:
                     "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
+        self._check_mail()
         return self
+
+    def _check_mail(self) -> None:
+        if self.smtp_url is not None:
+            try:
+                parse_smtp_url(self.smtp_url)
+            except SmtpUrlError as exc:
+                raise SettingsError(
+                    f"SHAREBACK_SMTP_URL cannot be used: {exc}. Write it as "
+                    "smtp://user:password@mail.example.com:587 (STARTTLS) or "
+                    "smtps://user:password@mail.example.com:465 (TLS)."
+                ) from None
+        if self.email_from is not None:
+            try:
+                parse_sender(self.email_from)
+            except ValueError:
+                raise SettingsError(
+                    "SHAREBACK_EMAIL_FROM must be one sender address, such as "
+                    "'Brandpunt Koffie <hello@brandpunt.example>' or hello@brandpunt.example."
+                ) from None
 
     def _secrets(self) -> list[tuple[str, str]]:
         single = {

@@ -13,6 +13,9 @@ from shareback.admin import (
     deliveries,
     exports,
     fraud,
+    mail_campaign,
+    mail_log,
+    mail_templates,
     overview,
     pool_upload,
     preview,
@@ -37,5 +40,8 @@ routes: list[BaseRoute] = [
     *settings_page.routes,
     *webhooks_page.routes,
     *deliveries.routes,
+    *mail_log.routes,
+    *mail_campaign.routes,
+    *mail_templates.routes,
     *access.routes,
 ]

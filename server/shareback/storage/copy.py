@@ -44,6 +44,12 @@ TABLES = (
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
+    "mail_settings",
+    "mail_templates",
+    "mail_contacts",
+    "mail_suppressions",
+    "mail_messages",
+    "mail_attempts",
 )
 BATCH = 5000
 

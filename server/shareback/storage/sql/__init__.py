@@ -7,6 +7,7 @@ from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
+from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.privacy import PrivacyQueries
@@ -33,5 +34,6 @@ class SqlStore(
     ValidationQueries,
     PrivacyQueries,
     GdprQueries,
+    MailQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
