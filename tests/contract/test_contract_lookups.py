@@ -71,3 +71,20 @@ def test_unknown_codes_are_not_kept(settings: Settings) -> None:
         assert found is not None and found.id == advocate.id
 
     run(settings.database_url, scenario)
+
+
+@covers("advocate_for", "advocate_by_code")
+def test_a_join_that_changes_the_advocate_is_seen_at_once(settings: Settings) -> None:
+    async def scenario(store: Store) -> None:
+        campaign = await make_campaign(store)
+        first, _ = await store.advocate_for(
+            campaign.id, "anna@example.nl", "anna@example.nl", None, False, "ANNA", at(0)
+        )
+        assert await store.advocate_by_code(first.code) == first  # kept
+        again, _ = await store.advocate_for(
+            campaign.id, "anna@example.nl", "anna@example.nl", "Anna", True, "ANNA", at(1)
+        )
+        assert (again.name, again.verified) == ("Anna", True)
+        assert await store.advocate_by_code(first.code) == again
+
+    run(settings.database_url, scenario)

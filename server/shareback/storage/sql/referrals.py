@@ -255,8 +255,8 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     events.advocate_event(slug[0], advocate),
                     at=request.at,
                 )
-        if how != "create":
-            self.clear_lookups()  # a name, the verified flag or a coupon code may have changed
+        if known is not None and advocate_from_row(known) != advocate:
+            self.clear_lookups()  # a name, the verified flag or a coupon code changed
         return Joined(advocate, how)
 
     async def advocate_by_code(self, code: str) -> Advocate | None:

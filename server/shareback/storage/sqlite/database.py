@@ -263,4 +263,6 @@ class SqliteDatabase:
                     writer.execute("ROLLBACK")
                 raise
             applied.append(name)
+        if applied:  # the writer never checkpoints by itself (wal_autocheckpoint=0)
+            writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return applied
