@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,7 +53,11 @@ def test_two_workers_listen_on_the_port_and_answer(settings: Settings) -> None:
     ) as url:
         port = urlsplit(url).port
         assert port is not None
-        workers = serving_pids(port)
+        # The first worker may answer before the second has started: wait for both (a
+        # readiness wait, not a timing assertion).
+        deadline = time.monotonic() + 60
+        while len(workers := serving_pids(port)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(workers) == 2
         # Each new connection goes to whichever worker accepts it first.
         seen: set[str] = set()

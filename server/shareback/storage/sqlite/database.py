@@ -152,6 +152,7 @@ class SqliteDatabase:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         self._commits = 0
         self._checkpoint: asyncio.Task[None] | None = None
+        self._closed = False
 
     @classmethod
     async def open(cls, url: str) -> Self:
@@ -166,6 +167,9 @@ class SqliteDatabase:
         return cls(writer, reader)
 
     async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         if self._checkpoint is not None:
             await self._checkpoint
         await self._reader.close()
