@@ -187,7 +187,9 @@ FUNNEL_LABELS = {
     "clicks": "Link clicks",
     "orders": "Orders",
 }
-FUNNEL_ONE = {"opens": "widget open", "shares": "share", "clicks": "link click", "orders": "order"}
+# Short words for the rate under each bar (it has the label column's width).
+FUNNEL_ONE = {"opens": "open", "shares": "share", "clicks": "click", "orders": "order"}
+FUNNEL_MANY = {"opens": "opens", "shares": "shares", "clicks": "clicks", "orders": "orders"}
 
 
 def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
@@ -203,12 +205,10 @@ def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
             previous_name, previous = steps[index - 1]
             found = kpis.step_ratio(name, value, previous)
             if found is not None and found[0] == "percent":
-                rate = f"{(found[1] * 100).quantize(1)}% of {FUNNEL_LABELS[previous_name].lower()}"
+                rate = f"{(found[1] * 100).quantize(1)}% of {FUNNEL_MANY[previous_name]}"
             elif found is not None:
                 # Not a part of the step before (one share, many clicks): a rate, never "137 %".
-                shown = found[1].quantize(Decimal("0.1"))
-                word = FUNNEL_ONE[name] if shown == 1 else FUNNEL_LABELS[name].lower()
-                rate = f"{shown} {word} per {FUNNEL_ONE[previous_name]}"
+                rate = f"{found[1].quantize(Decimal('0.1'))} per {FUNNEL_ONE[previous_name]}"
         stages.append(
             Stage(
                 FUNNEL_LABELS.get(name, name),
