@@ -1,14 +1,14 @@
 """Nothing that must be shared lives in one process's memory: two stores (or two apps) on one
 database stand for two processes, on one machine or two. Rate limits are counted in the
-database, a campaign changed on one is in force on the other once its cache expires, and the
-approval round runs under a lease one of them holds."""
+database, a campaign changed on one is in force on the other once its kept look-up expires
+(storage/lookups.py), and the approval round runs under a lease one of them holds."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -21,7 +21,7 @@ from shareback.ratelimit import MemoryCounters, RateLimiter, StoreCounters
 from shareback.settings import Settings
 from shareback.storage import open_store
 from shareback.storage.base import Store
-from shareback.storage.sql import cached
+from shareback.storage.lookups import LOOKUP_TTL_SECONDS, Lookups
 from starlette.testclient import TestClient
 from store_contract import T0, join, listen, make_campaign
 from support import BROWSER_UA, SHOP, db_rows, join_campaign
@@ -122,11 +122,15 @@ def test_the_previous_windows_hits_weigh_by_the_share_still_inside() -> None:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """The caches' clock, stopped: it moves only when the test moves it."""
-    now = [1000.0]
-    monkeypatch.setattr(cached, "clock", lambda: now[0])
-    yield now
+def clock() -> list[float]:
+    """The look-up caches' clock, stopped: it moves only when the test moves it."""
+    return [1000.0]
+
+
+def stopped(client: TestClient, clock: list[float]) -> TestClient:
+    """The app's store keeps its look-ups by the test's clock (storage/lookups.py)."""
+    client.app_state["ctx"].store._lookups = Lookups(clock=lambda: clock[0])
+    return client
 
 
 ADMIN_KEY = "admin-key-for-the-two-processes"
@@ -138,15 +142,16 @@ def landing_of(client: TestClient, code: str) -> str:
     return answer.headers["location"].split("?")[0]
 
 
-def test_a_campaign_changed_on_one_process_is_in_force_on_the_other_after_cache_seconds(
+def test_a_campaign_changed_on_one_process_is_in_force_on_the_other_after_the_ttl(
     settings: Settings, clock: list[float]
 ) -> None:
     owned = dataclasses.replace(settings, admin_api_key=ADMIN_KEY)
     headers = {"user-agent": BROWSER_UA}
     with (
-        TestClient(create_app(owned), headers=headers) as one,
-        TestClient(create_app(owned), headers=headers) as other,
+        TestClient(create_app(owned), headers=headers) as first,
+        TestClient(create_app(owned), headers=headers) as second,
     ):
+        one, other = stopped(first, clock), stopped(second, clock)
         code = str(join_campaign(one, "anna@example.nl", "Anna")["code"])
         assert landing_of(other, code) == f"{SHOP}/welcome"  # read, and kept a while
         changed = one.patch(
@@ -157,7 +162,7 @@ def test_a_campaign_changed_on_one_process_is_in_force_on_the_other_after_cache_
         assert changed.status_code == 200, changed.text
         assert landing_of(one, code) == f"{SHOP}/friends"  # the process that changed it: at once
         assert landing_of(other, code) == f"{SHOP}/welcome"  # the other: from its cache
-        clock[0] += owned.cache_seconds + 0.01
+        clock[0] += LOOKUP_TTL_SECONDS + 0.01
         assert landing_of(other, code) == f"{SHOP}/friends"
         # An archived campaign ends its links everywhere the same way.
         archived = one.post(
@@ -165,7 +170,7 @@ def test_a_campaign_changed_on_one_process_is_in_force_on_the_other_after_cache_
         )
         assert archived.status_code == 200, archived.text
         assert one.get(f"/r/{code}", follow_redirects=False).status_code == 410
-        clock[0] += owned.cache_seconds + 0.01
+        clock[0] += LOOKUP_TTL_SECONDS + 0.01
         assert other.get(f"/r/{code}", follow_redirects=False).status_code == 410
 
 
@@ -173,9 +178,10 @@ def test_a_new_advocates_link_works_at_once_on_every_process(
     settings: Settings, clock: list[float]
 ) -> None:
     with (
-        TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as one,
-        TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as other,
+        TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as first,
+        TestClient(create_app(settings), headers={"user-agent": BROWSER_UA}) as second,
     ):
+        one, other = stopped(first, clock), stopped(second, clock)
         assert other.get("/r/ANNA-XXXX", follow_redirects=False).status_code == 404
         code = str(join_campaign(one, "anna@example.nl", "Anna")["code"])
         # Nothing unknown is kept: the code made on one process a moment ago is found.
@@ -224,13 +230,3 @@ def test_a_delivery_whose_lease_may_lapse_before_it_is_sent_is_not_sent(
     assert received == []
     pending = db_rows(settings, "SELECT status, attempts FROM deliveries")
     assert [tuple(row) for row in pending] == [("pending", 0)]
-
-
-def test_the_cache_is_bounded_and_forgets_the_least_recently_used(clock: list[float]) -> None:
-    kept = cached.TimedCache(maxsize=2, ttl=5)
-    kept["a"], kept["b"] = 1, 2
-    assert kept.get("a") == 1  # a is now the most recently used
-    kept["c"] = 3
-    assert (kept.get("a"), kept.get("b"), kept.get("c"), len(kept)) == (1, None, 3, 2)
-    clock[0] += 5
-    assert kept.get("a") is None and len(kept) == 1

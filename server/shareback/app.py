@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, home, qr, redirect, webhooks, widget
+from shareback import admin, health, home, qr, redirect, serving, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
     advocates,
@@ -60,15 +60,15 @@ def all_routes() -> list[BaseRoute]:
     ]
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
+    """tune_gc (`shareback serve`): once started, the objects made so far are frozen out of the
+    garbage collector's walks and young objects are collected less often (serving.tune_gc)."""
     settings = (settings or Settings.from_env()).checked()
     metrics = RequestMetrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        store = await open_store(
-            settings.database_url, settings.database_pool_size, settings.cache_seconds
-        )
+        store = await open_store(settings.database_url, settings.database_pool_size)
         try:
             secrets = await bootstrap(store, settings)
             ctx = await new_context(settings, secrets, store, metrics)
@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         )
                     ),
                 ]
+                if tune_gc:
+                    serving.tune_gc()
                 try:
                     yield {"ctx": ctx}
                 finally:

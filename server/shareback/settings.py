@@ -61,9 +61,6 @@ class Settings:
     # Plain http:// endpoint and validation URLs, for local testing only (never in production:
     # the events carry personal data).
     allow_http_endpoints: bool = False
-    # How long a process keeps a campaign or a referral code's advocate it read: a change made
-    # on another process or machine is in force everywhere this many seconds later (0: no cache).
-    cache_seconds: float = 2.0
     # E-mail (mail/): the SMTP server and the default sender; nothing is sent without both
     # (a campaign may name its own sender).
     smtp_url: str | None = None
@@ -94,7 +91,6 @@ class Settings:
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
-            cache_seconds=config("CACHE_SECONDS", cast=float, default=2.0),
             smtp_url=config("SMTP_URL", default=None) or None,
             email_from=config("EMAIL_FROM", default=None) or None,
             mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),

@@ -319,7 +319,7 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     expect(pool.locator(".pool-counts")).to_contain_text(re.compile(r"Codes left\s*2"))
 
     # Copying the webhook secret puts it on the clipboard.
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("button", name="Copy secret").click()
     assert page.evaluate("navigator.clipboard.readText()") == demo.secrets.webhook_secret
 

@@ -25,13 +25,7 @@ async def open_database(database_url: str, pool_size: int = 10) -> Database:
     )
 
 
-async def open_store(
-    database_url: str, pool_size: int = 10, cache_seconds: float | None = None
-) -> Store:
-    """cache_seconds: how long a campaign or an advocate read stays in this process's cache
-    (None: storage/sql/cached.py's default; 0: not kept)."""
+async def open_store(database_url: str, pool_size: int = 10) -> Store:
     from shareback.storage.sql import SqlStore
-    from shareback.storage.sql.cached import CACHE_SECONDS
 
-    database = await open_database(database_url, pool_size)
-    return SqlStore(database, CACHE_SECONDS if cache_seconds is None else cache_seconds)
+    return SqlStore(await open_database(database_url, pool_size))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shareback.storage.sql.admin import AdminQueries
-from shareback.storage.sql.cached import CachedReads
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
@@ -23,7 +22,6 @@ __all__ = ["SqlStore"]
 
 
 class SqlStore(
-    CachedReads,
     CampaignQueries,
     ReferralQueries,
     RefundQueries,
@@ -40,6 +38,4 @@ class SqlStore(
     SharedStateQueries,
     MailQueries,
 ):
-    """Implements shareback.storage.base.Store on any shareback.storage.database.Database; a
-    campaign and the advocate a code names are read through a cache of a few seconds
-    (storage/sql/cached.py)."""
+    """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
