@@ -23,7 +23,7 @@ from shareback import context as context_module
 from shareback.app import create_app
 from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
-from support import SHOP, LiveServer, count, order_paid, signed_headers
+from support import BROWSER_UA, SHOP, LiveServer, count, order_paid, signed_headers
 
 ADMIN_KEY = "admin-key-for-tests-0123456789"
 CONFIG = Path(__file__).parent / "fuzz" / "schemathesis.toml"
@@ -66,7 +66,10 @@ def seed(base: str, webhook_secret: str) -> None:
             )
             assert joined.status_code == 200, joined.text  # known or not: the same answer
             code = joined.json()["code"]
-            landed = http.get(f"/r/{code}", follow_redirects=False)
+            # A browser's user agent: httpx's own would count as a bot's click.
+            landed = http.get(
+                f"/r/{code}", follow_redirects=False, headers={"user-agent": BROWSER_UA}
+            )
             ref = landed.headers["location"].split("ref=", 1)[1]
             body = order_paid(f"fuzz-{n}", f"friend{n}@example.com", "42.00", ref)
             headers = signed_headers(webhook_secret, body, f"fuzz-msg-{n}")
