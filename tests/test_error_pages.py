@@ -143,5 +143,5 @@ def test_not_found_pages_are_never_cached(client: TestClient) -> None:
     response = client.get("/r/NOPE-2345", headers=BROWSER)
     assert response.status_code == 404
     assert response.headers["cache-control"] == "no-store"
-    assert "<h1>Not Found</h1>" in response.text
-    assert "This referral link does not exist." in response.text
+    assert "<h1>Deze uitnodigingslink bestaat niet</h1>" in response.text
+    assert "This invitation link does not exist" in response.text

@@ -9,12 +9,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, tokens, visitors
+from shareback import codes, error_page, link_pages, tokens, visitors
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
+from shareback.storage.records import Campaign
 
 log = logging.getLogger("shareback")
 
@@ -60,18 +62,19 @@ async def follow_referral_link(request: Request) -> Response:
     advocate = await ctx.store.advocate_by_code(code) if code else None
     if advocate is None:
         await count_code_miss(ctx, ip)
-        raise HTTPException(
-            404, "This referral link does not exist. Check that it was copied whole."
-        )
+        # A mistyped link: the friend is sent on to the shop of the default campaign.
+        shop = await ctx.store.campaign(DEFAULT_SLUG)
+        return dead_end(request, 404, "missing", shop if shop and not shop.archived_at else None)
     campaign = await ctx.store.campaign_by_id(advocate.campaign_id)
     if campaign is None or campaign.archived_at is not None:
-        raise HTTPException(410, "This referral campaign has ended.")
+        return dead_end(request, 410, "ended", campaign)
     now = tokens.now_utc()
     # The day's salt: tomorrow's hash of the same address differs, and the salt is deleted once
     # no rule needs it (retention.py), so the hash cannot be turned back into the address.
     salt = await ctx.store.ip_salt_for(now.date())
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
+    device = visitors.device_class(agent)
     # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
     try:
         click_token = await ctx.store.record_click(
@@ -79,7 +82,7 @@ async def follow_referral_link(request: Request) -> Response:
             secrets.token_urlsafe(6),
             channel_or_link(request.query_params.get("ch")),
             ip_hash,
-            visitors.device_class(agent),
+            device,
             now,
             visitor=visitors.visitor_key(ip_hash, agent),
             counted=await ctx.click_limiter.allow(ip_hash),
@@ -91,6 +94,10 @@ async def follow_referral_link(request: Request) -> Response:
         ref = advocate.code
     else:
         ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
+    if device == "bot" and visitors.is_link_preview(agent):
+        # A link preview (WhatsApp, Facebook…): kept as a bot click, never counted, and shown
+        # the friend's offer instead of being sent to the landing page's generic title.
+        return link_preview(request, ctx, campaign, advocate.name)
     return RedirectResponse(
         with_ref(campaign.landing_url, ref),
         status_code=303,
@@ -100,6 +107,24 @@ async def follow_referral_link(request: Request) -> Response:
             "X-Robots-Tag": "noindex",
         },
     )
+
+
+def dead_end(request: Request, status: int, kind: str, campaign: Campaign | None) -> Response:
+    texts = link_pages.dead_end(kind, campaign)
+    ordered = error_page.in_order(texts, request.headers.get("accept-language", ""))
+    return HTMLResponse(error_page.render(ordered), status_code=status, headers=error_page.HEADERS)
+
+
+def link_preview(
+    request: Request, ctx: Context, campaign: Campaign, referrer: str | None
+) -> Response:
+    # Preview bots rarely say a language: Dutch unless English is asked for first.
+    asked = request.headers.get("accept-language", "")
+    lang = "en" if asked.lower().startswith("en") else "nl"
+    url = f"{ctx.settings.public_url}{request.url.path}"
+    card = link_pages.preview(campaign, lang, referrer, url, ctx.settings.share_image_url)
+    headers = {"Cache-Control": "public, max-age=600", "X-Robots-Tag": "noindex"}
+    return HTMLResponse(link_pages.render_preview(card), headers=headers)
 
 
 routes = [Route("/r/{code}", follow_referral_link, methods=["GET"])]

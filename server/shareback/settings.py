@@ -66,6 +66,8 @@ class Settings:
     smtp_url: str | None = None
     email_from: str | None = None
     mail_interval_seconds: float = 10.0
+    # The picture a link preview shows (WhatsApp, Facebook…): the shop's own, an absolute URL.
+    share_image_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +96,7 @@ class Settings:
             smtp_url=config("SMTP_URL", default=None) or None,
             email_from=config("EMAIL_FROM", default=None) or None,
             mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
+            share_image_url=config("SHARE_IMAGE_URL", default=None) or None,
         ).checked()
 
     def checked(self) -> Settings:
@@ -123,6 +126,14 @@ class Settings:
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
         self._check_mail()
+        image = self.share_image_url
+        if image is not None and not (
+            image.startswith(("https://", "http://")) and image.isprintable() and " " not in image
+        ):
+            raise SettingsError(
+                "SHAREBACK_SHARE_IMAGE_URL must be an absolute http(s):// address of an image, "
+                "such as https://shop.example.com/share.jpg."
+            )
         return self
 
     def _check_mail(self) -> None:

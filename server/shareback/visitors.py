@@ -19,6 +19,20 @@ TABLET_PATTERN = re.compile(r"ipad|tablet|kindle|silk|(android(?!.*mobile))", re
 MOBILE_PATTERN = re.compile(r"mobi|iphone|ipod|android|phone", re.IGNORECASE)
 
 
+# The fetchers that draw a link's preview card in a chat or a feed. Other bots (curl, scripts)
+# are sent on like people, and counted apart as bots all the same.
+PREVIEW_PATTERN = re.compile(
+    r"whatsapp|facebookexternalhit|facebot|twitterbot|linkedinbot|telegrambot|slackbot|"
+    r"discordbot|pinterest|skypeuripreview|vkshare|embedly|redditbot|mastodon|iframely|"
+    r"bingpreview|applebot|snapchat|viber",
+    re.IGNORECASE,
+)
+
+
+def is_link_preview(user_agent: str) -> bool:
+    return bool(PREVIEW_PATTERN.search(user_agent))
+
+
 @functools.lru_cache(maxsize=4096)
 def device_class(user_agent: str) -> str:
     """Link previews (WhatsApp, Facebook…) fetch every shared link: they are bots, not clicks.

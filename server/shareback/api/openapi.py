@@ -552,13 +552,26 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 "The referral link: records the click, redirects with a signed ref",
                 "links",
                 {
+                    200: response(
+                        "A link-preview bot (WhatsApp, Facebook, X, LinkedIn, Telegram, Slack…) "
+                        "gets a page of Open Graph and Twitter Card tags with the friend's offer "
+                        "instead of the redirect; it is never counted as a click.",
+                        STRING,
+                        media_type="text/html",
+                    ),
                     303: response(
                         "To the campaign's landing URL with ?ref=.",
                         headers={"Location": header("The landing URL with the signed ref.")},
                     ),
-                    404: response("No such code (an HTML page).", STRING, media_type="text/html"),
+                    404: response(
+                        "No such code: a page in Dutch and English with a link on to the shop.",
+                        STRING,
+                        media_type="text/html",
+                    ),
                     410: response(
-                        "The campaign ended (an HTML page).", STRING, media_type="text/html"
+                        "The campaign ended: a page with a link on to its shop.",
+                        STRING,
+                        media_type="text/html",
                     ),
                     429: response(
                         "Too many unknown codes from this network: every code waits, so codes "
