@@ -246,7 +246,7 @@ INVALID_CAMPAIGNS: list[tuple[dict[str, Any], str, str]] = [
     ({"referrer_reward": None}, "missing_referrer_reward", "referrer_reward"),
     ({"referrer_reward": "5 euro"}, "invalid_referrer_reward", "referrer_reward"),
     (
-        {"referrer_reward": {"type": "cash", "value": "5"}},
+        {"referrer_reward": {"type": "gift_card", "value": "5"}},
         "invalid_referrer_reward",
         "referrer_reward",
     ),

@@ -40,6 +40,8 @@ REWARD_EXAMPLES = {
     "credit": "5.00 for 5.00 credit",
     "coupon": "the coupon's value, such as 10",
     "points": "100 for 100 points",
+    "cash": "5.00 for 5.00 paid out",
+    "custom": "what the gift is worth, such as 0",
 }
 
 
@@ -190,7 +192,7 @@ def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
         raise InvalidCampaign(field, f"Enter a number, such as {REWARD_EXAMPLES[kind]}.")
     try:
         spec = RewardSpec(kind, amount, currency)
-        if kind in ("fixed_discount", "credit"):
+        if kind in ("fixed_discount", "credit", "cash"):
             money.to_minor(amount, currency)
     except InvalidReward as exc:
         raise InvalidCampaign(field, str(exc)[0].upper() + str(exc)[1:] + ".") from None

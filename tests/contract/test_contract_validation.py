@@ -30,7 +30,7 @@ async def test_due_rewards_of_checked_campaigns_are_leased_once(store: Store) ->
         first.reward_id,
         "referrer",
         "pending",
-        "10.00",
+        "5.99",  # 10 % of the €59.90 order
     )
     assert reward["approve_after"] == "2025-06-15T09:30:15Z"
     assert first.payload["order"] == {

@@ -34,6 +34,8 @@ REWARD_TYPES = {
     "credit": "Store credit",
     "coupon": "Coupon code",
     "points": "Points",
+    "cash": "Cash (bank transfer)",
+    "custom": "Custom (the shop fulfils it)",
 }
 
 

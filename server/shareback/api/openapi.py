@@ -173,6 +173,21 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         }
                     ),
                     "user_agent": nullable({**STRING, "maxLength": 1000}),
+                    "subtotal": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the order's value before discounts, in its "
+                            "currency: a percentage friend discount is taken of this",
+                        }
+                    ),
+                    "discount": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the discounts the shop gave, in the order's "
+                            "currency: the friend's checkout discount is recorded as this "
+                            "(without it, worked out from subtotal or from total)",
+                        }
+                    ),
                     "shop_money": nullable(
                         obj(
                             {"amount": AMOUNT, "currency": STRING},
@@ -193,6 +208,8 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "customer_id",
                     "ip",
                     "user_agent",
+                    "subtotal",
+                    "discount",
                 ],
                 closed=False,
             ),

@@ -59,7 +59,7 @@ def referral_event(facts: RewardFacts) -> dict[str, Any]:
 
 
 def reward_event(facts: RewardFacts) -> dict[str, Any]:
-    """reward.created / approved / revoked, and the body of a validation request."""
+    """reward.created / approved / fulfilled / revoked, and the body of a validation request."""
     spec = RewardSpec(facts.type, facts.value, facts.currency)
     referrer = facts.side == "referrer"
     return {
@@ -79,6 +79,8 @@ def reward_event(facts: RewardFacts) -> dict[str, Any]:
             "description": _descriptions(spec),
             "approve_after": rfc3339(facts.approve_after),
             "revoke_reason": facts.revoke_reason,
+            "fulfilment": facts.fulfilment,
+            "fulfilled_at": None if facts.fulfilled_at is None else rfc3339(facts.fulfilled_at),
         },
     }
 

@@ -14,6 +14,7 @@ EVENT_TYPES = (
     "referral.converted",
     "reward.created",
     "reward.approved",
+    "reward.fulfilled",
     "reward.revoked",
     "reward.clawed_back",
     "friend_code.issued",

@@ -316,7 +316,7 @@ class ValidationStore(Protocol):
         reward_id: int,
         worker: str,
         *,
-        verdict: str,  # "approved" | "revoked" | "retry"
+        verdict: str,  # "approved" | "fulfilled" (approved and given) | "revoked" | "retry"
         reason: str | None,
         retry_at: datetime | None,
         now: datetime,

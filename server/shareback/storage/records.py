@@ -122,6 +122,10 @@ class PaidOrder:
     customer_id: str | None = None
     ip: str | None = None
     device: str | None = None
+    # What the shop says it gave, in minor units of `currency`: the order's value before
+    # discounts and the discounts themselves (the friend's checkout discount is recorded as that).
+    subtotal_minor: int | None = None
+    discount_minor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +309,10 @@ class RewardSummary:
     # Approved rewards whose order was refunded or charged back afterwards: minor units owed back
     # (None: nothing clawed back; for points and coupons, the whole reward, shown as 0).
     clawed_back_minor: int | None = None
+    # How it reaches its person (fulfilment.METHODS), when it did, and with what.
+    fulfilment: str = "shop"
+    fulfilled_at: datetime | None = None
+    fulfilled_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -459,6 +467,9 @@ class RewardFacts:
     order_source: str
     order_total_minor: int
     order_currency: str
+    fulfilment: str = "shop"
+    fulfilled_at: datetime | None = None
+    fulfilled_ref: str | None = None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ class OrderPaid:
     customer_id: str | None = None
     ip: str | None = None
     user_agent: str | None = None
+    # data.subtotal (before discounts) and data.discount (the discounts given), in `currency`.
+    subtotal_minor: int | None = None
+    discount_minor: int | None = None
 
 
 def _field_error(field: str, message: str) -> ApiError:
@@ -86,7 +89,10 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise _field_error("name", "data.name must be a string of at most 200 characters.")
     customer, ip, agent = parse_fraud_facts(data)
+    subtotal, discount = parse_discounts(data, currency)
     return OrderPaid(
+        subtotal_minor=subtotal,
+        discount_minor=discount,
         customer_id=customer,
         ip=ip,
         user_agent=agent,
@@ -100,6 +106,21 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         shop_minor=shop_minor,
         shop_currency=shop_currency,
     )
+
+
+def parse_discounts(data: dict[str, Any], currency: str) -> tuple[int | None, int | None]:
+    """The optional subtotal and discount: what the order was worth before discounts and what the
+    shop took off (the friend's discount is recorded as what the shop gave)."""
+    found: dict[str, int | None] = {}
+    for field in ("subtotal", "discount"):
+        value = data.get(field)
+        found[field] = None if value is None else parse_amount(value, currency, field)
+        if (found[field] or 0) < 0:
+            raise _field_error(field, f"data.{field} cannot be negative.")
+    subtotal, discount = found["subtotal"], found["discount"]
+    if subtotal is not None and discount is not None and discount > subtotal:
+        raise _field_error("discount", "data.discount cannot be more than data.subtotal.")
+    return subtotal, discount
 
 
 def parse_fraud_facts(data: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -292,6 +313,8 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             customer_id=order.customer_id,
             ip=order.ip,
             device=visitors.device_class(order.user_agent) if order.user_agent else None,
+            subtotal_minor=order.subtotal_minor,
+            discount_minor=order.discount_minor,
         )
         return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
     if kind == "order.refunded":

@@ -20,6 +20,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.fulfilment import METHODS
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.rewards import REWARD_TYPES, STATUSES
 
@@ -65,6 +66,14 @@ SCHEMAS: dict[str, Schema] = {
             "description": DESCRIPTIONS,
             "approve_after": TIME,
             "revoke_reason": nullable(STRING),
+            "fulfilment": {
+                **enum(METHODS),
+                "description": "how it reaches its person: checkout (the friend's discount, "
+                "given by the checkout itself), payout (a bank transfer in a payout batch), "
+                "credit (the store-credit ledger), coupon (a single-use code), shop (the shop "
+                "fulfils it and says so)",
+            },
+            "fulfilled_at": nullable({**TIME, "description": "when it was issued or paid"}),
         }
     ),
     "FriendCodeEventData": obj(
@@ -112,6 +121,11 @@ DATA: dict[str, tuple[str, str]] = {
     "referral.converted": ("ReferralEventData", "A friend's order was credited to an advocate."),
     "reward.created": ("RewardEventData", "A reward is pending (one per side of a referral)."),
     "reward.approved": ("RewardEventData", "A reward's hold ended or the owner approved it."),
+    "reward.fulfilled": (
+        "RewardEventData",
+        "A reward reached its person: the friend's discount at the checkout, a payout paid, "
+        "credit added, a coupon code issued, or the shop's word.",
+    ),
     "reward.revoked": ("RewardEventData", "A reward was revoked (a refund, or the owner)."),
     "reward.clawed_back": (
         "ClawbackEventData",
