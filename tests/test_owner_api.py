@@ -49,7 +49,8 @@ def error_of(response: httpx2.Response) -> tuple[int, str, str | None]:
 
 
 def make_rewards(client: TestClient, secret: str, friends: int, advocate: str = "anna") -> None:
-    """One advocate, `friends` referred orders of €30: two pending rewards per order."""
+    """One advocate, `friends` referred orders of €30: per order the referrer's pending credit and
+    the friend's discount, fulfilled at the checkout."""
     code = str(join_campaign(client, f"{advocate}@example.nl", advocate.title())["code"])
     for n in range(friends):
         ref = follow_link(client, code, "email")

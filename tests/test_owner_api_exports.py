@@ -104,7 +104,7 @@ def test_rewards_export_for_payout_holds_only_approved_rewards(
     } == {("approved", "referrer", "anna@example.nl", "5.00", "500", "EUR")}
     assert all(row["approved_at"] and not row["revoked_at"] for row in rows)
     assert len(rows_of(owner.get("/api/v1/exports/rewards.csv"))) == 6
-    assert len(rows_of(owner.get("/api/v1/exports/rewards.csv?side=friend&status=pending"))) == 3
+    assert len(rows_of(owner.get("/api/v1/exports/rewards.csv?side=friend&status=fulfilled"))) == 3
 
 
 def test_referrals_export_has_the_order_and_its_total(

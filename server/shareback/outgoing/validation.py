@@ -31,7 +31,9 @@ class ValidationReport:
     approved: int = 0
     revoked: int = 0
     retrying: int = 0
-    fulfilled: int = 0  # of the approved: the shop said it gave them too
+    fulfilled: int = (
+        0  # of the approved, those the shop said it gave too (custom ones become fulfilled)
+    )
 
 
 def validation_body(item: DueValidation, public_url: str, now: datetime) -> bytes:
