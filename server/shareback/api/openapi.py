@@ -12,6 +12,7 @@ from shareback.api.owner import (
     fraud_spec,
     gdpr_spec,
     outgoing_spec,
+    payouts_spec,
     schemas,
     spec,
 )
@@ -532,6 +533,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         codes_spec.paths(),
         gdpr_spec.paths(),
         fraud_spec.paths(),
+        payouts_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -556,6 +558,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 **gdpr_spec.SCHEMAS,
                 **events_spec.SCHEMAS,
                 **fraud_spec.SCHEMAS,
+                **payouts_spec.SCHEMAS,
             },
             "responses": error_responses(),
             "securitySchemes": {

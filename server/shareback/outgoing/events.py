@@ -11,7 +11,7 @@ from typing import Any
 
 from shareback import money
 from shareback.rewards import RewardSpec
-from shareback.storage.records import Advocate, Campaign, RewardFacts
+from shareback.storage.records import Advocate, Campaign, PayoutBatch, RewardFacts
 from shareback.times import rfc3339
 
 
@@ -118,3 +118,27 @@ def friend_code_event(
 def pool_exhausted_event(campaign: Campaign) -> dict[str, Any]:
     """friend_code.pool_exhausted: said once, when the last code of the pool goes."""
     return {"campaign": campaign.slug, "remaining": 0, "fallback_code": campaign.friend_code}
+
+
+def payout_batch_event(batch: PayoutBatch) -> dict[str, Any]:
+    """payout_batch.created / payout_batch.paid: who is paid what; no IBAN leaves Shareback."""
+    return {
+        "payout_batch": {
+            "id": batch.id,
+            "status": batch.status,
+            "currency": batch.currency,
+            "total": _amount(batch.total_minor, batch.currency),
+            "transfers": len(batch.items),
+            "created_at": rfc3339(batch.created_at),
+            "paid_at": None if batch.paid_at is None else rfc3339(batch.paid_at),
+        },
+        "rewards": [
+            {
+                "id": item.reward_id,
+                "advocate_code": item.advocate_code,
+                "email": item.email,
+                "amount": _amount(item.amount_minor, batch.currency),
+            }
+            for item in batch.items
+        ],
+    }

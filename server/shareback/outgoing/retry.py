@@ -19,6 +19,8 @@ EVENT_TYPES = (
     "reward.clawed_back",
     "friend_code.issued",
     "friend_code.pool_exhausted",
+    "payout_batch.created",
+    "payout_batch.paid",
 )
 
 

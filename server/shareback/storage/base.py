@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from shareback.attribution import Candidate
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
+from shareback.payouts import PayoutAccount
 from shareback.storage.records import (
     ActivityItem,
     AdminSession,
@@ -16,6 +17,7 @@ from shareback.storage.records import (
     Advocate,
     AdvocateSummary,
     ApiKey,
+    BatchRefusal,
     Campaign,
     CampaignChanges,
     CampaignDraft,
@@ -32,6 +34,8 @@ from shareback.storage.records import (
     Outcome,
     PaidOrder,
     PartialRefund,
+    PayableReward,
+    PayoutBatch,
     PoolStatus,
     PoolUpload,
     ReferralSummary,
@@ -72,6 +76,7 @@ __all__ = [
     "OwnerStore",
     "PaidOrder",
     "PartialRefund",
+    "PayoutStore",
     "PoolStatus",
     "PoolUpload",
     "PrivacyStore",
@@ -383,7 +388,41 @@ class FraudStore(Protocol):
         ...
 
 
+class PayoutStore(Protocol):
+    """Cash rewards paid by bank transfer: advocates' accounts, payout batches, paid batches."""
+
+    async def set_payout_account(
+        self, advocate_id: int, account: PayoutAccount, actor: str, at: datetime
+    ) -> None: ...
+
+    async def payout_account(self, advocate_id: int) -> PayoutAccount | None: ...
+
+    async def payable_rewards(self, campaign_id: int | None = None) -> list[PayableReward]:
+        """Approved cash rewards in no batch that still owe something, oldest approval first."""
+        ...
+
+    async def create_payout_batch(
+        self, reward_ids: Sequence[int], actor: str, at: datetime
+    ) -> tuple[PayoutBatch | None, list[BatchRefusal]]:
+        """A batch of the rewards that can be paid; a reward is in at most one batch, ever,
+        whoever makes batches at the same time. None (and every reason) when none can."""
+        ...
+
+    async def payout_batches(
+        self, *, before: int | None = None, limit: int = 50
+    ) -> list[PayoutBatch]: ...
+
+    async def payout_batch(self, batch_id: int) -> PayoutBatch | None: ...
+
+    async def mark_payout_batch_paid(
+        self, batch_id: int, actor: str, at: datetime
+    ) -> PayoutBatch | None:
+        """Its rewards fulfilled, audited and announced, once; None unless the batch was open."""
+        ...
+
+
 class Store(
+    PayoutStore,
     AdminStore,
     TwoFactorStore,
     ReportingStore,

@@ -44,6 +44,9 @@ TABLES = (
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
+    "payout_accounts",
+    "payout_batches",
+    "payout_items",
 )
 BATCH = 5000
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from shareback.attribution import CampaignRules
+from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
 
 
@@ -495,3 +496,49 @@ class FraudReview:
     reviewed_by: str | None = None
     review_note: str | None = None
     reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PayableReward:
+    """An approved cash reward in no payout batch yet: what it still owes, and where to."""
+
+    reward_id: int
+    campaign_slug: str
+    advocate_id: int
+    advocate_code: str
+    email: str
+    currency: str
+    amount_minor: int | None
+    clawed_back_minor: int
+    approved_at: datetime | None
+    account: PayoutAccount | None  # None: the owner has not entered the advocate's account yet
+
+
+@dataclass(frozen=True)
+class PayoutItem:
+    reward_id: int
+    advocate_code: str
+    email: str
+    amount_minor: int
+    account: PayoutAccount
+
+
+@dataclass(frozen=True)
+class PayoutBatch:
+    id: int
+    currency: str
+    total_minor: int
+    status: str  # "open" (made, maybe exported) | "paid" (its rewards fulfilled)
+    created_by: str
+    created_at: datetime
+    paid_by: str | None
+    paid_at: datetime | None
+    items: tuple[PayoutItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    """A reward the batch could not take, and why (payouts.REFUSALS)."""
+
+    reward_id: int
+    reason: str

@@ -13,6 +13,7 @@ from shareback.api.owner.schema_kit import (
     TIME,
     URL,
     Schema,
+    array,
     body,
     enum,
     nullable,
@@ -105,6 +106,32 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
 }
+SCHEMAS["PayoutBatchEventData"] = obj(
+    {
+        "payout_batch": obj(
+            {
+                "id": ID,
+                "status": enum(["open", "paid"]),
+                "currency": STRING,
+                "total": STRING,
+                "transfers": {"type": "integer", "minimum": 1},
+                "created_at": TIME,
+                "paid_at": nullable(TIME),
+            }
+        ),
+        "rewards": array(
+            obj(
+                {
+                    "id": ID,
+                    "advocate_code": nullable(STRING),
+                    "email": nullable(EMAIL),
+                    "amount": STRING,
+                }
+            )
+        ),
+    },
+    description="Who is paid what; account numbers never leave Shareback.",
+)
 REFERRAL_FIELDS: dict[str, Schema] = SCHEMAS["ReferralEventData"]["properties"]
 SCHEMAS["RewardEventData"] = obj({**REFERRAL_FIELDS, "reward": ref("EventReward")})
 SCHEMAS["ClawbackEventData"] = obj(
@@ -135,6 +162,14 @@ DATA: dict[str, tuple[str, str]] = {
     "friend_code.pool_exhausted": (
         "PoolExhaustedEventData",
         "The last code of the campaign's pool went; friends get the fallback code now.",
+    ),
+    "payout_batch.created": (
+        "PayoutBatchEventData",
+        "The owner made a payout batch of approved cash rewards (to export and pay).",
+    ),
+    "payout_batch.paid": (
+        "PayoutBatchEventData",
+        "A payout batch was marked paid: its rewards are fulfilled (reward.fulfilled each).",
     ),
 }
 assert set(DATA) == set(EVENT_TYPES), "every event type needs its schema"

@@ -9,6 +9,7 @@ from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.payouts import PayoutQueries
 from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
@@ -33,5 +34,6 @@ class SqlStore(
     ValidationQueries,
     PrivacyQueries,
     GdprQueries,
+    PayoutQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
