@@ -42,6 +42,9 @@ class Owner:
     def patch(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.call("PATCH", url, **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> httpx2.Response:
+        return self.call("PUT", url, **kwargs)
+
 
 def error_of(response: httpx2.Response) -> tuple[int, str, str | None]:
     error = response.json()["error"]

@@ -1,4 +1,4 @@
-"""One rewards file: the dashboard's "Download payout CSV" and the owner API's rewards.csv are the
+"""One rewards file: the dashboard's "Download this list" and the owner API's rewards.csv are the
 same bytes for the same filters (BOM, columns, RFC 3339 times, defused formulas, clawbacks)."""
 
 from __future__ import annotations

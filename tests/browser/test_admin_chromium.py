@@ -234,8 +234,8 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     )
     small = page.locator(".kpis-small")
     expect(small.locator(".kpi", has_text="Link clicks").locator("dd").first).to_have_text("1")
-    # €7.50 for Lotte and 15 % of €64 for Bram.
-    expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€17.10")
+    # €7.50 for Lotte and Bram's 15 % off, which left €64 of €75.29: €11.29.
+    expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€18.79")
     expect(page.locator(".channels")).to_contain_text("WhatsApp")
     expect(page.get_by_role("region", name="Top advocates", exact=True)).to_contain_text(
         "Lotte Smit"
@@ -245,23 +245,26 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
         page.get_by_role("img", name=re.compile("Clicks and conversions per day"))
     ).to_be_visible()
 
-    # The rewards queue: select both of the order's rewards and approve them.
+    # The rewards queue: Lotte's reward waits; Bram's discount was given at the checkout.
     page.get_by_role("link", name="Rewards", exact=True).click()
     page.get_by_label("Campaign").select_option("zomer")
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("table.rewards tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(1)
     page.get_by_label("Select all rewards on this page").check()
-    expect(page.locator("[data-selected-count]")).to_have_text("2 selected")
+    expect(page.locator("[data-selected-count]")).to_have_text("1 selected")
     page.get_by_role("button", name="Approve selected").click()
-    expect(page.get_by_role("status").first).to_have_text("2 rewards approved.")
+    expect(page.get_by_role("status").first).to_have_text("1 reward approved.")
     expect(rows).to_have_count(0)
+    page.get_by_role("link", name="Fulfilled").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Discount given at the checkout")
 
-    # The payout CSV of the approved rewards.
+    # The list of the approved rewards, as CSV.
     page.get_by_role("link", name="Approved").click()
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(1)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download payout CSV").click()
+        page.get_by_role("link", name="Download this list (CSV)").click()
     assert re.fullmatch(
         r"shareback-rewards-approved-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
     )
@@ -270,7 +273,6 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     payout = list(csv.DictReader(io.StringIO(saved.read_text("utf-8-sig"))))
     assert {(r["side"], r["email"], r["amount"], r["status"]) for r in payout} == {
         ("referrer", "lotte@example.nl", "7.50", "approved"),
-        ("friend", "bram.jansen@example.com", "9.60", "approved"),
     }
     assert {r["advocate_code"] for r in payout} == {advocate["code"]}
     assert {r["order_id"] for r in payout} == {"5001"}

@@ -74,7 +74,7 @@ async def test_accounts_are_kept_per_advocate_and_cash_waits_for_a_batch(store: 
 @contract("create_payout_batch", "payout_batch", "payout_batches")
 async def test_a_batch_takes_the_payable_and_says_why_it_left_the_rest(store: Store) -> None:
     await listen(store)
-    campaign, ids = await approved_cash(store, 2)
+    _, ids = await approved_cash(store, 2)
     friends = [r.id for r in await store.list_rewards(side="friend")]
     batch, refused = await store.create_payout_batch(
         [*ids, ids[0], friends[0], 99999], "owner", at(20)
