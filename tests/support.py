@@ -125,6 +125,15 @@ def percent_for_the_referrer(settings: Settings) -> None:
     )
 
 
+def cash_for_the_referrer(settings: Settings) -> None:
+    """Every campaign's referrer earns €5 paid by transfer: approved, it waits for its payout
+    batch (credit and coupons are issued the moment they are approved)."""
+    db_execute(
+        settings,
+        "UPDATE campaigns SET referrer_reward_type = 'cash', referrer_reward_value = '5.00'",
+    )
+
+
 def db_tables(settings: Settings) -> set[str]:
     return databases.tables(settings.database_url)
 

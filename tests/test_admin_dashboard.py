@@ -17,6 +17,7 @@ from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import (
     SHOP,
+    cash_for_the_referrer,
     count,
     db_rows,
     follow_link,
@@ -410,17 +411,19 @@ def test_bulk_approve_moves_rewards_and_records_who(
         response.headers["location"] == "/admin/rewards?status=pending&done=approved&n=1&skipped=0"
     )
     assert "1 reward approved." in admin.get(response.headers["location"]).text
+    # Anna's €5 credit is added to her balance the moment it is approved.
     statuses = "SELECT status FROM rewards ORDER BY side"
-    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "approved"]
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
     changes = db_rows(
         settings, "SELECT from_status, to_status, actor FROM reward_changes ORDER BY id"
     )
     assert [tuple(c) for c in changes] == [
         ("pending", "fulfilled", "webhook:orders"),
         ("pending", "approved", OWNER),
+        ("approved", "fulfilled", OWNER),
     ]
-    approved = admin.get("/admin/rewards?status=approved").text
-    assert "anna@example.nl" in approved and "Waiting for a payout batch" not in approved
+    fulfilled = admin.get("/admin/rewards?status=fulfilled").text
+    assert "anna@example.nl" in fulfilled and "Added to the store-credit balance" in fulfilled
     # Approving again changes nothing and says so.
     again = bulk(admin, "approve", ids)
     assert "done=approved&n=0&skipped=1" in again.headers["location"]
@@ -463,6 +466,7 @@ def test_the_queue_filters_by_side_and_campaign(admin: TestClient, webhook_secre
 def test_the_payout_csv_lists_approved_rewards(
     admin: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
     referred_order(admin, webhook_secret, "1001", "=HYPERLINK(1)@example.com")
     bulk(admin, "approve", pending_ids(settings))
     response = admin.get("/admin/rewards.csv?status=approved")

@@ -303,12 +303,13 @@ def test_hold_period_approval_with_time_moved_forward(
 
     assert aio.run(approve(datetime.now(UTC) + timedelta(days=13))) == 0
     assert aio.run(approve(datetime.now(UTC) + timedelta(days=14, minutes=1))) == 1
+    # The referrer's €5 credit is added to Anna's balance the moment it is approved.
     statuses = "SELECT status FROM rewards ORDER BY side"
-    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "approved"]
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
     # A refund after approval no longer revokes: it leaves clawbacks (tests/test_clawbacks.py).
     refund = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund").json()
     assert refund == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 1}
-    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "approved"]
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
 
 
 def test_100_concurrent_deliveries_of_one_order_record_it_once(

@@ -10,13 +10,14 @@ from click.testing import CliRunner
 from shareback.cli import main
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import db_rows
+from support import cash_for_the_referrer, db_rows
 from test_owner_api import Owner, error_of, make_rewards
 from test_owner_api import settings as settings  # the settings with the admin key
 
 
 @pytest.fixture
-def owner(client: TestClient, webhook_secret: str) -> Owner:
+def owner(client: TestClient, settings: Settings, webhook_secret: str) -> Owner:
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
     make_rewards(client, webhook_secret, 3)
     return Owner(client)
 

@@ -12,7 +12,7 @@ from shareback.settings import Settings
 from shareback.storage import open_store
 from shareback.storage.base import CampaignChanges, CampaignDraft, Store
 from starlette.testclient import TestClient
-from support import follow_link, join_campaign, order_paid, signed_headers
+from support import cash_for_the_referrer, follow_link, join_campaign, order_paid, signed_headers
 
 T = TypeVar("T")
 
@@ -112,6 +112,7 @@ def test_paging_by_id_returns_every_row_once(
 def test_reward_decisions_are_recorded_with_actor_and_reason(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
     make_referrals(client, webhook_secret, 4)
 
     async def scenario(store: Store) -> None:

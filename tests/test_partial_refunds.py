@@ -157,8 +157,12 @@ def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_dif
         "reason": "partially_refunded",
         "rewards_clawed_back": 1,
     }
-    # The approved amounts stand (they may be paid out); what is owed back is a clawback.
-    assert reward_amounts(settings) == {"friend": (666, "fulfilled"), "referrer": (599, "approved")}
+    # The referrer's coupon was issued on approval: its amount stands; what is owed back is a
+    # clawback.
+    assert reward_amounts(settings) == {
+        "friend": (666, "fulfilled"),
+        "referrer": (599, "fulfilled"),
+    }
     assert [tuple(r) for r in db_rows(settings, "SELECT amount_minor, reason FROM clawbacks")] == [
         (200, "partial_refund")
     ]

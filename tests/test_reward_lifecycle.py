@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import db_rows, follow_link, join_campaign, order_paid, order_refunded, signed_headers
+from support import (
+    cash_for_the_referrer,
+    db_rows,
+    follow_link,
+    join_campaign,
+    order_paid,
+    order_refunded,
+    signed_headers,
+)
 from test_owner_api import Owner, error_of
 from test_owner_api import settings as settings  # the settings with the admin key
 
@@ -154,13 +162,28 @@ def test_what_the_shop_gives_itself_is_fulfilled_through_the_owners_api(
     ]
 
 
-def test_credit_is_not_fulfilled_by_saying_so(
-    client: TestClient, owner: Owner, webhook_secret: str
+def test_cash_is_not_fulfilled_by_saying_so_and_credit_is_issued_on_approval(
+    client: TestClient, owner: Owner, settings: Settings, webhook_secret: str
 ) -> None:
-    referred(client, webhook_secret, "1")
+    referred(client, webhook_secret, "1")  # the default campaign: €5 credit for the referrer
     [credit] = owner.get("/api/v1/rewards?side=referrer").json()["data"]
-    owner.post(f"/api/v1/rewards/{credit['id']}/approve")
-    assert error_of(owner.post(f"/api/v1/rewards/{credit['id']}/fulfil")) == (
+    approved = owner.post(f"/api/v1/rewards/{credit['id']}/approve").json()
+    assert (approved["status"], approved["fulfilment"]) == ("fulfilled", "credit")
+    assert [(h["to_status"], h["reason"]) for h in approved["history"]] == [
+        ("approved", None),
+        ("fulfilled", "added to the credit balance"),
+    ]
+    balance = owner.get("/api/v1/credit", params={"email": "ANNA@example.nl"}).json()
+    assert balance["balance"]["amount"] == "5.00"
+    assert [(e["kind"], e["reward_id"]) for e in balance["entries"]] == [("reward", credit["id"])]
+    # Approving again is answered as done; nothing is credited twice.
+    again = owner.post(f"/api/v1/rewards/{credit['id']}/approve")
+    assert again.status_code == 200 and len(again.json()["history"]) == 2
+    cash_for_the_referrer(settings)
+    referred(client, webhook_secret, "2")
+    [cash, _] = owner.get("/api/v1/rewards?side=referrer").json()["data"]
+    owner.post(f"/api/v1/rewards/{cash['id']}/approve")
+    assert error_of(owner.post(f"/api/v1/rewards/{cash['id']}/fulfil")) == (
         409,
         "reward_not_fulfilled_by_shop",
         None,

@@ -76,7 +76,11 @@ def client(owner_settings: Settings) -> Iterator[TestClient]:
 def use_callback(client: TestClient, url: str | None) -> dict[str, Any]:
     # The friend gets a gift the shop gives (custom): pending like the referrer's, where a
     # discount would be fulfilled at the checkout itself and never be asked about.
-    fields = {"validation_url": url, "friend_reward": {"type": "custom", "value": "0"}}
+    fields = {
+        "validation_url": url,
+        "friend_reward": {"type": "custom", "value": "0"},
+        "referrer_reward": {"type": "cash", "value": "5.00"},  # approved, waits for a payout
+    }
     response = client.patch("/api/v1/campaigns/default", json=fields, headers=AUTH)
     assert response.status_code == 200, response.text
     campaign: dict[str, Any] = response.json()

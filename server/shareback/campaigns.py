@@ -181,6 +181,12 @@ def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
     """A side's reward; a fixed amount must fit the currency's minor unit."""
     if kind not in REWARD_TYPES:
         raise InvalidCampaign(field, f"Choose a kind of reward: {', '.join(REWARD_TYPES)}.")
+    if kind == "cash" and field == "friend_reward":
+        raise InvalidCampaign(
+            field,
+            "Cash is paid to advocates' bank accounts; give the friend a discount, credit, a "
+            "coupon or a gift.",
+        )
     amount = value.strip()
     if not amount:
         raise InvalidCampaign(field, "Enter the reward's value.")

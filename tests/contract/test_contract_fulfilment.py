@@ -71,11 +71,13 @@ async def test_the_friends_discount_is_fulfilled_at_the_checkout_as_the_shop_gav
             "discount given at the checkout",
             "webhook:shop",
         )
-    # Never in the payout queue: the approved list after the hold holds the referrers alone.
+    # Never approved, never paid: the hold approves the referrers alone (whose 10 % is issued
+    # as a coupon code at once).
     assert await store.approve_due_rewards(T0 + HOLD) == 3
-    approved = await store.list_rewards(status="approved")
-    assert {r.side for r in approved} == {"referrer"}
-    assert (await sent(store))["reward.fulfilled"] == 3
+    referrers = await store.list_rewards(side="referrer")
+    assert {(r.status, r.fulfilment) for r in referrers} == {("fulfilled", "coupon")}
+    assert all(r.fulfilled_ref.startswith("coupon:THANKS-") for r in referrers if r.fulfilled_ref)
+    assert (await sent(store))["reward.fulfilled"] == 6
 
 
 @contract("record_refund", "record_partial_refund")
@@ -141,4 +143,5 @@ async def test_what_the_shop_gives_itself_is_fulfilled_by_saying_so_once_approve
         [],
         [gift.id],
     )
-    assert (await sent(store))["reward.fulfilled"] == 1
+    # The gift, and the friend's credit (added to the ledger when it was approved).
+    assert (await sent(store))["reward.fulfilled"] == 2

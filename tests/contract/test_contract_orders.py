@@ -224,7 +224,7 @@ async def test_a_chargeback_after_approval_claws_back_what_was_paid(store: Store
     outcome = await store.record_refund("cb-1", "shop", "1001", at(20), reason="chargeback")
     assert outcome == Outcome("recorded", "charged_back", clawed_back=2)
     rewards = by_side(await store.list_rewards())
-    assert {r.status for r in rewards.values()} == {"approved"}
+    assert {r.status for r in rewards.values()} == {"fulfilled"}  # issued when approved
     assert_money(rewards["referrer"].clawed_back_minor, 599)
     assert_money(rewards["friend"].clawed_back_minor, 1000)
     assert (await sent(store))["reward.clawed_back"] == 2
@@ -313,9 +313,10 @@ async def test_rewards_are_approved_once_their_hold_ends(store: Store) -> None:
     assert approved == 2 and type(approved) is int
     assert await store.approve_due_rewards(due + timedelta(days=1)) == 0
     for reward in await store.list_rewards(campaign_id=campaign.id):
-        assert reward.status == "approved"
+        # The coupon and the credit are issued the moment they are approved.
+        assert reward.status == "fulfilled"
         assert_moment(reward.approved_at, due)
-        [change] = await store.reward_history(reward.id)
+        change, issued = await store.reward_history(reward.id)
         assert (change.from_status, change.to_status, change.reason, change.actor) == (
             "pending",
             "approved",
@@ -323,6 +324,7 @@ async def test_rewards_are_approved_once_their_hold_ends(store: Store) -> None:
             "scheduler",
         )
         assert_moment(change.at, due)
+        assert (issued.to_status, issued.actor) == ("fulfilled", "scheduler")
     # A campaign with a validation callback waits for the shop's word instead.
     assert {r.status for r in await store.list_rewards(campaign_id=checked.id)} == {"pending"}
     assert (await sent(store))["reward.approved"] == 2

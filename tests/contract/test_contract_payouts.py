@@ -154,7 +154,8 @@ async def test_a_paid_batch_fulfils_its_rewards_once(store: Store) -> None:
     assert await store.mark_payout_batch_paid(batch.id, "owner", at(23)) is None
     assert await store.mark_payout_batch_paid(batch.id + 1, "owner", at(23)) is None
     counts = await sent(store)
-    assert (counts["payout_batch.paid"], counts["reward.fulfilled"]) == (1, 2)
+    # Two payouts, and the two friends' credit (added when it was approved).
+    assert (counts["payout_batch.paid"], counts["reward.fulfilled"]) == (1, 4)
     # A second batch never picks up a paid reward.
     again, why = await store.create_payout_batch(ids, "owner", at(24))
     assert again is None and {r.reason for r in why} == {"already_in_a_batch"}

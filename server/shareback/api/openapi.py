@@ -107,6 +107,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "headline": STRING,
             "offer": ref("Offers"),
             "verified": BOOLEAN,
+            "reward_coupons": {
+                **array(STRING),
+                "description": "the single-use codes the advocate's rewards were issued as, "
+                "oldest first; only for the shop's signed identity (else empty)",
+            },
         }
     ),
     "WidgetConfig": obj(
@@ -174,6 +179,15 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         }
                     ),
                     "user_agent": nullable({**STRING, "maxLength": 1000}),
+                    "store_credit": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the store credit the checkout spent (look the "
+                            "balance up at /api/v1/credit first): spent from the buyer's ledger "
+                            "once per order, up to the balance; the answer's credit_redeemed "
+                            "says how much",
+                        }
+                    ),
                     "subtotal": nullable(
                         {
                             **AMOUNT,
@@ -211,6 +225,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "user_agent",
                     "subtotal",
                     "discount",
+                    "store_credit",
                 ],
                 closed=False,
             ),
@@ -252,8 +267,15 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_revoked": COUNT,
             "rewards_reduced": COUNT,
             "rewards_clawed_back": COUNT,
+            "credit_redeemed": {**STRING, "description": "store credit the order spent, 5.00"},
         },
-        optional=["referral_id", "rewards_revoked", "rewards_reduced", "rewards_clawed_back"],
+        optional=[
+            "referral_id",
+            "rewards_revoked",
+            "rewards_reduced",
+            "rewards_clawed_back",
+            "credit_redeemed",
+        ],
     ),
 }
 

@@ -58,6 +58,12 @@ def referral_event(facts: RewardFacts) -> dict[str, Any]:
     }
 
 
+def coupon_of(facts: RewardFacts) -> str | None:
+    """The single-use code a coupon reward was issued as: the shop creates it in its checkout."""
+    ref = facts.fulfilled_ref or ""
+    return ref.removeprefix("coupon:") if ref.startswith("coupon:") else None
+
+
 def reward_event(facts: RewardFacts) -> dict[str, Any]:
     """reward.created / approved / fulfilled / revoked, and the body of a validation request."""
     spec = RewardSpec(facts.type, facts.value, facts.currency)
@@ -81,6 +87,7 @@ def reward_event(facts: RewardFacts) -> dict[str, Any]:
             "revoke_reason": facts.revoke_reason,
             "fulfilment": facts.fulfilment,
             "fulfilled_at": None if facts.fulfilled_at is None else rfc3339(facts.fulfilled_at),
+            "coupon_code": coupon_of(facts),
         },
     }
 

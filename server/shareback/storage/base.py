@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shareback.attribution import Candidate
+from shareback.credit import Redemption
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
@@ -22,6 +23,7 @@ from shareback.storage.records import (
     CampaignChanges,
     CampaignDraft,
     CodeOwner,
+    CreditBalance,
     DeliveryAttempt,
     DeliveryRow,
     DueDelivery,
@@ -421,7 +423,37 @@ class PayoutStore(Protocol):
         ...
 
 
+class IssuingStore(Protocol):
+    """Rewards issued on approval: each person's store-credit ledger, spent by the checkout, and
+    the referrers' coupon codes."""
+
+    async def credit_balance(self, email_key: str, currency: str) -> CreditBalance: ...
+
+    async def redeem_credit(
+        self,
+        email_key: str,
+        currency: str,
+        amount_minor: int,
+        idempotency_key: str,
+        order_ref: str | None,
+        actor: str,
+        at: datetime,
+        *,
+        up_to_balance: bool = False,
+    ) -> Redemption:
+        """Spends credit once per key, never below a zero balance, under concurrent checkouts;
+        up_to_balance: what the balance holds of the amount (a checkout that took it already)."""
+        ...
+
+    async def add_reward_codes(
+        self, campaign_id: int, codes: list[str], at: datetime
+    ) -> PoolUpload: ...
+
+    async def reward_coupons(self, advocate_id: int) -> list[str]: ...
+
+
 class Store(
+    IssuingStore,
     PayoutStore,
     AdminStore,
     TwoFactorStore,

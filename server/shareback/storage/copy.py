@@ -47,6 +47,8 @@ TABLES = (
     "payout_accounts",
     "payout_batches",
     "payout_items",
+    "credit_entries",
+    "reward_codes",
 )
 BATCH = 5000
 

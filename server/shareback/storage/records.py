@@ -127,6 +127,7 @@ class PaidOrder:
     # discounts and the discounts themselves (the friend's checkout discount is recorded as that).
     subtotal_minor: int | None = None
     discount_minor: int | None = None
+    credit_minor: int | None = None  # store credit the checkout spent (the webhook's word)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class Outcome:
     revoked: int = 0
     reduced: int = 0
     clawed_back: int = 0
+    credit_redeemed: str | None = None  # store credit spent by the order, "5.00"
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -180,6 +182,8 @@ class Outcome:
             body["rewards_reduced"] = self.reduced
         if self.clawed_back:
             body["rewards_clawed_back"] = self.clawed_back
+        if self.credit_redeemed is not None:
+            body["credit_redeemed"] = self.credit_redeemed
         return body
 
 
@@ -542,3 +546,22 @@ class BatchRefusal:
 
     reward_id: int
     reason: str
+
+
+@dataclass(frozen=True)
+class CreditEntry:
+    id: int
+    amount_minor: int  # positive: a reward's credit; negative: spent at a checkout
+    kind: str  # "reward" | "redemption"
+    reward_id: int | None
+    idempotency_key: str | None
+    order_ref: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditBalance:
+    email_key: str
+    currency: str
+    balance_minor: int
+    entries: tuple[CreditEntry, ...]

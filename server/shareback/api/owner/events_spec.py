@@ -75,6 +75,13 @@ SCHEMAS: dict[str, Schema] = {
                 "fulfils it and says so)",
             },
             "fulfilled_at": nullable({**TIME, "description": "when it was issued or paid"}),
+            "coupon_code": nullable(
+                {
+                    **STRING,
+                    "description": "a coupon reward's single-use code, once issued: create it "
+                    "in the checkout (reward.fulfilled)",
+                }
+            ),
         }
     ),
     "FriendCodeEventData": obj(

@@ -213,9 +213,9 @@ async def show_payout_account(request: Request) -> Response:
 
 
 async def set_payout_account(request: Request) -> Response:
-    advocate_id = await path_advocate_id(request)
-    body = await read_object(request)
+    body = await read_object(request)  # the body first: a bad one is a 400 whatever the path
     refuse_unknown_fields(body, ("holder_name", "iban", "bic"))
+    advocate_id = await path_advocate_id(request)
     try:
         account = payouts.account(body.get("holder_name"), body.get("iban"), body.get("bic"))
     except payouts.InvalidAccount as exc:

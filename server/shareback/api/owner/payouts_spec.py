@@ -1,4 +1,5 @@
-"""Payouts in /openapi.json: payout accounts, payable cash rewards, batches and their exports."""
+"""Fulfilment in /openapi.json: payout accounts, payable cash rewards, payout batches and their
+exports; store credit (balance, spends) and the referrers' coupon pool."""
 
 from __future__ import annotations
 
@@ -74,6 +75,57 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "PayoutBatchList": obj({"data": array(ref("PayoutBatchSummary"))}),
+    "CreditBalance": obj(
+        {
+            "email": EMAIL,
+            "balance": ref("Money"),
+            "entries": array(
+                obj(
+                    {
+                        "id": ID,
+                        "kind": enum(["reward", "redemption"]),
+                        "amount": {**ref("Money"), "description": "negative: spent"},
+                        "reward_id": nullable(ID),
+                        "idempotency_key": nullable(STRING),
+                        "order_id": nullable(STRING),
+                        "created_at": TIME,
+                    }
+                )
+            ),
+        }
+    ),
+    "CreditRedemptionInput": obj(
+        {
+            "email": EMAIL,
+            "amount": {"type": ["string", "number"], "description": 'e.g. "5.00"'},
+            "currency": {**STRING, "default": "EUR"},
+            "idempotency_key": {
+                **STRING,
+                "maxLength": 200,
+                "description": "the same key for a retry of the same spend: spent once",
+            },
+            "order_id": nullable(STRING),
+        },
+        optional=["currency", "order_id"],
+    ),
+    "CreditRedemption": obj(
+        {
+            "status": enum(["redeemed", "replayed"]),
+            "amount": ref("Money"),
+            "balance": {**ref("Money"), "description": "after the spend"},
+            "entry_id": nullable(ID),
+        }
+    ),
+    "RewardCodeUpload": obj({"codes": array(STRING, minItems=1, maxItems=10_000)}),
+    "RewardCodePool": obj(
+        {
+            "campaign": STRING,
+            "added": {"type": "integer", "minimum": 0},
+            "duplicates": {"type": "integer", "minimum": 0},
+            "conflicts": {"type": "integer", "minimum": 0},
+            "remaining": {"type": "integer", "minimum": 0},
+        }
+    ),
 }
 BATCH_FIELDS: dict[str, Schema] = SCHEMAS["PayoutBatchSummary"]["properties"]
 ITEM = obj(
@@ -189,6 +241,50 @@ def paths() -> dict[str, dict[str, Any]]:
                 {200: response("Every transfer of the batch.", CSV, media_type="text/csv")},
                 errors=[404],
                 parameters=[batch],
+            )
+        },
+        "/api/v1/credit": {
+            "get": operation(
+                "getCreditBalance",
+                "A person's store-credit balance and ledger (for the checkout)",
+                "store credit",
+                {200: response("The balance and every entry, oldest first.", ref("CreditBalance"))},
+                errors=[400, 422],
+                parameters=[
+                    param("email", "query", EMAIL, "The person's address.", required=True),
+                    param("currency", "query", STRING, "The ledger's currency (EUR)."),
+                ],
+            )
+        },
+        "/api/v1/credit/redemptions": {
+            "post": operation(
+                "redeemCredit",
+                "Spend store credit at the checkout, once per idempotency key",
+                "store credit",
+                {
+                    201: response("Spent.", ref("CreditRedemption")),
+                    200: response(
+                        "This key was spent already: the same spend.", ref("CreditRedemption")
+                    ),
+                },
+                errors=[400, 409, 413, 415, 422],
+                request_body=body(ref("CreditRedemptionInput")),
+                description="409 insufficient_credit: the balance is less than the amount, and "
+                "nothing is spent. Concurrent spends of one balance never spend it twice.",
+            )
+        },
+        "/api/v1/campaigns/{slug}/reward-code-pool": {
+            "post": operation(
+                "uploadRewardCodes",
+                "Add single-use coupon codes for referrers' coupon rewards",
+                "store credit",
+                {200: response("What was added.", ref("RewardCodePool"))},
+                errors=[400, 404, 413, 415, 422],
+                parameters=[param("slug", "path", STRING, "The campaign's slug.")],
+                request_body=body(ref("RewardCodeUpload")),
+                description="A referrer's approved coupon reward takes the first free code; "
+                "with none left, Shareback generates one (THANKS-XXXXXX) and announces it in "
+                "reward.fulfilled so the shop can create it.",
             )
         },
         "/api/v1/payout-batches/{batch_id}/paid": {

@@ -117,6 +117,14 @@ async def decide_reward(request: Request, action: str) -> Response:
     if changed:
         return JSONResponse(await reward_with_history(store, changed[0]))
     current = await store.reward(reward_id)
+    # Approved credit and coupons are fulfilled at once: approving them again is done too.
+    if (
+        current is not None
+        and target == "approved"
+        and current.status == "fulfilled"
+        and current.approved_at is not None
+    ):
+        return JSONResponse(await reward_with_history(store, current))
     if current is not None and current.status == target:
         # Retrying a decision that already happened is not an error.
         return JSONResponse(await reward_with_history(store, current))

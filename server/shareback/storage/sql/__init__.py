@@ -7,6 +7,7 @@ from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
+from shareback.storage.sql.issuing import IssuingQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
@@ -35,5 +36,6 @@ class SqlStore(
     PrivacyQueries,
     GdprQueries,
     PayoutQueries,
+    IssuingQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

@@ -18,6 +18,7 @@ from shareback.storage.records import (
 )
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.fulfilment import fulfil
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue_reward_events
 
 
@@ -267,6 +268,8 @@ class OwnerQueries(SqlBase):
                 changed.append(reward_id)
             if to_status != "fulfilled":  # fulfil() announced its own
                 await enqueue_reward_events(db, f"reward.{to_status}", changed, at)
+            if to_status == "approved":  # credit and coupons are issued at once
+                await fulfil_approved(db, changed, actor, at)
         summaries = [summary for rid in changed if (summary := await self.reward(rid)) is not None]
         return summaries, refused
 

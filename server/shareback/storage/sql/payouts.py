@@ -32,7 +32,7 @@ PAYABLE = (
     "AS clawed, (SELECT COUNT(*) FROM clawbacks k WHERE k.reward_id = w.id "
     "AND k.amount_minor IS NULL) AS whole, p.holder_name, p.iban, p.bic, "
     "(SELECT COUNT(*) FROM payout_items i WHERE i.reward_id = w.id) AS batched, w.status, "
-    "w.fulfilment FROM rewards w JOIN referrals r ON r.id = w.referral_id "
+    "w.fulfilment, w.side FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     "JOIN campaigns c ON c.id = r.campaign_id JOIN advocates a ON a.id = r.advocate_id "
     "LEFT JOIN payout_accounts p ON p.advocate_id = a.id"
 )
@@ -65,7 +65,8 @@ def _refusal(row: Row | None, currency: str | None) -> str | None:
         return "unknown_reward"
     if row["batched"]:
         return "already_in_a_batch"
-    if row["status"] != "approved" or row["fulfilment"] != "payout":
+    # Cash is paid to advocates (the account is the advocate's): never a friend's reward.
+    if row["status"] != "approved" or row["fulfilment"] != "payout" or row["side"] != "referrer":
         return "not_payable"
     if row["whole"] or payouts.payable_minor(row["amount_minor"], db_int(row["clawed"])) <= 0:
         return "nothing_owed"
@@ -131,7 +132,8 @@ class PayoutQueries(SqlBase):
         """Approved cash rewards in no batch, oldest approval first, with what they still owe."""
         scope = "" if campaign_id is None else " AND r.campaign_id = ?"
         rows = await self._all(
-            f"{PAYABLE} WHERE w.status = 'approved' AND w.fulfilment = 'payout'{scope} "
+            f"{PAYABLE} WHERE w.status = 'approved' AND w.fulfilment = 'payout' "
+            f"AND w.side = 'referrer'{scope} "
             "AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.reward_id = w.id) "
             "ORDER BY w.approved_at, w.id",
             [] if campaign_id is None else [campaign_id],

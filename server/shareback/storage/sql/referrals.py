@@ -26,6 +26,7 @@ from shareback.storage.sql.fraud import (
     record_decision,
 )
 from shareback.storage.sql.fulfilment import announce_checkout_fulfilment, create_rewards
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
 from shareback.storage.sql.refunds import (
     apply_pending_adjustments,
@@ -503,4 +504,5 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 [(reward_id, now) for reward_id in approved],
             )
             await enqueue_reward_events(db, "reward.approved", approved, now)
+            await fulfil_approved(db, approved, "scheduler", now)  # credit, coupons
             return len(approved)

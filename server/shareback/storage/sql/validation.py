@@ -11,6 +11,7 @@ from shareback.storage.records import DueValidation
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.fraud import UNDER_REVIEW
 from shareback.storage.sql.fulfilment import fulfil
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue_reward_events, fetch_reward_facts
 
 ACTOR = "validation callback"
@@ -97,6 +98,8 @@ class ValidationQueries(SqlBase):
                 (reward_id, verdict, reason, ACTOR, now),
             )
             await enqueue_reward_events(db, f"reward.{verdict}", [reward_id], now)
+            if approved:  # credit and coupons are issued at once
+                await fulfil_approved(db, [reward_id], ACTOR, now)
             if fulfilled:  # only moves a reward the shop gives itself (fulfilment.can_fulfil)
                 await fulfil(
                     db, [reward_id], how=SHOP, ref=None, reason=reason or ACTOR, actor=ACTOR, at=now

@@ -9,7 +9,7 @@
 -- reward_changes and clawbacks are deferred to the commit, by when every row is back.
 PRAGMA defer_foreign_keys = ON;
 
-CREATE TABLE rewards_before_0015 AS SELECT * FROM rewards;
+CREATE TEMP TABLE rewards_before_0015 AS SELECT * FROM rewards;
 DROP TABLE rewards;
 CREATE TABLE rewards (
     id INTEGER PRIMARY KEY,
