@@ -30,7 +30,8 @@ def balance_document(email: str, balance: CreditBalance) -> dict[str, Any]:
             {
                 "id": entry.id,
                 "kind": entry.kind,
-                "amount": money_document(entry.amount_minor, balance.currency),
+                # Added by a reward, taken by a redemption: the kind says which way.
+                "amount": money_document(abs(entry.amount_minor), balance.currency),
                 "reward_id": entry.reward_id,
                 "idempotency_key": entry.idempotency_key,
                 "order_id": entry.order_ref,

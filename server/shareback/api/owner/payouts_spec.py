@@ -84,7 +84,10 @@ SCHEMAS: dict[str, Schema] = {
                     {
                         "id": ID,
                         "kind": enum(["reward", "redemption"]),
-                        "amount": {**ref("Money"), "description": "negative: spent"},
+                        "amount": {
+                            **ref("Money"),
+                            "description": "added (reward) or taken (redemption)",
+                        },
                         "reward_id": nullable(ID),
                         "idempotency_key": nullable(STRING),
                         "order_id": nullable(STRING),
