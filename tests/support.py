@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import os
+import site
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -227,3 +229,17 @@ def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def venv_with_our_dependencies(folder: Path) -> Path:
+    """A new virtual environment that sees the running interpreter's packages (the test run's
+    .venv: Starlette and the rest) but not its shareback, so a wheel installed into it with
+    --no-deps is the only shareback there. (--system-site-packages would give the base
+    interpreter's packages instead, which a fresh machine does not have.)"""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    ours = [path for path in site.getsitepackages() if Path(path).is_dir()]
+    (theirs,) = Path(folder, "lib").glob("python*/site-packages")
+    # A .pth line adds a folder to sys.path without running the .pth files in it: the test
+    # run's editable shareback (a .pth finder) stays out.
+    (theirs / "_test_run_dependencies.pth").write_text("\n".join(ours) + "\n")
+    return folder

@@ -117,6 +117,7 @@ def test_all_events_wins_over_single_ones(admin: TestClient, settings: Settings)
         ({"url": "https://user:pw@crm.example.com/"}, "url", "Leave out the user name"),
         ({"events": []}, "events", "Choose at least one event"),
         ({"events": ["order.shipped"]}, "events", "Choose events from the list."),
+        ({"events": ["*", "order.shipped"]}, "events", "Choose events from the list."),
         ({"description": "x" * 201}, "description", "at most 200 characters"),
     ],
 )

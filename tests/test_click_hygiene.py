@@ -3,6 +3,7 @@ still lands on the shop uncounted, and unknown codes are throttled so codes cann
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from shareback.app import create_app
 from shareback.context import CLICKS_PER_HOUR, CODE_MISSES
 from shareback.settings import Settings
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 from support import (
     BROWSER_UA,
     count,
@@ -84,12 +86,57 @@ def test_unknown_codes_are_throttled_so_codes_cannot_be_enumerated(
     for n in range(CODE_MISSES // 2):
         assert shop.get(f"/r/GUESS-{n:04d}", follow_redirects=False).status_code == 404
         assert shop.get(f"/qr/GUESS-{n:04d}.svg").status_code == 404
-    for path in ("/r/GUESS-9999", f"/r/{code}", f"/qr/{code}.svg", "/qr/GUESS-9999.png"):
+    documented = shop.get("/openapi.json").json()["paths"]
+    for path, spec_path in (
+        ("/r/GUESS-9999", "/r/{code}"),
+        (f"/r/{code}", "/r/{code}"),
+        (f"/qr/{code}.svg", "/qr/{code}.svg"),
+        ("/qr/GUESS-9999.png", "/qr/{code}.png"),
+    ):
         # Known and unknown codes now answer alike: the scan learns nothing more.
         throttled = shop.get(path, follow_redirects=False)
         assert throttled.status_code == 429, path
         assert 1 <= int(throttled.headers["retry-after"]) <= 600
+        answer = documented[spec_path]["get"]["responses"]["429"]  # and it is documented
+        media = throttled.headers["content-type"].split(";")[0]
+        assert "$ref" in answer or media in answer["content"], (path, media)
     assert count(settings, "clicks") == 0
     with visitor(settings, "198.51.100.8") as someone_else:
         assert someone_else.get(f"/r/{code}", follow_redirects=False).status_code == 303
         assert someone_else.get(f"/qr/{code}.svg").status_code == 200
+
+
+def from_header(app: ASGIApp) -> ASGIApp:
+    """The app with each request's client address taken from X-Test-Client: one TestClient can
+    then play a client that takes a fresh IPv6 address for every request."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"x-test-client":
+                    scope = {**scope, "client": (value.decode(), 40000)}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def test_a_client_rotating_through_its_ipv6_64_is_one_client(settings: Settings) -> None:
+    """The review's IPv6 bypass: every per-client limit counted single addresses, so a /64 (one
+    home's line) gave 2^64 fresh ones. Unknown codes, clicks and sign-ups now count the /64."""
+    addresses = (f"2001:db8:1:2::{n:x}" for n in itertools.count(1))
+    with TestClient(from_header(create_app(settings))) as client:
+
+        def get(path: str) -> int:
+            headers = {"x-test-client": next(addresses), "user-agent": f"{BROWSER_UA} {path}"}
+            return client.get(path, headers=headers, follow_redirects=False).status_code
+
+        code = str(join_campaign(client, "anna@example.nl", "Anna")["code"])
+        answers = [get(f"/r/{code}?n={n}") for n in range(CLICKS_PER_HOUR + 10)]
+        assert answers == [303] * (CLICKS_PER_HOUR + 10)  # everyone lands on the shop...
+        assert count(settings, "clicks") == CLICKS_PER_HOUR  # ...but the /64 counts as one
+        assert count(settings, "uncounted_clicks") == 10
+        misses = [get(f"/r/GUESS-{n:04d}") for n in range(CODE_MISSES + 3)]
+        assert misses == [404] * CODE_MISSES + [429] * 3
+        other = {"x-test-client": "2001:db8:1:3::1", "user-agent": BROWSER_UA}
+        assert client.get(f"/r/{code}", headers=other, follow_redirects=False).status_code == 303
+    assert count(settings, "clicks") == CLICKS_PER_HOUR + 1  # another /64 is another client

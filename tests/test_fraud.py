@@ -34,6 +34,11 @@ CLEAN = FraudFacts(
         ("fi@example.nl", "\ufb01@example.nl"),  # the ﬁ ligature (NFKC)
         ("all@example.nl", "aII@example.nl"),  # capital I for l
         ("mia@example.nl", "rnia@example.nl"),  # rn for m
+        # Case aside as well: a capital I maps to l, so "Ivan" alone differed from "ivan" and
+        # from a Cyrillic "iv\u0430n" (the review's finding).
+        ("Ivan@example.com", "iv\u0430n@example.com"),
+        ("ALICE@x.nl", "alice@x.nl"),
+        ("Ian@example.nl", "lan@example.nl"),
     ],
 )
 def test_look_alike_mailboxes_are_the_same_mailbox(advocate: str, friend: str) -> None:

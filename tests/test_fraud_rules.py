@@ -240,6 +240,7 @@ def test_rules_set_to_allow_or_refuse_change_the_verdict(
         ({"reward_cap": "5"}, "reward_cap"),
         ({"daily_limit": True}, "daily_limit"),
         ({"reward_cap": 10**20}, "reward_cap"),
+        ({"reward_cap": 1520.5}, "reward_cap"),
         ({"limit": 3}, "limit"),
     ],
 )
@@ -251,6 +252,18 @@ def test_bad_fraud_rules_are_422_and_change_nothing(
     assert response.json()["error"]["field"] == field
     rules = owner.get("/api/v1/campaigns/default/fraud-rules", headers=AUTH).json()
     assert (rules["velocity"], rules["daily_limit"], rules["reward_cap"]) == ("review", 10, 0)
+
+
+def test_a_whole_number_written_with_a_point_zero_is_a_whole_number(owner: TestClient) -> None:
+    """JSON Schema's "integer" takes 1520.0 (the fuzz run sent it): so does the API."""
+    body = {"reward_cap": 1520.0, "daily_limit": 3.0}
+    response = owner.patch("/api/v1/campaigns/default/fraud-rules", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    assert (response.json()["reward_cap"], response.json()["daily_limit"]) == (1520, 3)
+    changed = owner.patch(
+        "/api/v1/campaigns/default", json={"attribution_days": 45.0}, headers=AUTH
+    )
+    assert changed.status_code == 200 and changed.json()["attribution_days"] == 45
 
 
 def test_the_review_queue_in_the_dashboard_records_who_decided_and_why(

@@ -4,11 +4,13 @@ values and random cases. Zero 5xx, and zero answers the document does not descri
 media types, response schemas and headers, 405s with an Allow that names the documented
 methods, schema-valid requests accepted and schema-violating ones refused.
 
-Bounded: a fixed seed and max-examples in tests/fuzz/schemathesis.toml keep it near a minute."""
+Bounded: a fixed seed and max-examples in tests/fuzz/schemathesis.toml keep it near a minute.
+SHAREBACK_FUZZ_EXAMPLES=500 (and SHAREBACK_FUZZ_SEED) make a longer run of the same checks."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import subprocess
 import sys
@@ -71,6 +73,19 @@ def seed(base: str, webhook_secret: str) -> None:
             assert http.post("/webhooks/orders", content=body, headers=headers).status_code == 200
 
 
+def longer_run() -> list[str]:
+    """The options of a longer run asked for in the environment (none by default)."""
+    options = []
+    for variable, option in (
+        ("SHAREBACK_FUZZ_EXAMPLES", "--max-examples"),
+        ("SHAREBACK_FUZZ_SEED", "--seed"),
+    ):
+        value = os.environ.get(variable, "")
+        if value:
+            options += [option, str(int(value))]
+    return options
+
+
 def test_schemathesis_finds_no_5xx_and_no_conformance_failure(
     settings: Settings, webhook_secret: str, tmp_path: Path
 ) -> None:
@@ -92,11 +107,12 @@ def test_schemathesis_finds_no_5xx_and_no_conformance_failure(
                 "--workers",
                 "2",
                 "--no-color",
+                *longer_run(),
             ],
             cwd=tmp_path,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=3600 if longer_run() else 300,
         )
     output = run.stdout + run.stderr
     summary = output[output.find("SUMMARY") :] if "SUMMARY" in output else output[-3000:]

@@ -406,7 +406,8 @@ def test_absurd_refund_amounts_are_refused(
 ) -> None:
     code, _ = referral(client)
     assert generic(client, webhook_secret, order_paid("1", "f@example.com", "10.00", code), "m1")
-    for n, amount in enumerate((ABSURD, "1e-999999", "-1e999999")):
+    # "\u0661\u0660" is ten in Arabic-Indic digits: Decimal() reads it, no checkout sends it.
+    for n, amount in enumerate((ABSURD, "1e-999999", "-1e999999", "\u0661\u0660")):
         data = {"order_id": "1", "amount": amount}
         body = json.dumps({"type": "order.refunded", "data": data}).encode()
         answer = generic(client, webhook_secret, body, f"r{n}")
@@ -414,6 +415,10 @@ def test_absurd_refund_amounts_are_refused(
     refund: dict[str, Any] = fixture(SHOPIFY_REFUND)["refund"]
     refund["transactions"][0]["amount"] = ABSURD
     assert shopify_refund(client, refund, "w9").status_code == 422
+    refund["transactions"][0]["amount"] = "\u0661\u0660"
+    assert shopify_refund(client, refund, "w10").status_code == 422
+    total = order_paid("2", "g@example.com", "\u0665\u0669.\u0669\u0660", code)
+    assert generic(client, webhook_secret, total, "m2").status_code == 422
 
 
 def test_absurd_reward_values_and_minimums_are_refused(owner: Owner, admin: TestClient) -> None:

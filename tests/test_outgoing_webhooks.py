@@ -312,6 +312,8 @@ def test_endpoint_api_validates_and_needs_a_key(owner_client: TestClient) -> Non
     for body, code in (
         ({"url": "ftp://x"}, "invalid_url"),
         ({"url": "https://crm.example/hook", "events": ["order.eaten"]}, "invalid_events"),
+        # "*" beside a typo must not hide it: the owner meant some list and got it wrong.
+        ({"url": "https://crm.example/hook", "events": ["*", "reward.aproved"]}, "invalid_events"),
         ({"url": "https://crm.example/hook", "events": "reward.created"}, "invalid_events"),
         ({}, "missing_url"),
     ):

@@ -8,6 +8,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+from support import venv_with_our_dependencies
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = textwrap.dedent(
@@ -36,17 +38,37 @@ CHECK = textwrap.dedent(
 
 def test_the_built_wheel_serves_the_widget_and_ships_the_shop(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
-        check=True,
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--verbose",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
         cwd=tmp_path,
     )
+    assert built.returncode == 0, built.stderr[-5000:]
+    # A fresh install prints no warning box that looks like a failure (setuptools' "Package
+    # would be ignored" for a folder of templates or migrations left out of `packages`).
+    warned = [line for line in (built.stdout + built.stderr).splitlines() if "Warning:" in line]
+    assert not warned, warned
     wheel = next(dist.glob("shareback-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
-        assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
+        names = archive.namelist()
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    for folder in ("storage/migrations/sqlite", "storage/migrations/postgresql", "templates/admin"):
+        shipped = sorted(name for name in names if name.startswith(f"shareback/{folder}/"))
+        present = sorted((ROOT / "server/shareback" / folder).glob("*.*"))
+        assert len(shipped) == len(present) > 0, folder
     venv = tmp_path / "venv"
-    # System site-packages provide the dependencies; the wheel's own shareback shadows the checkout.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    venv_with_our_dependencies(venv)
     python = venv / "bin" / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True

@@ -114,6 +114,8 @@ def test_the_export_holds_everything_about_the_person(
     assert bram["referrals_as_friend"][0]["advocate_code"] == anna["code"]
     assert bram["referrals_as_friend"][0]["friend_name"] == "Bram Jansen"
     assert {r["side"] for r in bram["rewards"]} == {"friend"}
+    # The e-mails planned for them: Bram's "invite your friends" after his order.
+    assert [(m["journey"], m["recipient"]) for m in bram["mail"]] == [("invite", BRAM)]
 
 
 def test_erasure_leaves_nothing_that_names_the_person_and_the_same_statistics(

@@ -19,6 +19,7 @@ from support import (
     IDENTITY_SECRET,
     SHOP,
     count,
+    db_execute,
     db_rows,
     follow_link,
     join_campaign,
@@ -88,17 +89,18 @@ def test_known_and_unknown_addresses_answer_with_the_same_status_and_shape(
         assert (doc["name"], doc["coupon_code"], doc["verified"]) == ("Eve", None, False)
 
 
-def test_the_further_link_works_credits_the_advocate_and_names_nobody(
+def test_the_further_link_works_credits_the_advocate_and_names_only_what_it_was_sent(
     client: TestClient, webhook_secret: str
 ) -> None:
     her = victim(client)
     link = str(unsigned(client, VICTIM, "Eve").json()["code"])
     ref = follow_link(client, link, "whatsapp")
-    # The friend's landing shows no name through this link, and the ref carries this code only.
+    # The friend's landing names whoever made this link as they typed it, never the stored
+    # name; the ref carries this code only.
     landing = client.get(
         "/api/v1/campaigns/default/widget", params={"ref": ref}, headers={"origin": SHOP}
     ).json()
-    assert landing["ref"] == "valid" and landing["friend"]["referrer_name"] is None
+    assert landing["ref"] == "valid" and landing["friend"]["referrer_name"] == "Eve"
     assert "VICTORIA" not in ref.upper()
     # Her own link still names her to the friends she shares it with.
     own = client.get(
@@ -141,6 +143,28 @@ def test_a_signed_plus_address_does_not_open_the_plain_addresses_record(
     # The exact address, signed, still opens her record, whatever its case.
     again = join_campaign(client, VICTIM.upper())
     assert again["code"] == her["code"] and again["name"] == "Victoria Private"
+
+
+def test_a_signed_address_that_folds_into_anothers_does_not_open_it(
+    client: TestClient, settings: Settings
+) -> None:
+    """The review's Kelvin sign (U+212A): str.lower() reads it as k, so the shop's signature of
+    "\u212aelvin@example.com" (another account at the shop) opened kelvin@example.com's record.
+    One form everywhere now: ASCII letters folded, every other character as written."""
+    kelvin = join_campaign(client, "kelvin@example.com", "Kelvin Victim")
+    other = "\u212aelvin@example.com"
+    good_hash = identity.user_hash(IDENTITY_SECRET, other)
+    response = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "default", "email": other, "name": "Mallory", "user_hash": good_hash},
+        headers={"origin": SHOP},
+    )
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["code"] != kelvin["code"] and "KELVIN" not in response.text.upper()
+    assert doc["coupon_code"] != kelvin["coupon_code"]
+    rows = db_rows(settings, "SELECT name, verified FROM advocates WHERE email = ?", (other,))
+    assert [(r[0], bool(r[1])) for r in rows] == [("Mallory", True)]  # an advocate of its own
 
 
 def test_codes_spell_a_first_name_only_when_it_came_with_the_signed_identity(
@@ -197,3 +221,37 @@ def test_findable_must_be_a_boolean(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "findable"
+
+
+def test_what_a_friend_sees_does_not_tell_whether_the_address_was_known(
+    client: TestClient,
+) -> None:
+    """The review's finding: the friend's landing showed the typed name for a new address and
+    none for a known one (a further link), so one click told them apart. A further link now
+    keeps the name its join typed, as a new advocate's link does."""
+    victim(client)
+
+    def referrer_seen(email: str) -> object:
+        code = unsigned(client, email, "Zed Probe").json()["code"]
+        ref = follow_link(client, code)
+        widget = client.get("/api/v1/campaigns/default/widget", params={"ref": ref})
+        return widget.json()["friend"]["referrer_name"]
+
+    assert referrer_seen(VICTIM) == referrer_seen("nobody.known@example.com") == "Zed"
+
+
+def test_the_first_signed_visit_replaces_what_an_unsigned_join_planted(
+    client: TestClient, settings: Settings
+) -> None:
+    """The review's finding: a stranger's unsigned join of carol@ with a name and findable=true
+    survived Carol's own signed visit, so the look-up named her by a stranger's words."""
+    planted = unsigned(client, "carol@example.org", "Carol Secret")
+    assert planted.status_code == 200
+    db_execute(settings, "UPDATE advocates SET findable = TRUE")  # as if findable was sent
+    hers = join_campaign(client, "carol@example.org", "Carol de Wit")
+    assert (hers["name"], hers["verified"]) == ("Carol de Wit", True)
+    rows = db_rows(settings, "SELECT name, findable FROM advocates")
+    assert [(r[0], bool(r[1])) for r in rows] == [("Carol de Wit", False)]
+    # Later visits follow the usual rule: a name fills a blank, never overwrites.
+    again = join_campaign(client, "carol@example.org", "Someone Else")
+    assert again["name"] == "Carol de Wit"

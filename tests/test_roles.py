@@ -51,6 +51,11 @@ PAGES: list[tuple[str, frozenset[str]]] = [
     ("/admin/settings/webhooks", OWNER),
     ("/admin/settings/webhooks?status=dead", OWNER),
     ("/admin/settings/webhooks/deliveries/1", OWNER),
+    ("/admin/settings/mail", OWNER),
+    ("/admin/settings/mail?status=dead", OWNER),
+    ("/admin/campaigns/default/mail", ALL),
+    ("/admin/campaigns/default/mail/template?journey=invite&lang=nl", ALL),
+    ("/admin/campaigns/default/mail/preview?journey=invite&lang=nl", ALL),
 ]
 FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/logout", {}, ALL),
@@ -81,6 +86,18 @@ FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/settings/webhooks", {"url": "https://evil.test/hook", "events": "*"}, OWNER),
     ("/admin/settings/webhooks/1/disable", {}, OWNER),
     ("/admin/settings/webhooks/deliveries/1/redeliver", {}, OWNER),
+    ("/admin/settings/mail/1/resend", {}, OWNER),
+    ("/admin/campaigns/default/mail", {"lang": "nl", "reminder_days": "3"}, OWNER),
+    (
+        "/admin/campaigns/default/mail/template",
+        {"journey": "invite", "lang": "nl", "subject": "Hoi", "text_body": "x", "html_body": "y"},
+        OWNER,
+    ),
+    (
+        "/admin/campaigns/default/mail/preview",
+        {"journey": "invite", "lang": "nl", "subject": "Hoi", "text_body": "x", "html_body": "y"},
+        ALL,
+    ),
 ]
 # Routes with their own door: the sign-in itself, assets, and the preview's stand-in API (its
 # URL carries a signed token that only a preview page hands out).
@@ -118,6 +135,9 @@ def state(settings: Settings) -> list[object]:
         ],
         [tuple(row) for row in db_rows(settings, "SELECT id, revoked_at FROM api_keys")],
         count(settings, "webhook_endpoints"),
+        [tuple(row) for row in db_rows(settings, "SELECT * FROM mail_settings")],
+        [tuple(row) for row in db_rows(settings, "SELECT * FROM mail_templates")],
+        [tuple(row) for row in db_rows(settings, "SELECT id, status FROM mail_messages")],
         count(settings, "friend_codes"),
         count(settings, "payout_batches"),
         count(settings, "payout_accounts"),

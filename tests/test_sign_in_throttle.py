@@ -12,6 +12,7 @@ from collections import Counter
 
 import httpx
 import pytest
+from shareback import visitors
 from shareback.app import create_app
 from shareback.auth import passwords, throttle
 from shareback.settings import Settings
@@ -190,4 +191,4 @@ def test_password_checks_run_a_bounded_number_at_once_and_refuse_a_flood() -> No
     ],
 )
 def test_an_ipv6_client_counts_as_its_64(ip: str, network: str) -> None:
-    assert throttle.network_of(ip) == network
+    assert visitors.network_of(ip) == network

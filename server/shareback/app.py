@@ -13,12 +13,22 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, qr, redirect, tokens, webhooks, widget
+from shareback import admin, health, home, qr, redirect, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
-from shareback.api import advocates, campaign_widget, events, outgoing, owner, referrers
+from shareback.api import (
+    advocates,
+    campaign_widget,
+    events,
+    outgoing,
+    owner,
+    referrers,
+    welcome,
+)
 from shareback.bootstrap import bootstrap
 from shareback.context import Context
 from shareback.errors import EXCEPTION_HANDLERS
+from shareback.mail import routes as mail_routes
+from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
@@ -32,6 +42,7 @@ log = logging.getLogger("shareback")
 
 def all_routes() -> list[BaseRoute]:
     return [
+        *home.routes,
         *health.routes,
         *metrics_routes.routes,
         *widget.routes,
@@ -40,10 +51,12 @@ def all_routes() -> list[BaseRoute]:
         *campaign_widget.routes,
         *advocates.routes,
         *referrers.routes,
+        *welcome.routes,
         *events.routes,
         *webhooks.routes,
         *owner.routes,
         *outgoing.routes,
+        *mail_routes.routes,
         *admin.routes,
     ]
 
@@ -95,6 +108,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     ),
                     asyncio.create_task(
                         deliver_forever(worker, settings.delivery_interval_seconds)
+                    ),
+                    asyncio.create_task(
+                        send_mail_forever(
+                            MailSender(store, settings, secrets.secret_key),
+                            settings.mail_interval_seconds,
+                        )
                     ),
                 ]
                 try:

@@ -8,6 +8,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -184,7 +185,7 @@ def revoke_key(key_id: int) -> None:
 
 @click.group("db")
 def database() -> None:
-    """The database: copy it to another engine."""
+    """The database: copy it to another engine, back it up."""
 
 
 @database.command("copy")
@@ -214,6 +215,36 @@ def copy_database(source_url: str, target_url: str) -> None:
     for item in report:
         click.echo(f"{item.table:<{width}}  {item.rows:>9}")
     click.echo(f"copied {sum(item.rows for item in report)} rows into {redact(target_url)}")
+
+
+@database.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_database(target: str) -> None:
+    """Copy the SQLite database into TARGET while the server runs (SQLite's online backup).
+
+    A plain cp of a live file can be torn mid-write; this copy is one consistent moment.
+    On PostgreSQL use pg_dump (see the production guide)."""
+    import sqlite3
+
+    from shareback.storage.sqlite import database_path
+
+    url = Settings.from_env().database_url
+    if not url.startswith("sqlite:"):
+        raise click.ClickException(
+            f"{redact(url)} is not SQLite: back PostgreSQL up with pg_dump --format=custom"
+        )
+    source = database_path(url)
+    if not Path(source).is_file():
+        raise click.ClickException(f"there is no SQLite database at {source}")
+    if Path(target).exists():
+        raise click.ClickException(f"{target} exists: choose a new file (nothing was overwritten)")
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as live,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        live.backup(copy)
+        tables = copy.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    click.echo(f"backed up {source} into {target} ({tables[0]} tables)")
 
 
 def redact(url: str) -> str:

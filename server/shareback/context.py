@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from shareback.metrics import RequestMetrics
 from shareback.settings import Secrets, Settings
 from shareback.storage.base import Store
+from shareback.visitors import network_of
 
 CLICKS_PER_HOUR = 20
 CODE_MISSES = 20
@@ -62,4 +63,6 @@ def context(request: Request) -> Context:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "0.0.0.0"
+    """The client's network, as every per-client limit and hash counts it: an IPv4 address or
+    an IPv6 /64 (visitors.network_of), so rotating through a /64 gains nothing."""
+    return network_of(request.client.host) if request.client else "0.0.0.0"

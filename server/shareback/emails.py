@@ -16,9 +16,20 @@ def is_valid_email(value: str) -> bool:
     return len(value) <= 254 and EMAIL_PATTERN.fullmatch(value) is not None
 
 
+# Only A-Z: str.lower() also folds characters such as the KELVIN SIGN (U+212A) into "k", so a
+# different address in the shop would open another person's record.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(email: str) -> str:
+    """The address as one form everywhere (records, keys, identity checks): spaces at the ends
+    dropped and ASCII letters lower-cased, every other character as written."""
+    return email.strip().translate(ASCII_LOWER)
+
+
 def email_key(email: str) -> str:
-    """Lower-cased, "+tag" dropped, and Gmail's ignored dots removed, so one inbox is one key."""
-    local, _, domain = email.strip().lower().rpartition("@")
+    """Folded, "+tag" dropped, and Gmail's ignored dots removed, so one inbox is one key."""
+    local, _, domain = fold(email).rpartition("@")
     local = local.split("+", 1)[0]
     if domain in GMAIL_DOMAINS:
         local = local.replace(".", "")

@@ -14,6 +14,8 @@ class Text:
     lang: str
     title: str
     message: str
+    # Where to go from here: (label, href) pairs shown under the message.
+    links: tuple[tuple[str, str], ...] = ()
 
 
 # Dutch shops first: a friend with no language preference reads Dutch before English.
@@ -36,7 +38,10 @@ STYLE = (
     "main{max-width:32rem;margin:12vh auto;padding:0 1.25rem}"
     "h1,h2{margin:1.25rem 0 .25rem;font-size:1.35rem;line-height:1.3}"
     "p{margin:0;color:#59616c}"
-    "@media(prefers-color-scheme:dark){body{color:#f0f1f4;background:#16191d}p{color:#b8bec7}}"
+    "nav{margin-top:.75rem;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}"
+    "a{color:#0a6b5c;font-weight:600}"
+    "@media(prefers-color-scheme:dark){body{color:#f0f1f4;background:#16191d}p{color:#b8bec7}"
+    "a{color:#5fd3bf}}"
 )
 # The page's own policy lets in exactly its one <style> element and nothing else, so it holds
 # on every route, the dashboard's strict one included.
@@ -70,7 +75,7 @@ def in_order(texts: Sequence[Text], accept_language: str) -> list[Text]:
 def render(texts: Sequence[Text]) -> str:
     sections = "".join(
         f'<section lang="{t.lang}"><{tag}>{escape(t.title)}</{tag}><p>{escape(t.message)}</p>'
-        "</section>"
+        f"{links(t.links)}</section>"
         for t, tag in zip(texts, ("h1", *["h2"] * (len(texts) - 1)), strict=True)
     )
     return (
@@ -80,3 +85,10 @@ def render(texts: Sequence[Text]) -> str:
         f"<title>{escape(' · '.join(t.title for t in texts))}</title>"
         f"<style>{STYLE}</style></head><body><main>{LOGO}{sections}</main></body></html>"
     )
+
+
+def links(pairs: Sequence[tuple[str, str]]) -> str:
+    if not pairs:
+        return ""
+    anchors = "".join(f'<a href="{escape(href)}">{escape(label)}</a>' for label, href in pairs)
+    return f"<nav>{anchors}</nav>"

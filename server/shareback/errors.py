@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -44,9 +44,11 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
+    # A message may quote what was sent (an unknown parameter's name): a NUL in it is shown as
+    # its escape, so that no answer carries text the document says no string holds.
+    error: dict[str, Any] = {"code": code, "message": message.replace("\x00", "\\u0000")}
     if field is not None:
-        error["field"] = field
+        error["field"] = field.replace("\x00", "\\u0000")
     return {"error": error}
 
 
@@ -146,14 +148,22 @@ EXCEPTION_HANDLERS = {
 }
 
 
-async def read_json(request: Request, limit: int, *, allow_text_plain: bool = False) -> Any:
-    """The body as JSON, refusing oversized, non-JSON and malformed bodies with clear errors."""
+async def read_json(
+    request: Request,
+    limit: int,
+    *,
+    allow_text_plain: bool = False,
+    fields: Collection[str] | None = None,
+) -> Any:
+    """The body as JSON, refusing oversized, non-JSON and malformed bodies with clear errors,
+    and text that cannot be stored (in `fields` only, where other fields pass unread)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     accepted = {"application/json", ""} | ({"text/plain"} if allow_text_plain else set())
     if content_type not in accepted and not content_type.endswith("+json"):
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
-    body = await read_body(request, limit)
-    return parse_json(body)
+    value = parse_json(await read_body(request, limit))
+    refuse_nul(value, fields)
+    return value
 
 
 # Python refuses to turn more than 4,300 digits into an int (a ValueError, not a JSON error); no
@@ -175,8 +185,7 @@ def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _refuse_lone_surrogates(value: Any) -> None:
-    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts. (A NUL,
-    \\u0000, is refused where text is stored: storage.database.InvalidText.)"""
+    """JSON's \\ud800 escapes decode to a str no UTF-8 encoder or database accepts."""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -192,6 +201,31 @@ def _refuse_lone_surrogates(value: Any) -> None:
                 raise _Refused(
                     "A string in the body holds a lone UTF-16 surrogate (such as \\ud800)."
                 ) from exc
+
+
+def refuse_nul(value: Any, fields: Collection[str] | None = None) -> None:
+    """A NUL (\\u0000) is text no PostgreSQL column keeps, and /openapi.json says no value of
+    the API holds one: refused in any value of the body (in `fields` only, for bodies whose
+    document lets other fields through unread), as 422 naming its top-level field, else 400.
+    A field's name is never stored; the platforms' webhooks are not checked (a NUL in a field
+    never stored must not lose an order; storage.database.InvalidText refuses one it would)."""
+    if isinstance(value, dict):
+        pending = [(inner, key) for key, inner in value.items() if fields is None or key in fields]
+    else:
+        pending = [(value, None)]
+    while pending:
+        item, field = pending.pop()
+        if isinstance(item, dict):
+            pending.extend((inner, field) for inner in item.values())
+        elif isinstance(item, list):
+            pending.extend((inner, field) for inner in item)
+        elif isinstance(item, str) and "\x00" in item:
+            raise ApiError(
+                422 if field is not None else 400,
+                "invalid_text",
+                "A string in the body holds a NUL character (\\u0000), which cannot be stored.",
+                field,
+            )
 
 
 def parse_json(body: bytes, *, parse_float: Callable[[str], Any] = float) -> Any:

@@ -152,7 +152,11 @@ def mailbox(email: str) -> str:
 
 
 def same_mailbox(advocate_email: str, friend_email: str) -> bool:
-    return mailbox(advocate_email) == mailbox(friend_email)
+    """Alike as written ("Ian" and "lan": a capital I looks like an l) or alike once case is
+    set aside, as mail servers set it aside ("Ivan" and "iv\\u0430n" with a Cyrillic a)."""
+    if mailbox(advocate_email) == mailbox(friend_email):
+        return True
+    return mailbox(advocate_email.casefold()) == mailbox(friend_email.casefold())
 
 
 def is_disposable(email: str) -> bool:

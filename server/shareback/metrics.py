@@ -104,6 +104,7 @@ async def show_metrics(request: Request) -> Response:
     ctx = context(request)
     lines = ctx.metrics.render()
     queues = await ctx.store.queue_sizes()
+    queues |= {("mail", status): n for status, n in (await ctx.store.mail_counts()).items()}
     lines += [
         "# HELP shareback_queue_size Rows waiting, by queue and status.",
         "# TYPE shareback_queue_size gauge",

@@ -128,6 +128,17 @@ def stripe_exponent(currency: str) -> int:
     return 2
 
 
+def decimal_text(text: str) -> Decimal:
+    """A decimal written in ASCII: Decimal() also reads Arabic-Indic and other Unicode digits
+    ("\\u0661\\u0660" is ten), which no checkout sends and no person reading the order would see as ten."""
+    if not text.isascii():
+        raise InvalidAmount(f"{text!r} is not a decimal amount")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise InvalidAmount(f"{text!r} is not a decimal amount") from exc
+
+
 def _decimal(amount: str | int | Decimal | float) -> Decimal:
     if isinstance(amount, bool | float):
         raise InvalidAmount('amounts are decimal strings such as "59.90"')
@@ -137,10 +148,7 @@ def _decimal(amount: str | int | Decimal | float) -> Decimal:
         text = str(amount).strip()
         if len(text) > MAX_TEXT:
             raise InvalidAmount("the amount is too long to be one")
-        try:
-            value = Decimal(text)
-        except InvalidOperation as exc:
-            raise InvalidAmount(f"{text!r} is not a decimal amount") from exc
+        value = decimal_text(text)
     if not value.is_finite() or value < 0:
         raise InvalidAmount(f"{amount!r} is not a non-negative amount")
     shape = value.as_tuple()

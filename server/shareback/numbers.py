@@ -29,3 +29,13 @@ def declared_over(raw: str | None, limit: int) -> bool:
     if raw is None or not (raw.isascii() and raw.isdigit()):
         return False
     return len(raw) > len(str(MAX_ID)) or int(raw) > limit
+
+
+def json_integer(value: object) -> int | None:
+    """A JSON number with no fraction: 5 and 5.0 alike, as JSON Schema's "integer" has it (and
+    never true or false, which Python counts as ints); anything else None."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from starlette.config import Config
 
+from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
+
 if TYPE_CHECKING:
     from shareback.payouts import PayoutAccount
 
@@ -67,6 +69,11 @@ class Settings:
     payout_name: str | None = None
     payout_iban: str | None = None
     payout_bic: str | None = None
+    # E-mail (mail/): the SMTP server and the default sender; nothing is sent without both
+    # (a campaign may name its own sender).
+    smtp_url: str | None = None
+    email_from: str | None = None
+    mail_interval_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +102,9 @@ class Settings:
             payout_name=config("PAYOUT_NAME", default=None) or None,
             payout_iban=config("PAYOUT_IBAN", default=None) or None,
             payout_bic=config("PAYOUT_BIC", default=None) or None,
+            smtp_url=config("SMTP_URL", default=None) or None,
+            email_from=config("EMAIL_FROM", default=None) or None,
+            mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
         ).checked()
 
     def checked(self) -> Settings:
@@ -124,6 +134,7 @@ class Settings:
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
         self.payout_account()  # a bad IBAN stops the start, not the first payout
+        self._check_mail()
         return self
 
     def payout_account(self, fallback_name: str = "Shop") -> PayoutAccount | None:
@@ -139,6 +150,25 @@ class Settings:
         except payouts.InvalidAccount as exc:
             variable = {"holder_name": "NAME", "iban": "IBAN", "bic": "BIC"}[exc.field]
             raise SettingsError(f"SHAREBACK_PAYOUT_{variable}: {exc.message}") from None
+
+    def _check_mail(self) -> None:
+        if self.smtp_url is not None:
+            try:
+                parse_smtp_url(self.smtp_url)
+            except SmtpUrlError as exc:
+                raise SettingsError(
+                    f"SHAREBACK_SMTP_URL cannot be used: {exc}. Write it as "
+                    "smtp://user:password@mail.example.com:587 (STARTTLS) or "
+                    "smtps://user:password@mail.example.com:465 (TLS)."
+                ) from None
+        if self.email_from is not None:
+            try:
+                parse_sender(self.email_from)
+            except ValueError:
+                raise SettingsError(
+                    "SHAREBACK_EMAIL_FROM must be one sender address, such as "
+                    "'Brandpunt Koffie <hello@brandpunt.example>' or hello@brandpunt.example."
+                ) from None
 
     def _secrets(self) -> list[tuple[str, str]]:
         single = {

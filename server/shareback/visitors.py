@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 
 BOT_PATTERN = re.compile(
@@ -25,10 +26,26 @@ def device_class(user_agent: str) -> str:
 
 
 def ip_hash(salt: str, ip: str) -> str:
-    return hmac.new(salt.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+    """The hash of the address's network (network_of): an IPv6 visitor is their /64, so the
+    click limit, the visitor-day and the order's IP match see one home however it rotates."""
+    return hmac.new(salt.encode(), network_of(ip).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def visitor_key(ip_hash: str, user_agent: str) -> str:
     """One visitor: the IP hash (its salt changes daily) and the exact browser. Their repeated
     clicks on one link count once a day."""
     return hashlib.sha256(f"{ip_hash}\n{user_agent}".encode()).hexdigest()[:32]
+
+
+def network_of(ip: str) -> str:
+    """An IPv6 client is its /64: one line or home gets a whole /64, and could otherwise take a
+    fresh address for every request. An IPv4 address (or an IPv4-mapped one) is itself."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

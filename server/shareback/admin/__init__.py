@@ -13,6 +13,9 @@ from shareback.admin import (
     deliveries,
     exports,
     fraud,
+    mail_campaign,
+    mail_log,
+    mail_templates,
     overview,
     payouts,
     pool_upload,
@@ -39,5 +42,8 @@ routes: list[BaseRoute] = [
     *settings_page.routes,
     *webhooks_page.routes,
     *deliveries.routes,
+    *mail_log.routes,
+    *mail_campaign.routes,
+    *mail_templates.routes,
     *access.routes,
 ]

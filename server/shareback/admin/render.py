@@ -46,6 +46,10 @@ NOTICES = {
     "Events from now on are sent to it.",
     "endpoint-disabled": "The endpoint is disabled: no more events are sent to it.",
     "delivery-queued": "The delivery is back in the queue and is sent within seconds.",
+    "mail-queued": "The message is back in the queue and is sent within seconds.",
+    "mail-saved": "The e-mail settings are saved.",
+    "template-saved": "The template is saved: e-mails from now on use it.",
+    "template-reset": "The template is back to Shareback's wording.",
 }
 
 

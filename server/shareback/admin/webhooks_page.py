@@ -65,12 +65,12 @@ def read_endpoint_form(form: FormData, allow_http: bool = False) -> EndpointForm
         found.errors["description"] = (
             f"Keep it to one line of at most {MAX_DESCRIPTION} characters."
         )
-    if ALL_EVENTS in chosen:
+    if set(chosen) - {ALL_EVENTS, *EVENT_TYPES}:
+        found.errors["events"] = "Choose events from the list."
+    elif ALL_EVENTS in chosen:
         found.events = (ALL_EVENTS,)
     elif not chosen:
         found.errors["events"] = "Choose at least one event, or all of them."
-    elif set(chosen) - set(EVENT_TYPES):
-        found.errors["events"] = "Choose events from the list."
     return found
 
 

@@ -14,6 +14,9 @@ from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
+# The fields of a join (JoinRequest in /openapi.json); others pass unread.
+FIELDS = ("campaign", "email", "name", "user_hash", "lang", "findable")
+
 
 def advocate_document(
     public_url: str, campaign: Campaign, advocate: Advocate, lang: str, *, opened: bool = True
@@ -47,7 +50,7 @@ def optional_bool(body: dict[str, object], name: str) -> bool | None:
 async def create_advocate(request: Request) -> Response:
     ctx = context(request)
     # The body first: its `lang` words every error after it, the rate limit's too.
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     remember_lang(request, body)
     if not ctx.limiter.allow("advocates:" + client_ip(request)):
         raise ApiError(
@@ -86,6 +89,9 @@ async def create_advocate(request: Request) -> Response:
             findable=findable,
         )
     )
+    if body.get("lang") is not None:
+        # The shopper's language, for the e-mails Shareback sends them (mail/).
+        await ctx.store.remember_mail_lang(emails.email_key(email), lang, tokens.now_utc())
     opened = verified and joined.access != "new_link"
     document = advocate_document(
         ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened

@@ -22,6 +22,7 @@ from shareback.api.owner.schema_kit import (
     EMAIL,
     ID,
     INTEGER,
+    JSON,
     STRING,
     URL,
     Schema,
@@ -37,6 +38,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
     with_key_answers,
+    without_nul,
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
@@ -64,6 +66,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "Health": obj({"status": enum(["ok"]), "database": enum(["ok"]), "version": STRING}),
     "HealthFailure": obj({"status": enum(["error"]), "database": STRING}),
     "Liveness": obj({"status": enum(["ok"]), "version": STRING}),
+    "Home": obj(
+        {
+            "name": STRING,
+            "version": STRING,
+            "shop": STRING,
+            "dashboard": URL,
+            "openapi": URL,
+            "health": URL,
+        }
+    ),
     "Offers": obj({"referrer": STRING, "friend": STRING}, description="Worded for people."),
     "RewardSpec": obj(
         {"type": enum(REWARD_TYPES), "value": STRING, "currency": STRING},
@@ -88,6 +100,21 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
         optional=["name", "user_hash", "lang", "findable"],
         closed=False,
     ),
+    "WelcomeRequest": obj(
+        {
+            "ref": {
+                **STRING,
+                "maxLength": 500,
+                "description": "the signed ref the friend landed with",
+            },
+            "email": {**EMAIL, "maxLength": 254},
+            "name": nullable({"type": "string", "maxLength": 100}),
+            "lang": nullable(enum(["nl", "en"])),
+        },
+        optional=["name", "lang"],
+        closed=False,
+    ),
+    "WelcomeAccepted": obj({"status": enum(["accepted"])}),
     "AdvocateLink": obj(
         {
             "code": STRING,
@@ -406,7 +433,8 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     200: response("The image.", {"type": "string"}, media_type=media),
                     304: response("Not modified (If-None-Match)."),
                 },
-                errors=[404],
+                # Too many unknown codes from one network: known ones wait too (no enumeration).
+                errors=[404, 429],
                 parameters=[qr_code],
                 secured=False,
             )
@@ -414,6 +442,24 @@ def public_paths() -> dict[str, dict[str, Any]]:
         for fmt, media in (("svg", "image/svg+xml"), ("png", "image/png"))
     }
     return {
+        "/": {
+            "get": operation(
+                "getHome",
+                "What this server is, with links to the dashboard, this document and the status",
+                "meta",
+                {
+                    200: {
+                        "description": "A page in the visitor's language; JSON when asked for "
+                        "(Accept: application/json).",
+                        "content": {
+                            "text/html": {"schema": STRING},
+                            JSON: {"schema": ref("Home")},
+                        },
+                    }
+                },
+                secured=False,
+            )
+        },
         "/healthz": {
             "get": operation(
                 "checkHealth",
@@ -479,6 +525,27 @@ def public_paths() -> dict[str, dict[str, Any]]:
             ),
             "options": preflight("preflightAdvocates"),
         },
+        "/api/v1/campaigns/{slug}/welcome": {
+            "post": operation(
+                "sendFriendWelcome",
+                "A friend asks for their code by e-mail: the welcome e-mail, once per friend",
+                "widget",
+                {
+                    202: response(
+                        "Accepted (the same answer when asked before).", ref("WelcomeAccepted")
+                    )
+                },
+                errors=[400, 403, 404, 409, 413, 415, 422, 429],
+                parameters=[SLUG],
+                request_body=body(ref("WelcomeRequest")),
+                secured=False,
+                description="The code is the one the widget shows for this ref (issued now if "
+                "need be); 409 no_friend_code when the campaign gives the discount through the "
+                "link. Sent only with SHAREBACK_SMTP_URL and a sender, never to an address that "
+                "unsubscribed.",
+            ),
+            "options": preflight("preflightFriendWelcome", SLUG),
+        },
         "/api/v1/events": {
             "post": operation(
                 "recordWidgetEvent",
@@ -526,6 +593,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
                     410: response(
                         "The campaign ended (an HTML page).", STRING, media_type="text/html"
                     ),
+                    429: response(
+                        "Too many unknown codes from this network: every code waits, so codes "
+                        "cannot be enumerated (an HTML page).",
+                        STRING,
+                        media_type="text/html",
+                        headers={"Retry-After": header("Seconds to wait.", {"type": "integer"})},
+                    ),
                 },
                 parameters=[
                     param("code", "path", STRING, "The advocate's referral code."),
@@ -559,37 +633,39 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Shareback",
-            "version": __version__,
-            "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
-            "shop owner's HTTP API.",
-            "license": {"name": "MIT", "identifier": "MIT"},
-        },
-        "servers": [{"url": public_url}],
-        "paths": with_key_answers(dict(sorted(paths.items()))),
-        "webhooks": events_spec.webhooks(),
-        "components": {
-            "schemas": {
-                **PUBLIC_SCHEMAS,
-                **schemas.SCHEMAS,
-                **outgoing_spec.SCHEMAS,
-                **codes_spec.SCHEMAS,
-                **gdpr_spec.SCHEMAS,
-                **events_spec.SCHEMAS,
-                **fraud_spec.SCHEMAS,
-                **payouts_spec.SCHEMAS,
+    return without_nul(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Shareback",
+                "version": __version__,
+                "summary": "Self-hosted referral marketing: the widget's, the checkout's and the "
+                "shop owner's HTTP API.",
+                "license": {"name": "MIT", "identifier": "MIT"},
             },
-            "responses": error_responses(),
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "An API key from `shareback keys create`, or "
-                    "SHAREBACK_ADMIN_API_KEY.",
-                }
+            "servers": [{"url": public_url}],
+            "paths": with_key_answers(dict(sorted(paths.items()))),
+            "webhooks": events_spec.webhooks(),
+            "components": {
+                "schemas": {
+                    **PUBLIC_SCHEMAS,
+                    **schemas.SCHEMAS,
+                    **outgoing_spec.SCHEMAS,
+                    **codes_spec.SCHEMAS,
+                    **gdpr_spec.SCHEMAS,
+                    **events_spec.SCHEMAS,
+                    **fraud_spec.SCHEMAS,
+                    **payouts_spec.SCHEMAS,
+                },
+                "responses": error_responses(),
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An API key from `shareback keys create`, or "
+                        "SHAREBACK_ADMIN_API_KEY.",
+                    }
+                },
             },
-        },
-    }
+        }
+    )

@@ -26,6 +26,10 @@ DELIVERY_STATUSES = ("pending", "delivered", "dead")
 ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 
 
+# The fields of a new endpoint (WebhookEndpointInput in /openapi.json); others pass unread.
+FIELDS = ("url", "events", "description")
+
+
 def endpoint_document(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": endpoint.id,
@@ -65,9 +69,8 @@ def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
         raise ApiError(
             422, "invalid_events", "events must be a non-empty list of event types.", "events"
         )
-    if "*" in events:
-        return ("*",)
-    unknown = sorted(set(events) - set(EVENT_TYPES))
+    # Unknown names are refused even beside "*": a typo must not pass unnoticed.
+    unknown = sorted(set(events) - {"*", *EVENT_TYPES})
     if unknown:
         raise ApiError(
             422,
@@ -75,12 +78,14 @@ def parse_events(body: dict[str, Any]) -> tuple[str, ...]:
             f"Unknown event types {unknown}; known: {', '.join(EVENT_TYPES)}.",
             "events",
         )
+    if "*" in events:
+        return ("*",)
     return tuple(dict.fromkeys(events))
 
 
 async def create_webhook_endpoint(request: Request) -> Response:
     ctx = context(request)
-    body = require_object(await read_json(request, ctx.settings.max_body_bytes))
+    body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     url = required_str(body, "url", 2000)
     problem = endpoint_problem(url, allow_http=ctx.settings.allow_http_endpoints)
     if problem:

@@ -15,9 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shareback import tokens
 from shareback.auth.keys import FULL, SAFE_METHODS, token_hash
-from shareback.auth.throttle import network_of
 from shareback.context import Context, client_ip, context
 from shareback.errors import error_response
+from shareback.visitors import network_of
 
 ADMIN_KEY_ACTOR = "SHAREBACK_ADMIN_API_KEY"
 # Our keys are ~47 characters; anything far longer is not worth hashing and looking up.

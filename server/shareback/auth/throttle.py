@@ -4,30 +4,16 @@ before the check (storage's count_login_attempt), and how many scrypt runs a pro
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
 
 from shareback.auth import passwords
+from shareback.visitors import network_of
 
 MAX_ATTEMPTS = 5
 WINDOW = timedelta(minutes=15)
-
-
-def network_of(ip: str) -> str:
-    """An IPv6 client is its /64: one line or home gets a whole /64, and could otherwise take a
-    fresh address for every guess."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip[:64]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def attempt_keys(ip: str, email: str) -> tuple[str, str]:

@@ -27,12 +27,17 @@ from shareback.storage.records import (
     DeliveryAttempt,
     DeliveryRow,
     DueDelivery,
+    DueMail,
     DueValidation,
     Forgotten,
     FraudReview,
     Joined,
     JoinRequest,
     LeaderRow,
+    MailAttempt,
+    MailRow,
+    MailSettings,
+    MailTemplate,
     Outcome,
     PaidOrder,
     PartialRefund,
@@ -452,10 +457,84 @@ class IssuingStore(Protocol):
     async def reward_coupons(self, advocate_id: int) -> list[str]: ...
 
 
+class MailStore(Protocol):
+    """E-mails Shareback sends itself (mail/): settings, templates, the outbox, suppressions."""
+
+    async def mail_settings(self, campaign_id: int) -> MailSettings: ...
+
+    async def set_mail_settings(self, settings: MailSettings, at: datetime) -> None: ...
+
+    async def mail_templates(self, campaign_id: int) -> list[MailTemplate]: ...
+
+    async def set_mail_template(
+        self, campaign_id: int, template: MailTemplate | None, journey: str, lang: str, at: datetime
+    ) -> None:
+        """Keeps the owner's template; None goes back to the default wording."""
+        ...
+
+    async def remember_mail_lang(self, email_key: str, lang: str, at: datetime) -> None: ...
+
+    async def plan_mail(
+        self,
+        campaign_id: int,
+        journey: str,
+        dedupe_key: str,
+        recipient: str,
+        email_key: str,
+        name: str | None,
+        facts: dict[str, Any],
+        at: datetime,
+    ) -> bool:
+        """A message to send; False when planned before (same key) or the journey is off."""
+        ...
+
+    async def plan_mail_reminders(self, now: datetime) -> int:
+        """The one reminder to every advocate due one; how many were planned."""
+        ...
+
+    async def plan_mail_summaries(self, now: datetime) -> int:
+        """Last week's summary to every owner, for campaigns that send it; how many planned."""
+        ...
+
+    async def claim_mail(
+        self, worker: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[DueMail]: ...
+
+    async def finish_mail(
+        self,
+        mail_id: int,
+        worker: str,
+        *,
+        status: str,
+        error: str | None,
+        duration_ms: int,
+        now: datetime,
+        retry_at: datetime | None = None,
+        message_id: str | None = None,
+        subject: str | None = None,
+        lang: str | None = None,
+    ) -> bool: ...
+
+    async def list_mail(
+        self, *, status: str | None = None, before: int | None = None, limit: int = 50
+    ) -> list[MailRow]: ...
+
+    async def mail_attempts(self, mail_id: int) -> list[MailAttempt]: ...
+
+    async def resend_mail(self, mail_id: int, now: datetime) -> bool: ...
+
+    async def mail_counts(self) -> dict[str, int]: ...
+
+    async def suppress_address(self, address_hash: str, reason: str, at: datetime) -> bool: ...
+
+    async def is_suppressed(self, address_hash: str) -> bool: ...
+
+
 class Store(
     IssuingStore,
     PayoutStore,
     AdminStore,
+    MailStore,
     TwoFactorStore,
     ReportingStore,
     OwnerStore,

@@ -102,6 +102,7 @@ class Forgotten:
 
     ip_salts: int
     login_failures: int
+    uncounted_clicks: int
 
 
 @dataclass(frozen=True)
@@ -565,3 +566,67 @@ class CreditBalance:
     currency: str
     balance_minor: int
     entries: tuple[CreditEntry, ...]
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """A campaign's e-mail settings (mail/); a campaign without a row has journeys.defaults()."""
+
+    campaign_id: int
+    sender: str | None  # 'Shop <hello@shop.example>'; None: SHAREBACK_EMAIL_FROM
+    lang: str  # the language when the shopper's is unknown
+    journeys: tuple[str, ...]  # the journeys this campaign sends
+    reminder_days: int  # days after joining before the one reminder to share
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """The owner's wording of one journey in one language (Jinja2 in a sandbox)."""
+
+    journey: str
+    lang: str
+    subject: str
+    text_body: str
+    html_body: str
+
+
+@dataclass(frozen=True)
+class DueMail:
+    """A planned message a sender has claimed: who, which journey, and the facts to show."""
+
+    id: int
+    campaign_id: int
+    journey: str
+    recipient: str
+    email_key: str
+    name: str | None
+    facts: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    contact_lang: str | None  # the shopper's language, when the widget has seen it
+
+
+@dataclass(frozen=True)
+class MailRow:
+    """One message in the dashboard's mail log."""
+
+    id: int
+    campaign_id: int
+    journey: str
+    recipient: str
+    status: str  # pending, sent, dead, suppressed, skipped
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    message_id: str | None
+    subject: str | None
+    lang: str | None
+    sent_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MailAttempt:
+    at: datetime
+    error: str | None
+    duration_ms: int

@@ -8,7 +8,7 @@ import ipaddress
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -199,8 +199,8 @@ def parse_refund_amount(data: dict[str, Any]) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
         raise _field_error("amount", message)
     try:
-        amount = Decimal(str(raw).strip())
-    except InvalidOperation as exc:
+        amount = money.decimal_text(str(raw).strip())
+    except money.InvalidAmount as exc:
         raise _field_error("amount", message) from exc
     exponent = amount.as_tuple().exponent
     if not amount.is_finite() or amount <= 0 or amount > 10**13 or not isinstance(exponent, int):

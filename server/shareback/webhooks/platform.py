@@ -8,7 +8,7 @@ import hmac
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -157,8 +157,8 @@ def decimal_amount(value: Any, field: str, *, signed: bool = False) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise invalid(field, f'{field} must be a decimal amount such as "29.35".')
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation as exc:
+        amount = money.decimal_text(str(value).strip())
+    except money.InvalidAmount as exc:
         raise invalid(field, f'{field} must be a decimal amount such as "29.35".') from exc
     if not amount.is_finite() or abs(amount) > 10**13 or (amount < 0 and not signed):
         raise invalid(field, f"{field} is not a usable amount.")

@@ -1,4 +1,5 @@
-"""POST /webhooks/shopify: Shopify's orders/paid, orders/create and refunds/create notifications."""
+"""POST /webhooks/shopify: Shopify's orders/paid, orders/create, refunds/create and disputes
+notifications."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from shareback import tokens
 from shareback.context import Context, context
 from shareback.errors import ApiError
 from shareback.storage.base import Outcome, RefundPart
@@ -123,7 +125,20 @@ async def handle_shopify_event(
         return await platform.record_paid(ctx, SOURCE, message_id, parse_order(order))
     if topic == "refunds/create":
         return await record_refund(ctx, message_id, unwrap(resource, "refund"))
+    if topic in ("disputes/create", "disputes/update"):
+        return await record_dispute(ctx, message_id, unwrap(resource, "dispute"))
     return Outcome("ignored", "unsupported_topic")
+
+
+async def record_dispute(ctx: Context, message_id: str, dispute: dict[str, Any]) -> Outcome:
+    """A Shopify Payments chargeback takes the order's money back: its rewards go, whatever the
+    dispute's outcome later. An inquiry moves no money and changes nothing."""
+    if dispute.get("type") != "chargeback":
+        return Outcome("ignored", "dispute_inquiry")
+    order_id = platform.resource_id(dispute.get("order_id"), "order_id")
+    return await ctx.store.record_refund(
+        message_id, SOURCE, order_id, tokens.now_utc(), reason="chargeback"
+    )
 
 
 def shopify_header(headers: Mapping[str, str], name: str) -> str | None:

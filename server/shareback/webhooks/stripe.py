@@ -1,4 +1,5 @@
-"""POST /webhooks/stripe: Checkout Sessions paid, and charges refunded, verified by Stripe-Signature."""
+"""POST /webhooks/stripe: Checkout Sessions paid, charges refunded and disputed, verified by
+Stripe-Signature."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import money
+from shareback import money, tokens
 from shareback.context import Context, context
 from shareback.errors import ApiError
 from shareback.storage.base import Outcome, RefundPart
@@ -22,6 +23,9 @@ from shareback.webhooks import platform
 SOURCE = "stripe"
 TOLERANCE_SECONDS = 300  # Stripe's own libraries default to five minutes
 PAID_SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+# A dispute takes the money back the day it opens (funds_withdrawn follows): a chargeback, whatever
+# its outcome later. An early warning (status warning_*) is an inquiry: no money moved yet.
+DISPUTE_EVENTS = ("charge.dispute.created", "charge.dispute.funds_withdrawn")
 
 
 def signing_secrets(setting: str) -> tuple[str, ...]:
@@ -151,6 +155,25 @@ async def record_charge_refund(ctx: Context, message_id: str, charge: dict[str, 
     )
 
 
+async def record_dispute(ctx: Context, message_id: str, dispute: dict[str, Any]) -> Outcome:
+    """The disputed payment intent's order is charged back (kept until the order comes, if it
+    comes later), so its rewards are revoked or clawed back."""
+    status = platform.text(dispute.get("status")) or ""
+    if status.startswith("warning_"):
+        return Outcome("ignored", "dispute_inquiry")
+    payment_intent = object_id(dispute.get("payment_intent"))
+    if payment_intent is None:
+        raise ApiError(
+            422,
+            "invalid_body",
+            "data.object.payment_intent is required: a dispute is matched to its order by it.",
+            "data.object.payment_intent",
+        )
+    return await ctx.store.record_refund(
+        message_id, SOURCE, payment_intent, tokens.now_utc(), reason="chargeback"
+    )
+
+
 async def handle_stripe_event(ctx: Context, event: dict[str, Any]) -> Outcome:
     event_id = platform.text(event.get("id"))
     kind = event.get("type")
@@ -158,7 +181,7 @@ async def handle_stripe_event(ctx: Context, event: dict[str, Any]) -> Outcome:
         raise ApiError(422, "invalid_body", "The event's id must be a string.", "id")
     if not isinstance(kind, str):
         raise ApiError(422, "invalid_body", "The event's type must be a string.", "type")
-    if kind not in (*PAID_SESSION_EVENTS, "charge.refunded"):
+    if kind not in (*PAID_SESSION_EVENTS, "charge.refunded", *DISPUTE_EVENTS):
         return Outcome("ignored", "unsupported_type")
     data = platform.section(event.get("data"), "data")
     resource = data.get("object")
@@ -166,6 +189,8 @@ async def handle_stripe_event(ctx: Context, event: dict[str, Any]) -> Outcome:
         raise ApiError(422, "invalid_body", "data.object must be a JSON object.", "data.object")
     if kind == "charge.refunded":
         return await record_charge_refund(ctx, event_id, resource)
+    if kind in DISPUTE_EVENTS:
+        return await record_dispute(ctx, event_id, resource)
     # A session paid by a delayed method (SEPA Direct Debit…) completes unpaid; its
     # async_payment_succeeded event brings the same session again, paid.
     if resource.get("payment_status") != "paid":

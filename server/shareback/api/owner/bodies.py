@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 
 from shareback.context import context
-from shareback.errors import ApiError, parse_json, read_body
+from shareback.errors import ApiError, parse_json, read_body, refuse_nul
 
 
 async def read_object(request: Request, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -21,6 +21,7 @@ async def read_object(request: Request, *, allow_empty: bool = False) -> dict[st
     value = parse_json(body)
     if not isinstance(value, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
+    refuse_nul(value)
     return value
 
 

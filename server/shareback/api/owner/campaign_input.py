@@ -13,6 +13,7 @@ from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.params import iso_time
 from shareback.campaigns import FULFILMENTS, InvalidCampaign
 from shareback.errors import ApiError
+from shareback.numbers import json_integer
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
 from shareback.urls import origin_of
@@ -118,10 +119,8 @@ def min_order(body: dict[str, Any], currency: str) -> int:
 
 
 def days(body: dict[str, Any], rule: campaigns.DayRange) -> int:
-    value = body[rule.field]
-    whole = value if isinstance(value, int) and not isinstance(value, bool) else None
     with as_api_errors():
-        return rule.check(whole)
+        return rule.check(json_integer(body[rule.field]))
 
 
 def flag(body: dict[str, Any], name: str) -> bool:

@@ -21,6 +21,7 @@ from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError
 from shareback.fraud import FraudRules
+from shareback.numbers import json_integer
 from shareback.storage.records import FraudReview
 from shareback.times import rfc3339, rfc3339_or_none
 
@@ -77,9 +78,7 @@ def parse_rules(body: dict[str, Any], current: FraudRules) -> FraudRules:
                 )
         for field in campaigns.FRAUD_LIMITS:
             if field in body:
-                value = body[field]
-                whole = value if isinstance(value, int) and not isinstance(value, bool) else None
-                changes[field] = campaigns.fraud_limit(field, whole)
+                changes[field] = campaigns.fraud_limit(field, json_integer(body[field]))
     return dataclasses.replace(current, **changes)
 
 

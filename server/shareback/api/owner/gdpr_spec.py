@@ -22,21 +22,28 @@ SECTIONS = (
     "advocates",
     "links",
     "clicks",
+    "uncounted_clicks",
     "events",
     "friend_codes",
     "referrals_as_advocate",
     "referrals_as_friend",
     "orders",
     "rewards",
+    "fraud_decisions",
     "outgoing_events",
+    "mail",
+    "mail_language",
 )
 ERASED = (
     "advocates",
     "links",
+    "uncounted_clicks",
+    "fraud_decisions",
     "orders",
     "referrals_as_friend",
     "rewards",
     "outgoing_events",
+    "mail",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 

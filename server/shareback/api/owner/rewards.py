@@ -18,6 +18,7 @@ from shareback.api.owner.params import parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError
+from shareback.numbers import json_integer
 from shareback.storage.base import RewardSummary, Store
 
 ACTIONS = {"approve": "approved", "revoke": "revoked", "fulfil": "fulfilled"}
@@ -143,19 +144,10 @@ async def fulfil_reward(request: Request) -> Response:
     return await decide_reward(request, "fulfil")
 
 
-def whole(value: object) -> int | None:
-    """A JSON number with no fraction: 5 and 5.0 alike, as JSON Schema's "integer" has it."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
 def parse_ids(body: dict[str, Any]) -> list[int]:
     """Whole numbers; ones that cannot be a reward's id (0, -3, 10**30) are skipped as unknown."""
     ids = body.get("ids")
-    found = [whole(i) for i in ids] if isinstance(ids, list) else []
+    found = [json_integer(i) for i in ids] if isinstance(ids, list) else []
     if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK or None in found:
         raise ApiError(
             422,

@@ -18,6 +18,10 @@ URL: Schema = {"type": "string", "format": "uri"}
 EMAIL: Schema = {"type": "string", "format": "email"}
 # Holds a character that Python's str.strip() keeps: what the app calls "not blank".
 NOT_BLANK = "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+# Text the database can keep: PostgreSQL refuses a NUL character, so the API answers it with
+# 400 invalid_text; the document says so on every free-text string (without_nul).
+NO_NUL = "^[^\\x00]*$"
+NOT_BLANK_NO_NUL = "^[^\\x00]*" + NOT_BLANK.replace("[^", "[^\\x00", 1) + "[^\\x00]*$"
 # Years the owner API reads in dates and times (params.MIN_YEAR..MAX_YEAR), as a pattern.
 YEAR_1970_TO_9998 = "^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])-"
 JSON = "application/json"
@@ -213,3 +217,25 @@ def error_responses() -> dict[str, Any]:
         )
     }
     return answers
+
+
+def without_nul(document: Schema) -> Schema:
+    """The document with every free-text string schema saying it holds no NUL character: one
+    without a pattern, enum or format gets NO_NUL, "not blank" becomes NOT_BLANK_NO_NUL."""
+    found: Schema = _without_nul(document)
+    return found
+
+
+def _without_nul(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_nul(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    found = {key: _without_nul(value) for key, value in node.items()}
+    kind = found.get("type")
+    if kind == "string" or (isinstance(kind, list) and "string" in kind):
+        if found.get("pattern") == NOT_BLANK:
+            found["pattern"] = NOT_BLANK_NO_NUL
+        elif not {"pattern", "enum", "const", "format"} & found.keys():
+            found["pattern"] = NO_NUL
+    return found

@@ -8,6 +8,7 @@ from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.issuing import IssuingQueries
+from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
@@ -37,5 +38,6 @@ class SqlStore(
     GdprQueries,
     PayoutQueries,
     IssuingQueries,
+    MailQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

@@ -21,10 +21,13 @@ SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
     "a.verified, a.findable, a.created_at FROM advocates a JOIN campaigns c "
     "ON c.id = a.campaign_id WHERE a.email_key = ? ORDER BY a.id",
-    "links": "SELECT l.code, l.advocate_id, l.created_at FROM advocate_links l "
+    "links": "SELECT l.code, l.advocate_id, l.name, l.created_at FROM advocate_links l "
     f"WHERE l.advocate_id IN {MINE} ORDER BY l.id",
     "clicks": "SELECT k.id, k.advocate_id, k.channel, k.device, k.ip_hash, k.created_at "
     f"FROM clicks k WHERE k.advocate_id IN {MINE} ORDER BY k.id",
+    # Clicks past the per-IP limit: kept apart, counted nowhere, gone with their day's salt.
+    "uncounted_clicks": "SELECT u.id, u.advocate_id, u.ip_hash, u.device, u.created_at "
+    f"FROM uncounted_clicks u WHERE u.advocate_id IN {MINE} ORDER BY u.id",
     "events": "SELECT e.id, e.advocate_id, e.type, e.channel, e.created_at FROM events e "
     f"WHERE e.advocate_id IN {MINE} ORDER BY e.id",
     "friend_codes": "SELECT f.code, f.advocate_id, f.issued_at FROM friend_codes f "
@@ -45,6 +48,17 @@ SECTIONS: dict[str, str] = {
     "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     f"WHERE (w.side = 'referrer' AND r.advocate_id IN {MINE}) "
     "OR (w.side = 'friend' AND r.friend_email_key = ?) ORDER BY w.id",
+    # The fraud rules' verdicts on referrals they took part in, as advocate or as buyer.
+    "fraud_decisions": "SELECT d.id, c.slug AS campaign, d.referral_id, o.source, o.order_id, "
+    "d.verdict, d.reasons, d.decided_at, d.review_verdict, d.review_note, d.reviewed_at "
+    "FROM fraud_decisions d JOIN campaigns c ON c.id = d.campaign_id "
+    f"JOIN orders o ON o.id = d.order_pk WHERE d.advocate_id IN {MINE} "
+    "OR o.email_key = ? ORDER BY d.id",
+    # The e-mails Shareback planned or sent them (mail/), and the language it writes them in.
+    "mail": "SELECT m.id, c.slug AS campaign, m.journey, m.recipient, m.name, m.status, "
+    "m.subject, m.lang, m.sent_at, m.created_at FROM mail_messages m "
+    "JOIN campaigns c ON c.id = m.campaign_id WHERE m.email_key = ? ORDER BY m.id",
+    "mail_language": "SELECT lang, updated_at FROM mail_contacts WHERE email_key = ?",
 }
 
 
@@ -82,15 +96,39 @@ async def _messages(db: Connection, emails: Sequence[str]) -> list[Row]:
     return [found[key] for key in sorted(found)]
 
 
+async def _erase_mail(db: Connection, email_key: str, personal: frozenset[str]) -> int:
+    """Their own messages go (the suppression list keeps only a keyed hash); others' messages
+    that name them (a referrer's "Bram ordered") lose the name, in the facts and the subject."""
+    mine = await db.fetch("SELECT id FROM mail_messages WHERE email_key = ?", (email_key,))
+    ids = [row[0] for row in mine]
+    if ids:
+        marks = ",".join("?" * len(ids))
+        await db.execute(f"DELETE FROM mail_attempts WHERE mail_id IN ({marks})", ids)
+        await db.execute(f"DELETE FROM mail_messages WHERE id IN ({marks})", ids)
+    await db.execute("DELETE FROM mail_contacts WHERE email_key = ?", (email_key,))
+    for value in sorted(personal):
+        for row in await db.fetch(
+            f"SELECT id, facts FROM mail_messages WHERE facts {db.dialect.ilike} ? ESCAPE '\\'",
+            (_like(json.dumps(value)[1:-1]),),
+        ):
+            redacted = gdpr.redact(json.loads(row["facts"]), personal)
+            await db.execute(
+                "UPDATE mail_messages SET facts = ?, subject = NULL WHERE id = ?",
+                (json.dumps(redacted, separators=(",", ":")), row["id"]),
+            )
+    return len(ids)
+
+
 def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
     """Every value that names the person: addresses, names, codes."""
     values: set[str] = set()
     for name, columns in (
         ("advocates", ("email", "name", "code", "coupon_code")),
-        ("links", ("code",)),
+        ("links", ("code", "name")),
         ("orders", ("email",)),
         ("rewards", ("email",)),
         ("referrals_as_friend", ("friend_name",)),
+        ("mail", ("recipient", "name")),
     ):
         for row in sections[name]:
             values.update(str(row[c]).strip().casefold() for c in columns if row[c])
@@ -135,11 +173,16 @@ class GdprQueries(SqlBase):
                     "WHERE id = ?",
                     (placeholder, placeholder, code, advocate["id"]),
                 )
-            await db.execute(
-                "DELETE FROM advocate_links WHERE advocate_id IN "
-                f"({', '.join('?' * len(sections['advocates'])) or 'NULL'})",
-                [advocate["id"] for advocate in sections["advocates"]],
-            )
+            mine = [advocate["id"] for advocate in sections["advocates"]]
+            listed = ", ".join("?" * len(mine)) or "NULL"
+            await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)
+            # Uncounted clicks count nowhere: nothing to keep them for.
+            await db.execute(f"DELETE FROM uncounted_clicks WHERE advocate_id IN ({listed})", mine)
+            # A reviewer's note may name the person; the verdict and its reasons stay.
+            for decision in sections["fraud_decisions"]:
+                await db.execute(
+                    "UPDATE fraud_decisions SET review_note = NULL WHERE id = ?", (decision["id"],)
+                )
             for reward in sections["rewards"]:
                 await db.execute(
                     "UPDATE rewards SET email = ? WHERE id = ?",
@@ -155,6 +198,7 @@ class GdprQueries(SqlBase):
                 "WHERE email_key = ?",
                 (email_key,),
             )
+            mail = await _erase_mail(db, email_key, personal)
             for message in messages:
                 redacted = gdpr.redact(json.loads(message["payload"]), personal)
                 await db.execute(
@@ -164,8 +208,11 @@ class GdprQueries(SqlBase):
         return {
             "advocates": len(sections["advocates"]),
             "links": len(sections["links"]),
+            "uncounted_clicks": len(sections["uncounted_clicks"]),
+            "fraud_decisions": len(sections["fraud_decisions"]),
             "orders": len(sections["orders"]),
             "referrals_as_friend": len(sections["referrals_as_friend"]),
             "rewards": len(sections["rewards"]),
             "outgoing_events": len(messages),
+            "mail": mail,
         }

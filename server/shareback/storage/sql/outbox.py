@@ -18,6 +18,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
 )
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.mail_plan import plan_for_event
 
 
 async def enqueue(db: Connection, event_type: str, data: dict[str, Any], at: datetime) -> None:
@@ -35,6 +36,8 @@ async def enqueue(db: Connection, event_type: str, data: dict[str, Any], at: dat
         "AND (e.events = '*' OR (' ' || e.events || ' ') LIKE ?) WHERE o.id = ?",
         (f"% {event_type} %", row[0]),
     )
+    # The e-mails some events mean (the referrer's reward mails), in the same transaction.
+    await plan_for_event(db, event_type, data, at)
 
 
 REWARD_FACTS = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from shareback import retention
 from shareback.storage.records import Forgotten
@@ -41,7 +41,8 @@ class PrivacyQueries(SqlBase):
         return salt
 
     async def forget_expired(self, now: datetime) -> Forgotten:
-        """Deletes the salts no rule needs any more and the failed sign-ins past the throttle."""
+        """Deletes the salts no rule needs any more (with the uncounted clicks hashed under them)
+        and the failed sign-ins past the throttle."""
         async with self._transaction() as db:
             windows = [
                 int(row[0])
@@ -51,7 +52,13 @@ class PrivacyQueries(SqlBase):
             ]
             oldest = retention.oldest_salt_day(now.astimezone(UTC).date(), windows)
             salts = await db.execute("DELETE FROM ip_salts WHERE day < ?", (oldest,))
+            # An uncounted click is kept only to compare its hash with an order's: once its
+            # day's salt is gone, that comparison can never be made again.
+            uncounted = await db.execute(
+                "DELETE FROM uncounted_clicks WHERE created_at < ?",
+                (datetime.combine(oldest, time(), UTC),),
+            )
             failures = await db.execute(
                 "DELETE FROM login_failures WHERE at < ?", (now - retention.LOGIN_FAILURES_KEPT,)
             )
-        return Forgotten(salts, failures)
+        return Forgotten(salts, failures, uncounted)

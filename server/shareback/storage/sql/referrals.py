@@ -27,6 +27,7 @@ from shareback.storage.sql.fraud import (
 )
 from shareback.storage.sql.fulfilment import announce_checkout_fulfilment, create_rewards
 from shareback.storage.sql.issuing import fulfil_approved
+from shareback.storage.sql.mail_plan import plan_invite
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
 from shareback.storage.sql.refunds import (
     apply_pending_adjustments,
@@ -128,8 +129,8 @@ async def _new_link(db: Connection, advocate: Advocate, request: JoinRequest) ->
         if await _code_taken(db, code):
             continue
         await db.execute(
-            "INSERT INTO advocate_links (code, advocate_id, created_at) VALUES (?, ?, ?)",
-            (code, advocate.id, request.at),
+            "INSERT INTO advocate_links (code, advocate_id, name, created_at) VALUES (?, ?, ?, ?)",
+            (code, advocate.id, request.name, request.at),
         )
         return as_link(advocate, code, email=request.email, name=request.name)
     raise RuntimeError("could not draw a free referral code")
@@ -205,14 +206,25 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 await _create_advocate(db, request)
             elif request.verified or name or request.findable is not None:
                 # A verified visit upgrades the record; a name fills a blank but never overwrites.
+                # The first verified visit replaces what an unverified join set (anyone could
+                # have typed the address): its name and its choice to be found are the shop's.
+                first = bool(request.verified) and not bool(known and known["verified"])
                 await db.execute(
-                    "UPDATE advocates SET verified = (verified OR ?), name = COALESCE(name, ?), "
-                    "search_name = COALESCE(search_name, ?), findable = COALESCE(?, findable) "
+                    "UPDATE advocates SET verified = (verified OR ?), "
+                    "name = CASE WHEN ? THEN ? ELSE COALESCE(name, ?) END, "
+                    "search_name = CASE WHEN ? THEN ? ELSE COALESCE(search_name, ?) END, "
+                    "findable = CASE WHEN ? THEN COALESCE(?, FALSE) ELSE COALESCE(?, findable) END "
                     "WHERE campaign_id = ? AND email_key = ?",
                     (
                         request.verified,
+                        first,
                         name,
+                        name,
+                        first,
                         codes.name_key(name),
+                        codes.name_key(name),
+                        first,
+                        request.findable,
                         request.findable,
                         campaign_id,
                         email_key,
@@ -246,14 +258,14 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         if row is not None:
             return advocate_from_row(row)
         row = await self._one(
-            "SELECT a.* FROM advocate_links l JOIN advocates a ON a.id = l.advocate_id "
-            "WHERE l.code = ?",
+            "SELECT a.*, l.name AS link_name FROM advocate_links l "
+            "JOIN advocates a ON a.id = l.advocate_id WHERE l.code = ?",
             (code,),
         )
         if row is None:
             return None
         advocate = advocate_from_row(row)
-        return as_link(advocate, code, email=advocate.email, name=None)
+        return as_link(advocate, code, email=advocate.email, name=row["link_name"])
 
     async def record_click(
         self,
@@ -366,6 +378,8 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             if inserted is None:
                 return Outcome("duplicate", "order_already_recorded")
             order_pk = inserted[0]
+            # The customer's "invite your friends" e-mail (mail/), whatever the order's outcome.
+            await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
             # Refunds and chargebacks that came first (storage/sql/refunds.py).
             await apply_pending_adjustments(db, order.source, order.order_id, now)
             if candidate is None:

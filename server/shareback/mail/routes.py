@@ -1,0 +1,88 @@
+"""GET and POST /mail/unsubscribe?t=…: the one-click unsubscribe of RFC 8058. A mail client's
+POST (or the confirm page's button) adds the address to the suppression list; a GET only asks,
+so a link scanner following every URL in a message never unsubscribes anyone."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from shareback import error_page, tokens
+from shareback.context import context
+from shareback.error_page import LOGO, STYLE, Text, in_order
+from shareback.mail.unsubscribe import verify_token
+
+BUTTON_STYLE = (
+    "button{margin-top:1.25rem;padding:.6rem 1.1rem;font:inherit;color:#fff;background:#0a6b5c;"
+    "border:0;border-radius:6px;cursor:pointer}"
+)
+CSP = (
+    "default-src 'none'; style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256((STYLE + BUTTON_STYLE).encode()).digest()).decode()
+    + "'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+ASK = (
+    Text("nl", "Afmelden?", "Je krijgt dan geen e-mails meer van dit aanbevelingsprogramma."),
+    Text("en", "Unsubscribe?", "You will get no more e-mails from this referral programme."),
+)
+DONE = (
+    Text("nl", "Je bent afgemeld", "Je krijgt geen e-mails meer van dit programma."),
+    Text("en", "You are unsubscribed", "You will get no more e-mails from this programme."),
+)
+INVALID = (
+    Text("nl", "Deze afmeldlink klopt niet", "Gebruik de link uit de e-mail zelf, helemaal."),
+    Text("en", "This unsubscribe link is not valid", "Use the whole link from the e-mail."),
+)
+
+
+def _page(request: Request, texts: tuple[Text, ...], status: int, form: str = "") -> Response:
+    ordered = in_order(texts, request.headers.get("accept-language", ""))
+    sections = "".join(
+        f'<section lang="{t.lang}"><h1>{escape(t.title)}</h1><p>{escape(t.message)}</p></section>'
+        for t in ordered
+    )
+    body = (
+        f'<!doctype html><html lang="{ordered[0].lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
+        f"<title>{escape(ordered[0].title)}</title><style>{STYLE}{BUTTON_STYLE}</style></head>"
+        f"<body><main>{LOGO}{sections}{form}</main></body></html>"
+    )
+    headers = {**error_page.HEADERS, "Content-Security-Policy": CSP}
+    return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def _address_hash(request: Request) -> str | None:
+    token = request.query_params.get("t", "")
+    return verify_token(context(request).secrets.secret_key, token[:200])
+
+
+async def ask_to_unsubscribe(request: Request) -> Response:
+    if _address_hash(request) is None:
+        return _page(request, INVALID, 400)
+    action = escape(f"/mail/unsubscribe?t={request.query_params['t']}")
+    form = (
+        f'<form method="post" action="{action}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">Afmelden · Unsubscribe</button></form>'
+    )
+    return _page(request, ASK, 200, form)
+
+
+async def unsubscribe(request: Request) -> Response:
+    hashed = _address_hash(request)
+    if hashed is None:
+        return _page(request, INVALID, 400)
+    await context(request).store.suppress_address(hashed, "unsubscribed", tokens.now_utc())
+    return _page(request, DONE, 200)
+
+
+routes = [
+    Route("/mail/unsubscribe", ask_to_unsubscribe, methods=["GET"]),
+    Route("/mail/unsubscribe", unsubscribe, methods=["POST"]),
+]

@@ -1,0 +1,108 @@
+"""What a journey's template shows, from the message's stored facts, the campaign and the
+advocate: one function per journey's names (journeys.VARIABLES), no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import format_date
+
+from shareback import money, wording
+from shareback.kpis import RawStats
+from shareback.mail import journeys
+from shareback.storage.records import Advocate, Campaign
+
+
+def referral_link(public_url: str, code: str) -> str:
+    return f"{public_url}/r/{code}?ch=email"
+
+
+def _day(value: str | None, lang: str) -> str | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return format_date(moment.date(), format="long", locale=lang)
+
+
+def fulfilment(facts: dict[str, Any], lang: str) -> str:
+    """How an approved reward reaches the referrer: the place for the coupon code, the store
+    credit balance or the payout date once rewards are fulfilled (issue 10, point 1); the facts
+    then carry them. Empty until a fulfilment is known."""
+    line = facts.get("fulfilment")
+    if isinstance(line, dict):
+        text = line.get(lang) or line.get("en")
+        return str(text) if text else ""
+    return ""
+
+
+def summary_numbers(stats: RawStats) -> dict[str, int]:
+    """The week's numbers the owners' summary shows, from the dashboard's own counts."""
+    return {
+        "new_advocates": stats.new_advocates,
+        "shares": sum(stats.shares_by_channel.values()),
+        "clicks": sum(stats.clicks_by_channel.values()),
+        "referred_orders": stats.referred_orders,
+        "revenue_minor": stats.referred_order_total_minor,
+        "pending_rewards": stats.pending_rewards,
+        "approved_rewards": stats.approved_rewards,
+    }
+
+
+def _summary(
+    facts: dict[str, Any], lang: str, public_url: str, campaign: Campaign
+) -> dict[str, Any]:
+    numbers = dict(facts.get("stats") or {})
+    start = datetime.fromisoformat(facts["start"]).date()
+    last = datetime.fromisoformat(facts["end"]).date() - timedelta(days=1)
+    week = (
+        format_date(start, "d MMM", locale=lang)
+        + " \u2013 "
+        + format_date(last, "d MMM y", locale=lang)
+    )
+    revenue = money.format_money(int(numbers.pop("revenue_minor", 0)), campaign.currency, lang)
+    return {
+        **numbers,
+        "campaign": campaign.name,
+        "week": week,
+        "revenue": revenue,
+        "dashboard_link": f"{public_url}/admin",
+    }
+
+
+def template_variables(
+    journey: str,
+    lang: str,
+    public_url: str,
+    campaign: Campaign,
+    advocate: Advocate | None,
+    facts: dict[str, Any],
+    name: str | None,
+) -> dict[str, Any]:
+    offers = wording.offers(campaign, lang)
+    everything: dict[str, Any] = {
+        "shop": campaign.shop_name,
+        "name": wording.first_name(name if advocate is None else advocate.name or name),
+        "friend_offer": offers["friend"],
+        "referrer_offer": offers["referrer"],
+        "link": None if advocate is None else referral_link(public_url, advocate.code),
+        "code": None if advocate is None else advocate.coupon_code or advocate.code,
+    }
+    if journey == journeys.WELCOME:
+        everything.update(
+            code=facts.get("code"),
+            link=campaign.landing_url,
+            referrer_name=wording.first_name(facts.get("referrer_name")),
+        )
+    if journey == journeys.SUMMARY:
+        everything.update(_summary(facts, lang, public_url, campaign))
+    if journey in (journeys.REWARD_PENDING, journeys.REWARD_APPROVED):
+        description = facts.get("description") or {}
+        everything.update(
+            friend_name=wording.first_name(facts.get("friend_name")),
+            reward=description.get(lang) or description.get("en") or "",
+            amount=facts.get("amount"),
+            approve_after=_day(facts.get("approve_after"), lang),
+            fulfilment=fulfilment(facts, lang),
+        )
+    return {key: everything.get(key) for key in journeys.VARIABLES[journey]}
