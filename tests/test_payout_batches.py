@@ -236,3 +236,29 @@ def test_without_the_shops_iban_a_batch_exports_as_csv_only(
         batch = owner.post("/api/v1/payout-batches", json={"reward_ids": approve_all(owner)}).json()
         assert error_of(owner.get(batch["sepa_url"]))[:2] == (409, "payout_account_missing")
         assert owner.get(batch["csv_url"]).status_code == 200
+
+
+def test_payout_accounts_and_credit_are_in_a_persons_export_and_go_with_an_erasure(
+    client: TestClient, owner: Owner, settings: Settings, webhook_secret: str
+) -> None:
+    anna, _ = cash_referrals(client, owner, webhook_secret, 2)
+    owner.put(
+        f"/api/v1/advocates/{anna}/payout-account",
+        json={"holder_name": "Anna de Vries", "iban": "NL91ABNA0417164300"},
+    )
+    ids = approve_all(owner)
+    owner.post("/api/v1/payout-batches", json={"reward_ids": ids})
+    doc = owner.get("/api/v1/gdpr/export", params={"email": "anna@example.nl"}).json()
+    assert [a["iban"] for a in doc["payout_accounts"]] == ["NL91ABNA0417164300"]
+    assert [(p["holder_name"], p["amount_minor"]) for p in doc["payouts"]] == [
+        ("Anna de Vries", 750)
+    ]
+    erased = owner.post("/api/v1/gdpr/delete", json={"email": "anna@example.nl"}).json()
+    assert erased["erased"]["payout_accounts"] == 1
+    stored = "\n".join(
+        repr(tuple(row))
+        for table in ("payout_accounts", "payout_items", "credit_entries")
+        for row in db_rows(settings, f"SELECT * FROM {table}")
+    )
+    assert "NL91ABNA0417164300" not in stored and "Anna de Vries" not in stored
+    assert db_rows(settings, "SELECT amount_minor FROM payout_items")[0][0] == 750
