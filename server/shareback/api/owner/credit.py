@@ -48,11 +48,11 @@ def parse_email(value: object) -> str:
     return value.strip()
 
 
-def parse_currency(value: object) -> str:
+def parse_currency(value: object, status: int = 422) -> str:
     try:
         return money.currency_code(value if value is not None else "EUR")
     except money.InvalidCurrency as exc:
-        raise ApiError(422, "invalid_currency", f"currency: {exc}.", "currency") from None
+        raise ApiError(status, "invalid_currency", f"currency: {exc}.", "currency") from None
 
 
 async def show_balance(request: Request) -> Response:
@@ -61,7 +61,7 @@ async def show_balance(request: Request) -> Response:
     email = query.get("email")
     if email is None or not emails.is_valid_email(email.strip()):
         raise ApiError(400, "invalid_email", "?email= must be a valid e-mail address.", "email")
-    currency = parse_currency(query.get("currency"))
+    currency = parse_currency(query.get("currency"), 400)  # a query's fault is a 400
     balance = await context(request).store.credit_balance(emails.email_key(email), currency)
     return JSONResponse(balance_document(email.strip(), balance))
 

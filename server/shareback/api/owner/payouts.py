@@ -18,6 +18,7 @@ from shareback.api.owner.params import parse_id, refuse_unknown
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import Context, context
 from shareback.errors import ApiError
+from shareback.numbers import json_integer
 from shareback.storage.records import BatchRefusal, PayableReward, PayoutBatch
 from shareback.times import rfc3339_or_none
 
@@ -176,7 +177,8 @@ def parse_reward_ids(body: dict[str, Any]) -> list[int]:
     ids = body.get("reward_ids")
     if not isinstance(ids, list):
         ids = []
-    found = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    # Whole numbers, 5 and 5.0 alike, as JSON Schema's "integer" has it.
+    found = [n for n in (json_integer(i) for i in ids) if n is not None]
     if not 1 <= len(ids) <= MAX_BATCH or len(found) != len(ids):
         raise ApiError(
             422,

@@ -8,6 +8,7 @@ from typing import Any
 from shareback.api.owner.schema_kit import (
     EMAIL,
     ID,
+    NOT_BLANK_NO_NUL,
     STRING,
     TIME,
     Schema,
@@ -21,7 +22,9 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.api.owner.schemas import DECIMAL
 from shareback.api.owner.spec import CSV
+from shareback.codes import COUPON_PATTERN
 from shareback.payouts import MAX_BATCH, REFUSALS
 
 TAG = "payouts"
@@ -37,7 +40,7 @@ SCHEMAS: dict[str, Schema] = {
     "PayoutAccount": ACCOUNT,
     "PayoutAccountInput": obj(
         {
-            "holder_name": {**STRING, "maxLength": 70},
+            "holder_name": {**STRING, "maxLength": 70, "pattern": NOT_BLANK_NO_NUL},
             "iban": {**STRING, "description": "checked (schwifty): an IBAN of the SEPA zone"},
             "bic": nullable({**STRING, "description": "optional: else the IBAN's bank's"}),
         },
@@ -100,7 +103,7 @@ SCHEMAS: dict[str, Schema] = {
     "CreditRedemptionInput": obj(
         {
             "email": EMAIL,
-            "amount": {"type": ["string", "number"], "description": 'e.g. "5.00"'},
+            "amount": {**DECIMAL, "description": 'e.g. "5.00", more than 0'},
             "currency": {**STRING, "default": "EUR"},
             "idempotency_key": {
                 **STRING,
@@ -119,7 +122,9 @@ SCHEMAS: dict[str, Schema] = {
             "entry_id": nullable(ID),
         }
     ),
-    "RewardCodeUpload": obj({"codes": array(STRING, minItems=1, maxItems=10_000)}),
+    "RewardCodeUpload": obj(
+        {"codes": array({**STRING, "pattern": COUPON_PATTERN.pattern}, minItems=1, maxItems=10_000)}
+    ),
     "RewardCodePool": obj(
         {
             "campaign": STRING,
@@ -252,10 +257,15 @@ def paths() -> dict[str, dict[str, Any]]:
                 "A person's store-credit balance and ledger (for the checkout)",
                 "store credit",
                 {200: response("The balance and every entry, oldest first.", ref("CreditBalance"))},
-                errors=[400, 422],
+                errors=[400],
                 parameters=[
                     param("email", "query", EMAIL, "The person's address.", required=True),
-                    param("currency", "query", STRING, "The ledger's currency (EUR)."),
+                    param(
+                        "currency",
+                        "query",
+                        {**STRING, "pattern": "^[A-Za-z]{3}$"},
+                        "The ledger's currency (EUR), an ISO 4217 code in use.",
+                    ),
                 ],
             )
         },
