@@ -96,7 +96,8 @@ def test_a_refund_leaves_the_revenue(admin: TestClient, webhook_secret: str) -> 
     )
     page = admin.get("/admin").text
     assert kpi(page, "Revenue attributed") == "€0"
-    assert "1 refunded (left out)" in page
+    assert "1 refunded in full (left out)" in page
+    assert kpi(page, "Conversions") == "0"  # the same as the referred orders: none kept
 
 
 def test_the_overview_draws_its_charts_as_accessible_inline_svg(admin: TestClient) -> None:
@@ -639,14 +640,18 @@ def test_chart_axes_end_on_a_round_number(value: int, top: int) -> None:
     assert charts.nice_ceiling(value) == top
 
 
-def test_the_funnel_gives_each_step_as_a_share_of_the_one_before() -> None:
+def test_the_funnel_gives_a_part_as_a_share_and_the_rest_as_a_rate() -> None:
+    """Shares are no part of opens (one open, several networks), clicks no part of shares (one
+    share, many clicks): rates, never "200 %". Orders are a part of the clicks: a share."""
     funnel = charts.funnel_chart([("opens", 200), ("shares", 50), ("clicks", 100), ("orders", 0)])
     assert [s.rate for s in funnel.stages] == [
         None,
-        "25% of widget opens",
-        "200% of shares",
-        "0% of link clicks",
+        "0.3 per open",
+        "2.0 per share",
+        "0% of clicks",
     ]
+    one = charts.funnel_chart([("opens", 10), ("shares", 10), ("clicks", 31), ("orders", 3)])
+    assert [s.rate for s in one.stages][1:] == ["1.0 per open", "3.1 per share", "10% of clicks"]
     assert funnel.stages[0].width == funnel.bar_room and funnel.stages[3].width == 0
 
 

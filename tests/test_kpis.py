@@ -13,6 +13,7 @@ from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import (
     SHOP,
+    db_execute,
     db_rows,
     follow_link,
     join_campaign,
@@ -106,16 +107,26 @@ def test_scripted_flow_gives_exact_kpis(
     assert (raw.all_orders, raw.all_order_total_minor) == (4 + 3, 4 * 4000 + 3 * 2000)
     assert sum(day.clicks for day in raw.days) == 18 and sum(day.opens for day in raw.days) == 40
 
+    assert raw.cohort_conversions == 4  # all four advocates joined in the range
+
     derived = kpis.derive(raw)
     assert derived.shares == 25 and derived.clicks == 18
-    assert derived.conversion_rate == Decimal("0.2778")  # 5 / 18
+    # Conversions are the orders kept: the same number as the referred orders after a refund.
+    assert derived.conversions == raw.referred_orders == 4
+    assert derived.conversion_rate == Decimal("0.2222")  # 4 / 18
     assert derived.share_rate == Decimal("0.6250")  # 25 / 40
     assert derived.click_through == Decimal("0.7200")  # 18 / 25
     assert derived.return_on_reward_spend == Decimal("4.24")  # 16000 / 3776
-    assert derived.k_factor == Decimal("1.25")  # 5 conversions / 4 advocates
+    assert derived.k_factor == Decimal("1.00")  # the cohort's 4 customers / 4 advocates
     assert derived.aov_referred_minor == 4000
-    assert derived.aov_all_minor == 3143  # 22000 / 7
-    assert kpis.funnel(raw) == [("opens", 40), ("shares", 25), ("clicks", 18), ("orders", 5)]
+    assert derived.aov_all_minor == 3143  # 22000 / 7: referred and unreferred orders alike
+    assert kpis.funnel(raw) == [("opens", 40), ("shares", 25), ("clicks", 18), ("orders", 4)]
+    assert [kpis.step_ratio(*step) for step in (("shares", 25, 40), ("clicks", 18, 25))] == [
+        ("per", Decimal("0.6")),
+        ("per", Decimal("0.7")),
+    ]
+    assert kpis.step_ratio("orders", 4, 18) == ("percent", Decimal("0.2222"))
+    assert set(kpis.DEFINITIONS) >= {"conversions", "k_factor", "clicks", "aov"}
 
 
 def test_partial_refunds_come_off_the_revenue(
@@ -161,6 +172,33 @@ def test_partial_refunds_come_off_the_revenue(
     derived = kpis.derive(raw)
     assert derived.aov_referred_minor == 3250  # 6500 / 2
     assert derived.aov_all_minor == 2667  # 8000 / 3
+
+
+def test_a_step_that_is_no_part_of_the_one_before_is_a_rate_never_above_100_percent() -> None:
+    """One share brings many clicks: 31 clicks on 10 shares is "3.1 per share", not "310 %"; and
+    orders by typed code may outnumber clicks, which makes them a rate too."""
+    assert kpis.step_ratio("clicks", 31, 10) == ("per", Decimal("3.1"))
+    assert kpis.step_ratio("orders", 12, 10) == ("per", Decimal("1.2"))
+    assert kpis.step_ratio("orders", 0, 0) is None
+
+
+def test_the_k_factor_counts_one_cohort(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    """An advocate who joined before the range brings customers to the range, but is no part of
+    its cohort: mixing the two gave K = 85 for one new advocate in 30 days."""
+    veteran = str(join_campaign(client, "veteran@example.nl", "Vera")["code"])
+    db_execute(settings, "UPDATE advocates SET created_at = ?", (datetime(2020, 1, 1, tzinfo=UTC),))
+    newcomer = str(join_campaign(client, "new@example.nl", "Nina")["code"])
+    for n, code in enumerate([veteran] * 6 + [newcomer]):
+        body = order_paid(f"k{n}", f"f{n}@example.com", "30.00", follow_link(client, code))
+        headers = signed_headers(webhook_secret, body, f"k{n}")
+        assert client.post("/webhooks/orders", content=body, headers=headers).json()["status"] == (
+            "recorded"
+        )
+    raw = stats(settings)
+    assert (raw.new_advocates, raw.cohort_conversions, raw.conversions) == (1, 1, 7)
+    assert kpis.derive(raw).k_factor == Decimal("1.00")  # not 7.00
 
 
 def test_rates_are_none_rather_than_zero_without_data() -> None:

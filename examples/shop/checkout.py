@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from .cart import cart_lines, clear_cart, compute_totals
 from .csrf import require_csrf
-from .identity import logged_in_shopper, looks_like_email
+from .identity import logged_in_shopper, looks_like_email, user_hash
 from .money import webhook_amount
 from .notices import describe_delivery
 from .orders import Order
@@ -82,6 +82,8 @@ async def show_order(request: Request) -> Response:
         "order.html",
         {
             "order": order,
+            # The buyer's own address, signed: the thank-you widget opens on their own link.
+            "buyer_hash": user_hash(shop_state(request).config.identity_secret, order.email),
             "paid_notice": describe_delivery(
                 order.paid_delivery,
                 recorded="Verwijzing geregistreerd" if order.ref else "Doorgegeven aan Shareback",

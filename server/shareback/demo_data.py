@@ -57,14 +57,44 @@ async def seed_history(store: Store, campaign: Campaign, now: datetime) -> int:
         )
         advocates.append(advocate)
     orders = 0
+    newcomers: list[Advocate] = []
     for day in range(DAYS):
         moment = start + timedelta(days=day)
         growth = 1 + day / 14  # word of mouth builds up
+        # The shop's other orders: its webhook reports every paid order, referred or not, so
+        # "average order, referred vs all" compares with all of them.
+        for n in range(rand.randint(5, 9)):
+            paid_at = moment + timedelta(minutes=rand.randint(0, 1439))
+            if paid_at >= now:
+                continue
+            customer = f"customer{day}-{n}@example.com"
+            await store.record_paid_order(
+                f"demo-walkin-{day}-{n}",
+                PaidOrder(
+                    source="orders",
+                    order_id=f"W{day:02d}{n}",
+                    email=customer,
+                    email_key=customer,
+                    total_minor=int(rand.choice(BASKETS).replace(".", "")) + 1000,
+                    currency="EUR",
+                    paid_at=paid_at,
+                ),
+                None,
+                "no_ref",
+            )
+            # A third take their link on the thank-you page; most never share it.
+            if rand.random() < 0.35:
+                quiet, _ = await store.advocate_for(
+                    campaign.id, customer, customer, None, True, codes.code_prefix(None), paid_at
+                )
+                newcomers.append(quiet)
         for _ in range(int(rand.randint(4, 9) * growth)):
             at = moment + timedelta(minutes=rand.randint(0, 1439))
             await store.record_event(campaign.id, None, "open", None, at)
         for _ in range(int(rand.randint(2, 6) * growth)):
-            advocate = rand.choice(advocates[: 2 + day // 10])
+            # The named advocates share most; now and then a newcomer shares their link.
+            pool = newcomers if newcomers and rand.random() < 0.1 else advocates[: 2 + day // 10]
+            advocate = rand.choice(pool)
             at = moment + timedelta(minutes=rand.randint(0, 1439))
             channel = rand.choice(CHANNELS)
             kind = channel if channel in ("copy", "qr") else "share"

@@ -1,4 +1,11 @@
-"""The owner's numbers: raw counts from the store, and the rates derived from them (pure)."""
+"""The owner's numbers: raw counts from the store, and the rates derived from them (pure).
+
+Each figure has one definition (DEFINITIONS, shown beside it in the dashboard) and the tests
+check each with one exact value. Conversions are referred orders the shop kept: a fully
+refunded one is counted apart (refunded_conversions), so "conversions" and "referred orders"
+are always the same number. The K-factor is the viral coefficient of one cohort: the customers
+that the advocates who joined in the period brought in that period, per such advocate (K = i x c,
+invitations per advocate times conversions per invitation)."""
 
 from __future__ import annotations
 
@@ -28,7 +35,7 @@ class RawStats:
     unique_visitors: int
     new_advocates: int
     sharing_advocates: int
-    conversions: int
+    conversions: int  # every referred order in the range, refunded ones included
     refunded_conversions: int
     revenue_minor: int
     reward_cost_minor: int
@@ -39,6 +46,8 @@ class RawStats:
     referred_order_total_minor: int
     all_orders: int
     all_order_total_minor: int
+    # Kept referred orders credited to the advocates who joined in the range: the K-factor's cohort.
+    cohort_conversions: int = 0
     days: list[DayCounts] = field(default_factory=list)
 
 
@@ -62,14 +71,14 @@ class Kpis:
     shares: int
     clicks: int
     unique_visitors: int
-    conversions: int
+    conversions: int  # referred orders kept (fully refunded ones left out)
     conversion_rate: Decimal | None  # conversions per human click
-    share_rate: Decimal | None  # shares per widget open
-    click_through: Decimal | None  # clicks per share
+    share_rate: Decimal | None  # shares per widget open (a rate: one open, several networks)
+    click_through: Decimal | None  # clicks per share (a rate: one share, many clicks)
     revenue_minor: int
     reward_cost_minor: int
     return_on_reward_spend: Decimal | None  # revenue per unit of reward cost
-    k_factor: Decimal | None  # conversions per new advocate (invites x conversion)
+    k_factor: Decimal | None  # the joining cohort's customers per cohort advocate (i x c)
     aov_referred_minor: int | None
     aov_all_minor: int | None
 
@@ -77,19 +86,20 @@ class Kpis:
 def derive(raw: RawStats) -> Kpis:
     shares = sum(raw.shares_by_channel.values())
     clicks = sum(raw.clicks_by_channel.values())
+    kept = raw.conversions - raw.refunded_conversions
     return Kpis(
         opens=raw.opens,
         shares=shares,
         clicks=clicks,
         unique_visitors=raw.unique_visitors,
-        conversions=raw.conversions,
-        conversion_rate=ratio(raw.conversions, clicks),
+        conversions=kept,
+        conversion_rate=ratio(kept, clicks),
         share_rate=ratio(shares, raw.opens),
         click_through=ratio(clicks, shares),
         revenue_minor=raw.revenue_minor,
         reward_cost_minor=raw.reward_cost_minor,
         return_on_reward_spend=ratio(raw.revenue_minor, raw.reward_cost_minor, 2),
-        k_factor=ratio(raw.conversions, raw.new_advocates, 2),
+        k_factor=ratio(raw.cohort_conversions, raw.new_advocates, 2),
         aov_referred_minor=average(raw.referred_order_total_minor, raw.referred_orders),
         aov_all_minor=average(raw.all_order_total_minor, raw.all_orders),
     )
@@ -100,5 +110,37 @@ def funnel(raw: RawStats) -> list[tuple[str, int]]:
         ("opens", raw.opens),
         ("shares", sum(raw.shares_by_channel.values())),
         ("clicks", sum(raw.clicks_by_channel.values())),
-        ("orders", raw.conversions),
+        ("orders", raw.conversions - raw.refunded_conversions),
     ]
+
+
+# Steps that are a part of the step before them (an order comes from a click): shown as a share
+# of it. The others are not (one open, many shares; one share, many clicks): shown as a rate,
+# "3.1 clicks per share", never as a percentage above 100.
+PART_OF_THE_STEP_BEFORE = frozenset({"orders"})
+
+
+def step_ratio(step: str, value: int, before: int) -> tuple[str, Decimal] | None:
+    """("percent", 0.2778) or ("per", 3.1) for a funnel step against the one before it."""
+    if step in PART_OF_THE_STEP_BEFORE and value <= before:
+        found = ratio(value, before)
+        return None if found is None else ("percent", found)
+    found = ratio(value, before, 1)
+    return None if found is None else ("per", found)
+
+
+# One line per figure, as the dashboard shows it beside the number.
+DEFINITIONS = {
+    "revenue": "What referred friends paid for orders the shop kept, less partial refunds.",
+    "conversions": "Orders by referred friends that the shop kept (full refunds left out).",
+    "conversion_rate": "Conversions per link click by a person.",
+    "return_on_reward_spend": "Revenue attributed for each unit of reward cost.",
+    "opens": "Times the widget was opened.",
+    "shares": "Shares, copies and QR views per widget open.",
+    "clicks": "Clicks on referral links by people (link previews left out), per share.",
+    "unique_visitors": "Different visitors who followed a link, counted once a day.",
+    "reward_cost": "Rewards pending and approved for the period's referrals.",
+    "k_factor": "Customers brought by the advocates who joined in this period, per such advocate.",
+    "aov": "Average referred order, against the average of every order the shop reported.",
+    "new_advocates": "Shoppers who got a link in this period; how many of them shared.",
+}

@@ -200,6 +200,18 @@ def test_referral_loop_from_share_to_refund(
     expect(notices.locator(".notice--ok code")).to_have_text(re.compile("^recorded"))
     expect(notices).to_contain_text("Deze bestelling kwam binnen via een uitnodiging.")
 
+    # The thank-you moment (data-placement="thank-you"): the buyer's own link at once, without a
+    # click, opened with the signed identity the shop made from the order's address.
+    thanks = friend.locator(".thanks-share [data-shareback]")
+    expect(thanks.locator("input[part=link]")).to_have_value(re.compile(r"/r/BRAM-\w+$"))
+    expect(thanks.locator("button[part=open]")).to_have_count(0)
+    expect(thanks.get_by_role("link", name="Deel via WhatsApp")).to_be_visible()
+    bram = db_rows(
+        demo.settings, "SELECT code, verified FROM advocates WHERE email = ?", (FRIEND["email"],)
+    )
+    assert [(row["code"][:5], bool(row["verified"])) for row in bram] == [("BRAM-", True)]
+    friend.screenshot(path=tmp_path / "thank-you.png", full_page=True)
+
     # What Shareback's own database now holds: one referral, a reward for each side, pending.
     referrals = db_rows(
         demo.settings,

@@ -3,8 +3,9 @@ import { pickLang } from './i18n.js'
 
 /**
  * Reads data-campaign, data-email, data-name, data-user-hash, data-findable,
- * data-lang and data-api. The API base defaults to the origin the script was
- * loaded from. data-findable="true" (or "false") is the shopper's choice to be
+ * data-lang, data-placement and data-api. The API base defaults to the origin
+ * the script was loaded from. data-placement="thank-you" (the shop's order
+ * confirmation) opens straight on the buyer's own link. data-findable="true" (or "false") is the shopper's choice to be
  * found by name in the checkout's referrer look-up, sent with their identity.
  */
 export const readConfig = (script, doc) => {
@@ -17,6 +18,7 @@ export const readConfig = (script, doc) => {
     hash: d.userHash || undefined,
     findable: d.findable ? d.findable == 'true' : undefined,
     lang: pickLang(d.lang, doc.documentElement.lang),
+    thanks: d.placement == 'thank-you',
     base: base.replace(/\/+$/, ''),
   }
 }

@@ -82,15 +82,15 @@ export const createApp = (cfg) => {
   const fill = (card) => {
     if (failed) return (card.hidden = true)
     const panel = h('div', { part: 'body', hidden: true })
-    const start = h('button', {
-      part: 'open', class: 'pr wide',
-      click() {
-        start.remove()
-        panel.hidden = false
-        fillPanel(app, panel)
-      },
-    }, icon('gift'), t.invite)
+    const show = () => {
+      start.remove()
+      panel.hidden = false
+      fillPanel(app, panel)
+    }
+    const start = h('button', { part: 'open', class: 'pr wide', click: show }, icon('gift'), t.invite)
     card.append(...head(), start, panel)
+    // On the order confirmation the buyer's own link is the point: shown at once.
+    if (app.cfg.thanks) show()
   }
 
   /** Renders into every [data-shareback] mount not rendered yet (SPA-safe). */
@@ -130,7 +130,7 @@ export const createApp = (cfg) => {
         floating().append(launcher)
       }
       if (data.friend && data.friend.message) banner(data.friend)
-      if (wanted) open()
+      if (wanted || (cfg.thanks && !document.querySelector('[data-shareback]'))) open()
     },
     fail() {
       failed = true

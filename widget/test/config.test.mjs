@@ -31,6 +31,12 @@ test('data-findable says whether the shopper chose to be found in the referrer l
   assert.equal(readConfig(script({ findable: 'yes please' }), doc()).findable, false)
 })
 
+test('data-placement="thank-you" marks the order confirmation, nothing else does', () => {
+  assert.equal(readConfig(script({ placement: 'thank-you' }), doc()).thanks, true)
+  assert.equal(readConfig(script({ placement: 'product' }), doc()).thanks, false)
+  assert.equal(readConfig(script({}), doc()).thanks, false)
+})
+
 test('the locale comes from data-lang, else <html lang>, else English', () => {
   assert.equal(pickLang('nl', 'en'), 'nl')
   assert.equal(pickLang('en', 'nl'), 'en')

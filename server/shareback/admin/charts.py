@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from shareback import kpis
 from shareback.admin.formatting import channel, number
 from shareback.admin.ranges import DateRange
-from shareback.kpis import DayCounts, ratio
+from shareback.kpis import DayCounts
 
 WIDTH = 740
 FUNNEL_WIDTH = 360
@@ -185,6 +187,9 @@ FUNNEL_LABELS = {
     "clicks": "Link clicks",
     "orders": "Orders",
 }
+# Short words for the rate under each bar (it has the label column's width).
+FUNNEL_ONE = {"opens": "open", "shares": "share", "clicks": "click", "orders": "order"}
+FUNNEL_MANY = {"opens": "opens", "shares": "shares", "clicks": "clicks", "orders": "orders"}
 
 
 def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
@@ -198,9 +203,12 @@ def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
         rate = None
         if index:
             previous_name, previous = steps[index - 1]
-            share = ratio(value, previous)
-            if share is not None:
-                rate = f"{(share * 100).quantize(1)}% of {FUNNEL_LABELS[previous_name].lower()}"
+            found = kpis.step_ratio(name, value, previous)
+            if found is not None and found[0] == "percent":
+                rate = f"{(found[1] * 100).quantize(1)}% of {FUNNEL_MANY[previous_name]}"
+            elif found is not None:
+                # Not a part of the step before (one share, many clicks): a rate, never "137 %".
+                rate = f"{found[1].quantize(Decimal('0.1'))} per {FUNNEL_ONE[previous_name]}"
         stages.append(
             Stage(
                 FUNNEL_LABELS.get(name, name),

@@ -71,6 +71,19 @@ def decimal(value: Decimal | None) -> str:
     return DASH if value is None else f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):f}"
 
 
+def plural(count: int | None, one: str, other: str) -> str:
+    """ "1 link preview", "2 link previews": the number with the word that fits it."""
+    return f"{number(count)} {one if count == 1 else other}"
+
+
+def rate(value: Decimal | None, one: str, other: str) -> str:
+    """A rate of one count per another, never a percentage: "3.1 clicks", "1.0 click"."""
+    if value is None:
+        return DASH
+    shown = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{shown:f} {one if shown == 1 else other}"
+
+
 def moment(value: datetime | None) -> str:
     """12 Mar 2025, 14:05 UTC"""
     if value is None:
@@ -153,6 +166,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "percent": percent,
     "times": times,
     "decimal": decimal,
+    "plural": plural,
+    "rate": rate,
     "moment": moment,
     "day": day,
     "iso": iso,

@@ -56,6 +56,7 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
             status=campaign_status(campaign, now),
             raw=raw,
             kpis=kpis.derive(raw),
+            definitions=kpis.DEFINITIONS,
             currency=campaign.referrer_reward.currency,
             time_chart=charts.time_chart(raw.days, span),
             funnel=charts.funnel_chart(kpis.funnel(raw)),

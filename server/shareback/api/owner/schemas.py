@@ -232,8 +232,17 @@ SCHEMAS: dict[str, Schema] = {
                     "unique_visitors": COUNT,
                     "new_advocates": COUNT,
                     "sharing_advocates": COUNT,
-                    "conversions": COUNT,
+                    "conversions": {
+                        **COUNT,
+                        "description": "referred orders kept: the same number as "
+                        "referred_orders; fully refunded ones are refunded_conversions",
+                    },
                     "refunded_conversions": COUNT,
+                    "cohort_conversions": {
+                        **COUNT,
+                        "description": "conversions credited to the advocates who joined in "
+                        "the range: k_factor is this per new advocate",
+                    },
                     "referred_orders": COUNT,
                     "all_orders": COUNT,
                     "pending_rewards": COUNT,
@@ -255,7 +264,12 @@ SCHEMAS: dict[str, Schema] = {
                     "share_rate": RATE,
                     "click_through": RATE,
                     "return_on_reward_spend": RATE,
-                    "k_factor": RATE,
+                    "k_factor": {
+                        **RATE,
+                        "description": "the viral coefficient of the range's cohort: "
+                        "cohort_conversions per new advocate (invitations per advocate times "
+                        "conversions per invitation)",
+                    },
                     "aov_referred": nullable(ref("Money")),
                     "aov_all": nullable(ref("Money")),
                 }

@@ -120,12 +120,21 @@ class ReportingQueries(SqlBase):
             span,
         ):
             conversions += row["n"]
-            days[db_day(row["day"])]["conversions"] += row["n"]
             if row["status"] == "refunded":
                 refunded += row["n"]
             else:
+                # A day's conversions are the orders kept, as the range's are (kpis.py).
+                days[db_day(row["day"])]["conversions"] += row["n"]
                 revenue += db_int(row["kept"])
                 days[db_day(row["day"])]["revenue_minor"] += db_int(row["kept"])
+        # The K-factor's cohort: kept orders credited to the advocates who joined in the range.
+        cohort = await self._all(
+            "SELECT COUNT(*) FROM referrals r JOIN advocates a ON a.id = r.advocate_id "
+            "JOIN orders o ON o.id = r.order_pk WHERE r.campaign_id = ? AND r.created_at >= ? "
+            "AND r.created_at < ? AND a.created_at >= ? AND a.created_at < ? "
+            "AND o.status <> 'refunded'",
+            (*span, start, end),
+        )
 
         # The friend's checkout discount costs what the shop gave, unless the whole order went
         # back: then the shop kept nothing and gave nothing.
@@ -164,5 +173,6 @@ class ReportingQueries(SqlBase):
             referred_order_total_minor=revenue,
             all_orders=all_orders[0][0],
             all_order_total_minor=db_int(all_orders[0][1]),
+            cohort_conversions=cohort[0][0],
             days=[DayCounts(day=day, **counts) for day, counts in sorted(days.items())],
         )
