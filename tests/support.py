@@ -185,7 +185,9 @@ def follow_link(
 @contextlib.contextmanager
 def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
     """The real `shareback serve` in a process of its own on a free loopback port (with extra
-    SHAREBACK_* settings given by name, lower-case), stopped afterwards; yields its URL."""
+    SHAREBACK_* settings given by name, lower-case; workers="N" is --workers N), stopped
+    afterwards; yields its URL."""
+    workers = settings.pop("workers", "1")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -198,7 +200,8 @@ def shareback_serve(database_url: str, **settings: str) -> Iterator[str]:
     # Its log goes to a file, not a pipe nobody reads while it runs (a full pipe would block it).
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "shareback", "serve", "--port", str(port)],
+            [sys.executable, "-m", "shareback", "serve", "--port", str(port)]
+            + (["--workers", workers] if workers != "1" else []),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,

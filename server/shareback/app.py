@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, home, qr, redirect, tokens, webhooks, widget
+from shareback import admin, health, home, qr, redirect, serving, tokens, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
     advocates,
@@ -84,7 +84,9 @@ async def approve_rewards_forever(
         await asyncio.sleep(interval)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
+    """tune_gc (`shareback serve`): once started, the objects made so far are frozen out of the
+    garbage collector's walks and young objects are collected less often (serving.tune_gc)."""
     settings = (settings or Settings.from_env()).checked()
     metrics = RequestMetrics()
 
@@ -116,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         )
                     ),
                 ]
+                if tune_gc:
+                    serving.tune_gc()
                 try:
                     yield {"ctx": ctx}
                 finally:

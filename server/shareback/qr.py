@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 from functools import lru_cache
@@ -18,6 +19,10 @@ from starlette.routing import Route
 from shareback import codes
 from shareback.context import client_ip, context
 from shareback.redirect import count_code_miss, refuse_code_scans
+from shareback.static_assets import Asset, serve
+
+# Shops show the codes on their own pages.
+EMBEDDABLE = {"Cross-Origin-Resource-Policy": "cross-origin"}
 
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -41,7 +46,18 @@ def draw_qr(data: str, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-render_qr = lru_cache(maxsize=2048)(draw_qr)
+def render_qr(data: str, fmt: str) -> tuple[bytes, str]:
+    """A link's code and its strong ETag, drawn once: the same link is asked for again and again."""
+    asset = qr_asset(data, fmt)
+    return asset.body, asset.etag
+
+
+@lru_cache(maxsize=2048)
+def qr_asset(data: str, fmt: str) -> Asset:
+    """Drawn once, the SVG also gzipped once (7.0 kB -> 2.5 kB)."""
+    body = draw_qr(data, fmt)
+    gzipped = gzip.compress(body, 9, mtime=0) if fmt == "svg" else None
+    return Asset(body, gzipped, hashlib.sha256(body).hexdigest()[:16], MEDIA_TYPES[fmt])
 
 
 async def show_qr_code(request: Request) -> Response:
@@ -57,16 +73,8 @@ async def show_qr_code(request: Request) -> Response:
     if await ctx.store.advocate_by_code(code) is None:
         count_code_miss(ctx, ip)
         raise HTTPException(404, "No advocate has this referral code.")
-    body = render_qr(qr_target(ctx.settings.public_url, code), fmt)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=86400",
-        "Cross-Origin-Resource-Policy": "cross-origin",
-    }
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+    asset = qr_asset(qr_target(ctx.settings.public_url, code), fmt)
+    return serve(request, asset, "public, max-age=86400", EMBEDDABLE)
 
 
 routes = [Route("/qr/{name}", show_qr_code, methods=["GET"])]

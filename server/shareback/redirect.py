@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -14,13 +16,25 @@ from shareback import codes, tokens, visitors
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
 
+log = logging.getLogger("shareback")
+
 
 def with_ref(landing_url: str, ref: str) -> str:
     """The landing URL with ref set; its own query and fragment are kept, any old ref replaced."""
+    before, query, after = landing_parts(landing_url)
+    ref_pair = urlencode([("ref", ref)])
+    return f"{before}?{query}&{ref_pair}{after}" if query else f"{before}?{ref_pair}{after}"
+
+
+@functools.lru_cache(maxsize=256)
+def landing_parts(landing_url: str) -> tuple[str, str, str]:
+    """The URL up to its query, its own query without ref (encoded), and its #fragment: split
+    once per landing URL, not on every click."""
     parts = urlsplit(landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
-    query.append(("ref", ref))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    before = urlunsplit(parts._replace(query="", fragment=""))
+    after = f"#{parts.fragment}" if parts.fragment else ""
+    return before, urlencode(query), after
 
 
 def refuse_code_scans(ctx: Context, ip: str) -> None:
@@ -59,17 +73,24 @@ async def follow_referral_link(request: Request) -> Response:
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
-    click_token = await ctx.store.record_click(
-        advocate.id,
-        secrets.token_urlsafe(6),
-        channel_or_link(request.query_params.get("ch")),
-        ip_hash,
-        visitors.device_class(agent),
-        now,
-        visitor=visitors.visitor_key(ip_hash, agent),
-        counted=ctx.click_limiter.allow(ip_hash),
-    )
-    ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
+    try:
+        click_token = await ctx.store.record_click(
+            advocate.id,
+            secrets.token_urlsafe(6),
+            channel_or_link(request.query_params.get("ch")),
+            ip_hash,
+            visitors.device_class(agent),
+            now,
+            visitor=visitors.visitor_key(ip_hash, agent),
+            counted=ctx.click_limiter.allow(ip_hash),
+        )
+    except Exception:
+        # Not stored, so not acknowledged: the friend still lands on the shop, with the bare
+        # referral code as ref (an order can name the advocate by it), never a click token.
+        log.exception("a referral click could not be stored; redirecting without a click")
+        ref = advocate.code
+    else:
+        ref = tokens.sign_ref(ctx.secrets.secret_key, advocate.code, click_token)
     return RedirectResponse(
         with_ref(campaign.landing_url, ref),
         status_code=303,

@@ -1,5 +1,6 @@
-"""Built files from shareback/static, served as browsers like them: gzip compressed once at
-first use, an ETag from the content hash (304 when it still matches), cache headers per route."""
+"""Built files from shareback/static (and drawn QR codes), served as browsers like them: gzip
+compressed once at first use and kept in memory, a strong ETag from the content hash (304 when
+it still matches), cache headers per route."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 @dataclass(frozen=True)
 class Asset:
     body: bytes
-    gzipped: bytes
+    gzipped: bytes | None  # None: not worth compressing (a PNG)
     digest: str  # the first 12 hex digits of the body's SHA-256: also the hashed file name's
     media_type: str
 
@@ -53,7 +54,7 @@ def serve(
     }
     if request.headers.get("if-none-match") == asset.etag:
         return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
         return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
     return Response(asset.body, media_type=asset.media_type, headers=headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ class RefClaims:
     issued_at: datetime
 
 
+@functools.lru_cache(maxsize=8)  # one per key in force: each link and order signs or checks
 def _signer(secret_key: str) -> TimestampSigner:
     return TimestampSigner(secret_key, salt="shareback.ref", digest_method=hashlib.sha256)
 

@@ -183,7 +183,7 @@ async def ignore_preview_event(request: Request) -> Response:
 async def preview_qr_code(request: Request) -> Response:
     campaign = preview_campaign(request)
     link = f"{context(request).settings.public_url}/r/{sample_advocate(campaign).code}?ch=qr"
-    body = render_qr(link, "svg")
+    body, _ = render_qr(link, "svg")
     return Response(
         body,
         media_type="image/svg+xml",

@@ -603,6 +603,12 @@ class Store(
         """Through a further link (joining.py): the advocate as that link shows them."""
         ...
 
+    def clear_lookups(self) -> None:
+        """Forgets the look-ups kept for a few seconds (advocate_by_code, campaign_by_id: see
+        storage/lookups.py): the next call reads the database. The store's own writes do this;
+        call it when another process changed a campaign or an advocate."""
+        ...
+
     async def record_click(
         self,
         advocate_id: int,

@@ -569,6 +569,20 @@ class CreditBalance:
 
 
 @dataclass(frozen=True)
+class NewClick:
+    """One referral click on its way into a group-committed batch (storage/sql/clicks.py)."""
+
+    advocate_id: int
+    token: str
+    channel: str
+    ip_hash: str
+    device: str
+    at: datetime
+    visitor: str | None
+    counted: bool
+
+
+@dataclass(frozen=True)
 class MailSettings:
     """A campaign's e-mail settings (mail/); a campaign without a row has journeys.defaults()."""
 

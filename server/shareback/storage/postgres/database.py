@@ -76,6 +76,14 @@ class PostgresConnection:
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", *checked((name,))
         )
 
+    async def lock_all(self, names: Sequence[str]) -> None:
+        """One round trip; the keys taken in ascending order, whoever asks."""
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(n, 0) AS k "
+            "FROM unnest($1::text[]) AS n ORDER BY k) AS keys",
+            list(checked(names)),
+        )
+
 
 class PostgresDatabase:
     dialect = POSTGRES

@@ -9,12 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shareback.storage.database import Connection, Database, Dialect, Row
+from shareback.storage.lookups import Lookups
 
 
 class SqlBase:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._kept: dict[str, str] = {}
+        # Advocates by code and campaigns by id, for a few seconds (storage/lookups.py).
+        self._lookups = Lookups()
+
+    def clear_lookups(self) -> None:
+        self._lookups.clear()
 
     @property
     def dialect(self) -> Dialect:

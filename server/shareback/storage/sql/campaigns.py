@@ -139,6 +139,7 @@ class CampaignQueries(SqlBase):
                 await db.execute(
                     f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*columns.values(), slug)
                 )
+            self.clear_lookups()
         return await self.campaign(slug)
 
     async def archive_campaign(self, slug: str, at: datetime) -> Campaign | None:
@@ -147,6 +148,7 @@ class CampaignQueries(SqlBase):
                 "UPDATE campaigns SET archived_at = COALESCE(archived_at, ?) WHERE slug = ?",
                 (at, slug),
             )
+        self.clear_lookups()
         return await self.campaign(slug)
 
     async def campaigns(self, include_archived: bool = False) -> list[Campaign]:
@@ -175,14 +177,23 @@ class CampaignQueries(SqlBase):
             await db.execute(
                 f"UPDATE campaigns SET {assignments} WHERE slug = ?", (*given.values(), slug)
             )
+        self.clear_lookups()
 
     async def campaign(self, slug: str) -> Campaign | None:
         row = await self._one("SELECT * FROM campaigns WHERE slug = ?", (slug,))
         return campaign_from_row(row) if row else None
 
     async def campaign_by_id(self, campaign_id: int) -> Campaign | None:
+        """Kept for a few seconds (storage/lookups.py): every click and order asks."""
+        kept = self._lookups.campaigns.get(campaign_id)
+        if isinstance(kept, Campaign):
+            return kept
         row = await self._one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
-        return campaign_from_row(row) if row else None
+        if row is None:
+            return None
+        campaign = campaign_from_row(row)
+        self._lookups.campaigns.put(campaign_id, campaign)
+        return campaign
 
     async def embed_origins(self) -> frozenset[str]:
         rows = await self._all("SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL")

@@ -229,6 +229,7 @@ class GdprQueries(SqlBase):
                     "UPDATE outbox SET payload = ? WHERE id = ?",
                     (json.dumps(redacted, separators=(",", ":")), message["id"]),
                 )
+        self.clear_lookups()  # the old codes name nobody now
         return {
             "advocates": len(sections["advocates"]),
             "links": len(sections["links"]),

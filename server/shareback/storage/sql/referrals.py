@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, time
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from shareback import attribution, codes, joining, order_value, rewards
 from shareback.attribution import Candidate
@@ -11,14 +13,17 @@ from shareback.fraud import Verdict
 from shareback.order_value import Totals
 from shareback.outgoing import events
 from shareback.storage.database import Connection, Row, db_time
+from shareback.storage.group_commit import GroupCommit
 from shareback.storage.records import (
     Advocate,
     Joined,
     JoinRequest,
+    NewClick,
     Outcome,
     PaidOrder,
 )
 from shareback.storage.sql.campaigns import campaign_from_row
+from shareback.storage.sql.clicks import write_clicks
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
     FraudQueries,
@@ -35,6 +40,8 @@ from shareback.storage.sql.refunds import (
     order_lock,
     settle_new_rewards,
 )
+
+log = logging.getLogger("shareback.storage")
 
 # Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
 # friend's generated or pooled code): no two can pick the same free code at once.
@@ -250,10 +257,22 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     events.advocate_event(slug[0], advocate),
                     at=request.at,
                 )
+        if known is not None and advocate_from_row(known) != advocate:
+            self.clear_lookups()  # a name, the verified flag or a coupon code changed
         return Joined(advocate, how)
 
     async def advocate_by_code(self, code: str) -> Advocate | None:
-        """The advocate a link names; through a further link, as that link shows them (as_link)."""
+        """The advocate a link names; through a further link, as that link shows them (as_link).
+        Kept for a few seconds (storage/lookups.py): every click, QR code and order asks."""
+        kept = self._lookups.advocates.get(code)
+        if isinstance(kept, Advocate):
+            return kept
+        advocate = await self._advocate_by_code(code)
+        if advocate is not None:
+            self._lookups.advocates.put(code, advocate)
+        return advocate
+
+    async def _advocate_by_code(self, code: str) -> Advocate | None:
         row = await self._one("SELECT * FROM advocates WHERE code = ?", (code,))
         if row is not None:
             return advocate_from_row(row)
@@ -279,40 +298,27 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         visitor: str | None = None,
         counted: bool = True,
     ) -> str:
+        """Group-committed: the click is in the database when this returns (storage/group_commit.py)."""
+        if self._clicks is None:
+            self._clicks = GroupCommit(self._write_clicks)
+        click = NewClick(advocate_id, token, channel, ip_hash, device, at, visitor, counted)
+        return await self._clicks.submit(click)
+
+    _clicks: GroupCommit[NewClick, str] | None = None
+
+    async def _write_clicks(self, clicks: Sequence[NewClick]) -> list[str]:
         async with self._transaction() as db:
-            if not counted:
-                await db.execute(
-                    "INSERT INTO uncounted_clicks (advocate_id, token, ip_hash, device, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (advocate_id, token, ip_hash, device, at),
-                )
-                return token
-            if visitor is not None:
-                # One visitor's clicks on one link count once a UTC day: later ones reuse the
-                # day's first click (and its token, so an order still finds it).
-                await db.lock(f"visit:{advocate_id}:{visitor}")
-                day = datetime.combine(at.astimezone(UTC).date(), time(), UTC)
-                first = await db.fetchrow(
-                    "SELECT token FROM clicks WHERE advocate_id = ? AND visitor = ? "
-                    "AND created_at >= ? ORDER BY id LIMIT 1",
-                    (advocate_id, visitor, day),
-                )
-                if first is not None:
-                    return str(first[0])
-            await db.execute(
-                "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
-                "created_at, visitor) VALUES (?, (SELECT campaign_id FROM advocates WHERE id = ?), "
-                "?, ?, ?, ?, ?, ?)",
-                (advocate_id, advocate_id, token, channel, ip_hash, device, at, visitor),
+            return await write_clicks(db, clicks)
+
+    async def close(self) -> None:
+        if self._clicks is not None:
+            await self._clicks.close()
+            log.info(
+                "referral clicks: %d stored in %d group commits",
+                self._clicks.items,
+                self._clicks.batches,
             )
-            # The daily rollup the owner's views read (migration 0009), in the same transaction.
-            await db.execute(
-                "INSERT INTO click_days (campaign_id, day, channel, device, n) "
-                "VALUES ((SELECT campaign_id FROM advocates WHERE id = ?), ?, ?, ?, 1) "
-                "ON CONFLICT (campaign_id, day, channel, device) DO UPDATE SET n = click_days.n + 1",
-                (advocate_id, at.astimezone(UTC).date(), channel, device),
-            )
-            return token
+        await super().close()
 
     async def record_event(
         self,

@@ -1,0 +1,118 @@
+"""Referral clicks, written in batches: one transaction and a handful of statements for all the
+clicks that arrived while the previous batch committed (storage/group_commit.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import TypeVar
+
+from shareback.storage.database import Connection, from_db_time
+from shareback.storage.records import NewClick
+
+T = TypeVar("T")
+
+
+def _day_start(at: datetime) -> datetime:
+    return datetime.combine(at.astimezone(UTC).date(), time(), UTC)
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(UTC).date()
+
+
+def padded(values: list[T]) -> list[T]:
+    """The list lengthened to a power of two with its last value: the statements built from it
+    come in a few shapes only, so PostgreSQL's prepared statements (asyncpg keeps 100 per
+    connection) are reused rather than one made for every batch size."""
+    size = 1
+    while size < len(values):
+        size *= 2
+    return values + values[-1:] * (size - len(values))
+
+
+async def write_clicks(db: Connection, clicks: Sequence[NewClick]) -> list[str]:
+    """Each click's token, as record_click would have answered them one after the other: one
+    visitor's clicks on one link count once a UTC day, later ones get the day's first token;
+    uncounted clicks are kept apart."""
+    tokens: list[str | None] = [None] * len(clicks)
+    uncounted = [(i, c) for i, c in enumerate(clicks) if not c.counted]
+    if uncounted:
+        await db.executemany(
+            "INSERT INTO uncounted_clicks (advocate_id, token, ip_hash, device, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(c.advocate_id, c.token, c.ip_hash, c.device, c.at) for _, c in uncounted],
+        )
+        for i, c in uncounted:
+            tokens[i] = c.token
+    # Earlier clicks today of the same visitor on the same link, under each pair's lock (other
+    # processes' batches on PostgreSQL), in one statement.
+    pairs = padded(sorted({(c.advocate_id, c.visitor) for c in clicks if c.counted and c.visitor}))
+    first: dict[tuple[int, str], tuple[str, datetime]] = {}
+    if pairs:
+        await db.lock_all([f"visit:{advocate_id}:{visitor}" for advocate_id, visitor in pairs])
+        since = min(_day_start(c.at) for c in clicks)
+        rows = await db.fetch(
+            "SELECT advocate_id, visitor, token, created_at FROM clicks WHERE created_at >= ? "
+            "AND (" + " OR ".join(["(advocate_id = ? AND visitor = ?)"] * len(pairs)) + ") "
+            "ORDER BY id",
+            (since, *(value for pair in pairs for value in pair)),
+        )
+        for row in rows:
+            at = from_db_time(row["created_at"])
+            assert at is not None
+            first.setdefault((row["advocate_id"], row["visitor"]), (str(row["token"]), at))
+    new: list[NewClick] = []
+    for i, c in enumerate(clicks):
+        if not c.counted:
+            continue
+        if c.visitor is not None:
+            earlier = first.get((c.advocate_id, c.visitor))
+            if earlier is not None and earlier[1] >= _day_start(c.at):
+                tokens[i] = earlier[0]
+                continue
+            first[(c.advocate_id, c.visitor)] = (c.token, c.at)
+        new.append(c)
+        tokens[i] = c.token
+    if new:
+        ids = padded(sorted({c.advocate_id for c in new}))
+        campaign_of = {
+            row[0]: row[1]
+            for row in await db.fetch(
+                "SELECT id, campaign_id FROM advocates WHERE id IN ("
+                + ", ".join("?" * len(ids))
+                + ")",
+                ids,
+            )
+        }
+        await db.executemany(
+            "INSERT INTO clicks (advocate_id, campaign_id, token, channel, ip_hash, device, "
+            "created_at, visitor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.advocate_id,
+                    campaign_of.get(c.advocate_id),
+                    c.token,
+                    c.channel,
+                    c.ip_hash,
+                    c.device,
+                    c.at,
+                    c.visitor,
+                )
+                for c in new
+            ],
+        )
+        # The daily rollup the owner's views read (migration 0009), in the same transaction, its
+        # rows in one order in every batch (concurrent batches on PostgreSQL never deadlock).
+        days = Counter(
+            (campaign_of.get(c.advocate_id), _day(c.at), c.channel, c.device) for c in new
+        )
+        await db.executemany(
+            "INSERT INTO click_days (campaign_id, day, channel, device, n) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (campaign_id, day, channel, device) "
+            "DO UPDATE SET n = click_days.n + excluded.n",
+            [(*key, n) for key, n in sorted(days.items(), key=lambda item: str(item[0]))],
+        )
+    assert all(token is not None for token in tokens)
+    return [token for token in tokens if token is not None]
