@@ -22,7 +22,7 @@ from shareback import codes
 from shareback.attribution import Candidate
 from shareback.storage import open_store
 from shareback.storage.base import Store
-from shareback.storage.records import Campaign
+from shareback.storage.records import Campaign, Hits
 from store_contract import T0, paid_order
 
 Job = Callable[[Store, int, dict[str, Any]], Awaitable[Any]]
@@ -179,6 +179,20 @@ async def replay_totp_step(store: Store, caller: int, setup: dict[str, Any]) -> 
 @job
 async def replay_recovery_code(store: Store, caller: int, setup: dict[str, Any]) -> bool:
     return await store.use_recovery_code(setup["user_id"], "code-hash", T0)
+
+
+@job
+async def count_one_hit(store: Store, caller: int, setup: dict[str, Any]) -> int:
+    """One hit of one key from every caller at once: each sees its own place in the count."""
+    (counted,) = await store.count_hits([Hits("click", "k", setup["at"], 3600, 1)])
+    return counted.hits
+
+
+@job
+async def take_one_lease(store: Store, caller: int, setup: dict[str, Any]) -> bool:
+    return await store.take_lease(
+        "approve-rewards", f"holder-{caller}", moment(setup, "now"), moment(setup, "until")
+    )
 
 
 async def _run_callers(

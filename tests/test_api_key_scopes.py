@@ -3,6 +3,8 @@ every answer checked against /openapi.json."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from click.testing import CliRunner
 from shareback.cli import main
@@ -111,7 +113,7 @@ def test_a_failure_window_passes() -> None:
     limiter = RateLimiter(limit=3, window_seconds=600)
     for moment in (0.0, 10.0, 20.0):
         assert not limiter.exceeded("ip:203.0.113.7", now=moment)
-        limiter.hit("ip:203.0.113.7", now=moment)
+        asyncio.run(limiter.hit("ip:203.0.113.7", now=moment))
     assert limiter.exceeded("ip:203.0.113.7", now=30.0)
     assert limiter.retry_after("ip:203.0.113.7", now=30.0) == 570
     assert not limiter.exceeded("ip:198.51.100.1", now=30.0)

@@ -140,3 +140,25 @@ def test_a_client_rotating_through_its_ipv6_64_is_one_client(settings: Settings)
         other = {"x-test-client": "2001:db8:1:3::1", "user-agent": BROWSER_UA}
         assert client.get(f"/r/{code}", headers=other, follow_redirects=False).status_code == 303
     assert count(settings, "clicks") == CLICKS_PER_HOUR + 1  # another /64 is another client
+
+
+def test_a_bare_code_as_ref_is_kept_by_the_widget_and_credits_the_advocate(
+    shop: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    """What a link hands on when its click could not be stored (the friend still lands, with the
+    advocate's bare code): the widget API calls it valid, so the widget keeps it, and the order
+    that carries it credits the advocate as a typed code does. Unknown bare codes count towards
+    the same 429 as /r/ and /qr/."""
+    code = str(join_campaign(shop, "anna@example.nl", "Anna")["code"])
+    landing = shop.get("/api/v1/campaigns/default/widget", params={"ref": code}).json()
+    assert landing["ref"] == "valid" and landing["friend"]["referrer_name"] == "Anna"
+    body = order_paid("b1", "friend@example.com", "30.00", code)
+    answer = shop.post(
+        "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "b1")
+    ).json()
+    assert (answer["status"], answer["reason"]) == ("recorded", "referral_code")
+    for n in range(CODE_MISSES):
+        guess = shop.get("/api/v1/campaigns/default/widget", params={"ref": f"GUESS-{n:04d}"})
+        assert guess.json()["ref"] == "invalid"
+    blocked = shop.get("/api/v1/campaigns/default/widget", params={"ref": code})
+    assert blocked.status_code == 429 and blocked.json()["error"]["code"] == "rate_limited"

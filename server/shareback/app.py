@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, home, qr, redirect, serving, tokens, webhooks, widget
+from shareback import admin, health, home, qr, redirect, serving, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
     advocates,
@@ -24,18 +24,17 @@ from shareback.api import (
     referrers,
     welcome,
 )
+from shareback.background import approve_rewards_forever, refresh_limits_forever
 from shareback.bootstrap import bootstrap
-from shareback.context import Context
+from shareback.context import new_context
 from shareback.errors import EXCEPTION_HANDLERS
 from shareback.mail import routes as mail_routes
 from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
-from shareback.ratelimit import RateLimiter
 from shareback.settings import Settings
 from shareback.storage import open_store
-from shareback.storage.base import Store
 
 log = logging.getLogger("shareback")
 
@@ -61,29 +60,6 @@ def all_routes() -> list[BaseRoute]:
     ]
 
 
-async def approve_rewards_forever(
-    store: Store, interval: float, validator: RewardValidator | None = None
-) -> None:
-    """Hold periods end on their own: one idempotent UPDATE, safe in any number of processes.
-    Campaigns with a validation callback ask the shop first, each reward under a lease. What has
-    expired (old IP salts, failed sign-ins) is deleted on the same beat."""
-    while True:
-        try:
-            now = tokens.now_utc()
-            approved = await store.approve_due_rewards(now)
-            if approved:
-                log.info("approved %d rewards whose hold period ended", approved)
-            # Old IP salts and failed sign-ins go as soon as no rule needs them (PRIVACY.md).
-            await store.forget_expired(now)
-            while validator is not None:
-                report = await validator.validate_due()
-                if report.approved + report.revoked + report.retrying < validator.batch:
-                    break  # a full batch means more may be due: ask again at once
-        except Exception:
-            log.exception("approving due rewards failed; will retry")
-        await asyncio.sleep(interval)
-
-
 def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
     """tune_gc (`shareback serve`): once started, the objects made so far are frozen out of the
     garbage collector's walks and young objects are collected less often (serving.tune_gc)."""
@@ -95,9 +71,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         store = await open_store(settings.database_url, settings.database_pool_size)
         try:
             secrets = await bootstrap(store, settings)
-            ctx = Context(
-                settings, secrets, store, RateLimiter(limit=120, window_seconds=60), metrics
-            )
+            ctx = await new_context(settings, secrets, store, metrics)
             async with httpx.AsyncClient(timeout=10, follow_redirects=False) as http:
                 worker = DeliveryWorker(store, settings.public_url, http)
                 background = [
@@ -111,6 +85,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                     asyncio.create_task(
                         deliver_forever(worker, settings.delivery_interval_seconds)
                     ),
+                    asyncio.create_task(refresh_limits_forever(ctx.watched_limiters)),
                     asyncio.create_task(
                         send_mail_forever(
                             MailSender(store, settings, secrets.secret_key),

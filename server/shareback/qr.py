@@ -68,10 +68,10 @@ async def show_qr_code(request: Request) -> Response:
     raw_code, _, fmt = name.rpartition(".")
     code = codes.normalize_code(raw_code)
     if fmt not in MEDIA_TYPES or code is None:
-        count_code_miss(ctx, ip)
+        await count_code_miss(ctx, ip)
         raise HTTPException(404, "No such QR code: use /qr/{code}.svg or /qr/{code}.png.")
     if await ctx.store.advocate_by_code(code) is None:
-        count_code_miss(ctx, ip)
+        await count_code_miss(ctx, ip)
         raise HTTPException(404, "No advocate has this referral code.")
     asset = qr_asset(qr_target(ctx.settings.public_url, code), fmt)
     return serve(request, asset, "public, max-age=86400", EMBEDDABLE)

@@ -48,8 +48,8 @@ def refuse_code_scans(ctx: Context, ip: str) -> None:
         )
 
 
-def count_code_miss(ctx: Context, ip: str) -> None:
-    ctx.code_miss_limiter.allow(ip)
+async def count_code_miss(ctx: Context, ip: str) -> None:
+    await ctx.code_miss_limiter.hit(ip)
 
 
 async def follow_referral_link(request: Request) -> Response:
@@ -59,7 +59,7 @@ async def follow_referral_link(request: Request) -> Response:
     code = codes.normalize_code(request.path_params["code"])
     advocate = await ctx.store.advocate_by_code(code) if code else None
     if advocate is None:
-        count_code_miss(ctx, ip)
+        await count_code_miss(ctx, ip)
         raise HTTPException(
             404, "This referral link does not exist. Check that it was copied whole."
         )
@@ -82,7 +82,7 @@ async def follow_referral_link(request: Request) -> Response:
             visitors.device_class(agent),
             now,
             visitor=visitors.visitor_key(ip_hash, agent),
-            counted=ctx.click_limiter.allow(ip_hash),
+            counted=await ctx.click_limiter.allow(ip_hash),
         )
     except Exception:
         # Not stored, so not acknowledged: the friend still lands on the shop, with the bare

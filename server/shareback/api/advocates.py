@@ -52,7 +52,7 @@ async def create_advocate(request: Request) -> Response:
     # The body first: its `lang` words every error after it, the rate limit's too.
     body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     remember_lang(request, body)
-    if not ctx.limiter.allow("advocates:" + client_ip(request)):
+    if not await ctx.limiter.allow("advocates:" + client_ip(request)):
         raise ApiError(
             429, "rate_limited", "Too many sign-ups from this address; try again in a minute."
         )

@@ -9,12 +9,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import tokens, wording
+from shareback import codes, tokens, wording
 from shareback.api.messages import localised
 from shareback.channels import SHARE_TARGETS
 from shareback.context import Context, client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError
+from shareback.redirect import count_code_miss, refuse_code_scans
 from shareback.storage.base import Advocate, Campaign
 
 
@@ -64,7 +65,7 @@ async def friend_code(
     if mode not in ("pool", "generated"):
         return None
     code = await ctx.store.friend_code_for_click(click_token)
-    if code is None and ctx.friend_code_limiter.allow("friend-code:" + client_ip(request)):
+    if code is None and await ctx.friend_code_limiter.allow("friend-code:" + client_ip(request)):
         code = await ctx.store.issue_friend_code(
             campaign, advocate.id, click_token, tokens.now_utc()
         )
@@ -78,7 +79,7 @@ async def describe_ref(
     try:
         claims = tokens.verify_ref(ctx.secrets.secret_key, ref)
     except tokens.InvalidRef:
-        return "invalid", None
+        return await describe_code(request, campaign, lang, ref)
     advocate = await ctx.store.advocate_by_code(claims.code)
     if advocate is None or advocate.campaign_id != campaign.id:
         return "invalid", None
@@ -90,6 +91,31 @@ async def describe_ref(
         "message": wording.friend_message(campaign, lang, name),
         "offer": campaign.friend_reward.describe(lang),
         "code": await friend_code(request, campaign, advocate, claims.click_token),
+    }
+
+
+async def describe_code(
+    request: Request, campaign: Campaign, lang: str, ref: str
+) -> tuple[str, Any]:
+    """A bare referral code as ref: what a link hands on when its click could not be stored
+    (redirect.py), or a code put in a URL by hand. It credits the advocate as a code typed at the
+    checkout does (no click, so no per-click friend's code, and no expiry); unknown codes count
+    towards the same 429 as on /r/ and /qr/, so this is no way to try codes either."""
+    ctx = context(request)
+    ip = client_ip(request)
+    refuse_code_scans(ctx, ip)
+    code = codes.normalize_code(ref)
+    advocate = await ctx.store.advocate_by_code(code) if code else None
+    if advocate is None or advocate.campaign_id != campaign.id:
+        await count_code_miss(ctx, ip)
+        return "invalid", None
+    name = wording.first_name(advocate.name)
+    return "valid", {
+        "referrer_name": name,
+        "message": wording.friend_message(campaign, lang, name),
+        "offer": campaign.friend_reward.describe(lang),
+        # No click, so no pool or generated code of its own: the shared code stands in, if any.
+        "code": campaign.friend_code if campaign.friend_fulfilment != "link" else None,
     }
 
 

@@ -19,7 +19,7 @@ FIELDS = ("campaign", "type", "channel", "code")
 
 async def record_widget_event(request: Request) -> Response:
     ctx = context(request)
-    if not ctx.limiter.allow("events:" + client_ip(request)):
+    if not await ctx.limiter.allow("events:" + client_ip(request)):
         raise ApiError(429, "rate_limited", "Too many events from this address.")
     # sendBeacon posts text/plain so that no preflight is needed.
     body = require_object(await read_json(request, 4096, allow_text_plain=True, fields=FIELDS))

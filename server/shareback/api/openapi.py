@@ -496,11 +496,18 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 "What the widget shows on load, and a friend's offer for a valid ref",
                 "widget",
                 {200: response("The widget's configuration.", ref("WidgetConfig"))},
-                errors=[403, 404, 422],
+                # 429: a bare code as ref counts towards the unknown-code limit of /r/ and /qr/.
+                errors=[403, 404, 422, 429],
                 parameters=[
                     SLUG,
                     param("lang", "query", STRING, "nl or en (default en)."),
-                    param("ref", "query", STRING, "The signed ref a friend landed with."),
+                    param(
+                        "ref",
+                        "query",
+                        STRING,
+                        "The signed ref a friend landed with, or a bare referral code (what a "
+                        "link hands on when its click could not be stored).",
+                    ),
                 ],
                 secured=False,
             ),

@@ -24,7 +24,7 @@ async def find_referrers(request: Request) -> Response:
     ctx = context(request)
     campaign = await active_campaign(request, request.path_params["slug"])
     allow_origin(request, campaign)
-    if not ctx.lookup_limiter.allow("referrers:" + client_ip(request)):
+    if not await ctx.lookup_limiter.allow("referrers:" + client_ip(request)):
         raise ApiError(
             429,
             "rate_limited",

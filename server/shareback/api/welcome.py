@@ -27,7 +27,7 @@ async def send_friend_welcome(request: Request) -> Response:
     ctx = context(request)
     body = require_object(await read_json(request, ctx.settings.max_body_bytes, fields=FIELDS))
     remember_lang(request, body)
-    if not ctx.limiter.allow("welcome:" + client_ip(request)):
+    if not await ctx.limiter.allow("welcome:" + client_ip(request)):
         raise ApiError(
             429, "rate_limited", "Too many requests from this address; try again in a minute."
         )

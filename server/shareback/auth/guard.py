@@ -100,7 +100,7 @@ class BearerGuard:
             found = await authenticate(ctx, token, tokens.now_utc())
         if found is None:
             if token is not None:
-                limiter.hit(network)
+                await limiter.hit(network)
             if token is None:
                 message = "Send an API key as 'Authorization: Bearer <key>'."
                 challenge = 'Bearer realm="shareback"'

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,9 +91,11 @@ class RewardValidator:
         self.batch = batch
         self.name = "validator-" + secrets.token_hex(4)
         self._limit = asyncio.Semaphore(concurrency)
+        self._claimed_at = 0.0
 
     async def validate_due(self, now: datetime | None = None) -> ValidationReport:
         moment = now or tokens.now_utc()
+        self._claimed_at = time.monotonic()  # one round at a time (approve_rewards_forever)
         claimed = await self.store.claim_validations(self.name, moment, self.lease, self.batch)
         verdicts = await asyncio.gather(*(self._ask(item, moment) for item in claimed))
         return ValidationReport(
@@ -109,6 +112,8 @@ class RewardValidator:
         headers = signed_headers(item.secret, message_id, body)
         reason: str | None
         async with self._limit:
+            if time.monotonic() - self._claimed_at > self.lease.total_seconds() / 2:
+                return "skipped"  # the lease may lapse meanwhile (see DeliveryWorker._attempt)
             try:
                 response = await self.http.post(item.url, content=body, headers=headers)
             except httpx.HTTPError as exc:

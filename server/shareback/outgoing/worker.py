@@ -84,21 +84,26 @@ class DeliveryWorker:
     async def deliver_due(self, now: datetime | None = None) -> Report:
         """One round: every due delivery this worker can claim is tried once."""
         moment = now or tokens.now_utc()
+        claimed_at = time.monotonic()
         claimed = await self.store.claim_deliveries(self.name, moment, self.lease, self.batch)
-        outcomes = await asyncio.gather(*(self._attempt(d, moment) for d in claimed))
+        outcomes = await asyncio.gather(*(self._attempt(d, moment, claimed_at) for d in claimed))
         return Report(
             delivered=outcomes.count("delivered"),
             retrying=outcomes.count("pending"),
             dead=outcomes.count("dead"),
         )
 
-    async def _attempt(self, delivery: DueDelivery, now: datetime) -> str:
+    async def _attempt(self, delivery: DueDelivery, now: datetime, claimed_at: float) -> str:
         body = event_body(delivery, self.public_url)
         headers = signed_headers(delivery.secret, delivery.message_id, body)
         status_code: int | None = None
         error: str | None = None
-        started = time.perf_counter()
         async with self._limit:
+            started = time.perf_counter()
+            if time.monotonic() - claimed_at > self.lease.total_seconds() / 2:
+                # Waited so long for a free slot that the lease may lapse while sending, and
+                # another process claim the delivery and send it too: left for the next claim.
+                return "skipped"
             try:
                 response = await self.http.post(delivery.url, content=body, headers=headers)
                 status_code = response.status_code

@@ -31,6 +31,7 @@ from shareback.storage.records import (
     DueValidation,
     Forgotten,
     FraudReview,
+    Hits,
     Joined,
     JoinRequest,
     LeaderRow,
@@ -45,6 +46,7 @@ from shareback.storage.records import (
     PayoutBatch,
     PoolStatus,
     PoolUpload,
+    RateCount,
     ReferralSummary,
     Referrer,
     RefundPart,
@@ -364,6 +366,33 @@ class PrivacyStore(Protocol):
         Returns how many rows of each kind were changed."""
 
 
+class SharedStateStore(Protocol):
+    """What several processes on several machines share: rate-limit counters and the leases of
+    the loops only one of them may run at a time."""
+
+    async def count_hits(self, hits: Sequence[Hits]) -> list[RateCount]:
+        """Adds the hits (one entry per name and key) and returns each key's counts after them.
+        A hit past its key's window starts the next one (the stored count becoming the previous
+        window's), or, two windows on, a window of its own with nothing before it."""
+        ...
+
+    async def busy_counts(
+        self, name: str, now: int, window_seconds: int, limit: int
+    ) -> list[RateCount]:
+        """The keys of `name` whose count in their window and the one before may reach `limit`
+        at `now`: those a limiter must refuse without counting a hit."""
+        ...
+
+    async def take_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """The lease is `holder`'s until `until` if it was free, lapsed (before `now`) or
+        already theirs; False while someone else holds it."""
+        ...
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        """Gives the lease up (only the holder's own): another process may take it at once."""
+        ...
+
+
 class FraudStore(Protocol):
     """Each campaign's fraud rules, their verdicts, and the review queue of doubtful referrals."""
 
@@ -543,6 +572,7 @@ class Store(
     ValidationStore,
     PrivacyStore,
     FraudStore,
+    SharedStateStore,
     Protocol,
 ):
     async def close(self) -> None: ...

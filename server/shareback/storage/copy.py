@@ -44,6 +44,8 @@ TABLES = (
     "fraud_rules",
     "fraud_decisions",
     "uncounted_clicks",
+    "rate_counters",
+    "leases",
     "mail_settings",
     "mail_templates",
     "mail_contacts",

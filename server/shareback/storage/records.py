@@ -103,6 +103,7 @@ class Forgotten:
     ip_salts: int
     login_failures: int
     uncounted_clicks: int
+    rate_counts: int = 0  # rate-limit counters two windows old
 
 
 @dataclass(frozen=True)
@@ -501,6 +502,30 @@ class FraudReview:
     reviewed_by: str | None = None
     review_note: str | None = None
     reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Hits to count under one rate limit's key at the moment `at` (Unix seconds)."""
+
+    name: str
+    key: str
+    at: int
+    window_seconds: int
+    hits: int
+
+
+@dataclass(frozen=True)
+class RateCount:
+    """A key's count as the database holds it after a round: `hits` in the window starting at
+    `window_start` (Unix seconds; a key's windows follow each other from its first hit),
+    `prev_hits` in the window just before it."""
+
+    name: str
+    key: str
+    window_start: int
+    hits: int
+    prev_hits: int
 
 
 @dataclass(frozen=True)

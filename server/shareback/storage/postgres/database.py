@@ -112,6 +112,11 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn:
             yield PostgresConnection(conn)
 
+    @asynccontextmanager
+    async def single_write(self) -> AsyncIterator[PostgresConnection]:
+        async with self._pool.acquire() as conn:  # the statement commits on its own
+            yield PostgresConnection(conn)
+
     async def migrate(self) -> list[str]:
         """Each file and its record in one transaction, under a session advisory lock: processes
         starting together wait for the first, then find nothing left to do."""

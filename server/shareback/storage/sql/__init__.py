@@ -16,6 +16,7 @@ from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.shared import SharedStateQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
 
@@ -36,6 +37,7 @@ class SqlStore(
     ValidationQueries,
     PrivacyQueries,
     GdprQueries,
+    SharedStateQueries,
     PayoutQueries,
     IssuingQueries,
     MailQueries,

@@ -41,8 +41,8 @@ class PrivacyQueries(SqlBase):
         return salt
 
     async def forget_expired(self, now: datetime) -> Forgotten:
-        """Deletes the salts no rule needs any more (with the uncounted clicks hashed under them)
-        and the failed sign-ins past the throttle."""
+        """Deletes the salts no rule needs any more (with the uncounted clicks hashed under them),
+        the failed sign-ins past the throttle and the rate-limit counters two windows old."""
         async with self._transaction() as db:
             windows = [
                 int(row[0])
@@ -61,4 +61,8 @@ class PrivacyQueries(SqlBase):
             failures = await db.execute(
                 "DELETE FROM login_failures WHERE at < ?", (now - retention.LOGIN_FAILURES_KEPT,)
             )
-        return Forgotten(salts, failures, uncounted)
+            counts = await db.execute(
+                "DELETE FROM rate_counters WHERE window_start + 2 * window_seconds <= ?",
+                (int(now.timestamp()),),
+            )
+        return Forgotten(salts, failures, uncounted, counts)

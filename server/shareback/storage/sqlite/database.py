@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self, cast
@@ -231,6 +231,9 @@ class SqliteDatabase:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[SqliteConnection]:
         yield SqliteConnection(self._reader)
+
+    def single_write(self) -> AbstractAsyncContextManager[WriterConnection]:
+        return self.transaction()
 
     async def migrate(self) -> list[str]:
         async with self._write_lock:

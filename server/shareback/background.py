@@ -1,0 +1,84 @@
+"""The loops every process runs beside the requests, safe in any number of processes on any
+number of machines: the approval round under a lease in the database (one process at a time),
+the validation callbacks and webhook deliveries claimed row by row (outgoing/), and the shared
+rate limits' refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from shareback import tokens
+from shareback.outgoing.validation import RewardValidator
+from shareback.ratelimit import RateLimiter
+from shareback.storage.base import Store
+
+log = logging.getLogger("shareback")
+
+APPROVAL_LEASE = "approve-rewards"
+LIMITS_REFRESH_SECONDS = 1.0
+
+
+def approval_lease(interval: float) -> timedelta:
+    """Long enough to outlive a slow round, short enough that another process takes over soon
+    after the holder dies: three rounds, and never under 30 seconds."""
+    return timedelta(seconds=max(30.0, 3 * interval))
+
+
+async def approve_due(store: Store, holder: str, lease: timedelta) -> int | None:
+    """One approval round if this process holds (or now takes) the lease; None if another does.
+    The round is idempotent in itself (only pending rewards move, each once: see
+    approve_due_rewards), so two holders on machines whose clocks disagree by more than the lease
+    would still approve nothing twice; the lease keeps the other processes from doing the work
+    again every round."""
+    now = tokens.now_utc()
+    if not await store.take_lease(APPROVAL_LEASE, holder, now, now + lease):
+        return None
+    approved = await store.approve_due_rewards(now)
+    if approved:
+        log.info("approved %d rewards whose hold period ended", approved)
+    # Old IP salts, failed sign-ins and old rate counts go as soon as no rule needs them.
+    await store.forget_expired(now)
+    return approved
+
+
+async def approve_rewards_forever(
+    store: Store, interval: float, validator: RewardValidator | None = None
+) -> None:
+    """Hold periods end on their own; campaigns with a validation callback ask the shop first,
+    each reward claimed under a lease of its own (any process may ask, none asks twice)."""
+    holder = "approver-" + secrets.token_hex(6)
+    lease = approval_lease(interval)
+    try:
+        while True:
+            try:
+                await approve_due(store, holder, lease)
+                while validator is not None:
+                    report = await validator.validate_due()
+                    if report.approved + report.revoked + report.retrying < validator.batch:
+                        break  # a full batch means more may be due: ask again at once
+            except Exception:
+                log.exception("approving due rewards failed; will retry")
+            await asyncio.sleep(interval)
+    finally:
+        # Stopping: the next process need not wait for the lease to lapse.
+        try:
+            await asyncio.shield(store.release_lease(APPROVAL_LEASE, holder))
+        except Exception:
+            log.warning("could not give up the approval lease; it lapses on its own")
+
+
+async def refresh_limits_forever(
+    limiters: Sequence[RateLimiter], interval: float = LIMITS_REFRESH_SECONDS
+) -> None:
+    """The keys other processes brought to their limit, learnt every `interval` seconds."""
+    while True:
+        for limiter in limiters:
+            try:
+                await limiter.refresh()
+            except Exception:
+                log.warning("refreshing rate limit %s failed; will retry", limiter.name)
+        await asyncio.sleep(interval)
