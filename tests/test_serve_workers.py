@@ -12,14 +12,15 @@ from shareback.settings import Settings
 from support import BROWSER_UA, count, shareback_serve
 
 
-def listening_inode(port: int) -> str:
-    """The inode of the socket listening on 127.0.0.1:port (/proc/net/tcp, state 0A)."""
+def listening_inode(port: int) -> str | None:
+    """The inode of the socket listening on 127.0.0.1:port (/proc/net/tcp, state 0A); None
+    while there is none (yet)."""
     wanted = f"0100007F:{port:04X}"
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         if fields[1] == wanted and fields[3] == "0A":
             return fields[9]
-    raise AssertionError(f"nothing listens on port {port}")
+    return None
 
 
 def holders(inode: str) -> set[int]:
@@ -40,7 +41,10 @@ def holders(inode: str) -> set[int]:
 def serving_pids(port: int) -> set[int]:
     """Every process holding the listening socket that is not uvicorn's supervisor (the
     supervisor is the parent of the others)."""
-    pids = holders(listening_inode(port))
+    inode = listening_inode(port)
+    if inode is None:
+        return set()
+    pids = holders(inode)
     parents = {
         int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) for pid in pids
     }
