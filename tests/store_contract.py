@@ -42,8 +42,11 @@ DRAFT = CampaignDraft(
     shop_name="Brandpunt Koffie",
     landing_url="https://shop.example/welcome?utm_source=referral",
     allowed_origins=("https://shop.example", "https://www.shop.example"),
-    referrer_reward=RewardSpec("credit", "10.00"),
-    friend_reward=RewardSpec("percent_discount", "10"),
+    # Both sides pending until their hold ends: a share of the order for the referrer (issued as
+    # a coupon), credit for the friend. The friend's checkout discount, fulfilled with its order,
+    # is pinned by tests/contract/test_contract_fulfilment.py.
+    referrer_reward=RewardSpec("percent_discount", "10"),
+    friend_reward=RewardSpec("credit", "10.00"),
     hold_days=14,
 )
 

@@ -105,6 +105,23 @@ async def approve(store: Store, caller: int, setup: dict[str, Any]) -> int:
 
 
 @job
+async def spend_credit(store: Store, caller: int, setup: dict[str, Any]) -> str:
+    """A checkout spending €5 of Femke's credit under its own key (or all under one key)."""
+    key = setup.get("key") or f"checkout-{caller}"
+    spent = await store.redeem_credit(
+        "femke@example.com", "EUR", 500, key, f"o{caller}", "checkout", T0
+    )
+    return spent.status
+
+
+@job
+async def make_batch(store: Store, caller: int, setup: dict[str, Any]) -> list[int]:
+    """An owner making a payout batch of every payable reward: the rewards it got."""
+    batch, _ = await store.create_payout_batch(setup["reward_ids"], f"owner{caller}", T0)
+    return [] if batch is None else [item.reward_id for item in batch.items]
+
+
+@job
 async def drain_validations(store: Store, caller: int, setup: dict[str, Any]) -> list[Any]:
     """A validation worker: claims due rewards two at a time and applies the shop's yes."""
     now = moment(setup, "now")

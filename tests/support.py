@@ -117,6 +117,25 @@ def campaigns_in(settings: Settings, currency: str) -> None:
     db_execute(settings, "UPDATE campaigns SET currency = ?", (currency,))
 
 
+def percent_for_the_referrer(settings: Settings) -> None:
+    """Every campaign's referrer earns 10 % of the friend's order (a coupon), pending until the
+    hold ends: the share of the order that refunds shrink. The friend's 10 % is no such share:
+    the checkout gave it, and it is fulfilled with the order."""
+    db_execute(
+        settings,
+        "UPDATE campaigns SET referrer_reward_type = 'percent_discount', referrer_reward_value = '10'",
+    )
+
+
+def cash_for_the_referrer(settings: Settings) -> None:
+    """Every campaign's referrer earns €5 paid by transfer: approved, it waits for its payout
+    batch (credit and coupons are issued the moment they are approved)."""
+    db_execute(
+        settings,
+        "UPDATE campaigns SET referrer_reward_type = 'cash', referrer_reward_value = '5.00'",
+    )
+
+
 def db_tables(settings: Settings) -> set[str]:
     return databases.tables(settings.database_url)
 

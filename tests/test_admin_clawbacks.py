@@ -11,7 +11,12 @@ import re
 import httpx2
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import order_refunded, signed_headers
+from support import (
+    cash_for_the_referrer,
+    order_refunded,
+    percent_for_the_referrer,
+    signed_headers,
+)
 from test_admin_auth import admin
 from test_admin_dashboard import bulk, kpi, pending_ids, referred_order
 
@@ -31,49 +36,54 @@ def partial_refund(order_id: str, amount: str, refund_id: str) -> bytes:
     return json.dumps({"type": "order.refunded", "data": data}).encode()
 
 
-def payout(client: TestClient) -> dict[str, dict[str, str]]:
-    text = client.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
+def payout(client: TestClient, query: str = "status=approved") -> dict[str, dict[str, str]]:
+    text = client.get(f"/admin/rewards.csv?{query}").content.decode("utf-8-sig")
     return {row["side"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 def test_a_partial_refund_after_approval_shows_what_is_owed_back(
     admin: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    percent_for_the_referrer(settings)  # issued as a coupon the moment it is approved
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
     bulk(admin, "approve", pending_ids(settings))
-    before = payout(admin)
-    assert {side: row["clawed_back"] for side, row in before.items()} == {
-        "referrer": "false",
-        "friend": "false",
-    }
-    assert before["friend"]["net_amount"] == "5.99" and before["friend"]["clawed_back_amount"] == ""
+    coupons = "status=fulfilled&side=referrer"
+    before = payout(admin, coupons)
+    # The friend's discount was given at the checkout: never approved, paid or owed back.
+    assert {side: row["clawed_back"] for side, row in before.items()} == {"referrer": "false"}
+    assert before["referrer"]["net_amount"] == "5.99"
+    assert before["referrer"]["clawed_back_amount"] == ""
 
     send(admin, webhook_secret, partial_refund("1001", "20.00", "re_1"), "msg_refund")
-    page = admin.get("/admin/rewards?status=approved").text
-    # 10 % of the 20.00 refunded: the friend's €5.99 is now worth €3.99; the €5 credit stays.
+    page = admin.get(f"/admin/rewards?{coupons}").text
+    # 10 % of the 20.00 refunded: the referrer's €5.99 is now worth €3.99.
     assert '<span class="badge badge-clawback">€2 owed back</span>' in page
     assert page.count("badge-clawback") == 1
-    after = payout(admin)
+    after = payout(admin, coupons)
     assert (
-        after["friend"]["clawed_back"],
-        after["friend"]["clawed_back_amount"],
-        after["friend"]["net_amount"],
+        after["referrer"]["clawed_back"],
+        after["referrer"]["clawed_back_amount"],
+        after["referrer"]["net_amount"],
     ) == ("true", "2.00", "3.99")
-    assert (after["referrer"]["clawed_back"], after["referrer"]["net_amount"]) == ("false", "5.00")
+    friends = admin.get("/admin/rewards?status=fulfilled&side=friend").text
+    assert "owed back" not in friends and "bram@example.com" in friends
 
 
-def test_a_whole_refund_after_approval_claws_back_both_rewards(
+def test_a_whole_refund_after_approval_claws_back_the_referrers_reward_alone(
     admin: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    cash_for_the_referrer(settings)  # approved, it waits for its payout batch
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
     bulk(admin, "approve", pending_ids(settings))
     send(admin, webhook_secret, order_refunded("1001"), "msg_refund")
     page = admin.get("/admin/rewards?status=approved").text
-    assert "€5 owed back" in page and "€5.99 owed back" in page
+    assert "€5 owed back" in page
+    # Never "owed back" by the friend: the checkout gave the discount, and the refund returned
+    # what was paid after it.
+    assert "owed back" not in admin.get("/admin/rewards?status=fulfilled&side=friend").text
     rows = payout(admin)
     assert {side: (r["clawed_back_amount"], r["net_amount"]) for side, r in rows.items()} == {
         "referrer": ("5.00", "0.00"),
-        "friend": ("5.99", "0.00"),
     }
     header = admin.get("/admin/rewards.csv?status=approved").content.decode("utf-8-sig")
     assert header.splitlines()[0].endswith(

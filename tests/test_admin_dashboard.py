@@ -17,6 +17,7 @@ from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import (
     SHOP,
+    cash_for_the_referrer,
     count,
     db_rows,
     follow_link,
@@ -78,9 +79,9 @@ def test_the_overview_counts_a_referred_order(admin: TestClient, webhook_secret:
     assert kpi(page, "Conversions") == "1"
     assert kpi(page, "Link clicks") == "1"
     assert kpi(page, "Conversion rate") == "100%"
-    # Reward cost: €5 credit for Anna and 10 % of €59.90 for Bram.
-    assert kpi(page, "Reward cost") == "€10.99"
-    assert kpi(page, "Return on reward spend") == "5.5\u00d7"
+    # Reward cost: €5 credit for Anna and Bram's 10 % off, which left €59.90 of €66.56.
+    assert kpi(page, "Reward cost") == "€11.66"
+    assert kpi(page, "Return on reward spend") == "5.1\u00d7"
     assert kpi(page, "Average order, referred") == "€59.90"
     assert "Anna de Vries" in page  # top advocates
     assert "Order <strong>1001</strong> came in through" in page
@@ -389,11 +390,15 @@ def test_the_queue_lists_pending_rewards_with_checkboxes(
 ) -> None:
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
     page = admin.get("/admin/rewards").text
-    assert page.count('name="reward"') == 2
-    assert "anna@example.nl" in page and "bram@example.com" in page
-    assert "#1001" in page and "€5" in page and "€5.99" in page
+    # Anna's credit waits; Bram's discount was given at the checkout: never in the queue.
+    assert page.count('name="reward"') == 1
+    assert "anna@example.nl" in page and "bram@example.com" not in page
+    assert "#1001" in page and "€5" in page
     assert 'aria-current="page">Pending' in page
     assert "Approve selected" in page and "Revoke selected" in page
+    fulfilled = admin.get("/admin/rewards?status=fulfilled").text
+    assert "bram@example.com" in fulfilled and "€6.66" in fulfilled
+    assert "Discount given at the checkout" in fulfilled and 'name="reward"' not in fulfilled
 
 
 def test_bulk_approve_moves_rewards_and_records_who(
@@ -404,18 +409,26 @@ def test_bulk_approve_moves_rewards_and_records_who(
     response = bulk(admin, "approve", ids)
     assert response.status_code == 303
     assert (
-        response.headers["location"] == "/admin/rewards?status=pending&done=approved&n=2&skipped=0"
+        response.headers["location"] == "/admin/rewards?status=pending&done=approved&n=1&skipped=0"
     )
-    assert "2 rewards approved." in admin.get(response.headers["location"]).text
-    assert [r[0] for r in db_rows(settings, "SELECT status FROM rewards")] == ["approved"] * 2
-    changes = db_rows(settings, "SELECT from_status, to_status, actor FROM reward_changes")
-    assert [tuple(c) for c in changes] == [("pending", "approved", OWNER)] * 2
-    approved = admin.get("/admin/rewards?status=approved").text
-    assert "bram@example.com" in approved and 'name="reward"' not in approved
+    assert "1 reward approved." in admin.get(response.headers["location"]).text
+    # Anna's €5 credit is added to her balance the moment it is approved.
+    statuses = "SELECT status FROM rewards ORDER BY side"
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
+    changes = db_rows(
+        settings, "SELECT from_status, to_status, actor FROM reward_changes ORDER BY id"
+    )
+    assert [tuple(c) for c in changes] == [
+        ("pending", "fulfilled", "webhook:orders"),
+        ("pending", "approved", OWNER),
+        ("approved", "fulfilled", OWNER),
+    ]
+    fulfilled = admin.get("/admin/rewards?status=fulfilled").text
+    assert "anna@example.nl" in fulfilled and "Added to the store-credit balance" in fulfilled
     # Approving again changes nothing and says so.
     again = bulk(admin, "approve", ids)
-    assert "done=approved&n=0&skipped=2" in again.headers["location"]
-    assert "2 could not be changed" in admin.get(again.headers["location"]).text
+    assert "done=approved&n=0&skipped=1" in again.headers["location"]
+    assert "1 could not be changed" in admin.get(again.headers["location"]).text
 
 
 def test_revoking_needs_a_reason(
@@ -442,8 +455,10 @@ def test_bulk_actions_say_what_is_missing(admin: TestClient) -> None:
 
 def test_the_queue_filters_by_side_and_campaign(admin: TestClient, webhook_secret: str) -> None:
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
-    friends = admin.get("/admin/rewards?side=friend").text
-    assert friends.count('name="reward"') == 1 and "bram@example.com" in friends
+    advocates = admin.get("/admin/rewards?side=referrer").text
+    assert advocates.count('name="reward"') == 1 and "anna@example.nl" in advocates
+    friends = admin.get("/admin/rewards?side=friend&status=fulfilled").text
+    assert "bram@example.com" in friends and "anna@example.nl" not in friends
     create_campaign(admin)
     other = admin.get("/admin/rewards?campaign=summer").text
     assert 'name="reward"' not in other and "No pending rewards match these filters." in other
@@ -452,6 +467,7 @@ def test_the_queue_filters_by_side_and_campaign(admin: TestClient, webhook_secre
 def test_the_payout_csv_lists_approved_rewards(
     admin: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
     referred_order(admin, webhook_secret, "1001", "=HYPERLINK(1)@example.com")
     bulk(admin, "approve", pending_ids(settings))
     response = admin.get("/admin/rewards.csv?status=approved")
@@ -461,14 +477,17 @@ def test_the_payout_csv_lists_approved_rewards(
     assert disposition.startswith('attachment; filename="shareback-rewards-approved-')
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 2
+    # Anna's credit: the friend's discount was given at the checkout, never paid.
+    assert len(rows) == 1
     by_side = {r["side"]: r for r in rows}
     assert by_side["referrer"]["email"] == "anna@example.nl"
     assert by_side["referrer"]["amount"] == "5.00"
-    assert by_side["friend"]["amount"] == "5.99"
-    assert by_side["friend"]["email"] == "'=HYPERLINK(1)@example.com"  # never a formula
     assert {r["status"] for r in rows} == {"approved"}
     assert all(r["approved_at"] for r in rows)
+    friends = admin.get("/admin/rewards.csv?status=fulfilled&side=friend")
+    [friend] = list(csv.DictReader(io.StringIO(friends.content.decode("utf-8-sig"))))
+    assert friend["email"] == "'=HYPERLINK(1)@example.com"  # never a formula
+    assert friend["amount"] == "6.66"
     assert (
         admin.get("/admin/rewards.csv?status=pending").content.decode("utf-8-sig").count("\n") == 1
     )

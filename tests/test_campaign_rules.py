@@ -266,7 +266,7 @@ def test_rewards_fit_their_currency() -> None:
         "friend_reward"
     )
     assert problem(campaigns.reward, "friend_reward", "percent_discount", "101", "EUR")
-    assert problem(campaigns.reward, "friend_reward", "cash", "1", "EUR")
+    assert problem(campaigns.reward, "friend_reward", "gift_card", "1", "EUR")
     assert problem(campaigns.reward, "friend_reward", "credit", "NaN", "EUR")
 
 

@@ -1,4 +1,5 @@
-"""The whole order lifecycle after approval: refunds and chargebacks leave clawbacks, once."""
+"""The whole order lifecycle after approval: refunds and chargebacks leave clawbacks, once; the
+friend's checkout discount, given by the shop's checkout, is never owed back."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from shareback.app import create_app
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
-from support import db_rows, follow_link, join_campaign, order_paid, order_refunded, signed_headers
+from support import (
+    cash_for_the_referrer,
+    db_rows,
+    follow_link,
+    join_campaign,
+    order_paid,
+    order_refunded,
+    signed_headers,
+)
 
 KEY = "clawback-test-key-0123456789"
 
@@ -34,6 +43,8 @@ def deliver(client: TestClient, secret: str, body: bytes, message_id: str) -> di
 
 
 def approved_referral(client: TestClient, settings: Settings, secret: str) -> None:
+    if not db_rows(settings, "SELECT 1 FROM campaigns WHERE referrer_reward_type <> 'credit'"):
+        cash_for_the_referrer(settings)  # approved, it waits for its payout batch
     code = str(join_campaign(client, "anna@example.nl", "Anna")["code"])
     ref = follow_link(client, code, "whatsapp")
     assert (
@@ -50,7 +61,7 @@ def approved_referral(client: TestClient, settings: Settings, secret: str) -> No
         finally:
             await store.close()
 
-    assert asyncio.run(approve()) == 2
+    assert asyncio.run(approve()) == 1  # the referrer's: the friend's was fulfilled at checkout
 
 
 def clawbacks(settings: Settings) -> list[tuple[str, int | None, str]]:
@@ -66,33 +77,39 @@ def test_a_refund_after_approval_claws_both_rewards_back(
 ) -> None:
     approved_referral(owner, settings, webhook_secret)
     result = deliver(owner, webhook_secret, order_refunded("1001"), "refund")
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 2}
-    assert sorted(clawbacks(settings)) == [("friend", 599, "refund"), ("referrer", 500, "refund")]
-    # The rewards stay approved (they may have been paid out); the owner sees what is owed back.
-    assert {row[0] for row in db_rows(settings, "SELECT status FROM rewards")} == {"approved"}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 1}
+    assert sorted(clawbacks(settings)) == [("referrer", 500, "refund")]
+    # The referrer's stays approved (it may have been paid out); the owner sees what is owed back.
+    statuses = db_rows(settings, "SELECT side, status FROM rewards ORDER BY side")
+    assert [tuple(row) for row in statuses] == [("friend", "fulfilled"), ("referrer", "approved")]
     listed = owner.get("/api/v1/rewards", headers={"authorization": f"Bearer {KEY}"}).json()["data"]
     owed = {r["side"]: r["clawed_back"] for r in listed}
     assert owed == {
-        "friend": {"amount_minor": 599, "amount": "5.99", "currency": "EUR"},
+        "friend": None,  # given at the checkout: nothing is "owed back" by the friend
         "referrer": {"amount_minor": 500, "amount": "5.00", "currency": "EUR"},
     }
     events = [
         row[0]
         for row in db_rows(settings, "SELECT type FROM outbox WHERE type = 'reward.clawed_back'")
     ]
-    assert len(events) == 2
+    assert len(events) == 1
     payload = json.loads(
         db_rows(settings, "SELECT payload FROM outbox WHERE type = 'reward.clawed_back'")[0][0]
     )
     assert payload["clawback"]["reason"] == "refund" and payload["reward"]["status"] == "approved"
     # Replayed, the refund changes nothing.
     assert deliver(owner, webhook_secret, order_refunded("1001"), "refund")["status"] == "duplicate"
-    assert len(clawbacks(settings)) == 2
+    assert len(clawbacks(settings)) == 1
 
 
 def test_partial_then_full_refund_claws_back_in_proportion_and_never_twice(
     owner: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    percent = {"referrer_reward": {"type": "percent_discount", "value": "10"}}
+    patched = owner.patch(
+        "/api/v1/campaigns/default", json=percent, headers={"authorization": f"Bearer {KEY}"}
+    )
+    assert patched.status_code == 200, patched.text
     approved_referral(owner, settings, webhook_secret)
     partial = json.dumps(
         {"type": "order.refunded", "data": {"order_id": "1001", "amount": "20.00"}}
@@ -103,13 +120,13 @@ def test_partial_then_full_refund_claws_back_in_proportion_and_never_twice(
         "reason": "partially_refunded",
         "rewards_clawed_back": 1,
     }
-    # 10 % of €59.90 was €5.99; of the €39.90 kept it is €3.99: €2.00 back. The €5 credit is fixed.
-    assert clawbacks(settings) == [("friend", 200, "partial_refund")]
+    # 10 % of €59.90 was €5.99; of the €39.90 kept it is €3.99: €2.00 back. The friend's discount
+    # was what the checkout gave: never owed back.
+    assert clawbacks(settings) == [("referrer", 200, "partial_refund")]
     deliver(owner, webhook_secret, order_refunded("1001"), "full")
     assert sorted(clawbacks(settings)) == [
-        ("friend", 200, "partial_refund"),
-        ("friend", 399, "refund"),
-        ("referrer", 500, "refund"),
+        ("referrer", 200, "partial_refund"),
+        ("referrer", 399, "refund"),
     ]
 
 
@@ -121,10 +138,12 @@ def test_a_chargeback_revokes_pending_rewards_with_its_reason(
     deliver(owner, webhook_secret, order_paid("7", "friend@example.com", "30.00", ref), "paid")
     body = json.dumps({"type": "order.charged_back", "data": {"order_id": "7"}}).encode()
     result = deliver(owner, webhook_secret, body, "dispute")
-    assert result == {"status": "recorded", "reason": "charged_back", "rewards_revoked": 2}
-    assert {tuple(r) for r in db_rows(settings, "SELECT status, revoke_reason FROM rewards")} == {
-        ("revoked", "chargeback")
-    }
+    assert result == {"status": "recorded", "reason": "charged_back", "rewards_revoked": 1}
+    rows = db_rows(settings, "SELECT side, status, revoke_reason FROM rewards ORDER BY side")
+    assert [tuple(r) for r in rows] == [
+        ("friend", "fulfilled", None),
+        ("referrer", "revoked", "chargeback"),
+    ]
     assert clawbacks(settings) == []
 
 
@@ -133,7 +152,7 @@ def test_a_chargeback_after_approval_leaves_a_chargeback_clawback(
 ) -> None:
     approved_referral(owner, settings, webhook_secret)
     body = json.dumps({"type": "order.charged_back", "data": {"order_id": "1001"}}).encode()
-    assert deliver(owner, webhook_secret, body, "dispute")["rewards_clawed_back"] == 2
+    assert deliver(owner, webhook_secret, body, "dispute")["rewards_clawed_back"] == 1
     assert {reason for _, _, reason in clawbacks(settings)} == {"chargeback"}
 
 
@@ -152,4 +171,4 @@ def test_the_payout_csv_shows_what_is_owed_back(
     assert {
         (row["side"], row["clawed_back"], row["clawed_back_amount"], row["clawed_back_minor"])
         for row in rows
-    } == {("referrer", "true", "5.00", "500"), ("friend", "true", "5.99", "599")}
+    } == {("referrer", "true", "5.00", "500")}

@@ -44,7 +44,7 @@ def referred_order(
     return result
 
 
-def test_a_referred_order_records_one_referral_and_two_pending_rewards(
+def test_a_referred_order_records_one_referral_a_pending_reward_and_the_friends_discount(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
     result = referred_order(client, webhook_secret)
@@ -60,10 +60,11 @@ def test_a_referred_order_records_one_referral_and_two_pending_rewards(
     assert [
         (r["side"], r["email"], r["type"], r["amount_minor"], r["status"]) for r in rewards
     ] == [
-        ("friend", "friend@example.com", "percent_discount", 599, "pending"),
+        # 10 % off: the €59.90 paid is what was left of €66.56, so the checkout gave €6.66.
+        ("friend", "friend@example.com", "percent_discount", 666, "fulfilled"),
         ("referrer", "anna@example.nl", "credit", 500, "pending"),
     ]
-    due = datetime.fromisoformat(rewards[0]["approve_after"]).replace(tzinfo=UTC)
+    due = datetime.fromisoformat(rewards[1]["approve_after"]).replace(tzinfo=UTC)
     assert timedelta(days=13, hours=23) < due - datetime.now(UTC) <= timedelta(days=14)
 
 
@@ -86,9 +87,13 @@ def test_the_refund_revokes_pending_rewards_once(
 ) -> None:
     referred_order(client, webhook_secret)
     refund = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund").json()
-    assert refund == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
-    statuses = db_rows(settings, "SELECT status, revoke_reason FROM rewards")
-    assert {tuple(r) for r in statuses} == {("revoked", "refund")}
+    assert refund == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
+    statuses = db_rows(settings, "SELECT side, status, revoke_reason FROM rewards ORDER BY side")
+    # The friend's discount was given at the checkout: neither revoked nor owed back.
+    assert [tuple(r) for r in statuses] == [
+        ("friend", "fulfilled", None),
+        ("referrer", "revoked", "refund"),
+    ]
     again = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund_2").json()
     assert again == {"status": "duplicate", "reason": "order_already_refunded"}
     unknown = deliver(client, webhook_secret, order_refunded("9999"), "msg_refund_3").json()
@@ -297,12 +302,14 @@ def test_hold_period_approval_with_time_moved_forward(
             await store.close()
 
     assert aio.run(approve(datetime.now(UTC) + timedelta(days=13))) == 0
-    assert aio.run(approve(datetime.now(UTC) + timedelta(days=14, minutes=1))) == 2
-    assert {r[0] for r in db_rows(settings, "SELECT status FROM rewards")} == {"approved"}
+    assert aio.run(approve(datetime.now(UTC) + timedelta(days=14, minutes=1))) == 1
+    # The referrer's €5 credit is added to Anna's balance the moment it is approved.
+    statuses = "SELECT status FROM rewards ORDER BY side"
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
     # A refund after approval no longer revokes: it leaves clawbacks (tests/test_clawbacks.py).
     refund = deliver(client, webhook_secret, order_refunded("1001"), "msg_refund").json()
-    assert refund == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 2}
-    assert {r[0] for r in db_rows(settings, "SELECT status FROM rewards")} == {"approved"}
+    assert refund == {"status": "recorded", "reason": "refunded", "rewards_clawed_back": 1}
+    assert [r[0] for r in db_rows(settings, statuses)] == ["fulfilled", "fulfilled"]
 
 
 def test_100_concurrent_deliveries_of_one_order_record_it_once(

@@ -128,10 +128,16 @@ def test_events_arrive_signed_with_what_an_email_tool_needs(
         receiver.secret = endpoint["secret"]
         referral_flow(owner_client, webhook_secret)
         reports = run_worker(owner_settings, [datetime.now(UTC)])
-    assert reports[0].delivered == 4
+    assert reports[0].delivered == 5
     # Deliveries go out in parallel: consumers order by the event's timestamp, not by arrival.
     types = sorted(m["type"] for m in receiver.accepted)
-    assert types == ["advocate.created", "referral.converted", "reward.created", "reward.created"]
+    assert types == [
+        "advocate.created",
+        "referral.converted",
+        "reward.created",
+        "reward.created",
+        "reward.fulfilled",  # the friend's discount, given at the checkout
+    ]
     rewards = {
         m["data"]["reward"]["side"]: m["data"]
         for m in receiver.accepted
@@ -153,10 +159,15 @@ def test_events_arrive_signed_with_what_an_email_tool_needs(
     friend_reward = rewards["friend"]["reward"]
     assert (friend_reward["side"], friend_reward["amount"], friend_reward["recipient"]["name"]) == (
         "friend",
-        "5.00",
+        "5.56",  # 10 % off: the €50.00 paid was what was left of €55.56
         "Femke Jansen",
     )
-    assert len({m["id"] for m in receiver.accepted}) == 4
+    assert (friend_reward["status"], friend_reward["fulfilment"]) == ("fulfilled", "checkout")
+    assert (referrer_reward["reward"]["fulfilment"], referrer_reward["reward"]["fulfilled_at"]) == (
+        "credit",
+        None,
+    )
+    assert len({m["id"] for m in receiver.accepted}) == 5
 
 
 def test_a_receiver_refusing_the_first_deliveries_gets_every_event_once(
@@ -171,13 +182,19 @@ def test_a_receiver_refusing_the_first_deliveries_gets_every_event_once(
             owner_settings, [start + timedelta(minutes=m) for m in range(0, 60, 2)]
         )
     assert sorted(m["type"] for m in receiver.accepted) == sorted(
-        ["advocate.created", "referral.converted", "reward.created", "reward.created"]
+        [
+            "advocate.created",
+            "referral.converted",
+            "reward.created",
+            "reward.created",
+            "reward.fulfilled",
+        ]
     )
-    assert receiver.seen == 4 + 5
-    assert sum(r.retrying for r in reports) == 5 and sum(r.delivered for r in reports) == 4
+    assert receiver.seen == 5 + 5
+    assert sum(r.retrying for r in reports) == 5 and sum(r.delivered for r in reports) == 5
     deliveries = owner_client.get("/api/v1/webhook-deliveries", headers=AUTH).json()["data"]
     assert {d["status"] for d in deliveries} == {"delivered"}
-    assert sum(d["attempts"] for d in deliveries) == 9
+    assert sum(d["attempts"] for d in deliveries) == 10
     log = owner_client.get(
         f"/api/v1/webhook-deliveries/{deliveries[-1]['id']}", headers=AUTH
     ).json()
@@ -196,7 +213,7 @@ def test_a_receiver_down_for_hours_loses_nothing(
     assert sum(r.delivered for r in down) == 0 and sum(r.retrying for r in down) >= 4
     with LiveServer(receiver.app, port=port):
         run_worker(owner_settings, [start + timedelta(hours=h) for h in range(5, 12)])
-    assert len(receiver.accepted) == 4
+    assert len(receiver.accepted) == 5
     errors = [
         d["last_error"]
         for d in owner_client.get("/api/v1/webhook-deliveries", headers=AUTH).json()["data"]
@@ -286,7 +303,8 @@ def test_events_are_written_only_with_their_change(
         d["type"]
         for d in owner_client.get("/api/v1/webhook-deliveries", headers=AUTH).json()["data"]
     ]
-    assert sorted(types) == ["reward.created", "reward.created", "reward.revoked", "reward.revoked"]
+    # The friend's discount was given at the checkout: the refund revokes the referrer's alone.
+    assert sorted(types) == ["reward.created", "reward.created", "reward.revoked"]
 
 
 def test_endpoint_api_validates_and_needs_a_key(owner_client: TestClient) -> None:

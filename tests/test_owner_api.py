@@ -42,6 +42,9 @@ class Owner:
     def patch(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.call("PATCH", url, **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> httpx2.Response:
+        return self.call("PUT", url, **kwargs)
+
 
 def error_of(response: httpx2.Response) -> tuple[int, str, str | None]:
     error = response.json()["error"]
@@ -49,7 +52,8 @@ def error_of(response: httpx2.Response) -> tuple[int, str, str | None]:
 
 
 def make_rewards(client: TestClient, secret: str, friends: int, advocate: str = "anna") -> None:
-    """One advocate, `friends` referred orders of €30: two pending rewards per order."""
+    """One advocate, `friends` referred orders of €30: per order the referrer's pending credit and
+    the friend's discount, fulfilled at the checkout."""
     code = str(join_campaign(client, f"{advocate}@example.nl", advocate.title())["code"])
     for n in range(friends):
         ref = follow_link(client, code, "email")
@@ -246,7 +250,7 @@ INVALID_CAMPAIGNS: list[tuple[dict[str, Any], str, str]] = [
     ({"referrer_reward": None}, "missing_referrer_reward", "referrer_reward"),
     ({"referrer_reward": "5 euro"}, "invalid_referrer_reward", "referrer_reward"),
     (
-        {"referrer_reward": {"type": "cash", "value": "5"}},
+        {"referrer_reward": {"type": "gift_card", "value": "5"}},
         "invalid_referrer_reward",
         "referrer_reward",
     ),

@@ -20,7 +20,7 @@ from shareback.api.owner.exports import (
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
-from support import join_campaign
+from support import cash_for_the_referrer, join_campaign
 from test_owner_api import Owner, error_of, make_rewards
 from test_owner_api import settings as settings  # the settings with the admin key
 
@@ -88,8 +88,9 @@ def test_cells_that_start_like_a_formula_get_a_quote() -> None:
 
 
 def test_rewards_export_for_payout_holds_only_approved_rewards(
-    owner: Owner, client: TestClient, webhook_secret: str
+    owner: Owner, client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
     make_rewards(client, webhook_secret, 3)
     referrers = [r["id"] for r in owner.get("/api/v1/rewards?side=referrer").json()["data"]]
     owner.post("/api/v1/rewards/bulk", json={"ids": referrers[:2], "action": "approve"})
@@ -104,7 +105,7 @@ def test_rewards_export_for_payout_holds_only_approved_rewards(
     } == {("approved", "referrer", "anna@example.nl", "5.00", "500", "EUR")}
     assert all(row["approved_at"] and not row["revoked_at"] for row in rows)
     assert len(rows_of(owner.get("/api/v1/exports/rewards.csv"))) == 6
-    assert len(rows_of(owner.get("/api/v1/exports/rewards.csv?side=friend&status=pending"))) == 3
+    assert len(rows_of(owner.get("/api/v1/exports/rewards.csv?side=friend&status=fulfilled"))) == 3
 
 
 def test_referrals_export_has_the_order_and_its_total(

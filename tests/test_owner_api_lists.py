@@ -70,7 +70,7 @@ def test_paging_rewards_with_filters_walks_every_match_once(
     all_ids, _ = walk(owner, "/api/v1/rewards", 4)
     assert len(all_ids) == len(set(all_ids)) == 18
     friend_ids, pages = walk(
-        owner, "/api/v1/rewards?side=friend&status=pending&campaign=default", 4
+        owner, "/api/v1/rewards?side=friend&status=fulfilled&campaign=default", 4
     )
     assert len(friend_ids) == 9 and pages == 3
     friends = {r["id"] for r in owner.get("/api/v1/rewards?side=friend&limit=200").json()["data"]}
@@ -193,7 +193,14 @@ def test_reward_documents_carry_money_and_times(
     )
     assert (referrer["side"], referrer["type"], referrer["value"]) == ("referrer", "credit", "5.00")
     assert referrer["amount"] == {"amount_minor": 500, "amount": "5.00", "currency": "EUR"}
-    assert friend["amount"] == {"amount_minor": 300, "amount": "3.00", "currency": "EUR"}
+    # 10 % off: the €30.00 paid was what was left of €33.33, so the checkout gave €3.33.
+    assert friend["amount"] == {"amount_minor": 333, "amount": "3.33", "currency": "EUR"}
+    assert (friend["status"], friend["fulfilment"], friend["fulfilled_at"]) == (
+        "fulfilled",
+        "checkout",
+        friend["created_at"],
+    )
+    assert (referrer["fulfilment"], referrer["fulfilled_at"]) == ("credit", None)
     assert (friend["email"], friend["order_id"], friend["campaign"]) == (
         "anna-friend0@example.com",
         "anna-0",

@@ -12,7 +12,7 @@ from shareback.settings import Settings
 from shareback.storage import open_store
 from shareback.storage.base import CampaignChanges, CampaignDraft, Store
 from starlette.testclient import TestClient
-from support import follow_link, join_campaign, order_paid, signed_headers
+from support import cash_for_the_referrer, follow_link, join_campaign, order_paid, signed_headers
 
 T = TypeVar("T")
 
@@ -112,10 +112,13 @@ def test_paging_by_id_returns_every_row_once(
 def test_reward_decisions_are_recorded_with_actor_and_reason(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    make_referrals(client, webhook_secret, 2)
+    cash_for_the_referrer(settings)  # approved, it stays approved until its payout batch
+    make_referrals(client, webhook_secret, 4)
 
     async def scenario(store: Store) -> None:
+        # The referrers': each friend's discount was fulfilled at the checkout.
         pending = await store.list_rewards(status="pending")
+        assert len(pending) == 4
         ids = [r.id for r in pending]
         at = datetime.now(UTC)
         changed, refused = await store.change_rewards(
@@ -139,11 +142,18 @@ def test_reward_decisions_are_recorded_with_actor_and_reason(
         assert campaign is not None
         board = await store.leaderboard(campaign.id, at - timedelta(days=1), at + timedelta(days=1))
         assert [(row.code.split("-")[0], row.conversions, row.revenue_minor) for row in board] == [
-            ("ANNA", 2, 6000)
+            ("ANNA", 4, 12000)
         ]
         feed = await store.activity(campaign.id)
         kinds = {item.kind for item in feed}
-        assert {"joined", "click", "referral", "reward_approved", "reward_revoked"} <= kinds
+        assert {
+            "joined",
+            "click",
+            "referral",
+            "reward_approved",
+            "reward_revoked",
+            "reward_fulfilled",
+        } <= kinds
         assert feed == sorted(feed, key=lambda item: item.at, reverse=True)
 
     with_store(settings, scenario)

@@ -1,4 +1,6 @@
-"""Partial refunds through /webhooks/orders: rewards worth a share of the order shrink, once."""
+"""Partial refunds through /webhooks/orders: rewards worth a share of the order shrink, once.
+The referrer's reward here is 10 % of the order (a coupon); the friend's 10 % was given at the
+checkout, fulfilled there and never shrunk, revoked or owed back."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2
 import pytest
+from shareback.rewards import RewardSpec
 from shareback.settings import Settings
+from shareback.storage import open_store
+from shareback.storage.records import CampaignChanges
 from starlette.testclient import TestClient
 from support import (
     count,
@@ -37,7 +42,22 @@ def reward_amounts(settings: Settings) -> dict[str, tuple[int, str]]:
     return {r["side"]: (r["amount_minor"], r["status"]) for r in rows}
 
 
-def referred_order(client: TestClient, secret: str, total: str = "59.90") -> None:
+def percent_for_the_referrer(settings: Settings) -> None:
+    async def change() -> None:
+        store = await open_store(settings.database_url)
+        try:
+            spec = RewardSpec("percent_discount", "10")
+            await store.update_campaign("default", CampaignChanges(referrer_reward=spec))
+        finally:
+            await store.close()
+
+    asyncio.run(change())
+
+
+def referred_order(
+    client: TestClient, secret: str, settings: Settings, total: str = "59.90"
+) -> None:
+    percent_for_the_referrer(settings)
     doc = join_campaign(client, "anna@example.nl", "Anna")
     ref = follow_link(client, str(doc["code"]))
     body = order_paid("1001", "friend@example.com", total, ref)
@@ -47,19 +67,20 @@ def referred_order(client: TestClient, secret: str, total: str = "59.90") -> Non
 def test_a_partial_refund_shrinks_the_percentage_reward_in_proportion(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
-    assert reward_amounts(settings) == {"friend": (599, "pending"), "referrer": (500, "pending")}
+    referred_order(client, webhook_secret, settings)
+    # The friend's 10 %: €59.90 is what was left of €66.56 after it, so it was €6.66.
+    assert reward_amounts(settings) == {"friend": (666, "fulfilled"), "referrer": (599, "pending")}
     result = deliver(client, webhook_secret, partial_refund("1001", "20.00"), "msg_r1").json()
     assert result == {"status": "recorded", "reason": "partially_refunded", "rewards_reduced": 1}
-    # 10 % of the 39.90 kept; the referrer's fixed €5 credit does not depend on the order's size.
-    assert reward_amounts(settings) == {"friend": (399, "pending"), "referrer": (500, "pending")}
+    # 10 % of the 39.90 kept; the discount the checkout gave stays what it was.
+    assert reward_amounts(settings) == {"friend": (666, "fulfilled"), "referrer": (399, "pending")}
     assert db_rows(settings, "SELECT status, refunded_minor FROM orders")[0][:] == ("paid", 2000)
 
 
 def test_the_same_partial_refund_counts_once(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     body = partial_refund("1001", "20.00", refund_id="re_1")
     assert deliver(client, webhook_secret, body, "msg_r1").json()["status"] == "recorded"
     assert deliver(client, webhook_secret, body, "msg_r1").json() == {
@@ -71,19 +92,22 @@ def test_the_same_partial_refund_counts_once(
         "status": "duplicate",
         "reason": "refund_already_recorded",
     }
-    assert reward_amounts(settings)["friend"] == (399, "pending")
+    assert reward_amounts(settings)["referrer"] == (399, "pending")
     assert db_rows(settings, "SELECT refunded_minor FROM orders")[0][0] == 2000
 
 
 def test_partial_refunds_adding_up_to_the_total_refund_the_whole_order(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     first = deliver(client, webhook_secret, partial_refund("1001", "20.00"), "msg_r1").json()
     second = deliver(client, webhook_secret, partial_refund("1001", "39.90"), "msg_r2").json()
     assert first["reason"] == "partially_refunded"
-    assert second == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
-    assert {r[1] for r in reward_amounts(settings).values()} == {"revoked"}
+    assert second == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
+    assert {side: r[1] for side, r in reward_amounts(settings).items()} == {
+        "friend": "fulfilled",
+        "referrer": "revoked",
+    }
     assert tuple(db_rows(settings, "SELECT status, refunded_minor FROM orders")[0]) == (
         "refunded",
         5990,
@@ -95,31 +119,29 @@ def test_partial_refunds_adding_up_to_the_total_refund_the_whole_order(
 def test_a_refund_larger_than_the_order_is_a_full_refund(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     result = deliver(client, webhook_secret, partial_refund("1001", 100), "msg_r1").json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
 
 
 def test_partial_refunds_of_unknown_orders_wait_and_other_currencies_are_ignored(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     unknown = deliver(client, webhook_secret, partial_refund("9999", "1.00"), "m1").json()
     other = deliver(
         client, webhook_secret, partial_refund("1001", "1.00", currency="usd"), "m2"
     ).json()
     assert unknown == {"status": "recorded", "reason": "awaiting_order"}
     assert other == {"status": "ignored", "reason": "currency_mismatch"}
-    assert reward_amounts(settings)["friend"] == (599, "pending")
+    assert reward_amounts(settings)["referrer"] == (599, "pending")
     assert (count(settings, "order_refunds"), count(settings, "pending_adjustments")) == (0, 1)
 
 
 def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_difference(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    from shareback.storage import open_store
-
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
 
     async def approve() -> int:
         store = await open_store(settings.database_url)
@@ -128,15 +150,19 @@ def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_dif
         finally:
             await store.close()
 
-    assert asyncio.run(approve()) == 2
+    assert asyncio.run(approve()) == 1
     result = deliver(client, webhook_secret, partial_refund("1001", "20.00"), "msg_r1").json()
     assert result == {
         "status": "recorded",
         "reason": "partially_refunded",
         "rewards_clawed_back": 1,
     }
-    # The approved amounts stand (they may be paid out); what is owed back is a clawback.
-    assert reward_amounts(settings) == {"friend": (599, "approved"), "referrer": (500, "approved")}
+    # The referrer's coupon was issued on approval: its amount stands; what is owed back is a
+    # clawback.
+    assert reward_amounts(settings) == {
+        "friend": (666, "fulfilled"),
+        "referrer": (599, "fulfilled"),
+    }
     assert [tuple(r) for r in db_rows(settings, "SELECT amount_minor, reason FROM clawbacks")] == [
         (200, "partial_refund")
     ]
@@ -145,9 +171,9 @@ def test_a_partial_refund_after_approval_keeps_the_reward_and_claws_back_the_dif
 def test_an_order_refunded_without_amount_still_refunds_the_whole_order(
     client: TestClient, settings: Settings, webhook_secret: str
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     result = deliver(client, webhook_secret, order_refunded("1001"), "msg_r1").json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
     assert db_rows(settings, "SELECT refunded_minor FROM orders")[0][0] == 5990
 
 
@@ -173,7 +199,7 @@ def test_bad_refund_amounts_are_4xx_and_write_nothing(
     amount: object,
     extra: dict[str, object],
 ) -> None:
-    referred_order(client, webhook_secret)
+    referred_order(client, webhook_secret, settings)
     response = deliver(client, webhook_secret, partial_refund("1001", amount, **extra), "msg_r1")
     assert response.status_code == 422, response.text
     error = response.json()["error"]

@@ -74,7 +74,14 @@ def client(owner_settings: Settings) -> Iterator[TestClient]:
 
 
 def use_callback(client: TestClient, url: str | None) -> dict[str, Any]:
-    response = client.patch("/api/v1/campaigns/default", json={"validation_url": url}, headers=AUTH)
+    # The friend gets a gift the shop gives (custom): pending like the referrer's, where a
+    # discount would be fulfilled at the checkout itself and never be asked about.
+    fields = {
+        "validation_url": url,
+        "friend_reward": {"type": "custom", "value": "0"},
+        "referrer_reward": {"type": "cash", "value": "5.00"},  # approved, waits for a payout
+    }
+    response = client.patch("/api/v1/campaigns/default", json=fields, headers=AUTH)
     assert response.status_code == 200, response.text
     campaign: dict[str, Any] = response.json()
     return campaign
@@ -284,3 +291,32 @@ def test_without_a_callback_the_hold_period_approves_as_before(
     use_callback(client, None)
     referred_order(client, webhook_secret)
     assert approve_due(owner_settings, datetime.now(UTC) + LATER) == 2
+
+
+def test_a_2xx_saying_fulfilled_fulfils_what_the_shop_gives_itself(
+    client: TestClient, owner_settings: Settings, webhook_secret: str
+) -> None:
+    """The friend's custom gift: the shop approves and hands it over in one answer. The referrer's
+    credit is Shareback's to add, so the same answer only approves it."""
+    shop = Shop(lambda event: JSONResponse({"fulfilled": True}))
+    with LiveServer(shop.app) as live:
+        shop.secret = use_callback(client, f"{live.url}/validate")["validation_secret"]
+        referred_order(client, webhook_secret)
+        reports = validate(owner_settings, [datetime.now(UTC) + LATER])
+    assert reports == [ValidationReport(approved=2, fulfilled=2)]  # what the shop said
+    assert rewards(owner_settings) == {
+        "referrer": ("approved", None),
+        "friend": ("fulfilled", None),
+    }
+    history = db_rows(
+        owner_settings,
+        "SELECT w.side, c.from_status, c.to_status, c.actor FROM reward_changes c "
+        "JOIN rewards w ON w.id = c.reward_id ORDER BY c.id",
+    )
+    assert sorted(tuple(h) for h in history) == [
+        ("friend", "approved", "fulfilled", "validation callback"),
+        ("friend", "pending", "approved", "validation callback"),
+        ("referrer", "pending", "approved", "validation callback"),
+    ]
+    events = [r[0] for r in db_rows(owner_settings, "SELECT type FROM outbox ORDER BY id")]
+    assert events.count("reward.fulfilled") == 1

@@ -21,7 +21,7 @@ from platform_support import (
 )
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import campaigns_in, count, db_rows
+from support import campaigns_in, count, db_rows, percent_for_the_referrer
 
 
 @pytest.fixture
@@ -86,8 +86,13 @@ def test_an_order_paid_with_the_widget_ref_in_its_cart_attributes_records_a_refe
         "USD",
     )
     assert row["click_id"] is not None
-    # 10 % of the order's total_price 598.94 for the friend, the fixed €5 credit for Anna.
-    assert rewards(settings) == {"friend": (5989, "pending"), "referrer": (500, "pending")}
+    # The friend's discount is what Shopify says it gave (total_discounts 10.00), fulfilled at
+    # the checkout; the fixed €5 credit for Anna waits for its hold.
+    assert rewards(settings) == {"friend": (1000, "fulfilled"), "referrer": (500, "pending")}
+    assert tuple(db_rows(settings, "SELECT subtotal_minor, discount_minor FROM orders")[0]) == (
+        59700,
+        1000,
+    )
 
 
 def test_the_ref_on_the_landing_page_url_attributes_the_order(
@@ -164,18 +169,20 @@ def test_the_published_order_and_refund_bytes_verbatim(
 def test_a_refund_shrinks_the_percentage_reward_and_counts_once(
     client: TestClient, settings: Settings
 ) -> None:
+    percent_for_the_referrer(settings)
     _, ref = referral(client)
     deliver(client, compact(with_cart_ref(ref)))
     body = compact(refund())
     first = deliver(client, body, "refunds/create", "wh-refund").json()
     assert first == {"status": "recorded", "reason": "partially_refunded", "rewards_reduced": 1}
-    # 209.00 of 598.94 refunded: the friend's 10 % is now of 389.94.
-    assert rewards(settings) == {"friend": (3899, "pending"), "referrer": (500, "pending")}
+    # 209.00 of 598.94 refunded: the referrer's 10 % is now of 389.94; the checkout's discount
+    # stays what it was.
+    assert rewards(settings) == {"friend": (1000, "fulfilled"), "referrer": (3899, "pending")}
     replay = deliver(client, body, "refunds/create", "wh-refund").json()
     resent = deliver(client, body, "refunds/create", "wh-refund-again").json()
     assert replay == {"status": "duplicate", "reason": "message_already_processed"}
     assert resent == {"status": "duplicate", "reason": "refund_already_recorded"}
-    assert rewards(settings)["friend"] == (3899, "pending")
+    assert rewards(settings)["referrer"] == (3899, "pending")
 
 
 def test_refunds_adding_up_to_the_total_revoke_the_rewards(
@@ -187,8 +194,11 @@ def test_refunds_adding_up_to_the_total_revoke_the_rewards(
     rest = refund(id=509562970)
     rest["transactions"][0].update(id=179259970, amount="389.94")
     result = deliver(client, compact(rest), "refunds/create", "wh-r2").json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
-    assert {status for _, status in rewards(settings).values()} == {"revoked"}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
+    assert {side: status for side, (_, status) in rewards(settings).items()} == {
+        "friend": "fulfilled",
+        "referrer": "revoked",
+    }
     assert db_rows(settings, "SELECT status FROM orders")[0][0] == "refunded"
 
 

@@ -23,7 +23,7 @@ from platform_support import (
 from shareback.app import create_app
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import campaigns_in, count, db_rows
+from support import campaigns_in, count, db_rows, percent_for_the_referrer
 
 PAYMENT_INTENT = "pi_00000000000000"  # the session fixture's payment_intent
 
@@ -94,7 +94,10 @@ def test_a_paid_checkout_session_with_the_ref_as_client_reference_id_records_a_r
         "example@example.com",
     )
     assert (row["total_minor"], row["currency"]) == (25000, "USD")
-    assert rewards(settings) == {"friend": (2500, "pending"), "referrer": (500, "pending")}
+    # The session's total_details.amount_discount is 0: the checkout gave the friend nothing off,
+    # and the friend's discount is recorded as exactly that.
+    assert (row["subtotal_minor"], row["discount_minor"]) == (25000, 0)
+    assert rewards(settings) == {"friend": (0, "fulfilled"), "referrer": (500, "pending")}
 
 
 def test_the_ref_in_session_metadata_attributes_the_order(client: TestClient) -> None:
@@ -141,10 +144,11 @@ def test_a_delayed_payment_counts_when_it_succeeds(client: TestClient, settings:
 def test_partial_refunds_shrink_the_reward_by_the_cumulative_amount_refunded(
     client: TestClient, settings: Settings
 ) -> None:
+    percent_for_the_referrer(settings)
     referred_checkout(client)
     first = deliver(client, compact(refund_event("evt_r1", 5000))).json()
     assert first == {"status": "recorded", "reason": "partially_refunded", "rewards_reduced": 1}
-    assert rewards(settings)["friend"] == (2000, "pending")  # 10 % of the 200.00 kept
+    assert rewards(settings)["referrer"] == (2000, "pending")  # 10 % of the 200.00 kept
     assert deliver(client, compact(refund_event("evt_r1", 5000))).json() == {
         "status": "duplicate",
         "reason": "message_already_processed",
@@ -156,11 +160,11 @@ def test_partial_refunds_shrink_the_reward_by_the_cumulative_amount_refunded(
     }
     # amount_refunded is everything refunded so far: 100.00 in all, not 50 + 100.
     deliver(client, compact(refund_event("evt_r2", 10000)))
-    assert rewards(settings)["friend"] == (1500, "pending")
+    assert rewards(settings)["referrer"] == (1500, "pending")
     # A late, smaller figure arriving out of order changes nothing.
     late = deliver(client, compact(refund_event("evt_r0", 3000))).json()
     assert late == {"status": "recorded", "reason": "partially_refunded"}
-    assert rewards(settings)["friend"] == (1500, "pending")
+    assert rewards(settings)["referrer"] == (1500, "pending")
     assert db_rows(settings, "SELECT refunded_minor FROM orders")[0][0] == 10000
 
 
@@ -169,10 +173,13 @@ def test_a_full_refund_revokes_the_pending_rewards_once(
 ) -> None:
     referred_checkout(client)
     result = deliver(client, compact(refund_event("evt_full", 25000))).json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
     again = deliver(client, compact(refund_event("evt_full_2", 25000))).json()
     assert again == {"status": "duplicate", "reason": "order_already_refunded"}
-    assert {status for _, status in rewards(settings).values()} == {"revoked"}
+    assert {side: status for side, (_, status) in rewards(settings).items()} == {
+        "friend": "fulfilled",
+        "referrer": "revoked",
+    }
 
 
 def test_a_refund_of_an_unknown_payment_waits_for_it(client: TestClient) -> None:

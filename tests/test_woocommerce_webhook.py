@@ -19,7 +19,7 @@ from platform_support import (
 )
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import campaigns_in, count, db_rows
+from support import campaigns_in, count, db_rows, percent_for_the_referrer
 
 
 @pytest.fixture
@@ -81,7 +81,8 @@ def test_an_order_created_processing_with_the_ref_in_its_meta_records_a_referral
         "USD",
     )
     assert db_rows(settings, "SELECT friend_name FROM referrals")[0][0] == "John Doe"
-    assert rewards(settings) == {"friend": (294, "pending"), "referrer": (500, "pending")}
+    # discount_total is 0.00: the checkout gave the friend nothing off, and that is what is kept.
+    assert rewards(settings) == {"friend": (0, "fulfilled"), "referrer": (500, "pending")}
 
 
 def test_an_advocates_code_in_the_coupon_lines_attributes_the_order(
@@ -120,18 +121,19 @@ def test_an_order_counts_once_it_is_paid(client: TestClient, settings: Settings)
 def test_a_partial_refund_in_an_update_shrinks_the_reward_once(
     client: TestClient, settings: Settings
 ) -> None:
+    percent_for_the_referrer(settings)
     _, ref = referral(client)
     deliver(client, compact(with_ref(ref, WOO_CREATED)), "order.created")
     refunded = with_ref(ref, refunds=[refund_line(fixture(WOO_REFUND))])
     first = deliver(client, compact(refunded), delivery="d2").json()
     assert first == {"status": "recorded", "reason": "partially_refunded", "rewards_reduced": 1}
-    # 10.00 of 29.35 refunded: the friend's 10 % is now of 19.35.
-    assert rewards(settings) == {"friend": (194, "pending"), "referrer": (500, "pending")}
+    # 10.00 of 29.35 refunded: the referrer's 10 % is now of 19.35.
+    assert rewards(settings) == {"friend": (0, "fulfilled"), "referrer": (194, "pending")}
     # Every later update lists the same refund again; it counts once.
     refunded["customer_note"] = "Leave at the door"
     again = deliver(client, compact(refunded), delivery="d3").json()
     assert again == {"status": "duplicate", "reason": "refund_already_recorded"}
-    assert rewards(settings)["friend"] == (194, "pending")
+    assert rewards(settings)["referrer"] == (194, "pending")
     assert db_rows(settings, "SELECT refunded_minor FROM orders")[0][0] == 1000
 
 
@@ -142,10 +144,13 @@ def test_an_order_turned_refunded_revokes_the_rewards(
     deliver(client, compact(with_ref(ref, WOO_CREATED)), "order.created")
     lines = [refund_line(fixture(WOO_REFUND)), {"id": 730, "reason": "", "total": "-19.35"}]
     result = deliver(client, compact(with_ref(ref, status="refunded", refunds=lines))).json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
     again = deliver(client, compact(with_ref(ref, status="refunded")), delivery="d2").json()
     assert again == {"status": "duplicate", "reason": "order_already_refunded"}
-    assert {status for _, status in rewards(settings).values()} == {"revoked"}
+    assert {side: status for side, (_, status) in rewards(settings).items()} == {
+        "friend": "fulfilled",
+        "referrer": "revoked",
+    }
 
 
 def test_refunds_adding_up_to_the_total_refund_the_order_whatever_its_status(
@@ -155,12 +160,13 @@ def test_refunds_adding_up_to_the_total_refund_the_order_whatever_its_status(
     deliver(client, compact(with_ref(ref, WOO_CREATED)), "order.created")
     lines = [{"id": 731, "reason": "", "total": "-29.35"}]
     result = deliver(client, compact(with_ref(ref, refunds=lines))).json()
-    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 2}
+    assert result == {"status": "recorded", "reason": "refunded", "rewards_revoked": 1}
 
 
 def test_an_order_first_seen_with_a_refund_is_recorded_then_refunded(
     client: TestClient, settings: Settings
 ) -> None:
+    percent_for_the_referrer(settings)
     _, ref = referral(client)
     body = compact(with_ref(ref, refunds=[refund_line(fixture(WOO_REFUND))]))
     result = deliver(client, body).json()
@@ -169,7 +175,7 @@ def test_an_order_first_seen_with_a_refund_is_recorded_then_refunded(
         "referral",
         1,
     )
-    assert rewards(settings)["friend"] == (194, "pending")
+    assert rewards(settings)["referrer"] == (194, "pending")
 
 
 def test_a_refund_of_an_unknown_order_waits_for_it(client: TestClient) -> None:

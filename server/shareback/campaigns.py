@@ -40,6 +40,8 @@ REWARD_EXAMPLES = {
     "credit": "5.00 for 5.00 credit",
     "coupon": "the coupon's value, such as 10",
     "points": "100 for 100 points",
+    "cash": "5.00 for 5.00 paid out",
+    "custom": "what the gift is worth, such as 0",
 }
 
 
@@ -179,6 +181,12 @@ def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
     """A side's reward; a fixed amount must fit the currency's minor unit."""
     if kind not in REWARD_TYPES:
         raise InvalidCampaign(field, f"Choose a kind of reward: {', '.join(REWARD_TYPES)}.")
+    if kind == "cash" and field == "friend_reward":
+        raise InvalidCampaign(
+            field,
+            "Cash is paid to advocates' bank accounts; give the friend a discount, credit, a "
+            "coupon or a gift.",
+        )
     amount = value.strip()
     if not amount:
         raise InvalidCampaign(field, "Enter the reward's value.")
@@ -190,7 +198,7 @@ def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
         raise InvalidCampaign(field, f"Enter a number, such as {REWARD_EXAMPLES[kind]}.")
     try:
         spec = RewardSpec(kind, amount, currency)
-        if kind in ("fixed_discount", "credit"):
+        if kind in ("fixed_discount", "credit", "cash"):
             money.to_minor(amount, currency)
     except InvalidReward as exc:
         raise InvalidCampaign(field, str(exc)[0].upper() + str(exc)[1:] + ".") from None

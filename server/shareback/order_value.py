@@ -37,3 +37,13 @@ def no_reward_reason(order: Totals, currency: str, min_order_minor: int) -> str 
     if order.minor < min_order_minor:
         return BELOW_MINIMUM_ORDER
     return None
+
+
+def share_in(amount_minor: int | None, sent: Totals, kept: Totals) -> int | None:
+    """An amount the platform sent in the order's currency (its discount, its subtotal), in the
+    currency the order is kept in: by the proportion of the two totals when they differ."""
+    if amount_minor is None or kept.currency == sent.currency:
+        return amount_minor
+    if sent.minor <= 0:
+        return None
+    return round(amount_minor * kept.minor / sent.minor)

@@ -1,4 +1,5 @@
-"""Reward kinds, their value for one order, their wording, and the pending → approved/revoked rules."""
+"""Reward kinds, their value for one order, their wording, and the pending → approved → fulfilled
+(or revoked) rules."""
 
 from __future__ import annotations
 
@@ -8,10 +9,26 @@ from decimal import Decimal, InvalidOperation
 
 from shareback import money
 
-REWARD_TYPES = ("percent_discount", "fixed_discount", "credit", "coupon", "points")
-STATUSES = ("pending", "approved", "revoked")
+# cash: paid out in a payout batch; custom: anything else, fulfilled by the shop itself.
+REWARD_TYPES = (
+    "percent_discount",
+    "fixed_discount",
+    "credit",
+    "coupon",
+    "points",
+    "cash",
+    "custom",
+)
+STATUSES = ("pending", "approved", "fulfilled", "revoked")
 MAX_VALUE = 10**12  # far above any real reward; keeps 1e999999 out of every sum and text
-TRANSITIONS = {"pending": {"approved", "revoked"}, "approved": set(), "revoked": set()}
+# Fulfilled: issued or paid (a code, credit in the ledger, a payout, the shop's word). Only what
+# was never given can be revoked; what was given may be clawed back (clawback records).
+TRANSITIONS: dict[str, set[str]] = {
+    "pending": {"approved", "revoked"},
+    "approved": {"fulfilled"},
+    "fulfilled": set(),
+    "revoked": set(),
+}
 
 
 class InvalidReward(ValueError):
@@ -51,7 +68,7 @@ class RewardSpec:
         """What the reward costs the shop for an order of this size (None: not money, e.g. points)."""
         if self.type == "percent_discount":
             return money.percent_of(order_total_minor, Decimal(self.value))
-        if self.type in ("fixed_discount", "credit"):
+        if self.type in ("fixed_discount", "credit", "cash"):
             return money.to_minor(self.value, self.currency)
         return None
 
@@ -59,15 +76,19 @@ class RewardSpec:
         nl = lang == "nl"
         if self.type == "percent_discount":
             return f"{Decimal(self.value).normalize():f}% " + ("korting" if nl else "off")
-        if self.type in ("fixed_discount", "credit"):
+        if self.type in ("fixed_discount", "credit", "cash"):
             amount = money.format_money(
                 money.to_minor(self.value, self.currency), self.currency, lang
             )
             if self.type == "credit":
                 return amount + (" tegoed" if nl else " store credit")
+            if self.type == "cash":
+                return amount + (" op je rekening" if nl else " paid to your account")
             return amount + (" korting" if nl else " off")
         if self.type == "points":
             return f"{Decimal(self.value).normalize():f} " + ("punten" if nl else "points")
+        if self.type == "custom":
+            return "een cadeau van de winkel" if nl else "a gift from the shop"
         return "een kortingscode" if nl else "a discount code"
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ as os_environ
+from typing import TYPE_CHECKING
 
 from starlette.config import Config
 
 from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
+
+if TYPE_CHECKING:
+    from shareback.payouts import PayoutAccount
 
 DEFAULT_DATABASE_URL = "sqlite:///shareback.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -61,6 +65,10 @@ class Settings:
     # Plain http:// endpoint and validation URLs, for local testing only (never in production:
     # the events carry personal data).
     allow_http_endpoints: bool = False
+    # The shop's own account that payout batches are paid from (the SEPA file's debtor).
+    payout_name: str | None = None
+    payout_iban: str | None = None
+    payout_bic: str | None = None
     # E-mail (mail/): the SMTP server and the default sender; nothing is sent without both
     # (a campaign may name its own sender).
     smtp_url: str | None = None
@@ -93,6 +101,9 @@ class Settings:
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
+            payout_name=config("PAYOUT_NAME", default=None) or None,
+            payout_iban=config("PAYOUT_IBAN", default=None) or None,
+            payout_bic=config("PAYOUT_BIC", default=None) or None,
             smtp_url=config("SMTP_URL", default=None) or None,
             email_from=config("EMAIL_FROM", default=None) or None,
             mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
@@ -125,6 +136,7 @@ class Settings:
                     "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
+        self.payout_account()  # a bad IBAN stops the start, not the first payout
         self._check_mail()
         image = self.share_image_url
         if image is not None and not (
@@ -135,6 +147,20 @@ class Settings:
                 "such as https://shop.example.com/share.jpg."
             )
         return self
+
+    def payout_account(self, fallback_name: str = "Shop") -> PayoutAccount | None:
+        """The shop's account payouts are paid from; None without SHAREBACK_PAYOUT_IBAN."""
+        from shareback import payouts
+
+        if not self.payout_iban:
+            return None
+        try:
+            return payouts.account(
+                self.payout_name or fallback_name, self.payout_iban, self.payout_bic
+            )
+        except payouts.InvalidAccount as exc:
+            variable = {"holder_name": "NAME", "iban": "IBAN", "bic": "BIC"}[exc.field]
+            raise SettingsError(f"SHAREBACK_PAYOUT_{variable}: {exc.message}") from None
 
     def _check_mail(self) -> None:
         if self.smtp_url is not None:

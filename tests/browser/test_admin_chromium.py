@@ -234,8 +234,8 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     )
     small = page.locator(".kpis-small")
     expect(small.locator(".kpi", has_text="Link clicks").locator("dd").first).to_have_text("1")
-    # €7.50 for Lotte and 15 % of €64 for Bram.
-    expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€17.10")
+    # €7.50 for Lotte and Bram's 15 % off, which left €64 of €75.29: €11.29.
+    expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€18.79")
     expect(page.locator(".channels")).to_contain_text("WhatsApp")
     expect(page.get_by_role("region", name="Top advocates", exact=True)).to_contain_text(
         "Lotte Smit"
@@ -245,32 +245,35 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
         page.get_by_role("img", name=re.compile("Clicks and conversions per day"))
     ).to_be_visible()
 
-    # The rewards queue: select both of the order's rewards and approve them.
+    # The rewards queue: Lotte's reward waits; Bram's discount was given at the checkout.
     page.get_by_role("link", name="Rewards", exact=True).click()
     page.get_by_label("Campaign").select_option("zomer")
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("table.rewards tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(1)
     page.get_by_label("Select all rewards on this page").check()
-    expect(page.locator("[data-selected-count]")).to_have_text("2 selected")
+    expect(page.locator("[data-selected-count]")).to_have_text("1 selected")
     page.get_by_role("button", name="Approve selected").click()
-    expect(page.get_by_role("status").first).to_have_text("2 rewards approved.")
+    expect(page.get_by_role("status").first).to_have_text("1 reward approved.")
     expect(rows).to_have_count(0)
-
-    # The payout CSV of the approved rewards.
-    page.get_by_role("link", name="Approved").click()
+    # Lotte's €7.50 off is issued as a coupon code the moment it is approved.
+    page.get_by_role("link", name="Fulfilled").click()
     expect(rows).to_have_count(2)
+    expect(page.locator("table.rewards")).to_contain_text("Discount given at the checkout")
+    expect(page.locator("table.rewards")).to_contain_text("Coupon code issued")
+
+    # The list of the fulfilled rewards, as CSV.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download payout CSV").click()
+        page.get_by_role("link", name="Download this list (CSV)").click()
     assert re.fullmatch(
-        r"shareback-rewards-approved-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
+        r"shareback-rewards-fulfilled-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
     )
     saved = tmp_path / "payout.csv"
     download.value.save_as(saved)
     payout = list(csv.DictReader(io.StringIO(saved.read_text("utf-8-sig"))))
     assert {(r["side"], r["email"], r["amount"], r["status"]) for r in payout} == {
-        ("referrer", "lotte@example.nl", "7.50", "approved"),
-        ("friend", "bram.jansen@example.com", "9.60", "approved"),
+        ("referrer", "lotte@example.nl", "7.50", "fulfilled"),
+        ("friend", "bram.jansen@example.com", "11.29", "fulfilled"),
     }
     assert {r["advocate_code"] for r in payout} == {advocate["code"]}
     assert {r["order_id"] for r in payout} == {"5001"}
@@ -547,7 +550,8 @@ def seed_a_month(demo: Demo, days: int = 30) -> None:
         "UPDATE reward_changes SET at = (SELECT approve_after FROM rewards w WHERE w.id = reward_id)",
     )
     db_execute(
-        demo.settings, "UPDATE rewards SET approved_at = approve_after WHERE status = 'approved'"
+        demo.settings,
+        "UPDATE rewards SET approved_at = approve_after WHERE approved_at IS NOT NULL",
     )
 
 
@@ -559,7 +563,9 @@ def seed_clawbacks(demo: Demo) -> None:
         for row in db_rows(
             demo.settings,
             "SELECT o.order_id FROM rewards w JOIN referrals r ON r.id = w.referral_id "
-            "JOIN orders o ON o.id = r.order_pk WHERE w.status = 'approved' "
+            # Approved, or issued at approval (credit, coupons); never the checkout's discount.
+            "JOIN orders o ON o.id = r.order_pk WHERE w.status IN ('approved', 'fulfilled') "
+            "AND w.fulfilment <> 'checkout' "
             "GROUP BY o.id, o.order_id ORDER BY o.id DESC LIMIT 2",
         )
     ]
@@ -692,6 +698,8 @@ PAGES = [
     ("new-campaign", "/admin/campaigns/new", False),
     ("rewards", "/admin/rewards", False),
     ("rewards-approved", "/admin/rewards?status=approved", False),
+    ("rewards-fulfilled", "/admin/rewards?status=fulfilled", False),
+    ("payouts", "/admin/payouts", True),
     ("review", "/admin/review", False),
     ("fraud-rules", "/admin/campaigns/default/fraud", False),
     ("settings", "/admin/settings", True),

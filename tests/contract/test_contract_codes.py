@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from shareback.rewards import RewardSpec
 from shareback.storage.base import Store
 from shareback.storage.records import CodeOwner, PoolStatus, PoolUpload, Referrer
 from store_contract import T0, at, contract, join, listen, make_campaign, sent
@@ -75,7 +76,12 @@ async def test_the_look_up_finds_exact_codes_then_names_of_active_advocates(stor
 @contract("issue_friend_code", "friend_code_for_click")
 async def test_a_generated_code_is_issued_once_per_click_and_announced(store: Store) -> None:
     await listen(store)
-    campaign = await make_campaign(store, friend_fulfilment="generated", friend_code_prefix="HALLO")
+    campaign = await make_campaign(
+        store,
+        friend_fulfilment="generated",
+        friend_code_prefix="HALLO",
+        friend_reward=RewardSpec("percent_discount", "10"),
+    )
     anna = await join(store, campaign, "anna@example.nl", "Anna")
     assert await store.friend_code_for_click("click-1") is None
     code = await store.issue_friend_code(campaign, anna.id, "click-1", at(hours=1))

@@ -122,11 +122,22 @@ async def ten_referrals(store: Store, **campaign_fields: Any) -> None:
 
 
 async def approved_once_each(store: Store, actor: str) -> None:
+    """Approved once each, and issued once each: the referrer's coupon (ten distinct codes) and
+    the friend's credit (one ledger entry each), however many workers ran at once."""
     rewards = await store.list_rewards(limit=100)
-    assert len(rewards) == 20 and {r.status for r in rewards} == {"approved"}
+    assert len(rewards) == 20 and {r.status for r in rewards} == {"fulfilled"}
     for reward in rewards:
-        assert [c.actor for c in await store.reward_history(reward.id)] == [actor]
-    assert (await sent(store))["reward.approved"] == 20
+        history = await store.reward_history(reward.id)
+        assert [(c.to_status, c.actor) for c in history] == [
+            ("approved", actor),
+            ("fulfilled", actor),
+        ]
+    coupons = [r.fulfilled_ref for r in rewards if r.fulfilment == "coupon"]
+    assert len(coupons) == len(set(coupons)) == 10
+    credit = await store.credit_balance("f0@example.com", "EUR")
+    assert [e.amount_minor for e in credit.entries] == [1000]
+    counts = await sent(store)
+    assert (counts["reward.approved"], counts["reward.fulfilled"]) == (20, 20)
 
 
 @covers("approve_due_rewards")

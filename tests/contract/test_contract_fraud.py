@@ -40,7 +40,7 @@ async def test_refunds_before_their_order_are_applied_when_it_comes(store: Store
     rewards = {r.side: r for r in await store.list_rewards()}
     assert {r.status for r in rewards.values()} == {"revoked"}
     assert {r.revoke_reason for r in rewards.values()} == {"chargeback"}
-    assert rewards["friend"].amount_minor == 499  # 10 % of the €49.90 kept by the partial refund
+    assert rewards["referrer"].amount_minor == 499  # 10 % of the €49.90 kept by the partial refund
     [referral] = await store.list_referrals()
     assert referral.order_status == "refunded"
     # Nothing is left waiting: a replay is a duplicate of the order itself now.

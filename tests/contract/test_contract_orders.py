@@ -73,17 +73,19 @@ async def test_a_referred_order_makes_one_referral_and_two_rewards(store: Store)
     referrer, friend = rewards["referrer"], rewards["friend"]
     assert (referrer.email, referrer.type, referrer.value, referrer.status) == (
         "anna@example.nl",
+        "percent_discount",
+        "10",
+        "pending",
+    )
+    assert_money(referrer.amount_minor, 599)  # 10 % of €59.90
+    assert (friend.email, friend.type, friend.value, friend.status) == (
+        "Femke@Example.com",
         "credit",
         "10.00",
         "pending",
     )
-    assert_money(referrer.amount_minor, 1000)
-    assert (friend.email, friend.type, friend.value) == (
-        "Femke@Example.com",
-        "percent_discount",
-        "10",
-    )
-    assert_money(friend.amount_minor, 599)  # 10 % of €59.90
+    assert_money(friend.amount_minor, 1000)
+    assert (referrer.fulfilment, friend.fulfilment) == ("coupon", "credit")
     for reward in (referrer, friend):
         assert_moment(reward.approve_after, T0 + HOLD)
         assert_moment(reward.created_at, T0)
@@ -222,9 +224,9 @@ async def test_a_chargeback_after_approval_claws_back_what_was_paid(store: Store
     outcome = await store.record_refund("cb-1", "shop", "1001", at(20), reason="chargeback")
     assert outcome == Outcome("recorded", "charged_back", clawed_back=2)
     rewards = by_side(await store.list_rewards())
-    assert {r.status for r in rewards.values()} == {"approved"}
-    assert_money(rewards["referrer"].clawed_back_minor, 1000)
-    assert_money(rewards["friend"].clawed_back_minor, 599)
+    assert {r.status for r in rewards.values()} == {"fulfilled"}  # issued when approved
+    assert_money(rewards["referrer"].clawed_back_minor, 599)
+    assert_money(rewards["friend"].clawed_back_minor, 1000)
     assert (await sent(store))["reward.clawed_back"] == 2
     # Nothing is clawed back twice.
     assert await store.record_refund("cb-2", "shop", "1001", at(21)) == Outcome(
@@ -241,8 +243,8 @@ async def test_a_partial_refund_shrinks_the_share_of_the_order_once(store: Store
     outcome = await store.record_partial_refund("p-1", refund)
     assert outcome == Outcome("recorded", "partially_refunded", reduced=1)
     rewards = by_side(await store.list_rewards())
-    assert_money(rewards["friend"].amount_minor, 499)  # 10 % of what was kept, €49.90
-    assert_money(rewards["referrer"].amount_minor, 1000)  # a fixed credit keeps its worth
+    assert_money(rewards["referrer"].amount_minor, 499)  # 10 % of what was kept, €49.90
+    assert_money(rewards["friend"].amount_minor, 1000)  # a fixed credit keeps its worth
     assert await store.record_partial_refund("p-1", refund) == Outcome(
         "duplicate", "message_already_processed"
     )
@@ -287,9 +289,9 @@ async def test_cumulative_refunds_count_their_largest_figure_and_claw_back(store
     second = await store.record_partial_refund("s-2", stripe("ch_1:2500", "25.00"))
     assert second == Outcome("recorded", "partially_refunded", clawed_back=1)
     # €25 refunded in all, not €35: 10 % of €34.90 kept is 349, so 250 is owed back.
-    friend = by_side(await store.list_rewards())["friend"]
-    assert_money(friend.amount_minor, 599)
-    assert_money(friend.clawed_back_minor, 250)
+    referrer = by_side(await store.list_rewards())["referrer"]
+    assert_money(referrer.amount_minor, 599)
+    assert_money(referrer.clawed_back_minor, 250)
     stats = await store.campaign_stats(campaign.id, at(-1), at(1))
     assert_money(stats.revenue_minor, 3490)
 
@@ -311,9 +313,10 @@ async def test_rewards_are_approved_once_their_hold_ends(store: Store) -> None:
     assert approved == 2 and type(approved) is int
     assert await store.approve_due_rewards(due + timedelta(days=1)) == 0
     for reward in await store.list_rewards(campaign_id=campaign.id):
-        assert reward.status == "approved"
+        # The coupon and the credit are issued the moment they are approved.
+        assert reward.status == "fulfilled"
         assert_moment(reward.approved_at, due)
-        [change] = await store.reward_history(reward.id)
+        change, issued = await store.reward_history(reward.id)
         assert (change.from_status, change.to_status, change.reason, change.actor) == (
             "pending",
             "approved",
@@ -321,6 +324,7 @@ async def test_rewards_are_approved_once_their_hold_ends(store: Store) -> None:
             "scheduler",
         )
         assert_moment(change.at, due)
+        assert (issued.to_status, issued.actor) == ("fulfilled", "scheduler")
     # A campaign with a validation callback waits for the shop's word instead.
     assert {r.status for r in await store.list_rewards(campaign_id=checked.id)} == {"pending"}
     assert (await sent(store))["reward.approved"] == 2

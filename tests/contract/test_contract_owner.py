@@ -149,7 +149,7 @@ async def test_owner_decisions_move_pending_rewards_once_with_actor_and_reason(
         [ids[0], ids[1], ids[0]], "approved", None, "owner@shop.example", at(1)
     )
     assert [r.id for r in changed] == ids[:2] and refused == []
-    assert {r.status for r in changed} == {"approved"}
+    assert {r.status for r in changed} == {"fulfilled"}  # coupon and credit: issued at once
     for reward in changed:
         assert_moment(reward.approved_at, at(1))
     unknown = ids[-1] + 100
@@ -220,20 +220,21 @@ async def test_the_feed_merges_the_newest_of_every_kind(store: Store) -> None:
     await refer(store, spring, anna, "1001", paid_at=at(0, hours=4))
     await store.approve_due_rewards(at(20))
     feed = await store.activity(spring.id)
-    assert feed == [
+    # Approved, and issued at once (the coupon and the credit): four changes at one moment.
+    assert sorted(feed[:4], key=lambda item: item.kind) == [
         ActivityItem("reward_approved", at(20), anna.code, "scheduler"),
         ActivityItem("reward_approved", at(20), anna.code, "scheduler"),
+        ActivityItem("reward_fulfilled", at(20), anna.code, "scheduler"),
+        ActivityItem("reward_fulfilled", at(20), anna.code, "scheduler"),
+    ]
+    assert feed[4:] == [
         ActivityItem("referral", at(0, hours=4), anna.code, "1001"),
         ActivityItem("click", at(0, hours=2), anna.code, "whatsapp"),
         ActivityItem("joined", T0, anna.code, "Anna"),
     ]
     assert all(item.at.tzinfo is UTC for item in feed)
-    assert [i.kind for i in await store.activity(spring.id, limit=3)] == [
-        "reward_approved",
-        "reward_approved",
-        "referral",
-    ]
+    assert [i.kind for i in await store.activity(spring.id, limit=5)][4] == "referral"
     everywhere = await store.activity(None)
     assert ActivityItem("joined", at(0, hours=1), zoe.code, "") in everywhere
-    assert len(everywhere) == 6
+    assert len(everywhere) == 8
     assert await store.activity(summer.id) == [ActivityItem("joined", at(0, hours=1), zoe.code, "")]

@@ -53,7 +53,7 @@ async def test_stats_count_each_thing_once_for_whole_days_and_exact_ranges(store
         # Anna's order: €10 credit and 10 % of €40; Mark's rewards were revoked.
         reward_cost_minor=1400,
         pending_rewards=0,
-        approved_rewards=2,
+        approved_rewards=0,  # Anna's coupon and credit were issued when approved: fulfilled
         revoked_rewards=2,
         referred_orders=1,
         referred_order_total_minor=4000,

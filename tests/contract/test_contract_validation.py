@@ -30,7 +30,7 @@ async def test_due_rewards_of_checked_campaigns_are_leased_once(store: Store) ->
         first.reward_id,
         "referrer",
         "pending",
-        "10.00",
+        "5.99",  # 10 % of the €59.90 order
     )
     assert reward["approve_after"] == "2025-06-15T09:30:15Z"
     assert first.payload["order"] == {
@@ -67,8 +67,9 @@ async def test_the_shops_verdict_applies_once_while_the_reward_is_pending(store:
     approved = await store.reward(approve.reward_id)
     revoked = await store.reward(revoke.reward_id)
     assert approved is not None and revoked is not None
+    # Approved, the referrer's 10 % is issued as a coupon at once.
     assert (approved.status, revoked.status, revoked.revoke_reason) == (
-        "approved",
+        "fulfilled",
         "revoked",
         "not paid",
     )

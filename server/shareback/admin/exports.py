@@ -1,4 +1,4 @@
-"""GET /admin/rewards.csv: "Download payout CSV", the rewards of a tab as the owner API's
+"""GET /admin/rewards.csv: "Download this list", the rewards of a tab as the owner API's
 /api/v1/exports/rewards.csv gives them (one file, one definition: api/owner/exports.py)."""
 
 from __future__ import annotations

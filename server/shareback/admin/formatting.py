@@ -34,6 +34,8 @@ REWARD_TYPES = {
     "credit": "Store credit",
     "coupon": "Coupon code",
     "points": "Points",
+    "cash": "Cash (bank transfer)",
+    "custom": "Custom (the shop fulfils it)",
 }
 
 
@@ -123,6 +125,31 @@ def reward_type(value: str) -> str:
     return REWARD_TYPES.get(value, value)
 
 
+# How an approved reward still reaches its person, and how a fulfilled one did (fulfilment.py).
+FULFILMENT_WAITS = {
+    "payout": "Waiting for a payout batch",
+    "credit": "Credit being added",
+    "coupon": "Coupon code being issued",
+    "shop": "The shop gives it: mark it fulfilled",
+    "checkout": "Given at the checkout",
+}
+FULFILMENT_DONE = {
+    "payout": "Paid in a payout batch",
+    "credit": "Added to the store-credit balance",
+    "coupon": "Coupon code issued",
+    "shop": "Given by the shop",
+    "checkout": "Discount given at the checkout",
+}
+
+
+def fulfilment_waits(value: str) -> str:
+    return FULFILMENT_WAITS.get(value, value)
+
+
+def fulfilment_done(value: str) -> str:
+    return FULFILMENT_DONE.get(value, value)
+
+
 def url(value: str) -> Markup:
     """An address that may wrap after a slash of its path rather than in the middle of a word."""
     scheme, sep, rest = value.partition("://")
@@ -148,5 +175,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "channel": channel,
     "reward": reward,
     "reward_type": reward_type,
+    "fulfilment_waits": fulfilment_waits,
+    "fulfilment_done": fulfilment_done,
     "url": url,
 }

@@ -96,6 +96,10 @@ async def create_advocate(request: Request) -> Response:
     document = advocate_document(
         ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened
     )
+    # The coupons the advocate earned: theirs to use, so only for the shop's signed identity.
+    document["reward_coupons"] = (
+        await ctx.store.reward_coupons(joined.advocate.id) if opened else []
+    )
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name

@@ -12,6 +12,7 @@ from shareback.api.owner import (
     fraud_spec,
     gdpr_spec,
     outgoing_spec,
+    payouts_spec,
     schemas,
     spec,
 )
@@ -133,6 +134,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "headline": STRING,
             "offer": ref("Offers"),
             "verified": BOOLEAN,
+            "reward_coupons": {
+                **array(STRING),
+                "description": "the single-use codes the advocate's rewards were issued as, "
+                "oldest first; only for the shop's signed identity (else empty)",
+            },
         }
     ),
     "WidgetConfig": obj(
@@ -200,6 +206,30 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         }
                     ),
                     "user_agent": nullable({**STRING, "maxLength": 1000}),
+                    "store_credit": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the store credit the checkout spent (look the "
+                            "balance up at /api/v1/credit first): spent from the buyer's ledger "
+                            "once per order, up to the balance; the answer's credit_redeemed "
+                            "says how much",
+                        }
+                    ),
+                    "subtotal": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the order's value before discounts, in its "
+                            "currency: a percentage friend discount is taken of this",
+                        }
+                    ),
+                    "discount": nullable(
+                        {
+                            **AMOUNT,
+                            "description": "the discounts the shop gave, in the order's "
+                            "currency: the friend's checkout discount is recorded as this "
+                            "(without it, worked out from subtotal or from total)",
+                        }
+                    ),
                     "shop_money": nullable(
                         obj(
                             {"amount": AMOUNT, "currency": STRING},
@@ -220,6 +250,9 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "customer_id",
                     "ip",
                     "user_agent",
+                    "subtotal",
+                    "discount",
+                    "store_credit",
                 ],
                 closed=False,
             ),
@@ -261,8 +294,15 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_revoked": COUNT,
             "rewards_reduced": COUNT,
             "rewards_clawed_back": COUNT,
+            "credit_redeemed": {**STRING, "description": "store credit the order spent, 5.00"},
         },
-        optional=["referral_id", "rewards_revoked", "rewards_reduced", "rewards_clawed_back"],
+        optional=[
+            "referral_id",
+            "rewards_revoked",
+            "rewards_reduced",
+            "rewards_clawed_back",
+            "credit_redeemed",
+        ],
     ),
 }
 
@@ -609,6 +649,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         codes_spec.paths(),
         gdpr_spec.paths(),
         fraud_spec.paths(),
+        payouts_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -634,6 +675,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **gdpr_spec.SCHEMAS,
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
+                    **payouts_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

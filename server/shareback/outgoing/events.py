@@ -11,7 +11,7 @@ from typing import Any
 
 from shareback import money
 from shareback.rewards import RewardSpec
-from shareback.storage.records import Advocate, Campaign, RewardFacts
+from shareback.storage.records import Advocate, Campaign, PayoutBatch, RewardFacts
 from shareback.times import rfc3339
 
 
@@ -58,8 +58,14 @@ def referral_event(facts: RewardFacts) -> dict[str, Any]:
     }
 
 
+def coupon_of(facts: RewardFacts) -> str | None:
+    """The single-use code a coupon reward was issued as: the shop creates it in its checkout."""
+    ref = facts.fulfilled_ref or ""
+    return ref.removeprefix("coupon:") if ref.startswith("coupon:") else None
+
+
 def reward_event(facts: RewardFacts) -> dict[str, Any]:
-    """reward.created / approved / revoked, and the body of a validation request."""
+    """reward.created / approved / fulfilled / revoked, and the body of a validation request."""
     spec = RewardSpec(facts.type, facts.value, facts.currency)
     referrer = facts.side == "referrer"
     return {
@@ -79,6 +85,9 @@ def reward_event(facts: RewardFacts) -> dict[str, Any]:
             "description": _descriptions(spec),
             "approve_after": rfc3339(facts.approve_after),
             "revoke_reason": facts.revoke_reason,
+            "fulfilment": facts.fulfilment,
+            "fulfilled_at": None if facts.fulfilled_at is None else rfc3339(facts.fulfilled_at),
+            "coupon_code": coupon_of(facts),
         },
     }
 
@@ -116,3 +125,27 @@ def friend_code_event(
 def pool_exhausted_event(campaign: Campaign) -> dict[str, Any]:
     """friend_code.pool_exhausted: said once, when the last code of the pool goes."""
     return {"campaign": campaign.slug, "remaining": 0, "fallback_code": campaign.friend_code}
+
+
+def payout_batch_event(batch: PayoutBatch) -> dict[str, Any]:
+    """payout_batch.created / payout_batch.paid: who is paid what; no IBAN leaves Shareback."""
+    return {
+        "payout_batch": {
+            "id": batch.id,
+            "status": batch.status,
+            "currency": batch.currency,
+            "total": _amount(batch.total_minor, batch.currency),
+            "transfers": len(batch.items),
+            "created_at": rfc3339(batch.created_at),
+            "paid_at": None if batch.paid_at is None else rfc3339(batch.paid_at),
+        },
+        "rewards": [
+            {
+                "id": item.reward_id,
+                "advocate_code": item.advocate_code,
+                "email": item.email,
+                "amount": _amount(item.amount_minor, batch.currency),
+            }
+            for item in batch.items
+        ],
+    }

@@ -14,10 +14,13 @@ EVENT_TYPES = (
     "referral.converted",
     "reward.created",
     "reward.approved",
+    "reward.fulfilled",
     "reward.revoked",
     "reward.clawed_back",
     "friend_code.issued",
     "friend_code.pool_exhausted",
+    "payout_batch.created",
+    "payout_batch.paid",
 )
 
 

@@ -1,6 +1,7 @@
 """The reward validation callback: each due pending reward of a campaign with a validation_url is
 POSTed to the shop, signed per Standard Webhooks; 2xx approves it, 4xx revokes it with the reason
-the shop gives, anything else asks again later (the reward stays pending meanwhile)."""
+the shop gives, anything else asks again later (the reward stays pending meanwhile). A 2xx whose
+JSON body says {"fulfilled": true} also fulfils a reward the shop gives itself (custom, points)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ class ValidationReport:
     approved: int = 0
     revoked: int = 0
     retrying: int = 0
+    fulfilled: int = (
+        0  # of the approved, those the shop said it gave too (custom ones become fulfilled)
+    )
 
 
 def validation_body(item: DueValidation, public_url: str, now: datetime) -> bytes:
@@ -51,6 +55,14 @@ def rejection_reason(response: httpx.Response) -> str:
         reason = response.text
     text = " ".join(reason.split()) if isinstance(reason, str) else ""
     return text[:MAX_REASON] or f"rejected by the shop (HTTP {response.status_code})"
+
+
+def says_fulfilled(response: httpx.Response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("fulfilled") is True
 
 
 def verdict_of(status: int) -> str:
@@ -87,9 +99,10 @@ class RewardValidator:
         claimed = await self.store.claim_validations(self.name, moment, self.lease, self.batch)
         verdicts = await asyncio.gather(*(self._ask(item, moment) for item in claimed))
         return ValidationReport(
-            approved=verdicts.count("approved"),
+            approved=verdicts.count("approved") + verdicts.count("fulfilled"),
             revoked=verdicts.count("revoked"),
             retrying=verdicts.count("retry"),
+            fulfilled=verdicts.count("fulfilled"),
         )
 
     async def _ask(self, item: DueValidation, now: datetime) -> str:
@@ -107,8 +120,11 @@ class RewardValidator:
                 verdict, reason = "retry", f"{type(exc).__name__}: {exc}"[:MAX_REASON]
             else:
                 verdict = verdict_of(response.status_code)
+                if verdict == "approved" and says_fulfilled(response):
+                    verdict = "fulfilled"
                 reason = {
                     "approved": f"approved by the shop (HTTP {response.status_code})",
+                    "fulfilled": f"approved and given by the shop (HTTP {response.status_code})",
                     "revoked": rejection_reason(response),
                     "retry": f"HTTP {response.status_code}",
                 }[verdict]

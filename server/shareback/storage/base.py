@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shareback.attribution import Candidate
+from shareback.credit import Redemption
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
+from shareback.payouts import PayoutAccount
 from shareback.storage.records import (
     ActivityItem,
     AdminSession,
@@ -16,10 +18,12 @@ from shareback.storage.records import (
     Advocate,
     AdvocateSummary,
     ApiKey,
+    BatchRefusal,
     Campaign,
     CampaignChanges,
     CampaignDraft,
     CodeOwner,
+    CreditBalance,
     DeliveryAttempt,
     DeliveryRow,
     DueDelivery,
@@ -38,6 +42,8 @@ from shareback.storage.records import (
     Outcome,
     PaidOrder,
     PartialRefund,
+    PayableReward,
+    PayoutBatch,
     PoolStatus,
     PoolUpload,
     RateCount,
@@ -79,6 +85,7 @@ __all__ = [
     "OwnerStore",
     "PaidOrder",
     "PartialRefund",
+    "PayoutStore",
     "PoolStatus",
     "PoolUpload",
     "PrivacyStore",
@@ -323,7 +330,7 @@ class ValidationStore(Protocol):
         reward_id: int,
         worker: str,
         *,
-        verdict: str,  # "approved" | "revoked" | "retry"
+        verdict: str,  # "approved" | "fulfilled" (approved and given) | "revoked" | "retry"
         reason: str | None,
         retry_at: datetime | None,
         now: datetime,
@@ -417,6 +424,68 @@ class FraudStore(Protocol):
         ...
 
 
+class PayoutStore(Protocol):
+    """Cash rewards paid by bank transfer: advocates' accounts, payout batches, paid batches."""
+
+    async def set_payout_account(
+        self, advocate_id: int, account: PayoutAccount, actor: str, at: datetime
+    ) -> None: ...
+
+    async def payout_account(self, advocate_id: int) -> PayoutAccount | None: ...
+
+    async def payable_rewards(self, campaign_id: int | None = None) -> list[PayableReward]:
+        """Approved cash rewards in no batch that still owe something, oldest approval first."""
+        ...
+
+    async def create_payout_batch(
+        self, reward_ids: Sequence[int], actor: str, at: datetime
+    ) -> tuple[PayoutBatch | None, list[BatchRefusal]]:
+        """A batch of the rewards that can be paid; a reward is in at most one batch, ever,
+        whoever makes batches at the same time. None (and every reason) when none can."""
+        ...
+
+    async def payout_batches(
+        self, *, before: int | None = None, limit: int = 50
+    ) -> list[PayoutBatch]: ...
+
+    async def payout_batch(self, batch_id: int) -> PayoutBatch | None: ...
+
+    async def mark_payout_batch_paid(
+        self, batch_id: int, actor: str, at: datetime
+    ) -> PayoutBatch | None:
+        """Its rewards fulfilled, audited and announced, once; None unless the batch was open."""
+        ...
+
+
+class IssuingStore(Protocol):
+    """Rewards issued on approval: each person's store-credit ledger, spent by the checkout, and
+    the referrers' coupon codes."""
+
+    async def credit_balance(self, email_key: str, currency: str) -> CreditBalance: ...
+
+    async def redeem_credit(
+        self,
+        email_key: str,
+        currency: str,
+        amount_minor: int,
+        idempotency_key: str,
+        order_ref: str | None,
+        actor: str,
+        at: datetime,
+        *,
+        up_to_balance: bool = False,
+    ) -> Redemption:
+        """Spends credit once per key, never below a zero balance, under concurrent checkouts;
+        up_to_balance: what the balance holds of the amount (a checkout that took it already)."""
+        ...
+
+    async def add_reward_codes(
+        self, campaign_id: int, codes: list[str], at: datetime
+    ) -> PoolUpload: ...
+
+    async def reward_coupons(self, advocate_id: int) -> list[str]: ...
+
+
 class MailStore(Protocol):
     """E-mails Shareback sends itself (mail/): settings, templates, the outbox, suppressions."""
 
@@ -491,6 +560,8 @@ class MailStore(Protocol):
 
 
 class Store(
+    IssuingStore,
+    PayoutStore,
     AdminStore,
     MailStore,
     TwoFactorStore,

@@ -52,6 +52,11 @@ TABLES = (
     "mail_suppressions",
     "mail_messages",
     "mail_attempts",
+    "payout_accounts",
+    "payout_batches",
+    "payout_items",
+    "credit_entries",
+    "reward_codes",
 )
 BATCH = 5000
 

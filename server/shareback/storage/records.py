@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from shareback.attribution import CampaignRules
+from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
 
 
@@ -124,6 +125,11 @@ class PaidOrder:
     customer_id: str | None = None
     ip: str | None = None
     device: str | None = None
+    # What the shop says it gave, in minor units of `currency`: the order's value before
+    # discounts and the discounts themselves (the friend's checkout discount is recorded as that).
+    subtotal_minor: int | None = None
+    discount_minor: int | None = None
+    credit_minor: int | None = None  # store credit the checkout spent (the webhook's word)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class Outcome:
     revoked: int = 0
     reduced: int = 0
     clawed_back: int = 0
+    credit_redeemed: str | None = None  # store credit spent by the order, "5.00"
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -177,6 +184,8 @@ class Outcome:
             body["rewards_reduced"] = self.reduced
         if self.clawed_back:
             body["rewards_clawed_back"] = self.clawed_back
+        if self.credit_redeemed is not None:
+            body["credit_redeemed"] = self.credit_redeemed
         return body
 
 
@@ -307,6 +316,10 @@ class RewardSummary:
     # Approved rewards whose order was refunded or charged back afterwards: minor units owed back
     # (None: nothing clawed back; for points and coupons, the whole reward, shown as 0).
     clawed_back_minor: int | None = None
+    # How it reaches its person (fulfilment.METHODS), when it did, and with what.
+    fulfilment: str = "shop"
+    fulfilled_at: datetime | None = None
+    fulfilled_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -461,6 +474,9 @@ class RewardFacts:
     order_source: str
     order_total_minor: int
     order_currency: str
+    fulfilment: str = "shop"
+    fulfilled_at: datetime | None = None
+    fulfilled_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -510,6 +526,71 @@ class RateCount:
     window_start: int
     hits: int
     prev_hits: int
+
+
+@dataclass(frozen=True)
+class PayableReward:
+    """An approved cash reward in no payout batch yet: what it still owes, and where to."""
+
+    reward_id: int
+    campaign_slug: str
+    advocate_id: int
+    advocate_code: str
+    email: str
+    currency: str
+    amount_minor: int | None
+    clawed_back_minor: int
+    approved_at: datetime | None
+    account: PayoutAccount | None  # None: the owner has not entered the advocate's account yet
+
+
+@dataclass(frozen=True)
+class PayoutItem:
+    reward_id: int
+    advocate_code: str
+    email: str
+    amount_minor: int
+    account: PayoutAccount
+
+
+@dataclass(frozen=True)
+class PayoutBatch:
+    id: int
+    currency: str
+    total_minor: int
+    status: str  # "open" (made, maybe exported) | "paid" (its rewards fulfilled)
+    created_by: str
+    created_at: datetime
+    paid_by: str | None
+    paid_at: datetime | None
+    items: tuple[PayoutItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    """A reward the batch could not take, and why (payouts.REFUSALS)."""
+
+    reward_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CreditEntry:
+    id: int
+    amount_minor: int  # positive: a reward's credit; negative: spent at a checkout
+    kind: str  # "reward" | "redemption"
+    reward_id: int | None
+    idempotency_key: str | None
+    order_ref: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditBalance:
+    email_key: str
+    currency: str
+    balance_minor: int
+    entries: tuple[CreditEntry, ...]
 
 
 @dataclass(frozen=True)

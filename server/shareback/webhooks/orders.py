@@ -3,6 +3,7 @@ part) and order.charged_back."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class OrderPaid:
     customer_id: str | None = None
     ip: str | None = None
     user_agent: str | None = None
+    # data.subtotal (before discounts) and data.discount (the discounts given), in `currency`.
+    subtotal_minor: int | None = None
+    discount_minor: int | None = None
+    credit_minor: int | None = None  # data.store_credit: the credit the checkout spent
 
 
 def _field_error(field: str, message: str) -> ApiError:
@@ -86,7 +91,17 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise _field_error("name", "data.name must be a string of at most 200 characters.")
     customer, ip, agent = parse_fraud_facts(data)
+    subtotal, discount = parse_discounts(data, currency)
+    spent = data.get("store_credit")
+    credit_minor = None if spent is None else parse_amount(spent, currency, "store_credit")
+    if credit_minor is not None and (credit_minor <= 0 or not isinstance(email, str)):
+        raise _field_error(
+            "store_credit", "data.store_credit is a positive amount, for an order with an email."
+        )
     return OrderPaid(
+        credit_minor=credit_minor,
+        subtotal_minor=subtotal,
+        discount_minor=discount,
         customer_id=customer,
         ip=ip,
         user_agent=agent,
@@ -100,6 +115,21 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         shop_minor=shop_minor,
         shop_currency=shop_currency,
     )
+
+
+def parse_discounts(data: dict[str, Any], currency: str) -> tuple[int | None, int | None]:
+    """The optional subtotal and discount: what the order was worth before discounts and what the
+    shop took off (the friend's discount is recorded as what the shop gave)."""
+    found: dict[str, int | None] = {}
+    for field in ("subtotal", "discount"):
+        value = data.get(field)
+        found[field] = None if value is None else parse_amount(value, currency, field)
+        if (found[field] or 0) < 0:
+            raise _field_error(field, f"data.{field} cannot be negative.")
+    subtotal, discount = found["subtotal"], found["discount"]
+    if subtotal is not None and discount is not None and discount > subtotal:
+        raise _field_error("discount", "data.discount cannot be more than data.subtotal.")
+    return subtotal, discount
 
 
 def parse_fraud_facts(data: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -264,6 +294,27 @@ async def attribute(
     return None, first_failure or "no_ref"
 
 
+async def spend_credit(
+    ctx: Context, order: PaidOrder, amount_minor: int, outcome: Outcome
+) -> Outcome:
+    """The store credit the checkout took, spent once per order (every delivery of the order asks,
+    the order's key answers all but the first), up to what the balance holds."""
+    assert order.email_key is not None
+    spent = await ctx.store.redeem_credit(
+        order.email_key,
+        order.currency,
+        amount_minor,
+        f"order:{order.source}:{order.order_id}",
+        order.order_id,
+        f"webhook:{order.source}",
+        order.paid_at,
+        up_to_balance=True,
+    )
+    return dataclasses.replace(
+        outcome, credit_redeemed=money.from_minor(spent.amount_minor, order.currency)
+    )
+
+
 async def handle_order_event(ctx: Context, message_id: str, event: Any, source: str) -> Outcome:
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         raise ApiError(
@@ -292,8 +343,14 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             customer_id=order.customer_id,
             ip=order.ip,
             device=visitors.device_class(order.user_agent) if order.user_agent else None,
+            subtotal_minor=order.subtotal_minor,
+            discount_minor=order.discount_minor,
+            credit_minor=order.credit_minor,
         )
-        return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+        outcome = await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+        if order.credit_minor and paid.email_key:
+            outcome = await spend_credit(ctx, paid, order.credit_minor, outcome)
+        return outcome
     if kind == "order.refunded":
         amount = parse_refund_amount(data)
         if amount is not None:

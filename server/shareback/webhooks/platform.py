@@ -46,6 +46,9 @@ class PlatformOrder:
     customer_id: str | None = None
     ip: str | None = None
     user_agent: str | None = None
+    # The platform's own figures, in `currency`: the order before discounts, the discounts given.
+    subtotal_minor: int | None = None
+    discount_minor: int | None = None
 
 
 def require_secret(secret: str | None, platform: str, variable: str) -> str:
@@ -170,6 +173,13 @@ def minor_total(value: Any, currency: str, field: str) -> int:
         raise invalid(field, f"{field}: {exc}") from exc
 
 
+def optional_minor(value: Any, currency: str, field: str) -> int | None:
+    """A platform's optional amount ("10.00"); absent, null or empty reads as None."""
+    if value is None or value == "":
+        return None
+    return minor_total(value, currency, field)
+
+
 def minor_units(value: Any, field: str) -> int:
     """Stripe's integer amounts, as Stripe counts them (money.stripe_exponent)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= money.MAX_MINOR:
@@ -248,6 +258,8 @@ async def record_paid(ctx: Context, source: str, message_id: str, order: Platfor
         customer_id=order.customer_id,
         ip=order.ip,
         device=visitors.device_class(order.user_agent) if order.user_agent else None,
+        subtotal_minor=order.subtotal_minor,
+        discount_minor=order.discount_minor,
     )
     return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
 

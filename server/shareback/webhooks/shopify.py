@@ -79,6 +79,14 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         customer_id=platform.customer_id(customer.get("id")),
         ip=platform.client_ip(order.get("browser_ip") or client.get("browser_ip")),
         user_agent=platform.user_agent(client.get("user_agent")),
+        # In the shop's currency, as total_price: the line items before discounts, and the
+        # discounts Shopify applied (total_discounts: codes and automatic ones together).
+        subtotal_minor=platform.optional_minor(
+            order.get("total_line_items_price"), currency, "total_line_items_price"
+        ),
+        discount_minor=platform.optional_minor(
+            order.get("total_discounts"), currency, "total_discounts"
+        ),
     )
 
 

@@ -86,6 +86,7 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
     currency = platform.currency_code(session.get("currency"), field + "currency")
     details = platform.section(session.get("customer_details"), field + "customer_details")
     metadata = platform.section(session.get("metadata"), field + "metadata")
+    details_total = platform.section(session.get("total_details"), field + "total_details")
     order_id = object_id(session.get("payment_intent")) or platform.resource_id(
         session.get("id"), field + "id"
     )
@@ -118,6 +119,19 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
         other_total_minor=other_minor,
         other_currency=other_currency,
         customer_id=platform.customer_id(object_id(session.get("customer"))),
+        # Before discounts, and total_details.amount_discount: what the session's codes took off.
+        subtotal_minor=None
+        if session.get("amount_subtotal") is None
+        else platform.stripe_total(
+            session.get("amount_subtotal"), currency, field + "amount_subtotal"
+        ),
+        discount_minor=None
+        if details_total.get("amount_discount") is None
+        else platform.stripe_total(
+            details_total.get("amount_discount"),
+            currency,
+            field + "total_details.amount_discount",
+        ),
     )
 
 

@@ -41,6 +41,10 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         customer_id=platform.customer_id(order.get("customer_id")),
         ip=platform.client_ip(order.get("customer_ip_address")),
         user_agent=platform.user_agent(order.get("customer_user_agent")),
+        # discount_total: the coupons' discount before tax, as WooCommerce reports it.
+        discount_minor=platform.optional_minor(
+            order.get("discount_total"), currency, "discount_total"
+        ),
     )
 
 

@@ -119,6 +119,8 @@ def reward_document(reward: RewardSummary) -> dict[str, Any]:
         "clawed_back": None
         if reward.clawed_back_minor is None
         else money_document(reward.clawed_back_minor, reward.currency),
+        "fulfilment": reward.fulfilment,
+        "fulfilled_at": rfc3339_or_none(reward.fulfilled_at),
         "created_at": rfc3339_or_none(reward.created_at),
     }
 

@@ -13,6 +13,7 @@ from shareback.api.owner.schema_kit import (
     TIME,
     URL,
     Schema,
+    array,
     body,
     enum,
     nullable,
@@ -20,6 +21,7 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.fulfilment import METHODS
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.rewards import REWARD_TYPES, STATUSES
 
@@ -65,6 +67,21 @@ SCHEMAS: dict[str, Schema] = {
             "description": DESCRIPTIONS,
             "approve_after": TIME,
             "revoke_reason": nullable(STRING),
+            "fulfilment": {
+                **enum(METHODS),
+                "description": "how it reaches its person: checkout (the friend's discount, "
+                "given by the checkout itself), payout (a bank transfer in a payout batch), "
+                "credit (the store-credit ledger), coupon (a single-use code), shop (the shop "
+                "fulfils it and says so)",
+            },
+            "fulfilled_at": nullable({**TIME, "description": "when it was issued or paid"}),
+            "coupon_code": nullable(
+                {
+                    **STRING,
+                    "description": "a coupon reward's single-use code, once issued: create it "
+                    "in the checkout (reward.fulfilled)",
+                }
+            ),
         }
     ),
     "FriendCodeEventData": obj(
@@ -96,6 +113,32 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
 }
+SCHEMAS["PayoutBatchEventData"] = obj(
+    {
+        "payout_batch": obj(
+            {
+                "id": ID,
+                "status": enum(["open", "paid"]),
+                "currency": STRING,
+                "total": STRING,
+                "transfers": {"type": "integer", "minimum": 1},
+                "created_at": TIME,
+                "paid_at": nullable(TIME),
+            }
+        ),
+        "rewards": array(
+            obj(
+                {
+                    "id": ID,
+                    "advocate_code": nullable(STRING),
+                    "email": nullable(EMAIL),
+                    "amount": STRING,
+                }
+            )
+        ),
+    },
+    description="Who is paid what; account numbers never leave Shareback.",
+)
 REFERRAL_FIELDS: dict[str, Schema] = SCHEMAS["ReferralEventData"]["properties"]
 SCHEMAS["RewardEventData"] = obj({**REFERRAL_FIELDS, "reward": ref("EventReward")})
 SCHEMAS["ClawbackEventData"] = obj(
@@ -112,6 +155,11 @@ DATA: dict[str, tuple[str, str]] = {
     "referral.converted": ("ReferralEventData", "A friend's order was credited to an advocate."),
     "reward.created": ("RewardEventData", "A reward is pending (one per side of a referral)."),
     "reward.approved": ("RewardEventData", "A reward's hold ended or the owner approved it."),
+    "reward.fulfilled": (
+        "RewardEventData",
+        "A reward reached its person: the friend's discount at the checkout, a payout paid, "
+        "credit added, a coupon code issued, or the shop's word.",
+    ),
     "reward.revoked": ("RewardEventData", "A reward was revoked (a refund, or the owner)."),
     "reward.clawed_back": (
         "ClawbackEventData",
@@ -121,6 +169,14 @@ DATA: dict[str, tuple[str, str]] = {
     "friend_code.pool_exhausted": (
         "PoolExhaustedEventData",
         "The last code of the campaign's pool went; friends get the fallback code now.",
+    ),
+    "payout_batch.created": (
+        "PayoutBatchEventData",
+        "The owner made a payout batch of approved cash rewards (to export and pay).",
+    ),
+    "payout_batch.paid": (
+        "PayoutBatchEventData",
+        "A payout batch was marked paid: its rewards are fulfilled (reward.fulfilled each).",
     ),
 }
 assert set(DATA) == set(EVENT_TYPES), "every event type needs its schema"

@@ -71,7 +71,8 @@ REFERRAL_COLUMNS = (
     "channel",
     "no_reward_reason",
 )
-# The payout list, for the dashboard's "Download payout CSV" and the API alike. After a refund or
+# The rewards list, for the dashboard's "Download this list" and the API alike (paying is a
+# payout batch's CSV or SEPA file: api/owner/payouts.py). After a refund or
 # chargeback of an approved reward's order: what the advocate owes back (for points and coupons,
 # the whole reward: clawed_back true, no amount), and what is left of it.
 REWARD_COLUMNS = (

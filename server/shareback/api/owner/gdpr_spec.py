@@ -33,6 +33,9 @@ SECTIONS = (
     "outgoing_events",
     "mail",
     "mail_language",
+    "payout_accounts",
+    "payouts",
+    "credit",
 )
 ERASED = (
     "advocates",
@@ -44,6 +47,8 @@ ERASED = (
     "rewards",
     "outgoing_events",
     "mail",
+    "payout_accounts",
+    "credit",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 

@@ -1,5 +1,5 @@
-"""/api/v1/rewards: list, one with its history, approve, revoke and bulk decisions, each recorded
-with the reason and the API key that made it."""
+"""/api/v1/rewards: list, one with its history, approve, revoke, fulfil and bulk decisions, each
+recorded with the reason and the API key that made it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from shareback.errors import ApiError
 from shareback.numbers import json_integer
 from shareback.storage.base import RewardSummary, Store
 
-ACTIONS = {"approve": "approved", "revoke": "revoked"}
+ACTIONS = {"approve": "approved", "revoke": "revoked", "fulfil": "fulfilled"}
 MAX_BULK = 500
 MAX_REASON = 500
 
@@ -59,10 +59,25 @@ def parse_reason(body: dict[str, Any], required: bool) -> str | None:
     return reason
 
 
-def refusal(reward_id: int, current: RewardSummary | None) -> tuple[int, str, str]:
+def refusal(
+    reward_id: int, current: RewardSummary | None, target: str = "approved"
+) -> tuple[int, str, str]:
     """(status, code, message) for a reward that could not move."""
     if current is None:
         return 404, "unknown_reward", f"There is no reward {reward_id}."
+    if target == "fulfilled" and current.status == "approved":
+        return (
+            409,
+            "reward_not_fulfilled_by_shop",
+            f"Reward {reward_id} is fulfilled by Shareback ({current.fulfilment}), not by "
+            "saying so: only custom rewards and points are fulfilled by the shop.",
+        )
+    if target == "fulfilled":
+        return (
+            409,
+            f"reward_already_{current.status}",
+            f"Reward {reward_id} is {current.status}; only approved rewards can be fulfilled.",
+        )
     return (
         409,
         f"reward_already_{current.status}",
@@ -103,10 +118,18 @@ async def decide_reward(request: Request, action: str) -> Response:
     if changed:
         return JSONResponse(await reward_with_history(store, changed[0]))
     current = await store.reward(reward_id)
+    # Approved credit and coupons are fulfilled at once: approving them again is done too.
+    if (
+        current is not None
+        and target == "approved"
+        and current.status == "fulfilled"
+        and current.approved_at is not None
+    ):
+        return JSONResponse(await reward_with_history(store, current))
     if current is not None and current.status == target:
         # Retrying a decision that already happened is not an error.
         return JSONResponse(await reward_with_history(store, current))
-    raise ApiError(*refusal(reward_id, current))
+    raise ApiError(*refusal(reward_id, current, target))
 
 
 async def approve_reward(request: Request) -> Response:
@@ -115,6 +138,10 @@ async def approve_reward(request: Request) -> Response:
 
 async def revoke_reward(request: Request) -> Response:
     return await decide_reward(request, "revoke")
+
+
+async def fulfil_reward(request: Request) -> Response:
+    return await decide_reward(request, "fulfil")
 
 
 def parse_ids(body: dict[str, Any]) -> list[int]:
@@ -138,7 +165,9 @@ async def decide_rewards_in_bulk(request: Request) -> Response:
     ids = parse_ids(body)
     action = body.get("action")
     if not isinstance(action, str) or action not in ACTIONS:
-        raise ApiError(422, "invalid_action", 'action must be "approve" or "revoke".', "action")
+        raise ApiError(
+            422, "invalid_action", 'action must be "approve", "revoke" or "fulfil".', "action"
+        )
     target = ACTIONS[action]
     reason = parse_reason(body, required=target == "revoked")
     # Ids that cannot name a row (0, negative, beyond SQLite's integers) are reported, not looked up.
@@ -152,7 +181,7 @@ async def decide_rewards_in_bulk(request: Request) -> Response:
         if reward_id in moved:
             continue
         current = await ctx.store.reward(reward_id) if reward_id in valid else None
-        _, code, message = refusal(reward_id, current)
+        _, code, message = refusal(reward_id, current, target)
         skipped.append({"id": reward_id, "code": code, "message": message})
     return JSONResponse(
         {"changed": [reward_document(reward) for reward in changed], "skipped": skipped}
@@ -172,6 +201,12 @@ routes = [
     Route(
         "/api/v1/rewards/{reward_id:not_bulk}/revoke",
         revoke_reward,
+        methods=["POST"],
+        middleware=GUARDED,
+    ),
+    Route(
+        "/api/v1/rewards/{reward_id:not_bulk}/fulfil",
+        fulfil_reward,
         methods=["POST"],
         middleware=GUARDED,
     ),

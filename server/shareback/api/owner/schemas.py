@@ -35,6 +35,7 @@ from shareback.campaigns import (
     SLUG_PATTERN,
 )
 from shareback.code_pool import POOL_CODE
+from shareback.fulfilment import METHODS
 from shareback.order_value import NO_REWARD_REASONS
 from shareback.rewards import REWARD_TYPES, STATUSES
 
@@ -136,8 +137,16 @@ REWARD_FIELDS: dict[str, Schema] = {
     "revoke_reason": nullable(STRING),
     "clawed_back": {
         **nullable(ref("Money")),
-        "description": "owed back after a refund or chargeback of an approved reward's order",
+        "description": "owed back after a refund or chargeback of an approved or fulfilled "
+        "reward's order (never for the friend's checkout discount)",
     },
+    "fulfilment": {
+        **enum(METHODS),
+        "description": "checkout: the friend's discount, fulfilled by the checkout itself; "
+        "payout: cash in a payout batch; credit: the store-credit ledger; coupon: a single-use "
+        "code; shop: the shop fulfils it (POST /api/v1/rewards/{id}/fulfil)",
+    },
+    "fulfilled_at": nullable(TIME),
     "created_at": TIME,
 }
 REASON: Schema = {"type": "string", "maxLength": MAX_REASON}
@@ -347,6 +356,14 @@ SCHEMAS: dict[str, Schema] = {
                     "reason": {**REASON, "pattern": NOT_BLANK, "description": "required to revoke"},
                 }
             ),
+            obj(
+                {
+                    "ids": array(BULK_ID, minItems=1, maxItems=MAX_BULK),
+                    "action": {"const": "fulfil"},
+                    "reason": nullable(REASON),
+                },
+                optional=["reason"],
+            ),
         ]
     },
     "BulkRewardResult": obj(
@@ -357,7 +374,14 @@ SCHEMAS: dict[str, Schema] = {
                     {
                         "id": INTEGER,
                         "code": enum(
-                            ["unknown_reward", "reward_already_approved", "reward_already_revoked"]
+                            [
+                                "unknown_reward",
+                                "reward_already_pending",
+                                "reward_already_approved",
+                                "reward_already_fulfilled",
+                                "reward_already_revoked",
+                                "reward_not_fulfilled_by_shop",
+                            ]
                         ),
                         "message": STRING,
                     }

@@ -191,7 +191,7 @@ def paths() -> dict[str, dict[str, Any]]:
         "/api/v1/rewards/bulk": {
             "post": operation(
                 "decideRewardsInBulk",
-                "Approve or revoke many pending rewards at once",
+                "Approve, revoke or fulfil many rewards at once",
                 "rewards",
                 {200: ok("What changed and what was skipped, and why.", ref("BulkRewardResult"))},
                 errors=[400, 413, 415, 422],
@@ -238,6 +238,25 @@ def paths() -> dict[str, dict[str, Any]]:
                 parameters=[REWARD_PATH],
                 request_body=body(ref("RevokeReward")),
                 description="409 reward_already_approved when the reward was approved.",
+            )
+        },
+        "/api/v1/rewards/{reward_id}/fulfil": {
+            "post": operation(
+                "fulfilReward",
+                "Say that the shop gave an approved reward it fulfils itself (custom, points)",
+                "rewards",
+                {
+                    200: ok(
+                        "The fulfilled reward (also when it already was).",
+                        ref("RewardWithHistory"),
+                    )
+                },
+                errors=[400, 404, 409, 413, 415, 422],
+                parameters=[REWARD_PATH],
+                request_body=body(ref("ApproveReward"), "Optional.", required=False),
+                description="409 reward_already_pending when it is not approved yet; "
+                "409 reward_not_fulfilled_by_shop for rewards Shareback fulfils (the friend's "
+                "checkout discount, payouts, credit, coupons).",
             )
         },
         "/api/v1/exports/advocates.csv": csv_export("advocates", "exportAdvocates", ADVOCATE_QUERY),

@@ -7,9 +7,11 @@ from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
+from shareback.storage.sql.issuing import IssuingQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.payouts import PayoutQueries
 from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
@@ -36,6 +38,8 @@ class SqlStore(
     PrivacyQueries,
     GdprQueries,
     SharedStateQueries,
+    PayoutQueries,
+    IssuingQueries,
     MailQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

@@ -19,15 +19,16 @@ async def claw_back_order(
     kept_minor: int | None = None,
     total_minor: int = 0,
 ) -> int:
-    """For each approved reward of the order: a clawback of what it is no longer worth.
+    """For each approved or fulfilled reward of the order: a clawback of what it is no longer worth.
     kept_minor None means the whole order is gone (refund or chargeback)."""
     approved = await db.fetch(
         "SELECT w.id, w.type, w.value, w.currency, w.amount_minor, "
         "(SELECT COALESCE(SUM(k.amount_minor), 0) FROM clawbacks k WHERE k.reward_id = w.id) "
         "AS clawed, (SELECT COUNT(*) FROM clawbacks k WHERE k.reward_id = w.id "
         "AND k.amount_minor IS NULL) AS whole FROM rewards w "
-        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? AND w.status = 'approved' "
-        "ORDER BY w.id",
+        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? "
+        # What was given may be owed back; the friend's checkout discount never is.
+        "AND w.status IN ('approved', 'fulfilled') AND w.fulfilment <> 'checkout' ORDER BY w.id",
         (order_pk,),
     )
     written = 0

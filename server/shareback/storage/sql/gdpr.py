@@ -59,6 +59,15 @@ SECTIONS: dict[str, str] = {
     "m.subject, m.lang, m.sent_at, m.created_at FROM mail_messages m "
     "JOIN campaigns c ON c.id = m.campaign_id WHERE m.email_key = ? ORDER BY m.id",
     "mail_language": "SELECT lang, updated_at FROM mail_contacts WHERE email_key = ?",
+    # Where their cash rewards are paid, and the transfers of payout batches made to them.
+    "payout_accounts": "SELECT p.advocate_id, p.holder_name, p.iban, p.bic, p.updated_at "
+    f"FROM payout_accounts p WHERE p.advocate_id IN {MINE} ORDER BY p.advocate_id",
+    "payouts": "SELECT i.batch_id, i.reward_id, i.amount_minor, i.holder_name, i.iban, i.bic, "
+    "b.status, b.created_at, b.paid_at FROM payout_items i JOIN payout_batches b "
+    f"ON b.id = i.batch_id WHERE i.advocate_id IN {MINE} ORDER BY i.id",
+    # Their store-credit ledger.
+    "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
+    "FROM credit_entries WHERE email_key = ? ORDER BY id",
 }
 
 
@@ -129,6 +138,7 @@ def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
         ("rewards", ("email",)),
         ("referrals_as_friend", ("friend_name",)),
         ("mail", ("recipient", "name")),
+        ("payout_accounts", ("holder_name", "iban")),
     ):
         for row in sections[name]:
             values.update(str(row[c]).strip().casefold() for c in columns if row[c])
@@ -199,6 +209,20 @@ class GdprQueries(SqlBase):
                 (email_key,),
             )
             mail = await _erase_mail(db, email_key, personal)
+            # The account goes; a transfer already made keeps its amount, not who it paid.
+            await db.execute(f"DELETE FROM payout_accounts WHERE advocate_id IN ({listed})", mine)
+            await db.execute(
+                "UPDATE payout_items SET holder_name = ?, iban = ?, bic = NULL "
+                f"WHERE advocate_id IN ({listed})",
+                ["(erased)", "(erased)", *mine],
+            )
+            # The ledger's sums stay; whose they were does not.
+            if sections["credit"]:  # one placeholder per person: their balance stays theirs
+                first = sections["credit"][0]["id"]
+                await db.execute(
+                    "UPDATE credit_entries SET email_key = ? WHERE email_key = ?",
+                    (gdpr.erased_email("credit", first), email_key),
+                )
             for message in messages:
                 redacted = gdpr.redact(json.loads(message["payload"]), personal)
                 await db.execute(
@@ -216,4 +240,6 @@ class GdprQueries(SqlBase):
             "rewards": len(sections["rewards"]),
             "outgoing_events": len(messages),
             "mail": mail,
+            "payout_accounts": len(sections["payout_accounts"]),
+            "credit": len(sections["credit"]),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shareback import rewards
+from shareback import fulfilment, rewards
 from shareback.storage.database import Row, db_int, db_time, from_db_time
 from shareback.storage.records import (
     ActivityItem,
@@ -17,6 +17,8 @@ from shareback.storage.records import (
     RewardSummary,
 )
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.fulfilment import fulfil
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue_reward_events
 
 
@@ -59,6 +61,9 @@ def _reward(row: Row) -> RewardSummary:
         clawed_back_minor=(
             None if row["clawed_back_minor"] is None else db_int(row["clawed_back_minor"])
         ),
+        fulfilment=row["fulfilment"],
+        fulfilled_at=from_db_time(row["fulfilled_at"]),
+        fulfilled_ref=row["fulfilled_ref"],
     )
 
 
@@ -216,13 +221,28 @@ class OwnerQueries(SqlBase):
         refused: list[int] = []
         async with self._transaction() as db:
             for reward_id in dict.fromkeys(reward_ids):
-                row = await db.fetchrow("SELECT status FROM rewards WHERE id = ?", (reward_id,))
+                row = await db.fetchrow(
+                    "SELECT status, fulfilment FROM rewards WHERE id = ?", (reward_id,)
+                )
                 try:
                     if row is None:
                         raise rewards.InvalidTransition("no such reward")
                     rewards.transition(row["status"], to_status)
                 except rewards.InvalidTransition:
                     refused.append(reward_id)
+                    continue
+                if to_status == "fulfilled":
+                    # Only what the shop gives itself is fulfilled by saying so (fulfilment.py).
+                    done = fulfilment.can_fulfil(row["fulfilment"]) and await fulfil(
+                        db,
+                        [reward_id],
+                        how=row["fulfilment"],
+                        ref=None,
+                        reason=reason or "fulfilled by the shop",
+                        actor=actor,
+                        at=stamp,
+                    )
+                    (changed if done else refused).append(reward_id)
                     continue
                 # The status in the WHERE makes the move safe against a concurrent change.
                 if to_status == "approved":
@@ -246,7 +266,10 @@ class OwnerQueries(SqlBase):
                     (reward_id, row["status"], to_status, reason, actor, stamp),
                 )
                 changed.append(reward_id)
-            await enqueue_reward_events(db, f"reward.{to_status}", changed, at)
+            if to_status != "fulfilled":  # fulfil() announced its own
+                await enqueue_reward_events(db, f"reward.{to_status}", changed, at)
+            if to_status == "approved":  # credit and coupons are issued at once
+                await fulfil_approved(db, changed, actor, at)
         summaries = [summary for rid in changed if (summary := await self.reward(rid)) is not None]
         return summaries, refused
 

@@ -30,6 +30,8 @@ from shareback.storage.sql.fraud import (
     judge_referral,
     record_decision,
 )
+from shareback.storage.sql.fulfilment import announce_checkout_fulfilment, create_rewards
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.mail_plan import plan_invite
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
 from shareback.storage.sql.refunds import (
@@ -356,10 +358,13 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 await db.lock(f"friend:{order.email_key}")
             await db.lock(order_lock(order.source, order.order_id))
             totals = await _order_totals(db, order, candidate)
+            sent = Totals(order.total_minor, order.currency)
+            subtotal = order_value.share_in(order.subtotal_minor, sent, totals)
+            discount = order_value.share_in(order.discount_minor, sent, totals)
             inserted = await db.fetchrow(
                 "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at, other_total_minor, other_currency, customer_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?) "
+                "status, paid_at, other_total_minor, other_currency, customer_id, "
+                "subtotal_minor, discount_minor) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
                 (
                     order.source,
@@ -372,6 +377,8 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     totals.other_minor,
                     totals.other_currency,
                     order.customer_id,
+                    subtotal,
+                    discount,
                 ),
             )
             if inserted is None:
@@ -468,34 +475,24 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             )
             assert advocate_row is not None and order.email is not None
             due = rewards.approve_after(order.paid_at, campaign.hold_days)
-            reward_ids: list[int] = []
-            for side, spec, advocate_id, email in (
-                ("referrer", campaign.referrer_reward, candidate.advocate_id, advocate_row[0]),
-                ("friend", campaign.friend_reward, None, order.email),
-            ):
-                reward = await db.fetchrow(
-                    "INSERT INTO rewards (referral_id, side, advocate_id, email, type, value, "
-                    "currency, amount_minor, status, approve_after, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
-                    (
-                        referral[0],
-                        side,
-                        advocate_id,
-                        email,
-                        spec.type,
-                        spec.value,
-                        spec.currency,
-                        spec.cost_minor(totals.minor),
-                        due,
-                        order.paid_at,
-                    ),
-                )
-                assert reward is not None
-                reward_ids.append(reward[0])
+            reward_ids = await create_rewards(
+                db,
+                referral[0],
+                (
+                    ("referrer", campaign.referrer_reward, candidate.advocate_id, advocate_row[0]),
+                    ("friend", campaign.friend_reward, None, order.email),
+                ),
+                totals.minor,
+                subtotal,
+                discount,
+                due,
+                order,
+            )
             facts = await fetch_reward_facts(db, reward_ids[0])
             assert facts is not None
             await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
             await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
+            await announce_checkout_fulfilment(db, reward_ids, order)
             settled = await settle_new_rewards(db, order_pk, order.source, now)
             return Outcome(
                 "recorded",
@@ -527,4 +524,5 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 [(reward_id, now) for reward_id in approved],
             )
             await enqueue_reward_events(db, "reward.approved", approved, now)
+            await fulfil_approved(db, approved, "scheduler", now)  # credit, coupons
             return len(approved)

@@ -136,9 +136,12 @@ class ReportingQueries(SqlBase):
             (*span, start, end),
         )
 
+        # The friend's checkout discount costs what the shop gave, unless the whole order went
+        # back: then the shop kept nothing and gave nothing.
         reward_rows = await self._all(
-            "SELECT w.status, COUNT(*) AS n, COALESCE(SUM(w.amount_minor), 0) AS cost FROM rewards w "
-            "JOIN referrals r ON r.id = w.referral_id "
+            "SELECT w.status, COUNT(*) AS n, COALESCE(SUM(CASE WHEN w.fulfilment = 'checkout' "
+            "AND o.status = 'refunded' THEN 0 ELSE w.amount_minor END), 0) AS cost FROM rewards w "
+            "JOIN referrals r ON r.id = w.referral_id JOIN orders o ON o.id = r.order_pk "
             "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY 1",
             span,
         )

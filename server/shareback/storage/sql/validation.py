@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from shareback.fulfilment import SHOP
 from shareback.outgoing import events
 from shareback.storage.records import DueValidation
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.fraud import UNDER_REVIEW
+from shareback.storage.sql.fulfilment import fulfil
+from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue_reward_events, fetch_reward_facts
 
 ACTOR = "validation callback"
@@ -77,6 +80,8 @@ class ValidationQueries(SqlBase):
                     (retry_at or now, reason, reward_id, worker),
                 )
                 return changed == 1
+            fulfilled = verdict == "fulfilled"
+            verdict = "approved" if fulfilled else verdict
             approved = verdict == "approved"
             changed = await db.execute(
                 f"UPDATE rewards SET status = ?, {'approved_at' if approved else 'revoked_at'} = ?, "
@@ -93,4 +98,10 @@ class ValidationQueries(SqlBase):
                 (reward_id, verdict, reason, ACTOR, now),
             )
             await enqueue_reward_events(db, f"reward.{verdict}", [reward_id], now)
+            if approved:  # credit and coupons are issued at once
+                await fulfil_approved(db, [reward_id], ACTOR, now)
+            if fulfilled:  # only moves a reward the shop gives itself (fulfilment.can_fulfil)
+                await fulfil(
+                    db, [reward_id], how=SHOP, ref=None, reason=reason or ACTOR, actor=ACTOR, at=now
+                )
             return True
