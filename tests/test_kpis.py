@@ -104,6 +104,7 @@ def test_scripted_flow_gives_exact_kpis(
     # credit; the refunded one costs nothing.
     assert raw.reward_cost_minor == 4 * (444 + 500)
     assert (raw.pending_rewards, raw.approved_rewards, raw.revoked_rewards) == (4, 0, 1)
+    assert raw.fulfilled_rewards == 5  # the five friends' discounts, given at the checkout
     assert (raw.all_orders, raw.all_order_total_minor) == (4 + 3, 4 * 4000 + 3 * 2000)
     assert sum(day.clicks for day in raw.days) == 18 and sum(day.opens for day in raw.days) == 40
 

@@ -77,6 +77,7 @@ def test_stats_of_a_scripted_flow_are_exact(
         # The referrers' (the friends' discounts were fulfilled at the checkout).
         "pending_rewards": 1,
         "approved_rewards": 0,
+        "fulfilled_rewards": 2,  # both friends' discounts, given at the checkout
         "revoked_rewards": 1,
     }
     # The live referral: the friend's 10 % off left €40 of €44.44, so €4.44; the referrer's €5

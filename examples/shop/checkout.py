@@ -67,6 +67,10 @@ async def place_order(request: Request) -> Response:
                 "email": order.email,
                 "name": order.name,
                 "total": webhook_amount(order.total),
+                # What the friend's discount took off: Shareback records the friend's reward
+                # as exactly this (the shop gave it at the checkout).
+                "subtotal": webhook_amount(order.totals.subtotal),
+                "discount": webhook_amount(order.totals.discount),
                 "currency": "EUR",
                 "ref": order.ref,
                 "coupon_codes": [],

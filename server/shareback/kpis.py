@@ -48,6 +48,8 @@ class RawStats:
     all_order_total_minor: int
     # Kept referred orders credited to the advocates who joined in the range: the K-factor's cohort.
     cohort_conversions: int = 0
+    # Rewards that reached their person (issued, credited, paid or given at the checkout).
+    fulfilled_rewards: int = 0
     days: list[DayCounts] = field(default_factory=list)
 
 

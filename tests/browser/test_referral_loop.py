@@ -187,6 +187,7 @@ def test_referral_loop_from_share_to_refund(
     discount = friend.locator(".totals__discount")
     expect(discount).to_contain_text("Vriendenkorting van Anna")
     expect(discount).to_contain_text("10")
+    expect(discount).to_contain_text("1,45")  # what the shop takes off: 10 % of € 14,50
     expect(friend.locator(".totals__total dd")).to_have_text(re.compile(r"13,05"))
 
     friend.get_by_role("link", name="Afrekenen").click()
@@ -228,8 +229,10 @@ def test_referral_loop_from_share_to_refund(
     assert count(demo.settings, "clicks") == 1
     rewards = {
         row["side"]: row
-        for row in db_rows(demo.settings, "SELECT side, email, status FROM rewards")
+        for row in db_rows(demo.settings, "SELECT side, email, status, amount_minor FROM rewards")
     }
+    # The friend's reward is the discount the shop gave at its checkout, to the cent.
+    assert rewards["friend"]["amount_minor"] == 145
     assert set(rewards) == {"referrer", "friend"}
     assert rewards["referrer"]["email"] == ANNA["email"]
     assert rewards["friend"]["email"] == FRIEND["email"]

@@ -247,6 +247,11 @@ SCHEMAS: dict[str, Schema] = {
                     "all_orders": COUNT,
                     "pending_rewards": COUNT,
                     "approved_rewards": COUNT,
+                    "fulfilled_rewards": {
+                        **COUNT,
+                        "description": "rewards that reached their person: issued, credited, "
+                        "paid, or given at the checkout",
+                    },
                     "revoked_rewards": COUNT,
                 }
             ),

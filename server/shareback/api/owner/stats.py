@@ -91,6 +91,7 @@ def stats_document(
             "all_orders": raw.all_orders,
             "pending_rewards": raw.pending_rewards,
             "approved_rewards": raw.approved_rewards,
+            "fulfilled_rewards": raw.fulfilled_rewards,
             "revoked_rewards": raw.revoked_rewards,
         },
         "money": {

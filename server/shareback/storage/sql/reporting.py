@@ -168,6 +168,7 @@ class ReportingQueries(SqlBase):
             reward_cost_minor=cost,
             pending_rewards=by_status["pending"]["n"] if "pending" in by_status else 0,
             approved_rewards=by_status["approved"]["n"] if "approved" in by_status else 0,
+            fulfilled_rewards=by_status["fulfilled"]["n"] if "fulfilled" in by_status else 0,
             revoked_rewards=by_status["revoked"]["n"] if "revoked" in by_status else 0,
             referred_orders=conversions - refunded,
             referred_order_total_minor=revenue,
