@@ -91,8 +91,10 @@ def test_a_stripe_dispute_takes_the_rewards_back_whenever_it_arrives(
     assert stripe(client, session).json()["status"] == "recorded"
     if not dispute_first:
         assert stripe(client, stripe_dispute("evt_dp_1")).json()["status"] == "recorded"
+    # The referrer's reward goes; the friend's discount was given at the checkout (fulfilled,
+    # never owed back).
     assert statuses(settings) == {
-        "friend": ("revoked", "chargeback"),
+        "friend": ("fulfilled", None),
         "referrer": ("revoked", "chargeback"),
     }
     assert stripe(client, stripe_dispute("evt_dp_1")).json()["status"] == "duplicate"
@@ -104,7 +106,7 @@ def test_a_stripe_early_warning_changes_nothing(client: TestClient, settings: Se
     stripe(client, stripe_session(client))
     warning = stripe(client, stripe_dispute("evt_w", status="warning_needs_response")).json()
     assert warning == {"status": "ignored", "reason": "dispute_inquiry"}
-    assert {status for status, _ in statuses(settings).values()} == {"pending"}
+    assert statuses(settings) == {"friend": ("fulfilled", None), "referrer": ("pending", None)}
     broken = stripe_dispute("evt_bad")
     del broken["data"]["object"]["payment_intent"]
     refused = stripe(client, broken)
@@ -151,8 +153,10 @@ def test_a_shopify_chargeback_takes_the_rewards_back_whenever_it_arrives(
         assert shopify(client, shopify_dispute(), "disputes/create", "wh-d1")["status"] == (
             "recorded"
         )
+    # The referrer's reward goes; the friend's discount was given at the checkout (fulfilled,
+    # never owed back).
     assert statuses(settings) == {
-        "friend": ("revoked", "chargeback"),
+        "friend": ("fulfilled", None),
         "referrer": ("revoked", "chargeback"),
     }
     again = shopify(client, shopify_dispute(), "disputes/update", "wh-d2")
@@ -166,4 +170,4 @@ def test_a_shopify_inquiry_changes_nothing(client: TestClient, settings: Setting
     shopify(client, order, "orders/paid", "wh-o1")
     inquiry = shopify(client, shopify_dispute("inquiry"), "disputes/create", "wh-i1")
     assert inquiry == {"status": "ignored", "reason": "dispute_inquiry"}
-    assert {status for status, _ in statuses(settings).values()} == {"pending"}
+    assert statuses(settings) == {"friend": ("fulfilled", None), "referrer": ("pending", None)}

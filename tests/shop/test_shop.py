@@ -184,6 +184,8 @@ def test_checkout_sends_signed_order_paid_with_discounted_total_and_ref_cookie(
             "email": "bram@example.nl",
             "name": "Bram Visser",
             "total": "41.35",
+            "subtotal": "45.95",
+            "discount": "4.60",
             "currency": "EUR",
             "ref": VALID_REF,
             "coupon_codes": [],

@@ -37,6 +37,9 @@ EVENT_HINTS = {
     "reward.approved": "a reward is approved: time to pay it out",
     "reward.revoked": "a reward is revoked, with the reason",
     "reward.clawed_back": "an approved reward is owed back after a refund or chargeback",
+    "reward.fulfilled": "a reward reached its person: a coupon issued, credit added, paid",
+    "payout_batch.created": "a payout batch of cash rewards is made, ready to export",
+    "payout_batch.paid": "a payout batch is marked paid: its rewards are fulfilled",
     "friend_code.issued": "a friend gets a generated code to create in your shop",
     "friend_code.pool_exhausted": "the last code of a campaign's pool is given out",
 }
