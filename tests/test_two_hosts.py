@@ -468,7 +468,8 @@ def test_each_outgoing_event_reaches_the_receiver_exactly_once(
     )
     assert set(received) == expected
     assert set(received.values()) == {1}
-    assert len(expected) == JOINS + 10 * 3
+    # Per order: referral.converted, two reward.created and the friend's reward.fulfilled.
+    assert len(expected) == JOINS + 10 * 4
     statuses = Counter(row[0] for row in rows(url, "SELECT status FROM deliveries"))
     assert statuses == {"delivered": len(expected)}
 
