@@ -203,6 +203,10 @@ class SqliteDatabase:
     async def _run_checkpoint(self) -> None:
         try:
             await self._reader.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.OperationalError as exc:
+            # "database table is locked": the writer is mid-transaction, as it often is under
+            # load. Expected, and the next round checkpoints: no traceback in the owner's log.
+            log.debug("WAL checkpoint deferred (%s); the next one will try again", exc)
         except sqlite3.Error:
             log.exception("WAL checkpoint failed; the next one will try again")
         finally:
