@@ -88,7 +88,7 @@ class Kpis:
 def derive(raw: RawStats) -> Kpis:
     shares = sum(raw.shares_by_channel.values())
     clicks = sum(raw.clicks_by_channel.values())
-    kept = raw.conversions - raw.refunded_conversions
+    kept = raw.referred_orders  # the orders kept: counted once, by the store
     return Kpis(
         opens=raw.opens,
         shares=shares,
@@ -112,7 +112,7 @@ def funnel(raw: RawStats) -> list[tuple[str, int]]:
         ("opens", raw.opens),
         ("shares", sum(raw.shares_by_channel.values())),
         ("clicks", sum(raw.clicks_by_channel.values())),
-        ("orders", raw.conversions - raw.refunded_conversions),
+        ("orders", raw.referred_orders),
     ]
 
 
