@@ -55,6 +55,11 @@ class Dialect:
     def lock_rows(self, alias: str) -> str:
         return self.skip_locked.format(alias)
 
+    def for_update(self) -> str:
+        """Rows read to be changed, waited for while another transaction holds them ("" in
+        SQLite, whose single writer already serialises every change)."""
+        return "" if self.name == "sqlite" else " FOR UPDATE"
+
     def param(self, sql_type: str) -> str:
         """A placeholder whose type PostgreSQL cannot infer (in a SELECT list): `?::bigint`."""
         return "?" if self.name == "sqlite" else f"?::{sql_type}"

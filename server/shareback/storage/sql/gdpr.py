@@ -108,7 +108,12 @@ async def _messages(db: Connection, emails: Sequence[str]) -> list[Row]:
 async def _erase_mail(db: Connection, email_key: str, personal: frozenset[str]) -> int:
     """Their own messages go (the suppression list keeps only a keyed hash); others' messages
     that name them (a referrer's "Bram ordered") lose the name, in the facts and the subject."""
-    mine = await db.fetch("SELECT id FROM mail_messages WHERE email_key = ?", (email_key,))
+    # Locked first: a sender finishing one of them (its UPDATE, then its attempt row) either
+    # commits before we delete, or finds the message gone and records nothing.
+    mine = await db.fetch(
+        f"SELECT id FROM mail_messages WHERE email_key = ?{db.dialect.for_update()}",
+        (email_key,),
+    )
     ids = [row[0] for row in mine]
     if ids:
         marks = ",".join("?" * len(ids))
