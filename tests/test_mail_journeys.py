@@ -365,7 +365,13 @@ def test_the_owners_get_last_weeks_summary_when_the_campaign_asks(
     monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), time(1), UTC)
     [report] = send_rounds(settings, SECRET_KEY, [monday])
     assert report.sent == 3  # Femke's invite, Anna's reward news, Olga's summary
-    [summary] = smtp.inbox.to("olga@brandpunt.nl")
+    # The app's own first round may run after the owner asked for the summary and send the
+    # summary of the week before (a week of its own, so both are right): Monday's is this one.
+    [summary] = [
+        received
+        for received in smtp.inbox.to("olga@brandpunt.nl")
+        if parsedate_to_datetime(str(received.message["Date"])) == monday.replace(microsecond=0)
+    ]
     check_headers(summary, "olga@brandpunt.nl", monday)
     assert summary.message["Content-Language"] == "nl"
     assert str(summary.message["Subject"]).endswith(": 1 bestelling via vrienden")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import socket
 
 import click
@@ -125,6 +126,10 @@ def demo(host: str, port: int, shop_port: int) -> None:
         landing_url=f"{shop_url}/",
         allowed_origins=(shop_url,),
         shop_name=settings.shop_name or "Brandpunt Koffie",
+        # The demo is a Dutch shop: its clock and its dashboard's default language, unless the
+        # environment names its own.
+        timezone=os.environ.get("SHAREBACK_TIMEZONE") or "Europe/Amsterdam",
+        locale=os.environ.get("SHAREBACK_LOCALE") or "nl",
     )
     secrets, login = asyncio.run(prepare_demo(settings))
     click.echo(

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ as os_environ
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.config import Config
 
+from shareback.i18n import LOCALES
 from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
 
 if TYPE_CHECKING:
@@ -76,6 +78,11 @@ class Settings:
     mail_interval_seconds: float = 10.0
     # The picture a link preview shows (WhatsApp, Facebook…): the shop's own, an absolute URL.
     share_image_url: str | None = None
+    # The shop's time zone (an IANA name): the dashboard shows times in it and every statistic
+    # cuts its days at the shop's midnight. Machine formats (API, CSV, events) stay UTC.
+    timezone: str = "UTC"
+    # The dashboard's language for a user who chose none and whose browser asks for neither.
+    locale: str = "en"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +115,8 @@ class Settings:
             email_from=config("EMAIL_FROM", default=None) or None,
             mail_interval_seconds=config("MAIL_INTERVAL_SECONDS", cast=float, default=10.0),
             share_image_url=config("SHARE_IMAGE_URL", default=None) or None,
+            timezone=config("TIMEZONE", default="UTC") or "UTC",
+            locale=config("LOCALE", default="en") or "en",
         ).checked()
 
     def checked(self) -> Settings:
@@ -136,6 +145,11 @@ class Settings:
                     "SHAREBACK_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret from "
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
+        self.zone()  # an unknown time zone stops the start
+        if self.locale not in LOCALES:
+            raise SettingsError(
+                f"SHAREBACK_LOCALE must be one of {', '.join(LOCALES)} (got {self.locale!r})."
+            )
         self.payout_account()  # a bad IBAN stops the start, not the first payout
         self._check_mail()
         image = self.share_image_url
@@ -147,6 +161,16 @@ class Settings:
                 "such as https://shop.example.com/share.jpg."
             )
         return self
+
+    def zone(self) -> ZoneInfo:
+        """The shop's time zone; SettingsError for a name the tz database does not know."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"SHAREBACK_TIMEZONE {self.timezone!r} is not a time zone name such as "
+                "Europe/Amsterdam or UTC."
+            ) from None
 
     def payout_account(self, fallback_name: str = "Shop") -> PayoutAccount | None:
         """The shop's account payouts are paid from; None without SHAREBACK_PAYOUT_IBAN."""
