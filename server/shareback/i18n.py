@@ -24,7 +24,8 @@ DEFAULT_LOCALE = "en"
 DOMAIN = "shareback"
 
 _locale: ContextVar[str] = ContextVar("shareback_locale", default=DEFAULT_LOCALE)
-_zone: ContextVar[ZoneInfo] = ContextVar("shareback_zone", default=ZoneInfo("UTC"))
+_zone: ContextVar[ZoneInfo | None] = ContextVar("shareback_zone", default=None)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def pick_locale(requested: str | None) -> str:
@@ -39,7 +40,7 @@ def current_locale() -> str:
 
 def current_zone() -> ZoneInfo:
     """The shop's time zone, in which the dashboard shows every time."""
-    return _zone.get()
+    return _zone.get() or UTC_ZONE
 
 
 @contextlib.contextmanager

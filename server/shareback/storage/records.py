@@ -578,7 +578,7 @@ class BatchRefusal:
 class CreditEntry:
     id: int
     amount_minor: int  # positive: a reward's credit; negative: spent at a checkout
-    kind: str  # "reward" | "redemption"
+    kind: str  # "reward" | "redemption" | "clawback" (a clawed-back reward's credit, negative)
     reward_id: int | None
     idempotency_key: str | None
     order_ref: str | None

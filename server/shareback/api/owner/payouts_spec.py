@@ -81,15 +81,18 @@ SCHEMAS: dict[str, Schema] = {
     "CreditBalance": obj(
         {
             "email": EMAIL,
-            "balance": ref("Money"),
+            "balance": {
+                **ref("SignedMoney"),
+                "description": "below zero when clawed-back credit had been spent already",
+            },
             "entries": array(
                 obj(
                     {
                         "id": ID,
-                        "kind": enum(["reward", "redemption"]),
+                        "kind": enum(["reward", "redemption", "clawback"]),
                         "amount": {
                             **ref("Money"),
-                            "description": "added (reward) or taken (redemption)",
+                            "description": "added (reward), or taken (redemption, clawback)",
                         },
                         "reward_id": nullable(ID),
                         "idempotency_key": nullable(STRING),
@@ -118,7 +121,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "status": enum(["redeemed", "replayed"]),
             "amount": ref("Money"),
-            "balance": {**ref("Money"), "description": "after the spend"},
+            "balance": {**ref("SignedMoney"), "description": "after the spend"},
             "entry_id": nullable(ID),
         }
     ),

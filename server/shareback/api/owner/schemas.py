@@ -52,6 +52,14 @@ MONEY = obj(
     },
     description="An amount of money, exact.",
 )
+SIGNED_MONEY = obj(
+    {
+        "amount_minor": {"type": "integer", "description": "in the currency's minor unit"},
+        "amount": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+        "currency": CURRENCY,
+    },
+    description="An amount of money that may be below zero: a balance owing.",
+)
 REWARD_OFFER = obj(
     {"type": enum(REWARD_TYPES), "value": {**DECIMAL, "description": '"10" for 10 %, "5.00" for 5'}}
 )
@@ -166,6 +174,7 @@ CHANNEL_COUNTS: Schema = {"type": "object", "additionalProperties": COUNT}
 
 SCHEMAS: dict[str, Schema] = {
     "Money": MONEY,
+    "SignedMoney": SIGNED_MONEY,
     "RewardOffer": REWARD_OFFER,
     "RewardInput": REWARD_INPUT,
     "Campaign": obj(

@@ -8,6 +8,7 @@ from datetime import datetime
 from shareback import rewards
 from shareback.outgoing import events
 from shareback.storage.database import Connection, db_int
+from shareback.storage.sql.issuing import credit_lock
 from shareback.storage.sql.outbox import enqueue, fetch_reward_facts
 
 
@@ -43,10 +44,13 @@ async def claw_back_order(
         )
         if owed is None:
             continue
-        await db.execute(
-            "INSERT INTO clawbacks (reward_id, amount_minor, reason, created_at) VALUES (?, ?, ?, ?)",
+        clawback = await db.fetchrow(
+            "INSERT INTO clawbacks (reward_id, amount_minor, reason, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
             (row["id"], owed.amount_minor, reason, at),
         )
+        assert clawback is not None
+        await _debit_credit(db, row["id"], clawback[0], owed.amount_minor, at)
         facts = await fetch_reward_facts(db, row["id"])
         assert facts is not None
         await enqueue(
@@ -54,3 +58,28 @@ async def claw_back_order(
         )
         written += 1
     return written
+
+
+async def _debit_credit(
+    db: Connection, reward_id: int, clawback_id: int, amount_minor: int | None, at: datetime
+) -> None:
+    """A clawed-back store-credit reward takes what it lost off the person's balance (under the
+    lock a checkout's spend takes, so a spend and the debit never both read the old balance).
+    The balance may go below zero when the credit was spent already: later credit pays it off,
+    and nothing can be spent meanwhile."""
+    entry = await db.fetchrow(
+        "SELECT email_key, currency, amount_minor FROM credit_entries "
+        "WHERE reward_id = ? AND kind = 'reward'",
+        (reward_id,),
+    )
+    if entry is None:  # not a credit reward, or its credit was never added
+        return
+    debit = db_int(entry["amount_minor"]) if amount_minor is None else amount_minor
+    if debit == 0:
+        return
+    await db.lock(credit_lock(entry["email_key"], entry["currency"]))
+    await db.execute(
+        "INSERT INTO credit_entries (email_key, currency, amount_minor, kind, reward_id, "
+        "clawback_id, actor, created_at) VALUES (?, ?, ?, 'clawback', ?, ?, 'shareback', ?)",
+        (entry["email_key"], entry["currency"], -debit, reward_id, clawback_id, at),
+    )

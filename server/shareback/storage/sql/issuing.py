@@ -34,7 +34,7 @@ async def _add_credit(db: Connection, reward_id: int, actor: str, at: datetime) 
         return None
     entry = await db.fetchrow(
         "INSERT INTO credit_entries (email_key, currency, amount_minor, kind, reward_id, actor, "
-        "created_at) VALUES (?, ?, ?, 'reward', ?, ?, ?) ON CONFLICT (reward_id) DO NOTHING "
+        "created_at) VALUES (?, ?, ?, 'reward', ?, ?, ?) ON CONFLICT (reward_id) WHERE kind = 'reward' DO NOTHING "
         "RETURNING id",
         (row["email_key"], row["currency"], row["amount_minor"], reward_id, actor, at),
     )
