@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from shareback import admin, health, home, qr, redirect, serving, webhooks, widget
+from shareback import admin, health, home, payout_page, qr, redirect, serving, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
     advocates,
@@ -56,6 +56,7 @@ def all_routes() -> list[BaseRoute]:
         *owner.routes,
         *outgoing.routes,
         *mail_routes.routes,
+        *payout_page.routes,
         *admin.routes,
     ]
 

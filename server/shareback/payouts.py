@@ -1,8 +1,9 @@
 """Cash rewards paid by bank transfer: payout accounts checked with schwifty, what a reward still
 owes after clawbacks, and a payout batch as a SEPA credit transfer (pain.001.001.03, by sepaxml).
 
-Pure: no storage, no Starlette. Where the accounts come from: the owner enters the advocate's
-account holder and IBAN (the owner's API or the dashboard), as the advocate gave them; a batch
+Pure: no storage, no Starlette. Where the accounts come from: the advocate enters their own
+through the signed link in their approval e-mail (payout_page.py), or the owner enters them (the
+owner's API or the dashboard) as the advocate gave them; a batch
 keeps the account as it was when the batch was made, so a later change never alters a file
 already sent to the bank.
 """
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from itsdangerous import BadData, URLSafeTimedSerializer
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
@@ -152,3 +154,32 @@ REFUSALS = {
     "nothing_owed": "Clawbacks took the whole reward back: nothing is owed.",
     "other_currency": "A batch pays one currency; make another batch for the others.",
 }
+
+
+# The advocate's own link to give or change their bank account (in the approval e-mail of a cash
+# reward): signed, naming the advocate's code, good for 60 days.
+ACCOUNT_LINK_SALT = "shareback-payout-account"
+ACCOUNT_LINK_DAYS = 60
+
+
+def account_link_token(secret_key: str, advocate_code: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=ACCOUNT_LINK_SALT).dumps(advocate_code)
+
+
+def account_link_code(secret_key: str, token: str) -> str | None:
+    """The advocate code a genuine, unexpired token names; None for anything else."""
+    if not token or len(token) > 300:
+        return None
+    serializer = URLSafeTimedSerializer(secret_key, salt=ACCOUNT_LINK_SALT)
+    try:
+        code = serializer.loads(token, max_age=ACCOUNT_LINK_DAYS * 86_400)
+    except BadData:
+        return None
+    return code if isinstance(code, str) else None
+
+
+def masked_iban(iban: str) -> str:
+    """NL91 •••• •••• 4300: the country, check digits and last four, enough for its owner to
+    recognise and nothing to reuse."""
+    compact = IBAN(iban).compact
+    return f"{compact[:4]} \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 {compact[-4:]}"

@@ -34,9 +34,9 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     INVITE: COMMON,
     WELCOME: ("shop", "name", "code", "link", "friend_offer", "referrer_name"),
     REWARD_PENDING: (*COMMON, "friend_name", "reward", "amount", "approve_after"),
-    # fulfilment: how the reward reaches them once issue 10's lifecycle fills it in (a coupon
-    # code, a store-credit balance or a payout date); empty until then.
-    REWARD_APPROVED: (*COMMON, "friend_name", "reward", "amount", "fulfilment"),
+    # fulfilment: how the reward reaches them (the coupon code, the store-credit balance, the
+    # account a payout goes to); payout_link: where a cash reward's advocate gives their IBAN.
+    REWARD_APPROVED: (*COMMON, "friend_name", "reward", "amount", "fulfilment", "payout_link"),
     REMINDER: COMMON,
     SUMMARY: (
         "shop",
@@ -194,6 +194,7 @@ Hi{% if name %} {{ name }}{% endif %},
 
 Good news: your reward for referring {{ friend_name or "a friend" }}, {{ reward }}, is approved.
 {% if fulfilment %}{{ fulfilment }}{% endif %}
+{% if payout_link %}Your bank account: {{ payout_link }}{% endif %}
 
 Share again: {{ link }}
 """,
@@ -201,6 +202,7 @@ Share again: {{ link }}
 <p>Hi{% if name %} {{ name }}{% endif %},</p>
 <p>Good news: your reward for referring {{ friend_name or "a friend" }}, <strong>{{ reward }}</strong>, is approved.</p>
 {% if fulfilment %}<p>{{ fulfilment }}</p>{% endif %}
+{% if payout_link %}<p><a href="{{ payout_link }}">Enter or change your bank account</a></p>{% endif %}
 <p>Share again: <a href="{{ link }}">{{ link }}</a></p>
 """,
         ),
@@ -213,6 +215,7 @@ Hoi{% if name %} {{ name }}{% endif %},
 
 Goed nieuws: je beloning voor het aanbevelen van {{ friend_name or "een vriend" }}, {{ reward }}, is goedgekeurd.
 {% if fulfilment %}{{ fulfilment }}{% endif %}
+{% if payout_link %}Je rekeningnummer: {{ payout_link }}{% endif %}
 
 Deel opnieuw: {{ link }}
 """,
@@ -220,6 +223,7 @@ Deel opnieuw: {{ link }}
 <p>Hoi{% if name %} {{ name }}{% endif %},</p>
 <p>Goed nieuws: je beloning voor het aanbevelen van {{ friend_name or "een vriend" }}, <strong>{{ reward }}</strong>, is goedgekeurd.</p>
 {% if fulfilment %}<p>{{ fulfilment }}</p>{% endif %}
+{% if payout_link %}<p><a href="{{ payout_link }}">Vul je rekeningnummer in of wijzig het</a></p>{% endif %}
 <p>Deel opnieuw: <a href="{{ link }}">{{ link }}</a></p>
 """,
         ),

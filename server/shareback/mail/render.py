@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from shareback.mail import journeys
+from shareback.mail import journeys, variables
 from shareback.storage.records import MailTemplate
 
 MAX_SUBJECT = 200
@@ -78,7 +78,8 @@ SAMPLE: dict[str, Any] = {
     "reward": "€10.00 store credit",
     "amount": "10.00",
     "approve_after": "2026-12-15",
-    "fulfilment": "",
+    "fulfilment": "",  # worded per language by sample_variables
+    "payout_link": None,
     "campaign": "Spring",
     "week": "24 \u2013 30 November 2026",
     "new_advocates": 12,
@@ -98,6 +99,9 @@ def sample_variables(journey: str, lang: str) -> dict[str, Any]:
     if lang == "nl":
         sample.update(friend_offer="10% korting", referrer_offer="€10,00 tegoed")
         sample.update(reward="€10,00 tegoed")
+    if "fulfilment" in sample:
+        credit = {"method": "credit", "balance_minor": 1000, "currency": "EUR"}
+        sample["fulfilment"] = variables.fulfilment({"reaches": credit}, lang, SAMPLE["shop"])
     return sample
 
 

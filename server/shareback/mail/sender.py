@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 
-from shareback import codes, tokens
+from shareback import codes, payouts, tokens
 from shareback.emails import is_valid_email
 from shareback.mail import journeys
 from shareback.mail.render import RenderError, build_message, render
@@ -150,6 +151,8 @@ class MailSender:
             start, end = (datetime.fromisoformat(facts[k]) for k in ("start", "end"))
             stats = await self.store.campaign_stats(campaign.id, start, end)
             facts = {**facts, "stats": summary_numbers(stats)}
+        if mail.journey == journeys.REWARD_APPROVED:
+            facts = {**facts, "reaches": await self._reaches(mail, advocate, lang)}
         variables = template_variables(
             mail.journey, lang, self.public_url, campaign, advocate, facts, mail.name
         )
@@ -171,6 +174,28 @@ class MailSender:
             at=now,
         )
         return message, lang, rendered.subject
+
+    async def _reaches(self, mail: DueMail, advocate: Advocate | None, lang: str) -> dict[str, Any]:
+        """How the approved reward reaches the referrer, as it stands when the message is written:
+        the coupon code, the credit balance, the account a payout goes to (or the link to give
+        one). mail/variables.fulfilment words it."""
+        reward_id = mail.facts.get("reward_id")
+        reward = await self.store.reward(int(reward_id)) if isinstance(reward_id, int) else None
+        if reward is None:
+            return {}
+        how: dict[str, Any] = {"method": reward.fulfilment, "currency": reward.currency}
+        if reward.fulfilment == "credit":
+            balance = await self.store.credit_balance(mail.email_key, reward.currency)
+            how["balance_minor"] = balance.balance_minor
+        elif reward.fulfilment == "coupon" and (reward.fulfilled_ref or "").startswith("coupon:"):
+            how["code"] = (reward.fulfilled_ref or "").removeprefix("coupon:")
+        elif reward.fulfilment == "payout" and advocate is not None:
+            account = await self.store.payout_account(advocate.id)
+            how["account"] = None if account is None else payouts.masked_iban(account.iban)
+            how["amount_minor"] = reward.amount_minor or 0
+            token = payouts.account_link_token(self.secret_key, advocate.code)
+            how["link"] = f"{self.public_url}/payout-account?t={token}&lang={lang}"
+        return how
 
     def _sender(self, settings: MailSettings) -> Address:
         if self.smtp is None:

@@ -25,15 +25,53 @@ def _day(value: str | None, lang: str) -> str | None:
     return format_date(moment.date(), format="long", locale=lang)
 
 
-def fulfilment(facts: dict[str, Any], lang: str) -> str:
-    """How an approved reward reaches the referrer: the place for the coupon code, the store
-    credit balance or the payout date once rewards are fulfilled (issue 10, point 1); the facts
-    then carry them. Empty until a fulfilment is known."""
-    line = facts.get("fulfilment")
-    if isinstance(line, dict):
-        text = line.get(lang) or line.get("en")
-        return str(text) if text else ""
-    return ""
+REACHES = {
+    "credit": {
+        "nl": "Het staat als tegoed voor je klaar bij {shop}: je saldo is nu {balance}. Het gaat "
+        "van je volgende bestelling af als je met dit e-mailadres bestelt.",
+        "en": "It is waiting for you as store credit at {shop}: your balance is now {balance}. It "
+        "comes off your next order when you order with this e-mail address.",
+    },
+    "coupon": {
+        "nl": "Je kortingscode is {code}: vul hem in bij het afrekenen bij {shop}.",
+        "en": "Your coupon code is {code}: enter it at the checkout of {shop}.",
+    },
+    "payout": {
+        "nl": "We maken {amount} over naar je rekening {account} bij onze volgende uitbetaling.",
+        "en": "We transfer {amount} to your account {account} with our next payout.",
+    },
+    "payout_no_account": {
+        "nl": "Laat ons weten waarheen we {amount} mogen overmaken: vul je rekeningnummer (IBAN) "
+        "in via de link hieronder.",
+        "en": "Tell us where to transfer {amount}: enter your bank account (IBAN) with the link "
+        "below.",
+    },
+    "shop": {
+        "nl": "{shop} neemt contact met je op over je beloning.",
+        "en": "{shop} gets in touch with you about your reward.",
+    },
+}
+
+
+def fulfilment(facts: dict[str, Any], lang: str, shop: str) -> str:
+    """How an approved reward reaches the referrer, from what the sender found when writing the
+    message (facts["reaches"]: the coupon code, the credit balance, the payout account); empty
+    where the message was planned before any of that was known."""
+    how = facts.get("reaches") or {}
+    method = how.get("method")
+    currency = str(how.get("currency") or "EUR")
+    if method == "payout" and how.get("account") is None:
+        method = "payout_no_account"
+    words = REACHES.get(str(method))
+    if words is None:
+        return ""
+    return words[lang if lang in words else "en"].format(
+        shop=shop,
+        code=how.get("code", ""),
+        account=how.get("account", ""),
+        balance=money.format_money(int(how.get("balance_minor") or 0), currency, lang),
+        amount=money.format_money(int(how.get("amount_minor") or 0), currency, lang),
+    )
 
 
 def summary_numbers(stats: RawStats) -> dict[str, int]:
@@ -103,6 +141,7 @@ def template_variables(
             reward=description.get(lang) or description.get("en") or "",
             amount=facts.get("amount"),
             approve_after=_day(facts.get("approve_after"), lang),
-            fulfilment=fulfilment(facts, lang),
+            fulfilment=fulfilment(facts, lang, campaign.shop_name),
+            payout_link=(facts.get("reaches") or {}).get("link"),
         )
     return {key: everything.get(key) for key in journeys.VARIABLES[journey]}
