@@ -66,6 +66,26 @@ LOGO = (
 )
 
 
+def csp_for(extra_style: str, form_action: str = "'self'") -> str:
+    """The policy of a page with STYLE plus its own extra style and a form posting back here."""
+    digest = base64.b64encode(hashlib.sha256((STYLE + extra_style).encode()).digest()).decode()
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; "
+        f"form-action {form_action}; frame-ancestors 'none'"
+    )
+
+
+def document(lang: str, title: str, body: str, extra_style: str = "") -> str:
+    """A whole page in the error pages' look: the logo, then body (HTML the caller escaped)."""
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{STYLE}{extra_style}</style></head>"
+        f"<body><main>{LOGO}{body}</main></body></html>"
+    )
+
+
 def in_order(texts: Sequence[Text], accept_language: str) -> list[Text]:
     """The visitor's first listed language first; the others follow in their given order."""
     first = accept_language.split(",")[0].split(";")[0].strip().lower()
@@ -78,13 +98,7 @@ def render(texts: Sequence[Text]) -> str:
         f"{links(t.links)}</section>"
         for t, tag in zip(texts, ("h1", *["h2"] * (len(texts) - 1)), strict=True)
     )
-    return (
-        f'<!doctype html><html lang="{texts[0].lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
-        f"<title>{escape(' · '.join(t.title for t in texts))}</title>"
-        f"<style>{STYLE}</style></head><body><main>{LOGO}{sections}</main></body></html>"
-    )
+    return document(texts[0].lang, " · ".join(t.title for t in texts), sections)
 
 
 def links(pairs: Sequence[tuple[str, str]]) -> str:

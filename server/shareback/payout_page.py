@@ -5,8 +5,6 @@ saved account masked, never in full."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from html import escape
 
@@ -16,7 +14,6 @@ from starlette.routing import Route
 
 from shareback import error_page, payouts, tokens
 from shareback.context import context
-from shareback.error_page import LOGO, STYLE
 from shareback.storage.records import Advocate
 from shareback.wording import pick_lang
 
@@ -28,11 +25,7 @@ FORM_STYLE = (
     "button{justify-self:start;padding:.6rem 1.1rem;font:inherit;color:#fff;background:#0a6b5c;"
     "border:0;border-radius:6px;cursor:pointer}"
 )
-CSP = (
-    "default-src 'none'; style-src 'sha256-"
-    + base64.b64encode(hashlib.sha256((STYLE + FORM_STYLE).encode()).digest()).decode()
-    + "'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+CSP = error_page.csp_for(FORM_STYLE)
 FIELDS = ("holder_name", "iban", "bic")
 
 
@@ -98,13 +91,7 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, title: str, body: str, status: int) -> Response:
-    html = (
-        f'<!doctype html><html lang="{_lang(request)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{STYLE}{FORM_STYLE}</style></head>"
-        f"<body><main>{LOGO}<h1>{escape(title)}</h1>{body}</main></body></html>"
-    )
+    html = error_page.document(_lang(request), title, f"<h1>{escape(title)}</h1>{body}", FORM_STYLE)
     headers = {**error_page.HEADERS, "Content-Security-Policy": CSP}
     return HTMLResponse(html, status_code=status, headers=headers)
 

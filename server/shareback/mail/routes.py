@@ -4,8 +4,6 @@ so a link scanner following every URL in a message never unsubscribes anyone."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from html import escape
 
 from starlette.requests import Request
@@ -14,18 +12,14 @@ from starlette.routing import Route
 
 from shareback import error_page, tokens
 from shareback.context import context
-from shareback.error_page import LOGO, STYLE, Text, in_order
+from shareback.error_page import Text, in_order
 from shareback.mail.unsubscribe import verify_token
 
 BUTTON_STYLE = (
     "button{margin-top:1.25rem;padding:.6rem 1.1rem;font:inherit;color:#fff;background:#0a6b5c;"
     "border:0;border-radius:6px;cursor:pointer}"
 )
-CSP = (
-    "default-src 'none'; style-src 'sha256-"
-    + base64.b64encode(hashlib.sha256((STYLE + BUTTON_STYLE).encode()).digest()).decode()
-    + "'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+CSP = error_page.csp_for(BUTTON_STYLE)
 ASK = (
     Text("nl", "Afmelden?", "Je krijgt dan geen e-mails meer van dit aanbevelingsprogramma."),
     Text("en", "Unsubscribe?", "You will get no more e-mails from this referral programme."),
@@ -46,13 +40,7 @@ def _page(request: Request, texts: tuple[Text, ...], status: int, form: str = ""
         f'<section lang="{t.lang}"><h1>{escape(t.title)}</h1><p>{escape(t.message)}</p></section>'
         for t in ordered
     )
-    body = (
-        f'<!doctype html><html lang="{ordered[0].lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
-        f"<title>{escape(ordered[0].title)}</title><style>{STYLE}{BUTTON_STYLE}</style></head>"
-        f"<body><main>{LOGO}{sections}{form}</main></body></html>"
-    )
+    body = error_page.document(ordered[0].lang, ordered[0].title, sections + form, BUTTON_STYLE)
     headers = {**error_page.HEADERS, "Content-Security-Policy": CSP}
     return HTMLResponse(body, status_code=status, headers=headers)
 
