@@ -17,6 +17,7 @@ from shareback.storage.records import (
     MailTemplate,
 )
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.leased_queue import claim_due
 from shareback.storage.sql.mail_plan import plan, plan_reminders, plan_summaries
 
 MAIL_STATUSES = ("pending", "sent", "dead", "suppressed", "skipped")
@@ -146,21 +147,9 @@ class MailQueries(SqlBase):
         self, worker: str, now: datetime, lease: timedelta, limit: int
     ) -> list[DueMail]:
         """Due messages nobody holds a live lease on become this worker's until the lease ends
-        (the same claim as claim_deliveries: SKIP LOCKED on PostgreSQL, one writer on SQLite)."""
-        free = (
-            "{0}status = 'pending' AND {0}next_attempt_at <= ? "
-            "AND ({0}lease_until IS NULL OR {0}lease_until < ?)"
-        )
+        (the same claim as claim_deliveries: storage/sql/leased_queue.py)."""
         async with self._transaction() as db:
-            claimed = await db.fetch(
-                f"WITH picked AS MATERIALIZED (SELECT m.id FROM mail_messages m WHERE "
-                f"{free.format('m.')} ORDER BY m.next_attempt_at, m.id LIMIT ?"
-                f"{self.dialect.lock_rows('m')}) UPDATE mail_messages SET lease_until = ?, "
-                f"leased_by = ? WHERE {free.format('')} AND id IN (SELECT id FROM picked) "
-                "RETURNING id",
-                (now, now, limit, now + lease, worker, now, now),
-            )
-            ids = [row[0] for row in claimed]
+            ids = await claim_due(db, self.dialect, "mail_messages", worker, now, lease, limit)
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))

@@ -18,6 +18,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
 )
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.leased_queue import claim_due
 from shareback.storage.sql.mail_plan import plan_for_event
 
 
@@ -121,24 +122,8 @@ class OutboxQueries(SqlBase):
         self, worker: str, now: datetime, lease: timedelta, limit: int
     ) -> list[DueDelivery]:
         """Due deliveries nobody holds a live lease on become this worker's until the lease ends."""
-        free = (
-            "{0}status = 'pending' AND {0}next_attempt_at <= ? "
-            "AND ({0}lease_until IS NULL OR {0}lease_until < ?)"
-        )
         async with self._transaction() as db:
-            # The pick is a materialised CTE, computed once: as an `id IN (subquery)` PostgreSQL
-            # may rescan it for every row it updates, each rescan skipping the rows just leased,
-            # and so lease every due delivery whatever the limit. The condition again outside:
-            # rows a concurrent claimer took meanwhile are skipped (PostgreSQL) or no longer
-            # free when this UPDATE reads them.
-            claimed = await db.fetch(
-                f"WITH picked AS MATERIALIZED (SELECT d.id FROM deliveries d WHERE {free.format('d.')} "
-                f"ORDER BY d.next_attempt_at, d.id LIMIT ?{self.dialect.lock_rows('d')}) "
-                f"UPDATE deliveries SET lease_until = ?, leased_by = ? WHERE {free.format('')} "
-                "AND id IN (SELECT id FROM picked) RETURNING id",
-                (now, now, limit, now + lease, worker, now, now),
-            )
-            ids = [row[0] for row in claimed]
+            ids = await claim_due(db, self.dialect, "deliveries", worker, now, lease, limit)
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
