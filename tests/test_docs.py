@@ -111,3 +111,12 @@ def test_the_readmes_demo_figures_are_what_the_demo_seeds(
     assert ["", "one", "two", "three", "four", "five", "six"][named] + " named ones" in section
     others = count(settings, "advocates") - named
     assert f"and {others} of the shop's other customers" in section
+
+
+def test_the_events_page_lists_every_event_shareback_sends() -> None:
+    from shareback.api.openapi import openapi_document
+
+    page = (ROOT / "docs" / "events.md").read_text()
+    listed = page[page.index("Events: `") : page.index('(or `"*"`')]
+    named = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", listed))
+    assert named == set(openapi_document("https://refer.example.com")["webhooks"])
