@@ -120,3 +120,12 @@ def test_the_events_page_lists_every_event_shareback_sends() -> None:
     listed = page[page.index("Events: `") : page.index('(or `"*"`')]
     named = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", listed))
     assert named == set(openapi_document("https://refer.example.com")["webhooks"])
+
+
+def test_the_widget_page_lists_the_attributes_the_widget_reads() -> None:
+    from test_docs_site import widget_attributes
+
+    page = (ROOT / "docs" / "widget.md").read_text()
+    table = page.split("## Attributes", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(data-[a-z-]+)`", table))
+    assert listed == widget_attributes()

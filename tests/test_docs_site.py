@@ -151,7 +151,36 @@ def check_curl(page: str, words: list[str]) -> None:
             assert not errors, (page, body, errors)
 
 
+def answers_shown(text: str) -> list[tuple[list[str], str]]:
+    """The curl commands of a block with the JSON answer a comment below shows (# {…})."""
+    found: list[tuple[list[str], str]] = []
+    lines = text.replace("\\\n", " ").splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("# {"):
+            shown = [line[2:]]
+            for more in lines[number + 1 :]:
+                if not more.startswith("#  "):
+                    break
+                shown.append(more[2:])
+            curl = [words for words in commands("\n".join(lines[:number])) if words[0] == "curl"]
+            found.append((curl[-1], " ".join(shown)))
+    return found
+
+
+def check_answer(page: str, words: list[str], shown: str) -> None:
+    url = next(word for word in words if word.startswith("http"))
+    path = "/" + url.split("/", 3)[3].split("?")[0]
+    method = "post" if any(w in ("-d", "--data-binary") for w in words) else "get"
+    answers = operation(method, path)["responses"]
+    ok = next(media for status, media in answers.items() if status.startswith("2"))
+    schema = ok["content"]["application/json"]["schema"]
+    errors = [e.message for e in validator(schema).iter_errors(json.loads(shown))]
+    assert not errors, (page, shown, errors)
+
+
 def check_sh(block: Block) -> None:
+    for words, shown in answers_shown(block.text):
+        check_answer(block.page, words, shown)
     for words in commands(block.text):
         program = words[0].rsplit("/", 1)[-1]
         if program == "shareback":
@@ -367,6 +396,8 @@ def test_check_curl_refuses_what_the_api_refuses() -> None:
     with pytest.raises(AssertionError):
         body = '{"url": "https://crm.example.com/hook", "events": ["no.such_event"]}'
         check_curl("x", ["curl", f"{EXAMPLE_URL}/api/v1/webhook-endpoints", "-d", body])
+    with pytest.raises(AssertionError):
+        check_answer("x", ["curl", f"{EXAMPLE_URL}/api/v1/campaigns/default/code-pool"], "{}")
 
 
 def test_inline_shareback_commands_are_real() -> None:
