@@ -90,10 +90,10 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     events = (tmp_path / "reference/events/index.html").read_text()
     assert all(name in events for name in document()["webhooks"])
     # Every code block is a code block on the site, those inside list items too (superfences).
-    for page in DOCS.rglob("*.md"):
-        name = str(page.relative_to(DOCS))[: -len(".md")]
-        built = tmp_path / (name[: -len("index")] if name.endswith("index") else name + "/")
-        html = (built / "index.html").read_text()
+    for source in DOCS.rglob("*.md"):
+        name = str(source.relative_to(DOCS))[: -len(".md")]
+        folder = tmp_path / (name[: -len("index")] if name.endswith("index") else name + "/")
+        html = (folder / "index.html").read_text()
         on_page = [block for block in blocks() if block.page == f"docs/{name}.md"]
         assert html.count("<pre") == len(on_page), name
         assert "```" not in html, name
