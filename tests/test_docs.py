@@ -129,3 +129,16 @@ def test_the_widget_page_lists_the_attributes_the_widget_reads() -> None:
     table = page.split("## Attributes", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"`(data-[a-z-]+)`", table))
     assert listed == widget_attributes()
+
+
+def test_every_screenshot_the_script_takes_is_shown_and_every_picture_shown_exists() -> None:
+    import runpy
+
+    shots = runpy.run_path(str(ROOT / "scripts" / "screenshots"), run_name="screenshots")["SHOTS"]
+    texts = [README.read_text(), *(page.read_text() for page in (ROOT / "docs").rglob("*.md"))]
+    shown = set()
+    for text in texts:
+        shown |= {Path(name).name for name in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)}
+    taken = {f"{shot.name}.png" for shot in shots}
+    assert taken <= shown, taken - shown
+    assert all((ROOT / "docs" / name).is_file() for name in shown), shown
