@@ -275,6 +275,12 @@ def node_check(source: str, name: str, tmp: Path) -> None:
     assert checked.returncode == 0, (name, checked.stderr)
 
 
+def check_backend_urls(name: str, source: str) -> None:
+    """The backend's addresses a script calls are GET operations of /openapi.json."""
+    for path in re.findall(re.escape(EXAMPLE_URL) + r"(/[^'\"?\s]*)", source):
+        operation("get", path)
+
+
 def check_html(block: Block, tmp: Path) -> None:
     known = widget_attributes() | {"data-shareback"}
     parser = Tags()
@@ -287,6 +293,7 @@ def check_html(block: Block, tmp: Path) -> None:
         assert not unknown, (block.name, tag, unknown)
     for number, script in enumerate(parser.scripts):
         node_check(script, f"{block.name}-{number}", tmp)
+        check_backend_urls(block.name, script)
 
 
 def widget_api() -> set[str]:
