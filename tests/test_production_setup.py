@@ -204,6 +204,10 @@ def test_the_guides_nginx_serves_two_processes_with_tls_and_the_real_client_addr
         assert (posted.status_code, posted.json()["status"]) == (200, "recorded")
         too_big = client.post(f"{https}/webhooks/orders", content=b"x" * 300_000, headers=signed)
         assert too_big.status_code == 413  # nginx's own limit, before Shareback reads a byte
+        # A platform's large order passes nginx and reaches Shareback (which checks Shopify's
+        # signature: this one has none).
+        large = client.post(f"{https}/webhooks/shopify", content=b"x" * 300_000)
+        assert large.status_code != 413 and large.json()["error"]["code"], large.text
 
     salt = db_rows(settings, "SELECT salt FROM ip_salts WHERE day = ?", (today(),))[0][0]
     hashes = {row[0] for row in db_rows(settings, "SELECT ip_hash FROM clicks")}

@@ -50,7 +50,7 @@ def order(name: str = WOO_UPDATED, **changes: Any) -> dict[str, Any]:
 
 
 def with_ref(ref: str, name: str = WOO_UPDATED, **changes: Any) -> dict[str, Any]:
-    """The order meta the README's PHP snippet writes from the shareback_ref cookie."""
+    """The order meta the PHP snippet of docs/connect/woocommerce.md writes from the cookie."""
     document = order(name, **changes)
     document["meta_data"].append({"id": 13110, "key": "shareback_ref", "value": ref})
     return document

@@ -1,6 +1,7 @@
 """MkDocs hook: the reference pages made from their one source, so the site cannot drift from
-the code: the HTTP API and the events from /openapi.json, the settings from the README's table,
-and PRIVACY.md and SECURITY.md from the repository's root."""
+the code: the HTTP API and the events from /openapi.json, and PRIVACY.md and SECURITY.md from the
+repository's root. (The settings and commands pages are written by hand; tests/test_docs.py
+checks that they name every setting the code reads and every command the CLI has.)"""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages = {
         "reference/api.md": api_page(document),
         "reference/events.md": events_page(document),
-        "reference/settings.md": settings_page(),
         "privacy.md": outside_page("PRIVACY.md"),
         "security.md": outside_page("SECURITY.md"),
     }
@@ -32,7 +32,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def plain_links(markdown: str) -> str:
-    """Links to the repository's files and the README's anchors are not pages of the site:
+    """Links to the repository's files and to anchors of those files are not pages of the site:
     they become the file's name in code, so the site has no broken link."""
 
     def replace(found: re.Match[str]) -> str:
@@ -46,14 +46,6 @@ def plain_links(markdown: str) -> str:
 
 def outside_page(name: str) -> str:
     return plain_links((ROOT / name).read_text())
-
-
-def settings_page() -> str:
-    readme = (ROOT / "README.md").read_text()
-    start = readme.index("## Settings\n")
-    end = readme.index("\n## ", start + 1)
-    section = readme[start:end].replace("## Settings", "# Settings", 1)
-    return plain_links(section) + "\n"
 
 
 def schema_name(schema: dict[str, Any] | None) -> str:

@@ -17,7 +17,8 @@ ANNA = {"email": "anna@example.nl", "name": "Anna de Vries"}
 WIDGET_API = "/api/v1/campaigns/default/widget"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 # The widget's screenshots show a referral link with the test run's random port and code, so a
-# test run rewrites docs/widget-*.png only when asked to (README, Development).
+# test run rewrites docs/widget-*.png only when asked to; the pictures the docs show come from
+# scripts/screenshots (docs/development.md).
 WRITE_DOCS = os.environ.get("SHAREBACK_WRITE_DOCS") == "1"
 
 

@@ -177,7 +177,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
         closed=False,
     ),
     "OrderEvent": {
-        "oneOf": [ref("OrderPaidEvent"), ref("OrderRefundedEvent")],
+        "oneOf": [
+            ref("OrderPaidEvent"),
+            ref("OrderRefundedEvent"),
+            ref("OrderChargedBackEvent"),
+        ],
         "description": "Events of other types are answered 200 ignored / unsupported_type.",
     },
     "OrderPaidEvent": obj(
@@ -270,6 +274,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "currency": STRING,
                 },
                 optional=["amount", "refund_id", "currency"],
+                closed=False,
+            ),
+        },
+        closed=False,
+    ),
+    "OrderChargedBackEvent": obj(
+        {
+            "type": {"const": "order.charged_back"},
+            "data": obj(
+                {"order_id": {"type": ["string", "integer"]}},
                 closed=False,
             ),
         },

@@ -1,6 +1,6 @@
 """The public payloads of outgoing events, built from typed records: one place, one time format.
 
-Their shape is part of the public contract (README "Outgoing webhooks", /openapi.json); the
+Their shape is part of the public contract (docs/events.md, /openapi.json); the
 store only gathers the facts in the transaction that makes the change and calls these.
 """
 
