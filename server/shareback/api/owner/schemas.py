@@ -177,6 +177,12 @@ SCHEMAS: dict[str, Schema] = {
             "min_order": {**DECIMAL, "description": "smallest order that earns rewards"},
             "archived_at": nullable(TIME),
             "created_at": nullable(TIME),
+            "draft": {
+                "type": "boolean",
+                "description": "a draft's widget does not load and its orders earn nothing "
+                "until it goes live in the dashboard",
+            },
+            "went_live_at": nullable(TIME),
             "validation_secret": nullable(
                 {
                     **STRING,
