@@ -62,8 +62,16 @@ class Design:
 
 
 DEFAULT = Design()
-# The demo shop's look (examples/shop/assets/shop.css): Brandpunt Koffie is brown.
-DEMO = Design(accent="#9a4320", accent_text="#fffaf3", bg="#fffcf7", text="#2b1d16", radius=14)
+# The demo shop's look (examples/shop/assets/shop.css): Brandpunt Koffie is brown; its floating
+# button stays off the cart and the checkout.
+DEMO = Design(
+    accent="#9a4320",
+    accent_text="#fffaf3",
+    bg="#fffcf7",
+    text="#2b1d16",
+    radius=14,
+    hidden_paths=("/cart", "/checkout*"),
+)
 
 
 def colour(name: str, value: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -15,10 +16,11 @@ from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page, page_for
+from shareback.admin.settings_page import embed_snippet
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
-from shareback.storage.base import AdminSession, Campaign, PoolStatus
+from shareback.storage.base import AdminSession, Campaign, PoolStatus, WidgetSighting
 
 UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
@@ -41,8 +43,11 @@ async def form_page(
     pool_error: str | None = None,
 ) -> Response:
     pool: PoolStatus | None = None
+    sightings: list[WidgetSighting] = []
     if campaign is not None:
         pool = await context(request).store.pool_status(campaign.id)
+        sightings = await context(request).store.widget_sightings(campaign.id)
+    public_url = context(request).settings.public_url
     page: dict[str, Any] = {
         "session": session,
         "nav": "campaigns",
@@ -55,6 +60,10 @@ async def form_page(
         "pool": pool,
         "pool_error": pool_error,
         "upload": upload_counts(dict(request.query_params)),
+        # The snippet check: where the widget has loaded (its first load on each site).
+        "sightings": sightings,
+        "snippet": embed_snippet(public_url, campaign.slug) if campaign else "",
+        "now": tokens.now_utc(),
     }
     failed = errors or pool_error
     return render(request, "campaign_form.html", page, status_code=400 if failed else 200)
@@ -127,11 +136,15 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
     await check_friend_code(request, values["friend_code"], errors)
     if valid is None or errors:
         return await form_page(request, session, values, errors)
-    created = await context(request).store.create_campaign(valid.draft(values["slug"]))
+    # "Save as draft": the widget stays off the shop and orders earn nothing until "Go live".
+    draft = form.get("save") == "draft"
+    new = dataclasses.replace(valid.draft(values["slug"]), draft=draft)
+    created = await context(request).store.create_campaign(new)
     if created is None:
         errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
         return await form_page(request, session, values, errors)
-    return redirect(f"/admin/campaigns/{created.slug}?notice=campaign-created")
+    notice = "campaign-draft" if draft else "campaign-created"
+    return redirect(f"/admin/campaigns/{created.slug}?notice={notice}")
 
 
 @admin_page

@@ -8,12 +8,11 @@ from typing import Any, Protocol
 
 from shareback.attribution import Candidate
 from shareback.credit import Redemption
+from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
-from shareback.design import Design
 from shareback.storage.records import (
-    WidgetSighting,
     ActivityItem,
     AdminSession,
     AdminUser,
@@ -56,6 +55,7 @@ from shareback.storage.records import (
     RewardSummary,
     TwoFactorState,
     WebhookEndpoint,
+    WidgetSighting,
 )
 
 # Re-exported while the adapters move their imports to storage.records.
@@ -100,6 +100,7 @@ __all__ = [
     "Store",
     "ValidationStore",
     "WebhookEndpoint",
+    "WidgetSighting",
 ]
 
 

@@ -8,10 +8,10 @@ from shareback import design, rewards
 from shareback.rewards import RewardSpec
 from shareback.storage.database import Connection, Row, from_db_time
 from shareback.storage.records import Campaign, CampaignChanges, CampaignDraft, WidgetSighting
+from shareback.storage.sql.base import SqlBase
 
 # The snippet check writes a site's last sighting at most this often (per process, then per row).
 SIGHTING_EVERY = timedelta(hours=1)
-from shareback.storage.sql.base import SqlBase
 
 
 def campaign_from_row(row: Row) -> Campaign:
