@@ -14,7 +14,7 @@ from shareback.admin import design_form
 from shareback.campaigns import InvalidCampaign
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import db_execute, db_rows, join_campaign
+from support import db_rows, join_campaign
 from test_admin_auth import admin, form_token
 from test_admin_campaign_codes import field_error
 from test_admin_dashboard import create_campaign
@@ -180,9 +180,7 @@ def test_a_bad_design_is_refused_beside_its_fields_and_nothing_is_saved(
 
 
 def test_the_designer_needs_the_forms_token(admin: TestClient, settings: Settings) -> None:
-    response = admin.post(
-        "/admin/campaigns/default/design", data=DESIGN, follow_redirects=False
-    )
+    response = admin.post("/admin/campaigns/default/design", data=DESIGN, follow_redirects=False)
     assert response.status_code == 403
     assert widget(admin).json()["design"]["theme"] == {}
     missing = admin.get("/admin/campaigns/nope/design")

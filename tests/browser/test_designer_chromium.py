@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from shareback import design
 from shareback.storage import open_store
+from support import db_execute
 
 from .browser_support import DOCS, Demo, host_page
 from .test_admin_chromium import axe_violations, create_owner, docs_path, off_loop, sign_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+TABLET: ViewportSize = {"width": 800, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 GREEN = design.Design(
     accent="#0b7a3e",
     accent_text="#fffaf3",
@@ -104,7 +107,7 @@ def test_on_a_phone_the_launcher_is_an_icon_that_leaves_the_totals_clear(
     # Scrolled to the end, nothing of the widget lies on the totals.
     assert covers(page, "#totals") == []
     # Wider than 480 pixels, the button shows its headline again.
-    page.set_viewport_size({"width": 800, "height": 900})
+    page.set_viewport_size(TABLET)
     wide = button.bounding_box()
     assert wide is not None and wide["width"] > 150, wide
 
@@ -181,10 +184,14 @@ def test_the_designers_preview_follows_its_form(
 ) -> None:
     create_owner(demo)
     set_design(demo, design.DEMO)  # what `shareback demo` gives its campaign
+    db_execute(demo.settings, "UPDATE campaigns SET draft = ? WHERE slug = 'default'", (True,))
     page = new_context(locale="en-GB").new_page()
     sign_in(page, demo)
     page.goto(f"{demo.backend}/admin/campaigns/default")
+    expect(page.get_by_role("heading", name="This campaign is a draft")).to_be_visible()
     expect(page.get_by_text("Not seen yet")).to_be_visible()
+    assert axe_violations(page) == []
+    page.locator(".campaign-widget-cards").screenshot(path=tmp_path / "campaign-cards.png")
     page.get_by_role("link", name=re.compile("^Design the widget")).click()
     expect(page).to_have_url(f"{demo.backend}/admin/campaigns/default/design")
     card = page.frame_locator("iframe[data-design-preview=card]")
@@ -201,7 +208,7 @@ def test_the_designers_preview_follows_its_form(
     page.screenshot(path=tmp_path / "designer-phone.png")
     page.screenshot(path=docs_path(DOCS / "admin-designer-phone.png"))
     print("designer screenshots:", tmp_path)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_label("Button colour", exact=True).fill("#0b7a3e")
     page.get_by_label("Headline in Dutch").fill("Deel {shop}, krijg {referrer}")
@@ -225,3 +232,10 @@ def test_the_designers_preview_follows_its_form(
     expect(page.get_by_label("Button colour", exact=True)).to_have_value("#0b7a3e")
     expect(page.get_by_label("Bottom left")).to_be_checked()
     assert axe_violations(page) == []
+
+    # The draft goes live when the owner says so (after a confirmation).
+    page.goto(f"{demo.backend}/admin/campaigns/default")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Go live").click()
+    expect(page.get_by_role("status").first).to_contain_text("The campaign is live")
+    expect(page.get_by_role("heading", name="This campaign is a draft")).to_have_count(0)
