@@ -4,6 +4,7 @@ snippet check."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
@@ -18,10 +19,18 @@ from support import db_rows, join_campaign
 from test_admin_auth import admin, form_token
 from test_admin_campaign_codes import field_error
 from test_admin_dashboard import create_campaign
+from test_owner_api import ADMIN_KEY, SUMMER
 
 __all__ = ["admin"]
 
 SHOP = {"origin": "http://shop.test"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, admin_api_key=ADMIN_KEY)
+
+
 DESIGN = {
     "accent": "#0B7A3E",
     "accent_text": "#fff",
@@ -208,6 +217,29 @@ def test_the_preview_shows_the_forms_design_before_it_is_saved(admin: TestClient
     assert api and "data-shareback" in plain.text
     saved = admin.get(f"{api[1]}/api/v1/campaigns/default/widget?lang=nl").json()
     assert saved["design"]["theme"]["accent"] == "#0b7a3e"
+
+
+def test_a_new_campaign_takes_the_shops_look_but_not_its_texts(
+    admin: TestClient, settings: Settings
+) -> None:
+    save_design(admin)
+    blank = admin.get("/admin/preview", params={"campaign": "", "lang": "nl"})
+    api = re.search(r'data-api="([^"]+)"', blank.text)
+    assert api
+    unsaved = admin.get(f"{api[1]}/api/v1/campaigns/preview/widget?lang=nl").json()
+    assert unsaved["design"]["theme"]["accent"] == "#0b7a3e"
+    assert unsaved["headline"].startswith("Geef ")
+    create_campaign(admin, starts_at="", ends_at="")
+    origin = {"origin": "https://brandpunt.example"}
+    body = admin.get("/api/v1/campaigns/summer/widget?lang=nl", headers=origin).json()
+    assert body["design"] == widget(admin).json()["design"]
+    assert body["headline"].startswith("Geef ")
+    # So does one the owner API creates.
+    key = {"authorization": f"Bearer {ADMIN_KEY}"}
+    created = admin.post("/api/v1/campaigns", json=SUMMER, headers=key)
+    assert created.status_code == 201 and created.json()["draft"] is False
+    api_made = admin.get("/api/v1/campaigns/summer-2025/widget?lang=nl").json()
+    assert api_made["design"] == body["design"]
 
 
 # Drafts

@@ -74,6 +74,12 @@ DEMO = Design(
 )
 
 
+def look_of(shop: Design) -> Design:
+    """What a new campaign takes from the shop's default campaign: its look, not its texts
+    (they speak of that campaign's offer)."""
+    return replace(shop, texts={})
+
+
 def colour(name: str, value: str) -> str | None:
     found = value.strip().lower()
     if not found:

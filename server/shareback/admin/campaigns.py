@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import numbers, tokens
+from shareback import design, numbers, tokens
 from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
@@ -18,6 +18,7 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page, page_for
 from shareback.admin.settings_page import embed_snippet
 from shareback.auth.roles import Permission
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus, WidgetSighting
@@ -138,7 +139,9 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
         return await form_page(request, session, values, errors)
     # "Save as draft": the widget stays off the shop and orders earn nothing until "Go live".
     draft = form.get("save") == "draft"
-    new = dataclasses.replace(valid.draft(values["slug"]), draft=draft)
+    shop = await context(request).store.campaign(DEFAULT_SLUG)
+    look = design.look_of(shop.design) if shop else design.DEFAULT
+    new = dataclasses.replace(valid.draft(values["slug"]), draft=draft, design=look)
     created = await context(request).store.create_campaign(new)
     if created is None:
         errors["slug"] = "Another campaign already uses this slug (archived ones count too)."

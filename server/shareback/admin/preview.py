@@ -20,6 +20,7 @@ from shareback.admin.render import render
 from shareback.admin.sessions import admin_page
 from shareback.api.advocates import advocate_document
 from shareback.api.campaign_widget import widget_config
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.campaigns import InvalidCampaign
 from shareback.context import context
 from shareback.qr import render_qr
@@ -127,7 +128,9 @@ async def show_preview(request: Request, session: AdminSession) -> Response:
     saved = await context(request).store.campaign(slug) if slug else None
     query = dict(request.query_params)
     values = preview_values(saved, query)
-    look = preview_design(saved, query)
+    # A campaign not saved yet looks like the shop's default campaign, as it will once created.
+    shop = saved or await context(request).store.campaign(DEFAULT_SLUG)
+    look = preview_design(saved, query) if saved or not shop else design.look_of(shop.design)
     payload = token_payload(saved.slug if saved else "preview", values, look)
     token = serializer(request).dumps(payload)
     lang = wording.pick_lang(request.query_params.get("lang"))

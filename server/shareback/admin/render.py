@@ -39,7 +39,7 @@ NOTICES = {
     "until you make it live.",
     "campaign-live": "The campaign is live: its widget shows on your shop and friends' orders "
     "earn rewards.",
-    "design-saved": "The design is saved: your shop's widget uses it from its next page load.",
+    "design-saved": "The design is saved: your shop's widget shows it within a minute.",
     "campaign-archived": "The campaign is archived: its widget no longer loads and new orders "
     "earn no rewards.",
     "origins-saved": "The allowed origins are saved.",

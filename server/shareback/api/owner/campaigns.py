@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import design, tokens
 from shareback.api.owner.bodies import read_object
 from shareback.api.owner.campaign_input import parse_changes, parse_draft
 from shareback.api.owner.documents import campaign_document
 from shareback.api.owner.filters import owned_campaign
 from shareback.api.owner.params import bad_param, refuse_unknown
 from shareback.auth.guard import GUARDED
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.context import context
 from shareback.errors import ApiError
 
@@ -50,6 +53,10 @@ async def create_campaign(request: Request) -> Response:
         allow_http=ctx.settings.allow_http_endpoints,
     )
     await refuse_taken_friend_code(request, draft.friend_code)
+    # A new campaign looks like the shop's default one (the dashboard's designer changes it).
+    shop = await ctx.store.campaign(DEFAULT_SLUG)
+    if shop is not None:
+        draft = dataclasses.replace(draft, design=design.look_of(shop.design))
     campaign = await ctx.store.create_campaign(draft)
     if campaign is None:
         raise ApiError(409, "slug_taken", f"A campaign '{draft.slug}' already exists.", "slug")
