@@ -19,6 +19,7 @@ from support import db_rows, join_campaign
 from test_admin_auth import admin, form_token
 from test_admin_campaign_codes import field_error
 from test_admin_dashboard import create_campaign
+from test_openapi import conforms
 from test_owner_api import ADMIN_KEY, SUMMER
 
 __all__ = ["admin"]
@@ -278,6 +279,27 @@ def test_a_draft_stays_off_the_shop_until_it_goes_live(
     owner_api = create_campaign(admin, slug="winter", starts_at="", ends_at="")
     assert owner_api.headers["location"].endswith("notice=campaign-created")
     assert admin.get("/api/v1/campaigns/winter/widget", headers=origin).status_code == 200
+
+
+def test_the_owner_api_makes_drafts_and_takes_them_live(admin: TestClient) -> None:
+    key = {"authorization": f"Bearer {ADMIN_KEY}"}
+    bad = admin.post("/api/v1/campaigns", json={**SUMMER, "draft": "yes"}, headers=key)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "draft"
+    assert admin.get("/api/v1/campaigns/summer-2025", headers=key).status_code == 404
+    made = conforms(admin.post("/api/v1/campaigns", json={**SUMMER, "draft": True}, headers=key))
+    assert made.status_code == 201 and made.json()["draft"] is True
+    assert admin.get("/api/v1/campaigns/summer-2025/widget").json()["error"]["code"] == (
+        "campaign_draft"
+    )
+    live = conforms(admin.post("/api/v1/campaigns/summer-2025/go-live", headers=key))
+    assert live.status_code == 200
+    assert live.json()["draft"] is False and live.json()["went_live_at"]
+    assert admin.post("/api/v1/campaigns/summer-2025/go-live", headers=key).json() == live.json()
+    assert admin.get("/api/v1/campaigns/summer-2025/widget").status_code == 200
+    assert admin.post("/api/v1/campaigns/nope/go-live", headers=key).status_code == 404
+    admin.post("/api/v1/campaigns/summer-2025/archive", headers=key)
+    archived = conforms(admin.post("/api/v1/campaigns/summer-2025/go-live", headers=key))
+    assert archived.status_code == 409 and archived.json()["error"]["code"] == "campaign_archived"
 
 
 # The snippet check

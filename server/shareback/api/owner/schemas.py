@@ -194,8 +194,15 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "CampaignList": obj({"data": array(ref("Campaign"))}),
     "CampaignInput": obj(
-        CAMPAIGN_FIELDS,
+        {
+            **CAMPAIGN_FIELDS,
+            "draft": {
+                **BOOLEAN,
+                "description": "true: a draft, live after POST /api/v1/campaigns/{slug}/go-live",
+            },
+        },
         optional=[
+            "draft",
             "shop_name",
             "allowed_origins",
             "currency",
