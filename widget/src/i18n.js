@@ -57,7 +57,7 @@ const nl = {
   qrHide: 'Verberg QR-code',
   qrAlt: 'QR-code voor je persoonlijke link',
   dismiss: 'Sluiten',
-  hide: 'Verberg de uitnodigknop',
+  hide: 'Verberg de uitnodigingsknop',
 }
 
 /** "nl" for data-lang or <html lang> starting with nl (nl, nl-NL, nl_BE), else "en". */
