@@ -4,6 +4,7 @@ Pure: no Starlette, no storage."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -206,8 +207,10 @@ def to_json(design: Design) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False)
 
 
+@functools.lru_cache(maxsize=256)
 def from_json(raw: str | None) -> Design:
-    """A stored document back; anything missing is the default (older rows hold '{}')."""
+    """A stored document back; anything missing is the default (older rows hold '{}'). Kept
+    per document: every widget call reads its campaign's row."""
     try:
         document = json.loads(raw or "{}")
     except ValueError:
