@@ -8,9 +8,12 @@
   // In the widget preview: forget the sample advocate the widget cached for this tab, so a
   // preview never shows the share texts of an earlier version of the form.
   if (document.documentElement.hasAttribute('data-preview')) {
+    // Nor a floating button the owner hid in an earlier preview.
     try {
-      for (const key of Object.keys(sessionStorage)) {
-        if (key.startsWith('shareback:')) sessionStorage.removeItem(key)
+      for (const store of [sessionStorage, localStorage]) {
+        for (const key of Object.keys(store)) {
+          if (key.startsWith('shareback:') || key.startsWith('shareback-hide:')) store.removeItem(key)
+        }
       }
     } catch (e) {}
     return
@@ -148,6 +151,41 @@
       form.addEventListener('change', (event) => {
         if (event.target.hasAttribute('data-preview-field')) reload()
       })
+    }
+
+    // Widget designer: the previews load the real widget with the form's settings (after a
+    // pause in typing); each colour field has a picker beside it, kept in step both ways.
+    const design = document.querySelector('[data-design-form]')
+    if (design) {
+      const frames = $$('iframe[data-design-preview]')
+      const base = document.querySelector('[data-design-base]').value
+      const lang = document.querySelector('[data-design-lang]')
+      let timer
+      const reload = () => {
+        const params = new URLSearchParams()
+        for (const [name, value] of new FormData(design)) if (name !== 'csrf') params.append(name, value)
+        for (const frame of frames) {
+          const url = `${base}&lang=${lang.value}&view=${frame.dataset.designPreview}&${params}`
+          if (frame.getAttribute('src') !== url) frame.setAttribute('src', url)
+        }
+      }
+      const later = () => {
+        clearTimeout(timer)
+        timer = setTimeout(reload, 350)
+      }
+      for (const picker of $$('input[data-colour-for]', design)) {
+        const text = document.getElementById(picker.dataset.colourFor)
+        picker.addEventListener('input', () => {
+          text.value = picker.value
+          later()
+        })
+        text.addEventListener('input', () => {
+          if (/^#[0-9a-f]{6}$/i.test(text.value.trim())) picker.value = text.value.trim().toLowerCase()
+        })
+      }
+      design.addEventListener('input', later)
+      design.addEventListener('change', later)
+      lang.addEventListener('change', reload)
     }
 
     // After a failed form post, take the keyboard to the list of problems.

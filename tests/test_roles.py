@@ -46,6 +46,7 @@ PAGES: list[tuple[str, frozenset[str]]] = [
     ("/admin/review", ALL),
     ("/admin/review?tab=all", ALL),
     ("/admin/campaigns/default/fraud", ALL),
+    ("/admin/campaigns/default/design", ALL),
     ("/admin/preview?campaign=default&lang=nl", ALL),
     ("/admin/settings", OWNER),
     ("/admin/settings/webhooks", OWNER),
@@ -72,6 +73,8 @@ FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/campaigns", {"slug": "summer", "name": "Summer"}, OWNER),
     ("/admin/campaigns/default", {"name": "Renamed"}, OWNER),
     ("/admin/campaigns/default/archive", {}, OWNER),
+    ("/admin/campaigns/default/design", {"accent": "#000000", "position": "end"}, OWNER),
+    ("/admin/campaigns/default/go-live", {}, OWNER),
     ("/admin/campaigns/default/code-pool", {}, OWNER),
     (
         "/admin/settings/origins",

@@ -26,6 +26,7 @@ IGNORED_REASONS = {
     "missing_email": "de bestelling had geen e-mailadres",
     "campaign_archived": "de actie is afgelopen",
     "campaign_inactive": "de actie loopt op dit moment niet",
+    "campaign_draft": "de actie is nog niet gestart",
     "unknown_order": "Shareback kent deze bestelling niet",
 }
 

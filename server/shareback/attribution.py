@@ -25,6 +25,7 @@ class CampaignRules:
     starts_at: datetime | None
     ends_at: datetime | None
     archived: bool
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ def decide(candidate: Candidate, rules: CampaignRules, facts: Facts) -> Decision
 
     if rules.archived:
         return ignored("campaign_archived")
+    if rules.draft:
+        return ignored("campaign_draft")
     if (rules.starts_at and facts.paid_at < rules.starts_at) or (
         rules.ends_at and facts.paid_at > rules.ends_at
     ):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from shareback import access_log, tokens
+from shareback import access_log, design, tokens
 from shareback.app import create_app
 from shareback.auth import passwords
 from shareback.bootstrap import DEFAULT_SLUG, bootstrap
@@ -32,6 +32,9 @@ async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)
         assert campaign is not None
+        if campaign.design == design.DEFAULT:
+            # The demo's widget (and its preview in the dashboard) in the demo shop's colours.
+            await store.update_campaign_design(DEFAULT_SLUG, design.DEMO)
         await seed_history(store, campaign, tokens.now_utc())
         kept = await store.keep_secrets({"demo_admin_password": new_demo_password()})
         login = DemoLogin(DEMO_ADMIN, kept["demo_admin_password"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shareback import design
 from shareback.storage.base import Campaign
 
 LANGS = ("nl", "en")
@@ -9,6 +10,7 @@ LANGS = ("nl", "en")
 TEXTS = {
     "nl": {
         "headline": "Geef {friend}, krijg {referrer}",
+        "offer": "Je vrienden krijgen {friend}, jij krijgt {referrer}.",
         "share": "Ik ben fan van {shop}! Met mijn link krijg je {friend} op je eerste bestelling:",
         "subject": "{friend} bij {shop}",
         "friend": "{name} geeft je {friend} op je eerste bestelling",
@@ -16,6 +18,7 @@ TEXTS = {
     },
     "en": {
         "headline": "Give {friend}, get {referrer}",
+        "offer": "Your friends get {friend}, you get {referrer}.",
         "share": "I love {shop}! Use my link to get {friend} on your first order:",
         "subject": "{friend} at {shop}",
         "friend": "{name} gives you {friend} on your first order",
@@ -37,17 +40,23 @@ def offers(campaign: Campaign, lang: str) -> dict[str, str]:
     }
 
 
+def worded(campaign: Campaign, lang: str, name: str) -> str:
+    """One of the campaign's texts (headline, offer, share, subject): the owner's wording from
+    the designer, else ours, with {friend}, {referrer} and {shop} filled in."""
+    template = campaign.design.text_for(lang, name) or TEXTS[lang][name]
+    return design.fill(template, {**offers(campaign, lang), "shop": campaign.shop_name})
+
+
 def headline(campaign: Campaign, lang: str) -> str:
-    return TEXTS[lang]["headline"].format(**offers(campaign, lang))
+    return worded(campaign, lang, "headline")
+
+
+def offer_text(campaign: Campaign, lang: str) -> str:
+    return worded(campaign, lang, "offer")
 
 
 def share_text(campaign: Campaign, lang: str) -> dict[str, str]:
-    friend = campaign.friend_reward.describe(lang)
-    texts = TEXTS[lang]
-    return {
-        "text": texts["share"].format(shop=campaign.shop_name, friend=friend),
-        "subject": texts["subject"].format(shop=campaign.shop_name, friend=friend),
-    }
+    return {"text": worded(campaign, lang, "share"), "subject": worded(campaign, lang, "subject")}
 
 
 def first_name(name: str | None) -> str | None:

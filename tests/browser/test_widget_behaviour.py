@@ -116,7 +116,7 @@ def test_floating_launcher_opens_a_modal_dialog_that_traps_focus_and_restores_it
     launcher = page.locator("shareback-root button[part=launcher]")
     expect(launcher).to_be_visible()
     expect(launcher).to_have_attribute("aria-haspopup", "dialog")
-    assert launcher.evaluate("b => getComputedStyle(b.parentNode).position") == "fixed"  # the dock
+    assert launcher.evaluate("b => getComputedStyle(b.closest('.r')).position") == "fixed"  # dock
     headline = launcher.inner_text().strip()
     assert headline.startswith("Geef ")
 

@@ -1,8 +1,7 @@
-// Dutch and English copy. The backend localises the offer texts; these are the
-// widget's own labels.
+// Dutch and English copy. The backend localises the campaign's texts (headline, offer,
+// share message); these are the widget's own labels.
 const en = {
   invite: 'Invite friends',
-  offer: 'Your friends get {f}, you get {r}.',
   close: 'Close',
   intro: 'Enter your e-mail address to get your personal link.',
   email: 'Your e-mail address',
@@ -28,11 +27,11 @@ const en = {
   qrHide: 'Hide QR code',
   qrAlt: 'QR code for your referral link',
   dismiss: 'Dismiss',
+  hide: 'Hide the invite button',
 }
 
 const nl = {
   invite: 'Vrienden uitnodigen',
-  offer: 'Je vrienden krijgen {f}, jij krijgt {r}.',
   close: 'Sluiten',
   intro: 'Vul je e-mailadres in en ontvang je persoonlijke link.',
   email: 'Je e-mailadres',
@@ -58,6 +57,7 @@ const nl = {
   qrHide: 'Verberg QR-code',
   qrAlt: 'QR-code voor je persoonlijke link',
   dismiss: 'Sluiten',
+  hide: 'Verberg de uitnodigingsknop',
 }
 
 /** "nl" for data-lang or <html lang> starting with nl (nl, nl-NL, nl_BE), else "en". */

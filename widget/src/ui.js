@@ -6,18 +6,22 @@ import { h, icon } from './dom.js'
 import { strings } from './i18n.js'
 import { sendEvent } from './api.js'
 import { codeRow, fillPanel } from './panel.js'
+import { away, hide, hideKey, offPage } from './launcher.js'
 
 let sheet
+const css = () => {
+  if (!sheet) {
+    sheet = new CSSStyleSheet()
+    sheet.replaceSync(CSS)
+  }
+  return sheet
+}
 
 /** Attaches an open shadow root styled by the shared sheet; returns its root wrapper. */
 const shadow = (host) => {
   const root = host.attachShadow({ mode: 'open' })
   try {
-    if (!sheet) {
-      sheet = new CSSStyleSheet()
-      sheet.replaceSync(CSS)
-    }
-    root.adoptedStyleSheets = [sheet]
+    root.adoptedStyleSheets = [css()]
   } catch {
     // Browsers without constructable stylesheets (Safari < 16.4).
     root.append(h('style', {}, CSS))
@@ -30,15 +34,15 @@ export const createApp = (cfg) => {
   const app = { cfg, t, data: null, adv: null, ev: (type, extra) => sendEvent(cfg, { type, ...extra }) }
   const seen = new WeakSet()
   let pending = []
-  let float, dialog, body, back, failed, wanted
+  let float, dock, dialog, body, back, failed, wanted
 
-  const floating = () => float || (float = shadow(document.body.appendChild(document.createElement('shareback-root'))))
+  const floating = () => float || (float = shadow((dock = document.body.appendChild(document.createElement('shareback-root')))))
 
   const head = (...extra) => {
-    const { headline, offer } = app.data
+    const { headline, offer_text: offer } = app.data
     return [
       h('div', { class: 'hd' }, h('h2', { id: 'sb-t', part: 'title' }, headline), ...extra),
-      offer && h('p', { part: 'offer', class: 'of' }, t.offer.replace('{f}', () => offer.friend).replace('{r}', () => offer.referrer)),
+      offer && h('p', { part: 'offer', class: 'of' }, offer),
     ]
   }
 
@@ -121,13 +125,32 @@ export const createApp = (cfg) => {
     scan,
     ready(data) {
       app.data = data
+      const d = data.design || {}
+      const key = hideKey(cfg)
+      // The campaign's colours and radius: custom properties on every shadow host (one rule
+      // in the shared sheet), ahead of the host page's --shareback-* and the defaults.
+      try {
+        const theme = Object.entries(d.theme || {})
+        theme.length && css().insertRule(':host{' + theme.map(([k, v]) => '--sb-' + k + ':' + v).join(';') + '}')
+      } catch {}
       scan()
-      if (!document.querySelector('[data-shareback]')) {
+      if (!document.querySelector('[data-shareback]') && !offPage(d, location.pathname) && !away(key, Date.now())) {
         const launcher = h('button', {
-          part: 'launcher', class: 'launcher pr', 'aria-haspopup': 'dialog',
+          part: 'launcher', class: 'launcher pr', 'aria-haspopup': 'dialog', 'aria-label': d.collapse && data.headline,
           click: () => open(launcher),
-        }, icon('gift'), data.headline)
-        floating().append(launcher)
+        }, icon('gift'), h('span', {}, data.headline))
+        const wrap = h('div', { class: 'lw' + (d.position == 'start' ? ' ls' : '') + (d.collapse ? ' ic' : '') }, launcher,
+          d.dismiss != null ? h('button', {
+            part: 'hide', class: 'ib', 'aria-label': t.hide,
+            click() {
+              hide(key, d.dismiss, Date.now())
+              wrap.remove()
+              dock.removeAttribute('data-l')
+            },
+          }, icon('close')) : null)
+        floating().append(wrap)
+        // The host keeps room at the end of the page, so its last lines can scroll clear.
+        dock.setAttribute('data-l', '')
       }
       if (data.friend && data.friend.message) banner(data.friend)
       if (wanted || (cfg.thanks && !document.querySelector('[data-shareback]'))) open()

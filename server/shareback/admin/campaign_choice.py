@@ -20,9 +20,11 @@ def pick_campaign(campaigns: list[Campaign], slug: str | None) -> Campaign | Non
 
 
 def campaign_status(campaign: Campaign, now: datetime) -> str:
-    """archived, scheduled, ended or live: what a shop owner asks first about a campaign."""
+    """archived, draft, scheduled, ended or live: what a shop owner asks first about a campaign."""
     if campaign.archived_at is not None:
         return "archived"
+    if campaign.draft:
+        return "draft"
     if campaign.starts_at is not None and campaign.starts_at > now:
         return "scheduled"
     if campaign.ends_at is not None and campaign.ends_at <= now:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -9,16 +10,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import numbers, tokens
+from shareback import design, numbers, tokens
 from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page, page_for
+from shareback.admin.settings_page import embed_snippet
 from shareback.auth.roles import Permission
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.context import context
 from shareback.rewards import REWARD_TYPES
-from shareback.storage.base import AdminSession, Campaign, PoolStatus
+from shareback.storage.base import AdminSession, Campaign, PoolStatus, WidgetSighting
 
 UPLOAD_COUNTS = ("added", "duplicates", "conflicts")
 
@@ -41,8 +44,11 @@ async def form_page(
     pool_error: str | None = None,
 ) -> Response:
     pool: PoolStatus | None = None
+    sightings: list[WidgetSighting] = []
     if campaign is not None:
         pool = await context(request).store.pool_status(campaign.id)
+        sightings = await context(request).store.widget_sightings(campaign.id)
+    public_url = context(request).settings.public_url
     page: dict[str, Any] = {
         "session": session,
         "nav": "campaigns",
@@ -55,6 +61,10 @@ async def form_page(
         "pool": pool,
         "pool_error": pool_error,
         "upload": upload_counts(dict(request.query_params)),
+        # The snippet check: where the widget has loaded (its first load on each site).
+        "sightings": sightings,
+        "snippet": embed_snippet(public_url, campaign.slug) if campaign else "",
+        "now": tokens.now_utc(),
     }
     failed = errors or pool_error
     return render(request, "campaign_form.html", page, status_code=400 if failed else 200)
@@ -127,11 +137,17 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
     await check_friend_code(request, values["friend_code"], errors)
     if valid is None or errors:
         return await form_page(request, session, values, errors)
-    created = await context(request).store.create_campaign(valid.draft(values["slug"]))
+    # "Save as draft": the widget stays off the shop and orders earn nothing until "Go live".
+    draft = form.get("save") == "draft"
+    shop = await context(request).store.campaign(DEFAULT_SLUG)
+    look = design.look_of(shop.design) if shop else design.DEFAULT
+    new = dataclasses.replace(valid.draft(values["slug"]), draft=draft, design=look)
+    created = await context(request).store.create_campaign(new)
     if created is None:
         errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
         return await form_page(request, session, values, errors)
-    return redirect(f"/admin/campaigns/{created.slug}?notice=campaign-created")
+    notice = "campaign-draft" if draft else "campaign-created"
+    return redirect(f"/admin/campaigns/{created.slug}?notice={notice}")
 
 
 @admin_page

@@ -14,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import campaigns, codes, wording
-from shareback.admin import campaign_form
+from shareback import campaigns, codes, design, wording
+from shareback.admin import campaign_form, design_form
 from shareback.admin.render import render
 from shareback.admin.sessions import admin_page
 from shareback.api.advocates import advocate_document
 from shareback.api.campaign_widget import widget_config
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.campaigns import InvalidCampaign
 from shareback.context import context
 from shareback.qr import render_qr
@@ -77,8 +78,19 @@ def preview_values(saved: Campaign | None, query: dict[str, str]) -> dict[str, s
     return candidate
 
 
-def token_payload(slug: str, values: dict[str, str]) -> dict[str, Any]:
+def preview_design(saved: Campaign | None, query: dict[str, str]) -> design.Design:
+    """The designer's preview (design=1 in its query) shows the form's design, a field still
+    being typed keeping its saved value; the campaign form's preview shows the saved design."""
+    kept = saved.design if saved else design.DEFAULT
+    if query.get("design") != "1":
+        return kept
+    look, _ = design_form.parse(design_form.submitted_values(query), fallback=kept)
+    return look
+
+
+def token_payload(slug: str, values: dict[str, str], look: design.Design) -> dict[str, Any]:
     return {
+        "design": design.to_json(look),
         "slug": slug,
         "shop": values["shop_name"],
         "currency": values["currency"],
@@ -106,6 +118,7 @@ def campaign_from(payload: dict[str, Any]) -> Campaign:
         referrer_reward=RewardSpec(str(referrer_type), str(referrer_value), currency),
         friend_reward=RewardSpec(str(friend_type), str(friend_value), currency),
         attribution_days=int(payload["days"]),
+        design=design.from_json(str(payload.get("design", "{}"))),
     )
 
 
@@ -113,8 +126,13 @@ def campaign_from(payload: dict[str, Any]) -> Campaign:
 async def show_preview(request: Request, session: AdminSession) -> Response:
     slug = request.query_params.get("campaign", "")
     saved = await context(request).store.campaign(slug) if slug else None
-    values = preview_values(saved, dict(request.query_params))
-    token = serializer(request).dumps(token_payload(saved.slug if saved else "preview", values))
+    query = dict(request.query_params)
+    values = preview_values(saved, query)
+    # A campaign not saved yet looks like the shop's default campaign, as it will once created.
+    shop = saved or await context(request).store.campaign(DEFAULT_SLUG)
+    look = preview_design(saved, query) if saved or not shop else design.look_of(shop.design)
+    payload = token_payload(saved.slug if saved else "preview", values, look)
+    token = serializer(request).dumps(payload)
     lang = wording.pick_lang(request.query_params.get("lang"))
     return render(
         request,
@@ -125,6 +143,8 @@ async def show_preview(request: Request, session: AdminSession) -> Response:
             "api": f"/admin/preview-api/{token}",
             "sample": SAMPLE,
             "shop_name": values["shop_name"],
+            # The floating button on a page of the shop, rather than a card in the page.
+            "launcher": query.get("view") == "launcher",
         },
         headers={"Content-Security-Policy": PREVIEW_CSP, "X-Frame-Options": "SAMEORIGIN"},
     )

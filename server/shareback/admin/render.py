@@ -35,6 +35,11 @@ NOTICES = {
     "signed-out": "You have signed out.",
     "campaign-created": "The campaign is created. Paste its snippet (Settings) into your shop.",
     "campaign-saved": "Your changes are saved.",
+    "campaign-draft": "The campaign is saved as a draft: its widget does not show on your shop "
+    "until you make it live.",
+    "campaign-live": "The campaign is live: its widget shows on your shop and friends' orders "
+    "earn rewards.",
+    "design-saved": "The design is saved: your shop's widget shows it within a minute.",
     "campaign-archived": "The campaign is archived: its widget no longer loads and new orders "
     "earn no rewards.",
     "origins-saved": "The allowed origins are saved.",

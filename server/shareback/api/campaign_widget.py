@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, tokens, wording
+from shareback import codes, design, tokens, wording
 from shareback.api.messages import localised
 from shareback.channels import SHARE_TARGETS
 from shareback.context import Context, client_ip, context
@@ -28,6 +29,8 @@ def widget_config(
         "lang": lang,
         "headline": wording.headline(campaign, lang),
         "offer": wording.offers(campaign, lang),
+        "offer_text": wording.offer_text(campaign, lang),
+        "design": design.widget_design(campaign.design),
         "rewards": {
             "referrer": campaign.referrer_reward.as_dict(),
             "friend": campaign.friend_reward.as_dict(),
@@ -40,13 +43,36 @@ def widget_config(
     }
 
 
-async def active_campaign(request: Request, slug: str) -> Campaign:
+async def active_campaign(request: Request, slug: str, drafts: bool = False) -> Campaign:
+    """The campaign a widget call names; archived ones are unknown, drafts refused (unless
+    `drafts`: the widget's config call checks the origin and notes the sighting first)."""
     campaign = await context(request).store.campaign(slug)
     if campaign is None or campaign.archived_at is not None:
         raise ApiError(
             404, "unknown_campaign", f"There is no active campaign '{slug}'.", "campaign"
         )
+    if campaign.draft and not drafts:
+        refuse_draft(campaign)
     return campaign
+
+
+def refuse_draft(campaign: Campaign) -> None:
+    raise ApiError(
+        404,
+        "campaign_draft",
+        f"Campaign '{campaign.slug}' is a draft: its widget shows once the shop makes it live.",
+        "campaign",
+    )
+
+
+def sighting(request: Request, campaign: Campaign) -> BackgroundTask | None:
+    """The snippet check: the widget loaded on one of the campaign's sites. Run after the
+    answer has gone (a background task); the store writes at most about hourly per site."""
+    origin = request.headers.get("origin")
+    if origin is None or origin not in campaign.allowed_origins:
+        return None
+    store = context(request).store
+    return BackgroundTask(store.record_widget_seen, campaign.id, origin, tokens.now_utc())
 
 
 async def friend_code(
@@ -120,8 +146,14 @@ async def describe_code(
 
 
 async def show_campaign_widget(request: Request) -> Response:
-    campaign = await active_campaign(request, request.path_params["slug"])
+    campaign = await active_campaign(request, request.path_params["slug"], drafts=True)
     allow_origin(request, campaign)
+    seen = sighting(request, campaign)
+    if campaign.draft:
+        # A draft's snippet is already on the shop: the check says so before it goes live.
+        if seen is not None:
+            await seen()
+        refuse_draft(campaign)
     lang = wording.pick_lang(request.query_params.get("lang"))
     ref_status, friend = None, None
     ref = request.query_params.get("ref")
@@ -131,7 +163,8 @@ async def show_campaign_widget(request: Request) -> Response:
         ref_status, friend = await describe_ref(request, campaign, lang, ref)
     body = widget_config(campaign, lang, ref_status, friend)
     headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
-    return with_cors(request, JSONResponse(body, headers=headers))
+    response = JSONResponse(body, headers=headers, background=seen)
+    return with_cors(request, response)
 
 
 routes = [

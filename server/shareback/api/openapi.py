@@ -147,6 +147,37 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "lang": enum(["nl", "en"]),
             "headline": STRING,
             "offer": ref("Offers"),
+            "offer_text": {**STRING, "description": "the offer as one sentence, in `lang`"},
+            "design": obj(
+                {
+                    "theme": {
+                        "type": "object",
+                        "additionalProperties": STRING,
+                        "description": "the designer's colours (#rrggbb) and sizes (px) as "
+                        "the widget's --sb-{name} custom properties: accent, accent-text, bg, "
+                        "text, radius, lift; a missing one is the widget's default",
+                    },
+                    "position": enum(["end", "start"]),
+                    "hide": nullable(
+                        {
+                            **STRING,
+                            "description": "a regular expression: on paths it matches, the "
+                            "floating button stays off",
+                        }
+                    ),
+                    "collapse": {
+                        **BOOLEAN,
+                        "description": "the floating button is its icon only under 480px",
+                    },
+                    "dismiss": nullable(
+                        {
+                            **INTEGER,
+                            "description": "days a shopper's hide lasts (0: the tab); null: "
+                            "no hide button",
+                        }
+                    ),
+                }
+            ),
             "rewards": obj({"referrer": ref("RewardSpec"), "friend": ref("RewardSpec")}),
             "attribution_days": INTEGER,
             "channels": array(STRING),

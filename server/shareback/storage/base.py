@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from shareback.attribution import Candidate
 from shareback.credit import Redemption
+from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
@@ -54,6 +55,7 @@ from shareback.storage.records import (
     RewardSummary,
     TwoFactorState,
     WebhookEndpoint,
+    WidgetSighting,
 )
 
 # Re-exported while the adapters move their imports to storage.records.
@@ -98,6 +100,7 @@ __all__ = [
     "Store",
     "ValidationStore",
     "WebhookEndpoint",
+    "WidgetSighting",
 ]
 
 
@@ -194,6 +197,16 @@ class OwnerStore(Protocol):
     async def update_campaign(self, slug: str, changes: CampaignChanges) -> Campaign | None: ...
 
     async def archive_campaign(self, slug: str, at: datetime) -> Campaign | None: ...
+
+    async def update_campaign_design(self, slug: str, look: Design) -> Campaign | None: ...
+
+    async def go_live(self, slug: str, at: datetime) -> Campaign | None:
+        """A draft goes live; a campaign already live is left as it is."""
+        ...
+
+    async def widget_sightings(self, campaign_id: int) -> list[WidgetSighting]:
+        """Each site the widget loaded on, most recently seen first."""
+        ...
 
     async def list_advocates(
         self,
@@ -607,6 +620,10 @@ class Store(
     async def campaign_by_id(self, campaign_id: int) -> Campaign | None: ...
 
     async def embed_origins(self) -> frozenset[str]: ...
+
+    async def record_widget_seen(self, campaign_id: int, origin: str, at: datetime) -> None:
+        """The snippet check: the first sighting is kept, the last moves on about hourly."""
+        ...
 
     async def advocate_for(
         self,

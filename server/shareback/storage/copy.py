@@ -57,6 +57,7 @@ TABLES = (
     "payout_items",
     "credit_entries",
     "reward_codes",
+    "widget_sightings",
 )
 BATCH = 5000
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from shareback.attribution import CampaignRules
+from shareback.design import DEFAULT as DEFAULT_DESIGN
+from shareback.design import Design
 from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
 
@@ -35,6 +37,10 @@ class CampaignDraft:
     validation_secret: str | None = None
     # The smallest order, in minor units of the campaign's currency, that earns rewards.
     min_order_minor: int = 1
+    # The widget's look and texts (the dashboard's designer).
+    design: Design = DEFAULT_DESIGN
+    # A draft's widget does not load and its orders earn nothing, until the owner says "go live".
+    draft: bool = False
 
     @property
     def currency(self) -> str:
@@ -46,6 +52,7 @@ class Campaign(CampaignDraft):
     id: int = 0
     archived_at: datetime | None = None
     created_at: datetime | None = None
+    went_live_at: datetime | None = None  # when a draft went live; None: created live
 
     @property
     def rules(self) -> CampaignRules:
@@ -55,7 +62,17 @@ class Campaign(CampaignDraft):
             starts_at=self.starts_at,
             ends_at=self.ends_at,
             archived=self.archived_at is not None,
+            draft=self.draft,
         )
+
+
+@dataclass(frozen=True)
+class WidgetSighting:
+    """The widget loaded on this site (an allowed origin of the campaign): first and last."""
+
+    origin: str
+    first_seen_at: datetime
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import design, tokens
 from shareback.api.owner.bodies import read_object
-from shareback.api.owner.campaign_input import parse_changes, parse_draft
+from shareback.api.owner.campaign_input import flag, parse_changes, parse_draft
 from shareback.api.owner.documents import campaign_document
 from shareback.api.owner.filters import owned_campaign
 from shareback.api.owner.params import bad_param, refuse_unknown
 from shareback.auth.guard import GUARDED
+from shareback.bootstrap import DEFAULT_SLUG
 from shareback.context import context
 from shareback.errors import ApiError
 
@@ -44,12 +47,20 @@ async def list_campaigns(request: Request) -> Response:
 async def create_campaign(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
+    # "draft": true keeps the widget off the shop and its orders unrewarded until go-live.
+    held = flag(body, "draft") if "draft" in body else False
+    body.pop("draft", None)
     draft = parse_draft(
         body,
         ctx.settings.shop_name or DEFAULT_SHOP_NAME,
         allow_http=ctx.settings.allow_http_endpoints,
     )
+    draft = dataclasses.replace(draft, draft=held)
     await refuse_taken_friend_code(request, draft.friend_code)
+    # A new campaign looks like the shop's default one (the dashboard's designer changes it).
+    shop = await ctx.store.campaign(DEFAULT_SLUG)
+    if shop is not None:
+        draft = dataclasses.replace(draft, design=design.look_of(shop.design))
     campaign = await ctx.store.create_campaign(draft)
     if campaign is None:
         raise ApiError(409, "slug_taken", f"A campaign '{draft.slug}' already exists.", "slug")
@@ -85,6 +96,20 @@ async def archive_campaign(request: Request) -> Response:
     return JSONResponse(campaign_document(archived))
 
 
+async def go_live(request: Request) -> Response:
+    """A draft goes live (idempotent: a live campaign is answered as it is)."""
+    ctx = context(request)
+    current = await owned_campaign(ctx.store, request.path_params["slug"])
+    if current.archived_at is not None:
+        raise ApiError(
+            409, "campaign_archived", f"Campaign '{current.slug}' is archived.", "campaign"
+        )
+    live = await ctx.store.go_live(current.slug, tokens.now_utc())
+    if live is None:
+        raise ApiError(404, "unknown_campaign", f"There is no campaign '{current.slug}'.")
+    return JSONResponse(campaign_document(live))
+
+
 routes = [
     Route("/api/v1/campaigns", list_campaigns, methods=["GET"], middleware=GUARDED),
     Route("/api/v1/campaigns", create_campaign, methods=["POST"], middleware=GUARDED),
@@ -93,4 +118,5 @@ routes = [
     Route(
         "/api/v1/campaigns/{slug}/archive", archive_campaign, methods=["POST"], middleware=GUARDED
     ),
+    Route("/api/v1/campaigns/{slug}/go-live", go_live, methods=["POST"], middleware=GUARDED),
 ]

@@ -54,6 +54,8 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "validation_secret": campaign.validation_secret if campaign.validation_url else None,
         "archived_at": rfc3339_or_none(campaign.archived_at),
         "created_at": rfc3339_or_none(campaign.created_at),
+        "draft": campaign.draft,
+        "went_live_at": rfc3339_or_none(campaign.went_live_at),
     }
 
 

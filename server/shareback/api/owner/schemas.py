@@ -186,6 +186,12 @@ SCHEMAS: dict[str, Schema] = {
             "min_order": {**DECIMAL, "description": "smallest order that earns rewards"},
             "archived_at": nullable(TIME),
             "created_at": nullable(TIME),
+            "draft": {
+                "type": "boolean",
+                "description": "a draft's widget does not load and its orders earn nothing "
+                "until it goes live in the dashboard",
+            },
+            "went_live_at": nullable(TIME),
             "validation_secret": nullable(
                 {
                     **STRING,
@@ -197,8 +203,15 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "CampaignList": obj({"data": array(ref("Campaign"))}),
     "CampaignInput": obj(
-        CAMPAIGN_FIELDS,
+        {
+            **CAMPAIGN_FIELDS,
+            "draft": {
+                **BOOLEAN,
+                "description": "true: a draft, live after POST /api/v1/campaigns/{slug}/go-live",
+            },
+        },
         optional=[
+            "draft",
             "shop_name",
             "allowed_origins",
             "currency",

@@ -139,6 +139,16 @@ def paths() -> dict[str, dict[str, Any]]:
                 parameters=[SLUG_PATH],
             )
         },
+        "/api/v1/campaigns/{slug}/go-live": {
+            "post": operation(
+                "goLive",
+                "Make a draft campaign live (its widget loads, its orders earn; idempotent)",
+                "campaigns",
+                {200: ok("The live campaign.", ref("Campaign"))},
+                errors=[404, 409],
+                parameters=[SLUG_PATH],
+            )
+        },
         "/api/v1/campaigns/{slug}/stats": {
             "get": operation(
                 "getCampaignStats",

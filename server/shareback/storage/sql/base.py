@@ -18,6 +18,8 @@ class SqlBase:
         self._kept: dict[str, str] = {}
         # Advocates by code and campaigns by id, for a few seconds (storage/lookups.py).
         self._lookups = Lookups()
+        # When this process last wrote each (campaign, site) sighting (sql/campaigns.py).
+        self._sightings: dict[tuple[int, str], datetime] = {}
 
     def clear_lookups(self) -> None:
         self._lookups.clear()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from shareback import rewards
+from shareback import design, rewards
 from shareback.rewards import RewardSpec
 from shareback.storage.database import Connection, Row, from_db_time
-from shareback.storage.records import Campaign, CampaignChanges, CampaignDraft
+from shareback.storage.records import Campaign, CampaignChanges, CampaignDraft, WidgetSighting
 from shareback.storage.sql.base import SqlBase
+
+# The snippet check writes a site's last sighting at most this often (per process, then per row).
+SIGHTING_EVERY = timedelta(hours=1)
 
 
 def campaign_from_row(row: Row) -> Campaign:
@@ -39,6 +42,9 @@ def campaign_from_row(row: Row) -> Campaign:
         validation_url=row["validation_url"],
         validation_secret=row["validation_secret"],
         min_order_minor=row["min_order_minor"],
+        design=design.from_json(row["design"]),
+        draft=bool(row["draft"]),
+        went_live_at=from_db_time(row["went_live_at"]),
     )
 
 
@@ -49,7 +55,8 @@ class CampaignQueries(SqlBase):
             "referrer_reward_type, referrer_reward_value, friend_reward_type, friend_reward_value, "
             "currency, attribution_days, hold_days, new_customers_only, starts_at, ends_at, created_at, "
             "friend_fulfilment, friend_code, friend_code_prefix, validation_url, validation_secret, "
-            "min_order_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "min_order_minor, design, draft) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (slug) DO NOTHING",
             (
                 draft.slug,
@@ -74,6 +81,8 @@ class CampaignQueries(SqlBase):
                 draft.validation_url,
                 draft.validation_secret if draft.validation_url else None,
                 draft.min_order_minor,
+                design.to_json(draft.design),
+                draft.draft,
             ),
         )
         return changed == 1
@@ -150,6 +159,60 @@ class CampaignQueries(SqlBase):
             )
         self.clear_lookups()
         return await self.campaign(slug)
+
+    async def update_campaign_design(self, slug: str, look: design.Design) -> Campaign | None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE campaigns SET design = ? WHERE slug = ?", (design.to_json(look), slug)
+            )
+        self.clear_lookups()
+        return await self.campaign(slug)
+
+    async def go_live(self, slug: str, at: datetime) -> Campaign | None:
+        """A draft goes live (once: a live campaign keeps its went_live_at)."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE campaigns SET draft = ?, went_live_at = ? WHERE slug = ? AND draft = ?",
+                (False, at, slug, True),
+            )
+        self.clear_lookups()
+        return await self.campaign(slug)
+
+    async def record_widget_seen(self, campaign_id: int, origin: str, at: datetime) -> None:
+        """The widget loaded on this site: the first time is kept, the last one moves on at
+        most every SIGHTING_EVERY (the process remembers what it wrote, so most loads write
+        nothing)."""
+        memo = self._sightings
+        key = (campaign_id, origin)
+        written = memo.get(key)
+        if written is not None and at - written < SIGHTING_EVERY:
+            return
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[key] = at
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO widget_sightings (campaign_id, origin, first_seen_at, last_seen_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (campaign_id, origin) DO UPDATE "
+                "SET last_seen_at = excluded.last_seen_at "
+                "WHERE widget_sightings.last_seen_at < ?",
+                (campaign_id, origin, at, at, at - SIGHTING_EVERY),
+            )
+
+    async def widget_sightings(self, campaign_id: int) -> list[WidgetSighting]:
+        rows = await self._all(
+            "SELECT origin, first_seen_at, last_seen_at FROM widget_sightings "
+            "WHERE campaign_id = ? ORDER BY last_seen_at DESC, origin",
+            (campaign_id,),
+        )
+        return [
+            WidgetSighting(
+                origin=row["origin"],
+                first_seen_at=from_db_time(row["first_seen_at"]) or datetime.now(UTC),
+                last_seen_at=from_db_time(row["last_seen_at"]) or datetime.now(UTC),
+            )
+            for row in rows
+        ]
 
     async def campaigns(self, include_archived: bool = False) -> list[Campaign]:
         where = "" if include_archived else " WHERE archived_at IS NULL"
