@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        store = await open_store(settings.database_url, settings.database_pool_size)
+        store = await open_store(settings.database_url, settings.database_pool_size, settings.zone())
         try:
             secrets = await bootstrap(store, settings)
             ctx = await new_context(settings, secrets, store, metrics)
