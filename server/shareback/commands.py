@@ -29,7 +29,9 @@ T = TypeVar("T")
 def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
     async def run() -> T:
         settings = Settings.from_env()
-        store = await open_store(settings.database_url, settings.database_pool_size, settings.zone())
+        store = await open_store(
+            settings.database_url, settings.database_pool_size, settings.zone()
+        )
         try:
             await store.migrate()
             return await action(store)

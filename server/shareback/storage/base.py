@@ -30,8 +30,6 @@ from shareback.storage.records import (
     DueMail,
     DueValidation,
     Forgotten,
-    RolledUp,
-    RollupRebuild,
     FraudReview,
     Hits,
     Joined,
@@ -54,6 +52,8 @@ from shareback.storage.records import (
     RefundPart,
     RewardChange,
     RewardSummary,
+    RolledUp,
+    RollupRebuild,
     TwoFactorState,
     WebhookEndpoint,
 )
@@ -77,8 +77,6 @@ __all__ = [
     "DueDelivery",
     "DueValidation",
     "Forgotten",
-    "RolledUp",
-    "RollupRebuild",
     "FraudReview",
     "FraudStore",
     "JoinRequest",
@@ -99,6 +97,8 @@ __all__ = [
     "ReportingStore",
     "RewardChange",
     "RewardSummary",
+    "RolledUp",
+    "RollupRebuild",
     "Store",
     "ValidationStore",
     "WebhookEndpoint",
@@ -294,9 +294,7 @@ class ReportingStore(Protocol):
     # The shop's time zone the store was opened in (open_store's zone): its days are shop days.
     zone: tzinfo
 
-    async def campaign_stats(
-        self, campaign_id: int, start: datetime, end: datetime
-    ) -> RawStats:
+    async def campaign_stats(self, campaign_id: int, start: datetime, end: datetime) -> RawStats:
         """Counts for [start, end); the day-by-day series by shop day. A range whose both ends
         are shop midnights reads the daily rollups; any other counts the raw rows."""
         ...

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from shareback.shop_days import UTC_ZONE
-
 from shareback.storage.database import Connection, Database, Dialect, Row
 from shareback.storage.lookups import Lookups
 

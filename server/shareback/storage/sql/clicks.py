@@ -35,6 +35,7 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo)
 
     def day(at: datetime) -> date:
         return shop_days.local_day(at, zone)
+
     tokens: list[str | None] = [None] * len(clicks)
     uncounted = [(i, c) for i, c in enumerate(clicks) if not c.counted]
     if uncounted:
@@ -116,7 +117,9 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo)
         )
         # Visitor-days (migration 0020): the unique-visitor count reads these, not the clicks.
         humans = [c for c in new if c.device != "bot"]
-        visits = sorted({(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str)
+        visits = sorted(
+            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str
+        )
         if visits:
             await db.executemany(
                 "INSERT INTO visit_days (campaign_id, day, ip_hash) VALUES (?, ?, ?) "

@@ -428,7 +428,9 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     )
                 return Outcome(decision.status, decision.reason)
             # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
-            verdict = await judge_referral(db, campaign.id, candidate, order, order_pk, visit)
+            verdict = await judge_referral(
+                db, campaign.id, candidate, order, order_pk, visit, self.zone
+            )
             if verdict.verdict == "refused":
                 await record_decision(
                     db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now

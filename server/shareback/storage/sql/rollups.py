@@ -27,7 +27,9 @@ DELETE_SLICE = 5000
 
 
 async def _meta(db: Connection) -> dict[str, str]:
-    return {str(row[0]): str(row[1]) for row in await db.fetch("SELECT name, value FROM store_meta")}
+    return {
+        str(row[0]): str(row[1]) for row in await db.fetch("SELECT name, value FROM store_meta")
+    }
 
 
 async def _set_meta(db: Connection, name: str, value: str) -> None:
@@ -124,9 +126,7 @@ class RollupQueries(SqlBase):
                 "ON CONFLICT (advocate_id, day) DO UPDATE SET n = advocate_click_days.n + excluded.n",
                 after,
             )
-            clicks = await db.fetchrow(
-                "SELECT COUNT(*) FROM clicks WHERE created_at >= ?", after
-            )
+            clicks = await db.fetchrow("SELECT COUNT(*) FROM clicks WHERE created_at >= ?", after)
             await _set_meta(db, ZONE, shop_days.zone_name(zone))
             if since is not None:
                 # The new zone's first midnight at or after it: days from there are exact again.
