@@ -14,7 +14,7 @@ DEFAULT_ATTRIBUTION_DAYS = 30
 
 
 def oldest_salt_day(today: date, attribution_days: Iterable[int]) -> date:
-    """The first UTC day whose click-IP salt a rule may still need.
+    """The first shop day whose click-IP salt a rule may still need.
 
     A click's IP hash is compared with its order's IP for as long as the order can be attributed
     to the click: the longest attribution window of any live campaign. One day more covers a click

@@ -372,12 +372,12 @@ class PrivacyStore(Protocol):
     """What keeps personal data short-lived: daily click-IP salts and forgetting what expired."""
 
     async def ip_salt_on(self, day: date) -> str | None:
-        """The salt the clicks of that UTC day were hashed with; None once it is deleted (no rule
+        """The salt the clicks of that shop day were hashed with; None once it is deleted (no rule
         needs it any more: see retention.oldest_salt_day) or when that day had no click."""
         ...
 
     async def ip_salt_for(self, day: date) -> str:
-        """The salt to hash a click of that UTC day with, made the first time a day needs one."""
+        """The salt to hash a click of that shop day with, made the first time a day needs one."""
         ...
 
     async def forget_expired(self, now: datetime) -> Forgotten:
