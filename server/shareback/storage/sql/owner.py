@@ -95,7 +95,10 @@ class OwnerQueries(SqlBase):
         where = _page(clauses, params, "a.id", before)
         rows = await self._all(
             "SELECT a.*, c.slug AS campaign_slug, "
-            "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot') AS clicks, "
+            # Human clicks from the advocate's daily counts (migration 0020): the same number
+            # after the retention setting deleted old raw clicks.
+            "(SELECT COALESCE(SUM(d.n), 0) FROM advocate_click_days d WHERE d.advocate_id = a.id) "
+            "AS clicks, "
             "(SELECT COUNT(*) FROM referrals r WHERE r.advocate_id = a.id) AS referrals "
             f"FROM advocates a JOIN campaigns c ON c.id = a.campaign_id{where} ORDER BY a.id DESC LIMIT ?",
             [*params, limit],
@@ -110,7 +113,7 @@ class OwnerQueries(SqlBase):
                 code=row["code"],
                 verified=bool(row["verified"]),
                 created_at=db_time(row["created_at"]),
-                clicks=row["clicks"],
+                clicks=db_int(row["clicks"]),
                 referrals=row["referrals"],
                 coupon_code=row["coupon_code"],
             )
@@ -314,7 +317,7 @@ class OwnerQueries(SqlBase):
                 code=row["code"],
                 name=row["name"],
                 email=row["email"],
-                clicks=row["clicks"],
+                clicks=db_int(row["clicks"]),
                 conversions=row["conversions"],
                 revenue_minor=db_int(row["revenue"]),
             )
