@@ -178,10 +178,14 @@ def fill(path: str, shape: Shape, seed: int = 20240601, log: Log = print) -> Non
         "substr(created_at, 1, 10), type, COALESCE(channel, ''), COUNT(*) FROM events "
         "GROUP BY 1, 2, 3, 4"
     )
-    # Migration 0020's visitor-days and advocates' click days (UTC days, as the two above).
+    # Migrations 0020-0021: visitor-days, their daily counts, advocates' click days (UTC days).
     db.execute(
         "INSERT INTO visit_days (campaign_id, day, ip_hash) SELECT DISTINCT campaign_id, "
         "substr(created_at, 1, 10), ip_hash FROM clicks WHERE device <> 'bot'"
+    )
+    db.execute(
+        "INSERT INTO visit_day_counts (campaign_id, day, n) SELECT campaign_id, day, COUNT(*) "
+        "FROM visit_days GROUP BY 1, 2"
     )
     db.execute(
         "INSERT INTO advocate_click_days (advocate_id, day, n) SELECT advocate_id, "

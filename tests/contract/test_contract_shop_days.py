@@ -269,3 +269,45 @@ def test_retention_deletes_old_clicks_and_changes_no_number(settings: Settings) 
         assert await numbers() == before
 
     in_zone(settings.database_url, AMSTERDAM, scenario)
+
+
+@covers("record_click", "campaign_stats")
+def test_visitor_days_are_counted_once_by_concurrent_writers(settings: Settings) -> None:
+    """Two stores (two processes) record clicks of the same visitors on one day at once: each
+    visitor-day counts once in visit_day_counts, as the rows say."""
+    url = settings.database_url
+
+    async def scenario() -> None:
+        stores = [await open_store(url, 4, AMSTERDAM) for _ in range(2)]
+        try:
+            await stores[0].migrate()
+            await stores[0].ensure_rollups_zone()
+            campaign = await make_campaign(stores[0])
+            when = amsterdam("2026-12-01 09:00")
+            people = [
+                await join(stores[0], campaign, f"a{n}@example.nl", f"A{n}", when=when)
+                for n in range(4)
+            ]
+            await asyncio.gather(
+                *(
+                    store.record_click(
+                        person.id, f"t{s}-{p}-{n}", "qr", f"ip-{n % 13}", "mobile", when
+                    )
+                    for s, store in enumerate(stores)
+                    for p, person in enumerate(people)
+                    for n in range(40)
+                )
+            )
+            span = shop_days.bounds(date(2026, 12, 1), date(2026, 12, 1), AMSTERDAM)
+            whole = await stores[1].campaign_stats(campaign.id, *span)
+            assert whole.unique_visitors == 13
+            assert sum(whole.clicks_by_channel.values()) == 2 * 4 * 40
+            rows = await stores[1].campaign_stats(
+                campaign.id, span[0] - timedelta(seconds=1), span[1]
+            )
+            assert rows.unique_visitors == 13
+        finally:
+            for store in stores:
+                await store.close()
+
+    asyncio.run(scenario())

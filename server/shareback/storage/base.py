@@ -304,9 +304,10 @@ class ReportingStore(Protocol):
         ...
 
     async def rebuild_rollups(self) -> RollupRebuild:
-        """Recounts the daily rollups (click_days, event_days, visit_days, advocate_click_days)
-        from the raw rows, cut in the store's zone, in one transaction. Rollup days whose raw
-        clicks the retention setting already deleted keep the days they were counted in."""
+        """Recounts the daily rollups (click_days, event_days, visit_days and their counts,
+        advocate_click_days) from the raw rows, cut in the store's zone, in one transaction.
+        Rollup days whose raw clicks the retention setting already deleted keep the days they
+        were counted in."""
         ...
 
     async def ensure_rollups_zone(self) -> RollupRebuild | None:

@@ -40,6 +40,7 @@ TABLES = (
     "click_days",
     "event_days",
     "visit_days",
+    "visit_day_counts",
     "advocate_click_days",
     "store_meta",
     "ip_salts",

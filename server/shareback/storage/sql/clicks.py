@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from typing import TypeVar
 
 from shareback import shop_days
-from shareback.storage.database import Connection, from_db_time
+from shareback.storage.database import Connection, db_day, from_db_time
 from shareback.storage.records import NewClick
 
 T = TypeVar("T")
@@ -23,6 +23,33 @@ def padded(values: list[T]) -> list[T]:
     while size < len(values):
         size *= 2
     return values + values[-1:] * (size - len(values))
+
+
+# Visitor-days per INSERT statement (3 parameters each: far below either engine's limit).
+VISITS_PER_STATEMENT = 512
+
+
+async def count_new_visits(db: Connection, visits: list[tuple[int | None, date, str]]) -> None:
+    """Each visitor-day once in visit_days, and the day's count in visit_day_counts raised by the
+    ones that were new (RETURNING gives only the rows inserted: exact with concurrent batches on
+    PostgreSQL, where a conflicting insert waits for the other transaction). The visitors of a
+    range are then a sum over its days' counts (migration 0021)."""
+    new: Counter[tuple[int, date]] = Counter()
+    for offset in range(0, len(visits), VISITS_PER_STATEMENT):
+        chunk = padded(visits[offset : offset + VISITS_PER_STATEMENT])
+        rows = await db.fetch(
+            "INSERT INTO visit_days (campaign_id, day, ip_hash) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(chunk))
+            + " ON CONFLICT (campaign_id, day, ip_hash) DO NOTHING RETURNING campaign_id, day",
+            [value for visit in chunk for value in visit],
+        )
+        new.update((int(row[0]), db_day(row[1])) for row in rows)
+    if new:
+        await db.executemany(
+            "INSERT INTO visit_day_counts (campaign_id, day, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (campaign_id, day) DO UPDATE SET n = visit_day_counts.n + excluded.n",
+            [(*key, n) for key, n in sorted(new.items())],
+        )
 
 
 async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo) -> list[str]:
@@ -120,12 +147,7 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo)
         visits = sorted(
             {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str
         )
-        if visits:
-            await db.executemany(
-                "INSERT INTO visit_days (campaign_id, day, ip_hash) VALUES (?, ?, ?) "
-                "ON CONFLICT (campaign_id, day, ip_hash) DO NOTHING",
-                visits,
-            )
+        await count_new_visits(db, visits)
         clicked = Counter((c.advocate_id, day(c.at)) for c in humans)
         if clicked:
             await db.executemany(

@@ -50,9 +50,10 @@ class ReportingQueries(SqlBase):
                 "SELECT day, channel, device, n FROM click_days "
                 "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
             )
-            # Visitor-days (migration 0020): one row per campaign, shop day and IP hash.
+            # Visitor-days (migrations 0020, 0021): each day's count of its distinct IP hashes.
             visitor_sql = (
-                "SELECT COUNT(*) FROM visit_days WHERE campaign_id = ? AND day BETWEEN ? AND ?"
+                "SELECT COALESCE(SUM(n), 0) FROM visit_day_counts "
+                "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
             )
         else:
             where, params = in_days(self.dialect, campaign_id, start, end)
@@ -165,7 +166,7 @@ class ReportingQueries(SqlBase):
             shares_by_channel=dict(shares),
             clicks_by_channel=dict(clicks),
             bot_clicks=bots,
-            unique_visitors=visitors[0][0],
+            unique_visitors=db_int(visitors[0][0]),
             new_advocates=advocates[0][0],
             sharing_advocates=sharing[0][0],
             conversions=conversions,

@@ -1,4 +1,5 @@
-"""The daily rollups as a whole: rebuilt from the raw rows in the shop's zone (a shop that changes
+"""The daily rollups (click_days, event_days, visit_days, visit_day_counts, advocate_click_days)
+as a whole: rebuilt from the raw rows in the shop's zone (a shop that changes
 SHAREBACK_TIMEZONE, `shareback db rebuild-rollups`), and the raw clicks they make unnecessary
 deleted by the retention setting (SHAREBACK_CLICK_RETENTION_DAYS).
 
@@ -125,6 +126,12 @@ class RollupQueries(SqlBase):
                 "WHERE device <> 'bot' AND created_at >= ? GROUP BY 1, 2 "
                 "ON CONFLICT (advocate_id, day) DO UPDATE SET n = advocate_click_days.n + excluded.n",
                 after,
+            )
+            # visit_days is never deleted by retention: every day's count is its rows'.
+            await db.execute("DELETE FROM visit_day_counts")
+            await db.execute(
+                "INSERT INTO visit_day_counts (campaign_id, day, n) "
+                "SELECT campaign_id, day, COUNT(*) FROM visit_days GROUP BY 1, 2"
             )
             clicks = await db.fetchrow("SELECT COUNT(*) FROM clicks WHERE created_at >= ?", after)
             await _set_meta(db, ZONE, shop_days.zone_name(zone))
