@@ -274,8 +274,11 @@ VISITOR_PLANS = {
     # What the app counts since migration 0020: visitor-days (one hash per shop day), read from
     # the rows the click batch writes. A different number from the two above (addresses over
     # the whole range), so it is timed beside them, not compared with them.
-    "visitor-days: visit_days (shipped)": (
+    "visitor-days: visit_days rows (0020)": (
         "SELECT COUNT(*) FROM visit_days WHERE campaign_id = ? AND day BETWEEN ? AND ?"
+    ),
+    "visitor-days: visit_day_counts (shipped)": (
+        "SELECT SUM(n) FROM visit_day_counts WHERE campaign_id = ? AND day BETWEEN ? AND ?"
     ),
 }
 
@@ -290,6 +293,7 @@ def compare_visitor_plans(path: Path, runs: int) -> None:
         return
     times: dict[str, list[float]] = {}
     answers: dict[int, set[int]] = {30: set(), 90: set()}
+    visitor_days: dict[int, set[int]] = {30: set(), 90: set()}
     for _ in range(runs + 1):
         for days in (30, 90):
             first = today - timedelta(days=days - 1)
@@ -301,13 +305,16 @@ def compare_visitor_plans(path: Path, runs: int) -> None:
                     params = (campaign_id, start, end)
                 started = time.perf_counter()
                 answer = db.execute(sql, params).fetchone()[0]
-                if "visit_days" not in sql:
+                if "visit_day" not in sql:
                     answers[days].add(answer)
+                else:
+                    visitor_days[days].add(answer)
                 times.setdefault(f"{name}, {days} days", []).append(
                     (time.perf_counter() - started) * 1000
                 )
     db.close()
     assert all(len(counts) == 1 for counts in answers.values()), answers  # both plans agree
+    assert all(len(counts) == 1 for counts in visitor_days.values()), visitor_days
     print_table(times, set())
 
 
