@@ -22,7 +22,7 @@ from typing import Any
 from shareback.bootstrap import bootstrap
 from shareback.codes import ALPHABET
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 
 DAYS = 90
 DAY = 86_400
@@ -178,6 +178,19 @@ def fill(path: str, shape: Shape, seed: int = 20240601, log: Log = print) -> Non
         "substr(created_at, 1, 10), type, COALESCE(channel, ''), COUNT(*) FROM events "
         "GROUP BY 1, 2, 3, 4"
     )
+    # Migrations 0020-0021: visitor-days, their daily counts, advocates' click days (UTC days).
+    db.execute(
+        "INSERT INTO visit_days (campaign_id, day, ip_hash) SELECT DISTINCT campaign_id, "
+        "substr(created_at, 1, 10), ip_hash FROM clicks WHERE device <> 'bot'"
+    )
+    db.execute(
+        "INSERT INTO visit_day_counts (campaign_id, day, n) SELECT campaign_id, day, COUNT(*) "
+        "FROM visit_days GROUP BY 1, 2"
+    )
+    db.execute(
+        "INSERT INTO advocate_click_days (advocate_id, day, n) SELECT advocate_id, "
+        "substr(created_at, 1, 10), COUNT(*) FROM clicks WHERE device <> 'bot' GROUP BY 1, 2"
+    )
     db.execute("COMMIT")
     # No ANALYZE: the app never runs it, so the planner here sees what it sees in production.
     db.execute("PRAGMA journal_mode=WAL")
@@ -185,7 +198,7 @@ def fill(path: str, shape: Shape, seed: int = 20240601, log: Log = print) -> Non
 
 
 async def _migrate(path: str) -> None:
-    store = await SqliteStore.open(f"sqlite:///{path}")
+    store = await open_store(f"sqlite:///{path}")
     try:
         await bootstrap(store, Settings(database_url=f"sqlite:///{path}"))
     finally:

@@ -306,8 +306,10 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "daily": array(DAILY, description="every day from..to, zeros included"),
         },
-        description="Whole UTC days from..to, both included. Clicks are human clicks; link "
-        "previews count as bot_clicks.",
+        description="Whole shop days from..to, both included: days cut at the shop's midnight "
+        "(SHAREBACK_TIMEZONE, default UTC), the same days as the dashboard's, 23 or 25 hours "
+        "long when the clocks change. Clicks are human clicks; link previews count as "
+        "bot_clicks.",
     ),
     "Advocate": obj(
         {

@@ -158,12 +158,17 @@ def paths() -> dict[str, dict[str, Any]]:
                 errors=[400, 404],
                 parameters=[
                     SLUG_PATH,
-                    param("from", "query", DATE, "First UTC day (default: 29 days before to)."),
+                    param(
+                        "from",
+                        "query",
+                        DATE,
+                        "First shop day (SHAREBACK_TIMEZONE; default: 29 days before to).",
+                    ),
                     param(
                         "to",
                         "query",
                         DATE,
-                        "Last UTC day, included (default: today); at most 366 days.",
+                        "Last shop day, included (default: the shop's today); at most 366 days.",
                     ),
                 ],
             )

@@ -17,10 +17,13 @@ from shareback.storage.sql.referrals import CODES_LOCK, advocate_from_row, as_li
 # and only if they chose to be found (advocates.findable), can be found, by name or by code, so the
 # look-up cannot list a shop's customers, nor name one from a guessed coupon code (BOB10).
 # (Shaped for the indexes: events_by_sharer of 0005, clicks_by_advocate.)
+# A click is also one of the advocate's daily counts (advocate_click_days, human clicks): they stay
+# active after the retention setting deleted their old raw clicks.
 ACTIVE = (
     "(EXISTS (SELECT 1 FROM events e WHERE e.campaign_id = a.campaign_id "
     "AND e.advocate_id = a.id AND e.type <> 'open') "
-    "OR EXISTS (SELECT 1 FROM clicks k WHERE k.advocate_id = a.id))"
+    "OR EXISTS (SELECT 1 FROM clicks k WHERE k.advocate_id = a.id) "
+    "OR EXISTS (SELECT 1 FROM advocate_click_days d WHERE d.advocate_id = a.id))"
 )
 
 
