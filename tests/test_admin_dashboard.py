@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import httpx2
 import pytest
+from shareback import i18n
 from shareback.admin import charts, formatting, ranges
 from shareback.auth import keys
 from shareback.kpis import DayCounts
@@ -661,11 +662,30 @@ def test_the_funnel_gives_a_part_as_a_share_and_the_rest_as_a_rate() -> None:
         (0, "EUR", "€0"),
         (123456, "EUR", "€1,234.56"),
         (500, "EUR", "€5"),
-        (1500, "JPY", "1,500 JPY"),
+        (1500, "JPY", "¥1,500"),
+        (-75, "EUR", "-€0.75"),
     ],
 )
 def test_money_is_written_with_grouping(minor: int, currency: str, text: str) -> None:
     assert formatting.money_text(minor, currency) == text
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (0, "EUR", "€\u00a00"),
+        (363822, "EUR", "€\u00a03.638,22"),
+        (123450, "EUR", "€\u00a01.234,50"),
+        (500, "EUR", "€\u00a05"),
+        (1500, "JPY", "JP¥\u00a01.500"),
+    ],
+)
+def test_money_is_written_the_dutch_way_in_dutch(minor: int, currency: str, text: str) -> None:
+    with i18n.use_locale("nl"):
+        assert formatting.money_text(minor, currency) == text
+        assert formatting.percent(Decimal("0.075")) == "7,5%"
+        assert formatting.number(1234567) == "1.234.567"
+        assert formatting.times(Decimal("5.45")) == "5,5\u00d7"
 
 
 def test_rates_are_written_as_percentages_or_dashes() -> None:

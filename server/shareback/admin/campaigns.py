@@ -17,6 +17,7 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page, page_for
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus
 
@@ -72,7 +73,9 @@ async def campaign_or_404(request: Request) -> Campaign:
     campaign = await context(request).store.campaign(request.path_params["slug"])
     if campaign is None:
         raise PageError(
-            404, "No such campaign", "There is no campaign with that slug; pick one from the list."
+            404,
+            _("No such campaign"),
+            _("There is no campaign with that slug; pick one from the list."),
         )
     return campaign
 
@@ -129,7 +132,7 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
         return await form_page(request, session, values, errors)
     created = await context(request).store.create_campaign(valid.draft(values["slug"]))
     if created is None:
-        errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
+        errors["slug"] = _("Another campaign already uses this slug (archived ones count too).")
         return await form_page(request, session, values, errors)
     return redirect(f"/admin/campaigns/{created.slug}?notice=campaign-created")
 
