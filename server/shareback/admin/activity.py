@@ -147,7 +147,8 @@ def line(item: Group, names: dict[str, str]) -> Line:
 async def feed(store: Store, campaign_id: int | None) -> list[Line]:
     groups = group(await store.activity(campaign_id, READ))
     names: dict[str, str] = {}
-    for code in {code for g in groups for code in g.codes}:
+    # Only the names a line shows are looked up: at most NAMES_SHOWN per line.
+    for code in {code for g in groups for code in g.codes[:NAMES_SHOWN]}:
         advocate = await store.advocate_by_code(code)
         names[code] = person(advocate.name, advocate.email) if advocate else code
     return [line(g, names) for g in groups]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from shareback.i18n import gettext as _
+
 DEFAULT_DAYS = 30
 MAX_DAYS = 731
 PRESETS = (7, 30, 90, 365)
@@ -61,13 +63,13 @@ def parse_range(first: str | None, last: str | None, today: date) -> tuple[DateR
         return default, None
     start, end = parse_date(first), parse_date(last)
     if (first and start is None) or (last and end is None):
-        return default, "That date is not valid (use YYYY-MM-DD); showing the last 30 days."
+        return default, _("That date is not valid (use YYYY-MM-DD); showing the last 30 days.")
     start = start or (end or today) - timedelta(days=DEFAULT_DAYS - 1)
     end = end or today
     if start > end:
-        return default, "The start date is after the end date; showing the last 30 days."
+        return default, _("The start date is after the end date; showing the last 30 days.")
     if (end - start).days + 1 > MAX_DAYS:
         return DateRange(end - timedelta(days=MAX_DAYS - 1), end), (
-            "Ranges are at most two years; showing the two years up to the end date."
+            _("Ranges are at most two years; showing the two years up to the end date.")
         )
     return DateRange(start, end), None
