@@ -8,6 +8,7 @@ translation, a fuzzy one nobody checked, one whose source is gone, or placeholde
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,7 +84,7 @@ def update(locale: str, template: Catalog) -> Catalog:
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "missing", "fuzzy", "stale", "placeholders"
+    kind: str  # "missing", "fuzzy", "stale", "placeholders", "markup"
     msgid: str
     where: str = ""
 
@@ -93,6 +94,11 @@ class Problem:
 
 def _key(message_id: str | tuple[str, ...], context: str | None) -> tuple[str, str | None]:
     return (message_id if isinstance(message_id, str) else message_id[0], context)
+
+
+def _tags(text: str | tuple[str, ...]) -> list[str]:
+    joined = text if isinstance(text, str) else " ".join(text)
+    return sorted(re.findall(r"</?[a-zA-Z][^>]*>", joined))
 
 
 def problems(locale: str, template: Catalog | None = None) -> list[Problem]:
@@ -119,6 +125,10 @@ def problems(locale: str, template: Catalog | None = None) -> list[Problem]:
             found.append(Problem("fuzzy", key[0], where))
         elif any(translated.check(catalog)):
             found.append(Problem("placeholders", key[0], where))
+        elif _tags(message.id) != _tags(translated.string):
+            # The dashboard's templates put translations in the page as HTML: a translation
+            # may not add or drop markup ("<" is written &lt; in a message).
+            found.append(Problem("markup", key[0], where))
     for message in catalog:
         if message.id and _key(message.id, message.context) not in wanted:
             found.append(Problem("stale", _key(message.id, message.context)[0]))

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -69,6 +70,18 @@ class PageError(Exception):
         self.message = message
 
 
+def tag(name: str, text: object, **attributes: str) -> Markup:
+    """A small element around escaped text, for a word inside a translated sentence:
+    `_("Doubtful ones wait in the %(queue)s.", queue=tag("a", _("review queue"), href=…))`."""
+    attrs = "".join(
+        f' {key.replace("_", "-")}="{escape(value)}"'
+        if value != ""
+        else f" {key.replace('_', '-')}"
+        for key, value in attributes.items()
+    )
+    return Markup(f"<{name}{attrs}>{escape(text)}</{name}>")
+
+
 def can(session: AdminSession | None, permission: str) -> bool:
     """For the templates: show an action only to a role that may take it."""
     return session is not None and allows(session.user.role, Permission(permission))
@@ -90,6 +103,7 @@ def environment() -> Environment:
     )
     env.globals["asset_url"] = assets.asset_url
     env.globals["can"] = can
+    env.globals["tag"] = tag
     env.globals["zone_name"] = formatting.zone_name
     env.filters.update(formatting.FILTERS)
     return env
