@@ -5,6 +5,7 @@ writes them, times in the shop's time zone. Runs on SQLite and PostgreSQL like t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -51,7 +52,7 @@ def amsterdam(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def owner(amsterdam: Settings) -> TestClient:
+def owner(amsterdam: Settings) -> Iterator[TestClient]:
     create_admin(amsterdam)
     with TestClient(create_app(amsterdam), headers={"user-agent": BROWSER_UA}) as client:
         assert sign_in(client).status_code == 303
@@ -193,3 +194,12 @@ def test_the_activity_feed_names_people_and_groups_alike_events(
     assert len(lines) == 1, lines
     # Newest first; the one without a name shows by the start of their address, never a code.
     assert lines[0].strip().startswith("4 nieuwe ambassadeurs: Vriend 3, Vriend 2 en 2 anderen")
+
+
+def test_a_refused_sign_in_is_worded_in_the_browsers_language(amsterdam: Settings) -> None:
+    create_admin(amsterdam)
+    with TestClient(create_app(amsterdam), headers={"accept-language": "nl-NL,nl"}) as client:
+        refused = sign_in(client, password="not the password")
+        assert refused.status_code == 401
+        assert lang_of(refused.text) == "nl"
+        assert "Dat e-mailadres en wachtwoord horen niet bij een beheerdersaccount." in refused.text

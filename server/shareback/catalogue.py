@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ def po_path(locale: str) -> Path:
 def extract() -> Catalog:
     """Every marked message in the sources, with the places it comes from."""
     with MAPPING.open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     template = Catalog(project="Shareback", domain=i18n.DOMAIN, creation_date=datetime.now(UTC))
     found = extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
@@ -92,12 +93,12 @@ class Problem:
         return f"{self.kind}: {self.msgid!r}" + (f" ({self.where})" if self.where else "")
 
 
-def _key(message_id: str | tuple[str, ...], context: str | None) -> tuple[str, str | None]:
+def _key(message_id: str | Sequence[str], context: str | None) -> tuple[str, str | None]:
     return (message_id if isinstance(message_id, str) else message_id[0], context)
 
 
-def _tags(text: str | tuple[str, ...]) -> list[str]:
-    joined = text if isinstance(text, str) else " ".join(text)
+def _tags(text: str | Sequence[str] | None) -> list[str]:
+    joined = text if isinstance(text, str) else " ".join(text or ())
     return sorted(re.findall(r"</?[a-zA-Z][^>]*>", joined))
 
 

@@ -22,7 +22,7 @@ from shareback import money
 @lru_cache(maxsize=64)
 def _whole_pattern(locale: str) -> str:
     """The locale's currency pattern without its decimals: "¤ #,##0" for nl."""
-    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = str(Locale.parse(locale).currency_formats["standard"].pattern)
     return pattern.replace(".00", "")
 
 

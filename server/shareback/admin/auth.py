@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.admin import challenge, csrf
+from shareback.admin import challenge, csrf, language
 from shareback.admin.render import redirect, render
 from shareback.admin.sessions import (
     COOKIE,
@@ -200,7 +200,7 @@ async def log_out(request: Request, session: AdminSession, form: FormData) -> Re
 
 
 routes = [
-    Route("/admin/login", show_login, methods=["GET"]),
-    Route("/admin/login", log_in, methods=["POST"]),
+    Route("/admin/login", language.spoken(show_login), methods=["GET"]),
+    Route("/admin/login", language.spoken(log_in), methods=["POST"]),
     Route("/admin/logout", log_out, methods=["POST"]),
 ]

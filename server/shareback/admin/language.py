@@ -4,9 +4,11 @@ else the browser's Accept-Language, else the shop's SHAREBACK_LOCALE; times in t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from shareback import i18n
 from shareback.context import context
@@ -28,3 +30,17 @@ def speaking(request: Request, session: AdminSession | None) -> Iterator[None]:
     """Everything a view says or formats inside speaks the request's language."""
     with i18n.use_locale(dashboard_locale(request, session), context(request).settings.zone()):
         yield
+
+
+def spoken(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """For the pages before a session exists (sign-in, its second step): the browser's language,
+    so a refusal is worded in it too."""
+
+    @functools.wraps(endpoint)
+    async def speaking_endpoint(request: Request) -> Response:
+        with speaking(request, None):
+            return await endpoint(request)
+
+    return speaking_endpoint

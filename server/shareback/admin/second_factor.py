@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.admin import challenge, csrf
+from shareback.admin import challenge, csrf, language
 from shareback.admin.auth import (
     admit_attempt,
     finish_sign_in,
@@ -79,4 +79,4 @@ async def check_sign_in_code(request: Request) -> Response:
     return await finish_sign_in(request, user, next_url)
 
 
-routes = [Route("/admin/login/code", check_sign_in_code, methods=["POST"])]
+routes = [Route("/admin/login/code", language.spoken(check_sign_in_code), methods=["POST"])]
