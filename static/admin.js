@@ -56,6 +56,17 @@
     }
   }
 
+  // The page's words for what this script says, in the dashboard's language (base.html puts
+  // them on <body data-words>); English when a page has none.
+  const words = (() => {
+    try {
+      return JSON.parse(document.body.dataset.words || '{}')
+    } catch (e) {
+      return {}
+    }
+  })()
+  const say = (key, fallback) => words[key] || fallback
+
   const start = () => {
     // Copy buttons: data-copy="id" of an input (its value) or any element (its text).
     for (const button of $$('[data-copy]')) {
@@ -65,8 +76,12 @@
         if (!source) return
         const text = 'value' in source ? source.value : source.textContent
         const ok = await copyText(text)
-        button.textContent = ok ? 'Copied' : 'Press Ctrl+C'
-        announce(ok ? 'Copied to the clipboard' : 'Copying failed; select the text and press Ctrl+C')
+        button.textContent = ok ? say('copied', 'Copied') : say('pressCopy', 'Press Ctrl+C')
+        announce(
+          ok
+            ? say('copiedLong', 'Copied to the clipboard')
+            : say('copyFailed', 'Copying failed; select the text and press Ctrl+C')
+        )
         if (!ok && source.select) source.select()
         setTimeout(() => button.replaceChildren(...original), 2000)
       })
@@ -81,7 +96,7 @@
         const shown = input.type === 'text'
         input.type = shown ? 'password' : 'text'
         button.setAttribute('aria-pressed', String(!shown))
-        button.firstChild.textContent = shown ? 'Show' : 'Hide'
+        button.firstChild.textContent = shown ? say('show', 'Show') : say('hide', 'Hide')
         if (label) button.append(label)
       })
     }
@@ -102,7 +117,10 @@
         const n = boxes.filter((box) => box.checked).length
         all.checked = n > 0 && n === boxes.length
         all.indeterminate = n > 0 && n < boxes.length
-        if (count) count.textContent = n ? `${n} selected` : 'Select rewards'
+        if (count) {
+          const text = n === 1 ? say('selectedOne', '1 selected') : say('selectedMany', '{n} selected')
+          count.textContent = n ? text.replace('{n}', String(n)) : say('select', 'Select rewards')
+        }
       }
       all.addEventListener('change', () => {
         for (const box of boxes) box.checked = all.checked

@@ -128,7 +128,7 @@ def test_the_validation_secret_stays_when_the_url_changes_and_validation_can_be_
     admin: TestClient, settings: Settings
 ) -> None:
     page = admin.get("/admin/campaigns/default").text
-    assert 'id="validation-secret"' not in page and "Save a validation URL" in page
+    assert 'id="validation-secret"' not in page and "Save an address and the secret" in page
     assert edit_default(admin, validation_url="https://shop.example/v1").status_code == 303
     secret = campaign_row(settings)["validation_secret"]
     assert str(secret).startswith("whsec_")
@@ -168,7 +168,7 @@ def test_uploading_a_pool_adds_codes_and_reports_duplicates_and_conflicts(
     page = admin.get(location).text
     assert "2 codes added." in page
     assert "1 was already in a pool or twice in the file." in page
-    assert "1 is an advocate&#39;s code or a shared code" in page
+    assert "1 is an ambassador's code or a shared code" in page
     assert re.search(r"<dt>Codes left</dt><dd>2</dd>", page)
     codes = db_rows(settings, "SELECT code, source FROM friend_codes ORDER BY id")
     assert [tuple(r) for r in codes] == [("KOFFIE-001", "pool"), ("KOFFIE_002", "pool")]

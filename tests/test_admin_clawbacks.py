@@ -97,8 +97,8 @@ def test_the_overview_takes_partial_refunds_off_the_revenue(
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
     send(admin, webhook_secret, partial_refund("1001", "20.00", "re_1"), "msg_refund")
     page = admin.get("/admin").text
-    assert kpi(page, "Revenue attributed") == "€39.90"
-    assert kpi(page, "Average order, referred") == "€39.90"
-    assert kpi(page, "Conversions") == "1"
+    assert kpi(page, "Sales through friends") == "€39.90"
+    assert kpi(page, "Average order via a friend") == "€39.90"
+    assert kpi(page, "Orders via friends") == "1"
     campaigns = admin.get("/admin/campaigns").text
     assert re.search(r'<td class="num">€39.90</td>', campaigns)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import httpx2
 import pytest
+from shareback import i18n
 from shareback.admin import charts, formatting, ranges
 from shareback.auth import keys
 from shareback.kpis import DayCounts
@@ -64,27 +65,27 @@ def kpi(page: str, label: str) -> str:
 
 def test_the_overview_shows_dashes_before_anything_happened(admin: TestClient) -> None:
     page = admin.get("/admin").text
-    assert kpi(page, "Conversion rate") == "—"
-    assert kpi(page, "Return on reward spend") == "—"
-    assert kpi(page, "K-factor") == "—"
-    assert kpi(page, "Revenue attributed") == "€0"
+    assert kpi(page, "Clicks that became an order") == "—"
+    assert kpi(page, "Sales per euro of rewards") == "—"
+    assert kpi(page, "New customers per ambassador") == "—"
+    assert kpi(page, "Sales through friends") == "€0"
     assert "Nothing has happened yet" in page
-    assert "No referred orders in this period yet." in page
+    assert "No orders via friends in this period yet." in page
 
 
 def test_the_overview_counts_a_referred_order(admin: TestClient, webhook_secret: str) -> None:
     referred_order(admin, webhook_secret, "1001", "bram@example.com")
     page = admin.get("/admin").text
-    assert kpi(page, "Revenue attributed") == "€59.90"
-    assert kpi(page, "Conversions") == "1"
+    assert kpi(page, "Sales through friends") == "€59.90"
+    assert kpi(page, "Orders via friends") == "1"
     assert kpi(page, "Link clicks") == "1"
-    assert kpi(page, "Conversion rate") == "100%"
+    assert kpi(page, "Clicks that became an order") == "100%"
     # Reward cost: €5 credit for Anna and Bram's 10 % off, which left €59.90 of €66.56.
     assert kpi(page, "Reward cost") == "€11.66"
-    assert kpi(page, "Return on reward spend") == "5.1\u00d7"
-    assert kpi(page, "Average order, referred") == "€59.90"
+    assert kpi(page, "Sales per euro of rewards") == "5.1\u00d7"
+    assert kpi(page, "Average order via a friend") == "€59.90"
     assert "Anna de Vries" in page  # top advocates
-    assert "Order <strong>1001</strong> came in through" in page
+    assert "Order 1001 came in via a friend of Anna de Vries" in page
     assert "via WhatsApp" in page
 
 
@@ -95,21 +96,20 @@ def test_a_refund_leaves_the_revenue(admin: TestClient, webhook_secret: str) -> 
         "/webhooks/orders", content=body, headers=signed_headers(webhook_secret, body, "msg_r")
     )
     page = admin.get("/admin").text
-    assert kpi(page, "Revenue attributed") == "€0"
+    assert kpi(page, "Sales through friends") == "€0"
     assert "1 refunded in full (left out)" in page
-    assert kpi(page, "Conversions") == "0"  # the same as the referred orders: none kept
+    assert kpi(page, "Orders via friends") == "0"  # the same as the referred orders: none kept
 
 
 def test_the_overview_draws_its_charts_as_accessible_inline_svg(admin: TestClient) -> None:
     page = admin.get("/admin?from=2026-01-01&to=2026-01-31").text
     trend = re.search(r'<svg class="chart-svg trend"[^>]*>', page)
     assert trend and 'role="img"' in trend[0] and "aria-describedby" in trend[0]
-    assert '<title id="trend-chart-title">Clicks and conversions per day</title>' in page
+    assert '<title id="trend-chart-title">Clicks and orders per day</title>' in page
     assert (
-        '<desc id="trend-chart-desc">0 clicks and 0 conversions from 1 Jan 2026 to 31 Jan 2026'
-        in page
+        '<desc id="trend-chart-desc">0 clicks and 0 orders from 1 Jan 2026 to 31 Jan 2026' in page
     )
-    assert '<title id="funnel-chart-title">Referral funnel</title>' in page
+    assert '<title id="funnel-chart-title">From open to order</title>' in page
     # The table alternative has a row per day of the range.
     assert page.count('<tr><th scope="row">') >= 31
     assert "<script>" not in page and "chart.js" not in page.lower()
@@ -141,7 +141,7 @@ def test_the_activity_fragment_lists_what_happened(admin: TestClient) -> None:
     fragment = admin.get("/admin/activity?campaign=default")
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
-    assert "<strong>Anna de Vries</strong> became an advocate" in fragment.text
+    assert "Anna de Vries became an ambassador" in fragment.text
 
 
 def test_signed_in_owners_skip_the_login_page(admin: TestClient) -> None:
@@ -318,7 +318,7 @@ def test_the_preview_embeds_the_real_widget_with_a_stand_in_api(
     assert '<script src="/widget.js" data-campaign="default"' in page
     api = preview_api(page)
     config = admin.get(f"{api}/api/v1/campaigns/default/widget?lang=nl").json()
-    assert config["headline"] == "Geef 10% korting, krijg €5 tegoed"
+    assert config["headline"] == "Geef 10% korting, krijg €\u00a05 tegoed"
     before = count(settings, "advocates"), count(settings, "events")
     advocate = admin.post(f"{api}/api/v1/advocates", json={"email": "x@y.z", "lang": "nl"}).json()
     assert advocate["link"].startswith(f"{settings.public_url}/r/ANNA-")
@@ -394,7 +394,7 @@ def test_the_queue_lists_pending_rewards_with_checkboxes(
     assert page.count('name="reward"') == 1
     assert "anna@example.nl" in page and "bram@example.com" not in page
     assert "#1001" in page and "€5" in page
-    assert 'aria-current="page">Pending' in page
+    assert 'aria-current="page">Waiting' in page
     assert "Approve selected" in page and "Revoke selected" in page
     fulfilled = admin.get("/admin/rewards?status=fulfilled").text
     assert "bram@example.com" in fulfilled and "€6.66" in fulfilled
@@ -461,7 +461,7 @@ def test_the_queue_filters_by_side_and_campaign(admin: TestClient, webhook_secre
     assert "bram@example.com" in friends and "anna@example.nl" not in friends
     create_campaign(admin)
     other = admin.get("/admin/rewards?campaign=summer").text
-    assert 'name="reward"' not in other and "No pending rewards match these filters." in other
+    assert 'name="reward"' not in other and "No rewards here match these filters." in other
 
 
 def test_the_payout_csv_lists_approved_rewards(
@@ -661,11 +661,30 @@ def test_the_funnel_gives_a_part_as_a_share_and_the_rest_as_a_rate() -> None:
         (0, "EUR", "€0"),
         (123456, "EUR", "€1,234.56"),
         (500, "EUR", "€5"),
-        (1500, "JPY", "1,500 JPY"),
+        (1500, "JPY", "¥1,500"),
+        (-75, "EUR", "-€0.75"),
     ],
 )
 def test_money_is_written_with_grouping(minor: int, currency: str, text: str) -> None:
     assert formatting.money_text(minor, currency) == text
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (0, "EUR", "€\u00a00"),
+        (363822, "EUR", "€\u00a03.638,22"),
+        (123450, "EUR", "€\u00a01.234,50"),
+        (500, "EUR", "€\u00a05"),
+        (1500, "JPY", "JP¥\u00a01.500"),
+    ],
+)
+def test_money_is_written_the_dutch_way_in_dutch(minor: int, currency: str, text: str) -> None:
+    with i18n.use_locale("nl"):
+        assert formatting.money_text(minor, currency) == text
+        assert formatting.percent(Decimal("0.075")) == "7,5%"
+        assert formatting.number(1234567) == "1.234.567"
+        assert formatting.times(Decimal("5.45")) == "5,5\u00d7"
 
 
 def test_rates_are_written_as_percentages_or_dashes() -> None:

@@ -63,7 +63,7 @@ def test_a_batch_from_selection_to_paid(
     )
     assert saved.headers["location"] == "/admin/payouts?done=account-saved"
     page = admin.get("/admin/payouts?done=account-saved").text
-    assert "The payout account is saved" in page and "NL91 ABNA 0417 1643 00" in page
+    assert "The bank account is saved" in page and "NL91 ABNA 0417 1643 00" in page
 
     ids = [str(r[0]) for r in db_rows(settings, "SELECT id FROM rewards WHERE status = 'approved'")]
     assert len(ids) == 2
@@ -73,7 +73,7 @@ def test_a_batch_from_selection_to_paid(
     location = made.headers["location"]
     batch_page = admin.get(location).text
     assert "Payout batch 1" in batch_page and "€15" in batch_page
-    assert "Download this batch (SEPA)" in batch_page and "SB-B1-R" in batch_page
+    assert "Download for your bank (SEPA)" in batch_page and "SB-B1-R" in batch_page
 
     sepa = admin.get("/admin/payouts/1/sepa.xml")
     assert sepa.status_code == 200
@@ -102,7 +102,9 @@ def test_the_approved_tab_points_to_payouts_not_a_payout_file(
     cash_rewards(admin, settings, webhook_secret)
     approved = admin.get("/admin/rewards?status=approved").text
     assert "Download payout CSV" not in approved
-    assert 'href="/admin/payouts"' in approved and "Download this list (CSV)" in approved
+    assert (
+        'href="/admin/payouts"' in approved and "Download this list (spreadsheet, CSV)" in approved
+    )
 
 
 def test_an_unknown_batch_is_a_404_page(admin: TestClient) -> None:

@@ -72,8 +72,10 @@ def test_settings_link_to_the_webhooks_page(admin: TestClient) -> None:
     assert f'href="{PAGE}"' in page
     webhooks = admin.get(PAGE)
     assert webhooks.status_code == 200
-    assert f'<a href="{PAGE}" aria-current="page">Outgoing webhooks</a>' in webhooks.text
-    assert "No endpoints yet" in webhooks.text and "Nothing sent yet" in webhooks.text
+    assert (
+        f'<a href="{PAGE}" aria-current="page">Links to other tools (webhooks)</a>' in webhooks.text
+    )
+    assert "No addresses yet" in webhooks.text and "Nothing sent yet" in webhooks.text
 
 
 def test_adding_an_endpoint_stores_it_and_shows_its_secret_to_copy(
@@ -165,11 +167,16 @@ def test_a_dead_delivery_is_listed_explained_and_redelivered(
 
     # The log and the dead letters, each row with its status, attempts and last error.
     log = admin.get(PAGE).text
-    assert re.search(r'Dead letters <span class="tab-count tab-count-alert">1</span>', log)
+    assert re.search(r'Given up <span class="tab-count tab-count-alert">1</span>', log)
     dead = admin.get(f"{PAGE}?status=dead").text
     row = re.search(r"<tbody>.*?</tbody>", dead, re.S)
-    assert row and "advocate.created" in row[0] and "ConnectError" in row[0]
-    assert '<span class="badge badge-dead">Dead</span>' in row[0]
+    assert (
+        row
+        and "advocate.created" in row[0]
+        and "ConnectError" in row[0]
+        and "could not be reached" in row[0]
+    )
+    assert '<span class="badge badge-dead">Gave up</span>' in row[0]
     assert f'action="{PAGE}/deliveries/{delivery_id}/redeliver"' in row[0]
     assert 'name="back" value="dead"' in row[0]
 
@@ -188,7 +195,7 @@ def test_a_dead_delivery_is_listed_explained_and_redelivered(
         follow_redirects=False,
     )
     assert response.headers["location"] == f"{PAGE}?status=dead&notice=delivery-queued#deliveries"
-    assert "No dead letters" in admin.get(response.headers["location"]).text
+    assert "Nothing given up" in admin.get(response.headers["location"]).text
     status = db_rows(settings, "SELECT status, attempts FROM deliveries")[0]
     assert tuple(status) == ("pending", 0)
     twice = admin.post(f"{PAGE}/deliveries/{delivery_id}/redeliver", data={"csrf": token})

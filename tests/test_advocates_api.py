@@ -31,7 +31,7 @@ def test_joining_returns_code_link_qr_and_dutch_copy(client: TestClient) -> None
         "png": f"http://refer.test/qr/{doc['code']}.png",
     }
     assert doc["share"]["text"].startswith("Ik ben fan van Brandpunt Koffie")
-    assert doc["offer"] == {"referrer": "€5 tegoed", "friend": "10% korting"}
+    assert doc["offer"] == {"referrer": "€\u00a05 tegoed", "friend": "10% korting"}
     assert doc["verified"] is False
 
 

@@ -155,7 +155,10 @@ def test_events_arrive_signed_with_what_an_email_tool_needs(
         "email": "anna@example.nl",
         "name": "Anna de Vries",
     }
-    assert referrer_reward["reward"]["description"] == {"en": "€5 store credit", "nl": "€5 tegoed"}
+    assert referrer_reward["reward"]["description"] == {
+        "en": "€5 store credit",
+        "nl": "€\u00a05 tegoed",
+    }
     friend_reward = rewards["friend"]["reward"]
     assert (friend_reward["side"], friend_reward["amount"], friend_reward["recipient"]["name"]) == (
         "friend",

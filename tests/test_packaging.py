@@ -31,6 +31,8 @@ CHECK = textwrap.dedent(
         css = login.text.split('href="/admin/static/admin.')[1].split('"')[0]
         assert client.get("/admin/static/admin." + css).status_code == 200
         assert client.get("/openapi.json").status_code == 200
+        dutch = client.get("/admin/login", headers={"accept-language": "nl"})
+        assert "Log in op je dashboard" in dutch.text, "the Dutch catalogue is package data"
     print("wheel ok")
     """
 )

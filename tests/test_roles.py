@@ -60,6 +60,7 @@ PAGES: list[tuple[str, frozenset[str]]] = [
 ]
 FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/logout", {}, ALL),
+    ("/admin/account/language", {"locale": "nl"}, ALL),
     ("/admin/account/two-factor/start", {}, ALL),
     ("/admin/account/two-factor/confirm", {"code": "123456"}, ALL),
     ("/admin/account/two-factor/recovery-codes", {"code": "123456"}, ALL),
@@ -171,7 +172,7 @@ def test_each_role_opens_only_its_pages(
             assert answer.status_code == 403, f"{role} may not open {path}"
             assert "text/html" in answer.headers["content-type"]
             assert "Your role does not allow this" in answer.text
-            assert f"the role “{role}”" in answer.text
+            assert f"the role “{role.capitalize()}”" in answer.text
 
 
 @pytest.mark.parametrize(("path", "data", "allowed"), FORMS)

@@ -94,7 +94,7 @@ def test_money_is_parsed_exactly() -> None:
             money.to_minor(bad, "EUR")
     with pytest.raises(money.InvalidAmount):
         money.to_minor(59.9, "EUR")
-    assert money.format_money(550, "EUR", "nl") == "€5,50"
+    assert money.format_money(550, "EUR", "nl") == "€\u00a05,50"
     assert money.format_money(500, "EUR", "en") == "€5"
 
 
@@ -104,7 +104,7 @@ def test_reward_costs_and_wording() -> None:
     assert ten_percent.describe("nl") == "10% korting"
     credit = rewards.RewardSpec("credit", "5.00")
     assert credit.cost_minor(5990) == 500
-    assert credit.describe("nl") == "€5 tegoed" and credit.describe("en") == "€5 store credit"
+    assert credit.describe("nl") == "€\u00a05 tegoed" and credit.describe("en") == "€5 store credit"
     assert rewards.RewardSpec("points", "100").cost_minor(5990) is None
     for bad in (("percent_discount", "120"), ("gift", "1"), ("credit", "-1"), ("credit", "x")):
         with pytest.raises(rewards.InvalidReward):

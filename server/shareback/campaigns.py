@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from shareback import codes, fraud, money
 from shareback.code_pool import POOL_CODE
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.rewards import REWARD_TYPES, InvalidReward, RewardSpec
 from shareback.urls import endpoint_problem, origin_of, url_message, url_problem
 
@@ -33,15 +35,18 @@ DEFAULT_PREFIX = "WELCOME"
 DEFAULT_MIN_ORDER_MINOR = 1  # one cent (or yen): an order worth nothing earns nothing
 LANDING_EXAMPLE = "https://shop.example/"
 VALIDATION_EXAMPLE = "https://shop.example/shareback/validate"
-TEXTS = {"name": "a name for the campaign", "shop_name": "your shop's name as shoppers know it"}
+TEXTS = {
+    "name": N_("Enter a name for the campaign."),
+    "shop_name": N_("Enter your shop's name as shoppers know it."),
+}
 REWARD_EXAMPLES = {
-    "percent_discount": "10 for 10% off",
-    "fixed_discount": "5.00 for 5.00 off",
-    "credit": "5.00 for 5.00 credit",
-    "coupon": "the coupon's value, such as 10",
-    "points": "100 for 100 points",
-    "cash": "5.00 for 5.00 paid out",
-    "custom": "what the gift is worth, such as 0",
+    "percent_discount": N_("10 for 10 percent off"),
+    "fixed_discount": N_("5.00 for 5.00 off"),
+    "credit": N_("5.00 for 5.00 credit"),
+    "coupon": N_("the coupon's value, such as 10"),
+    "points": N_("100 for 100 points"),
+    "cash": N_("5.00 for 5.00 paid out"),
+    "custom": N_("what the gift is worth, such as 0"),
 }
 
 
@@ -64,7 +69,10 @@ class DayRange:
 
     @property
     def message(self) -> str:
-        return f"Enter a whole number of days from {self.lowest} to {self.highest}."
+        return _("Enter a whole number of days from %(lowest)s to %(highest)s.") % {
+            "lowest": self.lowest,
+            "highest": self.highest,
+        }
 
     def check(self, days: int | None) -> int:
         """None is what an adapter passes for input that is no whole number at all."""
@@ -81,11 +89,15 @@ def slug(value: str) -> str:
     if not SLUG_PATTERN.fullmatch(value):
         raise InvalidCampaign(
             "slug",
-            "Use 1 to 64 lower-case letters, digits and dashes, starting and ending with a "
-            "letter or digit, such as summer-2025.",
+            _(
+                "Use 1 to 64 lower-case letters, digits and dashes, starting and ending with a "
+                "letter or digit, such as summer-2025."
+            ),
         )
     if value in RESERVED_SLUGS:
-        raise InvalidCampaign("slug", f"“{value}” is reserved; choose another slug.")
+        raise InvalidCampaign(
+            "slug", _("“%(value)s” is reserved; choose another slug.") % {"value": value}
+        )
     return value
 
 
@@ -93,11 +105,11 @@ def text(field: str, value: str) -> str:
     """A name shoppers or the owner read: one line of at most MAX_TEXT characters."""
     found = value.strip()
     if not found:
-        raise InvalidCampaign(field, f"Enter {TEXTS[field]}.")
+        raise InvalidCampaign(field, _(TEXTS[field]))
     if len(found) > MAX_TEXT:
-        raise InvalidCampaign(field, f"Keep it to {MAX_TEXT} characters.")
+        raise InvalidCampaign(field, _("Keep it to %(num)s characters.") % {"num": MAX_TEXT})
     if not found.isprintable():
-        raise InvalidCampaign(field, "Keep it to one line, without control characters.")
+        raise InvalidCampaign(field, _("Keep it to one line, without control characters."))
     return found
 
 
@@ -126,8 +138,11 @@ def origin(value: str) -> str:
         shown = value[:77] + "..." if len(value) > 80 else value
         raise InvalidCampaign(
             "allowed_origins",
-            f"“{shown}” is not an origin: give the scheme, host and port (if any) only, with no "
-            "path or trailing slash, such as https://shop.example.",
+            _(
+                "“%(value)s” is not an origin: give the scheme, host and port (if any) only, "
+                "with no path or trailing slash, such as https://shop.example."
+            )
+            % {"value": shown},
         )
     return candidate
 
@@ -136,13 +151,16 @@ def allowed_origins(values: Sequence[str], landing: str | None = None) -> tuple[
     """The sites that may embed the widget: at least one, at most MAX_ORIGINS given, each kept
     once."""
     if len(values) > MAX_ORIGINS:
-        raise InvalidCampaign("allowed_origins", f"At most {MAX_ORIGINS} origins per campaign.")
+        raise InvalidCampaign(
+            "allowed_origins", _("At most %(num)s origins per campaign.") % {"num": MAX_ORIGINS}
+        )
     found = tuple(dict.fromkeys(origin(value) for value in values))
     if not found:
         example = origin_of(landing) if landing else "https://shop.example"
         raise InvalidCampaign(
             "allowed_origins",
-            f"Add the origin of every site that shows the widget, such as {example}.",
+            _("Add the origin of every site that shows the widget, such as %(example)s.")
+            % {"example": example},
         )
     return found
 
@@ -151,10 +169,12 @@ def currency(value: str) -> str:
     """A currency in use (CLDR's data): XXX, XTS, funds codes and metals cannot book rewards."""
     found = value.strip().upper()
     if not money.CURRENCY_PATTERN.fullmatch(found):
-        raise InvalidCampaign("currency", "Use a three-letter currency code, such as EUR.")
+        raise InvalidCampaign("currency", _("Use a three-letter currency code, such as EUR."))
     if not money.is_currency(found):
         raise InvalidCampaign(
-            "currency", f"{found} is not a currency in use; use one such as EUR, USD or GBP."
+            "currency",
+            _("%(code)s is not a currency in use; use one such as EUR, USD or GBP.")
+            % {"code": found},
         )
     return found
 
@@ -171,31 +191,43 @@ def min_order(value: str, currency: str) -> int:
     except money.InvalidAmount:
         raise InvalidCampaign(
             "min_order",
-            f"Enter the smallest order that earns rewards as an amount in {currency} with at most "
-            f"{money.exponent(currency)} decimals, such as {money.from_minor(1, currency)}; "
-            "0 lets every order earn.",
+            _(
+                "Enter the smallest order that earns rewards as an amount in %(currency)s with "
+                "at most %(places)s decimals, such as %(example)s; 0 lets every order earn."
+            )
+            % {
+                "currency": currency,
+                "places": money.exponent(currency),
+                "example": money.from_minor(1, currency),
+            },
         ) from None
 
 
 def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
     """A side's reward; a fixed amount must fit the currency's minor unit."""
     if kind not in REWARD_TYPES:
-        raise InvalidCampaign(field, f"Choose a kind of reward: {', '.join(REWARD_TYPES)}.")
+        raise InvalidCampaign(
+            field, _("Choose a kind of reward: %(kinds)s.") % {"kinds": ", ".join(REWARD_TYPES)}
+        )
     if kind == "cash" and field == "friend_reward":
         raise InvalidCampaign(
             field,
-            "Cash is paid to advocates' bank accounts; give the friend a discount, credit, a "
-            "coupon or a gift.",
+            _(
+                "Cash is paid to advocates' bank accounts; give the friend a discount, credit, "
+                "a coupon or a gift."
+            ),
         )
     amount = value.strip()
     if not amount:
-        raise InvalidCampaign(field, "Enter the reward's value.")
+        raise InvalidCampaign(field, _("Enter the reward's value."))
     try:
         number = Decimal(amount) if len(amount) <= 32 else Decimal("NaN")
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise InvalidCampaign(field, f"Enter a number, such as {REWARD_EXAMPLES[kind]}.")
+        raise InvalidCampaign(
+            field, _("Enter a number, such as %(example)s.") % {"example": _(REWARD_EXAMPLES[kind])}
+        )
     try:
         spec = RewardSpec(kind, amount, currency)
         if kind in ("fixed_discount", "credit", "cash"):
@@ -204,21 +236,23 @@ def reward(field: str, kind: str, value: str, currency: str) -> RewardSpec:
         raise InvalidCampaign(field, str(exc)[0].upper() + str(exc)[1:] + ".") from None
     except money.InvalidAmount:
         raise InvalidCampaign(
-            field, f"Use at most {money.exponent(currency)} decimals for {currency}."
+            field,
+            _("Use at most %(places)s decimals for %(currency)s.")
+            % {"places": money.exponent(currency), "currency": currency},
         ) from None
     return spec
 
 
 def period(starts_at: datetime | None, ends_at: datetime | None) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise InvalidCampaign("ends_at", "The end must be after the start.")
+        raise InvalidCampaign("ends_at", _("The end must be after the start."))
 
 
 def fulfilment(value: str) -> str:
     if value not in FULFILMENTS:
         raise InvalidCampaign(
             "friend_fulfilment",
-            f"Choose how friends get their offer: {', '.join(FULFILMENTS)}.",
+            _("Choose how friends get their offer: %(modes)s.") % {"modes": ", ".join(FULFILMENTS)},
         )
     return value
 
@@ -228,7 +262,7 @@ def friend_code(value: str | None) -> str | None:
     found = (value or "").strip()
     if found and not POOL_CODE.fullmatch(found):
         raise InvalidCampaign(
-            "friend_code", "Use 3 to 64 letters, digits, - or _, such as WELCOME10."
+            "friend_code", _("Use 3 to 64 letters, digits, - or _, such as WELCOME10.")
         )
     return found or None
 
@@ -238,8 +272,10 @@ def code_prefix(value: str) -> str:
     if not codes.PREFIX_PATTERN.fullmatch(found):
         raise InvalidCampaign(
             "friend_code_prefix",
-            "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM (codes then "
-            "look like WELKOM-7KQ2XM).",
+            _(
+                "Use 1 to 12 letters and digits, starting with a letter, such as WELKOM (codes "
+                "then look like WELKOM-7KQ2XM)."
+            ),
         )
     return found
 
@@ -249,7 +285,7 @@ def shared_code_given(mode: str, code: str | None) -> None:
     if mode == "shared_code" and code is None:
         raise InvalidCampaign(
             "friend_code",
-            "Enter the code every friend gets, such as WELCOME10.",
+            _("Enter the code every friend gets, such as WELCOME10."),
             "missing_friend_code",
         )
 
@@ -261,7 +297,7 @@ FRAUD_FIELDS = (*fraud.ACTION_RULES, *FRAUD_LIMITS)
 def fraud_action(field: str, value: str) -> str:
     """What a fraud rule does when it fires: allow (the rule is off), review or refuse."""
     if value not in fraud.ACTIONS:
-        raise InvalidCampaign(field, "Choose allow (off), review (hold for a person) or refuse.")
+        raise InvalidCampaign(field, _("Choose allow (off), review (hold for a person) or refuse."))
     return value
 
 
@@ -269,5 +305,8 @@ def fraud_limit(field: str, value: int | None) -> int:
     """None is what an adapter passes for input that is no whole number at all."""
     highest = FRAUD_LIMITS[field]
     if value is None or not 0 <= value <= highest:
-        raise InvalidCampaign(field, f"Enter a whole number from 0 (no limit) to {highest}.")
+        raise InvalidCampaign(
+            field,
+            _("Enter a whole number from 0 (no limit) to %(highest)s.") % {"highest": highest},
+        )
     return value

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+from shareback.i18n import gettext as _
+
 MAX_BYTES = 4 * 1024 * 1024
 MAX_CODES = 100_000
 # What checkouts accept without surprises: letters, digits, - and _; 3 to 64 of them.
@@ -31,9 +33,9 @@ def parse_pool(body: bytes) -> list[str]:
     try:
         text = body.decode("utf-8-sig")  # a spreadsheet's byte-order mark is no code
     except UnicodeDecodeError:
-        raise InvalidPool("The file is not UTF-8 text; export the CSV as UTF-8.") from None
+        raise InvalidPool(_("The file is not UTF-8 text; export the CSV as UTF-8.")) from None
     if "\x00" in text:
-        raise InvalidPool("The file is binary, not CSV text.")
+        raise InvalidPool(_("The file is binary, not CSV text."))
     reader = csv.reader(io.StringIO(text, newline=""))
     column: int | None = None
     seen_header = False
@@ -51,8 +53,11 @@ def parse_pool(body: bytes) -> list[str]:
                     continue
                 if len([c for c in cells if c]) > 1:
                     raise InvalidPool(
-                        f"Line {reader.line_num} has several columns: give one code per line, "
-                        "or a header row with a 'code' column."
+                        _(
+                            "Line %(line)s has several columns: give one code per line, or a "
+                            "header row with a 'code' column."
+                        )
+                        % {"line": reader.line_num}
                     )
             value = cells[column or 0] if len(cells) > (column or 0) else ""
             if column is None and len([c for c in cells if c]) > 1:
@@ -62,17 +67,22 @@ def parse_pool(body: bytes) -> list[str]:
             else:
                 found.append(value)
             if len(found) > MAX_CODES:
-                raise InvalidPool(f"At most {MAX_CODES} codes per upload; split the file.")
+                raise InvalidPool(
+                    _("At most %(num)s codes per upload; split the file.") % {"num": MAX_CODES}
+                )
     except csv.Error as exc:
-        raise InvalidPool(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
+        raise InvalidPool(
+            _("Line %(line)s is not valid CSV: %(problem)s.")
+            % {"line": reader.line_num, "problem": exc}
+        ) from None
     if bad:
         more = f" and {len(bad) - SHOWN_LINES} more" if len(bad) > SHOWN_LINES else ""
         raise InvalidPool(
-            "Codes are 3 to 64 letters, digits, - or _; these are not: "
+            _("Codes are 3 to 64 letters, digits, - or _; these are not: ")
             + "; ".join(bad[:SHOWN_LINES])
             + more
-            + ". Nothing was added."
+            + _(". Nothing was added.")
         )
     if not found:
-        raise InvalidPool("The file holds no codes.")
+        raise InvalidPool(_("The file holds no codes."))
     return found

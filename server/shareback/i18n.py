@@ -3,20 +3,24 @@
 Templates write `{{ _("Referred orders") }}`, `{{ ngettext("%(num)d reward", "%(num)d rewards",
 n) }}` or `{% trans %}…{% endtrans %}`; Python code calls `gettext`/`ngettext` from here. The
 locale is a context variable set once per request (`use_locale`), so a rule or filter that
-formats never needs the request passed down. Catalogues are gettext `.mo` files under
-`shareback/locale/`, built from `.po` with Babel; a locale without one shows the English source.
+formats never needs the request passed down. Catalogues are the gettext `.po` files under
+`shareback/locale/<lang>/LC_MESSAGES/`, read at start (no compiled `.mo` to keep in step);
+`scripts/translations` extracts new words into them. A locale without one shows the English.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gettext as gettext_module
+import io
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LOCALES = ("nl", "en")
@@ -58,11 +62,37 @@ def use_locale(locale: str, zone: ZoneInfo | None = None) -> Iterator[None]:
 
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> gettext_module.NullTranslations:
-    folder = resources.files("shareback") / "locale"
-    with resources.as_file(folder) as path:
-        if (path / locale / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
-            return Translations.load(str(path), [locale], DOMAIN)
-    return NullTranslations()
+    """The locale's catalogue, read once from its .po file (fuzzy entries are left out, so they
+    show the English source until someone checks them)."""
+    source = resources.files("shareback") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not source.is_file():
+        return NullTranslations()
+    with source.open("rb") as po:
+        catalog = read_po(po, locale=locale, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def accepted_locale(header: str | None) -> str | None:
+    """The first of LOCALES in an Accept-Language header, by its q-values: "de, nl;q=0.8, en;q=0.5"
+    → nl. None when it names none of them."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "")[:500].split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        base = tag.strip().replace("_", "-").split("-")[0].lower()
+        if base in LOCALES and quality > 0:
+            ranked.append((-quality, index, base))
+    return min(ranked)[2] if ranked else None
 
 
 def gettext(message: str) -> str:
@@ -71,6 +101,12 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a word for the catalogue where it is defined (a module-level table); it is
+    translated where it is shown, in that request's language."""
+    return message
 
 
 def pgettext(context: str, message: str) -> str:

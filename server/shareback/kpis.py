@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from shareback.i18n import N_
+
 
 @dataclass(frozen=True)
 class DayCounts:
@@ -133,16 +135,18 @@ def step_ratio(step: str, value: int, before: int) -> tuple[str, Decimal] | None
 
 # One line per figure, as the dashboard shows it beside the number.
 DEFINITIONS = {
-    "revenue": "What referred friends paid for orders the shop kept, less partial refunds.",
-    "conversions": "Orders by referred friends that the shop kept (full refunds left out).",
-    "conversion_rate": "Conversions per link click by a person.",
-    "return_on_reward_spend": "Revenue attributed for each unit of reward cost.",
-    "opens": "Times the widget was opened.",
-    "shares": "Shares, copies and QR views per widget open.",
-    "clicks": "Clicks on referral links by people (link previews left out), per share.",
-    "unique_visitors": "Different visitors who followed a link, counted once a day.",
-    "reward_cost": "Rewards pending and approved for the period's referrals.",
-    "k_factor": "Customers brought by the advocates who joined in this period, per such advocate.",
-    "aov": "Average referred order, against the average of every order the shop reported.",
-    "new_advocates": "Shoppers who got a link in this period; how many of them shared.",
+    "revenue": N_("What referred friends paid for orders the shop kept, less partial refunds."),
+    "conversions": N_("Orders by referred friends that the shop kept (full refunds left out)."),
+    "conversion_rate": N_("Conversions per link click by a person."),
+    "return_on_reward_spend": N_("Revenue attributed for each unit of reward cost."),
+    "opens": N_("Times the widget was opened."),
+    "shares": N_("Shares, copies and QR views per widget open."),
+    "clicks": N_("Clicks on referral links by people (link previews left out), per share."),
+    "unique_visitors": N_("Different visitors who followed a link, counted once a day."),
+    "reward_cost": N_("Rewards pending and approved for the period's referrals."),
+    "k_factor": N_(
+        "Customers brought by the advocates who joined in this period, per such advocate."
+    ),
+    "aov": N_("Average referred order, against the average of every order the shop reported."),
+    "new_advocates": N_("Shoppers who got a link in this period; how many of them shared."),
 }

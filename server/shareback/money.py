@@ -197,12 +197,7 @@ def percent_of(minor: int, percent: Decimal) -> int:
 
 
 def format_money(minor: int, currency: str, lang: str) -> str:
-    """€5 or €5,50 in Dutch; €5 or €5.50 in English."""
-    text = from_minor(minor, currency)
-    places = exponent(currency)
-    if places and text.endswith("." + "0" * places):
-        text = text[: -(places + 1)]
-    if lang == "nl":
-        text = text.replace(".", ",")
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    """€ 5 or € 5,50 in Dutch; €5 or €5.50 in English (formats.amount, CLDR's way)."""
+    from shareback import formats  # formats reads this module's minor units
+
+    return formats.amount(minor, currency, lang)

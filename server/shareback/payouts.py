@@ -19,6 +19,8 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
+from shareback.i18n import gettext as _
+
 SEPA_SCHEMA = "pain.001.001.03"
 SEPA_CURRENCY = "EUR"
 MAX_NAME = 70  # SEPA's Nm field
@@ -47,26 +49,32 @@ def account(holder_name: object, iban: object, bic: object = None) -> PayoutAcco
     """An account a SEPA transfer can pay: a holder's name, a valid IBAN of the SEPA zone and, when
     given, a valid BIC (else the one the IBAN's bank is known by, if any)."""
     if not isinstance(holder_name, str) or not holder_name.strip():
-        raise InvalidAccount("holder_name", "Enter the account holder's name.")
+        raise InvalidAccount("holder_name", _("Enter the account holder's name."))
     name = " ".join(holder_name.split())
     if len(name) > MAX_NAME or "\x00" in name:
-        raise InvalidAccount("holder_name", f"The holder's name is at most {MAX_NAME} characters.")
+        raise InvalidAccount(
+            "holder_name", _("The holder's name is at most %(num)s characters.") % {"num": MAX_NAME}
+        )
     if not isinstance(iban, str) or len(iban) > 64:
-        raise InvalidAccount("iban", "Enter an IBAN, such as NL91 ABNA 0417 1643 00.")
+        raise InvalidAccount("iban", _("Enter an IBAN, such as NL91 ABNA 0417 1643 00."))
     try:
         number = IBAN(iban)
     except SchwiftyException as exc:
-        raise InvalidAccount("iban", f"That is not a valid IBAN: {exc}.") from None
+        raise InvalidAccount(
+            "iban", _("That is not a valid IBAN: %(problem)s.") % {"problem": exc}
+        ) from None
     if not number.in_sepa_zone:
-        raise InvalidAccount("iban", "SEPA transfers pay IBANs of the SEPA zone only.")
+        raise InvalidAccount("iban", _("SEPA transfers pay IBANs of the SEPA zone only."))
     code: str | None = None
     if bic is not None and bic != "":
         if not isinstance(bic, str) or len(bic) > 16:
-            raise InvalidAccount("bic", "Enter a BIC such as ABNANL2A, or leave it out.")
+            raise InvalidAccount("bic", _("Enter a BIC such as ABNANL2A, or leave it out."))
         try:
             code = BIC(bic).compact
         except SchwiftyException as exc:
-            raise InvalidAccount("bic", f"That is not a valid BIC: {exc}.") from None
+            raise InvalidAccount(
+                "bic", _("That is not a valid BIC: %(problem)s.") % {"problem": exc}
+            ) from None
     elif number.bic is not None:
         code = number.bic.compact
     return PayoutAccount(name, number.compact, code)
@@ -113,9 +121,9 @@ def sepa_credit_transfer(
 ) -> bytes:
     """The batch as a pain.001.001.03 file, validated by sepaxml against that schema's XSD."""
     if not lines:
-        raise CannotExport("The batch has no transfers.")
+        raise CannotExport(_("The batch has no transfers."))
     if {line.currency for line in lines} != {SEPA_CURRENCY}:
-        raise CannotExport("SEPA credit transfers are in euros; export this batch as CSV.")
+        raise CannotExport(_("SEPA credit transfers are in euros; export this batch as CSV."))
     config = {
         "name": debtor.holder_name,
         "IBAN": debtor.iban,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from shareback import money
+from shareback import formats, money
 
 # cash: paid out in a payout batch; custom: anything else, fulfilled by the shop itself.
 REWARD_TYPES = (
@@ -73,9 +73,11 @@ class RewardSpec:
         return None
 
     def describe(self, lang: str) -> str:
+        """The reward in words, numbers as the language writes them (formats.py): "7,5% korting",
+        "€ 7,50 tegoed"; "7.5% off", "€7.50 store credit"."""
         nl = lang == "nl"
         if self.type == "percent_discount":
-            return f"{Decimal(self.value).normalize():f}% " + ("korting" if nl else "off")
+            return formats.percent_of(self.value, lang) + (" korting" if nl else " off")
         if self.type in ("fixed_discount", "credit", "cash"):
             amount = money.format_money(
                 money.to_minor(self.value, self.currency), self.currency, lang
@@ -86,7 +88,10 @@ class RewardSpec:
                 return amount + (" op je rekening" if nl else " paid to your account")
             return amount + (" korting" if nl else " off")
         if self.type == "points":
-            return f"{Decimal(self.value).normalize():f} " + ("punten" if nl else "points")
+            points = Decimal(self.value).normalize()
+            return formats.number(points, lang, places=max(0, -int(points.as_tuple().exponent))) + (
+                " punten" if nl else " points"
+            )
         if self.type == "custom":
             return "een cadeau van de winkel" if nl else "a gift from the shop"
         return "een kortingscode" if nl else "a discount code"

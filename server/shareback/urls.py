@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
+from shareback.i18n import gettext as _
+
 MAX_LENGTH = 2000
 Problem = Literal["malformed", "credentials", "fragment", "insecure"]
 
@@ -43,15 +45,19 @@ def endpoint_problem(value: str, *, allow_http: bool = False) -> Problem | None:
 def url_message(problem: Problem, example: str) -> str:
     """The one wording of each problem, shown beside a dashboard field and in API errors alike."""
     if problem == "credentials":
-        return "Leave out the user name and password."
+        return _("Leave out the user name and password.")
     if problem == "insecure":
-        return (
-            f"Use https://, such as {example}: what we send carries shoppers' personal data. "
+        return _(
+            "Use https://, such as %(example)s: what we send carries shoppers' personal data. "
             "(Plain http:// only with SHAREBACK_ALLOW_HTTP_ENDPOINTS=1, for local testing.)"
-        )
+        ) % {"example": example}
     if problem == "fragment":
-        return f"Leave out the #fragment: we send requests to this address, such as {example}."
-    return f"Enter a full address that starts with https://, such as {example}."
+        return _(
+            "Leave out the #fragment: we send requests to this address, such as %(example)s."
+        ) % {"example": example}
+    return _("Enter a full address that starts with https://, such as %(example)s.") % {
+        "example": example
+    }
 
 
 def origin_of(url: str) -> str:

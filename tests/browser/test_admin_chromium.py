@@ -189,9 +189,9 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
 
     # A new campaign; a mistake is explained beside its field and in the summary.
     page.get_by_label("Campaign name").fill("Zomeractie")
-    page.get_by_label("Slug").fill("zomer")
+    page.get_by_label("Web address name (slug)").fill("zomer")
     page.get_by_label("Landing page").fill(f"{demo.shop}/zomer")
-    page.get_by_label("Allowed origins").fill(demo.shop)
+    page.get_by_label("Websites where the widget may appear").fill(demo.shop)
     friend_value = page.locator("#f-friend_reward_value")
     friend_value.fill("tien")
     page.get_by_role("button", name="Create campaign").click()
@@ -204,12 +204,12 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     # The live preview: the real widget, in Dutch and English, following the form as one types.
     nl, en = widget_in(page, "nl"), widget_in(page, "en")
     friend_value.fill("15")
-    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €5 tegoed")
+    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €\u00a05 tegoed")
     expect(en.get_by_role("heading")).to_have_text("Give 15% off, get €5 store credit")
     page.locator("#f-referrer_reward_type").select_option("fixed_discount")
     page.locator("#f-referrer_reward_value").fill("7.50")
     expect(en.get_by_role("heading")).to_have_text("Give 15% off, get €7.50 off")
-    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €7,50 korting")
+    expect(nl.get_by_role("heading")).to_have_text("Geef 15% korting, krijg €\u00a07,50 korting")
     nl.get_by_role("button", name="Vrienden uitnodigen").click()
     expect(nl.get_by_label("Je persoonlijke link")).to_have_value(re.compile(r"/r/ANNA-"))
     page.get_by_role("button", name="Create campaign").click()
@@ -219,31 +219,41 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     # Before anything happened: dashes, not zeros, where a rate has nothing to divide by.
     page.goto(f"{demo.backend}/admin?campaign=zomer")
     kpis = page.locator(".kpis-main")
-    expect(kpis.locator(".kpi", has_text="Conversion rate").locator("dd").first).to_have_text("—")
-    expect(kpis.locator(".kpi", has_text="Conversions").locator("dd").first).to_have_text("0")
+    expect(
+        kpis.locator(".kpi", has_text="Clicks that became an order").locator("dd").first
+    ).to_have_text("—")
+    expect(
+        kpis.locator(".kpi")
+        .filter(has=page.get_by_text("Orders via friends", exact=True))
+        .locator("dd")
+        .first
+    ).to_have_text("0")
 
     # A shopper shares, a friend buys: the numbers move.
     advocate = join_and_buy(demo, "zomer", "bram.jansen@example.com", "5001", "64.00")
     page.reload()
-    expect(kpis.locator(".kpi", has_text="Revenue attributed").locator("dd").first).to_have_text(
+    expect(kpis.locator(".kpi", has_text="Sales through friends").locator("dd").first).to_have_text(
         "€64"
     )
-    expect(kpis.locator(".kpi", has_text="Conversions").locator("dd").first).to_have_text("1")
-    expect(kpis.locator(".kpi", has_text="Conversion rate").locator("dd").first).to_have_text(
-        "100%"
-    )
+    expect(
+        kpis.locator(".kpi")
+        .filter(has=page.get_by_text("Orders via friends", exact=True))
+        .locator("dd")
+        .first
+    ).to_have_text("1")
+    expect(
+        kpis.locator(".kpi", has_text="Clicks that became an order").locator("dd").first
+    ).to_have_text("100%")
     small = page.locator(".kpis-small")
     expect(small.locator(".kpi", has_text="Link clicks").locator("dd").first).to_have_text("1")
     # €7.50 for Lotte and Bram's 15 % off, which left €64 of €75.29: €11.29.
     expect(small.locator(".kpi", has_text="Reward cost").locator("dd").first).to_have_text("€18.79")
     expect(page.locator(".channels")).to_contain_text("WhatsApp")
-    expect(page.get_by_role("region", name="Top advocates", exact=True)).to_contain_text(
+    expect(page.get_by_role("region", name="Top ambassadors", exact=True)).to_contain_text(
         "Lotte Smit"
     )
-    expect(page.locator("#activity")).to_contain_text("Order 5001 came in through")
-    expect(
-        page.get_by_role("img", name=re.compile("Clicks and conversions per day"))
-    ).to_be_visible()
+    expect(page.locator("#activity")).to_contain_text("Order 5001 came in via a friend of")
+    expect(page.get_by_role("img", name=re.compile("Clicks and orders per day"))).to_be_visible()
 
     # The rewards queue: Lotte's reward waits; Bram's discount was given at the checkout.
     page.get_by_role("link", name="Rewards", exact=True).click()
@@ -257,14 +267,14 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     expect(page.get_by_role("status").first).to_have_text("1 reward approved.")
     expect(rows).to_have_count(0)
     # Lotte's €7.50 off is issued as a coupon code the moment it is approved.
-    page.get_by_role("link", name="Fulfilled").click()
+    page.get_by_role("link", name="Given").click()
     expect(rows).to_have_count(2)
     expect(page.locator("table.rewards")).to_contain_text("Discount given at the checkout")
     expect(page.locator("table.rewards")).to_contain_text("Coupon code issued")
 
     # The list of the fulfilled rewards, as CSV.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download this list (CSV)").click()
+        page.get_by_role("link", name="Download this list (spreadsheet, CSV)").click()
     assert re.fullmatch(
         r"shareback-rewards-fulfilled-zomer-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename
     )
@@ -285,7 +295,7 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     page.goto(f"{demo.backend}/admin/campaigns/zomer")
     page.get_by_label("A code from your pool").check()
     page.get_by_label("Shared code", exact=True).fill("ZOMER10")
-    page.get_by_label("Validation URL").fill(f"http://127.0.0.1:{closed}/validate")
+    page.get_by_label("Your shop's check (optional)").fill(f"http://127.0.0.1:{closed}/validate")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status").first).to_contain_text("Your changes are saved")
     expect(page.get_by_label("A code from your pool")).to_be_checked()
@@ -302,14 +312,16 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     assert page.evaluate("navigator.clipboard.readText()") == validation_secret
     pool = page.get_by_role("region", name="Friends' code pool")
     expect(pool).to_contain_text("The pool is empty: friends now get the shared code ZOMER10")
-    pool.get_by_label("CSV file with codes").set_input_files(
+    pool.get_by_label("Spreadsheet file (CSV) with codes").set_input_files(
         {"name": "codes.csv", "mimeType": "text/csv", "buffer": b"code\nZOMER-001\nzomer 002\n"}
     )
     pool.get_by_role("button", name="Upload codes").click()
     expect(page.locator("#pool-file-error")).to_contain_text("line 3: 'zomer 002'")
-    expect(page.get_by_label("CSV file with codes")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Spreadsheet file (CSV) with codes")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     assert axe_violations(page) == []
-    page.get_by_label("CSV file with codes").set_input_files(
+    page.get_by_label("Spreadsheet file (CSV) with codes").set_input_files(
         {
             "name": "codes.csv",
             "mimeType": "text/csv",
@@ -327,15 +339,15 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     assert page.evaluate("navigator.clipboard.readText()") == demo.secrets.webhook_secret
 
     # Outgoing webhooks: an endpoint (a mistake first), its secret copied.
-    page.get_by_role("link", name="Outgoing webhooks").click()
-    page.get_by_label("URL", exact=True).fill("crm.example.com/hooks")
+    page.get_by_role("link", name="Links to other tools (webhooks)").click()
+    page.get_by_label("Address", exact=True).fill("crm.example.com/hooks")
     page.get_by_label("Description (optional)").fill("CRM sync")
-    page.get_by_role("button", name="Add endpoint").click()
+    page.get_by_role("button", name="Add address").click()
     expect(page.locator("#endpoint-url-error")).to_contain_text("Enter a full address")
     expect(page.get_by_role("alert")).to_be_focused()
     assert axe_violations(page) == []
-    page.get_by_label("URL", exact=True).fill(f"http://127.0.0.1:{closed}/hooks")
-    page.get_by_role("button", name="Add endpoint").click()
+    page.get_by_label("Address", exact=True).fill(f"http://127.0.0.1:{closed}/hooks")
+    page.get_by_role("button", name="Add address").click()
     expect(page.get_by_role("status").first).to_contain_text("The endpoint is added")
     endpoint = page.locator(".endpoint-item").first
     expect(endpoint).to_contain_text("CRM sync")
@@ -352,7 +364,7 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
         )
         assert joined.status_code == 200, joined.text
     assert run_deliveries(demo, datetime.now(UTC) + timedelta(days=4)).dead == 1
-    page.get_by_role("link", name=re.compile(r"^Dead letters")).click()
+    page.get_by_role("link", name=re.compile(r"^Given up")).click()
     deliveries = page.locator("table.deliveries tbody tr")
     expect(deliveries).to_have_count(1)
     expect(deliveries.first).to_contain_text("advocate.created")
@@ -365,9 +377,9 @@ def test_the_owner_runs_a_campaign_from_the_dashboard(
     assert axe_violations(page) == []
     page.go_back()
     # Redeliver: back in the queue, off the dead letters.
-    deliveries.first.get_by_role("button", name=re.compile(r"^Redeliver")).click()
+    deliveries.first.get_by_role("button", name=re.compile(r"^Send again")).click()
     expect(page.get_by_role("status").first).to_contain_text("The delivery is back in the queue")
-    expect(page.locator("#deliveries .empty-state")).to_contain_text("No dead letters")
+    expect(page.locator("#deliveries .empty-state")).to_contain_text("Nothing given up")
     assert db_value(demo, "SELECT status FROM deliveries") == "pending"
 
     # Signing out ends it: the dashboard asks for the password again.

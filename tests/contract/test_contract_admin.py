@@ -147,6 +147,22 @@ async def test_a_user_has_a_role_owner_unless_given_another(store: Store) -> Non
     assert found is not None and found.user.role == "finance"
 
 
+@contract("set_admin_locale", "admin_user_by_id", "session")
+async def test_a_users_dashboard_language_is_kept_until_they_change_it(store: Store) -> None:
+    user = await store.create_admin_user("owner@shop.example", "h", T0)
+    assert user is not None and user.locale is None
+    assert await store.set_admin_locale(user.id, "nl") is True
+    assert await store.admin_user_by_id(user.id) == replace(user, locale="nl")
+    # Every request's session carries it, so the next page speaks it.
+    await store.start_session("tok", user.id, "csrf", T0, at(1))
+    found = await store.session("tok", T0)
+    assert found is not None and found.user.locale == "nl"
+    assert await store.set_admin_locale(user.id, None) is True
+    again = await store.admin_user("owner@shop.example")
+    assert again is not None and again.locale is None
+    assert await store.set_admin_locale(987654, "en") is False
+
+
 @contract("begin_two_factor", "confirm_two_factor", "two_factor_state", "use_totp_step")
 async def test_two_factor_goes_into_force_once_confirmed(store: Store) -> None:
     user = await store.create_admin_user("owner@shop.example", "h", T0)

@@ -17,13 +17,14 @@ from shareback.auth import keys, passwords
 from shareback.auth.roles import parse_role
 from shareback.context import context
 from shareback.emails import is_valid_email
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession
 
 
 def path_id(request: Request) -> int:
     found = numbers.row_id(request.path_params["id"])
     if found is None:
-        raise PageError(404, "Not found", "There is nothing with that number here.")
+        raise PageError(404, _("Not found"), _("There is nothing with that number here."))
     return found
 
 
@@ -32,10 +33,10 @@ async def create_api_key(request: Request, session: AdminSession, form: FormData
     name = str(form.get("name") or "").strip()
     scope = str(form.get("scope") or keys.FULL)
     if not name or len(name) > 100:
-        error = "Say what the key is for (at most 100 characters), such as “CRM sync”."
+        error = _("Say what the key is for (at most 100 characters), such as “CRM sync”.")
         return await settings_page(request, session, 400, key_name=name[:100], key_error=error)
     if scope not in keys.SCOPES:
-        error = "Choose what the key may do: read only, or read and change."
+        error = _("Choose what the key may do: read only, or read and change.")
         return await settings_page(request, session, 400, key_name=name, key_error=error)
     key = keys.new_api_key()
     await context(request).store.create_api_key(
@@ -50,7 +51,9 @@ async def create_api_key(request: Request, session: AdminSession, form: FormData
 @admin_action
 async def revoke_api_key(request: Request, session: AdminSession, form: FormData) -> Response:
     if not await context(request).store.revoke_api_key(path_id(request), tokens.now_utc()):
-        raise PageError(404, "No such API key", "That key does not exist or is already revoked.")
+        raise PageError(
+            404, _("No such API key"), _("That key does not exist or is already revoked.")
+        )
     return redirect("/admin/settings?notice=key-revoked#api-keys")
 
 
@@ -61,9 +64,9 @@ async def create_admin_user(request: Request, session: AdminSession, form: FormD
     role = parse_role(str(form.get("role") or "owner"))
     errors: dict[str, str] = {}
     if role is None:
-        errors["role"] = "Choose a role: owner, finance or viewer."
+        errors["role"] = _("Choose a role: owner, finance or viewer.")
     if not is_valid_email(email):
-        errors["email"] = "Enter the person's e-mail address, such as sam@shop.example."
+        errors["email"] = _("Enter the person's e-mail address, such as sam@shop.example.")
     try:
         passwords.check_strength(password, email)
     except passwords.WeakPassword as exc:
@@ -75,7 +78,7 @@ async def create_admin_user(request: Request, session: AdminSession, form: FormD
         )
         if user is not None:
             return redirect("/admin/settings?notice=user-created#users")
-        errors["email"] = "This e-mail address already has an admin account."
+        errors["email"] = _("This e-mail address already has an admin account.")
     return await settings_page(
         request, session, 400, user_email=email, user_role=role or "owner", user_errors=errors
     )
@@ -86,16 +89,16 @@ async def set_admin_role(request: Request, session: AdminSession, form: FormData
     user_id = path_id(request)
     role = parse_role(str(form.get("role") or ""))
     if role is None:
-        raise PageError(400, "No such role", "Choose a role: owner, finance or viewer.")
+        raise PageError(400, _("No such role"), _("Choose a role: owner, finance or viewer."))
     if user_id == session.user.id:
         # So that an owner always remains: the one changing roles.
         raise PageError(
             400,
-            "You cannot change your own role",
-            "Ask another owner to change it, so that someone can always manage this dashboard.",
+            _("You cannot change your own role"),
+            _("Ask another owner to change it, so that someone can always manage this dashboard."),
         )
     if not await context(request).store.set_admin_role(user_id, role.value):
-        raise PageError(404, "No such admin user", "That account does not exist any more.")
+        raise PageError(404, _("No such admin user"), _("That account does not exist any more."))
     return redirect("/admin/settings?notice=role-saved#users")
 
 
@@ -105,11 +108,11 @@ async def delete_admin_user(request: Request, session: AdminSession, form: FormD
     if user_id == session.user.id:
         raise PageError(
             400,
-            "You cannot delete yourself",
-            "Ask another admin to remove your account, so that someone can always sign in.",
+            _("You cannot delete yourself"),
+            _("Ask another admin to remove your account, so that someone can always sign in."),
         )
     if not await context(request).store.delete_admin_user(user_id):
-        raise PageError(404, "No such admin user", "That account does not exist any more.")
+        raise PageError(404, _("No such admin user"), _("That account does not exist any more."))
     return redirect("/admin/settings?notice=user-deleted#users")
 
 

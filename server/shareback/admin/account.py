@@ -1,5 +1,6 @@
-"""/admin/account: the signed-in user's own sign-in: their role, and two-factor sign-in (set up
-with a QR code, confirmed with a first code, recovery codes shown once, turned off with a code)."""
+"""/admin/account: the signed-in user's own settings: the dashboard's language, their role, and
+two-factor sign-in (set up with a QR code, confirmed with a first code, recovery codes shown once,
+turned off with a code)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import tokens
+from shareback.admin import language
 from shareback.admin.render import redirect, render
 from shareback.admin.second_factor import code_is_right
 from shareback.admin.sessions import action_for, page_for
 from shareback.auth import two_factor
 from shareback.auth.roles import DESCRIPTIONS, Permission, parse_role
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.qr import draw_qr
 from shareback.storage.records import AdminSession
 
@@ -37,7 +40,7 @@ async def account_page(
         "session": session,
         "nav": "account",
         "role": session.user.role,
-        "role_description": DESCRIPTIONS[role] if role else "",
+        "role_description": _(DESCRIPTIONS[role]) if role else "",
         "enabled": bool(state and state.secret),
         "codes_left": state.recovery_codes_left if state else 0,
         "pending_secret": pending,
@@ -45,6 +48,7 @@ async def account_page(
         if pending
         else None,
         "recovery_codes": None,
+        "locales": language.CHOICES,
         "error": None,
     }
     page.update(extra)
@@ -72,7 +76,7 @@ async def confirm_two_factor(request: Request, session: AdminSession, form: Form
     now = tokens.now_utc()
     step = two_factor.matching_step(state.pending_secret, code, now)
     if step is None:
-        error = "That is not the code your app shows now. Check the app and type the 6 digits."
+        error = _("That is not the code your app shows now. Check the app and type the 6 digits.")
         return await account_page(request, session, 400, error=error)
     codes = two_factor.new_recovery_codes()
     hashes = [two_factor.recovery_code_hash(code) for code in codes]
@@ -92,7 +96,9 @@ async def current_code_is_right(request: Request, session: AdminSession, form: F
 @action_for(Permission.ACCOUNT)
 async def renew_recovery_codes(request: Request, session: AdminSession, form: FormData) -> Response:
     if not await current_code_is_right(request, session, form):
-        error = "That code is not right, or it was used already: type the next code from your app."
+        error = _(
+            "That code is not right, or it was used already: type the next code from your app."
+        )
         return await account_page(request, session, 400, error=error)
     codes = two_factor.new_recovery_codes()
     hashes = [two_factor.recovery_code_hash(code) for code in codes]
@@ -103,14 +109,29 @@ async def renew_recovery_codes(request: Request, session: AdminSession, form: Fo
 @action_for(Permission.ACCOUNT)
 async def turn_off_two_factor(request: Request, session: AdminSession, form: FormData) -> Response:
     if not await current_code_is_right(request, session, form):
-        error = "That code is not right, or it was used already: type the next code from your app."
+        error = _(
+            "That code is not right, or it was used already: type the next code from your app."
+        )
         return await account_page(request, session, 400, error=error)
     await context(request).store.reset_two_factor(session.user.id)
     return redirect("/admin/account?notice=two-factor-off#two-factor")
 
 
+@action_for(Permission.ACCOUNT)
+async def choose_language(request: Request, session: AdminSession, form: FormData) -> Response:
+    """The dashboard's language for this user from now on; empty: their browser's again."""
+    chosen = str(form.get("locale") or "")
+    if chosen and chosen not in language.CHOICES:
+        return await account_page(
+            request, session, 400, error=_("Choose one of the languages in the list.")
+        )
+    await context(request).store.set_admin_locale(session.user.id, chosen or None)
+    return redirect("/admin/account?notice=language-saved#language")
+
+
 routes = [
     Route("/admin/account", show_account, methods=["GET"]),
+    Route("/admin/account/language", choose_language, methods=["POST"]),
     Route("/admin/account/two-factor/start", start_two_factor, methods=["POST"]),
     Route("/admin/account/two-factor/confirm", confirm_two_factor, methods=["POST"]),
     Route("/admin/account/two-factor/recovery-codes", renew_recovery_codes, methods=["POST"]),

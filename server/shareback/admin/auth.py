@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.admin import challenge, csrf
+from shareback.admin import challenge, csrf, language
 from shareback.admin.render import redirect, render
 from shareback.admin.sessions import (
     COOKIE,
@@ -24,6 +24,7 @@ from shareback.admin.sessions import (
 from shareback.auth import keys, passwords, throttle
 from shareback.auth.roles import Permission
 from shareback.context import client_ip, context
+from shareback.i18n import gettext as _
 from shareback.storage.records import AdminSession, AdminUser
 
 # How long the network waits when the server is too busy checking passwords.
@@ -72,8 +73,11 @@ def too_many_attempts(request: Request, email: str, next_url: str) -> Response:
         request,
         email=email,
         next_url=next_url,
-        error=f"Too many failed sign-ins for this account or from your network. "
-        f"For your security, wait {minutes} minutes before you try again.",
+        error=_(
+            "Too many failed sign-ins for this account or from your network. For your "
+            "security, wait %(minutes)s minutes before you try again."
+        )
+        % {"minutes": minutes},
         status_code=429,
         headers={"Retry-After": str(int(throttle.WINDOW.total_seconds()))},
     )
@@ -84,7 +88,7 @@ def too_busy(request: Request, email: str, next_url: str) -> Response:
         request,
         email=email,
         next_url=next_url,
-        error="Many sign-ins are being checked right now. Please try again in a few seconds.",
+        error=_("Many sign-ins are being checked right now. Please try again in a few seconds."),
         status_code=429,
         headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
     )
@@ -153,7 +157,7 @@ async def log_in(request: Request) -> Response:
             request,
             email=email,
             next_url=next_url,
-            error="The sign-in form had expired. Please sign in again.",
+            error=_("The sign-in form had expired. Please sign in again."),
             status_code=403,
         )
     # Control characters (a NUL) are in no address: the same answer as a missing one.
@@ -162,7 +166,7 @@ async def log_in(request: Request) -> Response:
             request,
             email=email,
             next_url=next_url,
-            error="Enter your e-mail address and password.",
+            error=_("Enter your e-mail address and password."),
             status_code=400,
         )
     if not await admit_attempt(request, email):
@@ -177,7 +181,7 @@ async def log_in(request: Request) -> Response:
             request,
             email=email,
             next_url=next_url,
-            error="That e-mail address and password do not match an admin account.",
+            error=_("That e-mail address and password do not match an admin account."),
             status_code=401,
         )
     if user.two_factor:
@@ -196,7 +200,7 @@ async def log_out(request: Request, session: AdminSession, form: FormData) -> Re
 
 
 routes = [
-    Route("/admin/login", show_login, methods=["GET"]),
-    Route("/admin/login", log_in, methods=["POST"]),
+    Route("/admin/login", language.spoken(show_login), methods=["GET"]),
+    Route("/admin/login", language.spoken(log_in), methods=["POST"]),
     Route("/admin/logout", log_out, methods=["POST"]),
 ]

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from shareback import campaigns, money, numbers
+from shareback import campaigns, i18n, money, numbers
 from shareback.campaigns import DEFAULT_PREFIX, InvalidCampaign
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.rewards import RewardSpec
 from shareback.storage.base import Campaign, CampaignChanges, CampaignDraft
 from shareback.urls import origin_of
@@ -20,25 +22,36 @@ MAX_ORIGINS_TEXT = campaigns.MAX_ORIGINS * 301
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends
 SIDES = ("referrer", "friend")
 # How the friend gets the offer (the API's friend_fulfilment values), as the form offers them.
+# (title, hint, the technical detail behind it), marked here and translated in the template.
 FULFILMENTS = {
     "link": (
-        "Through the link",
-        "The discount follows the friend's referral link; your checkout reads the "
-        "shareback_ref cookie.",
+        N_("Through the link"),
+        N_("The discount follows the friend's referral link to your checkout."),
+        N_("Your checkout reads the shareback_ref cookie the link sets."),
     ),
     "shared_code": (
-        "One shared code",
-        "Every friend gets the same code, such as WELCOME10; create it once in your shop.",
+        N_("One shared code"),
+        N_("Every friend gets the same code, such as WELCOME10; create it once in your shop."),
+        "",
     ),
     "pool": (
-        "A code from your pool",
-        "Each friend gets a code of their own from a list you upload below (create the same "
-        "codes in your shop).",
+        N_("A code from your pool"),
+        N_(
+            "Each friend gets a code of their own from a list you upload below (create the "
+            "same codes in your shop)."
+        ),
+        "",
     ),
     "generated": (
-        "A generated code",
-        "Shareback makes a code per friend, such as WELCOME-7KQ2XM; create each one when the "
-        "friend_code.issued event arrives.",
+        N_("A generated code"),
+        N_(
+            "Shareback makes a code per friend, such as WELCOME-7KQ2XM; your shop then creates "
+            "each one automatically."
+        ),
+        N_(
+            "Your shop creates each code when the friend_code.issued event arrives (see Settings, "
+            "Links to other tools)."
+        ),
     ),
 }
 KEPT_WHEN_MISSING = (
@@ -119,7 +132,7 @@ class ValidCampaign:
 
 
 def local_time(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime(LOCAL_TIME) if moment else ""
+    return moment.astimezone(i18n.current_zone()).strftime(LOCAL_TIME) if moment else ""
 
 
 def blank_values(shop_name: str = "", landing_url: str = "") -> dict[str, str]:
@@ -210,14 +223,16 @@ def whole_number(value: str) -> int | None:
 
 
 def parse_moment(value: str) -> tuple[datetime | None, str | None]:
-    """<input type=datetime-local> sends a time without an offset: it is UTC."""
+    """<input type=datetime-local> sends a time without an offset: it is the shop's time zone's."""
     if not value:
         return None, None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return None, "Pick a date and time (YYYY-MM-DD HH:MM, in UTC)."
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)), None
+        return None, _("Pick a date and time (YYYY-MM-DD HH:MM).")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=i18n.current_zone())
+    return moment.astimezone(UTC), None
 
 
 class Checker:

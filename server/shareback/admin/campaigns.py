@@ -20,6 +20,7 @@ from shareback.admin.settings_page import embed_snippet
 from shareback.auth.roles import Permission
 from shareback.bootstrap import DEFAULT_SLUG
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.rewards import REWARD_TYPES
 from shareback.storage.base import AdminSession, Campaign, PoolStatus, WidgetSighting
 
@@ -82,7 +83,9 @@ async def campaign_or_404(request: Request) -> Campaign:
     campaign = await context(request).store.campaign(request.path_params["slug"])
     if campaign is None:
         raise PageError(
-            404, "No such campaign", "There is no campaign with that slug; pick one from the list."
+            404,
+            _("No such campaign"),
+            _("There is no campaign with that slug; pick one from the list."),
         )
     return campaign
 
@@ -144,7 +147,7 @@ async def create_campaign(request: Request, session: AdminSession, form: FormDat
     new = dataclasses.replace(valid.draft(values["slug"]), draft=draft, design=look)
     created = await context(request).store.create_campaign(new)
     if created is None:
-        errors["slug"] = "Another campaign already uses this slug (archived ones count too)."
+        errors["slug"] = _("Another campaign already uses this slug (archived ones count too).")
         return await form_page(request, session, values, errors)
     notice = "campaign-draft" if draft else "campaign-created"
     return redirect(f"/admin/campaigns/{created.slug}?notice={notice}")

@@ -4,13 +4,15 @@ no JavaScript. Pure functions from counts to coordinates."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from shareback import kpis
-from shareback.admin.formatting import channel, number
+from shareback import formats, i18n, kpis
+from shareback.admin.formatting import channel, day, number, tenths
 from shareback.admin.ranges import DateRange
+from shareback.i18n import N_, ngettext, pgettext
+from shareback.i18n import gettext as _
 from shareback.kpis import DayCounts
 
 WIDTH = 740
@@ -29,8 +31,8 @@ class Bucket:
 
     @property
     def label(self) -> str:
-        text = self.first.strftime("%-d %b")
-        return text if self.first == self.last else f"week of {text}"
+        text = formats.month_day(self.first, i18n.current_locale())
+        return text if self.first == self.last else _("week of %(day)s") % {"day": text}
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,8 @@ def nice_ceiling(value: int) -> int:
     if value <= 2:
         return 2
     magnitude = int("1" + "0" * (len(str(value)) - 1))
-    for tenths in (10, 20, 25, 40, 50):
-        top, rest = divmod(tenths * magnitude, 10)
+    for step in (10, 20, 25, 40, 50):
+        top, rest = divmod(step * magnitude, 10)
         if not rest and top >= value:
             return top
     return 10 * magnitude
@@ -115,7 +117,12 @@ def axis_ticks(top: int, y: float, height: float) -> list[Tick]:
 
 
 def panel(
-    title: str, css: str, unit: str, values: list[tuple[str, int]], top: float, height: float
+    title: str,
+    css: str,
+    unit: Callable[[int], str],
+    values: list[tuple[str, int]],
+    top: float,
+    height: float,
 ) -> Panel:
     ceiling = nice_ceiling(max((v for _, v in values), default=0))
     slot = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
@@ -129,7 +136,7 @@ def panel(
                 y=round(top + height - h, 2),
                 width=round(width, 2),
                 height=round(h, 2),
-                title=f"{label}: {number(value)} {unit if value != 1 else unit.rstrip('s')}",
+                title=f"{label}: {unit(value)}",
             )
         )
     return Panel(
@@ -141,24 +148,38 @@ def time_chart(days: list[DayCounts], span: DateRange) -> TimeChart:
     """Two panels over one time axis: clicks on top, conversions below, each on its own scale
     (conversions are a few percent of clicks and would be flat on a shared one)."""
     rows = buckets(days, span)
-    clicks = panel("Clicks", "clicks", "clicks", [(b.label, b.clicks) for b in rows], 34, 120)
+    clicks = panel(_("Clicks"), "clicks", click_count, [(b.label, b.clicks) for b in rows], 34, 120)
     orders = panel(
-        "Conversions", "conversions", "orders", [(b.label, b.conversions) for b in rows], 198, 72
+        _("Orders via friends"),
+        "conversions",
+        order_count,
+        [(b.label, b.conversions) for b in rows],
+        198,
+        72,
     )
     slot = (WIDTH - LEFT - RIGHT) / max(len(rows), 1)
     step = max(1, math.ceil(len(rows) / MAX_X_LABELS))
     x_ticks = [
-        Tick(round(LEFT + index * slot + slot / 2, 2), rows[index].first.strftime("%-d %b"))
+        Tick(
+            round(LEFT + index * slot + slot / 2, 2),
+            formats.month_day(rows[index].first, i18n.current_locale()),
+        )
         for index in range(0, len(rows), step)
     ]
-    per = "day" if span.days <= WEEKLY_AFTER_DAYS else "week"
+    per = _("day") if span.days <= WEEKLY_AFTER_DAYS else _("week")
     best = max(rows, key=lambda b: b.clicks, default=None)
-    summary = (
-        f"{number(clicks.total)} clicks and {number(orders.total)} conversions "
-        f"from {span.first:%-d %b %Y} to {span.last:%-d %b %Y}, per {per}."
-    )
+    summary = _("%(clicks)s and %(orders)s from %(first)s to %(last)s, per %(per)s.") % {
+        "clicks": click_count(clicks.total),
+        "orders": order_count(orders.total),
+        "first": day(span.first),
+        "last": day(span.last),
+        "per": per,
+    }
     if best is not None and best.clicks:
-        summary += f" Most clicks: {number(best.clicks)} on {best.label}."
+        summary += " " + _("Most clicks: %(num)s on %(day)s.") % {
+            "num": number(best.clicks),
+            "day": best.label,
+        }
     return TimeChart(WIDTH, 300, LEFT, RIGHT, [clicks, orders], x_ticks, per, rows, summary)
 
 
@@ -181,21 +202,45 @@ class Funnel:
     summary: str
 
 
-FUNNEL_LABELS = {
-    "opens": "Widget opens",
-    "shares": "Shares",
-    "clicks": "Link clicks",
-    "orders": "Orders",
+# Short, to fit the label column (pgettext "funnel": Dutch has shorter words for a step).
+def funnel_label(name: str) -> str:
+    # The four literal calls let the catalogue find each label with its context.
+    labels = {
+        "opens": pgettext("funnel", "Widget opens"),
+        "shares": pgettext("funnel", "Shares"),
+        "clicks": pgettext("funnel", "Link clicks"),
+        "orders": pgettext("funnel", "Orders"),
+    }
+    return labels.get(name, name)
+
+
+# The rate under each bar (it has the label column's width), by the step before.
+FUNNEL_PERCENT = {
+    "opens": N_("%(percent)s of opens"),
+    "shares": N_("%(percent)s of shares"),
+    "clicks": N_("%(percent)s of clicks"),
+    "orders": N_("%(percent)s of orders"),
 }
-# Short words for the rate under each bar (it has the label column's width).
-FUNNEL_ONE = {"opens": "open", "shares": "share", "clicks": "click", "orders": "order"}
-FUNNEL_MANY = {"opens": "opens", "shares": "shares", "clicks": "clicks", "orders": "orders"}
+FUNNEL_PER = {
+    "opens": N_("%(num)s per open"),
+    "shares": N_("%(num)s per share"),
+    "clicks": N_("%(num)s per click"),
+    "orders": N_("%(num)s per order"),
+}
+
+
+def click_count(value: int) -> str:
+    return ngettext("%(num)s click", "%(num)s clicks", value) % {"num": number(value)}
+
+
+def order_count(value: int) -> str:
+    return ngettext("%(num)s order", "%(num)s orders", value) % {"num": number(value)}
 
 
 def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
     """One bar per step, scaled to the largest (shares may outnumber opens: one open, many
     networks), with each step as a share of the one before it."""
-    label_width, value_room, row = 122, 64, 50
+    label_width, value_room, row = 140, 64, 50
     largest = max((v for _, v in steps), default=0) or 1
     room = FUNNEL_WIDTH - label_width - value_room
     stages = []
@@ -205,13 +250,14 @@ def funnel_chart(steps: list[tuple[str, int]]) -> Funnel:
             previous_name, previous = steps[index - 1]
             found = kpis.step_ratio(name, value, previous)
             if found is not None and found[0] == "percent":
-                rate = f"{(found[1] * 100).quantize(1)}% of {FUNNEL_MANY[previous_name]}"
+                shown = formats.percent(found[1], i18n.current_locale(), places=0)
+                rate = _(FUNNEL_PERCENT[previous_name]) % {"percent": shown}
             elif found is not None:
                 # Not a part of the step before (one share, many clicks): a rate, never "137 %".
-                rate = f"{found[1].quantize(Decimal('0.1'))} per {FUNNEL_ONE[previous_name]}"
+                rate = _(FUNNEL_PER[previous_name]) % {"num": tenths(found[1])}
         stages.append(
             Stage(
-                FUNNEL_LABELS.get(name, name),
+                funnel_label(name),
                 value,
                 index * row + 4,
                 round(max(room * value / largest, 2 if value else 0), 2),

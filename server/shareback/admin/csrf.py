@@ -14,6 +14,7 @@ from starlette.types import Message
 from shareback import numbers
 from shareback.admin.render import PageError
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.urls import origin_of
 
 FIELD = "csrf"
@@ -66,13 +67,13 @@ async def read_upload(request: Request, limit: int, too_large: str) -> FormData:
     it arrives, so a client that sends no Content-Length cannot fill the disk either."""
     declared = request.headers.get("content-length", "")
     if numbers.declared_over(declared, limit):
-        raise PageError(413, "That file is too large", too_large)
+        raise PageError(413, _("That file is too large"), too_large)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PageError(413, "That file is too large", too_large)
+            raise PageError(413, _("That file is too large"), too_large)
         chunks.append(chunk)
     body = b"".join(chunks)
 

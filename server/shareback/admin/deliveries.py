@@ -15,6 +15,7 @@ from shareback.admin.sessions import admin_action, page_for
 from shareback.admin.webhooks_page import DELIVERY_STATUSES, delivery_query
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession, DeliveryRow, Store
 
 
@@ -22,7 +23,9 @@ async def delivery_or_404(store: Store, delivery_id: int) -> DeliveryRow:
     # The log pages by id, newest first: the first row before id + 1 is the delivery itself.
     rows = await store.list_deliveries(before=delivery_id + 1, limit=1)
     if not rows or rows[0].id != delivery_id:
-        raise PageError(404, "No such delivery", "There is no webhook delivery with that number.")
+        raise PageError(
+            404, _("No such delivery"), _("There is no webhook delivery with that number.")
+        )
     return rows[0]
 
 
@@ -52,8 +55,8 @@ async def redeliver(request: Request, session: AdminSession, form: FormData) -> 
     if not await store.redeliver(delivery.id, tokens.now_utc()):
         raise PageError(
             409,
-            "Already waiting to be sent",
-            "This delivery is in the queue already; Shareback keeps trying it on its own.",
+            _("Already waiting to be sent"),
+            _("This delivery is in the queue already; Shareback keeps trying it on its own."),
         )
     back = str(form.get("back") or "")
     if back == "delivery":

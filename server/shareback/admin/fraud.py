@@ -18,35 +18,44 @@ from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.fraud import FraudRules
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession, Campaign
 
 PAGE_SIZE = 50
 MAX_NOTE = 500
 TABS = ("waiting", "decided", "refused", "all")
+# Marked here (N_), translated where the page shows them.
 RULE_LABELS = {
-    "similar_email": "The friend's e-mail address looks like the advocate's",
-    "same_customer": "The order's customer account is the advocate's",
-    "same_ip_device": "The order comes from the IP address and device that clicked the link",
-    "disposable_email": "The friend uses a throwaway e-mail address",
-    "velocity": "The advocate has more referrals today than the daily limit",
+    "similar_email": N_("The friend's e-mail address looks like the ambassador's"),
+    "same_customer": N_("The order's customer account is the ambassador's"),
+    "same_ip_device": N_(
+        "The order comes from the same internet connection and device that clicked the link"
+    ),
+    "disposable_email": N_("The friend uses a throwaway e-mail address"),
+    "velocity": N_("The ambassador has more referrals today than the daily limit"),
 }
 REASON_LABELS = {
-    "passed": "No rule fired",
-    "self_referral": "Same e-mail address as the advocate",
-    "self_referral_email": "E-mail address looks like the advocate's",
-    "self_referral_customer": "Same customer account as the advocate",
-    "self_referral_ip": "Same IP address and device as the click",
-    "disposable_email": "Throwaway e-mail address",
-    "velocity": "Over the advocate's daily limit",
-    "reward_cap": "Advocate reached the reward cap",
+    "passed": N_("No rule fired"),
+    "self_referral": N_("Same e-mail address as the ambassador"),
+    "self_referral_email": N_("E-mail address looks like the ambassador's"),
+    "self_referral_customer": N_("Same customer account as the ambassador"),
+    "self_referral_ip": N_("Same internet connection and device as the click"),
+    "disposable_email": N_("Throwaway e-mail address"),
+    "velocity": N_("Over the ambassador's daily limit"),
+    "reward_cap": N_("Ambassador reached the reward cap"),
 }
-ACTION_LABELS = {"allow": "Allow (rule off)", "review": "Hold for review", "refuse": "Refuse"}
+ACTION_LABELS = {
+    "allow": N_("Allow (rule off)"),
+    "review": N_("Hold for review"),
+    "refuse": N_("Refuse"),
+}
 
 
 async def owned(request: Request) -> Campaign:
     campaign = await context(request).store.campaign(request.path_params["slug"][:64])
     if campaign is None:
-        raise PageError(404, "No such campaign", "There is no campaign with this slug.")
+        raise PageError(404, _("No such campaign"), _("There is no campaign with this slug."))
     return campaign
 
 
@@ -90,7 +99,11 @@ async def rules_page(
             "values": values,
             "errors": errors,
             "rule_labels": RULE_LABELS,
-            "labels": {**RULE_LABELS, "daily_limit": "Daily limit", "reward_cap": "Reward cap"},
+            "labels": {
+                **RULE_LABELS,
+                "daily_limit": N_("Daily limit"),
+                "reward_cap": N_("Reward cap"),
+            },
             "action_labels": ACTION_LABELS,
             "saved": request.query_params.get("saved") == "1",
         },
@@ -172,18 +185,18 @@ async def review_referral(request: Request, session: AdminSession, form: FormDat
     note = str(form.get("note") or "").strip()
     error = None
     if verdict not in fraud.REVIEW_VERDICTS:
-        error = "Choose Approve or Reject."
+        error = _("Choose Approve or Reject.")
     elif verdict == "rejected" and not note:
-        error = "Say why you reject this referral; the note is kept with the decision."
+        error = _("Say why you reject this referral; the note is kept with the decision.")
     elif len(note) > MAX_NOTE:
-        error = f"Keep the note to {MAX_NOTE} characters."
+        error = _("Keep the note to %(num)s characters.") % {"num": MAX_NOTE}
     else:
         decided = await context(request).store.review_referral(
             decision_id, verdict, note or None, session.user.email, tokens.now_utc()
         )
         if decided is not None:
             return redirect(f"/admin/review?done={verdict}")
-        error = "This referral is no longer waiting for a review: someone decided it already."
+        error = _("This referral is no longer waiting for a review: someone decided it already.")
     return await review_page(
         request, session, {"tab": "waiting"}, error=error, failed_id=decision_id, note=note
     )

@@ -16,15 +16,16 @@ from shareback.admin.render import redirect, render
 from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import N_
 from shareback.mail import journeys
 from shareback.mail.rules import check_settings
 from shareback.storage.base import AdminSession, Campaign
 
 LABELS = {
-    "sender": "Sender",
-    "lang": "Language",
-    "journeys": "E-mails",
-    "reminder_days": "Reminder after",
+    "sender": N_("Sender"),
+    "lang": N_("Language"),
+    "journeys": N_("E-mails"),
+    "reminder_days": N_("Reminder after"),
 }
 
 

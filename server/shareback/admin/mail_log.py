@@ -17,6 +17,8 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, page_for
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.mail.smtp import parse_smtp_url
 from shareback.storage.base import AdminSession
@@ -24,11 +26,11 @@ from shareback.storage.sql.mail import MAIL_STATUSES
 
 PAGE_SIZE = 50
 STATUS_LABELS = {
-    "pending": "Waiting",
-    "sent": "Sent",
-    "dead": "Dead letters",
-    "suppressed": "Unsubscribed",
-    "skipped": "Not sent",
+    "pending": N_("Waiting"),
+    "sent": N_("Sent"),
+    "dead": N_("Given up"),
+    "suppressed": N_("Unsubscribed"),
+    "skipped": N_("Not sent"),
 }
 
 
@@ -81,9 +83,11 @@ async def resend_mail(request: Request, session: AdminSession, form: FormData) -
     if not await context(request).store.resend_mail(path_id(request), tokens.now_utc()):
         raise PageError(
             409,
-            "Not a dead letter",
-            "Only a message that could not be sent for three days can be sent again; sent "
-            "messages are never sent twice, and unsubscribed addresses get nothing.",
+            _("Not a dead letter"),
+            _(
+                "Only a message that could not be sent for three days can be sent again; sent "
+                "messages are never sent twice, and unsubscribed addresses get nothing."
+            ),
         )
     back = str(form.get("back") or "")
     return redirect(

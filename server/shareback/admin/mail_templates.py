@@ -18,6 +18,8 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.mail.render import RenderError, check, preview_document, sample_variables
 from shareback.mail.render import render as render_mail
@@ -25,7 +27,7 @@ from shareback.storage.base import AdminSession, Campaign
 from shareback.storage.records import MailTemplate
 
 FIELDS = ("subject", "text_body", "html_body")
-LABELS = {"subject": "Subject", "text_body": "Plain text", "html_body": "HTML"}
+LABELS = {"subject": N_("Subject"), "text_body": N_("Plain text"), "html_body": N_("HTML")}
 # The preview frame: the owner's HTML with its inline styles, and nothing else: no script, no
 # request anywhere (sandbox without allow-same-origin or allow-scripts), framed by us only.
 PREVIEW_CSP = (
@@ -46,8 +48,9 @@ def chosen(source: dict[str, str]) -> tuple[str, str]:
     if journey not in journeys.JOURNEYS or lang not in journeys.LANGS:
         raise PageError(
             404,
-            "No such e-mail",
-            f"Choose an e-mail ({', '.join(journeys.JOURNEYS)}) and a language (nl or en).",
+            _("No such e-mail"),
+            _("Choose an e-mail (%(journeys)s) and a language (nl or en).")
+            % {"journeys": ", ".join(journeys.JOURNEYS)},
         )
     return journey, lang
 
@@ -79,7 +82,7 @@ async def editor(
         "values": {name: getattr(template, name) for name in FIELDS},
         "errors": errors,
         "labels": LABELS,
-        "journey_label": journeys.LABELS[template.journey],
+        "journey_label": _(journeys.LABELS[template.journey]),
         "lang_label": {"nl": "Dutch", "en": "English"}[template.lang],
         "variables": journeys.VARIABLES[template.journey],
         "own": (template.journey, template.lang) in own,

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import kpis, shop_days, tokens
-from shareback.admin import charts
+from shareback.admin import activity, charts, language
 from shareback.admin.campaign_choice import campaign_status, pick_campaign
 from shareback.admin.ranges import PRESETS, last_days, parse_range
 from shareback.admin.render import render
@@ -15,7 +15,6 @@ from shareback.admin.sessions import admin_page, current_session
 from shareback.context import context
 from shareback.storage.base import AdminSession, LeaderRow, Store
 
-ACTIVITY_ITEMS = 20
 LEADERS = 10
 
 
@@ -66,7 +65,7 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
             channels=charts.channel_rows(raw.shares_by_channel, raw.clicks_by_channel),
             leaders=leaders,
             coupons=await coupon_codes(ctx.store, leaders),
-            activity=await ctx.store.activity(campaign.id, ACTIVITY_ITEMS),
+            activity=await activity.feed(ctx.store, campaign.id),
         )
     return render(request, "overview.html", page)
 
@@ -79,7 +78,8 @@ async def show_activity(request: Request) -> Response:
     ctx = context(request)
     campaigns = await ctx.store.campaigns(include_archived=True)
     campaign = pick_campaign(campaigns, request.query_params.get("campaign"))
-    items = await ctx.store.activity(campaign.id if campaign else None, ACTIVITY_ITEMS)
+    with language.speaking(request, session):
+        items = await activity.feed(ctx.store, campaign.id if campaign else None)
     return render(
         request, "_activity.html", {"activity": items, "now": tokens.now_utc(), "session": session}
     )

@@ -16,13 +16,20 @@ from shareback.api.owner.payouts import payout_csv, sepa_file, shop_name
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.errors import ApiError
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession
 from shareback.storage.records import PayoutBatch
 
 NOTICES = {
-    "account-saved": "The payout account is saved: the advocate's next batch pays it.",
-    "batch-paid": "The batch is marked paid: its rewards are fulfilled.",
+    "account-saved": N_("The bank account is saved: the ambassador's next batch pays it."),
+    "batch-paid": N_("The batch is marked paid: its rewards count as given."),
 }
+
+
+def notice(request: Request) -> str | None:
+    found = NOTICES.get(request.query_params.get("done", ""))
+    return _(found) if found else None
 
 
 async def payouts_page(
@@ -51,7 +58,7 @@ async def payouts_page(
             "error": error,
             "account_error": account_error,
             "form": form or {},
-            "done": NOTICES.get(request.query_params.get("done", "")),
+            "done": notice(request),
             "sepa_ready": ctx.settings.payout_iban is not None,
         },
         status_code=status_code,
@@ -69,14 +76,14 @@ async def create_batch(request: Request, session: AdminSession, form: FormData) 
     ids = sorted({n for n in found if n is not None})
     if not ids:
         return await payouts_page(
-            request, session, error="Select at least one reward first.", status_code=400
+            request, session, error=_("Select at least one reward first."), status_code=400
         )
     batch, refused = await context(request).store.create_payout_batch(
         ids, session.user.email, tokens.now_utc()
     )
     if batch is None:
         reasons = sorted({payouts.REFUSALS[r.reason] for r in refused})
-        message = "None of these rewards can be paid in a new batch: " + " ".join(reasons)
+        message = _("None of these rewards can be paid in a new batch: ") + " ".join(reasons)
         return await payouts_page(request, session, error=message, status_code=409)
     return redirect(f"/admin/payouts/{batch.id}?skipped={len(refused)}")
 
@@ -103,7 +110,9 @@ async def batch_of(request: Request) -> PayoutBatch:
     batch_id = numbers.row_id(raw)
     batch = None if batch_id is None else await context(request).store.payout_batch(batch_id)
     if batch is None:
-        raise PageError(404, "No such payout batch", f"There is no payout batch {raw[:40]}.")
+        raise PageError(
+            404, _("No such payout batch"), _("There is no payout batch %(id)s.") % {"id": raw[:40]}
+        )
     return batch
 
 
@@ -122,7 +131,7 @@ async def show_batch(request: Request, session: AdminSession) -> Response:
                 i.reward_id: payouts.end_to_end_id(batch.id, i.reward_id) for i in batch.items
             },
             "skipped": skipped or 0,
-            "done": NOTICES.get(request.query_params.get("done", "")),
+            "done": notice(request),
             "sepa_ready": context(request).settings.payout_iban is not None,
         },
     )
@@ -144,7 +153,7 @@ async def download_sepa(request: Request, session: AdminSession) -> Response:
     try:
         response = sepa_file(ctx, batch, await shop_name(ctx))
     except ApiError as exc:
-        raise PageError(exc.status, "This batch has no SEPA file", exc.message) from None
+        raise PageError(exc.status, _("This batch has no SEPA file"), exc.message) from None
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from shareback import shop_days
+from shareback.i18n import gettext as _
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731
@@ -69,13 +70,13 @@ def parse_range(
         return default, None
     start, end = parse_date(first), parse_date(last)
     if (first and start is None) or (last and end is None):
-        return default, "That date is not valid (use YYYY-MM-DD); showing the last 30 days."
+        return default, _("That date is not valid (use YYYY-MM-DD); showing the last 30 days.")
     start = start or (end or today) - timedelta(days=DEFAULT_DAYS - 1)
     end = end or today
     if start > end:
-        return default, "The start date is after the end date; showing the last 30 days."
+        return default, _("The start date is after the end date; showing the last 30 days.")
     if (end - start).days + 1 > MAX_DAYS:
         return DateRange(end - timedelta(days=MAX_DAYS - 1), end, zone), (
-            "Ranges are at most two years; showing the two years up to the end date."
+            _("Ranges are at most two years; showing the two years up to the end date.")
         )
     return DateRange(start, end, zone), None

@@ -7,12 +7,14 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shareback import i18n
-from shareback.admin import assets, formatting
+from shareback.admin import assets, formatting, language
 from shareback.auth.roles import Permission, allows
+from shareback.i18n import N_
 from shareback.storage.base import AdminSession
 
 # No inline script or style anywhere in the dashboard: scripts, styles and frames come from
@@ -32,30 +34,37 @@ SECURITY_HEADERS = {
 }
 
 NOTICES = {
-    "signed-out": "You have signed out.",
-    "campaign-created": "The campaign is created. Paste its snippet (Settings) into your shop.",
-    "campaign-saved": "Your changes are saved.",
-    "campaign-draft": "The campaign is saved as a draft: its widget does not show on your shop "
-    "until you make it live.",
-    "campaign-live": "The campaign is live: its widget shows on your shop and friends' orders "
-    "earn rewards.",
-    "design-saved": "The design is saved: your shop's widget shows it within a minute.",
-    "campaign-archived": "The campaign is archived: its widget no longer loads and new orders "
-    "earn no rewards.",
-    "origins-saved": "The allowed origins are saved.",
-    "key-revoked": "The API key is revoked; requests with it are refused from now on.",
-    "user-created": "The admin user is created. Tell them their password in person.",
-    "user-deleted": "The admin user is deleted and signed out everywhere.",
-    "role-saved": "The role is saved; it applies from their next click on.",
-    "two-factor-off": "Two-factor sign-in is off: signing in needs only your password now.",
-    "endpoint-created": "The endpoint is added: give its signing secret to the receiving tool. "
-    "Events from now on are sent to it.",
-    "endpoint-disabled": "The endpoint is disabled: no more events are sent to it.",
-    "delivery-queued": "The delivery is back in the queue and is sent within seconds.",
-    "mail-queued": "The message is back in the queue and is sent within seconds.",
-    "mail-saved": "The e-mail settings are saved.",
-    "template-saved": "The template is saved: e-mails from now on use it.",
-    "template-reset": "The template is back to Shareback's wording.",
+    "signed-out": N_("You have signed out."),
+    "campaign-created": N_("The campaign is created. Paste its snippet (Settings) into your shop."),
+    "campaign-saved": N_("Your changes are saved."),
+    "campaign-draft": N_(
+        "The campaign is saved as a draft: its widget does not show on your shop until you make "
+        "it live."
+    ),
+    "campaign-live": N_(
+        "The campaign is live: its widget shows on your shop and friends' orders earn rewards."
+    ),
+    "design-saved": N_("The design is saved: your shop's widget shows it within a minute."),
+    "campaign-archived": N_(
+        "The campaign is archived: its widget no longer loads and new orders earn no rewards."
+    ),
+    "origins-saved": N_("The websites where the widget may appear are saved."),
+    "key-revoked": N_("The API key is revoked; requests with it are refused from now on."),
+    "user-created": N_("The admin user is created. Tell them their password in person."),
+    "user-deleted": N_("The admin user is deleted and signed out everywhere."),
+    "role-saved": N_("The role is saved; it applies from their next click on."),
+    "language-saved": N_("Your language is saved."),
+    "two-factor-off": N_("Two-factor sign-in is off: signing in needs only your password now."),
+    "endpoint-created": N_(
+        "The endpoint is added: give its signing secret to the receiving tool. "
+        "Events from now on are sent to it."
+    ),
+    "endpoint-disabled": N_("The endpoint is disabled: no more events are sent to it."),
+    "delivery-queued": N_("The delivery is back in the queue and is sent within seconds."),
+    "mail-queued": N_("The message is back in the queue and is sent within seconds."),
+    "mail-saved": N_("The e-mail settings are saved."),
+    "template-saved": N_("The template is saved: e-mails from now on use it."),
+    "template-reset": N_("The template is back to Shareback's wording."),
 }
 
 
@@ -67,6 +76,18 @@ class PageError(Exception):
         self.status_code = status_code
         self.title = title
         self.message = message
+
+
+def tag(name: str, text: object, **attributes: str) -> Markup:
+    """A small element around escaped text, for a word inside a translated sentence:
+    `_("Doubtful ones wait in the %(queue)s.", queue=tag("a", _("review queue"), href=…))`."""
+    attrs = "".join(
+        f' {key.replace("_", "-")}="{escape(value)}"'
+        if value != ""
+        else f" {key.replace('_', '-')}"
+        for key, value in attributes.items()
+    )
+    return Markup(f"<{name}{attrs}>{escape(text)}</{name}>")
 
 
 def can(session: AdminSession | None, permission: str) -> bool:
@@ -90,6 +111,8 @@ def environment() -> Environment:
     )
     env.globals["asset_url"] = assets.asset_url
     env.globals["can"] = can
+    env.globals["tag"] = tag
+    env.globals["zone_name"] = formatting.zone_name
     env.filters.update(formatting.FILTERS)
     return env
 
@@ -101,9 +124,17 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    notice = NOTICES.get(request.query_params.get("notice", ""))
-    page = environment().get_template(f"admin/{template}")
-    html = page.render({"request": request, "notice": notice, **context})
+    with language.speaking(request, context.get("session")):
+        notice = NOTICES.get(request.query_params.get("notice", ""))
+        page = environment().get_template(f"admin/{template}")
+        html = page.render(
+            {
+                "request": request,
+                "notice": i18n.gettext(notice) if notice else None,
+                "lang": i18n.current_locale(),
+                **context,
+            }
+        )
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     if headers:
         response.headers.update(headers)

@@ -14,6 +14,8 @@ from shareback.admin.render import redirect, render
 from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import gettext as _
+from shareback.i18n import ngettext
 from shareback.rewards import STATUSES
 from shareback.storage.base import AdminSession, Campaign, RewardSummary
 
@@ -47,12 +49,19 @@ def done_message(params: dict[str, str]) -> str | None:
     )
     if done not in ACTIONS.values() or count is None:
         return None
-    text = f"{count} reward{'s' if count != 1 else ''} {done}."
+    if done == "approved":
+        text = ngettext("%(num)s reward approved.", "%(num)s rewards approved.", count)
+    else:
+        text = ngettext("%(num)s reward revoked.", "%(num)s rewards revoked.", count)
+    text %= {"num": count}
     if skipped:
-        text += (
-            f" {skipped} could not be changed: only pending rewards can be approved or revoked,"
-            " and someone (or the hold period) got there first."
-        )
+        text += " " + ngettext(
+            "%(num)s could not be changed: only waiting rewards can be approved or revoked, and "
+            "someone (or the waiting period) got there first.",
+            "%(num)s could not be changed: only waiting rewards can be approved or revoked, and "
+            "someone (or the waiting period) got there first.",
+            skipped,
+        ) % {"num": skipped}
     return text
 
 
@@ -117,13 +126,15 @@ async def change_rewards(request: Request, session: AdminSession, form: FormData
     reason = str(form.get("reason") or "").strip()
     selected = frozenset(ids)
     if action not in ACTIONS:
-        error = "Choose Approve or Revoke."
+        error = _("Choose Approve or Revoke.")
     elif not ids:
-        error = "Select at least one reward first."
+        error = _("Select at least one reward first.")
     elif action == "revoke" and not reason:
-        error = "Give a reason for revoking; it is kept with each reward and shown in its history."
+        error = _(
+            "Give a reason for revoking; it is kept with each reward and shown in its history."
+        )
     elif len(reason) > MAX_REASON:
-        error = f"Keep the reason to {MAX_REASON} characters."
+        error = _("Keep the reason to %(num)s characters.") % {"num": MAX_REASON}
     else:
         changed, refused = await context(request).store.change_rewards(
             ids, ACTIONS[action], reason or None, session.user.email, tokens.now_utc()

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import tokens
-from shareback.admin import challenge, csrf
+from shareback.admin import challenge, csrf, language
 from shareback.admin.auth import (
     admit_attempt,
     finish_sign_in,
@@ -19,6 +19,7 @@ from shareback.admin.auth import (
 from shareback.admin.sessions import safe_next
 from shareback.auth import two_factor
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.storage.records import AdminUser
 
 
@@ -40,7 +41,7 @@ def start_again(request: Request, next_url: str, status_code: int) -> Response:
     response = login_form(
         request,
         next_url=next_url,
-        error="Your sign-in took too long or was started elsewhere. Please sign in again.",
+        error=_("Your sign-in took too long or was started elsewhere. Please sign in again."),
         status_code=status_code,
     )
     challenge.forget(request, response)
@@ -69,11 +70,13 @@ async def check_sign_in_code(request: Request) -> Response:
         return challenge.code_form(
             request,
             next_url=next_url,
-            error="That code is not right, or it was used already. Wait for the next code "
-            "from your app, or use one of your recovery codes.",
+            error=_(
+                "That code is not right, or it was used already. Wait for the next code "
+                "from your app, or use one of your recovery codes."
+            ),
             status_code=401,
         )
     return await finish_sign_in(request, user, next_url)
 
 
-routes = [Route("/admin/login/code", check_sign_in_code, methods=["POST"])]
+routes = [Route("/admin/login/code", language.spoken(check_sign_in_code), methods=["POST"])]

@@ -13,11 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shareback import tokens
-from shareback.admin import csrf
+from shareback.admin import csrf, language
+from shareback.admin.formatting import role_name
 from shareback.admin.render import PageError, message_page, redirect
 from shareback.auth import keys
 from shareback.auth.roles import Permission, allows
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession
 
 COOKIE = "shareback_admin"
@@ -79,15 +81,18 @@ def login_url(request: Request) -> str:
 
 
 def forbidden(request: Request, session: AdminSession) -> Response:
-    role = session.user.role
-    return message_page(
-        request,
-        403,
-        "Your role does not allow this",
-        f"You are signed in as {session.user.email} with the role “{role}”, which may not "
-        "do this. Ask an owner of this dashboard if you need it.",
-        session=session,
-    )
+    with language.speaking(request, session):
+        return message_page(
+            request,
+            403,
+            _("Your role does not allow this"),
+            _(
+                "You are signed in as %(email)s with the role “%(role)s”, which may not do "
+                "this. Ask an owner of this dashboard if you need it."
+            )
+            % {"email": session.user.email, "role": role_name(session.user.role)},
+            session=session,
+        )
 
 
 def page_for(permission: Permission) -> Callable[[AdminView], Endpoint]:
@@ -103,7 +108,8 @@ def page_for(permission: Permission) -> Callable[[AdminView], Endpoint]:
             if not allows(session.user.role, permission):
                 return forbidden(request, session)
             try:
-                return await view(request, session)
+                with language.speaking(request, session):
+                    return await view(request, session)
             except PageError as exc:
                 return message_page(
                     request, exc.status_code, exc.title, exc.message, session=session
@@ -131,7 +137,8 @@ def guarded_action(action: AdminAction, read: FormReader, permission: Permission
         if not allows(session.user.role, permission):
             return forbidden(request, session)
         try:
-            form = await read(request)
+            with language.speaking(request, session):
+                form = await read(request)
         except PageError as exc:
             return message_page(request, exc.status_code, exc.title, exc.message, session=session)
         try:
@@ -139,7 +146,8 @@ def guarded_action(action: AdminAction, read: FormReader, permission: Permission
                 session.csrf_token, form.get(csrf.FIELD)
             ):
                 return forged_form(request, session)
-            return await action(request, session, form)
+            with language.speaking(request, session):
+                return await action(request, session, form)
         except PageError as exc:
             return message_page(request, exc.status_code, exc.title, exc.message, session=session)
         finally:
@@ -171,10 +179,14 @@ def admin_upload(
 
 
 def forged_form(request: Request, session: AdminSession | None) -> Response:
-    return message_page(
-        request,
-        403,
-        "This form could not be accepted",
-        "It was sent from another site or has expired. Go back, reload the page and send it again.",
-        session=session,
-    )
+    with language.speaking(request, session):
+        return message_page(
+            request,
+            403,
+            _("This form could not be accepted"),
+            _(
+                "It was sent from another site or has expired. Go back, reload the page and "
+                "send it again."
+            ),
+            session=session,
+        )

@@ -15,14 +15,15 @@ from shareback.admin.campaign_choice import pick_campaign
 from shareback.admin.campaign_form import parse_origins
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, page_for
-from shareback.auth.roles import DESCRIPTIONS, Permission
+from shareback.auth.roles import DESCRIPTIONS, NAMES, Permission
 from shareback.context import context
+from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession, CampaignChanges
 
-# (value, label) for the role pickers, with what each may do.
-ROLE_CHOICES = [
-    (role.value, f"{role.value.capitalize()}: {text}") for role, text in DESCRIPTIONS.items()
-]
+
+def role_choices() -> list[tuple[str, str]]:
+    """(value, label) for the role pickers, with what each may do, in the page's language."""
+    return [(role.value, f"{_(NAMES[role])}: {_(text)}") for role, text in DESCRIPTIONS.items()]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ async def settings_page(
         "user_email": "",
         "user_role": "owner",
         "user_errors": {},
-        "roles": ROLE_CHOICES,
+        "roles": role_choices(),
     }
     page.update(extra)
     return render(request, "settings.html", page, status_code=status_code)
@@ -120,7 +121,7 @@ async def save_allowed_origins(request: Request, session: AdminSession, form: Fo
     slug = str(form.get("campaign") or "")
     campaign = await ctx.store.campaign(slug)
     if campaign is None:
-        raise PageError(404, "No such campaign", "That campaign does not exist any more.")
+        raise PageError(404, _("No such campaign"), _("That campaign does not exist any more."))
     text = str(form.get("allowed_origins") or "")[:5000]
     origins, error = parse_origins(text, campaign.landing_url)
     if error:

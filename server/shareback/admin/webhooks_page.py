@@ -19,6 +19,8 @@ from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import admin_action, page_for
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.outgoing.retry import EVENT_TYPES
 from shareback.storage.base import AdminSession
 from shareback.urls import endpoint_problem, url_message
@@ -30,18 +32,18 @@ MAX_DESCRIPTION = 200
 ALL_EVENTS = "*"
 ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 EVENT_HINTS = {
-    "advocate.created": "a shopper joins and gets their link and coupon code",
-    "advocate.updated": "an advocate's details change, such as a coupon code given later",
-    "referral.converted": "a friend's order is credited to an advocate",
-    "reward.created": "a reward is recorded, pending its hold period",
-    "reward.approved": "a reward is approved: time to pay it out",
-    "reward.revoked": "a reward is revoked, with the reason",
-    "reward.clawed_back": "an approved reward is owed back after a refund or chargeback",
-    "reward.fulfilled": "a reward reached its person: a coupon issued, credit added, paid",
-    "payout_batch.created": "a payout batch of cash rewards is made, ready to export",
-    "payout_batch.paid": "a payout batch is marked paid: its rewards are fulfilled",
-    "friend_code.issued": "a friend gets a generated code to create in your shop",
-    "friend_code.pool_exhausted": "the last code of a campaign's pool is given out",
+    "advocate.created": N_("a shopper joins and gets their link and coupon code"),
+    "advocate.updated": N_("an advocate's details change, such as a coupon code given later"),
+    "referral.converted": N_("a friend's order is credited to an advocate"),
+    "reward.created": N_("a reward is recorded, pending its hold period"),
+    "reward.approved": N_("a reward is approved: time to pay it out"),
+    "reward.revoked": N_("a reward is revoked, with the reason"),
+    "reward.clawed_back": N_("an approved reward is owed back after a refund or chargeback"),
+    "reward.fulfilled": N_("a reward reached its person: a coupon issued, credit added, paid"),
+    "payout_batch.created": N_("a payout batch of cash rewards is made, ready to export"),
+    "payout_batch.paid": N_("a payout batch is marked paid: its rewards are fulfilled"),
+    "friend_code.issued": N_("a friend gets a generated code to create in your shop"),
+    "friend_code.pool_exhausted": N_("the last code of a campaign's pool is given out"),
 }
 
 
@@ -61,7 +63,7 @@ def read_endpoint_form(form: FormData, allow_http: bool = False) -> EndpointForm
     found = EndpointForm(url, description[:MAX_DESCRIPTION], chosen)
     problem = endpoint_problem(url, allow_http=allow_http) if url else None
     if not url:
-        found.errors["url"] = "Enter the address Shareback should send events to."
+        found.errors["url"] = _("Enter the address Shareback should send events to.")
     elif problem:
         found.errors["url"] = url_message(problem, ENDPOINT_EXAMPLE)
     if len(description) > MAX_DESCRIPTION or not description.isprintable():
@@ -69,11 +71,11 @@ def read_endpoint_form(form: FormData, allow_http: bool = False) -> EndpointForm
             f"Keep it to one line of at most {MAX_DESCRIPTION} characters."
         )
     if set(chosen) - {ALL_EVENTS, *EVENT_TYPES}:
-        found.errors["events"] = "Choose events from the list."
+        found.errors["events"] = _("Choose events from the list.")
     elif ALL_EVENTS in chosen:
         found.events = (ALL_EVENTS,)
     elif not chosen:
-        found.errors["events"] = "Choose at least one event, or all of them."
+        found.errors["events"] = _("Choose at least one event, or all of them.")
     return found
 
 
@@ -135,7 +137,7 @@ async def create_endpoint(request: Request, session: AdminSession, form: FormDat
 async def disable_endpoint(request: Request, session: AdminSession, form: FormData) -> Response:
     if not await context(request).store.disable_endpoint(path_id(request), tokens.now_utc()):
         raise PageError(
-            404, "No such endpoint", "That endpoint does not exist or is already disabled."
+            404, _("No such endpoint"), _("That endpoint does not exist or is already disabled.")
         )
     return redirect("/admin/settings/webhooks?notice=endpoint-disabled#endpoints")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shareback.i18n import N_
+
 
 class Permission(StrEnum):
     READ = "read"  # the numbers, campaigns, rewards and the preview
@@ -29,10 +31,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({Permission.READ, Permission.ACCOUNT}),
 }
 
+# Marked for the dashboard's catalogue (N_), translated where they are shown.
+NAMES = {Role.OWNER: N_("Owner"), Role.FINANCE: N_("Finance"), Role.VIEWER: N_("Viewer")}
 DESCRIPTIONS = {
-    Role.OWNER: "everything: campaigns, rewards, settings, API keys and users",
-    Role.FINANCE: "reads everything, decides rewards and payouts, downloads the CSVs",
-    Role.VIEWER: "reads the numbers, campaigns and rewards; changes nothing",
+    Role.OWNER: N_("everything: campaigns, rewards, settings, API keys and users"),
+    Role.FINANCE: N_("reads everything, decides rewards and payouts, downloads the spreadsheets"),
+    Role.VIEWER: N_("reads the numbers, campaigns and rewards; changes nothing"),
 }
 ROLES = tuple(role.value for role in Role)
 

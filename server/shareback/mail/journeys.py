@@ -6,6 +6,7 @@ VARIABLES. The footer with the unsubscribe link is added by render.py, never by 
 
 from __future__ import annotations
 
+from shareback.i18n import N_
 from shareback.storage.records import MailSettings, MailTemplate
 
 INVITE = "invite"  # after a customer's order: their personal link and code
@@ -21,12 +22,12 @@ LANGS = ("nl", "en")
 DEFAULT_REMINDER_DAYS = 7
 
 LABELS = {
-    INVITE: "Invite your friends (after an order)",
-    WELCOME: "Welcome a friend with their code",
-    REWARD_PENDING: "Your friend ordered: reward pending",
-    REWARD_APPROVED: "Your reward is approved",
-    REMINDER: "Reminder to share (once)",
-    SUMMARY: "Weekly summary to the shop's owners",
+    INVITE: N_("Invite your friends (after an order)"),
+    WELCOME: N_("Welcome a friend with their code"),
+    REWARD_PENDING: N_("Your friend ordered: reward pending"),
+    REWARD_APPROVED: N_("Your reward is approved"),
+    REMINDER: N_("Reminder to share (once)"),
+    SUMMARY: N_("Weekly summary to the shop's owners"),
 }
 
 COMMON = ("shop", "name", "link", "code", "friend_offer", "referrer_offer")

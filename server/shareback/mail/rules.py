@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.mail.smtp import parse_sender
 from shareback.storage.records import MailSettings
@@ -20,18 +21,20 @@ def check_settings(
         try:
             parse_sender(sender)
         except ValueError:
-            errors["sender"] = (
+            errors["sender"] = _(
                 "Enter one address, such as Your Shop <hello@shop.example>, or leave it empty."
             )
     if lang not in journeys.LANGS:
-        errors["lang"] = "Choose Dutch or English."
+        errors["lang"] = _("Choose Dutch or English.")
     picked = tuple(dict.fromkeys(chosen))
     if set(picked) - set(journeys.JOURNEYS):
-        errors["journeys"] = "Choose e-mails from the list."
+        errors["journeys"] = _("Choose e-mails from the list.")
     raw = reminder_days.strip()
     days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
     if days is None or not 1 <= days <= MAX_REMINDER_DAYS:
-        errors["reminder_days"] = f"A whole number of days from 1 to {MAX_REMINDER_DAYS}."
+        errors["reminder_days"] = _("A whole number of days from 1 to %(num)s.") % {
+            "num": MAX_REMINDER_DAYS
+        }
     if errors or days is None:
         return None, errors
     ordered = tuple(j for j in journeys.JOURNEYS if j in picked)

@@ -238,6 +238,8 @@ class AdminUser:
     role: str = "owner"
     # Signing in asks for a TOTP code after the password (the secret itself stays in storage).
     two_factor: bool = False
+    # The dashboard's language this user chose (i18n.LOCALES); None: their browser's, else the shop's.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ def _user(row: Row) -> AdminUser:
         last_login_at=from_db_time(row["last_login_at"]),
         role=row["role"],
         two_factor=row["totp_secret"] is not None,
+        locale=row["locale"],
     )
 
 
@@ -59,6 +60,13 @@ class AdminQueries(SqlBase):
         async with self._transaction() as db:
             changed = await db.execute(
                 "UPDATE admin_users SET role = ? WHERE id = ?", (role, user_id)
+            )
+            return changed == 1
+
+    async def set_admin_locale(self, user_id: int, locale: str | None) -> bool:
+        async with self._transaction() as db:
+            changed = await db.execute(
+                "UPDATE admin_users SET locale = ? WHERE id = ?", (locale, user_id)
             )
             return changed == 1
 
