@@ -126,9 +126,9 @@ def test_a_late_evening_order_and_an_after_midnight_click_count_on_the_shops_day
     ]
     # The dashboard's overview, the same days: the same numbers.
     page = signed_in.get("/admin?from=2026-12-01&to=2026-12-01").text
-    assert (kpi(page, "Conversions"), kpi(page, "Link clicks")) == ("1", "1")
+    assert (kpi(page, "Orders via friends"), kpi(page, "Link clicks")) == ("1", "1")
     page = signed_in.get("/admin?from=2026-12-02&to=2026-12-02").text
-    assert (kpi(page, "Conversions"), kpi(page, "Link clicks")) == ("0", "1")
+    assert (kpi(page, "Orders via friends"), kpi(page, "Link clicks")) == ("0", "1")
 
 
 def test_the_default_ranges_end_on_the_shops_today(shop: Settings, signed_in: TestClient) -> None:
