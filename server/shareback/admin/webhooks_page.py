@@ -42,6 +42,8 @@ EVENT_HINTS = {
     "payout_batch.paid": "a payout batch is marked paid: its rewards are fulfilled",
     "friend_code.issued": "a friend gets a generated code to create in your shop",
     "friend_code.pool_exhausted": "the last code of a campaign's pool is given out",
+    "experiment.started": "an A/B test of a campaign's offers or texts starts",
+    "experiment.concluded": "an A/B test is stopped, with its winner and results",
 }
 
 

@@ -9,6 +9,7 @@ from shareback import __version__
 from shareback.api.owner import (
     codes_spec,
     events_spec,
+    experiments_spec,
     fraud_spec,
     gdpr_spec,
     outgoing_spec,
@@ -650,6 +651,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
+        experiments_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -676,6 +678,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
+                    **experiments_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

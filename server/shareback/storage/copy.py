@@ -57,6 +57,11 @@ TABLES = (
     "payout_items",
     "credit_entries",
     "reward_codes",
+    "experiments",
+    "experiment_variants",
+    "experiment_exposures",
+    "experiment_changes",
+    "campaign_copy",
 )
 BATCH = 5000
 
