@@ -145,7 +145,8 @@ const showShare = (app, body, adv) => {
     },
   }, icon('copy'), copyLabel)
 
-  const targets = (data.channels || [])
+  // The advocate's answer orders the buttons (an experiment's variant may), else the campaign's.
+  const targets = (adv.channels || data.channels || [])
     .filter((c) => SHARE[c])
     .map((c) => {
       const [name, label] = targetLabel(t, c)

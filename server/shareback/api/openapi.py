@@ -140,6 +140,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "the single-use codes the advocate's rewards were issued as, "
                 "oldest first; only for the shop's signed identity (else empty)",
             },
+            "channels": {
+                **array(STRING),
+                "description": "the share buttons in the order to show them (an experiment's "
+                "variant may change it)",
+            },
+            "experiment": {
+                **nullable(obj({"id": {"type": "integer", "minimum": 1}, "variant": STRING})),
+                "description": "the A/B experiment variant this advocate sees, if any: share, "
+                "headline and offer are already that variant's",
+            },
         }
     ),
     "WidgetConfig": obj(

@@ -81,6 +81,11 @@ def parse_overrides(raw: object, currency: str) -> dict[str, Any]:
         if not isinstance(text, str) or not text.strip() or len(text) > limit or "\x00" in text:
             raise InvalidVariant(field, f"'{field}' must be text of 1 to {limit} characters")
         checked[field] = text.strip()
+    from shareback.experiments.mail import problem  # the mail templates' own check
+
+    found = problem(checked)
+    if found:
+        raise InvalidVariant(*found)
     return checked
 
 
