@@ -39,6 +39,7 @@ PAGES = [
     "/admin/settings/webhooks",
     "/admin/settings/webhooks?status=dead",
     "/admin/preview?campaign=default&lang=nl",
+    "/admin/experiments",
 ]
 FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/logout", {}),
@@ -57,6 +58,7 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/settings/webhooks", {"url": "https://evil.test/hook", "events": "*"}),
     ("/admin/settings/webhooks/1/disable", {}),
     ("/admin/settings/webhooks/deliveries/1/redeliver", {}),
+    ("/admin/experiments/1/status", {"action": "stop"}),
 ]
 
 

@@ -3,8 +3,6 @@ statistics, experiments/stats.py) and its status: start, pause, resume, stop (an
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -16,6 +14,7 @@ from shareback.api.owner.params import parse_id
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError
+from shareback.experiments import actions
 from shareback.experiments.documents import experiment_document
 from shareback.experiments.plan import parse_plan
 from shareback.experiments.report import analyse, analysis_document
@@ -43,34 +42,15 @@ async def path_experiment(request: Request) -> tuple[Campaign, Experiment]:
     return campaign, found
 
 
-async def stop_result(store: Store, experiment: Experiment) -> tuple[dict[str, Any], str | None]:
-    """What is kept when an experiment stops: its results, and the winner if decided."""
-    analysis = analyse(experiment, await store.experiment_numbers(experiment), tokens.now_utc())
-    winner = analysis.primary.winner if analysis.primary.status == "decided" else None
-    return analysis_document(analysis, experiment.primary_metric), winner
-
-
 async def change_status(
     store: Store, experiment: Experiment, to_status: str, who: str, *, roll_out: bool
 ) -> Experiment:
-    """One rule for the API and the dashboard: stopping keeps the result and its winner."""
-    result, winner = None, None
-    if to_status == "stopped":
-        result, winner = await stop_result(store, experiment)
-    if roll_out and (to_status != "stopped" or winner is None):
+    try:
+        return await actions.change_status(store, experiment, to_status, who, roll_out=roll_out)
+    except actions.NoWinner:
         raise ApiError(
             409, "no_winner", "Only a stopped experiment with a decided winner can be rolled out."
-        )
-    try:
-        return await store.change_experiment(
-            experiment.id,
-            to_status,
-            who,
-            tokens.now_utc(),
-            result=result,
-            winner=winner,
-            roll_out=roll_out,
-        )
+        ) from None
     except ExperimentTransition as exc:
         raise ApiError(409, "invalid_transition", f"{str(exc).capitalize()}.", "status") from None
 
