@@ -136,5 +136,5 @@ def interval_chart(comparisons: tuple[Comparison, ...], summary: str) -> Interva
         )
     marks = [low_end, low_end / 2, 0.0, high_end / 2, high_end]
     ticks = [Tick(x(m), f"{m * 100:+.0f} %" if m else "0") for m in marks]
-    height = 30 + 36 * max(len(comparisons), 1) + 10
+    height = 14 + 36 * max(len(comparisons), 1)
     return IntervalChart(width, height, x(0.0), whiskers, ticks, summary)

@@ -1,0 +1,44 @@
+"""An experiment's page in a real Chromium: a decided one and one still running, readable (axe: no
+serious or critical violations), no console errors under the strict CSP, and their screenshots
+(docs/admin-experiment-decided.png, docs/admin-experiment-running.png)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from experiment_seed import seed_both
+from playwright.sync_api import BrowserContext, expect
+
+from .browser_support import DOCS, Demo
+from .test_admin_chromium import axe_violations, create_owner, docs_path, sign_in, watch_console
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_decided_and_a_running_experiment_read_clearly(
+    demo: Demo, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        decided, running = pool.submit(seed_both, demo.settings.database_url).result()
+    create_owner(demo)
+    page = new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    errors = watch_console(page)
+    sign_in(page, demo)
+    for experiment, heading, name in (
+        (decided, "B wins", "admin-experiment-decided.png"),
+        (running, "No clear winner yet", "admin-experiment-running.png"),
+    ):
+        page.goto(f"{demo.backend}/admin/experiments/{experiment}")
+        expect(page.locator("#verdict-title")).to_contain_text(heading)
+        expect(page.locator("svg.experiment-intervals circle")).to_have_count(1)
+        expect(page.locator("svg.experiment-lines polyline")).to_have_count(4)
+        assert axe_violations(page) == [], name
+        page.screenshot(path=docs_path(DOCS / name) or str(tmp_path / name), full_page=True)
+    page.get_by_role("button", name="Stop and roll out B").count() == 0
+    page.goto(f"{demo.backend}/admin/experiments?campaign=spring")
+    expect(page.get_by_role("heading", name="Current experiment")).to_be_visible()
+    assert axe_violations(page) == []
+    assert errors == []
