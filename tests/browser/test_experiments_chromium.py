@@ -37,7 +37,7 @@ def test_a_decided_and_a_running_experiment_read_clearly(
         expect(page.locator("svg.experiment-lines polyline")).to_have_count(4)
         assert axe_violations(page) == [], name
         page.screenshot(path=docs_path(DOCS / name) or str(tmp_path / name), full_page=True)
-    page.get_by_role("button", name="Stop and roll out B").count() == 0
+    expect(page.get_by_role("button", name="Stop and roll out B")).to_have_count(0)
     page.goto(f"{demo.backend}/admin/experiments?campaign=spring")
     expect(page.get_by_role("heading", name="Current experiment")).to_be_visible()
     assert axe_violations(page) == []

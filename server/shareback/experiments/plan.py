@@ -31,9 +31,10 @@ def _name(raw: object, field: str) -> str:
     return raw.strip()
 
 
-def _integer(raw: object, field: str, low: int, high: int, default: int) -> int:
-    if raw is None:
+def _integer(body: Mapping[str, object], field: str, low: int, high: int, default: int) -> int:
+    if field not in body:  # left out: the default (given as null: refused)
         return default
+    raw = body[field]
     number = json_integer(raw) if not isinstance(raw, bool) else None
     if number is None or not low <= number <= high:
         raise InvalidVariant(field, f"'{field}' is a whole number from {low} to {high}.")
@@ -48,9 +49,7 @@ def parse_plan(body: Mapping[str, object], currency: str) -> Plan:
     metric = body.get("primary_metric")
     if metric not in PRIMARY:
         raise InvalidVariant("primary_metric", f"Choose one of {', '.join(PRIMARY)}.")
-    uplift = _integer(
-        body.get("planned_uplift_percent"), "planned_uplift_percent", 1, 500, DEFAULT_UPLIFT
-    )
+    uplift = _integer(body, "planned_uplift_percent", 1, 500, DEFAULT_UPLIFT)
     raw = body.get("variants")
     if not isinstance(raw, list) or not 2 <= len(raw) <= len(KEYS):
         raise InvalidVariant("variants", f"An experiment has 2 to {len(KEYS)} variants.")
@@ -62,11 +61,11 @@ def parse_plan(body: Mapping[str, object], currency: str) -> Plan:
             if field not in VARIANT_FIELDS:
                 raise InvalidVariant(field, f"'{field}' is not a field of a variant.")
         overrides = parse_overrides(item.get("overrides"), currency)
-        if key == "A" and overrides:
+        if key == "A" and "overrides" in item:
             raise InvalidVariant("overrides", "The first variant is the campaign as it is.")
-        if key != "A" and not overrides:
+        if key != "A" and ("overrides" not in item or not overrides):
             raise InvalidVariant("overrides", f"Variant {key} changes nothing.")
-        weight = _integer(item.get("weight"), "weight", 1, 1000, 1)
+        weight = _integer(item, "weight", 1, 1000, 1)
         arms.append(Variant(key, _name(item.get("name"), "name"), weight, overrides))
     check_weights(arms)
     return Plan(name, str(metric), uplift, tuple(arms))

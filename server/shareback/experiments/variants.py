@@ -47,6 +47,9 @@ def parse_overrides(raw: object, currency: str) -> dict[str, Any]:
     unknown = sorted(set(raw) - set(OVERRIDE_FIELDS))
     if unknown:
         raise InvalidVariant(unknown[0], f"'{unknown[0]}' is not something a variant can change")
+    for field, value in raw.items():
+        if value is None:
+            raise InvalidVariant(field, f"'{field}' is null: leave it out to keep the campaign's")
     checked: dict[str, Any] = {}
     for side in ("referrer_reward", "friend_reward"):
         spec = raw.get(side)

@@ -45,6 +45,8 @@ OVERRIDES = obj(
     "use {shop}, {friend} and {referrer} (the offers); the e-mail's are templates as the "
     "invitation e-mail's own.",
 )
+NAME: Schema = {**STRING, "maxLength": 100, "pattern": NOT_BLANK_NO_NUL}
+WEIGHT: Schema = {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}
 VARIANT = obj(
     {"key": enum(KEYS), "name": STRING, "weight": {"type": "integer"}, "overrides": OVERRIDES}
 )
@@ -116,19 +118,27 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "the uplift hoped for: the test is tuned for it and the planner "
                 "counts the days to find it",
             },
-            "variants": array(
-                obj(
+            "variants": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": len(KEYS),
+                "prefixItems": [
+                    obj(
+                        {"name": NAME, "weight": WEIGHT},
+                        optional=["weight"],
+                        description="A, the control: the campaign as it is",
+                    )
+                ],
+                "items": obj(
                     {
-                        "name": {**STRING, "maxLength": 100, "pattern": NOT_BLANK_NO_NUL},
-                        "weight": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
-                        "overrides": OVERRIDES,
+                        "name": NAME,
+                        "weight": WEIGHT,
+                        "overrides": {**OVERRIDES, "minProperties": 1},
                     },
-                    optional=["weight", "overrides"],
+                    optional=["weight"],
+                    description="B, C, D: each changes something",
                 ),
-                minItems=2,
-                maxItems=len(KEYS),
-                description="the first is the control (A: the campaign as it is, no overrides)",
-            ),
+            },
         },
         optional=["planned_uplift_percent"],
     ),
