@@ -70,3 +70,40 @@ def test_a_forged_or_unknown_status_change_changes_nothing(
     assert admin.get("/admin/experiments/12345").status_code == 404
     status = db_rows(settings, "SELECT status FROM experiments WHERE id = ?", (running,))[0][0]
     assert status == "running"
+
+
+def test_an_owner_plans_an_experiment_in_the_dashboard(
+    admin: TestClient, settings: Settings
+) -> None:
+    page = admin.get("/admin/experiments?campaign=default")
+    assert "Plan an experiment" in page.text
+    form = admin.get("/admin/experiments/new?campaign=default")
+    assert form.status_code == 200 and "Value (10 for 10 %, 5.00 for an amount)" in form.text
+    fields = {
+        "csrf": csrf_token(form.text),
+        "campaign": "default",
+        "name": "Bigger offer",
+        "primary_metric": "order_rate",
+        "planned_uplift_percent": "30",
+        "b_name": "Fifteen percent",
+        "friend_type": "percent_discount",
+        "friend_value": "150",
+        "referrer_type": "",
+        "referrer_value": "",
+        "headline": "Give {friend}",
+        "share_message": "",
+        "email_subject": "",
+        "email_body": "",
+    }
+    refused = admin.post("/admin/experiments/new", data=fields)
+    assert refused.status_code == 400 and "at most 100" in refused.text
+    assert db_rows(settings, "SELECT COUNT(*) FROM experiments")[0][0] == 0
+    made = admin.post(
+        "/admin/experiments/new", data={**fields, "friend_value": "15"}, follow_redirects=False
+    )
+    assert made.status_code == 303
+    page = text(admin.get(made.headers["location"]).text)
+    assert "Bigger offer" in page and "Start the experiment" in page
+    assert "Offer for the friend: percent_discount 15" in page and "Headline: Give {friend}" in page
+    row = db_rows(settings, "SELECT planned_uplift_percent, created_by FROM experiments")[0]
+    assert (row[0], row[1]) == (30, "owner@brandpunt.nl")

@@ -17,16 +17,23 @@ from shareback.admin import experiment_charts as charts
 from shareback.admin import experiment_words as words
 from shareback.admin.campaign_choice import pick_campaign
 from shareback.admin.render import PageError, redirect, render
-from shareback.admin.sessions import action_for, admin_page
+from shareback.admin.sessions import action_for, admin_page, page_for
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.experiments import actions
 from shareback.experiments.metrics import METRICS
+from shareback.experiments.plan import parse_plan
 from shareback.experiments.report import analyse
 from shareback.experiments.stats import Verdict
+from shareback.experiments.variants import InvalidVariant
 from shareback.i18n import gettext as _
 from shareback.storage.base import AdminSession
-from shareback.storage.experiment_records import Experiment, ExperimentTransition
+from shareback.storage.experiment_records import (
+    Experiment,
+    ExperimentConflict,
+    ExperimentTransition,
+    NewExperiment,
+)
 from shareback.storage.records import Campaign
 
 ACTIONS = {"start": "running", "pause": "paused", "resume": "running", "stop": "stopped"}
@@ -215,8 +222,119 @@ async def change_experiment(request: Request, session: AdminSession, form: FormD
     return redirect(f"/admin/experiments/{experiment.id}")
 
 
+FORM_FIELDS = (
+    "name",
+    "primary_metric",
+    "planned_uplift_percent",
+    "b_name",
+    "friend_type",
+    "friend_value",
+    "referrer_type",
+    "referrer_value",
+    "headline",
+    "share_message",
+    "email_subject",
+    "email_body",
+)
+
+
+def plan_body(values: dict[str, str]) -> dict[str, Any]:
+    """The form as the API's body: A as it is, B with what the form fills in."""
+    overrides: dict[str, Any] = {}
+    for side in ("friend", "referrer"):
+        if values[f"{side}_type"]:
+            overrides[f"{side}_reward"] = {
+                "type": values[f"{side}_type"],
+                "value": values[f"{side}_value"],
+            }
+    for name in ("headline", "share_message", "email_subject", "email_body"):
+        if values[name].strip():
+            overrides[name] = values[name]
+    uplift = values["planned_uplift_percent"].strip()
+    body: dict[str, Any] = {
+        "name": values["name"],
+        "primary_metric": values["primary_metric"],
+        "variants": [
+            {"name": _("As it is")},
+            {"name": values["b_name"] or "B", "overrides": overrides},
+        ],
+    }
+    if uplift:
+        body["planned_uplift_percent"] = int(uplift) if uplift.isdigit() else uplift
+    return body
+
+
+async def plan_page(
+    request: Request,
+    session: AdminSession,
+    campaign: Campaign,
+    values: dict[str, str],
+    error: tuple[str, str] | None = None,
+) -> Response:
+    from shareback.experiments.metrics import PRIMARY
+    from shareback.rewards import REWARD_TYPES
+
+    return render(
+        request,
+        "experiment_form.html",
+        {
+            "session": session,
+            "nav": "experiments",
+            "campaign": campaign,
+            "values": values,
+            "error": error,
+            "metrics": [(m, words.metric_label(m)) for m in PRIMARY],
+            "reward_types": REWARD_TYPES,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+async def form_campaign(request: Request, slug: object) -> Campaign:
+    campaign = await context(request).store.campaign(str(slug or "")) if slug else None
+    if campaign is None:
+        raise PageError(404, _("No such campaign"), _("Choose a campaign first."))
+    return campaign
+
+
+@page_for(Permission.EDIT_CAMPAIGNS)
+async def new_experiment(request: Request, session: AdminSession) -> Response:
+    campaign = await form_campaign(request, request.query_params.get("campaign"))
+    values = dict.fromkeys(FORM_FIELDS, "")
+    values.update(primary_metric="order_rate", planned_uplift_percent="20", b_name="B")
+    return await plan_page(request, session, campaign, values)
+
+
+@action_for(Permission.EDIT_CAMPAIGNS)
+async def create_experiment(request: Request, session: AdminSession, form: FormData) -> Response:
+    campaign = await form_campaign(request, form.get("campaign"))
+    values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
+    try:
+        plan = parse_plan(plan_body(values), campaign.currency)
+    except InvalidVariant as exc:
+        return await plan_page(request, session, campaign, values, (exc.field, str(exc)))
+    try:
+        made = await context(request).store.create_experiment(
+            NewExperiment(
+                campaign.id,
+                plan.name,
+                plan.primary_metric,
+                plan.planned_uplift_percent,
+                plan.variants,
+                session.user.email,
+                tokens.now_utc(),
+            )
+        )
+    except ExperimentConflict:
+        message = _("This campaign already has an experiment that is not stopped; stop it first.")
+        return await plan_page(request, session, campaign, values, ("name", message))
+    return redirect(f"/admin/experiments/{made.id}")
+
+
 routes = [
     Route("/admin/experiments", show_experiments, methods=["GET"]),
+    Route("/admin/experiments/new", new_experiment, methods=["GET"]),
+    Route("/admin/experiments/new", create_experiment, methods=["POST"]),
     Route("/admin/experiments/{id}", show_experiment, methods=["GET"]),
     Route("/admin/experiments/{id}/status", change_experiment, methods=["POST"]),
 ]
