@@ -102,8 +102,9 @@ def test_an_owner_plans_an_experiment_in_the_dashboard(
         "/admin/experiments/new", data={**fields, "friend_value": "15"}, follow_redirects=False
     )
     assert made.status_code == 303
-    page = text(admin.get(made.headers["location"]).text)
-    assert "Bigger offer" in page and "Start the experiment" in page
-    assert "Offer for the friend: percent_discount 15" in page and "Headline: Give {friend}" in page
+    shown = text(admin.get(made.headers["location"]).text)
+    assert "Bigger offer" in shown and "Start the experiment" in shown
+    assert "Offer for the friend: percent_discount 15" in shown
+    assert "Headline: Give {friend}" in shown
     row = db_rows(settings, "SELECT planned_uplift_percent, created_by FROM experiments")[0]
     assert (row[0], row[1]) == (30, "owner@brandpunt.nl")
