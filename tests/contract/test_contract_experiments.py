@@ -172,3 +172,22 @@ def test_assignment_is_a_pure_function_of_experiment_and_advocate() -> None:
     assert 0.72 < picks.count("B") / 4000 < 0.78  # weights 1:3
     other = [variants.assign(8, advocate, arms).key for advocate in range(4000)]
     assert other != picks  # another experiment splits people anew
+
+
+@contract("person_data", "erase_person")
+async def test_a_persons_variants_are_in_their_export_and_go_with_their_erasure(
+    store: Store,
+) -> None:
+    campaign, experiment = await running(store)
+    anna = await join(store, campaign, "anna@example.nl", "Anna")
+    bram = await join(store, campaign, "bram@example.nl", "Bram")
+    await store.expose(experiment.id, anna.id, "B", at(0, hours=1))
+    await store.expose(experiment.id, bram.id, "A", at(0, hours=1))
+    (row,) = (await store.person_data("anna@example.nl"))["experiments"]
+    assert (row["experiment_id"], row["campaign"], row["variant"]) == (experiment.id, "spring", "B")
+    assert row["experiment"] == "Bigger friend offer"
+    assert_moment(row["first_seen_at"], at(0, hours=1))
+    await store.erase_person("anna@example.nl", at(1))
+    assert await store.exposure(experiment.id, anna.id) is None
+    assert await store.exposure(experiment.id, bram.id) == "A"
+    assert (await store.person_data("anna@example.nl"))["experiments"] == []
