@@ -4,13 +4,15 @@ every metric derived from the existing tables joined on the exposures (no double
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from shareback.experiments import variants as rules
 from shareback.experiments.documents import experiment_document
+from shareback.experiments.mail import invite_template
 from shareback.experiments.stats import MetricSums
+from shareback.mail import journeys
 from shareback.storage.database import Connection, Row, db_day, db_time, from_db_time
 from shareback.storage.experiment_records import (
     Experiment,
@@ -22,7 +24,7 @@ from shareback.storage.experiment_records import (
     NewExperiment,
     Variant,
 )
-from shareback.storage.records import Campaign
+from shareback.storage.records import Campaign, MailTemplate
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.outbox import enqueue
 
@@ -65,7 +67,7 @@ SUMS = (
     f"SUM(CAST(revenue - cost AS {F}) * (revenue - cost)) AS net_sq "
     "FROM t GROUP BY variant"
 )
-TEXT_FIELDS = ("headline", "share_message", "channels", "email_subject", "email_body")
+TEXT_FIELDS = ("headline", "share_message", "channels")  # the invitation goes to mail_templates
 
 
 def experiment_from_rows(row: Row, variant_rows: Sequence[Row]) -> Experiment:
@@ -323,6 +325,7 @@ async def _roll_out(db: Connection, experiment: Experiment, winner: str, at: dat
                 f"UPDATE campaigns SET {side}_reward_type = ?, {side}_reward_value = ? WHERE id = ?",
                 (spec["type"], spec["value"], experiment.campaign_id),
             )
+    await _roll_out_invitation(db, experiment.campaign_id, variant.overrides, at)
     texts = {k: variant.overrides[k] for k in TEXT_FIELDS if k in variant.overrides}
     if not texts:
         return
@@ -336,3 +339,40 @@ async def _roll_out(db: Connection, experiment: Experiment, winner: str, at: dat
         "updated_at = excluded.updated_at",
         (experiment.campaign_id, json.dumps(merged), at),
     )
+
+
+async def _roll_out_invitation(
+    db: Connection, campaign_id: int, overrides: Mapping[str, Any], at: datetime
+) -> None:
+    """The winner's invitation e-mail becomes the campaign's own template, in both languages
+    (the dashboard's e-mail templates can change it from there)."""
+    if not overrides.get("email_subject") and not overrides.get("email_body"):
+        return
+    own = {
+        str(r["lang"]): MailTemplate(
+            journeys.INVITE, r["lang"], r["subject"], r["text_body"], r["html_body"]
+        )
+        for r in await db.fetch(
+            "SELECT * FROM mail_templates WHERE campaign_id = ? AND journey = ?",
+            (campaign_id, journeys.INVITE),
+        )
+    }
+    for lang in journeys.LANGS:
+        base = own.get(lang) or journeys.DEFAULT_TEMPLATES[(journeys.INVITE, lang)]
+        template = invite_template(base, overrides)
+        await db.execute(
+            "INSERT INTO mail_templates (campaign_id, journey, lang, subject, text_body, "
+            "html_body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (campaign_id, journey, lang) DO UPDATE SET subject = excluded.subject, "
+            "text_body = excluded.text_body, html_body = excluded.html_body, "
+            "updated_at = excluded.updated_at",
+            (
+                campaign_id,
+                journeys.INVITE,
+                lang,
+                template.subject,
+                template.text_body,
+                template.html_body,
+                at,
+            ),
+        )
