@@ -40,6 +40,8 @@ PAGES = [
     "/admin/settings/webhooks",
     "/admin/settings/webhooks?status=dead",
     "/admin/preview?campaign=default&lang=nl",
+    "/admin/experiments",
+    "/admin/experiments/new?campaign=default",
 ]
 FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/logout", {}),
@@ -60,6 +62,8 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/settings/webhooks", {"url": "https://evil.test/hook", "events": "*"}),
     ("/admin/settings/webhooks/1/disable", {}),
     ("/admin/settings/webhooks/deliveries/1/redeliver", {}),
+    ("/admin/experiments/1/status", {"action": "stop"}),
+    ("/admin/experiments/new", {"campaign": "default", "name": "Sneaky"}),
 ]
 
 

@@ -276,7 +276,9 @@ def test_the_journeys_reach_the_inbox_parsed_linked_and_unsubscribable(
     check_headers(approved, "anna@example.nl", moment)
     assert "goedgekeurd" in str(approved.message["Subject"])
     # How it reaches her: the store credit, and the balance as it stands when written.
-    assert "als tegoed voor je klaar bij Brandpunt Koffie: je saldo is nu €\u00a05." in approved.text
+    assert (
+        "als tegoed voor je klaar bij Brandpunt Koffie: je saldo is nu €\u00a05." in approved.text
+    )
     assert "je saldo is nu €\u00a05." in approved.html and "IBAN" not in approved.text
     count("reward_approved", "sent", "parsed")
     count("reward_approved", "suppressed")

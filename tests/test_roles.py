@@ -57,6 +57,9 @@ PAGES: list[tuple[str, frozenset[str]]] = [
     ("/admin/campaigns/default/mail", ALL),
     ("/admin/campaigns/default/mail/template?journey=invite&lang=nl", ALL),
     ("/admin/campaigns/default/mail/preview?journey=invite&lang=nl", ALL),
+    ("/admin/experiments", ALL),
+    ("/admin/experiments/1", ALL),
+    ("/admin/experiments/new?campaign=default", OWNER),
 ]
 FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/logout", {}, ALL),
@@ -102,6 +105,8 @@ FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
         {"journey": "invite", "lang": "nl", "subject": "Hoi", "text_body": "x", "html_body": "y"},
         ALL,
     ),
+    ("/admin/experiments/new", {"campaign": "default", "name": "Sneaky"}, OWNER),
+    ("/admin/experiments/1/status", {"action": "stop"}, OWNER),
 ]
 # Routes with their own door: the sign-in itself, assets, and the preview's stand-in API (its
 # URL carries a signed token that only a preview page hands out).

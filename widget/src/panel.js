@@ -117,6 +117,14 @@ const showShare = (app, body, adv) => {
   const text = share.text || ''
   const ev = (type, channel) => app.ev(type, { channel, code })
   const opts = { subject: share.subject, ios: isIOS(navigator.userAgent, navigator.maxTouchPoints) }
+  // An A/B experiment's variant words the headline and offer too (the answer carries them).
+  if (adv.experiment) {
+    const box = body.parentNode
+    const title = box.querySelector('[part=title]')
+    const of = box.querySelector('[part=offer]')
+    if (title) title.textContent = adv.headline
+    if (of) of.textContent = t.offer.replace('{f}', () => adv.offer.friend).replace('{r}', () => adv.offer.referrer)
+  }
 
   const status = h('p', { part: 'status', class: 'st', 'aria-live': 'polite' })
   const field = h('input', { id: 'sb-l', part: 'link', readonly: true, dir: 'ltr', value: link, focus: () => field.select() })
@@ -145,7 +153,8 @@ const showShare = (app, body, adv) => {
     },
   }, icon('copy'), copyLabel)
 
-  const targets = (data.channels || [])
+  // The advocate's answer orders the buttons (an experiment's variant may), else the campaign's.
+  const targets = (adv.channels || data.channels || [])
     .filter((c) => SHARE[c])
     .map((c) => {
       const [name, label] = targetLabel(t, c)

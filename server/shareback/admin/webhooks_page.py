@@ -44,6 +44,8 @@ EVENT_HINTS = {
     "payout_batch.paid": N_("a payout batch is marked paid: its rewards are fulfilled"),
     "friend_code.issued": N_("a friend gets a generated code to create in your shop"),
     "friend_code.pool_exhausted": N_("the last code of a campaign's pool is given out"),
+    "experiment.started": N_("an A/B test of a campaign's offers or texts starts"),
+    "experiment.concluded": N_("an A/B test is stopped, with its winner and results"),
 }
 
 

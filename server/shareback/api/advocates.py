@@ -12,6 +12,8 @@ from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
+from shareback.experiments import variants
+from shareback.experiments.serving import View, advocate_view
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 # The fields of a join (JoinRequest in /openapi.json); others pass unread.
@@ -19,10 +21,19 @@ FIELDS = ("campaign", "email", "name", "user_hash", "lang", "findable")
 
 
 def advocate_document(
-    public_url: str, campaign: Campaign, advocate: Advocate, lang: str, *, opened: bool = True
+    public_url: str,
+    campaign: Campaign,
+    advocate: Advocate,
+    lang: str,
+    *,
+    opened: bool = True,
+    view: View | None = None,
 ) -> dict[str, object]:
     """The shopper's link and copy. Only a record opened by the shop's signed identity shows what
-    is stored (the name, the coupon code); any other answer shows only what the request sent."""
+    is stored (the name, the coupon code); any other answer shows only what the request sent.
+    With an experiment, the advocate's variant (experiments/serving.py) words and orders it."""
+    view = view or View(campaign)
+    campaign, overrides = view.campaign, view.overrides
     link = f"{public_url}/r/{advocate.code}"
     return {
         "code": advocate.code,
@@ -33,10 +44,12 @@ def advocate_document(
             "svg": f"{public_url}/qr/{advocate.code}.svg",
             "png": f"{public_url}/qr/{advocate.code}.png",
         },
-        "share": wording.share_text(campaign, lang),
-        "headline": wording.headline(campaign, lang),
+        "share": variants.share_text(campaign, lang, overrides),
+        "headline": variants.headline(campaign, lang, overrides),
         "offer": wording.offers(campaign, lang),
         "verified": advocate.verified if opened else False,
+        "channels": variants.channels(overrides),
+        "experiment": view.label(),
     }
 
 
@@ -93,8 +106,9 @@ async def create_advocate(request: Request) -> Response:
         # The shopper's language, for the e-mails Shareback sends them (mail/).
         await ctx.store.remember_mail_lang(emails.email_key(email), lang, tokens.now_utc())
     opened = verified and joined.access != "new_link"
+    view = await advocate_view(ctx.store, campaign, joined.advocate.id, tokens.now_utc())
     document = advocate_document(
-        ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened
+        ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened, view=view
     )
     # The coupons the advocate earned: theirs to use, so only for the shop's signed identity.
     document["reward_coupons"] = (

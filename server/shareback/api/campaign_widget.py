@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -12,22 +13,29 @@ from starlette.routing import Route
 
 from shareback import codes, design, tokens, wording
 from shareback.api.messages import localised
-from shareback.channels import SHARE_TARGETS
 from shareback.context import Context, client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError
+from shareback.experiments import variants
+from shareback.experiments.serving import campaign_view, friend_view
 from shareback.redirect import count_code_miss, refuse_code_scans
 from shareback.storage.base import Advocate, Campaign
 
 
 def widget_config(
-    campaign: Campaign, lang: str, ref_status: str | None = None, friend: Any = None
+    campaign: Campaign,
+    lang: str,
+    ref_status: str | None = None,
+    friend: Any = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The document the widget loads: this endpoint's, and the dashboard preview's stand-in."""
+    """The document the widget loads: this endpoint's, and the dashboard preview's stand-in.
+    overrides: the texts a rolled-out experiment gave the campaign (experiments/serving.py)."""
+    overrides = overrides or {}
     return {
         "campaign": campaign.slug,
         "lang": lang,
-        "headline": wording.headline(campaign, lang),
+        "headline": variants.headline(campaign, lang, overrides),
         "offer": wording.offers(campaign, lang),
         "offer_text": wording.offer_text(campaign, lang),
         "design": design.widget_design(campaign.design),
@@ -36,7 +44,7 @@ def widget_config(
             "friend": campaign.friend_reward.as_dict(),
         },
         "attribution_days": campaign.attribution_days,
-        "channels": list(SHARE_TARGETS),
+        "channels": variants.channels(overrides),
         "messenger_app_id": None,
         "ref": ref_status,
         "friend": friend,
@@ -112,6 +120,8 @@ async def describe_ref(
     if tokens.now_utc() - claims.issued_at > timedelta(days=campaign.attribution_days):
         return "expired", None
     name = wording.first_name(advocate.name)
+    # The offer of the advocate's experiment variant, as the order will be rewarded.
+    campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
     return "valid", {
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),
@@ -136,6 +146,7 @@ async def describe_code(
         await count_code_miss(ctx, ip)
         return "invalid", None
     name = wording.first_name(advocate.name)
+    campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
     return "valid", {
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),
@@ -161,7 +172,8 @@ async def show_campaign_widget(request: Request) -> Response:
         if len(ref) > 500:
             raise ApiError(422, "invalid_ref", "'ref' is too long.", "ref")
         ref_status, friend = await describe_ref(request, campaign, lang, ref)
-    body = widget_config(campaign, lang, ref_status, friend)
+    copy = (await campaign_view(context(request).store, campaign)).overrides
+    body = widget_config(campaign, lang, ref_status, friend, copy)
     headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
     response = JSONResponse(body, headers=headers, background=seen)
     return with_cors(request, response)

@@ -9,6 +9,7 @@ from shareback import __version__
 from shareback.api.owner import (
     codes_spec,
     events_spec,
+    experiments_spec,
     fraud_spec,
     gdpr_spec,
     outgoing_spec,
@@ -138,6 +139,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 **array(STRING),
                 "description": "the single-use codes the advocate's rewards were issued as, "
                 "oldest first; only for the shop's signed identity (else empty)",
+            },
+            "channels": {
+                **array(STRING),
+                "description": "the share buttons in the order to show them (an experiment's "
+                "variant may change it)",
+            },
+            "experiment": {
+                **nullable(obj({"id": {"type": "integer", "minimum": 1}, "variant": STRING})),
+                "description": "the A/B experiment variant this advocate sees, if any: share, "
+                "headline and offer are already that variant's",
             },
         }
     ),
@@ -695,6 +706,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
+        experiments_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -721,6 +733,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
+                    **experiments_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

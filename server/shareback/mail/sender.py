@@ -18,6 +18,8 @@ import aiosmtplib
 
 from shareback import codes, payouts, tokens
 from shareback.emails import is_valid_email
+from shareback.experiments.mail import invite_template
+from shareback.experiments.serving import advocate_view
 from shareback.mail import journeys
 from shareback.mail.render import RenderError, build_message, render
 from shareback.mail.smtp import SmtpTarget, parse_sender, parse_smtp_url
@@ -146,6 +148,11 @@ class MailSender:
             raise Outcome("dead", "the recipient is not an e-mail address")
         lang = mail.contact_lang or settings.lang
         advocate = await self._advocate(mail, campaign, now)
+        view = None
+        if mail.journey == journeys.INVITE and advocate is not None:
+            # An experiment's variant: its offers and its e-mail (experiments/), seen once sent.
+            view = await advocate_view(self.store, campaign, advocate.id, now)
+            campaign = view.campaign
         facts = mail.facts
         if mail.journey == journeys.SUMMARY:
             start, end = (datetime.fromisoformat(facts[k]) for k in ("start", "end"))
@@ -158,6 +165,8 @@ class MailSender:
         )
         own = {(t.journey, t.lang): t for t in await self.store.mail_templates(campaign.id)}
         template = own.get((mail.journey, lang)) or journeys.DEFAULT_TEMPLATES[(mail.journey, lang)]
+        if view is not None:
+            template = invite_template(template, view.overrides)
         try:
             rendered = render(template, variables)
         except RenderError as exc:

@@ -21,6 +21,8 @@ EVENT_TYPES = (
     "friend_code.pool_exhausted",
     "payout_batch.created",
     "payout_batch.paid",
+    "experiment.started",
+    "experiment.concluded",
 )
 
 

@@ -12,6 +12,12 @@ from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
+from shareback.storage.experiment_records import (
+    Experiment,
+    ExperimentChange,
+    ExperimentNumbers,
+    NewExperiment,
+)
 from shareback.storage.records import (
     ActivityItem,
     AdminSession,
@@ -606,7 +612,51 @@ class MailStore(Protocol):
     async def is_suppressed(self, address_hash: str) -> bool: ...
 
 
+class ExperimentStore(Protocol):
+    """A/B experiments on a campaign (storage/sql/experiments.py)."""
+
+    async def create_experiment(self, new: NewExperiment) -> Experiment:
+        """A draft; ExperimentConflict when the campaign has one that is not stopped."""
+        ...
+
+    async def experiment(self, experiment_id: int) -> Experiment | None: ...
+
+    async def experiments(self, campaign_id: int) -> list[Experiment]:
+        """Newest first, stopped ones included."""
+        ...
+
+    async def current_experiment(self, campaign_id: int) -> Experiment | None: ...
+
+    async def experiment_changes(self, experiment_id: int) -> list[ExperimentChange]: ...
+
+    async def change_experiment(
+        self,
+        experiment_id: int,
+        to_status: str,
+        actor: str,
+        at: datetime,
+        *,
+        result: dict[str, Any] | None = None,
+        winner: str | None = None,
+        roll_out: bool = False,
+    ) -> Experiment:
+        """Audited, with experiment.started / experiment.concluded; ExperimentTransition when
+        the move is not allowed (nothing written)."""
+        ...
+
+    async def expose(
+        self, experiment_id: int, advocate_id: int, variant: str, at: datetime
+    ) -> None: ...
+
+    async def exposure(self, experiment_id: int, advocate_id: int) -> str | None: ...
+
+    async def campaign_copy(self, campaign_id: int) -> dict[str, Any]: ...
+
+    async def experiment_numbers(self, experiment: Experiment) -> ExperimentNumbers: ...
+
+
 class Store(
+    ExperimentStore,
     IssuingStore,
     PayoutStore,
     AdminStore,

@@ -62,6 +62,11 @@ TABLES = (
     "credit_entries",
     "reward_codes",
     "widget_sightings",
+    "experiments",
+    "experiment_variants",
+    "experiment_exposures",
+    "experiment_changes",
+    "campaign_copy",
 )
 BATCH = 5000
 

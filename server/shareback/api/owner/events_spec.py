@@ -178,6 +178,11 @@ DATA: dict[str, tuple[str, str]] = {
         "PayoutBatchEventData",
         "A payout batch was marked paid: its rewards are fulfilled (reward.fulfilled each).",
     ),
+    "experiment.started": ("ExperimentEventData", "An A/B experiment started."),
+    "experiment.concluded": (
+        "ExperimentEventData",
+        "An A/B experiment was stopped: its winner, whether it was rolled out, and its result.",
+    ),
 }
 assert set(DATA) == set(EVENT_TYPES), "every event type needs its schema"
 

@@ -36,6 +36,7 @@ SECTIONS = (
     "payout_accounts",
     "payouts",
     "credit",
+    "experiments",
 )
 ERASED = (
     "advocates",

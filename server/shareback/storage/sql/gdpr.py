@@ -65,6 +65,11 @@ SECTIONS: dict[str, str] = {
     "payouts": "SELECT i.batch_id, i.reward_id, i.amount_minor, i.holder_name, i.iban, i.bic, "
     "b.status, b.created_at, b.paid_at FROM payout_items i JOIN payout_batches b "
     f"ON b.id = i.batch_id WHERE i.advocate_id IN {MINE} ORDER BY i.id",
+    # The A/B experiments' variants they saw (experiments/), and when first.
+    "experiments": "SELECT x.id AS experiment_id, c.slug AS campaign, x.name AS experiment, "
+    "e.variant, e.first_seen_at FROM experiment_exposures e JOIN experiments x "
+    "ON x.id = e.experiment_id JOIN campaigns c ON c.id = x.campaign_id "
+    f"WHERE e.advocate_id IN {MINE} ORDER BY x.id",
     # Their store-credit ledger.
     "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
     "FROM credit_entries WHERE email_key = ? ORDER BY id",
@@ -193,6 +198,10 @@ class GdprQueries(SqlBase):
             await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)
             # Uncounted clicks count nowhere: nothing to keep them for.
             await db.execute(f"DELETE FROM uncounted_clicks WHERE advocate_id IN ({listed})", mine)
+            # Which variant they saw: gone (the experiment counts one advocate fewer).
+            await db.execute(
+                f"DELETE FROM experiment_exposures WHERE advocate_id IN ({listed})", mine
+            )
             # A reviewer's note may name the person; the verdict and its reasons stay.
             for decision in sections["fraud_decisions"]:
                 await db.execute(

@@ -24,6 +24,7 @@ from shareback.storage.records import (
 )
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.clicks import write_clicks
+from shareback.storage.sql.experiments import exposed_offer
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
     FraudQueries,
@@ -477,12 +478,14 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             )
             assert advocate_row is not None and order.email is not None
             due = rewards.approve_after(order.paid_at, campaign.hold_days)
+            # An A/B experiment's variant offer, when the advocate was shown one (experiments/).
+            offer = await exposed_offer(db, campaign, candidate.advocate_id)
             reward_ids = await create_rewards(
                 db,
                 referral[0],
                 (
-                    ("referrer", campaign.referrer_reward, candidate.advocate_id, advocate_row[0]),
-                    ("friend", campaign.friend_reward, None, order.email),
+                    ("referrer", offer.referrer_reward, candidate.advocate_id, advocate_row[0]),
+                    ("friend", offer.friend_reward, None, order.email),
                 ),
                 totals.minor,
                 subtotal,

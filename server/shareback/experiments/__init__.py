@@ -1,0 +1,1 @@
+"""A/B experiments on a campaign: statistics (stats.py), assignment, storage adapters."""
