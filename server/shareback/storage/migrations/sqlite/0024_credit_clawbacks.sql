@@ -8,11 +8,12 @@ CREATE TABLE credit_entries_next (
     amount_minor INTEGER NOT NULL CHECK (amount_minor <> 0),
     kind TEXT NOT NULL CHECK (kind IN ('reward', 'redemption', 'clawback')),
     reward_id INTEGER REFERENCES rewards (id),
-    clawback_id INTEGER UNIQUE REFERENCES clawbacks (id),
     idempotency_key TEXT UNIQUE,
     order_ref TEXT,
     actor TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    -- Last, as PostgreSQL's ALTER TABLE adds it (tests/test_schema_parity.py).
+    clawback_id INTEGER UNIQUE REFERENCES clawbacks (id),
     CHECK ((kind IN ('reward', 'clawback')) = (reward_id IS NOT NULL)),
     CHECK ((kind = 'clawback') = (clawback_id IS NOT NULL)),
     CHECK ((kind = 'redemption') = (idempotency_key IS NOT NULL))
