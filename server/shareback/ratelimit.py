@@ -30,7 +30,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
-from shareback.storage.records import Hits, RateCount
+from shareback.storage.records import ClickLimit, Hits, RateCount
 
 log = logging.getLogger("shareback.ratelimit")
 
@@ -228,6 +228,13 @@ class RateLimiter:
             log.warning("rate limit %s: the count failed; letting the hit through", self.name)
             return True
         return estimate(counted, moment, self.window) <= self.limit
+
+    def counted_in_write(self, key: str) -> ClickLimit:
+        """This limit for a hit that the store counts inside the write it comes with (a referral
+        click, in its batch's transaction: storage/sql/clicks.py), not in a round of its own.
+        The store answers with the write whether the hit was within the limit; this process
+        learns nothing of the count (`exceeded` and `wait_seconds` do not know of such hits)."""
+        return ClickLimit(self.name, self._key(key), self.window, self.limit)
 
     async def hit(self, key: str, now: float | None = None) -> None:
         """Counts a hit without asking (failures counted apart from the check)."""

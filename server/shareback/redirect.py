@@ -75,7 +75,8 @@ async def follow_referral_link(request: Request) -> Response:
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     device = visitors.device_class(agent)
-    # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
+    # Over the per-IP limit the visitor still lands on the shop; the click is kept apart,
+    # uncounted. The limit is counted in the click's own transaction (storage/sql/clicks.py).
     try:
         click_token = await ctx.store.record_click(
             advocate.id,
@@ -85,7 +86,7 @@ async def follow_referral_link(request: Request) -> Response:
             device,
             now,
             visitor=visitors.visitor_key(ip_hash, agent),
-            counted=await ctx.click_limiter.allow(ip_hash),
+            limit=ctx.click_limiter.counted_in_write(ip_hash),
         )
     except Exception:
         # Not stored, so not acknowledged: the friend still lands on the shop, with the bare

@@ -1,15 +1,24 @@
 """Referral clicks, written in batches: one transaction and a handful of statements for all the
-clicks that arrived while the previous batch committed (storage/group_commit.py)."""
+clicks that arrived while the previous batch committed (storage/group_commit.py).
+
+A click's rate limit (the per-address click limit, records.ClickLimit) is counted in the same
+transaction: one UPSERT for the batch's addresses, and each click learns from it whether it is
+within the limit. So a click costs no transaction of its own for its limit, the count is as
+shared across processes as the clicks are, and a click is counted under its limit exactly when
+it is stored."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import TypeVar
 
+from shareback.ratelimit import estimate
 from shareback.storage.database import Connection, from_db_time
-from shareback.storage.records import NewClick
+from shareback.storage.records import Hits, NewClick, RateCount
+from shareback.storage.sql.shared import count_hits_in
 
 T = TypeVar("T")
 
@@ -32,10 +41,42 @@ def padded(values: list[T]) -> list[T]:
     return values + values[-1:] * (size - len(values))
 
 
-async def write_clicks(db: Connection, clicks: Sequence[NewClick]) -> list[str]:
+async def within_limits(db: Connection, clicks: Sequence[NewClick]) -> list[NewClick]:
+    """The clicks, each counted as a hit under its limit, in batch order (the k-th click of an
+    address sees the count as it stood after the first k, as one after the other would); a
+    click past its limit is uncounted."""
+    keys: dict[tuple[str, str, int], list[int]] = {}
+    for i, c in enumerate(clicks):
+        if c.limit is not None:
+            keys.setdefault((c.limit.name, c.limit.key, c.limit.window_seconds), []).append(i)
+    if not keys:
+        return list(clicks)
+    hits = [
+        Hits(name, key, max(int(clicks[i].at.timestamp()) for i in at), seconds, len(at))
+        for (name, key, seconds), at in keys.items()
+    ]
+    after = {(c.name, c.key): c for c in await count_hits_in(db, hits)}
+    judged = list(clicks)
+    for (name, key, seconds), at in keys.items():
+        count = after[(name, key)]
+        before = count.hits - len(at)
+        for i in at:
+            before += 1
+            click = clicks[i]
+            assert click.limit is not None
+            seen = RateCount(name, key, count.window_start, before, count.prev_hits)
+            within = estimate(seen, click.at.timestamp(), seconds) <= click.limit.limit
+            if click.counted and not within:
+                judged[i] = dataclasses.replace(click, counted=False)
+    return judged
+
+
+async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
     """Each click's token, as record_click would have answered them one after the other: one
     visitor's clicks on one link count once a UTC day, later ones get the day's first token;
-    uncounted clicks are kept apart."""
+    uncounted clicks (given so, or past their limit) are kept apart."""
+    # The limits first: their rows are locked before the visits' (one order in every batch).
+    clicks = await within_limits(db, batch)
     tokens: list[str | None] = [None] * len(clicks)
     uncounted = [(i, c) for i, c in enumerate(clicks) if not c.counted]
     if uncounted:
