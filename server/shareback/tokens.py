@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous.signer import SigningAlgorithm
+
+from shareback.keyed_hash import hmac_sha256
 
 
 class InvalidRef(Exception):
@@ -21,9 +24,19 @@ class RefClaims:
     issued_at: datetime
 
 
+class _HmacSha256(SigningAlgorithm):
+    """itsdangerous's HMAC-SHA256, the same signatures, with the key's HMAC state kept
+    (keyed_hash.py): every referral click signs a ref."""
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        return hmac_sha256(key, value)
+
+
 @functools.lru_cache(maxsize=8)  # one per key in force: each link and order signs or checks
 def _signer(secret_key: str) -> TimestampSigner:
-    return TimestampSigner(secret_key, salt="shareback.ref", digest_method=hashlib.sha256)
+    return TimestampSigner(
+        secret_key, salt="shareback.ref", digest_method=hashlib.sha256, algorithm=_HmacSha256()
+    )
 
 
 def sign_ref(secret_key: str, code: str, click_token: str) -> str:
