@@ -24,7 +24,11 @@ from shareback.api import (
     referrers,
     welcome,
 )
-from shareback.background import approve_rewards_forever, refresh_limits_forever
+from shareback.background import (
+    approve_rewards_forever,
+    delete_old_clicks_forever,
+    refresh_limits_forever,
+)
 from shareback.bootstrap import bootstrap
 from shareback.context import new_context
 from shareback.errors import EXCEPTION_HANDLERS
@@ -68,7 +72,9 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        store = await open_store(settings.database_url, settings.database_pool_size)
+        store = await open_store(
+            settings.database_url, settings.database_pool_size, settings.zone()
+        )
         try:
             secrets = await bootstrap(store, settings)
             ctx = await new_context(settings, secrets, store, metrics)
@@ -86,6 +92,9 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                         deliver_forever(worker, settings.delivery_interval_seconds)
                     ),
                     asyncio.create_task(refresh_limits_forever(ctx.watched_limiters)),
+                    asyncio.create_task(
+                        delete_old_clicks_forever(store, settings.click_retention_days)
+                    ),
                     asyncio.create_task(
                         send_mail_forever(
                             MailSender(store, settings, secrets.secret_key),

@@ -1,7 +1,7 @@
 """The loops every process runs beside the requests, safe in any number of processes on any
 number of machines: the approval round under a lease in the database (one process at a time),
-the validation callbacks and webhook deliveries claimed row by row (outgoing/), and the shared
-rate limits' refresh."""
+the click retention round under another, the validation callbacks and webhook deliveries claimed
+row by row (outgoing/), and the shared rate limits' refresh."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from shareback.storage.base import Store
 log = logging.getLogger("shareback")
 
 APPROVAL_LEASE = "approve-rewards"
+RETENTION_LEASE = "click-retention"
+# Old clicks are deleted once an hour at most: a day's worth goes in one round.
+RETENTION_INTERVAL_SECONDS = 3600.0
 LIMITS_REFRESH_SECONDS = 1.0
 
 
@@ -69,6 +72,47 @@ async def approve_rewards_forever(
             await asyncio.shield(store.release_lease(APPROVAL_LEASE, holder))
         except Exception:
             log.warning("could not give up the approval lease; it lapses on its own")
+
+
+async def delete_old_clicks(
+    store: Store, keep_days: int, holder: str, lease: timedelta
+) -> int | None:
+    """One retention round if this process holds (or now takes) the lease; None if another does.
+    The round is idempotent (it deletes only clicks already in the daily rollups)."""
+    now = tokens.now_utc()
+    if not await store.take_lease(RETENTION_LEASE, holder, now, now + lease):
+        return None
+    done = await store.delete_rolled_up_clicks(keep_days, now)
+    if done.clicks:
+        log.info(
+            "deleted %d raw clicks from before %s (their days are rolled up)",
+            done.clicks,
+            done.before,
+        )
+    return done.clicks
+
+
+async def delete_old_clicks_forever(
+    store: Store, keep_days: int, interval: float = RETENTION_INTERVAL_SECONDS
+) -> None:
+    """SHAREBACK_CLICK_RETENTION_DAYS (0: never): raw clicks older than that many shop days go,
+    in one process at a time (the lease outlives two rounds, so its holder keeps it)."""
+    if keep_days <= 0:
+        return
+    holder = "retention-" + secrets.token_hex(6)
+    lease = timedelta(seconds=max(60.0, 2.5 * interval))
+    try:
+        while True:
+            try:
+                await delete_old_clicks(store, keep_days, holder, lease)
+            except Exception:
+                log.exception("deleting old clicks failed; will retry")
+            await asyncio.sleep(interval)
+    finally:
+        try:
+            await asyncio.shield(store.release_lease(RETENTION_LEASE, holder))
+        except Exception:
+            log.warning("could not give up the retention lease; it lapses on its own")
 
 
 async def refresh_limits_forever(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from shareback.campaigns import DEFAULT_SHOP_NAME
@@ -17,6 +18,8 @@ from shareback.urls import origin_of
 from shareback.webhooks.standard import new_secret
 
 DEFAULT_SLUG = "default"
+
+log = logging.getLogger("shareback")
 
 
 def generate_secrets() -> dict[str, str]:
@@ -46,6 +49,16 @@ def default_campaign(settings: Settings) -> CampaignDraft:
 
 async def bootstrap(store: Store, settings: Settings) -> Secrets:
     await store.migrate()
+    # A shop that changed SHAREBACK_TIMEZONE: its daily rollups are cut again at the new midnight.
+    rebuilt = await store.ensure_rollups_zone()
+    if rebuilt is not None:
+        log.info(
+            "daily rollups rebuilt in %s (were %s): %d clicks, %d widget events",
+            rebuilt.zone,
+            rebuilt.previous_zone,
+            rebuilt.clicks,
+            rebuilt.events,
+        )
     secrets = resolve_secrets(settings, await store.keep_secrets(generate_secrets()))
     await store.ensure_campaign(default_campaign(settings))
     # Settings given explicitly win over what the first start stored; unset ones change nothing.

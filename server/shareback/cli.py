@@ -99,7 +99,9 @@ def migrate() -> None:
 
     async def run() -> list[str]:
         settings = Settings.from_env()
-        store = await open_store(settings.database_url, settings.database_pool_size)
+        store = await open_store(
+            settings.database_url, settings.database_pool_size, settings.zone()
+        )
         try:
             return await store.migrate()
         finally:

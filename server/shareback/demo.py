@@ -27,7 +27,7 @@ class DemoLogin:
 
 async def prepare_demo(settings: Settings) -> tuple[Secrets, DemoLogin]:
     """Migrate, keep secrets, seed six weeks of history and an owner login (all idempotent)."""
-    store = await open_store(settings.database_url, settings.database_pool_size)
+    store = await open_store(settings.database_url, settings.database_pool_size, settings.zone())
     try:
         secrets = await bootstrap(store, settings)
         campaign = await store.campaign(DEFAULT_SLUG)

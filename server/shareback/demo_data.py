@@ -6,7 +6,7 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
-from shareback import codes, emails, visitors
+from shareback import codes, emails, shop_days, visitors
 from shareback.attribution import Candidate
 from shareback.storage.base import Advocate, Campaign, PaidOrder, Store
 
@@ -108,7 +108,7 @@ async def seed_history(store: Store, campaign: Campaign, now: datetime) -> int:
                 token = secrets.token_urlsafe(6)
                 ip = f"198.51.100.{rand.randint(1, 254)}"
                 device = rand.choice(("mobile", "mobile", "mobile", "desktop", "tablet"))
-                salt = await store.ip_salt_for(click_at.date())
+                salt = await store.ip_salt_for(shop_days.local_day(click_at, store.zone))
                 await store.record_click(
                     advocate.id, token, channel, visitors.ip_hash(salt, ip), device, click_at
                 )

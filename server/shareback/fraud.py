@@ -58,7 +58,7 @@ class FraudFacts:
     order_ip_hash: str | None  # the order's IP hashed with the salt of the click's day
     click_device: str | None
     order_device: str | None  # None when the platform sent no user agent
-    referrals_today: int  # the advocate's referrals on the order's UTC day, this one left out
+    referrals_today: int  # the advocate's referrals on the order's shop day, this one left out
     rewarded_referrals: int  # the advocate's referrer rewards not revoked, this one left out
 
 

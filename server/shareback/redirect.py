@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, error_page, link_pages, tokens, visitors
+from shareback import codes, error_page, link_pages, shop_days, tokens, visitors
 from shareback.bootstrap import DEFAULT_SLUG
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
@@ -101,7 +101,7 @@ async def follow_referral_link(request: Request) -> Response:
     now = tokens.now_utc()
     # The day's salt: tomorrow's hash of the same address differs, and the salt is deleted once
     # no rule needs it (retention.py), so the hash cannot be turned back into the address.
-    salt = await ctx.store.ip_salt_for(now.date())
+    salt = await ctx.store.ip_salt_for(shop_days.local_day(now, ctx.store.zone))
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     device = visitors.device_class(agent)

@@ -21,3 +21,13 @@ def oldest_salt_day(today: date, attribution_days: Iterable[int]) -> date:
     made late on its day and an order made late on the window's last day."""
     longest = max(attribution_days, default=DEFAULT_ATTRIBUTION_DAYS)
     return today - timedelta(days=longest + 1)
+
+
+def oldest_click_day(today: date, keep_days: int, attribution_days: Iterable[int]) -> date:
+    """The first shop day whose raw clicks the retention setting (keep_days) keeps.
+
+    Never fewer days than an order can still be attributed to a click (the longest live window,
+    one day more, as the click's salt is kept: oldest_salt_day): inside it, a click is still read
+    to credit an order and to compare its IP hash with the order's. Older clicks are only counts,
+    and their days are in the daily rollups."""
+    return min(today - timedelta(days=keep_days), oldest_salt_day(today, attribution_days))

@@ -37,6 +37,20 @@ def _access_log(value: str) -> str:
     return mode
 
 
+# Ten years: a larger number is a typo (and would reach back before any click).
+MAX_RETENTION_DAYS = 3660
+
+
+def _retention_days(value: str) -> int:
+    raw = value.strip() or "0"
+    if not raw.isascii() or not raw.isdigit():
+        raise SettingsError(
+            f"SHAREBACK_CLICK_RETENTION_DAYS must be a whole number of days (got {value!r}); "
+            "0 keeps every click."
+        )
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -83,6 +97,10 @@ class Settings:
     timezone: str = "UTC"
     # The dashboard's language for a user who chose none and whose browser asks for neither.
     locale: str = "en"
+    # Raw click rows older than this many shop days are deleted once counted in the daily
+    # rollups (never inside the longest attribution window, never one a referral points to);
+    # 0 keeps them for ever. Every number in the dashboard and the stats API stays the same.
+    click_retention_days: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +135,7 @@ class Settings:
             share_image_url=config("SHARE_IMAGE_URL", default=None) or None,
             timezone=config("TIMEZONE", default="UTC") or "UTC",
             locale=config("LOCALE", default="en") or "en",
+            click_retention_days=_retention_days(config("CLICK_RETENTION_DAYS", default="0")),
         ).checked()
 
     def checked(self) -> Settings:
@@ -146,6 +165,11 @@ class Settings:
                     "Stripe's dashboard, which starts with whsec_ (not an API key)."
                 )
         self.zone()  # an unknown time zone stops the start
+        if not 0 <= self.click_retention_days <= MAX_RETENTION_DAYS:
+            raise SettingsError(
+                f"SHAREBACK_CLICK_RETENTION_DAYS must be a whole number of days from 0 (keep every "
+                f"click) to {MAX_RETENTION_DAYS} (got {self.click_retention_days})."
+            )
         if self.locale not in LOCALES:
             raise SettingsError(
                 f"SHAREBACK_LOCALE must be one of {', '.join(LOCALES)} (got {self.locale!r})."

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import numbers, tokens
+from shareback import numbers, shop_days, tokens
 from shareback.admin import campaign_form
 from shareback.admin.campaign_choice import campaign_status
 from shareback.admin.ranges import last_days
@@ -83,7 +83,7 @@ async def list_campaigns(request: Request, session: AdminSession) -> Response:
     now = tokens.now_utc()
     show_archived = request.query_params.get("archived") == "1"
     campaigns = await ctx.store.campaigns(include_archived=True)
-    span = last_days(30, now.date())
+    span = last_days(30, shop_days.local_day(now, ctx.store.zone), ctx.store.zone)
     rows = []
     for campaign in campaigns:
         if campaign.archived_at is not None and not show_archived:

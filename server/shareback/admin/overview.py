@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import kpis, tokens
+from shareback import kpis, shop_days, tokens
 from shareback.admin import charts
 from shareback.admin.campaign_choice import campaign_status, pick_campaign
 from shareback.admin.ranges import PRESETS, last_days, parse_range
@@ -36,8 +36,11 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
     now = tokens.now_utc()
     campaigns = await ctx.store.campaigns(include_archived=True)
     campaign = pick_campaign(campaigns, request.query_params.get("campaign"))
+    # The shop's days (SHAREBACK_TIMEZONE), as the store's rollups are cut.
+    zone = ctx.store.zone
+    today = shop_days.local_day(now, zone)
     span, range_error = parse_range(
-        request.query_params.get("from"), request.query_params.get("to"), now.date()
+        request.query_params.get("from"), request.query_params.get("to"), today, zone
     )
     page: dict[str, object] = {
         "session": session,
@@ -46,7 +49,7 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
         "campaign": campaign,
         "span": span,
         "range_error": range_error,
-        "presets": [(days, last_days(days, now.date())) for days in PRESETS],
+        "presets": [(days, last_days(days, today, zone)) for days in PRESETS],
         "now": now,
     }
     if campaign is not None:

@@ -1,9 +1,12 @@
-"""The overview's date range: ?from=&to= as inclusive UTC dates, the last 30 days by default."""
+"""The overview's date range: ?from=&to= as inclusive shop days (cut at the shop's midnight,
+shop_days.py), the last 30 days up to the shop's today by default."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+
+from shareback import shop_days
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731
@@ -14,15 +17,17 @@ PRESETS = (7, 30, 90, 365)
 class DateRange:
     first: date
     last: date
+    zone: tzinfo = shop_days.UTC_ZONE
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(), tzinfo=UTC)
+        """The shop's midnight that begins the first day, as a UTC moment."""
+        return shop_days.day_start(self.first, self.zone)
 
     @property
     def end(self) -> datetime:
-        """Half-open: the moment after the last day."""
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+        """Half-open: the shop's midnight after the last day."""
+        return shop_days.day_end(self.last, self.zone)
 
     @property
     def days(self) -> int:
@@ -32,8 +37,9 @@ class DateRange:
         return [self.first + timedelta(days=n) for n in range(self.days)]
 
 
-def last_days(count: int, today: date) -> DateRange:
-    return DateRange(today - timedelta(days=count - 1), today)
+def last_days(count: int, today: date, zone: tzinfo = shop_days.UTC_ZONE) -> DateRange:
+    """`count` shop days ending with today (the shop's today: shop_days.local_day(now, zone))."""
+    return DateRange(today - timedelta(days=count - 1), today, zone)
 
 
 # Far enough from date.min and date.max that a default or two-year range never leaves them.
@@ -54,9 +60,11 @@ def parse_date(text: str | None) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
-def parse_range(first: str | None, last: str | None, today: date) -> tuple[DateRange, str | None]:
+def parse_range(
+    first: str | None, last: str | None, today: date, zone: tzinfo = shop_days.UTC_ZONE
+) -> tuple[DateRange, str | None]:
     """The range asked for, or the default with a message saying why the request was not used."""
-    default = last_days(DEFAULT_DAYS, today)
+    default = last_days(DEFAULT_DAYS, today, zone)
     if not first and not last:
         return default, None
     start, end = parse_date(first), parse_date(last)
@@ -67,7 +75,7 @@ def parse_range(first: str | None, last: str | None, today: date) -> tuple[DateR
     if start > end:
         return default, "The start date is after the end date; showing the last 30 days."
     if (end - start).days + 1 > MAX_DAYS:
-        return DateRange(end - timedelta(days=MAX_DAYS - 1), end), (
+        return DateRange(end - timedelta(days=MAX_DAYS - 1), end, zone), (
             "Ranges are at most two years; showing the two years up to the end date."
         )
-    return DateRange(start, end), None
+    return DateRange(start, end, zone), None

@@ -3,6 +3,9 @@ URL names: SQLite (storage/sqlite/) or PostgreSQL (storage/postgres/)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
+from shareback.shop_days import UTC_ZONE
 from shareback.storage.base import Store
 from shareback.storage.database import Database
 
@@ -25,7 +28,9 @@ async def open_database(database_url: str, pool_size: int = 10) -> Database:
     )
 
 
-async def open_store(database_url: str, pool_size: int = 10) -> Store:
+async def open_store(database_url: str, pool_size: int = 10, zone: tzinfo = UTC_ZONE) -> Store:
+    """zone: the shop's (Settings.zone()); the store's daily rollups, visitor-days and day counts
+    are cut at its midnight. Every process of one shop must open its store in the same zone."""
     from shareback.storage.sql import SqlStore
 
-    return SqlStore(await open_database(database_url, pool_size))
+    return SqlStore(await open_database(database_url, pool_size), zone)

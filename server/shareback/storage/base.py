@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from shareback.attribution import Candidate
@@ -53,6 +53,8 @@ from shareback.storage.records import (
     RefundPart,
     RewardChange,
     RewardSummary,
+    RolledUp,
+    RollupRebuild,
     TwoFactorState,
     WebhookEndpoint,
 )
@@ -96,6 +98,8 @@ __all__ = [
     "ReportingStore",
     "RewardChange",
     "RewardSummary",
+    "RolledUp",
+    "RollupRebuild",
     "Store",
     "ValidationStore",
     "WebhookEndpoint",
@@ -288,9 +292,34 @@ class OutboxStore(Protocol):
 
 
 class ReportingStore(Protocol):
-    async def campaign_stats(
-        self, campaign_id: int, start: datetime, end: datetime
-    ) -> RawStats: ...
+    # The shop's time zone the store was opened in (open_store's zone): its days are shop days.
+    zone: tzinfo
+
+    async def campaign_stats(self, campaign_id: int, start: datetime, end: datetime) -> RawStats:
+        """Counts for [start, end); the day-by-day series by shop day. A range whose both ends
+        are shop midnights reads the daily rollups; any other counts the raw rows."""
+        ...
+
+    async def rollups_zone(self) -> str:
+        """The zone the daily rollups are cut in (UTC for rollups built before migration 0020)."""
+        ...
+
+    async def rebuild_rollups(self) -> RollupRebuild:
+        """Recounts the daily rollups (click_days, event_days, visit_days, advocate_click_days)
+        from the raw rows, cut in the store's zone, in one transaction. Rollup days whose raw
+        clicks the retention setting already deleted keep the days they were counted in."""
+        ...
+
+    async def ensure_rollups_zone(self) -> RollupRebuild | None:
+        """rebuild_rollups when the rollups were cut in another zone than the store's (the shop
+        changed SHAREBACK_TIMEZONE); None when they already match. One process rebuilds."""
+        ...
+
+    async def delete_rolled_up_clicks(self, keep_days: int, now: datetime) -> RolledUp:
+        """Deletes the raw clicks older than keep_days shop days (retention.oldest_click_day):
+        never one inside the longest live attribution window, nor one a referral points to.
+        Every such click is already in the daily rollups, so no number the owner sees changes."""
+        ...
 
 
 class CodeStore(Protocol):

@@ -11,7 +11,10 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from shareback.shop_days import Stretch
 
 
 class InvalidText(ValueError):
@@ -48,9 +51,30 @@ class Dialect:
     skip_locked: str
     # SQLite's planner hints (INDEXED BY, CROSS JOIN order); PostgreSQL plans by its statistics.
     hints: bool
+    # The UTC date of a time column moved by a number of seconds (the shop's offset from UTC):
+    # shifted_day_of.format(column, seconds).
+    shifted_day_of: str = ""
 
     def day(self, column: str) -> str:
         return self.day_of.format(column)
+
+    def shop_day(self, column: str, stretches: Sequence[Stretch]) -> str:
+        """The shop day of a time column: its UTC time plus the shop's offset of that moment
+        (shop_days.stretches: a CASE over the few offset changes of the range). The change
+        moments are written into the SQL (they come from the tz database, never from a request)."""
+        shifted = [self.shifted_day_of.format(column, s.offset) for s in stretches]
+        if len(shifted) == 1:
+            return shifted[0]
+        branches = " ".join(
+            f"WHEN {column} < {self.time_literal(following.since)} THEN {day}"
+            for following, day in zip(stretches[1:], shifted, strict=False)
+            if following.since is not None
+        )
+        return f"(CASE {branches} ELSE {shifted[-1]} END)"
+
+    def time_literal(self, moment: datetime) -> str:
+        text = to_db_time(moment)
+        return f"'{text}'" if self.name == "sqlite" else f"TIMESTAMPTZ '{text}+00'"
 
     def lock_rows(self, alias: str) -> str:
         return self.skip_locked.format(alias)

@@ -107,6 +107,27 @@ class Forgotten:
 
 
 @dataclass(frozen=True)
+class RollupRebuild:
+    """What Store.rebuild_rollups did: the zone the daily rollups are now cut in, from which moment
+    they were counted again from the raw rows (None: all of them), and how many raw rows it read."""
+
+    zone: str
+    previous_zone: str
+    recounted_from: datetime | None
+    clicks: int
+    events: int
+
+
+@dataclass(frozen=True)
+class RolledUp:
+    """What one retention round deleted (Store.delete_rolled_up_clicks): raw clicks older than
+    `before`, every one already counted in the daily rollups."""
+
+    before: datetime | None
+    clicks: int
+
+
+@dataclass(frozen=True)
 class PaidOrder:
     source: str
     order_id: str

@@ -1,9 +1,10 @@
 """GET /api/v1/campaigns/{slug}/stats: the counts, the KPIs derived from them, the funnel and a
-day-by-day series for whole UTC days from..to."""
+day-by-day series for whole shop days from..to: days cut at the shop's midnight
+(SHAREBACK_TIMEZONE, shop_days.py), as the dashboard cuts them, so both show the same numbers."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import kpis, tokens
+from shareback import kpis, shop_days, tokens
 from shareback.api.owner.documents import money_document
 from shareback.api.owner.filters import owned_campaign
 from shareback.api.owner.params import bad_param, given, parse_day, refuse_unknown
@@ -20,10 +21,6 @@ from shareback.context import context
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-
-
-def midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def day_range(query: dict[str, str], today: date) -> tuple[date, date]:
@@ -119,10 +116,9 @@ async def show_campaign_stats(request: Request) -> Response:
     query = dict(request.query_params)
     refuse_unknown(query, {"from", "to"})
     campaign = await owned_campaign(ctx.store, request.path_params["slug"])
-    first, last = day_range(query, tokens.now_utc().date())
-    raw = await ctx.store.campaign_stats(
-        campaign.id, midnight(first), midnight(last + timedelta(days=1))
-    )
+    zone = ctx.store.zone
+    first, last = day_range(query, shop_days.local_day(tokens.now_utc(), zone))
+    raw = await ctx.store.campaign_stats(campaign.id, *shop_days.bounds(first, last, zone))
     currency = campaign.referrer_reward.currency
     return JSONResponse(stats_document(campaign.slug, currency, first, last, raw))
 

@@ -21,6 +21,7 @@ POSTGRES = Dialect(
     ilike="ILIKE",
     skip_locked=" FOR UPDATE OF {} SKIP LOCKED",
     hints=False,
+    shifted_day_of="((({0} AT TIME ZONE 'UTC') + INTERVAL '{1} seconds')::date)",
 )
 
 # pg_advisory_lock key of `shareback migrate`: any constant no other tool of the shop uses.

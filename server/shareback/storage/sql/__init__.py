@@ -16,6 +16,7 @@ from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
+from shareback.storage.sql.rollups import RollupQueries
 from shareback.storage.sql.shared import SharedStateQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
@@ -31,6 +32,7 @@ class SqlStore(
     AdminQueries,
     TwoFactorQueries,
     ReportingQueries,
+    RollupQueries,
     OwnerQueries,
     OutboxQueries,
     CodeQueries,

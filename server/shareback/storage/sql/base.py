@@ -5,16 +5,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from shareback.shop_days import UTC_ZONE
 from shareback.storage.database import Connection, Database, Dialect, Row
 from shareback.storage.lookups import Lookups
 
 
 class SqlBase:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, zone: tzinfo = UTC_ZONE) -> None:
         self._db = db
+        # The shop's time zone (SHAREBACK_TIMEZONE): every day the store keys or counts is a shop
+        # day (shareback/shop_days.py).
+        self.zone = zone
         self._kept: dict[str, str] = {}
         # Advocates by code and campaigns by id, for a few seconds (storage/lookups.py).
         self._lookups = Lookups()

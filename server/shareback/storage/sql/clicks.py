@@ -12,23 +12,16 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, tzinfo
 from typing import TypeVar
 
+from shareback import shop_days
 from shareback.ratelimit import estimate
 from shareback.storage.database import Connection, from_db_time
 from shareback.storage.records import Hits, NewClick, RateCount
 from shareback.storage.sql.shared import count_hits_in
 
 T = TypeVar("T")
-
-
-def _day_start(at: datetime) -> datetime:
-    return datetime.combine(at.astimezone(UTC).date(), time(), UTC)
-
-
-def _day(at: datetime) -> date:
-    return at.astimezone(UTC).date()
 
 
 def padded(values: list[T]) -> list[T]:
@@ -71,10 +64,17 @@ async def within_limits(db: Connection, clicks: Sequence[NewClick]) -> list[NewC
     return judged
 
 
-async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
+async def write_clicks(db: Connection, batch: Sequence[NewClick], zone: tzinfo) -> list[str]:
     """Each click's token, as record_click would have answered them one after the other: one
-    visitor's clicks on one link count once a UTC day, later ones get the day's first token;
+    visitor's clicks on one link count once a shop day, later ones get the day's first token;
     uncounted clicks (given so, or past their limit) are kept apart."""
+
+    def day_start(at: datetime) -> datetime:
+        return shop_days.day_start(shop_days.local_day(at, zone), zone)
+
+    def day(at: datetime) -> date:
+        return shop_days.local_day(at, zone)
+
     # The limits first: their rows are locked before the visits' (one order in every batch).
     clicks = await within_limits(db, batch)
     tokens: list[str | None] = [None] * len(clicks)
@@ -93,7 +93,7 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
     first: dict[tuple[int, str], tuple[str, datetime]] = {}
     if pairs:
         await db.lock_all([f"visit:{advocate_id}:{visitor}" for advocate_id, visitor in pairs])
-        since = min(_day_start(c.at) for c in clicks)
+        since = min(day_start(c.at) for c in clicks)
         rows = await db.fetch(
             "SELECT advocate_id, visitor, token, created_at FROM clicks WHERE created_at >= ? "
             "AND (" + " OR ".join(["(advocate_id = ? AND visitor = ?)"] * len(pairs)) + ") "
@@ -110,7 +110,7 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
             continue
         if c.visitor is not None:
             earlier = first.get((c.advocate_id, c.visitor))
-            if earlier is not None and earlier[1] >= _day_start(c.at):
+            if earlier is not None and earlier[1] >= day_start(c.at):
                 tokens[i] = earlier[0]
                 continue
             first[(c.advocate_id, c.visitor)] = (c.token, c.at)
@@ -146,8 +146,9 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
         )
         # The daily rollup the owner's views read (migration 0009), in the same transaction, its
         # rows in one order in every batch (concurrent batches on PostgreSQL never deadlock).
+        # Keyed by the shop's day (shop_days.py).
         days = Counter(
-            (campaign_of.get(c.advocate_id), _day(c.at), c.channel, c.device) for c in new
+            (campaign_of.get(c.advocate_id), day(c.at), c.channel, c.device) for c in new
         )
         await db.executemany(
             "INSERT INTO click_days (campaign_id, day, channel, device, n) VALUES (?, ?, ?, ?, ?) "
@@ -155,5 +156,23 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick]) -> list[str]:
             "DO UPDATE SET n = click_days.n + excluded.n",
             [(*key, n) for key, n in sorted(days.items(), key=lambda item: str(item[0]))],
         )
+        # Visitor-days (migration 0020): the unique-visitor count reads these, not the clicks.
+        humans = [c for c in new if c.device != "bot"]
+        visits = sorted(
+            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str
+        )
+        if visits:
+            await db.executemany(
+                "INSERT INTO visit_days (campaign_id, day, ip_hash) VALUES (?, ?, ?) "
+                "ON CONFLICT (campaign_id, day, ip_hash) DO NOTHING",
+                visits,
+            )
+        clicked = Counter((c.advocate_id, day(c.at)) for c in humans)
+        if clicked:
+            await db.executemany(
+                "INSERT INTO advocate_click_days (advocate_id, day, n) VALUES (?, ?, ?) "
+                "ON CONFLICT (advocate_id, day) DO UPDATE SET n = advocate_click_days.n + excluded.n",
+                [(*key, n) for key, n in sorted(clicked.items(), key=lambda item: str(item[0]))],
+            )
     assert all(token is not None for token in tokens)
     return [token for token in tokens if token is not None]

@@ -3,10 +3,10 @@ weighs, every verdict with its reasons, and the review queue of the doubtful one
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, tzinfo
 from typing import Any
 
-from shareback import fraud, visitors
+from shareback import fraud, shop_days, visitors
 from shareback.attribution import Candidate
 from shareback.fraud import FraudFacts, FraudRules, Verdict
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
@@ -46,6 +46,7 @@ async def judge_referral(
     order: PaidOrder,
     order_pk: int,
     visit: OrderVisit | None,
+    zone: tzinfo,
 ) -> Verdict:
     """Gathers the facts in the order's transaction, under the advocate's lock (the day's count
     and the cap are check-then-write), and asks fraud.judge."""
@@ -61,11 +62,12 @@ async def judge_referral(
             "WHERE a.id = ? AND o.source = ? AND o.customer_id = ? AND o.id <> ? LIMIT 1",
             (candidate.advocate_id, order.source, order.customer_id, order_pk),
         )
-    day = datetime.combine(order.paid_at.astimezone(UTC).date(), time(), UTC)
+    # The order's shop day (shop_days.py): 23 or 25 hours when the clocks change.
+    paid_day = shop_days.local_day(order.paid_at, zone)
     today = await db.fetchrow(
         "SELECT COUNT(*) FROM referrals WHERE advocate_id = ? AND created_at >= ? "
         "AND created_at < ?",
-        (candidate.advocate_id, day, day + timedelta(days=1)),
+        (candidate.advocate_id, *shop_days.bounds(paid_day, paid_day, zone)),
     )
     rewarded = await db.fetchrow(
         "SELECT COUNT(*) FROM rewards WHERE advocate_id = ? AND side = 'referrer' "
@@ -232,7 +234,7 @@ class FraudQueries(PrivacyQueries):
         )
         if row is None:
             return None
-        salt = await self.ip_salt_on(db_time(row["created_at"]).date())
+        salt = await self.ip_salt_on(shop_days.local_day(db_time(row["created_at"]), self.zone))
         if salt is None:  # that day's salt is gone: the click can no longer be compared
             return None
         return OrderVisit(row["ip_hash"], row["device"], visitors.ip_hash(salt, order.ip))

@@ -140,7 +140,7 @@ class MailQueries(SqlBase):
 
     async def plan_mail_summaries(self, now: datetime) -> int:
         async with self._transaction() as db:
-            return await plan_summaries(db, now)
+            return await plan_summaries(db, now, self.zone)
 
     async def claim_mail(
         self, worker: str, now: datetime, lease: timedelta, limit: int

@@ -4,10 +4,10 @@ change does, and its dedupe key makes planning it twice (a replay, a second proc
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from shareback import emails
+from shareback import emails, shop_days
 from shareback.gdpr import ERASED_DOMAIN
 from shareback.mail import journeys
 from shareback.storage.database import Connection
@@ -168,17 +168,14 @@ async def plan_reminders(db: Connection, now: datetime) -> int:
     return planned
 
 
-def week_start(moment: datetime) -> datetime:
-    """Monday 00:00 UTC of the moment's week."""
-    day = moment.astimezone(UTC).date()
-    return datetime.combine(day - timedelta(days=day.weekday()), time(), UTC)
-
-
-async def plan_summaries(db: Connection, now: datetime) -> int:
+async def plan_summaries(db: Connection, now: datetime, zone: tzinfo) -> int:
     """The week before this one, to every owner, for each campaign that asked for it: planned
     once per campaign, owner and week, whichever process gets there first."""
     await db.lock("mail:summaries")
-    end = week_start(now)
+    # Monday 00:00 in the shop: the summary's week is seven shop days (168 hours, or 167 / 169
+    # when the clocks change in it).
+    end = shop_days.week_start(now, zone)
+    start = shop_days.week_start(end - timedelta(days=1), zone)
     campaigns = await db.fetch(
         "SELECT c.id, s.journeys FROM campaigns c JOIN mail_settings s ON s.campaign_id = c.id "
         "WHERE c.archived_at IS NULL"
@@ -187,7 +184,8 @@ async def plan_summaries(db: Connection, now: datetime) -> int:
     if not wanted:
         return 0
     owners = await db.fetch("SELECT id, email FROM admin_users WHERE role = 'owner' ORDER BY id")
-    facts = {"start": (end - timedelta(days=7)).isoformat(), "end": end.isoformat()}
+    # In the shop's offset: the summary names the week's shop days (mail/variables.py).
+    facts = {"start": start.astimezone(zone).isoformat(), "end": end.astimezone(zone).isoformat()}
     planned = 0
     for campaign_id in wanted:
         for owner in owners:
@@ -196,7 +194,7 @@ async def plan_summaries(db: Connection, now: datetime) -> int:
                 db,
                 campaign_id,
                 journeys.SUMMARY,
-                f"summary:{campaign_id}:{owner['id']}:{end.date().isoformat()}",
+                f"summary:{campaign_id}:{owner['id']}:{shop_days.local_day(end, zone).isoformat()}",
                 email,
                 emails.email_key(email),
                 None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shareback import fulfilment, rewards
+from shareback import fulfilment, rewards, shop_days
 from shareback.storage.database import Row, db_int, db_time, from_db_time
 from shareback.storage.records import (
     ActivityItem,
@@ -277,12 +277,27 @@ class OwnerQueries(SqlBase):
         self, campaign_id: int, start: datetime, end: datetime, limit: int = 10
     ) -> list[LeaderRow]:
         span = (start, end)
+        # Whole shop days read each advocate's daily click counts (migration 0020: the same
+        # after old raw clicks are deleted); other ranges count the clicks.
+        whole = shop_days.whole_days(start, end, self.zone)
+        clicks_sql, clicks_params = (
+            (
+                "(SELECT COALESCE(SUM(d.n), 0) FROM advocate_click_days d "
+                "WHERE d.advocate_id = a.id AND d.day BETWEEN ? AND ?)",
+                whole,
+            )
+            if whole is not None
+            else (
+                "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
+                "AND k.created_at >= ? AND k.created_at < ?)",
+                span,
+            )
+        )
         # Rank first, then count clicks for the ranked rows alone: counted for every advocate
         # with a referral (before the sort), clicks cost more than all the rest together.
         rows = await self._all(
-            "SELECT a.id, a.code, a.name, a.email, "
-            "(SELECT COUNT(*) FROM clicks k WHERE k.advocate_id = a.id AND k.device <> 'bot' "
-            " AND k.created_at >= ? AND k.created_at < ?) AS clicks, top.conversions, top.revenue "
+            f"SELECT a.id, a.code, a.name, a.email, {clicks_sql} AS clicks, "
+            "top.conversions, top.revenue "
             "FROM (SELECT r.advocate_id, COUNT(r.id) AS conversions, "
             "COALESCE(SUM(CASE WHEN o.status = 'paid' AND COALESCE(r.no_reward_reason, '') "
             "<> 'currency_mismatch' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
@@ -291,7 +306,7 @@ class OwnerQueries(SqlBase):
             "GROUP BY r.advocate_id ORDER BY conversions DESC, revenue DESC, r.advocate_id LIMIT ?) "
             "AS top JOIN advocates a ON a.id = top.advocate_id "
             "ORDER BY top.conversions DESC, top.revenue DESC, a.id",
-            [*span, campaign_id, *span, limit],
+            [*clicks_params, campaign_id, *span, limit],
         )
         return [
             LeaderRow(

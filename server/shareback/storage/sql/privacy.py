@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
-from shareback import retention
+from shareback import retention, shop_days
 from shareback.storage.records import Forgotten
 from shareback.storage.sql.base import SqlBase
 
@@ -16,7 +16,7 @@ class PrivacyQueries(SqlBase):
     _salt_cache: tuple[date, str] | None = None
 
     async def ip_salt_on(self, day: date) -> str | None:
-        """The salt clicks of that UTC day were hashed with; None once it is forgotten."""
+        """The salt clicks of that shop day were hashed with; None once it is forgotten."""
         cached = self._salt_cache
         if cached is not None and cached[0] == day:
             return cached[1]
@@ -36,7 +36,7 @@ class PrivacyQueries(SqlBase):
                 row = await db.fetchrow("SELECT salt FROM ip_salts WHERE day = ?", (day,))
             assert row is not None
             salt = str(row[0])
-        if day == datetime.now(UTC).date():
+        if day == shop_days.local_day(datetime.now(UTC), self.zone):
             self._salt_cache = (day, salt)
         return salt
 
@@ -50,13 +50,13 @@ class PrivacyQueries(SqlBase):
                     "SELECT attribution_days FROM campaigns WHERE archived_at IS NULL"
                 )
             ]
-            oldest = retention.oldest_salt_day(now.astimezone(UTC).date(), windows)
+            oldest = retention.oldest_salt_day(shop_days.local_day(now, self.zone), windows)
             salts = await db.execute("DELETE FROM ip_salts WHERE day < ?", (oldest,))
             # An uncounted click is kept only to compare its hash with an order's: once its
             # day's salt is gone, that comparison can never be made again.
             uncounted = await db.execute(
                 "DELETE FROM uncounted_clicks WHERE created_at < ?",
-                (datetime.combine(oldest, time(), UTC),),
+                (shop_days.day_start(oldest, self.zone),),
             )
             failures = await db.execute(
                 "DELETE FROM login_failures WHERE at < ?", (now - retention.LOGIN_FAILURES_KEPT,)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from shareback import attribution, codes, joining, order_value, rewards
+from shareback import attribution, codes, joining, order_value, rewards, shop_days
 from shareback.attribution import Candidate
 from shareback.fraud import Verdict
 from shareback.order_value import Totals
@@ -310,7 +310,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
 
     async def _write_clicks(self, clicks: Sequence[NewClick]) -> list[str]:
         async with self._transaction() as db:
-            return await write_clicks(db, clicks)
+            return await write_clicks(db, clicks, self.zone)
 
     async def close(self) -> None:
         if self._clicks is not None:
@@ -339,7 +339,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             await db.execute(
                 "INSERT INTO event_days (campaign_id, day, type, channel, n) VALUES (?, ?, ?, ?, 1) "
                 "ON CONFLICT (campaign_id, day, type, channel) DO UPDATE SET n = event_days.n + 1",
-                (campaign_id, at.astimezone(UTC).date(), type, channel or ""),
+                (campaign_id, shop_days.local_day(at, self.zone), type, channel or ""),
             )
 
     async def record_paid_order(
@@ -430,7 +430,9 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                     )
                 return Outcome(decision.status, decision.reason)
             # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
-            verdict = await judge_referral(db, campaign.id, candidate, order, order_pk, visit)
+            verdict = await judge_referral(
+                db, campaign.id, candidate, order, order_pk, visit, self.zone
+            )
             if verdict.verdict == "refused":
                 await record_decision(
                     db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now

@@ -1,62 +1,73 @@
-"""The dashboard's and the stats API's counts, each one pass over an index ordered for it."""
+"""The dashboard's and the stats API's counts, each one pass over an index ordered for it.
+
+Days are the shop's (shop_days.py, the store's zone): the daily rollups are keyed by them, and
+rows counted directly are given their shop day in SQL (Dialect.shop_day)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shareback import shop_days
 from shareback.kpis import DayCounts, RawStats
 from shareback.storage.database import Dialect, db_day, db_int
 from shareback.storage.sql.base import SqlBase
 
 
-def _midnight(moment: datetime) -> bool:
-    return moment.astimezone(UTC).timetz() == time(0, tzinfo=UTC)
-
-
 def in_days(
     dialect: Dialect, campaign_id: int, start: datetime, end: datetime
 ) -> tuple[str, tuple[Any, ...]]:
-    """The days that [start, end) touches; the exact bounds too unless both fall at midnight,
-    as the dashboard's and the API's do (comparing them costs a fifth of the query).
-
-    The day is written exactly as in each engine's reporting indexes (migration 0005), whose
-    order then serves GROUP BY day without a sort."""
+    """Rows of [start, end): the UTC days it touches, as written in each engine's reporting
+    indexes (migration 0005, which then serve the range), and the exact bounds."""
     first = start.astimezone(UTC).date()
     last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
-    days = (campaign_id, first, last)
-    where = f"campaign_id = ? AND {dialect.day('created_at')} BETWEEN ? AND ?"
-    if _midnight(start) and _midnight(end):
-        return where, days
-    return f"{where} AND created_at >= ? AND created_at < ?", (*days, start, end)
+    where = (
+        f"campaign_id = ? AND {dialect.day('created_at')} BETWEEN ? AND ? "
+        "AND created_at >= ? AND created_at < ?"
+    )
+    return where, (campaign_id, first, last, start, end)
 
 
 class ReportingQueries(SqlBase):
     async def campaign_stats(self, campaign_id: int, start: datetime, end: datetime) -> RawStats:
         """Counts for [start, end). Bots (link previews) are counted apart and never as clicks."""
         span = (campaign_id, start, end)
-        where, params = in_days(self.dialect, campaign_id, start, end)
-        day = self.dialect.day("created_at")
         days: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        stretches = shop_days.stretches(start, end, self.zone)
+        day = self.dialect.shop_day("created_at", stretches)
 
-        # Whole days (the dashboard's and the API's ranges) read the daily rollups; other ranges
-        # count the rows themselves.
-        whole_days = len(params) == 3
-        event_sql = (
-            "SELECT day, type, NULLIF(channel, '') AS channel, n FROM event_days "
-            "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
-            if whole_days
-            else f"SELECT {day} AS day, type, channel, COUNT(*) AS n FROM events "
-            f"WHERE {where} GROUP BY {day}, type, channel"
-        )
-        click_sql = (
-            "SELECT day, channel, device, n FROM click_days "
-            "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
-            if whole_days
-            else f"SELECT {day} AS day, channel, device, COUNT(*) AS n FROM clicks "
-            f"WHERE {where} GROUP BY {day}, channel, device"
-        )
+        # Whole shop days (the dashboard's and the API's ranges) read the daily rollups; other
+        # ranges count the rows themselves.
+        whole = shop_days.whole_days(start, end, self.zone)
+        if whole is not None:
+            params: tuple[Any, ...] = (campaign_id, *whole)
+            event_sql = (
+                "SELECT day, type, NULLIF(channel, '') AS channel, n FROM event_days "
+                "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
+            )
+            click_sql = (
+                "SELECT day, channel, device, n FROM click_days "
+                "WHERE campaign_id = ? AND day BETWEEN ? AND ?"
+            )
+            # Visitor-days (migration 0020): one row per campaign, shop day and IP hash.
+            visitor_sql = (
+                "SELECT COUNT(*) FROM visit_days WHERE campaign_id = ? AND day BETWEEN ? AND ?"
+            )
+        else:
+            where, params = in_days(self.dialect, campaign_id, start, end)
+            event_sql = (
+                f"SELECT {day} AS day, type, channel, COUNT(*) AS n FROM events "
+                f"WHERE {where} GROUP BY 1, type, channel"
+            )
+            click_sql = (
+                f"SELECT {day} AS day, channel, device, COUNT(*) AS n FROM clicks "
+                f"WHERE {where} GROUP BY 1, channel, device"
+            )
+            visitor_sql = (
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {day} AS day, ip_hash FROM clicks "
+                f"WHERE {where} AND device <> 'bot') AS visitor_days"
+            )
         opens = 0
         shares: dict[str, int] = defaultdict(int)
         for row in await self._all(event_sql, params):
@@ -90,17 +101,11 @@ class ReportingQueries(SqlBase):
                 clicks[row["channel"]] += row["n"]
                 days[db_day(row["day"])]["clicks"] += row["n"]
         # Exact, never estimated: the owner compares this number with their shop's analytics.
-        # A visitor is counted once per UTC day (a "visitor-day"), as privacy-first analytics
+        # A visitor is counted once per shop day (a "visitor-day"), as privacy-first analytics
         # count them: the IP salt rotates daily, so one address has one hash per day and no way
         # to join two days. Counting (day, hash) pairs keeps every range's number the sum of its
         # days', on clicks hashed before the rotation too.
-        visitors = await self._all(
-            f"SELECT COUNT(*) FROM (SELECT DISTINCT {day} AS day, ip_hash FROM clicks"
-            f"{self.dialect.indexed_by('clicks_by_visitor')} "
-            "WHERE campaign_id = ? AND device <> 'bot' AND created_at >= ? AND created_at < ?) "
-            "AS visitor_days",
-            span,
-        )
+        visitors = await self._all(visitor_sql, params)
         advocates = await self._all(
             "SELECT COUNT(*) FROM advocates WHERE campaign_id = ? AND created_at >= ? AND created_at < ?",
             span,
@@ -111,7 +116,8 @@ class ReportingQueries(SqlBase):
         # The order row is read by its primary key for the status anyway: the extra column is free.
         conversions = refunded = revenue = 0
         for row in await self._all(
-            f"SELECT {self.dialect.day('r.created_at')} AS day, o.status, COUNT(*) AS n, "
+            f"SELECT {self.dialect.shop_day('r.created_at', stretches)} AS day, o.status, "
+            "COUNT(*) AS n, "
             # An order in another currency than the campaign's adds nothing to its revenue.
             "SUM(CASE WHEN r.no_reward_reason = 'currency_mismatch' THEN 0 "
             "ELSE o.total_minor - o.refunded_minor END) AS kept "

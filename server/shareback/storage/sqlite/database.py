@@ -41,7 +41,12 @@ PRAGMAS = (
 # Times are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC text, so the day is its first ten
 # characters, written exactly as in migration 0005's expression indexes.
 SQLITE = Dialect(
-    name="sqlite", day_of="substr({}, 1, 10)", ilike="LIKE", skip_locked="", hints=True
+    name="sqlite",
+    day_of="substr({}, 1, 10)",
+    ilike="LIKE",
+    skip_locked="",
+    hints=True,
+    shifted_day_of="date({0}, '{1:+d} seconds')",
 )
 
 
