@@ -13,7 +13,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from shareback import shop_days
 from shareback.ratelimit import estimate
@@ -32,6 +32,13 @@ def padded(values: list[T]) -> list[T]:
     while size < len(values):
         size *= 2
     return values + values[-1:] * (size - len(values))
+
+
+def rollup_order(item: tuple[tuple[int | None, date, str, str], int]) -> tuple[Any, ...]:
+    """One order of the rollup rows in every batch (no deadlocks between concurrent batches on
+    PostgreSQL); a click whose advocate names no campaign sorts first."""
+    campaign, day, channel, device = item[0]
+    return (campaign or 0, day, channel, device)
 
 
 async def within_limits(db: Connection, clicks: Sequence[NewClick]) -> list[NewClick]:
@@ -69,11 +76,22 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick], zone: tzinfo) 
     visitor's clicks on one link count once a shop day, later ones get the day's first token;
     uncounted clicks (given so, or past their limit) are kept apart."""
 
-    def day_start(at: datetime) -> datetime:
-        return shop_days.day_start(shop_days.local_day(at, zone), zone)
+    # Each click's shop day and the day's first moment, worked out once for the batch.
+    days_of: dict[datetime, date] = {}
+    starts: dict[date, datetime] = {}
 
     def day(at: datetime) -> date:
-        return shop_days.local_day(at, zone)
+        known = days_of.get(at)
+        if known is None:
+            known = days_of[at] = shop_days.local_day(at, zone)
+        return known
+
+    def day_start(at: datetime) -> datetime:
+        on = day(at)
+        start = starts.get(on)
+        if start is None:
+            start = starts[on] = shop_days.day_start(on, zone)
+        return start
 
     # The limits first: their rows are locked before the visits' (one order in every batch).
     clicks = await within_limits(db, batch)
@@ -154,12 +172,13 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick], zone: tzinfo) 
             "INSERT INTO click_days (campaign_id, day, channel, device, n) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (campaign_id, day, channel, device) "
             "DO UPDATE SET n = click_days.n + excluded.n",
-            [(*key, n) for key, n in sorted(days.items(), key=lambda item: str(item[0]))],
+            [(*key, n) for key, n in sorted(days.items(), key=rollup_order)],
         )
         # Visitor-days (migration 0020): the unique-visitor count reads these, not the clicks.
         humans = [c for c in new if c.device != "bot"]
         visits = sorted(
-            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str
+            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans},
+            key=lambda row: (row[0] or 0, *row[1:]),
         )
         if visits:
             await db.executemany(
@@ -172,7 +191,7 @@ async def write_clicks(db: Connection, batch: Sequence[NewClick], zone: tzinfo) 
             await db.executemany(
                 "INSERT INTO advocate_click_days (advocate_id, day, n) VALUES (?, ?, ?) "
                 "ON CONFLICT (advocate_id, day) DO UPDATE SET n = advocate_click_days.n + excluded.n",
-                [(*key, n) for key, n in sorted(clicked.items(), key=lambda item: str(item[0]))],
+                [(*key, n) for key, n in sorted(clicked.items())],
             )
     assert all(token is not None for token in tokens)
     return [token for token in tokens if token is not None]
