@@ -60,7 +60,7 @@ def see_other(location: str) -> Response:
 
 def query_value(request: Request, name: str) -> str | None:
     """One query parameter's first value, without building the request's whole QueryParams."""
-    raw = request.scope["query_string"]
+    raw: bytes = request.scope["query_string"]
     if not raw:
         return None
     for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):

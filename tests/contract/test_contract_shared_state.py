@@ -4,7 +4,6 @@ counted and taken exactly under concurrent callers (on PostgreSQL also from four
 from __future__ import annotations
 
 import asyncio
-
 from datetime import timedelta
 
 import pytest
