@@ -75,7 +75,8 @@ def serving(url: str, tmp: Path) -> Iterator[http_bench.Server]:
         SHAREBACK_DELIVERY_INTERVAL_SECONDS="3600",
     )
     command = [sys.executable, "-m", "shareback", "serve", "--workers", "1"]
-    server = http_bench.start(url.rsplit("/", 1)[-1], command, env, 1, "/healthz", tmp)
+    # A first start on a generated database has work to do (the rewards whose hold ended).
+    server = http_bench.start(url.rsplit("/", 1)[-1], command, env, 1, "/healthz", tmp, 600)
     try:
         yield server
     finally:

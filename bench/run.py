@@ -166,7 +166,13 @@ def free_port() -> int:
 
 
 def start(
-    name: str, command: list[str], env: dict[str, str], workers: int, check: str, tmp: Path
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    workers: int,
+    check: str,
+    tmp: Path,
+    wait: float = 60,
 ) -> Server:
     port = free_port()
     log = tmp / f"{name.replace(' ', '-')}.log"
@@ -179,7 +185,7 @@ def start(
         cwd=tmp,
     )
     server = Server(name, process, port, workers, log)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{name} exited at start:\n{log.read_text()[-3000:]}")
@@ -189,7 +195,9 @@ def start(
                 return server
         time.sleep(0.2)
     server.stop()
-    raise SystemExit(f"{name} did not answer {check} within 60 s:\n{log.read_text()[-3000:]}")
+    raise SystemExit(
+        f"{name} did not answer {check} within {wait:.0f} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 # --- wrk --------------------------------------------------------------------------------------
