@@ -9,6 +9,7 @@ from datetime import datetime
 
 from shareback.api.owner.params import bad_param, given, time_range
 from shareback.errors import ApiError
+from shareback.people_search import MAX_SEARCH, has_control_characters
 from shareback.rewards import STATUSES
 from shareback.storage.base import (
     AdvocateSummary,
@@ -20,7 +21,6 @@ from shareback.storage.base import (
 )
 
 SIDES = ("referrer", "friend")
-MAX_SEARCH = 200
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ class ReferralFilter:
     campaign_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
+    # The dashboard's further filters (admin/referrals_page.py); the API sets none of them.
+    status: str | None = None
+    channel: str | None = None
+    search: str | None = None
+    advocate_id: int | None = None
 
     async def page(
         self, store: OwnerStore, before: int | None, limit: int
@@ -51,6 +56,10 @@ class ReferralFilter:
             until=self.until,
             before=before,
             limit=limit,
+            advocate_id=self.advocate_id,
+            status=self.status,
+            channel=self.channel,
+            search=self.search,
         )
 
 
@@ -87,6 +96,8 @@ async def advocate_filter(store: Store, query: Mapping[str, str]) -> AdvocateFil
     search = (query.get("search") or "").strip() or None
     if search is not None and len(search) > MAX_SEARCH:
         raise bad_param("search", f"search is longer than {MAX_SEARCH} characters.")
+    if search is not None and has_control_characters(search):
+        raise bad_param("search", "search must not hold control characters.")
     return AdvocateFilter(await campaign_filter(store, query), search)
 
 

@@ -12,6 +12,7 @@ from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
+from shareback.storage.sql.people import PeopleQueries
 from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
@@ -32,6 +33,7 @@ class SqlStore(
     TwoFactorQueries,
     ReportingQueries,
     OwnerQueries,
+    PeopleQueries,
     OutboxQueries,
     CodeQueries,
     ValidationQueries,
