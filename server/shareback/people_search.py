@@ -14,6 +14,8 @@ from shareback import codes, emails
 
 MAX_SEARCH = 200
 MAX_MATCHES = 1000
+# The advocates list: newest first, or most referred orders first.
+SORTS = ("newest", "referred")
 # After every other character in a bytewise order: `prefix <= x < prefix + TOP` is a prefix match.
 TOP = "\U0010ffff"
 

@@ -51,6 +51,8 @@ NOTICES = {
     "mail-saved": "The e-mail settings are saved.",
     "template-saved": "The template is saved: e-mails from now on use it.",
     "template-reset": "The template is back to Shareback's wording.",
+    "person-erased": "The person's data is erased: nothing kept names them any more. Their "
+    "clicks, orders and rewards still count in the numbers.",
 }
 
 

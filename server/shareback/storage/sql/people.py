@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from shareback.people_search import MAX_MATCHES, SearchTerms, like_anywhere, prefix_range
+from shareback.people_search import MAX_MATCHES, SORTS, SearchTerms, like_anywhere, prefix_range
 from shareback.storage.database import Dialect, Row, db_int, db_time
 from shareback.storage.records import AdvocatePage, AdvocateProfile, AdvocateRow
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.mail import _mail_row
 from shareback.storage.sql.referrals import advocate_from_row
 
-SORTS = ("newest", "referred")
 MAX_PROFILE_ROWS = 100
 
 
