@@ -83,9 +83,7 @@ async def test_advocates_are_listed_with_what_they_did_and_sorted_by_referred_or
 
     referred = await store.find_advocates(sort="referred")
     assert [row.id for row in referred.rows] == [bram.id, anna.id]  # none for Cleo
-    assert [r.id for r in (await store.find_advocates(sort="referred", offset=1)).rows] == [
-        anna.id
-    ]
+    assert [r.id for r in (await store.find_advocates(sort="referred", offset=1)).rows] == [anna.id]
     searched = await store.find_advocates(sort="referred", search=terms("anna"))
     assert [row.id for row in searched.rows] == [anna.id]
     other = await make_campaign(store, slug="other")

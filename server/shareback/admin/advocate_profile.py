@@ -28,11 +28,9 @@ MAX_ROWS = 100
 
 async def profile_of(request: Request) -> tuple[AdvocateProfile, Campaign]:
     ctx = context(request)
-    advocate_id = numbers.row_id(request.path_params["advocate_id"])
+    advocate_id = numbers.row_id(request.path_params["id"])
     profile = await ctx.store.advocate_profile(advocate_id) if advocate_id else None
-    campaign = (
-        await ctx.store.campaign_by_id(profile.advocate.campaign_id) if profile else None
-    )
+    campaign = await ctx.store.campaign_by_id(profile.advocate.campaign_id) if profile else None
     if profile is None or campaign is None:
         raise PageError(
             404,
@@ -48,13 +46,9 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
     profile, campaign = await profile_of(request)
     advocate = profile.advocate
     # The link and QR codes exactly as the widget hands them to the advocate.
-    shared = advocate_document(
-        ctx.settings.public_url, campaign, advocate, wording.pick_lang(None)
-    )
+    shared = advocate_document(ctx.settings.public_url, campaign, advocate, wording.pick_lang(None))
     referrals = await ctx.store.list_referrals(advocate_id=advocate.id, limit=MAX_ROWS)
-    rewards = await ctx.store.list_rewards(
-        advocate_id=advocate.id, side="referrer", limit=MAX_ROWS
-    )
+    rewards = await ctx.store.list_rewards(advocate_id=advocate.id, side="referrer", limit=MAX_ROWS)
     credit = await ctx.store.credit_balance(advocate.email_key, campaign.currency)
     return render(
         request,
@@ -136,8 +130,8 @@ async def erase_advocate(request: Request, session: AdminSession, form: FormData
 
 
 routes = [
-    Route("/admin/advocates/{advocate_id}", show_advocate, methods=["GET"]),
-    Route("/admin/advocates/{advocate_id}/data.json", download_person_data, methods=["GET"]),
-    Route("/admin/advocates/{advocate_id}/erase", confirm_erase, methods=["GET"]),
-    Route("/admin/advocates/{advocate_id}/erase", erase_advocate, methods=["POST"]),
+    Route("/admin/advocates/{id}", show_advocate, methods=["GET"]),
+    Route("/admin/advocates/{id}/data.json", download_person_data, methods=["GET"]),
+    Route("/admin/advocates/{id}/erase", confirm_erase, methods=["GET"]),
+    Route("/admin/advocates/{id}/erase", erase_advocate, methods=["POST"]),
 ]

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback.admin.people_query import MAX_PAGE, PAGE_SIZE, advocate_query
+from shareback.admin.people_query import MAX_PAGE, PAGE_SIZE, advocate_query, href
 from shareback.admin.render import SECURITY_HEADERS, PageError, render
 from shareback.admin.sessions import admin_page, page_for
 from shareback.api.owner.exports import advocates_csv
@@ -49,18 +49,22 @@ async def list_advocates(request: Request, session: AdminSession) -> Response:
             "chosen": chosen,
             "rows": rows,
             "capped": found.capped,
-            "first_href": f"/admin/advocates?{chosen.link(page=1)}" if chosen.page > 2 else None,
+            "first_href": href("/admin/advocates", chosen.link(page=1))
+            if chosen.page > 2
+            else None,
             "previous_href": (
-                f"/admin/advocates?{chosen.link(page=chosen.page - 1)}"
+                href("/admin/advocates", chosen.link(page=chosen.page - 1))
                 if chosen.page > 1
                 else None
             ),
-            "next_href": f"/admin/advocates?{chosen.link(page=chosen.page + 1)}" if more else None,
+            "next_href": href("/admin/advocates", chosen.link(page=chosen.page + 1))
+            if more
+            else None,
             "sort_links": {
-                sort: f"/admin/advocates?{chosen.link(sort=sort, page=1)}"
+                sort: href("/admin/advocates", chosen.link(sort=sort, page=1))
                 for sort in ("newest", "referred")
             },
-            "csv_href": f"/admin/advocates.csv?{chosen.link(sort=None, page=1)}",
+            "csv_href": href("/admin/advocates.csv", chosen.link(sort=None, page=1)),
         },
     )
 

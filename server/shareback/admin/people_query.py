@@ -20,6 +20,10 @@ PAGE_SIZE = 50
 MAX_PAGE = 200  # 10,000 advocates deep: further than that, a search finds them faster
 
 
+def href(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
 def bad_query(message: str) -> PageError:
     return PageError(400, _("This list cannot be shown"), message)
 
@@ -27,7 +31,7 @@ def bad_query(message: str) -> PageError:
 def search_text(query: Mapping[str, str]) -> str | None:
     text = (query.get("q") or "").strip()
     if len(text) > MAX_SEARCH:
-        raise bad_query(_("Search for at most %(n)s characters.", n=MAX_SEARCH))
+        raise bad_query(_("Search for at most %(n)s characters.") % {"n": MAX_SEARCH})
     if has_control_characters(text):
         raise bad_query(_("The search holds characters that cannot be typed. Search again."))
     return text or None
@@ -72,6 +76,8 @@ class AdvocateQuery:
         values.update(changes)
         if values["page"] == 1:
             values["page"] = None
+        if values["sort"] == "newest":
+            values["sort"] = None
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
@@ -80,10 +86,8 @@ async def advocate_query(store: Store, query: Mapping[str, str]) -> AdvocateQuer
     page = numbers.whole_number(raw_page, MAX_PAGE)
     if page is None or page < 1:
         raise bad_query(
-            _(
-                "Pages go from 1 to %(max)s. To find someone further down, search for them.",
-                max=MAX_PAGE,
-            )
+            _("Pages go from 1 to %(max)s. To find someone further down, search for them.")
+            % {"max": MAX_PAGE}
         )
     return AdvocateQuery(
         search=search_text(query),
@@ -134,10 +138,7 @@ def date_range(
     chosen, problem = ranges.parse_range(first, last, tokens.now_utc().date())
     if problem is not None:
         raise bad_query(
-            _(
-                "Give dates as YYYY-MM-DD, the first on or before the last, at most two years "
-                "apart."
-            )
+            _("Give dates as YYYY-MM-DD, the first on or before the last, at most two years apart.")
         )
     return first, last, chosen.start, chosen.end
 

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback.admin.people_query import PAGE_SIZE, ReferralQuery, referral_query
+from shareback.admin.people_query import PAGE_SIZE, ReferralQuery, href, referral_query
 from shareback.admin.render import SECURITY_HEADERS, render
 from shareback.admin.sessions import admin_page, page_for
 from shareback.api.owner.exports import referrals_csv
@@ -55,12 +55,12 @@ async def list_referrals(request: Request, session: AdminSession) -> Response:
             "order_states": ORDER_STATES,
             "channels": channels,
             "first_href": (
-                f"/admin/referrals?{chosen.link(before=None)}" if chosen.before else None
+                href("/admin/referrals", chosen.link(before=None)) if chosen.before else None
             ),
             "next_href": (
-                f"/admin/referrals?{chosen.link(before=rows[-1].id)}" if more and rows else None
+                href("/admin/referrals", chosen.link(before=rows[-1].id)) if more and rows else None
             ),
-            "csv_href": f"/admin/referrals.csv?{chosen.link(before=None)}",
+            "csv_href": href("/admin/referrals.csv", chosen.link(before=None)),
         },
     )
 

@@ -38,7 +38,9 @@ def found_advocates(
     by_range(advocates, "a.email_key", terms.email)
     by_range(advocates, "a.code", terms.code)
     by_range(advocates, "a.coupon_code", terms.code)
-    linked = "SELECT a.id FROM advocate_links l JOIN advocates a ON a.id = l.advocate_id WHERE 1 = 1"
+    linked = (
+        "SELECT a.id FROM advocate_links l JOIN advocates a ON a.id = l.advocate_id WHERE 1 = 1"
+    )
     by_range(linked, "l.code", terms.code)
     friends = "SELECT a.id FROM friend_codes f JOIN advocates a ON a.id = f.advocate_id WHERE 1 = 1"
     by_range(friends, "f.code_key", terms.code)
@@ -137,9 +139,7 @@ class PeopleQueries(SqlBase):
         rows = await self._all(sql, [*params, limit, offset])
         capped = False
         if found is not None:
-            counted = await self._one(
-                f"SELECT COUNT(*) FROM ({found[0]}) AS everyone", found[1]
-            )
+            counted = await self._one(f"SELECT COUNT(*) FROM ({found[0]}) AS everyone", found[1])
             capped = counted is not None and db_int(counted[0]) >= MAX_MATCHES
         return AdvocatePage([_row(row) for row in rows], capped)
 
