@@ -259,8 +259,8 @@ def test_an_advocates_profile_shows_link_codes_channels_friends_rewards_and_mail
     assert f"Referral code {code}" in text
     assert f"Personal coupon code {people['anna']['coupon_code']}" in text
     assert "WhatsApp 1 0" in text and "E-mail 1 0" in text  # clicks, shares by channel
-    assert "#1001 default femke@example.com €59.90 Paid WhatsApp" in text
-    assert "#1002 default gijs@example.com €20 €20 refunded Refunded E-mail" in text
+    assert "#1001 femke@example.com €59.90 Paid WhatsApp" in text
+    assert "#1002 gijs@example.com €20 €20 refunded Refunded E-mail" in text
     assert "bram" not in text.lower().replace("brandpunt", "")  # nobody else's
     rewards = text.split("Their rewards", 1)[1]
     assert "€5 Store credit Pending #1001" in rewards
