@@ -22,7 +22,7 @@ from typing import Any
 from shareback.bootstrap import bootstrap
 from shareback.codes import ALPHABET
 from shareback.settings import Settings
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
 
 DAYS = 90
 DAY = 86_400
@@ -185,7 +185,7 @@ def fill(path: str, shape: Shape, seed: int = 20240601, log: Log = print) -> Non
 
 
 async def _migrate(path: str) -> None:
-    store = await SqliteStore.open(f"sqlite:///{path}")
+    store = await open_store(f"sqlite:///{path}")
     try:
         await bootstrap(store, Settings(database_url=f"sqlite:///{path}"))
     finally:

@@ -35,8 +35,9 @@ from scale_data import Shape, fill
 from shareback.app import create_app
 from shareback.auth.passwords import hash_password
 from shareback.settings import Settings
-from shareback.storage.base import to_db_time
-from shareback.storage.sqlite import SqliteStore
+from shareback.storage import open_store
+from shareback.storage.base import Store
+from shareback.storage.database import to_db_time
 
 TARGET_MS = 300.0
 API_KEY = "bench-admin-api-key-0123456789"
@@ -130,7 +131,7 @@ async def running(app: ASGIApp) -> AsyncIterator[ASGIApp]:
         await task
 
 
-async def log_in(client: httpx.AsyncClient, store: SqliteStore) -> None:
+async def log_in(client: httpx.AsyncClient, store: Store) -> None:
     """As a browser does: the form's CSRF token from its page and cookie, then the post."""
     await store.create_admin_user(ADMIN[0], hash_password(ADMIN[1]), datetime.now(UTC))
     form = await client.get("/admin/login")
@@ -191,7 +192,7 @@ async def bench(path: Path, runs: int) -> None:
     async with running(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
-            store = await SqliteStore.open(settings.database_url)
+            store = await open_store(settings.database_url)
             try:
                 await log_in(client, store)
                 campaign = await store.campaign("default")
@@ -285,7 +286,7 @@ def explain(path: Path) -> None:
     statements: list[str] = []
 
     async def capture() -> None:
-        store = await SqliteStore.open(f"sqlite:///{path}")
+        store = await open_store(f"sqlite:///{path}")
         try:
             await store._reader.set_trace_callback(statements.append)  # the bench may peek
             campaign = await store.campaign("default")

@@ -19,30 +19,31 @@ MAX_PROFILE_ROWS = 100
 def found_advocates(
     dialect: Dialect, terms: SearchTerms, campaign_id: int | None
 ) -> tuple[str, list[Any]]:
-    """SQL giving the ids of the advocates the search finds, and its parameters. Each branch reads
-    at most MAX_MATCHES rows: a range on an index (e-mail key, codes, the name's start), or the
-    newest advocates whose name holds the text anywhere, stopped at MAX_MATCHES."""
+    """SQL giving the ids of the advocates the search finds (some of other campaigns too: the
+    caller keeps the campaign's), and its parameters. Each branch reads at most MAX_MATCHES rows:
+    a range on an index (e-mail key, codes, the name's start), or the newest advocates (of the
+    campaign) whose name holds the text anywhere, stopped at MAX_MATCHES."""
     branches: list[str] = []
     params: list[Any] = []
     scope = "" if campaign_id is None else " AND a.campaign_id = ?"
     scoped = [] if campaign_id is None else [campaign_id]
 
     def by_range(select: str, column: str, prefix: str) -> None:
+        """A range on the column's own index, whatever the campaign: a campaign filter here would
+        have the planner walk the whole campaign instead (the caller keeps the campaign's)."""
         bytewise = dialect.bytewise(column)
         branches.append(
-            f"SELECT id FROM ({select} AND {bytewise} >= ? AND {bytewise} < ?{scope} LIMIT ?) AS m"
+            f"SELECT id FROM ({select} AND {bytewise} >= ? AND {bytewise} < ? LIMIT ?) AS m"
         )
-        params.extend([*prefix_range(prefix), *scoped, MAX_MATCHES])
+        params.extend([*prefix_range(prefix), MAX_MATCHES])
 
     advocates = "SELECT a.id FROM advocates a WHERE 1 = 1"
     by_range(advocates, "a.email_key", terms.email)
     by_range(advocates, "a.code", terms.code)
     by_range(advocates, "a.coupon_code", terms.code)
-    linked = (
-        "SELECT a.id FROM advocate_links l JOIN advocates a ON a.id = l.advocate_id WHERE 1 = 1"
-    )
+    linked = "SELECT l.advocate_id AS id FROM advocate_links l WHERE 1 = 1"
     by_range(linked, "l.code", terms.code)
-    friends = "SELECT a.id FROM friend_codes f JOIN advocates a ON a.id = f.advocate_id WHERE 1 = 1"
+    friends = "SELECT f.advocate_id AS id FROM friend_codes f WHERE f.advocate_id IS NOT NULL"
     by_range(friends, "f.code_key", terms.code)
     if terms.name:
         by_range(advocates, "a.search_name", terms.name)
