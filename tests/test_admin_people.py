@@ -488,3 +488,33 @@ def test_repeated_and_empty_parameters_are_the_defaults(admin: TestClient) -> No
         "/admin/referrals?q=&campaign=&status=&channel=&from=&to=&before=",
     ):
         assert admin.get(path).status_code == 200, path
+
+
+def test_the_downloads_are_byte_for_byte_the_apis_with_the_same_filters(
+    admin: TestClient, webhook_secret: str
+) -> None:
+    shop(admin, webhook_secret)
+    bearer = {"authorization": f"Bearer {ADMIN_KEY}"}
+    today = datetime.now(UTC).date().isoformat()
+    for dashboard, api in (
+        ("/admin/advocates.csv?q=vries", "/api/v1/exports/advocates.csv?search=vries"),
+        ("/admin/advocates.csv?campaign=default", "/api/v1/exports/advocates.csv?campaign=default"),
+        (
+            "/admin/referrals.csv?status=paid&channel=whatsapp&q=anna",
+            "/api/v1/exports/referrals.csv?status=paid&channel=whatsapp&search=anna",
+        ),
+        (
+            f"/admin/referrals.csv?from={today}&to={today}",
+            f"/api/v1/exports/referrals.csv?since={today}&until={today}",
+        ),
+    ):
+        mine, theirs = admin.get(dashboard), admin.get(api, headers=bearer)
+        assert mine.status_code == theirs.status_code == 200, (dashboard, theirs.text)
+        assert mine.content == theirs.content, dashboard
+        assert len(mine.content.splitlines()) > 1, dashboard
+    listed = admin.get("/api/v1/referrals?status=refunded", headers=bearer).json()["data"]
+    assert [r["order"]["id"] for r in listed] == ["1002"]
+    for bad in ("status=lost", "channel=pigeon", "search=%00", "status="):
+        answer = admin.get(f"/api/v1/referrals?{bad}", headers=bearer)
+        assert answer.status_code == 400, bad
+        assert answer.json()["error"]["field"] == bad.split("=")[0]
