@@ -102,6 +102,7 @@ def test_the_owner_finds_an_advocate_and_reads_their_profile(
     page.wait_for_url(re.compile(r".*/admin/advocates\?q=vries"))
     rows = page.get_by_role("region", name="Advocates table").locator("tbody tr")
     expect(rows).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "advocates-search.png"), full_page=True)
     expect(rows.first).to_contain_text("anna@example.nl")
     page.get_by_role("link", name="Anna de Vries").click()
 
@@ -138,6 +139,7 @@ def test_the_owner_finds_an_advocate_and_reads_their_profile(
         page.get_by_role("region", name="Referred orders table").locator("tbody tr")
     ).to_have_count(2)
     assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / "referrals.png"), full_page=True)
     page.goto(f"{demo.backend}/admin/advocates?sort=referred")
     names = page.get_by_role("region", name="Advocates table").locator("tbody th a")
     expect(names).to_have_text(["Anna de Vries", "Bram Jansen"])
