@@ -16,6 +16,7 @@ import pytest
 from shareback.admin import advocates as advocates_page
 from shareback.admin import referrals as referrals_page
 from shareback.api.owner.exports import ADVOCATE_COLUMNS, REFERRAL_COLUMNS
+from shareback.storage.sql import people as people_queries
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import (
@@ -129,6 +130,22 @@ def test_advocates_are_found_by_name_email_and_every_code(
     nobody = admin.get("/admin/advocates", params={"q": "<b>nobody</b>"})
     assert "Nobody matches “&lt;b&gt;nobody&lt;/b&gt;”." in nobody.text
     assert 'value="&lt;b&gt;nobody&lt;/b&gt;"' in nobody.text
+
+
+def test_a_names_middle_is_looked_for_among_the_newest_advocates(
+    admin: TestClient, webhook_secret: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop(admin, webhook_secret)  # Anna joined first, then Bram, then Cleo
+    monkeypatch.setattr(people_queries, "NAME_SCAN", 2)
+    monkeypatch.setattr(advocates_page, "NAME_SCAN", 2)
+    middle = admin.get("/admin/advocates?q=vries")
+    assert names_listed(middle) == []
+    assert "is looked for among the newest 2 advocates" in middle.text
+    assert names_listed(admin.get("/admin/advocates?q=zoe")) == ["Bram Zoë"]  # among the newest
+    assert names_listed(admin.get("/admin/advocates?q=anna de")) == ["Anna de Vries"]  # the start
+    monkeypatch.setattr(people_queries, "NAME_SCAN", 3)
+    assert names_listed(admin.get("/admin/advocates?q=vries")) == ["Anna de Vries"]
+    assert "is looked for among" not in admin.get("/admin/advocates?q=vries").text
 
 
 def test_each_row_shows_shares_clicks_referred_orders_and_rewards(

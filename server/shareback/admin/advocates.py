@@ -16,7 +16,7 @@ from shareback.api.owner.filters import AdvocateFilter
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.i18n import gettext as _
-from shareback.people_search import search_terms
+from shareback.people_search import NAME_SCAN, search_terms
 from shareback.storage.base import AdminSession
 
 
@@ -49,6 +49,8 @@ async def list_advocates(request: Request, session: AdminSession) -> Response:
             "chosen": chosen,
             "rows": rows,
             "capped": found.capped,
+            "names_in_part": found.names_in_part,
+            "name_scan": NAME_SCAN,
             "first_href": href("/admin/advocates", chosen.link(page=1))
             if chosen.page > 2
             else None,

@@ -319,6 +319,8 @@ class AdvocatePage:
     rows: list[AdvocateRow]
     # The search found more people than it shows (people_search.MAX_MATCHES per way of matching).
     capped: bool = False
+    # A name's middle was looked for among the newest people_search.NAME_SCAN advocates only.
+    names_in_part: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from shareback.people_search import MAX_MATCHES, SORTS, SearchTerms, like_anywhere, prefix_range
+from shareback.people_search import (
+    MAX_MATCHES,
+    NAME_SCAN,
+    SORTS,
+    SearchTerms,
+    like_anywhere,
+    prefix_range,
+)
 from shareback.storage.database import Dialect, Row, db_int, db_time
 from shareback.storage.records import AdvocatePage, AdvocateProfile, AdvocateRow
 from shareback.storage.sql.base import SqlBase
@@ -49,9 +56,10 @@ def found_advocates(
         by_range(advocates, "a.search_name", terms.name)
         branches.append(
             "SELECT id FROM (SELECT a.id FROM advocates a WHERE a.search_name LIKE ? ESCAPE '\\'"
-            f"{scope} ORDER BY a.id DESC LIMIT ?) AS m"
+            f"{scope} AND a.id > (SELECT MAX(n.id) FROM advocates n) - ? "
+            "ORDER BY a.id DESC LIMIT ?) AS m"
         )
-        params.extend([like_anywhere(terms.name), *scoped, MAX_MATCHES])
+        params.extend([like_anywhere(terms.name), *scoped, NAME_SCAN, MAX_MATCHES])
     return " UNION ".join(branches), params
 
 
@@ -138,11 +146,16 @@ class PeopleQueries(SqlBase):
                 "JOIN campaigns c ON c.id = a.campaign_id ORDER BY top.n DESC, a.id DESC"
             )
         rows = await self._all(sql, [*params, limit, offset])
-        capped = False
+        capped = names_in_part = False
         if found is not None:
-            counted = await self._one(f"SELECT COUNT(*) FROM ({found[0]}) AS everyone", found[1])
+            counted = await self._one(
+                f"SELECT COUNT(*), (SELECT MAX(id) FROM advocates) FROM ({found[0]}) AS everyone",
+                found[1],
+            )
             capped = counted is not None and db_int(counted[0]) >= MAX_MATCHES
-        return AdvocatePage([_row(row) for row in rows], capped)
+            newest = None if counted is None or counted[1] is None else db_int(counted[1])
+            names_in_part = search.name is not None and (newest or 0) > NAME_SCAN
+        return AdvocatePage([_row(row) for row in rows], capped, names_in_part)
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None:
         row = await self._one(
