@@ -16,8 +16,8 @@ import pytest
 from shareback.admin import advocates as advocates_page
 from shareback.admin import referrals as referrals_page
 from shareback.api.owner.exports import ADVOCATE_COLUMNS, REFERRAL_COLUMNS
-from shareback.storage.sql import people as people_queries
 from shareback.settings import Settings
+from shareback.storage.sql import people as people_queries
 from starlette.testclient import TestClient
 from support import (
     db_execute,

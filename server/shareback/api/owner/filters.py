@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shareback.api.owner.params import bad_param, given, time_range
-from shareback.errors import ApiError
 from shareback.channels import CHANNELS
+from shareback.errors import ApiError
 from shareback.people_search import MAX_SEARCH, ORDER_STATES, has_control_characters
 from shareback.rewards import STATUSES
 from shareback.storage.base import (
