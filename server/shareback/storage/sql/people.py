@@ -154,7 +154,9 @@ class PeopleQueries(SqlBase):
             )
             capped = counted is not None and db_int(counted[0]) >= MAX_MATCHES
             newest = None if counted is None or counted[1] is None else db_int(counted[1])
-            names_in_part = search.name is not None and (newest or 0) > NAME_SCAN
+            names_in_part = (
+                search is not None and search.name is not None and (newest or 0) > NAME_SCAN
+            )
         return AdvocatePage([_row(row) for row in rows], capped, names_in_part)
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None:
