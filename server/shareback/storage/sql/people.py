@@ -125,11 +125,19 @@ class PeopleQueries(SqlBase):
         if campaign_id is not None:
             clauses.append(f"{column[0]}.campaign_id = ?")
             params.append(campaign_id)
-        found: tuple[str, list[Any]] | None = None
+        capped = names_in_part = False
         if search is not None:
-            found = found_advocates(self.dialect, search, campaign_id)
-            clauses.append(f"{column} IN ({found[0]})")
-            params += found[1]
+            # The search's few thousand ids at most, read once for the page and its counts.
+            sql, found_params = found_advocates(self.dialect, search, campaign_id)
+            found = [db_int(row[0]) for row in await self._all(sql, found_params)]
+            capped = len(found) >= MAX_MATCHES
+            if search.name is not None:
+                newest = await self._one("SELECT MAX(id) FROM advocates")
+                names_in_part = newest is not None and db_int(newest[0] or 0) > NAME_SCAN
+            if not found:
+                return AdvocatePage([], capped, names_in_part)
+            clauses.append(f"{column} IN ({', '.join('?' * len(found))})")
+            params += found
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         select = f"SELECT a.*, c.slug AS campaign_slug, c.currency, {ROW_STATS} "
         if sort == "newest":
@@ -146,17 +154,6 @@ class PeopleQueries(SqlBase):
                 "JOIN campaigns c ON c.id = a.campaign_id ORDER BY top.n DESC, a.id DESC"
             )
         rows = await self._all(sql, [*params, limit, offset])
-        capped = names_in_part = False
-        if found is not None:
-            counted = await self._one(
-                f"SELECT COUNT(*), (SELECT MAX(id) FROM advocates) FROM ({found[0]}) AS everyone",
-                found[1],
-            )
-            capped = counted is not None and db_int(counted[0]) >= MAX_MATCHES
-            newest = None if counted is None or counted[1] is None else db_int(counted[1])
-            names_in_part = (
-                search is not None and search.name is not None and (newest or 0) > NAME_SCAN
-            )
         return AdvocatePage([_row(row) for row in rows], capped, names_in_part)
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None:
