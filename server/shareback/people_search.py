@@ -17,7 +17,7 @@ MAX_MATCHES = 1000
 # A name's middle ("vries" in "Anna de Vries") is looked for among the newest advocates only:
 # no index holds it, and reading a million names takes a second. Older ones are found by the
 # start of their name, address or code.
-NAME_SCAN = 200_000
+NAME_SCAN = 100_000
 # The advocates list: newest first, or most referred orders first.
 SORTS = ("newest", "referred")
 # After every other character in a bytewise order: `prefix <= x < prefix + TOP` is a prefix match.
@@ -28,7 +28,8 @@ TOP = "\U0010ffff"
 class SearchTerms:
     email: str  # folded as the records are (emails.fold): the start of an e-mail key
     code: str  # upper case: the start of a referral, coupon, link or friend's code
-    name: str | None  # accents folded, lower case (codes.name_key): any part of a name
+    # accents folded, lower case (codes.name_key): any part of a name; None for an address
+    name: str | None
     order_id: str  # exactly as typed: a shop's order number
 
 
@@ -45,7 +46,7 @@ def search_terms(text: str | None) -> SearchTerms | None:
     return SearchTerms(
         email=emails.fold(raw),
         code=raw.upper(),
-        name=codes.name_key(raw),
+        name=None if "@" in raw else codes.name_key(raw),  # an address is nobody's name
         order_id=raw.lstrip("#"),
     )
 
