@@ -22,7 +22,7 @@ from shareback import codes
 from shareback.attribution import Candidate
 from shareback.storage import open_store
 from shareback.storage.base import Store
-from shareback.storage.records import Campaign, Hits
+from shareback.storage.records import Campaign, ClickLimit, Hits
 from store_contract import T0, paid_order
 
 Job = Callable[[Store, int, dict[str, Any]], Awaitable[Any]]
@@ -186,6 +186,22 @@ async def count_one_hit(store: Store, caller: int, setup: dict[str, Any]) -> int
     """One hit of one key from every caller at once: each sees its own place in the count."""
     (counted,) = await store.count_hits([Hits("click", "k", setup["at"], 3600, 1)])
     return counted.hits
+
+
+@job
+async def click_under_one_limit(store: Store, caller: int, setup: dict[str, Any]) -> str:
+    """One click from one address by every caller at once, under a limit of 20: the limit is
+    counted in the clicks' own batches, on whichever store (process) each lands."""
+    return await store.record_click(
+        setup["advocate_id"],
+        f"tok-{caller}",
+        "whatsapp",
+        "ip-one",
+        "mobile",
+        T0,
+        visitor=f"visitor-{caller}",
+        limit=ClickLimit("click", "keyed-ip-one", 3600, 20),
+    )
 
 
 @job

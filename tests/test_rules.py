@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from itsdangerous import TimestampSigner
-from shareback import attribution, codes, emails, identity, money, rewards, tokens, visitors
+from shareback import (
+    attribution,
+    codes,
+    emails,
+    identity,
+    keyed_hash,
+    money,
+    rewards,
+    tokens,
+    visitors,
+)
 from shareback.attribution import CampaignRules, Candidate, Facts
 
 
@@ -63,6 +75,24 @@ def test_ref_token_round_trips_and_detects_tampering() -> None:
             tokens.verify_ref("secret", bad)
     with pytest.raises(tokens.InvalidRef):
         tokens.verify_ref("another-secret", token)
+
+
+def test_a_ref_is_signed_as_itsdangerous_signs_it() -> None:
+    """sign_ref writes the signer's format by hand (a click's CPU): the very same token."""
+    ours = tokens.sign_ref("secret", "ANNA-7KQ2", "c1")
+    issued = int(tokens.verify_ref("secret", ours).issued_at.timestamp())
+    signer = TimestampSigner(
+        "secret", salt="shareback.ref", digest_method=__import__("hashlib").sha256
+    )
+    signer.get_timestamp = lambda: issued  # type: ignore[method-assign]
+    assert ours == signer.sign("ANNA-7KQ2.c1").decode()
+
+
+def test_keyed_hashes_are_hmac_sha256() -> None:
+    for key in (b"", b"k", b"k" * 64, b"k" * 65, bytes(range(200))):
+        for message in (b"", b"10.1.2.3", b"m" * 300):
+            expected = hmac.new(key, message, hashlib.sha256).digest()
+            assert keyed_hash.hmac_sha256(key, message) == expected
 
 
 def test_ref_token_keeps_its_issue_time_for_the_window_check() -> None:
@@ -190,6 +220,18 @@ def test_link_previews_are_bots_and_phones_are_mobile() -> None:
     )
     assert visitors.device_class(iphone) == "mobile"
     assert visitors.device_class("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)") == "tablet"
+    android = "Mozilla/5.0 (Linux; Android 14; SM-X200) AppleWebKit/537.36 Chrome/126.0"
+    assert visitors.device_class(android + " Safari/537.36") == "tablet"  # no "Mobile"
+    assert visitors.device_class(android + " Mobile Safari/537.36") == "mobile"
+    assert visitors.device_class("Mozilla/5.0 (compatible; Googlebot/2.1)") == "bot"
+    assert visitors.is_link_preview("WhatsApp/2.23.20.0 A") and not visitors.is_link_preview(
+        android
+    )
+    # Addresses as ipaddress writes them are taken as they are; others are parsed.
+    assert visitors.network_of("10.0.0.1") == "10.0.0.1"
+    assert visitors.network_of("::ffff:10.0.0.1") == "10.0.0.1"
+    assert visitors.network_of("2001:db8::1:2:3:4") == "2001:db8::/64"
+    assert visitors.network_of("010.0.0.1") == "010.0.0.1"  # not an address: kept as text
     assert (
         visitors.device_class("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130") == "desktop"
     )

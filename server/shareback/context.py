@@ -85,7 +85,11 @@ async def new_context(
 
 
 def context(request: Request) -> Context:
-    ctx: Context = request.state.ctx
+    # The lifespan's state as the server hands it to every request (what request.state wraps,
+    # read without making the wrapper: every request asks).
+    ctx: Context | None = request.scope.get("state", {}).get("ctx")
+    if ctx is None:
+        ctx = request.state.ctx
     return ctx
 
 

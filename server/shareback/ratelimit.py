@@ -21,8 +21,6 @@ second later, or at this process's next hit of it.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import math
 import time
@@ -30,7 +28,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
-from shareback.storage.records import Hits, RateCount
+from shareback.keyed_hash import hmac_sha256_hex
+from shareback.storage.records import ClickLimit, Hits, RateCount
 
 log = logging.getLogger("shareback.ratelimit")
 
@@ -183,7 +182,7 @@ class StoreCounters:
 
 def keyed(secret: str, name: str, key: str) -> str:
     """What the database keeps of a key (an address, a network): a keyed hash, never the key."""
-    return hmac.new(secret.encode(), f"{name}\x00{key}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac_sha256_hex(secret.encode(), f"{name}\x00{key}".encode())[:32]
 
 
 class RateLimiter:
@@ -229,6 +228,13 @@ class RateLimiter:
             return True
         return estimate(counted, moment, self.window) <= self.limit
 
+    def counted_in_write(self, key: str) -> ClickLimit:
+        """This limit for a hit that the store counts inside the write it comes with (a referral
+        click, in its batch's transaction: storage/sql/clicks.py), not in a round of its own.
+        The store answers with the write whether the hit was within the limit; this process
+        learns nothing of the count (`exceeded` and `wait_seconds` do not know of such hits)."""
+        return ClickLimit(self.name, self._key(key), self.window, self.limit)
+
     async def hit(self, key: str, now: float | None = None) -> None:
         """Counts a hit without asking (failures counted apart from the check)."""
         moment = time.time() if now is None else now
@@ -247,6 +253,8 @@ class RateLimiter:
 
     def wait_seconds(self, key: str, now: float | None = None) -> int | None:
         """Whole seconds until `key` may try again, None when it may now; records nothing."""
+        if not self._seen:  # nothing known of any key (the usual case): no need to hash this one
+            return None
         moment = time.time() if now is None else now
         seen = self._seen.get(self._key(key))
         if seen is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from shareback import codes, error_page, link_pages, shop_days, tokens, visitors
@@ -31,12 +31,42 @@ def with_ref(landing_url: str, ref: str) -> str:
 @functools.lru_cache(maxsize=256)
 def landing_parts(landing_url: str) -> tuple[str, str, str]:
     """The URL up to its query, its own query without ref (encoded), and its #fragment: split
-    once per landing URL, not on every click."""
+    once per landing URL, not on every click. Each part is quoted as a Location header is
+    (Starlette's RedirectResponse quotes the same characters), so the redirect needs no more."""
     parts = urlsplit(landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
     before = urlunsplit(parts._replace(query="", fragment=""))
     after = f"#{parts.fragment}" if parts.fragment else ""
-    return before, urlencode(query), after
+    return quote(before, safe=LOCATION_SAFE), urlencode(query), quote(after, safe=LOCATION_SAFE)
+
+
+# What starlette.responses.RedirectResponse leaves unquoted in a Location.
+LOCATION_SAFE = ":/%#?=@[]!$&'()*+,;"
+REDIRECT_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-robots-tag", b"noindex"),
+    (b"content-length", b"0"),
+]
+
+
+def see_other(location: str) -> Response:
+    """The click's 303, its headers made once (what RedirectResponse does for every click:
+    quoting the URL and building the headers, a tenth of the click's CPU)."""
+    response = Response(status_code=303)
+    response.raw_headers = [*REDIRECT_HEADERS, (b"location", location.encode("latin-1"))]
+    return response
+
+
+def query_value(request: Request, name: str) -> str | None:
+    """One query parameter's first value, without building the request's whole QueryParams."""
+    raw: bytes = request.scope["query_string"]
+    if not raw:
+        return None
+    for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        if key == name:
+            return value
+    return None
 
 
 def refuse_code_scans(ctx: Context, ip: str) -> None:
@@ -75,17 +105,18 @@ async def follow_referral_link(request: Request) -> Response:
     ip_hash = visitors.ip_hash(salt, ip)
     agent = request.headers.get("user-agent", "")
     device = visitors.device_class(agent)
-    # Over the per-IP limit the visitor still lands on the shop; the click is kept apart, uncounted.
+    # Over the per-IP limit the visitor still lands on the shop; the click is kept apart,
+    # uncounted. The limit is counted in the click's own transaction (storage/sql/clicks.py).
     try:
         click_token = await ctx.store.record_click(
             advocate.id,
             secrets.token_urlsafe(6),
-            channel_or_link(request.query_params.get("ch")),
+            channel_or_link(query_value(request, "ch")),
             ip_hash,
             device,
             now,
             visitor=visitors.visitor_key(ip_hash, agent),
-            counted=await ctx.click_limiter.allow(ip_hash),
+            limit=ctx.click_limiter.counted_in_write(ip_hash),
         )
     except Exception:
         # Not stored, so not acknowledged: the friend still lands on the shop, with the bare
@@ -98,15 +129,7 @@ async def follow_referral_link(request: Request) -> Response:
         # A link preview (WhatsApp, Facebook…): kept as a bot click, never counted, and shown
         # the friend's offer instead of being sent to the landing page's generic title.
         return link_preview(request, ctx, campaign, advocate.name)
-    return RedirectResponse(
-        with_ref(campaign.landing_url, ref),
-        status_code=303,
-        headers={
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Robots-Tag": "noindex",
-        },
-    )
+    return see_other(with_ref(campaign.landing_url, ref))
 
 
 def dead_end(request: Request, status: int, kind: str, campaign: Campaign | None) -> Response:

@@ -45,16 +45,44 @@ def load(name: str) -> Asset:
 def serve(
     request: Request, asset: Asset, cache_control: str, extra: Mapping[str, str] | None = None
 ) -> Response:
+    extras = tuple((extra or {}).items())
+    kept = (asset.etag, asset.media_type, cache_control, extras)
+    if request.headers.get("if-none-match") == asset.etag:
+        return _answer(304, b"", _headers(*kept, "", None))
+    if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        return _answer(200, asset.gzipped, _headers(*kept, "gzip", len(asset.gzipped)))
+    return _answer(200, asset.body, _headers(*kept, "", len(asset.body)))
+
+
+def _answer(status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> Response:
+    response = Response(status_code=status)
+    response.body = body
+    response.raw_headers = list(headers)
+    return response
+
+
+@lru_cache(maxsize=8192)
+def _headers(
+    etag: str,
+    media_type: str,
+    cache_control: str,
+    extra: tuple[tuple[str, str], ...],
+    encoding: str,
+    length: int | None,
+) -> list[tuple[bytes, bytes]]:
+    """An answer's headers as Starlette's Response encodes them, made once per asset and kind
+    of answer (a 304 when length is None, gzipped or not): the widget and QR codes are asked for
+    all the time, and encoding the same headers again was a tenth of their CPU."""
     headers = {
-        "ETag": asset.etag,
+        "ETag": etag,
         "Cache-Control": cache_control,
         "Vary": "Accept-Encoding",
-        **(extra or {}),
+        **dict(extra),
         "X-Content-Type-Options": "nosniff",
     }
-    if request.headers.get("if-none-match") == asset.etag:
-        return Response(status_code=304, headers=headers)
-    if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
-    return Response(asset.body, media_type=asset.media_type, headers=headers)
+    if length is None:
+        return Response(status_code=304, headers=headers).raw_headers
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    answer = Response(b"\0" * length, media_type=media_type, headers=headers)
+    return answer.raw_headers

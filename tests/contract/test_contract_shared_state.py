@@ -3,15 +3,16 @@ counted and taken exactly under concurrent callers (on PostgreSQL also from four
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from shareback.settings import Settings
 from shareback.storage.base import Store
-from shareback.storage.records import Hits, RateCount
-from store_contract import T0, at, contract, covers, run
+from shareback.storage.records import ClickLimit, Hits, RateCount
+from store_contract import T0, at, contract, covers, join, make_campaign, run
 from store_contract_parallel import parallel
-from support import db_rows
+from support import count, db_rows
 
 HOUR = 3600
 START = int(T0.timestamp()) // HOUR * HOUR
@@ -103,6 +104,62 @@ def test_40_callers_counting_one_key_at_once_each_see_their_own_place(
     run(settings.database_url, lambda store: store.ping())  # migrated
     results = parallel(settings.database_url, mode, "count_one_hit", {"at": START}, 40)
     assert sorted(results) == list(range(1, 41))
+    assert db_rows(settings, "SELECT hits FROM rate_counters")[0][0] == 40
+
+
+@contract("record_click")
+async def test_a_clicks_limit_is_counted_in_its_own_batch(store: Store) -> None:
+    campaign = await make_campaign(store)
+    anna = await join(store, campaign, "anna@example.nl", "Anna")
+    limit = ClickLimit("click", "keyed-ip", HOUR, 3)
+
+    async def click(n: int, visitor: str | None = None) -> str:
+        return await store.record_click(
+            anna.id, f"t{n}", "link", "ip", "mobile", at(seconds=n), visitor=visitor, limit=limit
+        )
+
+    # One after another, then a burst that shares a batch: 3 counted in all, every click a hit.
+    assert [await click(n) for n in range(2)] == ["t0", "t1"]
+    assert sorted(await asyncio.gather(*(click(n) for n in range(2, 6)))) == [
+        "t2",
+        "t3",
+        "t4",
+        "t5",
+    ]
+    stats = await store.campaign_stats(campaign.id, at(-1), at(1))
+    assert sum(stats.clicks_by_channel.values()) == 3
+    (counted,) = await store.count_hits([Hits("click", "keyed-ip", int(T0.timestamp()), HOUR, 0)])
+    assert counted.hits == 6
+    # A repeat visitor's click counts once a day and still is a hit; another key is its own.
+    other = ClickLimit("click", "keyed-other", HOUR, 3)
+    for n in (10, 11):
+        await store.record_click(
+            anna.id, f"t{n}", "link", "ip2", "mobile", at(seconds=n), visitor="v", limit=other
+        )
+    (again,) = await store.count_hits([Hits("click", "keyed-other", int(T0.timestamp()), HOUR, 0)])
+    assert again.hits == 2
+    stats = await store.campaign_stats(campaign.id, at(-1), at(1))
+    assert sum(stats.clicks_by_channel.values()) == 4
+
+
+@covers("record_click")
+@pytest.mark.parametrize("mode", MODES)
+def test_40_clicks_from_one_address_at_once_count_20_under_its_limit(
+    settings: Settings, mode: str
+) -> None:
+    async def prepare(store: Store) -> dict[str, int]:
+        campaign = await make_campaign(store)
+        return {"advocate_id": (await join(store, campaign, "anna@example.nl", "Anna")).id}
+
+    results = parallel(
+        settings.database_url,
+        mode,
+        "click_under_one_limit",
+        run(settings.database_url, prepare),
+        40,
+    )
+    assert sorted(results) == sorted(f"tok-{n}" for n in range(40))  # every click stored
+    assert (count(settings, "clicks"), count(settings, "uncounted_clicks")) == (20, 20)
     assert db_rows(settings, "SELECT hits FROM rate_counters")[0][0] == 40
 
 

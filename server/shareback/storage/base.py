@@ -29,6 +29,7 @@ from shareback.storage.records import (
     Campaign,
     CampaignChanges,
     CampaignDraft,
+    ClickLimit,
     CodeOwner,
     CreditBalance,
     DeliveryAttempt,
@@ -751,10 +752,12 @@ class Store(
         *,
         visitor: str | None = None,
         counted: bool = True,
+        limit: ClickLimit | None = None,
     ) -> str:
         """The token the visitor's ref carries: `token`, or for a visitor who clicked this link
         already today, that first click's (counted once). Uncounted clicks are kept apart, only
-        for the fraud rules to compare an order with."""
+        for the fraud rules to compare an order with. With a `limit`, the click is a hit under
+        it, counted in the click's own transaction, and uncounted past it."""
         ...
 
     async def record_event(

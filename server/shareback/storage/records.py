@@ -634,6 +634,19 @@ class CreditBalance:
 
 
 @dataclass(frozen=True)
+class ClickLimit:
+    """A rate limit a referral click is counted under in its own transaction (the per-address
+    click limit): the click is a hit on `key` (a keyed hash, ratelimit.keyed) of the limit
+    `name`, and is counted as a click while the key's sliding count, with it, is within `limit`
+    hits per `window_seconds`."""
+
+    name: str
+    key: str
+    window_seconds: int
+    limit: int
+
+
+@dataclass(frozen=True)
 class NewClick:
     """One referral click on its way into a group-committed batch (storage/sql/clicks.py)."""
 
@@ -645,6 +658,7 @@ class NewClick:
     at: datetime
     visitor: str | None
     counted: bool
+    limit: ClickLimit | None = None
 
 
 @dataclass(frozen=True)

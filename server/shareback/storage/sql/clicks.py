@@ -1,16 +1,25 @@
 """Referral clicks, written in batches: one transaction and a handful of statements for all the
-clicks that arrived while the previous batch committed (storage/group_commit.py)."""
+clicks that arrived while the previous batch committed (storage/group_commit.py).
+
+A click's rate limit (the per-address click limit, records.ClickLimit) is counted in the same
+transaction: one UPSERT for the batch's addresses, and each click learns from it whether it is
+within the limit. So a click costs no transaction of its own for its limit, the count is as
+shared across processes as the clicks are, and a click is counted under its limit exactly when
+it is stored."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from shareback import shop_days
+from shareback.ratelimit import estimate
 from shareback.storage.database import Connection, db_day, from_db_time
-from shareback.storage.records import NewClick
+from shareback.storage.records import Hits, NewClick, RateCount
+from shareback.storage.sql.shared import count_hits_in
 
 T = TypeVar("T")
 
@@ -52,17 +61,67 @@ async def count_new_visits(db: Connection, visits: list[tuple[int | None, date, 
         )
 
 
-async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo) -> list[str]:
+def rollup_order(item: tuple[tuple[int | None, date, str, str], int]) -> tuple[Any, ...]:
+    """One order of the rollup rows in every batch (no deadlocks between concurrent batches on
+    PostgreSQL); a click whose advocate names no campaign sorts first."""
+    campaign, day, channel, device = item[0]
+    return (campaign or 0, day, channel, device)
+
+
+async def within_limits(db: Connection, clicks: Sequence[NewClick]) -> list[NewClick]:
+    """The clicks, each counted as a hit under its limit, in batch order (the k-th click of an
+    address sees the count as it stood after the first k, as one after the other would); a
+    click past its limit is uncounted."""
+    keys: dict[tuple[str, str, int], list[int]] = {}
+    for i, c in enumerate(clicks):
+        if c.limit is not None:
+            keys.setdefault((c.limit.name, c.limit.key, c.limit.window_seconds), []).append(i)
+    if not keys:
+        return list(clicks)
+    hits = [
+        Hits(name, key, max(int(clicks[i].at.timestamp()) for i in at), seconds, len(at))
+        for (name, key, seconds), at in keys.items()
+    ]
+    after = {(c.name, c.key): c for c in await count_hits_in(db, hits)}
+    judged = list(clicks)
+    for (name, key, seconds), at in keys.items():
+        count = after[(name, key)]
+        before = count.hits - len(at)
+        for i in at:
+            before += 1
+            click = clicks[i]
+            assert click.limit is not None
+            seen = RateCount(name, key, count.window_start, before, count.prev_hits)
+            within = estimate(seen, click.at.timestamp(), seconds) <= click.limit.limit
+            if click.counted and not within:
+                judged[i] = dataclasses.replace(click, counted=False)
+    return judged
+
+
+async def write_clicks(db: Connection, batch: Sequence[NewClick], zone: tzinfo) -> list[str]:
     """Each click's token, as record_click would have answered them one after the other: one
     visitor's clicks on one link count once a shop day, later ones get the day's first token;
-    uncounted clicks are kept apart."""
+    uncounted clicks (given so, or past their limit) are kept apart."""
 
-    def day_start(at: datetime) -> datetime:
-        return shop_days.day_start(shop_days.local_day(at, zone), zone)
+    # Each click's shop day and the day's first moment, worked out once for the batch.
+    days_of: dict[datetime, date] = {}
+    starts: dict[date, datetime] = {}
 
     def day(at: datetime) -> date:
-        return shop_days.local_day(at, zone)
+        known = days_of.get(at)
+        if known is None:
+            known = days_of[at] = shop_days.local_day(at, zone)
+        return known
 
+    def day_start(at: datetime) -> datetime:
+        on = day(at)
+        start = starts.get(on)
+        if start is None:
+            start = starts[on] = shop_days.day_start(on, zone)
+        return start
+
+    # The limits first: their rows are locked before the visits' (one order in every batch).
+    clicks = await within_limits(db, batch)
     tokens: list[str | None] = [None] * len(clicks)
     uncounted = [(i, c) for i, c in enumerate(clicks) if not c.counted]
     if uncounted:
@@ -140,12 +199,13 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo)
             "INSERT INTO click_days (campaign_id, day, channel, device, n) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (campaign_id, day, channel, device) "
             "DO UPDATE SET n = click_days.n + excluded.n",
-            [(*key, n) for key, n in sorted(days.items(), key=lambda item: str(item[0]))],
+            [(*key, n) for key, n in sorted(days.items(), key=rollup_order)],
         )
         # Visitor-days (migration 0020): the unique-visitor count reads these, not the clicks.
         humans = [c for c in new if c.device != "bot"]
         visits = sorted(
-            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans}, key=str
+            {(campaign_of.get(c.advocate_id), day(c.at), c.ip_hash) for c in humans},
+            key=lambda row: (row[0] or 0, *row[1:]),
         )
         await count_new_visits(db, visits)
         clicked = Counter((c.advocate_id, day(c.at)) for c in humans)
@@ -153,7 +213,7 @@ async def write_clicks(db: Connection, clicks: Sequence[NewClick], zone: tzinfo)
             await db.executemany(
                 "INSERT INTO advocate_click_days (advocate_id, day, n) VALUES (?, ?, ?) "
                 "ON CONFLICT (advocate_id, day) DO UPDATE SET n = advocate_click_days.n + excluded.n",
-                [(*key, n) for key, n in sorted(clicked.items(), key=lambda item: str(item[0]))],
+                [(*key, n) for key, n in sorted(clicked.items())],
             )
     assert all(token is not None for token in tokens)
     return [token for token in tokens if token is not None]

@@ -16,6 +16,7 @@ from shareback.storage.database import Connection, Row, db_time
 from shareback.storage.group_commit import GroupCommit
 from shareback.storage.records import (
     Advocate,
+    ClickLimit,
     Joined,
     JoinRequest,
     NewClick,
@@ -298,11 +299,12 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         *,
         visitor: str | None = None,
         counted: bool = True,
+        limit: ClickLimit | None = None,
     ) -> str:
         """Group-committed: the click is in the database when this returns (storage/group_commit.py)."""
         if self._clicks is None:
             self._clicks = GroupCommit(self._write_clicks)
-        click = NewClick(advocate_id, token, channel, ip_hash, device, at, visitor, counted)
+        click = NewClick(advocate_id, token, channel, ip_hash, device, at, visitor, counted, limit)
         return await self._clicks.submit(click)
 
     _clicks: GroupCommit[NewClick, str] | None = None

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from shareback.storage.database import Row
+from shareback.storage.database import Connection, Row
 from shareback.storage.records import Hits, RateCount
 from shareback.storage.sql.base import SqlBase
 
 # Rows per statement: few enough distinct statements for asyncpg's cache of prepared ones (100)
-# and for SQLite's 32,766 parameters, many enough for a burst.
+# and for SQLite's 32,766 parameters, many enough for a burst. Statements come in powers of two
+# of rows (a round of 45 keys is 32 + 8 + 4 + 1), so there are seven shapes of it in all.
 MAX_ROWS = 64
 
 # A key's windows follow each other from its first hit. The hit falls in the stored window (or
@@ -42,19 +43,40 @@ def _count(row: Row) -> RateCount:
     )
 
 
+def chunks(hits: list[Hits]) -> list[list[Hits]]:
+    """The hits in runs of 64, 32, 16, … 1 rows (see MAX_ROWS)."""
+    out = []
+    start = 0
+    while start < len(hits):
+        size = MAX_ROWS
+        while size > len(hits) - start:
+            size //= 2
+        out.append(hits[start : start + size])
+        start += size
+    return out
+
+
+async def count_hits_in(db: Connection, hits: Sequence[Hits]) -> list[RateCount]:
+    """Counts the hits (one per key: the caller adds up a key's hits) inside the transaction
+    `db` is in; each key's count as it stands after them."""
+    # Sorted: concurrent rounds on several machines lock the rows in one order (no deadlock).
+    ordered = sorted(hits, key=lambda h: (h.name, h.key))
+    counted: list[RateCount] = []
+    for chunk in chunks(ordered):
+        sql = COUNT_HITS.format(values=", ".join(["(?, ?, ?, ?, ?, 0)"] * len(chunk)))
+        params = [value for h in chunk for value in (h.name, h.key, h.at, h.window_seconds, h.hits)]
+        counted += [_count(row) for row in await db.fetch(sql, params)]
+    return counted
+
+
 class SharedStateQueries(SqlBase):
     async def count_hits(self, hits: Sequence[Hits]) -> list[RateCount]:
-        # Sorted: concurrent rounds on several machines lock the rows in one order (no deadlock).
         ordered = sorted(hits, key=lambda h: (h.name, h.key))
         counted: list[RateCount] = []
-        for start in range(0, len(ordered), MAX_ROWS):
-            chunk = ordered[start : start + MAX_ROWS]
-            sql = COUNT_HITS.format(values=", ".join(["(?, ?, ?, ?, ?, 0)"] * len(chunk)))
-            params = [
-                value for h in chunk for value in (h.name, h.key, h.at, h.window_seconds, h.hits)
-            ]
+        for chunk in chunks(ordered):
+            # Each chunk its own statement and transaction (no BEGIN/COMMIT on PostgreSQL).
             async with self._db.single_write() as db:
-                counted += [_count(row) for row in await db.fetch(sql, params)]
+                counted += await count_hits_in(db, chunk)
         return counted
 
     async def busy_counts(
