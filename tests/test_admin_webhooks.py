@@ -251,7 +251,7 @@ def test_the_delivery_log_pages_newest_first(
     ids = [r[0] for r in db_rows(settings, "SELECT id FROM deliveries ORDER BY id DESC")]
     first = admin.get(PAGE).text
     assert [int(i) for i in re.findall(r"/deliveries/(\d+)\"", first)] == ids[:2]
-    older = re.search(r'<a href="([^"]+)">Older deliveries</a>', first)
+    older = re.search(r'<a href="([^"]+)" rel="next">Older deliveries</a>', first)
     assert older
     second = admin.get(older[1].replace("&amp;", "&")).text
     assert [int(i) for i in re.findall(r"/deliveries/(\d+)\"", second)] == ids[2:]

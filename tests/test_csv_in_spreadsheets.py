@@ -15,10 +15,13 @@ from pathlib import Path
 
 import databases
 import pytest
-from shareback.api.owner.exports import defused
+from shareback.api.owner.exports import ADVOCATE_COLUMNS, defused
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import join_campaign
+from test_admin_auth import admin
+
+__all__ = ["admin"]  # the signed-in dashboard client
 
 ADMIN_KEY = "admin-key-for-tests-0123456789"
 DUTCH = 1043  # LibreOffice's language id for nl-NL
@@ -163,3 +166,26 @@ def test_the_same_names_written_naively_do_become_formulas(tmp_path: Path) -> No
         c["formula"] for c in cells_as_calc_reads_them(naive, ";", tmp_path) if c["formula"]
     ]
     assert "of:=1+1" in formulas
+
+
+def test_the_dashboards_download_opens_in_a_spreadsheet_with_names_as_text(
+    admin: TestClient, tmp_path: Path
+) -> None:
+    """Advocates → "Download this list (CSV)", searched: the owner API's file, so the same
+    defence; Calc reads every row, accents and all, and a name starting with "=" stays text."""
+    join_campaign(admin, "eve@example.nl", "=1+1")
+    join_campaign(admin, "zoe@example.nl", "Zoë de Wit")
+    join_campaign(admin, "bram@example.nl", "Bram")
+    download = admin.get("/admin/advocates.csv?q=e")  # Eve and Zoë (their names), not Bram
+    assert download.status_code == 200
+    csv_file = tmp_path / "dashboard-advocates.csv"
+    csv_file.write_bytes(download.content)
+    for separator in (",", ";"):
+        cells = cells_as_calc_reads_them(csv_file, separator, tmp_path)
+        assert not [c for c in cells if c["formula"]], separator
+    cells = cells_as_calc_reads_them(csv_file, ",", tmp_path)
+    texts = [c["text"] for c in cells]
+    assert texts[: len(ADVOCATE_COLUMNS)] == list(ADVOCATE_COLUMNS)
+    assert "'=1+1" in texts and "Zoë de Wit" in texts and "Bram" not in texts
+    eve = texts.index("'=1+1")
+    assert cells[eve]["type"] == "string"  # text, not the number 2

@@ -175,7 +175,10 @@ def test_bad_paging_or_filters_are_400(owner: Owner, query: str, code: str, fiel
         ("/api/v1/referrals?since=0001-01-01", 400, "invalid_since", "since"),
         ("/api/v1/referrals?until=9999-12-31", 400, "invalid_until", "until"),
         ("/api/v1/referrals?campaign=" + "a" * 300, 404, "unknown_campaign", "campaign"),
-        ("/api/v1/referrals?status=paid", 400, "unknown_parameter", "status"),
+        ("/api/v1/referrals?side=referrer", 400, "unknown_parameter", "side"),
+        ("/api/v1/referrals?status=approved", 400, "invalid_status", "status"),
+        ("/api/v1/referrals?channel=pigeon", 400, "invalid_channel", "channel"),
+        ("/api/v1/referrals?search=" + "x" * 201, 400, "invalid_search", "search"),
     ],
 )
 def test_bad_filters_name_the_parameter(

@@ -1,4 +1,5 @@
-"""The owner's dashboard under /admin: login, overview, campaigns, rewards, settings, webhooks."""
+"""The owner's dashboard under /admin: login, overview, campaigns, advocates, referrals, rewards,
+settings, webhooks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from starlette.routing import BaseRoute
 from shareback.admin import (
     access,
     account,
+    advocate_profile,
+    advocates,
     assets,
     auth,
     campaigns,
@@ -22,6 +25,7 @@ from shareback.admin import (
     payouts,
     pool_upload,
     preview,
+    referrals,
     rewards,
     second_factor,
     settings_page,
@@ -39,6 +43,9 @@ routes: list[BaseRoute] = [
     *pool_upload.routes,
     *preview.routes,
     *exports.routes,
+    *advocates.routes,
+    *advocate_profile.routes,
+    *referrals.routes,
     *rewards.routes,
     *experiments.routes,
     *payouts.routes,

@@ -65,6 +65,10 @@ NOTICES = {
     "mail-saved": N_("The e-mail settings are saved."),
     "template-saved": N_("The template is saved: e-mails from now on use it."),
     "template-reset": N_("The template is back to Shareback's wording."),
+    "person-erased": N_(
+        "The person's data is erased: nothing kept names them any more. Their clicks, orders and "
+        "rewards still count in the numbers."
+    ),
 }
 
 

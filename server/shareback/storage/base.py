@@ -12,6 +12,7 @@ from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
+from shareback.people_search import SearchTerms
 from shareback.storage.experiment_records import (
     Experiment,
     ExperimentChange,
@@ -23,6 +24,8 @@ from shareback.storage.records import (
     AdminSession,
     AdminUser,
     Advocate,
+    AdvocatePage,
+    AdvocateProfile,
     AdvocateSummary,
     ApiKey,
     BatchRefusal,
@@ -97,6 +100,7 @@ __all__ = [
     "PaidOrder",
     "PartialRefund",
     "PayoutStore",
+    "PeopleStore",
     "PoolStatus",
     "PoolUpload",
     "PrivacyStore",
@@ -230,7 +234,10 @@ class OwnerStore(Protocol):
         search: str | None = None,
         before: int | None = None,
         limit: int = 50,
-    ) -> list[AdvocateSummary]: ...
+    ) -> list[AdvocateSummary]:
+        """Newest first; `search` as people_search.py has it (the start of an e-mail address or
+        a code, any part of a name), the same search as find_advocates'."""
+        ...
 
     async def list_referrals(
         self,
@@ -240,7 +247,15 @@ class OwnerStore(Protocol):
         until: datetime | None = None,
         before: int | None = None,
         limit: int = 50,
-    ) -> list[ReferralSummary]: ...
+        advocate_id: int | None = None,
+        status: str | None = None,
+        channel: str | None = None,
+        search: str | None = None,
+    ) -> list[ReferralSummary]:
+        """Newest first. `status`: one of people_search.ORDER_STATES; `channel`: the clicked
+        link's channel, or "code" for a code typed at the checkout; `search`: the advocate (as
+        list_advocates finds them), the start of the friend's e-mail address, or the order number."""
+        ...
 
     async def list_rewards(
         self,
@@ -250,6 +265,7 @@ class OwnerStore(Protocol):
         campaign_id: int | None = None,
         before: int | None = None,
         limit: int = 50,
+        advocate_id: int | None = None,
     ) -> list[RewardSummary]: ...
 
     async def reward(self, reward_id: int) -> RewardSummary | None: ...
@@ -268,6 +284,26 @@ class OwnerStore(Protocol):
     ) -> list[LeaderRow]: ...
 
     async def activity(self, campaign_id: int | None, limit: int = 30) -> list[ActivityItem]: ...
+
+
+class PeopleStore(Protocol):
+    """The dashboard's advocates list and profiles."""
+
+    async def find_advocates(
+        self,
+        *,
+        campaign_id: int | None = None,
+        search: SearchTerms | None = None,
+        sort: str = "newest",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> AdvocatePage:
+        """`sort`: "newest", or "referred" (most referred orders first, only advocates with
+        one). A search finds at most people_search.MAX_MATCHES people per way of matching; the
+        page says when it found that many (capped)."""
+        ...
+
+    async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None: ...
 
 
 class OutboxStore(Protocol):
@@ -665,6 +701,7 @@ class Store(
     TwoFactorStore,
     ReportingStore,
     OwnerStore,
+    PeopleStore,
     OutboxStore,
     CodeStore,
     ValidationStore,

@@ -88,6 +88,12 @@ class Dialect:
         """A placeholder whose type PostgreSQL cannot infer (in a SELECT list): `?::bigint`."""
         return "?" if self.name == "sqlite" else f"?::{sql_type}"
 
+    def bytewise(self, column: str) -> str:
+        """The column compared byte by byte, whatever the database's collation, as the prefix
+        indexes of migration 0022 hold it: `bytewise(c) >= ? AND bytewise(c) < ?` is a prefix
+        match on an index (SQLite compares bytes already)."""
+        return column if self.name == "sqlite" else f'({column} COLLATE "C")'
+
     def indexed_by(self, index: str) -> str:
         return f" INDEXED BY {index}" if self.hints else ""
 

@@ -331,6 +331,49 @@ class ReferralSummary:
     created_at: datetime
     # Why the referral earned no rewards (currency_mismatch, below_minimum_order); None: it did.
     no_reward_reason: str | None = None
+    refunded_minor: int = 0  # of the order's total: partial refunds, or all of it
+
+
+@dataclass(frozen=True)
+class AdvocateRow:
+    """One advocate in the dashboard's list, with what they did."""
+
+    id: int
+    campaign_id: int
+    campaign_slug: str
+    email: str
+    name: str | None
+    code: str
+    coupon_code: str | None
+    created_at: datetime
+    shares: int
+    clicks: int
+    referrals: int  # referred orders
+    rewards: int  # the advocate's own rewards, revoked ones not counted
+    rewards_minor: int  # their amounts, in the campaign's currency
+    currency: str
+
+
+@dataclass(frozen=True)
+class AdvocatePage:
+    rows: list[AdvocateRow]
+    # The search found more people than it shows (people_search.MAX_MATCHES per way of matching).
+    capped: bool = False
+    # A name's middle was looked for among the newest people_search.NAME_SCAN advocates only.
+    names_in_part: bool = False
+
+
+@dataclass(frozen=True)
+class AdvocateProfile:
+    """What an advocate's page shows beside their referrals and rewards (listed on their own)."""
+
+    advocate: Advocate
+    campaign_slug: str
+    link_codes: tuple[str, ...]  # further links (advocate_links)
+    friend_codes: tuple[str, ...]  # friends' codes issued through their link
+    clicks_by_channel: tuple[tuple[str, int], ...]  # most first; bots not counted
+    shares_by_channel: tuple[tuple[str, int], ...]
+    mails: tuple[MailRow, ...]  # newest first
 
 
 @dataclass(frozen=True)

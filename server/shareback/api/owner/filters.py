@@ -3,12 +3,14 @@ exports and the dashboard alike."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from shareback.api.owner.params import bad_param, given, time_range
+from shareback.channels import CHANNELS
 from shareback.errors import ApiError
+from shareback.people_search import MAX_SEARCH, ORDER_STATES, has_control_characters
 from shareback.rewards import STATUSES
 from shareback.storage.base import (
     AdvocateSummary,
@@ -20,7 +22,6 @@ from shareback.storage.base import (
 )
 
 SIDES = ("referrer", "friend")
-MAX_SEARCH = 200
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ReferralFilter:
     campaign_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
+    status: str | None = None  # people_search.ORDER_STATES
+    channel: str | None = None  # channels.CHANNELS ("code": typed at the checkout)
+    search: str | None = None
+    advocate_id: int | None = None  # an advocate's page
 
     async def page(
         self, store: OwnerStore, before: int | None, limit: int
@@ -51,6 +56,10 @@ class ReferralFilter:
             until=self.until,
             before=before,
             limit=limit,
+            advocate_id=self.advocate_id,
+            status=self.status,
+            channel=self.channel,
+            search=self.search,
         )
 
 
@@ -84,15 +93,35 @@ async def campaign_filter(store: Store, query: Mapping[str, str]) -> int | None:
 
 
 async def advocate_filter(store: Store, query: Mapping[str, str]) -> AdvocateFilter:
+    return AdvocateFilter(await campaign_filter(store, query), search_filter(query))
+
+
+def search_filter(query: Mapping[str, str]) -> str | None:
     search = (query.get("search") or "").strip() or None
     if search is not None and len(search) > MAX_SEARCH:
         raise bad_param("search", f"search is longer than {MAX_SEARCH} characters.")
-    return AdvocateFilter(await campaign_filter(store, query), search)
+    if search is not None and has_control_characters(search):
+        raise bad_param("search", "search must not hold control characters.")
+    return search
+
+
+def one_of(query: Mapping[str, str], name: str, allowed: Collection[str]) -> str | None:
+    value = given(query, name)
+    if value is not None and value not in allowed:
+        raise bad_param(name, f"{name} must be one of {', '.join(sorted(allowed))}.")
+    return value
 
 
 async def referral_filter(store: Store, query: Mapping[str, str]) -> ReferralFilter:
     since, until = time_range(query)
-    return ReferralFilter(await campaign_filter(store, query), since, until)
+    return ReferralFilter(
+        await campaign_filter(store, query),
+        since,
+        until,
+        status=one_of(query, "status", ORDER_STATES),
+        channel=one_of(query, "channel", CHANNELS),
+        search=search_filter(query),
+    )
 
 
 async def reward_filter(store: Store, query: Mapping[str, str]) -> RewardFilter:
@@ -106,5 +135,5 @@ async def reward_filter(store: Store, query: Mapping[str, str]) -> RewardFilter:
 
 
 ADVOCATE_PARAMS = frozenset({"campaign", "search"})
-REFERRAL_PARAMS = frozenset({"campaign", "since", "until"})
+REFERRAL_PARAMS = frozenset({"campaign", "since", "until", "status", "channel", "search"})
 REWARD_PARAMS = frozenset({"status", "side", "campaign"})

@@ -22,6 +22,8 @@ from shareback.api.owner.schema_kit import (
     response,
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
+from shareback.channels import CHANNELS
+from shareback.people_search import ORDER_STATES
 from shareback.rewards import STATUSES
 
 SLUG_PATH = param("slug", "path", SLUG_SCHEMA, "The campaign's slug.")
@@ -57,6 +59,33 @@ SINCE_UNTIL = [
     param("since", "query", MOMENT, "ISO 8601 date or time, inclusive (UTC if no offset)."),
     param("until", "query", MOMENT, "ISO 8601 time, exclusive; a bare date includes that day."),
 ]
+SEARCH_DOC = (
+    "The start of an e-mail address or of a referral, coupon or friend's code, or any part "
+    "of a name; case and accents do not matter. Finds at most 1,000 people each way."
+)
+REFERRAL_QUERY = [
+    CAMPAIGN_QUERY,
+    *SINCE_UNTIL,
+    param(
+        "status",
+        "query",
+        enum(ORDER_STATES),
+        "Only referrals whose order is paid, partly refunded or refunded.",
+    ),
+    param(
+        "channel",
+        "query",
+        enum(sorted(CHANNELS)),
+        "Only referrals through a link shared this way (code: a code typed at the checkout).",
+    ),
+    param(
+        "search",
+        "query",
+        {"type": "string", "maxLength": 200},
+        "The advocate (as the advocates' search finds them), the start of the friend's e-mail "
+        "address, or the order number.",
+    ),
+]
 REWARD_QUERY = [
     param("status", "query", enum(STATUSES), "Only rewards in this status."),
     param("side", "query", enum(SIDES), "Only the referrer's or the friend's rewards."),
@@ -64,9 +93,7 @@ REWARD_QUERY = [
 ]
 ADVOCATE_QUERY = [
     CAMPAIGN_QUERY,
-    param(
-        "search", "query", {"type": "string", "maxLength": 200}, "Part of the e-mail, name or code."
-    ),
+    param("search", "query", {"type": "string", "maxLength": 200}, SEARCH_DOC),
 ]
 CSV = {
     "type": "string",
@@ -190,7 +217,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "referrals",
                 {200: ok("A page of referrals.", ref("ReferralPage"))},
                 errors=[400, 404],
-                parameters=[CAMPAIGN_QUERY, *SINCE_UNTIL, *paging("referrals")],
+                parameters=[*REFERRAL_QUERY, *paging("referrals")],
             )
         },
         "/api/v1/rewards": {
@@ -275,8 +302,6 @@ def paths() -> dict[str, dict[str, Any]]:
             )
         },
         "/api/v1/exports/advocates.csv": csv_export("advocates", "exportAdvocates", ADVOCATE_QUERY),
-        "/api/v1/exports/referrals.csv": csv_export(
-            "referrals", "exportReferrals", [CAMPAIGN_QUERY, *SINCE_UNTIL]
-        ),
+        "/api/v1/exports/referrals.csv": csv_export("referrals", "exportReferrals", REFERRAL_QUERY),
         "/api/v1/exports/rewards.csv": csv_export("rewards", "exportRewards", REWARD_QUERY),
     }

@@ -13,6 +13,7 @@ from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
+from shareback.storage.sql.people import PeopleQueries
 from shareback.storage.sql.privacy import PrivacyQueries
 from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
@@ -36,6 +37,7 @@ class SqlStore(
     ReportingQueries,
     RollupQueries,
     OwnerQueries,
+    PeopleQueries,
     OutboxQueries,
     CodeQueries,
     ValidationQueries,

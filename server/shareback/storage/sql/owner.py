@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shareback import fulfilment, rewards, shop_days
+from shareback.people_search import search_terms
 from shareback.storage.database import Row, db_int, db_time, from_db_time
 from shareback.storage.records import (
     ActivityItem,
@@ -20,6 +21,14 @@ from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.fulfilment import fulfil
 from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.outbox import enqueue_reward_events
+from shareback.storage.sql.people import found_advocates, found_orders
+
+# The referrals list's order states (people_search.ORDER_STATES).
+ORDER_STATE_SQL = {
+    "paid": "(o.status = 'paid' AND o.refunded_minor = 0)",
+    "partly_refunded": "(o.status = 'paid' AND o.refunded_minor > 0)",
+    "refunded": "o.status = 'refunded'",
+}
 
 
 def _page(clauses: list[str], params: list[Any], column: str, before: int | None) -> str:
@@ -81,17 +90,11 @@ class OwnerQueries(SqlBase):
         if campaign_id is not None:
             clauses.append("a.campaign_id = ?")
             params.append(campaign_id)
-        if search:
-            like = f"{self.dialect.ilike} ? ESCAPE '\\'"
-            clauses.append(
-                f"(a.email_key {like} OR a.code {like} OR a.name {like} OR a.coupon_code {like})"
-            )
-            pattern = (
-                "%"
-                + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                + "%"
-            )
-            params += [pattern, pattern.upper(), pattern, pattern.upper()]
+        terms = search_terms(search)
+        if terms is not None:
+            found, found_params = found_advocates(self.dialect, terms, campaign_id)
+            clauses.append(f"a.id IN ({found})")
+            params += found_params
         where = _page(clauses, params, "a.id", before)
         rows = await self._all(
             "SELECT a.*, c.slug AS campaign_slug, "
@@ -128,12 +131,33 @@ class OwnerQueries(SqlBase):
         until: datetime | None = None,
         before: int | None = None,
         limit: int = 50,
+        advocate_id: int | None = None,
+        status: str | None = None,
+        channel: str | None = None,
+        search: str | None = None,
     ) -> list[ReferralSummary]:
         clauses: list[str] = []
         params: list[Any] = []
-        if campaign_id is not None:
-            clauses.append("r.campaign_id = ?")
-            params.append(campaign_id)
+        for column, value in (("r.campaign_id", campaign_id), ("r.advocate_id", advocate_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if status is not None:
+            clauses.append(ORDER_STATE_SQL[status])
+        if channel == "code":  # typed at the checkout: no click
+            clauses.append("r.via = 'code'")
+        elif channel is not None:
+            clauses.append("k.channel = ?")
+            params.append(channel)
+        terms = search_terms(search)
+        if terms is not None:
+            by_advocate, by_advocate_params = found_advocates(self.dialect, terms, campaign_id)
+            by_order, by_order_params = found_orders(self.dialect, terms)
+            clauses.append(
+                f"r.id IN (SELECT s.id FROM referrals s WHERE s.advocate_id IN ({by_advocate}) "
+                f"UNION SELECT s.id FROM referrals s WHERE s.order_pk IN ({by_order}))"
+            )
+            params += [*by_advocate_params, *by_order_params]
         if since is not None:
             clauses.append("r.created_at >= ?")
             params.append(since)
@@ -144,6 +168,7 @@ class OwnerQueries(SqlBase):
         rows = await self._all(
             "SELECT r.*, c.slug AS campaign_slug, a.code AS advocate_code, a.email AS advocate_email, "
             "o.email AS friend_email, o.source, o.order_id, o.total_minor, o.currency, o.status, "
+            "o.refunded_minor, "
             "k.channel FROM referrals r JOIN campaigns c ON c.id = r.campaign_id "
             "JOIN advocates a ON a.id = r.advocate_id JOIN orders o ON o.id = r.order_pk "
             f"LEFT JOIN clicks k ON k.id = r.click_id{where} ORDER BY r.id DESC LIMIT ?",
@@ -167,6 +192,7 @@ class OwnerQueries(SqlBase):
                 channel=row["channel"],
                 created_at=db_time(row["created_at"]),
                 no_reward_reason=row["no_reward_reason"],
+                refunded_minor=db_int(row["refunded_minor"]),
             )
             for row in rows
         ]
@@ -179,6 +205,7 @@ class OwnerQueries(SqlBase):
         campaign_id: int | None = None,
         before: int | None = None,
         limit: int = 50,
+        advocate_id: int | None = None,
     ) -> list[RewardSummary]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -186,6 +213,7 @@ class OwnerQueries(SqlBase):
             ("w.status", status),
             ("w.side", side),
             ("r.campaign_id", campaign_id),
+            ("r.advocate_id", advocate_id),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")
