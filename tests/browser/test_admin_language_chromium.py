@@ -4,11 +4,13 @@ overview photographed at 1280 and 390 px (docs/admin-overview-nl*.png with SHARE
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from experiment_seed import seed_both
 from playwright.sync_api import BrowserContext, Page, expect
 
 from .browser_support import DOCS, WRITE_DOCS, Demo
@@ -32,6 +34,12 @@ MORE_PAGES = [
     ("mail", "/admin/settings/mail"),
     ("campaign-mail", "/admin/campaigns/default/mail"),
     ("mail-template", "/admin/campaigns/default/mail/template?journey=invite&lang=nl"),
+    ("advocates", "/admin/advocates"),
+    ("advocates-search", "/admin/advocates?q=anna"),
+    ("advocate", "/admin/advocates/1"),
+    ("referrals", "/admin/referrals"),
+    ("design", "/admin/campaigns/default/design"),
+    ("experiments", "/admin/experiments"),
 ]
 WORDS = {"nl": ("Overzicht", "Uitloggen"), "en": ("Overview", "Sign out")}
 
@@ -124,3 +132,37 @@ def test_the_dutch_overview_looks_right_on_a_laptop_and_a_phone(
     assert width <= 390, width
     phone.screenshot(path=str(out / "admin-overview-nl-phone.png"))
     assert axe_violations(phone) == []
+
+
+def test_the_new_pages_in_dutch_on_a_laptop_and_a_phone(
+    demo: Demo, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    """An advocate's profile, the widget designer with its preview and a decided and a running
+    experiment, as a Dutch owner sees them: Dutch words, nothing wider than a phone, axe clean
+    (docs/*-nl*.png with SHAREBACK_WRITE_DOCS=1)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        decided, running = pool.submit(seed_both, demo.settings.database_url).result()
+    create_owner(demo)
+    seed_a_month(demo)
+    out = DOCS if WRITE_DOCS else tmp_path
+    shots = [
+        ("admin-advocate-nl", "/admin/advocates/1"),
+        ("admin-designer-nl", "/admin/campaigns/default/design"),
+        ("admin-experiment-decided-nl", f"/admin/experiments/{decided}"),
+        ("admin-experiment-running-nl", f"/admin/experiments/{running}"),
+    ]
+    for width, suffix in ((1280, ""), (390, "-phone")):
+        page = new_context(
+            locale="nl-NL", viewport={"width": width, "height": 900 if width > 400 else 844}
+        ).new_page()
+        errors = watch_console(page)
+        sign_in_by_field(page, demo)
+        for name, path in shots:
+            page.goto(f"{demo.backend}{path}")
+            expect(page.locator("html")).to_have_attribute("lang", "nl")
+            expect(page.get_by_role("navigation", name="Dashboard")).to_contain_text("Ambassadeurs")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, (name, width, scroll)
+            assert axe_violations(page) == [], (name, width)
+            page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=width > 400)
+        assert not errors, errors

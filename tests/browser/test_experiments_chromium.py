@@ -94,6 +94,8 @@ def test_the_widget_shows_the_advocates_variant_from_its_own_answer(
     with page.expect_response(f"{demo.backend}/api/v1/advocates") as answer:
         widget.get_by_role("button", name="Maak mijn link").click()
     assert answer.value.json()["experiment"]["variant"] == "B"
-    expect(widget.locator("[part=title]")).to_have_text("Geef €20 tegoed, krijg €5 tegoed")
+    expect(widget.locator("[part=title]")).to_have_text(
+        "Geef €\u00a020 tegoed, krijg €\u00a05 tegoed"
+    )
     expect(widget.locator("[part~=target]").first).to_have_attribute("part", "target target-sms")
-    expect(widget.locator("[part=offer]")).to_contain_text("€20 tegoed")
+    expect(widget.locator("[part=offer]")).to_contain_text("€\u00a020 tegoed")

@@ -123,7 +123,7 @@ const showShare = (app, body, adv) => {
     const title = box.querySelector('[part=title]')
     const of = box.querySelector('[part=offer]')
     if (title) title.textContent = adv.headline
-    if (of) of.textContent = t.offer.replace('{f}', () => adv.offer.friend).replace('{r}', () => adv.offer.referrer)
+    if (of && adv.offer_text) of.textContent = adv.offer_text
   }
 
   const status = h('p', { part: 'status', class: 'st', 'aria-live': 'polite' })

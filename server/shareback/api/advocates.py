@@ -47,6 +47,7 @@ def advocate_document(
         "share": variants.share_text(campaign, lang, overrides),
         "headline": variants.headline(campaign, lang, overrides),
         "offer": wording.offers(campaign, lang),
+        "offer_text": wording.offer_text(campaign, lang),
         "verified": advocate.verified if opened else False,
         "channels": variants.channels(overrides),
         "experiment": view.label(),

@@ -134,6 +134,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "share": obj({"text": STRING, "subject": STRING}),
             "headline": STRING,
             "offer": ref("Offers"),
+            "offer_text": {
+                **STRING,
+                "description": "the offer as one sentence, as the widget's config words it (an "
+                "experiment's variant rewords it)",
+            },
             "verified": BOOLEAN,
             "reward_coupons": {
                 **array(STRING),
