@@ -40,6 +40,11 @@ PAGES = {
     "/admin/settings/webhooks": ("Ontvangende adressen", "Receiving addresses"),
     "/admin/settings/mail": ("Mailserver", "Mail server"),
     "/admin/account": ("Taal van het dashboard", "Dashboard language"),
+    "/admin/campaigns/default/design": ("Ontwerp van de widget", "Widget design"),
+    "/admin/advocates": ("Ambassadeurs", "Advocates"),
+    "/admin/referrals": ("Doorverwijzingen", "Referrals"),
+    "/admin/experiments": ("Experimenten", "Experiments"),
+    "/admin/experiments/new?campaign=default": ("Experiment plannen", "Plan an experiment"),
     "/admin/campaigns/nope": ("Deze campagne bestaat niet", "No such campaign"),
 }
 # English a Dutch page must never show (the navigation and common buttons).
@@ -203,3 +208,10 @@ def test_a_refused_sign_in_is_worded_in_the_browsers_language(amsterdam: Setting
         assert refused.status_code == 401
         assert lang_of(refused.text) == "nl"
         assert "Dat e-mailadres en wachtwoord horen niet bij een beheerdersaccount." in refused.text
+
+
+def test_the_referrals_date_filter_reads_as_a_range_in_dutch(owner: TestClient) -> None:
+    choose(owner, "nl")
+    html = owner.get("/admin/referrals").text
+    assert '<label for="filter-from">Van</label>' in html
+    assert '<label for="filter-to">Tot</label>' in html  # not "Aan", the e-mail's To
