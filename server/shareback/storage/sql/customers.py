@@ -188,7 +188,7 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
                 "UPDATE customers SET email = ?, email_key = ? WHERE id = ?", (email, key, found)
             )
         customer_id = found
-        given = {
+        given: dict[str, object] = {
             "first_name": facts.first_name,
             "last_name": facts.last_name,
             "search_name": name_key,
