@@ -3,14 +3,19 @@ the order's own transaction), tags, tickets, and the figures rolled up from them
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from shareback import codes, emails
-from shareback.crm import rollup
+from shareback.crm import profile, rollup
 from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportedTotals, Ticket
 from shareback.storage.database import Connection, Row, db_time, from_db_time
+from shareback.storage.records import PaidOrder
 from shareback.storage.sql.base import SqlBase
+
+log = logging.getLogger("shareback.storage")
 
 COLUMNS = (
     "id, email, email_key, first_name, last_name, country, first_order_at, last_order_at, "
@@ -281,6 +286,42 @@ async def record_customer_order_in(
     )
     await roll_up_customer(db, customer_id, at)
     return customer_id
+
+
+async def record_order_customer(
+    db: Connection, order: PaidOrder, order_pk: int, at: datetime
+) -> None:
+    """Every paid order with an address, referred or not, in the order's own transaction: its
+    customer upserted and the order added to them (once: customer_orders is unique per order)."""
+    if order.email is None:
+        return
+    facts = order.profile or profile.order_facts(
+        order.email, order.name, source=order.source, customer_id=order.customer_id
+    )
+    facts = dataclasses.replace(facts, email=facts.email or order.email)
+    row = await db.fetchrow(
+        "SELECT total_minor, currency, other_total_minor, other_currency, refunded_minor "
+        "FROM orders WHERE id = ?",
+        (order_pk,),
+    )
+    assert row is not None
+    kept = CustomerOrder(
+        source=order.source,
+        order_id=order.order_id,
+        placed_at=order.paid_at,
+        total_minor=int(row["total_minor"]),
+        refunded_minor=int(row["refunded_minor"] or 0),
+        currency=row["currency"],
+        other_total_minor=row["other_total_minor"],
+        other_currency=row["other_currency"],
+    )
+    try:
+        await record_customer_order_in(db, facts, kept, at)
+    except CustomerRejected as exc:
+        # The platform's customer id names another address's record: the order still belongs
+        # to the address it came with, and the order is never refused for it.
+        log.warning("order %s/%s: customer id not linked (%s)", order.source, order.order_id, exc)
+        await record_customer_order_in(db, dataclasses.replace(facts, external_ids=()), kept, at)
 
 
 async def refresh_customer_order(db: Connection, source: str, order_id: str, at: datetime) -> None:
