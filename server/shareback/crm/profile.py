@@ -63,6 +63,11 @@ def _names() -> dict[str, str]:
     return found
 
 
+@cache
+def _codes() -> frozenset[str]:
+    return frozenset(_names().values())
+
+
 def country_code(value: object) -> str | None:
     """ "nl", "NL", "Netherlands", "Nederland" → "NL"; anything else → None."""
     raw = text(value)
@@ -70,7 +75,7 @@ def country_code(value: object) -> str | None:
         return None
     if len(raw) == 2 and raw.isalpha():
         code = raw.upper()
-        return code if code in Locale.parse("en").territories else None
+        return code if code in _codes() else None
     return _names().get(_fold(raw))
 
 
