@@ -113,7 +113,7 @@ def main() -> None:
         rejected = sum(1 for line in lines if line.startswith("  line "))
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         engine = url.split(":", 1)[0]
-        print(f"| engine | rows | file | generate | import wall | rows/s | peak RSS | rejected |")
+        print("| engine | rows | file | generate | import wall | rows/s | peak RSS | rejected |")
         print("|---|---|---|---|---|---|---|---|")
         print(
             f"| {engine} | {args.rows:,} | {size / 1e6:.0f} MB | {made:.0f} s | {wall:.0f} s | "
