@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportReport, Ticket
+from shareback.crm.records import (
+    Customer,
+    CustomerFacts,
+    CustomerOrder,
+    ImportReport,
+    ReferralFacts,
+    Ticket,
+)
 from shareback.crm.rows import Rejection, Row
 
 
@@ -28,6 +35,15 @@ class CustomerStore(Protocol):
     async def upsert_customer(self, facts: CustomerFacts, at: datetime) -> Customer:
         """Created or updated, found by an external id first, else by e-mail key; raises
         storage.sql.customers.CustomerRejected when the facts cannot be kept."""
+        ...
+
+    async def referral_facts(self, customer_ids: Sequence[int]) -> dict[int, ReferralFacts]:
+        """What each customer did as an advocate; customers who never joined are left out."""
+        ...
+
+    async def sync_customer_facts(self, since: datetime | None, now: datetime) -> int:
+        """One round of customer.updated events: one per customer whose referral facts changed
+        since the last one sent; `since` is when the previous round began."""
         ...
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
