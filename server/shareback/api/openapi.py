@@ -8,6 +8,7 @@ from typing import Any
 from shareback import __version__
 from shareback.api.owner import (
     codes_spec,
+    customers_spec,
     events_spec,
     experiments_spec,
     fraud_spec,
@@ -708,6 +709,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         spec.paths(),
         outgoing_spec.paths(),
         codes_spec.paths(),
+        customers_spec.paths(),
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
@@ -734,6 +736,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **schemas.SCHEMAS,
                     **outgoing_spec.SCHEMAS,
                     **codes_spec.SCHEMAS,
+                    **customers_spec.SCHEMAS,
                     **gdpr_spec.SCHEMAS,
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,

@@ -37,6 +37,11 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "customer",
+    "customer_tags",
+    "customer_external_ids",
+    "customer_orders",
+    "customer_tickets",
 )
 ERASED = (
     "advocates",
@@ -50,6 +55,8 @@ ERASED = (
     "mail",
     "payout_accounts",
     "credit",
+    "customer",
+    "customer_tickets",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 
