@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from shareback.crm.records import Customer, Ticket
 from shareback.crm.score import (
     DecileCounts,
@@ -85,8 +84,9 @@ def test_each_input_moves_the_score_its_way() -> None:
     poorer = customer(revenue_minor=1_000)
     assert score(facts(customer=poorer), RULES, NOW).points < best
     never = customer(last_order_at=None, order_count=0, revenue_minor=0, currency=None)
-    nobody = score(facts(customer=never, orders_in_window=0, tickets=(), referrals=ReferralFacts()),
-                   RULES, NOW)
+    nobody = score(
+        facts(customer=never, orders_in_window=0, tickets=(), referrals=ReferralFacts()), RULES, NOW
+    )
     assert nobody.points == 0
     with use_locale("en"):
         assert summary(nobody.reasons) == "no orders yet, no open tickets"
@@ -110,8 +110,10 @@ def test_an_old_open_ticket_lowers_the_score_and_a_recent_one_excludes() -> None
 
 def test_weights_come_from_the_settings_and_only_referrals_can_count() -> None:
     rules = Settings.from_env(
-        {f"SHAREBACK_SCORE_{name}_WEIGHT": "0" for name in
-         ("RECENCY", "FREQUENCY", "VALUE", "SATISFACTION")}
+        {
+            f"SHAREBACK_SCORE_{name}_WEIGHT": "0"
+            for name in ("RECENCY", "FREQUENCY", "VALUE", "SATISFACTION")
+        }
     ).score_rules
     assert rules.referral_weight == 30 and rules.total_weight == 30
     assert score(facts(), rules, NOW).points == 100

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import environ as os_environ
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -103,7 +103,7 @@ class Settings:
     # 0 keeps them for ever. Every number in the dashboard and the stats API stays the same.
     click_retention_days: int = 0
     # The ambassador score's weights and exclusions (crm/score.py; SHAREBACK_SCORE_…).
-    score_rules: ScoreRules = ScoreRules()
+    score_rules: ScoreRules = field(default_factory=ScoreRules)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -264,16 +264,16 @@ SCORE_NUMBERS = {
 def _score_rules(config: Config) -> ScoreRules:
     defaults = ScoreRules()
     values: dict[str, int | bool] = {}
-    for name, (field, largest) in SCORE_NUMBERS.items():
+    for name, (attribute, largest) in SCORE_NUMBERS.items():
         raw = str(config(f"SCORE_{name}", default="")).strip()
         if not raw:
             continue
         if not raw.isascii() or not raw.isdigit() or int(raw) > largest:
             raise SettingsError(
                 f"SHAREBACK_SCORE_{name} must be a whole number from 0 to {largest} "
-                f"(got {raw!r}; the default is {getattr(defaults, field)})."
+                f"(got {raw!r}; the default is {getattr(defaults, attribute)})."
             )
-        values[field] = int(raw)
+        values[attribute] = int(raw)
     values["require_consent"] = config("SCORE_REQUIRE_CONSENT", cast=bool, default=True)
     rules = ScoreRules(**values)  # type: ignore[arg-type]
     if rules.total_weight == 0:

@@ -20,7 +20,11 @@ DECILES = 10
 MAX_POINTS = 100
 # Score bands the dashboard and the API filter by (and segments may target): inclusive ranges.
 BANDS: dict[str, tuple[int, int]] = {"high": (70, 100), "medium": (40, 69), "low": (0, 39)}
-BAND_LABELS = {"high": N_("High (70–100)"), "medium": N_("Medium (40–69)"), "low": N_("Low (0–39)")}
+BAND_LABELS = {
+    "high": N_("High: 70 or more"),
+    "medium": N_("Medium: 40 to 69"),
+    "low": N_("Low: under 40"),
+}
 # Frequency is full at this many orders in the window; value at twice the typical customer's.
 FULL_FREQUENCY = 4
 # Referral success is full at two friends converted; a click or a share is worth an eighth of one.
@@ -29,7 +33,7 @@ FULL_REFERRALS = 4.0
 
 @dataclass(frozen=True)
 class ScoreRules:
-    """Weights (relative: the score is scaled to 0–100 whatever they add up to) and exclusions;
+    """Weights (relative: the score is scaled to 0 to 100 whatever they add up to) and exclusions;
     from the SHAREBACK_SCORE_ settings (settings.py)."""
 
     recency_weight: int = 20
@@ -103,7 +107,7 @@ def _days(now: datetime, then: datetime) -> int:
 
 def _satisfaction(tickets: Iterable[Ticket]) -> tuple[str, int, float] | None:
     """The latest NPS when one is known (its kind, value and a fraction from -1 to 1), else the
-    latest satisfaction (1–5)."""
+    latest satisfaction (1 to 5)."""
     latest = sorted(tickets, key=lambda t: t.opened_at, reverse=True)
     for ticket in latest:
         if ticket.nps is not None and 0 <= ticket.nps <= 10:
@@ -127,15 +131,23 @@ def score(facts: ScoreFacts, rules: ScoreRules, now: datetime) -> Score:
         add("no_orders", 0.0)
     else:
         days = _days(now, customer.last_order_at)
-        add("orders_in_window", min(facts.orders_in_window, FULL_FREQUENCY) / FULL_FREQUENCY
-            * rules.frequency_weight, count=facts.orders_in_window, days=window)
+        add(
+            "orders_in_window",
+            min(facts.orders_in_window, FULL_FREQUENCY) / FULL_FREQUENCY * rules.frequency_weight,
+            count=facts.orders_in_window,
+            days=window,
+        )
         add("last_order", 0.5 ** (days / window) * rules.recency_weight, days=days)
     revenue = max(0, customer.revenue_minor)
     if revenue and customer.currency:
         typical = facts.typical_revenue_minor or 0
         fraction = 1.0 if typical <= 0 else min(1.0, revenue / (2 * typical))
-        add("revenue", fraction * rules.value_weight, amount_minor=revenue,
-            currency=customer.currency)
+        add(
+            "revenue",
+            fraction * rules.value_weight,
+            amount_minor=revenue,
+            currency=customer.currency,
+        )
     known = _satisfaction(facts.tickets)
     if known is not None:
         kind, value, fraction = known
@@ -186,9 +198,7 @@ def decile(higher: int, total: int) -> int:
 REFUSALS = ("excluded", "no_consent", "unknown_consent", "unsubscribed")
 
 
-def refusal(
-    customer: Customer, found: Score, rules: ScoreRules, unsubscribed: bool
-) -> str | None:
+def refusal(customer: Customer, found: Score, rules: ScoreRules, unsubscribed: bool) -> str | None:
     """None when the customer may be sent an invitation, else the reason not."""
     if unsubscribed:
         return "unsubscribed"
@@ -215,9 +225,9 @@ def explain(reason: Reason) -> str:
         case "last_order":
             if days == 0:
                 return _("last order today")
-            return ngettext(
-                "last order %(num)d day ago", "last order %(num)d days ago", days
-            ) % {"num": days}
+            return ngettext("last order %(num)d day ago", "last order %(num)d days ago", days) % {
+                "num": days
+            }
         case "revenue":
             money = formats.amount(reason.amount_minor, reason.currency or "EUR", current_locale())
             return _("%(amount)s spent") % {"amount": money}
@@ -230,9 +240,9 @@ def explain(reason: Reason) -> str:
                 "%(num)d friend already converted", "%(num)d friends already converted", n
             ) % {"num": n}
         case "clicks":
-            return ngettext(
-                "%(num)d click on their link", "%(num)d clicks on their link", n
-            ) % {"num": n}
+            return ngettext("%(num)d click on their link", "%(num)d clicks on their link", n) % {
+                "num": n
+            }
         case "shares":
             return ngettext("shared %(num)d time", "shared %(num)d times", n) % {"num": n}
         case "no_open_tickets":
