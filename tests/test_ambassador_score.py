@@ -98,7 +98,7 @@ def test_an_old_open_ticket_lowers_the_score_and_a_recent_one_excludes() -> None
     assert old.points < best.points and not old.excluded
     recent = score(facts(tickets=(ticket(40, nps=9), ticket(3, open_=True))), RULES, NOW)
     assert recent.excluded
-    assert refusal(customer(), recent, RULES, unsubscribed=False) == "excluded"
+    assert refusal(True, recent.excluded, RULES, unsubscribed=False) == "excluded"
     with use_locale("en"):
         assert "1 open ticket" in summary(old.reasons)
         assert "an unresolved ticket from 3 days ago: not invited for now" in summary(
@@ -123,15 +123,14 @@ def test_weights_come_from_the_settings_and_only_referrals_can_count() -> None:
 
 
 def test_consent_and_unsubscribes_decide_who_may_be_invited() -> None:
-    fine = score(facts(), RULES, NOW)
-    assert refusal(customer(), fine, RULES, unsubscribed=False) is None
-    assert refusal(customer(), fine, RULES, unsubscribed=True) == "unsubscribed"
-    assert refusal(customer(marketing_consent=False), fine, RULES, False) == "no_consent"
-    unknown = customer(marketing_consent=None)
-    assert refusal(unknown, fine, RULES, False) == "unknown_consent"
+    assert refusal(True, False, RULES, unsubscribed=False) is None
+    assert refusal(True, False, RULES, unsubscribed=True) == "unsubscribed"
+    assert refusal(False, False, RULES, unsubscribed=False) == "no_consent"
+    assert refusal(None, False, RULES, unsubscribed=False) == "unknown_consent"
     soft = replace(RULES, require_consent=False)
-    assert refusal(unknown, fine, soft, False) is None
-    assert refusal(customer(marketing_consent=False), fine, soft, False) == "no_consent"
+    assert refusal(None, False, soft, unsubscribed=False) is None
+    assert refusal(False, False, soft, unsubscribed=False) == "no_consent"
+    assert refusal(True, True, soft, unsubscribed=False) == "excluded"
 
 
 def test_reasons_survive_storage_and_unknown_kinds_stay_silent() -> None:

@@ -198,15 +198,18 @@ def decile(higher: int, total: int) -> int:
 REFUSALS = ("excluded", "no_consent", "unknown_consent", "unsubscribed")
 
 
-def refusal(customer: Customer, found: Score, rules: ScoreRules, unsubscribed: bool) -> str | None:
-    """None when the customer may be sent an invitation, else the reason not."""
+def refusal(
+    marketing_consent: bool | None, excluded: bool, rules: ScoreRules, unsubscribed: bool
+) -> str | None:
+    """None when the customer may be sent an invitation, else the reason not (one of
+    REFUSALS)."""
     if unsubscribed:
         return "unsubscribed"
-    if customer.marketing_consent is False:
+    if marketing_consent is False:
         return "no_consent"
-    if customer.marketing_consent is None and rules.require_consent:
+    if marketing_consent is None and rules.require_consent:
         return "unknown_consent"
-    if found.excluded:
+    if excluded:
         return "excluded"
     return None
 

@@ -69,6 +69,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
     WidgetSighting,
 )
+from shareback.storage.score_store import ScoreStore
 
 # Re-exported while the adapters move their imports to storage.records.
 __all__ = [
@@ -693,6 +694,7 @@ class ExperimentStore(Protocol):
 
 
 class Store(
+    ScoreStore,
     ExperimentStore,
     IssuingStore,
     PayoutStore,
