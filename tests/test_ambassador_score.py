@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from shareback.crm.records import Customer, Ticket
@@ -148,5 +149,5 @@ def test_deciles_put_ties_together_and_fill_the_table() -> None:
     assert band(100) == "high" and band(69) == "medium" and band(0) == "low"
     rows = calibration([DecileCounts(1, invited=10, shared=5, converted=2, friend_orders=3)])
     assert [r.decile for r in rows] == list(range(1, 11))
-    assert rows[0].conversion_rate == 0.2 and rows[0].share_rate == 0.5
+    assert rows[0].conversion_rate == Decimal("0.2") and rows[0].share_rate == Decimal("0.5")
     assert rows[9].invited == 0 and rows[9].conversion_rate is None

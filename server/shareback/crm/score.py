@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from shareback import formats
@@ -312,8 +313,8 @@ class DecileRow:
     shared: int
     converted: int
     friend_orders: int
-    share_rate: float | None
-    conversion_rate: float | None
+    share_rate: Decimal | None
+    conversion_rate: Decimal | None
 
 
 def calibration(counts: Iterable[DecileCounts]) -> list[DecileRow]:
@@ -329,8 +330,8 @@ def calibration(counts: Iterable[DecileCounts]) -> list[DecileRow]:
                 c.shared,
                 c.converted,
                 c.friend_orders,
-                c.shared / c.invited if c.invited else None,
-                c.converted / c.invited if c.invited else None,
+                Decimal(c.shared) / c.invited if c.invited else None,
+                Decimal(c.converted) / c.invited if c.invited else None,
             )
         )
     return rows
