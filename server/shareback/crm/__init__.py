@@ -1,1 +1,2 @@
-"""Customers as records: what the shop knows of each buyer, in and out of its CRM (issue 12)."""
+"""Customers as records (issue 12): who they are, what they ordered, their tickets; CSV imports
+from CRMs and shops, exports shaped for re-import, the customer.updated event."""

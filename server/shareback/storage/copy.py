@@ -16,6 +16,7 @@ from shareback.storage.migrate import migration_files
 TABLES = (
     "secrets",
     "campaigns",
+    "customers",  # before advocates: advocates.customer_id
     "advocates",
     "advocate_links",
     "clicks",
@@ -67,6 +68,14 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "customer_tags",
+    "customer_external_ids",
+    "customer_orders",
+    "customer_tickets",
+    "imports",
+    "import_rejections",
+    "customer_scores",
+    "ambassador_invitations",
 )
 BATCH = 5000
 
