@@ -146,7 +146,7 @@ def test_reasons_survive_storage_and_unknown_kinds_stay_silent() -> None:
 def test_deciles_put_ties_together_and_fill_the_table() -> None:
     assert decile(0, 100) == 1 and decile(9, 100) == 1 and decile(10, 100) == 2
     assert decile(99, 100) == 10 and decile(0, 0) == 1 and decile(3, 7) == 5
-    assert band(100) == "high" and band(69) == "medium" and band(0) == "low"
+    assert band(60) == "high" and band(59) == "medium" and band(29) == "low"
     rows = calibration([DecileCounts(1, invited=10, shared=5, converted=2, friend_orders=3)])
     assert [r.decile for r in rows] == list(range(1, 11))
     assert rows[0].conversion_rate == Decimal("0.2") and rows[0].share_rate == Decimal("0.5")

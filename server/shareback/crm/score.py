@@ -20,11 +20,11 @@ from shareback.i18n import gettext as _
 DECILES = 10
 MAX_POINTS = 100
 # Score bands the dashboard and the API filter by (and segments may target): inclusive ranges.
-BANDS: dict[str, tuple[int, int]] = {"high": (70, 100), "medium": (40, 69), "low": (0, 39)}
+BANDS: dict[str, tuple[int, int]] = {"high": (60, 100), "medium": (30, 59), "low": (0, 29)}
 BAND_LABELS = {
-    "high": N_("High: 70 or more"),
-    "medium": N_("Medium: 40 to 69"),
-    "low": N_("Low: under 40"),
+    "high": N_("High: 60 or more"),
+    "medium": N_("Medium: 30 to 59"),
+    "low": N_("Low: under 30"),
 }
 # Frequency is full at this many orders in the window; value at twice the typical customer's.
 FULL_FREQUENCY = 4
