@@ -245,7 +245,7 @@ class ScoreQueries(SqlBase):
         """The customer's invitation into the campaign, with its e-mail, once: True when new,
         False when they were invited before, None when the campaign sends no invitation e-mail
         or the customer has no score. The decile is the score's among the customers scored and
-        not excluded, as they stand now."""
+        not excluded, as they stand now (ties split by the older record first)."""
         try:
             async with self._transaction() as db:
                 found = await db.fetchrow(
@@ -258,11 +258,11 @@ class ScoreQueries(SqlBase):
                     return None
                 points = int(found["points"])
                 counts = await db.fetchrow(
-                    "SELECT COUNT(*), SUM(CASE WHEN points > ? THEN 1 ELSE 0 END) "
-                    "FROM customer_scores WHERE excluded = ?",
-                    (points, False),
+                    "SELECT COUNT(*), SUM(CASE WHEN points > ? OR (points = ? AND customer_id < ?) "
+                    "THEN 1 ELSE 0 END) FROM customer_scores WHERE excluded = ?",
+                    (points, points, customer_id, False),
                 )
-                total, higher = (0, 0) if counts is None else (counts[0] or 0, counts[1] or 0)
+                total, ahead = (0, 0) if counts is None else (counts[0] or 0, counts[1] or 0)
                 row = await db.fetchrow(
                     "INSERT INTO ambassador_invitations (campaign_id, customer_id, advocate_id, "
                     "points, decile, reasons, invited_by, invited_at) "
@@ -273,7 +273,7 @@ class ScoreQueries(SqlBase):
                         customer_id,
                         advocate_id,
                         points,
-                        decile(int(higher), int(total)),
+                        decile(int(ahead), int(total)),
                         found["reasons"],
                         invited_by,
                         now,
