@@ -205,3 +205,70 @@ def test_the_deciles_are_fixed_when_invited(shop: Settings) -> None:
     found = on_store(shop, scenario)
     assert sum(invited for decile, invited in found if decile) == 10
     assert found[0][0] == 1
+
+
+API_KEY = "ambassador-api-key-0123456789abcdef"
+
+
+@pytest.fixture
+def api(shop: Settings) -> Iterator[TestClient]:
+    keyed = dataclasses.replace(shop, admin_api_key=API_KEY)
+    headers = {"user-agent": BROWSER_UA, "authorization": f"Bearer {API_KEY}"}
+    with TestClient(create_app(keyed), headers=headers) as client:
+        yield client
+
+
+def test_the_owner_api_ranks_explains_invites_once_and_counts_deciles(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED, COMPLAINT, NO_CONSENT], NOW)
+    page = api.get("/api/v1/ambassadors", params={"lang": "nl", "limit": "2"})
+    assert page.status_code == 200, page.text
+    first = page.json()["data"][0]
+    assert first["email"] == "anna@example.nl"
+    assert first["band"] == ("high" if first["score"] >= 60 else "medium")
+    assert first["summary"].startswith("3 bestellingen in 90 dagen")
+    assert first["reasons"][0] == {
+        "kind": "orders_in_window",
+        "count": 3,
+        "days": 90,
+        "amount_minor": 0,
+        "currency": None,
+        "points": first["reasons"][0]["points"],
+        "text": "3 bestellingen in 90 dagen",
+    }
+    rest = api.get("/api/v1/ambassadors", params={"cursor": page.json()["next_cursor"]}).json()
+    assert page.json()["data"][1]["email"] == "dirk@example.nl"
+    assert [r["email"] for r in rest["data"]] == ["bram@example.nl", "cor@example.nl"]
+    assert rest["next_cursor"] is None
+    assert [r["email"] for r in api.get("/api/v1/ambassadors?country=BE").json()["data"]] == [
+        "bram@example.nl"
+    ]
+    bad = api.get("/api/v1/ambassadors?band=gold")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "band"
+    assert api.get("/api/v1/ambassadors?colour=red").status_code == 400
+    assert api.get("/api/v1/ambassadors?cursor=rewards_5").status_code == 400
+    body = {"campaign": "default", "customer_ids": ids}
+    done = api.post("/api/v1/ambassadors/invitations", json=body)
+    assert done.status_code == 200, done.text
+    assert done.json() == {
+        "campaign": "default",
+        "invited": 2,
+        "already_invited": 0,
+        "refused": {"excluded": 1, "no_consent": 1, "unknown_consent": 0, "unsubscribed": 0},
+        "unknown": 0,
+    }
+    assert api.post("/api/v1/ambassadors/invitations", json=body).json()["already_invited"] == 2
+    for wrong in ({"campaign": "default", "customer_ids": [2**70]}, {"campaign": "default"}):
+        assert api.post("/api/v1/ambassadors/invitations", json=wrong).status_code == 422
+    assert (
+        api.post(
+            "/api/v1/ambassadors/invitations", json={"campaign": "nope", "customer_ids": [1]}
+        ).status_code
+        == 404
+    )
+    deciles = api.get("/api/v1/ambassadors/deciles?campaign=default").json()["deciles"]
+    assert len(deciles) == 10 and sum(d["invited"] for d in deciles) == 2
+    assert deciles[0]["invited"] == 1 and deciles[0]["conversion_rate"] == 0.0
+    listed = api.get("/api/v1/ambassadors?campaign=default").json()["data"]
+    assert listed[0]["invited_at"] is not None

@@ -248,34 +248,69 @@ class Settings:
         return found
 
 
-# SHAREBACK_SCORE_<NAME> → ScoreRules field, with the largest value that is not a typo.
-SCORE_NUMBERS = {
-    "RECENCY_WEIGHT": ("recency_weight", 1000),
-    "FREQUENCY_WEIGHT": ("frequency_weight", 1000),
-    "VALUE_WEIGHT": ("value_weight", 1000),
-    "SATISFACTION_WEIGHT": ("satisfaction_weight", 1000),
-    "REFERRAL_WEIGHT": ("referral_weight", 1000),
-    "OPEN_TICKET_PENALTY": ("open_ticket_penalty", 1000),
-    "EXCLUDE_COMPLAINT_DAYS": ("exclude_complaint_days", MAX_RETENTION_DAYS),
-    "WINDOW_DAYS": ("window_days", MAX_RETENTION_DAYS),
-}
+def _whole(name: str, raw: object, default: int, largest: int) -> int:
+    """A SHAREBACK_SCORE_ number: empty gives the default; anything but 0..largest stops the start."""
+    text = str(raw or "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) > largest:
+        raise SettingsError(
+            f"SHAREBACK_{name} must be a whole number from 0 to {largest} "
+            f"(got {text!r}; the default is {default})."
+        )
+    return int(text)
 
 
 def _score_rules(config: Config) -> ScoreRules:
-    defaults = ScoreRules()
-    values: dict[str, int | bool] = {}
-    for name, (attribute, largest) in SCORE_NUMBERS.items():
-        raw = str(config(f"SCORE_{name}", default="")).strip()
-        if not raw:
-            continue
-        if not raw.isascii() or not raw.isdigit() or int(raw) > largest:
-            raise SettingsError(
-                f"SHAREBACK_SCORE_{name} must be a whole number from 0 to {largest} "
-                f"(got {raw!r}; the default is {getattr(defaults, attribute)})."
-            )
-        values[attribute] = int(raw)
-    values["require_consent"] = config("SCORE_REQUIRE_CONSENT", cast=bool, default=True)
-    rules = ScoreRules(**values)  # type: ignore[arg-type]
+    d, most = ScoreRules(), 1000
+    rules = ScoreRules(
+        recency_weight=_whole(
+            "SCORE_RECENCY_WEIGHT",
+            config("SCORE_RECENCY_WEIGHT", default=""),
+            d.recency_weight,
+            most,
+        ),
+        frequency_weight=_whole(
+            "SCORE_FREQUENCY_WEIGHT",
+            config("SCORE_FREQUENCY_WEIGHT", default=""),
+            d.frequency_weight,
+            most,
+        ),
+        value_weight=_whole(
+            "SCORE_VALUE_WEIGHT", config("SCORE_VALUE_WEIGHT", default=""), d.value_weight, most
+        ),
+        satisfaction_weight=_whole(
+            "SCORE_SATISFACTION_WEIGHT",
+            config("SCORE_SATISFACTION_WEIGHT", default=""),
+            d.satisfaction_weight,
+            most,
+        ),
+        referral_weight=_whole(
+            "SCORE_REFERRAL_WEIGHT",
+            config("SCORE_REFERRAL_WEIGHT", default=""),
+            d.referral_weight,
+            most,
+        ),
+        open_ticket_penalty=_whole(
+            "SCORE_OPEN_TICKET_PENALTY",
+            config("SCORE_OPEN_TICKET_PENALTY", default=""),
+            d.open_ticket_penalty,
+            most,
+        ),
+        exclude_complaint_days=_whole(
+            "SCORE_EXCLUDE_COMPLAINT_DAYS",
+            config("SCORE_EXCLUDE_COMPLAINT_DAYS", default=""),
+            d.exclude_complaint_days,
+            MAX_RETENTION_DAYS,
+        ),
+        window_days=_whole(
+            "SCORE_WINDOW_DAYS",
+            config("SCORE_WINDOW_DAYS", default=""),
+            d.window_days,
+            MAX_RETENTION_DAYS,
+        ),
+        require_consent=config("SCORE_REQUIRE_CONSENT", cast=bool, default=True),
+    )
     if rules.total_weight == 0:
         raise SettingsError("The SHAREBACK_SCORE_…_WEIGHT settings cannot all be 0.")
     if rules.window_days == 0:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shareback import codes
 from shareback.crm.ranking import InviteReport, RankingFilter
@@ -16,6 +16,17 @@ from shareback.storage.base import Store
 from shareback.storage.records import Campaign
 
 MAX_INVITE = 500  # customers per request: a bigger selection is sent in several
+# Scores older than this are computed again when the list is read (and on request).
+SCORES_MAX_AGE = timedelta(hours=1)
+
+
+async def fresh_scores(
+    store: Store, rules: ScoreRules, now: datetime, *, force: bool = False
+) -> None:
+    """The scores, computed again when asked or when the oldest is older than SCORES_MAX_AGE."""
+    computed = await store.scores_computed_at()
+    if force or computed is None or now - computed > SCORES_MAX_AGE:
+        await store.refresh_scores(rules, now)
 
 
 async def invite(
