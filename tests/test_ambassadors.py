@@ -272,3 +272,27 @@ def test_the_owner_api_ranks_explains_invites_once_and_counts_deciles(
     assert deciles[0]["invited"] == 1 and deciles[0]["conversion_rate"] == 0.0
     listed = api.get("/api/v1/ambassadors?campaign=default").json()["data"]
     assert listed[0]["invited_at"] is not None
+
+
+def test_a_persons_export_and_erasure_cover_their_score_and_keep_the_deciles(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED], NOW)
+    body = {"campaign": "default", "customer_ids": ids}
+    assert api.post("/api/v1/ambassadors/invitations", json=body).json()["invited"] == 2
+    exported = api.get("/api/v1/gdpr/export", params={"email": "anna@example.nl"}).json()
+    assert len(exported["ambassador_scores"]) == 1
+    assert exported["ambassador_invitations"][0]["campaign"] == "default"
+    assert "orders_in_window" in exported["ambassador_invitations"][0]["reasons"]
+    erased = api.post("/api/v1/gdpr/delete", json={"email": "anna@example.nl"})
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"]["ambassador_scores"] == 1
+    assert erased.json()["erased"]["ambassador_invitations"] == 1
+    again = api.get("/api/v1/gdpr/export", params={"email": "anna@example.nl"}).json()
+    assert again["ambassador_scores"] == [] and again["ambassador_invitations"] == []
+    deciles = api.get("/api/v1/ambassadors/deciles").json()["deciles"]
+    assert sum(d["invited"] for d in deciles) == 2
+    assert (
+        db_rows(shop, "SELECT reasons FROM ambassador_invitations WHERE customer_id IS NULL")[0][0]
+        == "[]"
+    )

@@ -39,6 +39,7 @@ async def invite(
     now: datetime,
 ) -> InviteReport:
     wanted = list(dict.fromkeys(customer_ids))[:MAX_INVITE]
+    await fresh_scores(store, rules, now)  # a customer is invited with a score and its decile
     found = await store.ranked_customers(
         RankingFilter(), campaign_id=campaign.id, limit=len(wanted) or 1, customer_ids=wanted
     )

@@ -37,6 +37,8 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ERASED = (
     "advocates",
@@ -50,6 +52,8 @@ ERASED = (
     "mail",
     "payout_accounts",
     "credit",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 
