@@ -28,6 +28,7 @@ from shareback.background import (
     approve_rewards_forever,
     delete_old_clicks_forever,
     refresh_limits_forever,
+    sync_customers_forever,
 )
 from shareback.bootstrap import bootstrap
 from shareback.context import new_context
@@ -93,6 +94,9 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                         deliver_forever(worker, settings.delivery_interval_seconds)
                     ),
                     asyncio.create_task(refresh_limits_forever(ctx.watched_limiters)),
+                    asyncio.create_task(
+                        sync_customers_forever(store, settings.customer_sync_seconds)
+                    ),
                     asyncio.create_task(
                         delete_old_clicks_forever(store, settings.click_retention_days)
                     ),

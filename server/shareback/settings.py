@@ -74,6 +74,8 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
     delivery_interval_seconds: float = 2.0
+    # customer.updated: how often changed referral facts are sent (a round per this many seconds).
+    customer_sync_seconds: float = 300.0
     # The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto `shareback
     # serve` believes; none by default, so no client can pick the address every limit counts.
     forwarded_allow_ips: tuple[str, ...] = ()
@@ -126,6 +128,7 @@ class Settings:
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
+            customer_sync_seconds=config("CUSTOMER_SYNC_SECONDS", cast=float, default=300.0),
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from shareback import money
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,55 @@ class NewOrder:
     email: str | None
     customer_ref: tuple[str, str] | None
     order: CustomerOrder
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """An import as it stands: its progress while it runs, its outcome once done."""
+
+    id: int
+    kind: str
+    format: str
+    filename: str | None
+    status: str  # running | done | failed
+    rows_read: int
+    rows_imported: int
+    rows_rejected: int
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    error: str | None
+    actor: str
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What a customer did as an advocate, over all their campaigns."""
+
+    advocate_code: str | None
+    shares: int
+    clicks: int
+    friends_converted: int
+    rewards_earned: int  # referrer rewards not revoked
+    rewards_earned_minor: int  # their value, in `currency`, for money rewards
+    currency: str | None
+
+    @property
+    def rewards_earned_amount(self) -> str | None:
+        if self.currency is None:
+            return None
+        return money.from_minor(self.rewards_earned_minor, self.currency)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "advocate_code": self.advocate_code,
+            "shares": self.shares,
+            "clicks": self.clicks,
+            "friends_converted": self.friends_converted,
+            "rewards_earned": self.rewards_earned,
+            "rewards_earned_amount": self.rewards_earned_amount,
+            "currency": self.currency,
+        }
+
+
+NO_REFERRALS = ReferralFacts(None, 0, 0, 0, 0, 0, None)

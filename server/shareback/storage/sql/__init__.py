@@ -5,10 +5,12 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.customer_sync import CustomerSyncQueries
 from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
+from shareback.storage.sql.imports import ImportQueries
 from shareback.storage.sql.issuing import IssuingQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
@@ -31,6 +33,8 @@ __all__ = ["SqlStore"]
 class SqlStore(
     ScoreQueries,
     CustomerQueries,
+    CustomerSyncQueries,
+    ImportQueries,
     ExperimentQueries,
     CampaignQueries,
     ReferralQueries,
