@@ -85,6 +85,18 @@ class RankedCustomer:
 
 
 @dataclass(frozen=True)
+class CustomerInvitation:
+    """One "invite these" of the customer: into which campaign, with which score and decile."""
+
+    campaign_slug: str
+    campaign_name: str
+    points: int
+    decile: int
+    invited_by: str | None
+    invited_at: datetime
+
+
+@dataclass(frozen=True)
 class InviteReport:
     """What "invite these" did: invitations planned, already sent before, and each refusal."""
 

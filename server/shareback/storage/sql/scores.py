@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from shareback.crm.ranking import RankedCustomer, RankingFilter
+from shareback.crm.ranking import CustomerInvitation, RankedCustomer, RankingFilter
 from shareback.crm.records import Customer, Ticket
 from shareback.crm.score import (
     BANDS,
@@ -297,6 +297,17 @@ class ScoreQueries(SqlBase):
                 return True
         except NotPlanned:
             return None
+
+    async def customer_invitations(self, customer_id: int) -> list[CustomerInvitation]:
+        rows = await self._all(
+            "SELECT c.slug, c.name, i.points, i.decile, i.invited_by, i.invited_at "
+            "FROM ambassador_invitations i JOIN campaigns c ON c.id = i.campaign_id "
+            "WHERE i.customer_id = ? ORDER BY i.id",
+            (customer_id,),
+        )
+        return [
+            CustomerInvitation(r[0], r[1], int(r[2]), int(r[3]), r[4], db_time(r[5])) for r in rows
+        ]
 
     async def invitation_deciles(self, campaign_id: int | None = None) -> list[DecileCounts]:
         """Per decile at invitation: invitations, invitees who shared (a share, copy or QR in the
