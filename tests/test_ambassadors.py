@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from mail_support import SmtpServer, send_rounds, text_links
@@ -16,6 +16,7 @@ from score_support import History, add_customers, on_store
 from shareback.app import create_app
 from shareback.crm import invitations
 from shareback.crm.ranking import RankingFilter
+from shareback.crm.scoring_loop import SCORES_LEASE, rescore
 from shareback.mail.unsubscribe import address_hash
 from shareback.settings import Settings
 from shareback.storage import open_store
@@ -300,3 +301,22 @@ def test_a_persons_export_and_erasure_cover_their_score_and_keep_the_deciles(
         db_rows(shop, "SELECT reasons FROM ambassador_invitations WHERE customer_id IS NULL")[0][0]
         == "[]"
     )
+
+
+def test_the_background_round_rescores_stale_scores_once_under_a_lease(shop: Settings) -> None:
+    add_customers(shop, [LOYAL], NOW)
+    old = NOW - timedelta(hours=2)
+
+    async def scenario(store: Store) -> list[int | None]:
+        await store.refresh_scores(shop.score_rules, old)
+        held = await store.take_lease(SCORES_LEASE, "another", NOW, NOW + timedelta(minutes=5))
+        assert held
+        while_held = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        await store.release_lease(SCORES_LEASE, "another")
+        done = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        fresh = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        computed = await store.scores_computed_at()
+        assert computed is not None and computed > old
+        return [while_held, done, fresh]
+
+    assert on_store(shop, scenario) == [None, 1, None]

@@ -16,16 +16,16 @@ from shareback.storage.base import Store
 from shareback.storage.records import Campaign
 
 MAX_INVITE = 500  # customers per request: a bigger selection is sent in several
-# Scores older than this are computed again when the list is read (and on request).
+# Scores older than this are computed again in the background (crm/scoring_loop.py).
 SCORES_MAX_AGE = timedelta(hours=1)
 
 
 async def fresh_scores(
     store: Store, rules: ScoreRules, now: datetime, *, force: bool = False
 ) -> None:
-    """The scores, computed again when asked or when the oldest is older than SCORES_MAX_AGE."""
-    computed = await store.scores_computed_at()
-    if force or computed is None or now - computed > SCORES_MAX_AGE:
+    """The scores computed now when asked, or when there are none yet (a new shop, its first
+    look); otherwise the background round keeps them at most SCORES_MAX_AGE old."""
+    if force or await store.scores_computed_at() is None:
         await store.refresh_scores(rules, now)
 
 

@@ -177,7 +177,8 @@ def paths() -> dict[str, dict[str, Any]]:
                         "Rows per page.",
                     ),
                 ],
-                description="Scores older than an hour are computed again first.",
+                description="Scores are computed again every hour in the background; a shop's first "
+                "call scores its customers first.",
             )
         },
         "/api/v1/ambassadors/invitations": {
