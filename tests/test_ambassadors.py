@@ -320,3 +320,14 @@ def test_the_background_round_rescores_stale_scores_once_under_a_lease(shop: Set
         return [while_held, done, fresh]
 
     assert on_store(shop, scenario) == [None, 1, None]
+
+
+def test_a_complaint_opened_since_the_last_scoring_keeps_the_customer_out(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED], NOW)
+    assert api.get("/api/v1/ambassadors").status_code == 200  # scored: Bram may be asked
+    add_customers(shop, [dataclasses.replace(LAPSED, orders=(), tickets=((0, True, None),))], NOW)
+    body = {"campaign": "default", "customer_ids": [ids[1]]}
+    done = api.post("/api/v1/ambassadors/invitations", json=body).json()
+    assert done["invited"] == 0 and done["refused"]["excluded"] == 1

@@ -39,7 +39,10 @@ async def invite(
     now: datetime,
 ) -> InviteReport:
     wanted = list(dict.fromkeys(customer_ids))[:MAX_INVITE]
-    await fresh_scores(store, rules, now)  # a customer is invited with a score and its decile
+    # Scored again now: a complaint opened since the last round must keep them out, and every
+    # invitation keeps the score (and its decile) it was sent with.
+    await fresh_scores(store, rules, now)
+    await store.refresh_scores(rules, now, wanted)
     found = await store.ranked_customers(
         RankingFilter(), campaign_id=campaign.id, limit=len(wanted) or 1, customer_ids=wanted
     )

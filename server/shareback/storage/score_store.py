@@ -11,8 +11,10 @@ from shareback.crm.score import DecileCounts, ScoreRules
 
 
 class ScoreStore(Protocol):
-    async def refresh_scores(self, rules: ScoreRules, now: datetime) -> int:
-        """Scores every customer again; the number scored."""
+    async def refresh_scores(
+        self, rules: ScoreRules, now: datetime, customer_ids: Sequence[int] | None = None
+    ) -> int:
+        """Scores every customer again (or only these); the number scored."""
         ...
 
     async def scores_computed_at(self) -> datetime | None:

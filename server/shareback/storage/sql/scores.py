@@ -39,25 +39,37 @@ def _marks(values: Sequence[Any]) -> str:
 
 
 class ScoreQueries(SqlBase):
-    async def refresh_scores(self, rules: ScoreRules, now: datetime) -> int:
-        """Scores every customer again (a page at a time, each page one transaction); the number
-        scored."""
+    async def refresh_scores(
+        self, rules: ScoreRules, now: datetime, customer_ids: Sequence[int] | None = None
+    ) -> int:
+        """Scores every customer again (or only these), a page at a time, each page one
+        transaction; the number scored."""
         typical = await self._typical_revenue()
         after, scored = 0, 0
+        chosen = sorted(set(customer_ids)) if customer_ids is not None else None
         while True:
-            customers: list[Customer] = await self.iterate_customers(after, SCORE_PAGE)  # type: ignore[attr-defined]
-            if not customers:
-                return scored
+            if chosen is None:
+                customers: list[Customer] = await self.iterate_customers(after, SCORE_PAGE)  # type: ignore[attr-defined]
+                if not customers:
+                    return scored
+            else:
+                if not chosen:
+                    return scored
+                page, chosen = chosen[:SCORE_PAGE], chosen[SCORE_PAGE:]
+                found = [await self.customer(i) for i in page]  # type: ignore[attr-defined]
+                customers = [c for c in found if c is not None]
+                if not customers:
+                    continue
             facts = await self._score_facts(customers, typical, now - timedelta(rules.window_days))
             rows = []
             for fact in facts:
-                found = score(fact, rules, now)
+                found_score = score(fact, rules, now)
                 rows.append(
                     (
                         fact.customer.id,
-                        found.points,
-                        found.excluded,
-                        reasons_json(found.reasons),
+                        found_score.points,
+                        found_score.excluded,
+                        reasons_json(found_score.reasons),
                         now,
                     )
                 )
