@@ -9,6 +9,7 @@ from shareback import __version__
 from shareback.api.owner import (
     ambassadors_spec,
     codes_spec,
+    customers_spec,
     events_spec,
     experiments_spec,
     fraud_spec,
@@ -709,6 +710,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         spec.paths(),
         outgoing_spec.paths(),
         codes_spec.paths(),
+        customers_spec.paths(),
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
@@ -736,6 +738,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **schemas.SCHEMAS,
                     **outgoing_spec.SCHEMAS,
                     **codes_spec.SCHEMAS,
+                    **customers_spec.SCHEMAS,
                     **gdpr_spec.SCHEMAS,
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
