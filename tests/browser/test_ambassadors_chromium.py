@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
@@ -46,7 +47,7 @@ def seed(demo: Demo) -> None:
 
 
 def test_the_owner_reads_the_scores_and_invites_the_best(
-    demo: Demo, new_context: Callable[..., BrowserContext]
+    demo: Demo, new_context: Callable[..., BrowserContext], tmp_path: Path
 ) -> None:
     create_owner(demo)
     seed(demo)
@@ -83,6 +84,8 @@ def test_the_owner_reads_the_scores_and_invites_the_best(
     expect(deciles.get_by_role("row", name=re.compile(r"^1 \(the top tenth\) 1 0"))).to_be_visible()
     assert axe_violations(page) == []
     assert not errors, errors
+    page.screenshot(path=str(tmp_path / "ambassadors.png"), full_page=True)
+    print(f"\nscreenshot: {tmp_path / 'ambassadors.png'}")
 
     dutch = new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
     sign_in_by_field(dutch, demo)
