@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import environ as os_environ
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.config import Config
 
+from shareback.crm.score import ScoreRules
 from shareback.i18n import LOCALES
 from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
 
@@ -103,6 +104,8 @@ class Settings:
     # rollups (never inside the longest attribution window, never one a referral points to);
     # 0 keeps them for ever. Every number in the dashboard and the stats API stays the same.
     click_retention_days: int = 0
+    # The ambassador score's weights and exclusions (crm/score.py; SHAREBACK_SCORE_…).
+    score_rules: ScoreRules = field(default_factory=ScoreRules)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +142,7 @@ class Settings:
             timezone=config("TIMEZONE", default="UTC") or "UTC",
             locale=config("LOCALE", default="en") or "en",
             click_retention_days=_retention_days(config("CLICK_RETENTION_DAYS", default="0")),
+            score_rules=_score_rules(config),
         ).checked()
 
     def checked(self) -> Settings:
@@ -245,6 +249,76 @@ class Settings:
         if self.stripe_webhook_secret is not None:
             found.append(("SHAREBACK_STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret.strip()))
         return found
+
+
+def _whole(name: str, raw: object, default: int, largest: int) -> int:
+    """A SHAREBACK_SCORE_ number: empty gives the default; anything but 0..largest stops the start."""
+    text = str(raw or "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) > largest:
+        raise SettingsError(
+            f"SHAREBACK_{name} must be a whole number from 0 to {largest} "
+            f"(got {text!r}; the default is {default})."
+        )
+    return int(text)
+
+
+def _score_rules(config: Config) -> ScoreRules:
+    d, most = ScoreRules(), 1000
+    rules = ScoreRules(
+        recency_weight=_whole(
+            "SCORE_RECENCY_WEIGHT",
+            config("SCORE_RECENCY_WEIGHT", default=""),
+            d.recency_weight,
+            most,
+        ),
+        frequency_weight=_whole(
+            "SCORE_FREQUENCY_WEIGHT",
+            config("SCORE_FREQUENCY_WEIGHT", default=""),
+            d.frequency_weight,
+            most,
+        ),
+        value_weight=_whole(
+            "SCORE_VALUE_WEIGHT", config("SCORE_VALUE_WEIGHT", default=""), d.value_weight, most
+        ),
+        satisfaction_weight=_whole(
+            "SCORE_SATISFACTION_WEIGHT",
+            config("SCORE_SATISFACTION_WEIGHT", default=""),
+            d.satisfaction_weight,
+            most,
+        ),
+        referral_weight=_whole(
+            "SCORE_REFERRAL_WEIGHT",
+            config("SCORE_REFERRAL_WEIGHT", default=""),
+            d.referral_weight,
+            most,
+        ),
+        open_ticket_penalty=_whole(
+            "SCORE_OPEN_TICKET_PENALTY",
+            config("SCORE_OPEN_TICKET_PENALTY", default=""),
+            d.open_ticket_penalty,
+            most,
+        ),
+        exclude_complaint_days=_whole(
+            "SCORE_EXCLUDE_COMPLAINT_DAYS",
+            config("SCORE_EXCLUDE_COMPLAINT_DAYS", default=""),
+            d.exclude_complaint_days,
+            MAX_RETENTION_DAYS,
+        ),
+        window_days=_whole(
+            "SCORE_WINDOW_DAYS",
+            config("SCORE_WINDOW_DAYS", default=""),
+            d.window_days,
+            MAX_RETENTION_DAYS,
+        ),
+        require_consent=config("SCORE_REQUIRE_CONSENT", cast=bool, default=True),
+    )
+    if rules.total_weight == 0:
+        raise SettingsError("The SHAREBACK_SCORE_…_WEIGHT settings cannot all be 0.")
+    if rules.window_days == 0:
+        raise SettingsError("SHAREBACK_SCORE_WINDOW_DAYS must be at least 1 day.")
+    return rules
 
 
 class SettingsError(ValueError):

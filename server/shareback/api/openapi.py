@@ -7,6 +7,7 @@ from typing import Any
 
 from shareback import __version__
 from shareback.api.owner import (
+    ambassadors_spec,
     codes_spec,
     customers_spec,
     events_spec,
@@ -714,6 +715,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         fraud_spec.paths(),
         payouts_spec.paths(),
         experiments_spec.paths(),
+        ambassadors_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -742,6 +744,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
+                    **ambassadors_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

@@ -70,6 +70,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
     WidgetSighting,
 )
+from shareback.storage.score_store import ScoreStore
 
 # Re-exported while the adapters move their imports to storage.records.
 __all__ = [
@@ -694,6 +695,7 @@ class ExperimentStore(Protocol):
 
 
 class Store(
+    ScoreStore,
     CustomerStore,
     ImportStore,
     ExperimentStore,

@@ -74,6 +74,8 @@ TABLES = (
     "customer_tickets",
     "imports",
     "import_rejections",
+    "customer_scores",
+    "ambassador_invitations",
 )
 BATCH = 5000
 

@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 
 from shareback.api.owner import (
     advocates,
+    ambassadors,
     campaigns,
     code_pool,
     credit,
@@ -27,6 +28,7 @@ routes: list[BaseRoute] = [
     *code_pool.routes,
     *stats.routes,
     *advocates.routes,
+    *ambassadors.routes,
     *referrals.routes,
     *rewards.routes,
     *payouts.routes,

@@ -42,6 +42,8 @@ SECTIONS = (
     "customer_external_ids",
     "customer_orders",
     "customer_tickets",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ERASED = (
     "advocates",
@@ -57,6 +59,8 @@ ERASED = (
     "credit",
     "customer",
     "customer_tickets",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 

@@ -17,7 +17,7 @@ from shareback.storage.sql.referrals import CODES_LOCK, _code_taken
 MINE = "(SELECT id FROM advocates WHERE email_key = ?)"
 # Their customer record.
 CUSTOMER = "(SELECT id FROM customers WHERE email_key = ?)"
-FLAGS = ("verified", "findable", "marketing_consent")
+FLAGS = ("verified", "findable", "marketing_consent", "excluded")
 
 SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
@@ -72,6 +72,13 @@ SECTIONS: dict[str, str] = {
     "e.variant, e.first_seen_at FROM experiment_exposures e JOIN experiments x "
     "ON x.id = e.experiment_id JOIN campaigns c ON c.id = x.campaign_id "
     f"WHERE e.advocate_id IN {MINE} ORDER BY x.id",
+    # Their ambassador score and the invitations sent from it (crm/score.py), with its reasons.
+    "ambassador_scores": "SELECT s.points, s.excluded, s.reasons, s.scored_at FROM customer_scores s "
+    "JOIN customers c ON c.id = s.customer_id WHERE c.email_key = ?",
+    "ambassador_invitations": "SELECT i.id, c.slug AS campaign, i.points, i.decile, i.reasons, "
+    "i.invited_by, i.invited_at FROM ambassador_invitations i JOIN campaigns c "
+    "ON c.id = i.campaign_id JOIN customers u ON u.id = i.customer_id WHERE u.email_key = ? "
+    "ORDER BY i.id",
     # Their store-credit ledger.
     "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
     "FROM credit_entries WHERE email_key = ? ORDER BY id",
@@ -235,6 +242,17 @@ class GdprQueries(SqlBase):
                 )
             mine = [advocate["id"] for advocate in sections["advocates"]]
             listed = ", ".join("?" * len(mine)) or "NULL"
+            # The score and its reasons go; an invitation keeps its decile and advocate (the
+            # calibration table's counts stay) and loses the customer and the reasons.
+            customer = "(SELECT id FROM customers WHERE email_key = ?)"
+            await db.execute(
+                f"DELETE FROM customer_scores WHERE customer_id IN {customer}", (email_key,)
+            )
+            await db.execute(
+                "UPDATE ambassador_invitations SET customer_id = NULL, reasons = '[]' "
+                f"WHERE customer_id IN {customer}",
+                (email_key,),
+            )
             await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)
             # Uncounted clicks count nowhere: nothing to keep them for.
             await db.execute(f"DELETE FROM uncounted_clicks WHERE advocate_id IN ({listed})", mine)
@@ -299,4 +317,6 @@ class GdprQueries(SqlBase):
             "credit": len(sections["credit"]),
             "customer": len(sections["customer"]),
             "customer_tickets": len(sections["customer_tickets"]),
+            "ambassador_scores": len(sections["ambassador_scores"]),
+            "ambassador_invitations": len(sections["ambassador_invitations"]),
         }
