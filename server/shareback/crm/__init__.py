@@ -1,0 +1,1 @@
+"""The shop's customers: records, imports, exports, ambassador scores and campaign targeting."""

@@ -1,0 +1,136 @@
+"""Campaign targeting: which customers a campaign's segment admits, and which of several
+campaigns is meant for a shopper. Pure: the store gathers a customer's facts, these decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+# A score band is "this decile or better": 10 is the top tenth of customers by ambassador score.
+DECILES = range(1, 11)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Who a campaign is meant for; every condition given must hold. No condition at all: the
+    campaign is for everyone (the fallback)."""
+
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, upper case: any one of them
+    tags: tuple[str, ...] = ()  # lower case: the customer has at least one of them
+    min_orders: int | None = None
+    min_spend_minor: int | None = None  # revenue net of refunds, in spend_currency
+    spend_currency: str | None = None
+    min_score_decile: int | None = None  # crm/score.py's decile, 1 (lowest) to 10 (highest)
+
+    @property
+    def conditions(self) -> int:
+        """How specific the segment is: the number of conditions it sets."""
+        return sum(
+            (
+                bool(self.countries),
+                bool(self.tags),
+                self.min_orders is not None,
+                self.min_spend_minor is not None,
+                self.min_score_decile is not None,
+            )
+        )
+
+    @property
+    def empty(self) -> bool:
+        return self.conditions == 0
+
+    def without_countries(self) -> Segment:
+        """The same segment for every region: what "widen" leaves."""
+        return replace(self, countries=())
+
+
+EVERYONE = Segment()
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """What the store knows of an identified shopper (crm's customer record, the score)."""
+
+    country: str | None = None
+    tags: tuple[str, ...] = ()
+    order_count: int = 0
+    revenue_minor: int = 0
+    currency: str | None = None  # the currency revenue_minor is in; None before any order
+    score_decile: int | None = None  # None: not scored (yet)
+
+
+def eligible(segment: Segment, facts: CustomerFacts) -> bool:
+    """Unknown facts never satisfy a condition: a customer without a country is in no region,
+    one without a score in no band, and spend in another currency is not compared at all."""
+    if segment.countries and facts.country not in segment.countries:
+        return False
+    if segment.tags and not set(segment.tags) & set(facts.tags):
+        return False
+    if segment.min_orders is not None and facts.order_count < segment.min_orders:
+        return False
+    if segment.min_spend_minor is not None and (
+        facts.currency != segment.spend_currency or facts.revenue_minor < segment.min_spend_minor
+    ):
+        return False
+    return segment.min_score_decile is None or (
+        facts.score_decile is not None and facts.score_decile >= segment.min_score_decile
+    )
+
+
+class Targetable(Protocol):
+    """A campaign as the choice needs it (storage's Campaign is one)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+C = TypeVar("C", bound=Targetable)
+
+
+@dataclass(frozen=True)
+class Targeted(Generic[C]):
+    campaign: C
+    segment: Segment
+
+
+def choose(
+    named: C, candidates: Sequence[Targeted[C]], facts: CustomerFacts | None
+) -> C:
+    """The campaign meant for this shopper, among the candidates: the named one (the script
+    tag's) and the other live campaigns of the same site, each with its segment. facts None: the shopper is not identified by the shop.
+
+    Precedence: the eligible segment with the most conditions; equal ones, the campaign created
+    first (the lowest id), so a new campaign never silently takes shoppers from an older one as
+    specific as it. No segment admits the shopper: the fallback, a campaign with no segment (the
+    named one if it has none, else the first created); none at all: the named campaign, since
+    the shop's script tag asked for it."""
+    if facts is not None:
+        admitted = [
+            entry
+            for entry in candidates
+            if not entry.segment.empty and eligible(entry.segment, facts)
+        ]
+        if admitted:
+            best = min(admitted, key=lambda entry: (-entry.segment.conditions, entry.campaign.id))
+            return best.campaign
+    return fallback(named, candidates)
+
+
+def fallback(named: C, candidates: Sequence[Targeted[C]]) -> C:
+    open_to_all = [entry.campaign for entry in candidates if entry.segment.empty]
+    if any(campaign.id == named.id for campaign in open_to_all):
+        return named
+    return min(open_to_all, key=lambda campaign: campaign.id) if open_to_all else named
+
+
+@dataclass(frozen=True)
+class Widening:
+    """A restriction removed or replaced from the dashboard: who, when, before and after."""
+
+    campaign_id: int
+    before: Segment
+    after: Segment
+    by: str
+    at: datetime
