@@ -27,8 +27,9 @@ NOT_COUNTRIES |= {"XA", "XB", "ZZ"}
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes, from CLDR (Babel)."""
     names = Locale("en").territories
+    codes = {str(code) for code in names}
     return frozenset(
-        code for code in names if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        code for code in codes if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
 
 

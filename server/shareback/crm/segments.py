@@ -95,9 +95,7 @@ class Targeted(Generic[C]):
     segment: Segment
 
 
-def choose(
-    named: C, candidates: Sequence[Targeted[C]], facts: CustomerFacts | None
-) -> C:
+def choose(named: C, candidates: Sequence[Targeted[C]], facts: CustomerFacts | None) -> C:
     """The campaign meant for this shopper, among the candidates: the named one (the script
     tag's) and the other live campaigns of the same site, each with its segment. facts None: the shopper is not identified by the shop.
 
