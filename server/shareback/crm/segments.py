@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+from shareback import money
 
 # A score band is "this decile or better": 10 is the top tenth of customers by ambassador score.
 DECILES = range(1, 11)
@@ -123,12 +124,18 @@ def fallback(named: C, candidates: Sequence[Targeted[C]]) -> C:
     return min(open_to_all, key=lambda campaign: campaign.id) if open_to_all else named
 
 
-@dataclass(frozen=True)
-class Widening:
-    """A restriction removed or replaced from the dashboard: who, when, before and after."""
-
-    campaign_id: int
-    before: Segment
-    after: Segment
-    by: str
-    at: datetime
+def segment_document(segment: Segment | None) -> dict[str, Any] | None:
+    """The segment as the owner API shows it and the change log keeps it; None: no segment."""
+    if segment is None or segment.empty:
+        return None
+    spend = segment.min_spend_minor
+    return {
+        "countries": list(segment.countries),
+        "tags": list(segment.tags),
+        "min_orders": segment.min_orders,
+        "min_spend": money.from_minor(spend, segment.spend_currency or "")
+        if spend is not None
+        else None,
+        "currency": segment.spend_currency if spend is not None else None,
+        "min_score_decile": segment.min_score_decile,
+    }

@@ -69,6 +69,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
     WidgetSighting,
 )
+from shareback.storage.segment_records import SegmentStore
 
 # Re-exported while the adapters move their imports to storage.records.
 __all__ = [
@@ -708,6 +709,7 @@ class Store(
     PrivacyStore,
     FraudStore,
     SharedStateStore,
+    SegmentStore,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -67,6 +67,8 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "campaign_segments",
+    "campaign_segment_changes",
 )
 BATCH = 5000
 

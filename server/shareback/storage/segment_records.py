@@ -1,0 +1,44 @@
+"""Campaign targeting as the store keeps it: each campaign's segment and its audited changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from shareback.crm.segments import Segment
+
+# How a segment changed: set (the form or the API), widened (its countries removed from the
+# campaign page), removed (the campaign is for everyone again).
+SEGMENT_ACTIONS = ("set", "widen", "remove")
+
+
+@dataclass(frozen=True)
+class SegmentChange:
+    campaign_id: int
+    action: str
+    before: dict[str, Any] | None  # crm.segments.segment_document
+    after: dict[str, Any] | None
+    actor: str
+    at: datetime
+
+
+class SegmentStore(Protocol):
+    async def campaign_segment(self, campaign_id: int) -> Segment | None:
+        """None: the campaign is for everyone."""
+        ...
+
+    async def campaign_segments(self) -> dict[int, Segment]:
+        """Every campaign's segment, by campaign id (campaigns without one are left out)."""
+        ...
+
+    async def set_campaign_segment(
+        self, campaign_id: int, segment: Segment | None, action: str, actor: str, at: datetime
+    ) -> bool:
+        """Sets (None or an empty segment: removes) the segment, with its change recorded, in one
+        transaction; False when it was already so (nothing recorded)."""
+        ...
+
+    async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:
+        """Newest first."""
+        ...

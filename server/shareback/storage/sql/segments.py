@@ -1,0 +1,107 @@
+"""Campaign segments in SQL: one row per targeted campaign, and the audited changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from shareback.crm.segments import Segment, segment_document
+from shareback.storage.database import Connection, Row, db_time
+from shareback.storage.segment_records import SEGMENT_ACTIONS, SegmentChange
+from shareback.storage.sql.base import SqlBase
+
+COLUMNS = "countries, tags, min_orders, min_spend_minor, spend_currency, min_score_decile"
+
+
+def segment_from_row(row: Row) -> Segment:
+    return Segment(
+        countries=tuple(row["countries"].split()),
+        tags=tuple(json.loads(row["tags"])),
+        min_orders=row["min_orders"],
+        min_spend_minor=row["min_spend_minor"],
+        spend_currency=row["spend_currency"],
+        min_score_decile=row["min_score_decile"],
+    )
+
+
+async def _current(db: Connection, campaign_id: int, lock: str) -> Segment | None:
+    row = await db.fetchrow(
+        f"SELECT {COLUMNS} FROM campaign_segments WHERE campaign_id = ?{lock}", (campaign_id,)
+    )
+    return None if row is None else segment_from_row(row)
+
+
+class SegmentQueries(SqlBase):
+    async def campaign_segment(self, campaign_id: int) -> Segment | None:
+        async with self._db.reading() as db:
+            return await _current(db, campaign_id, "")
+
+    async def campaign_segments(self) -> dict[int, Segment]:
+        rows = await self._all(f"SELECT campaign_id, {COLUMNS} FROM campaign_segments")
+        return {row["campaign_id"]: segment_from_row(row) for row in rows}
+
+    async def set_campaign_segment(
+        self, campaign_id: int, segment: Segment | None, action: str, actor: str, at: datetime
+    ) -> bool:
+        assert action in SEGMENT_ACTIONS
+        wanted = None if segment is None or segment.empty else segment
+        async with self._transaction() as db:
+            before = await _current(db, campaign_id, self.dialect.for_update())
+            if before == wanted:
+                return False
+            if wanted is None:
+                await db.execute(
+                    "DELETE FROM campaign_segments WHERE campaign_id = ?", (campaign_id,)
+                )
+            else:
+                await db.execute(
+                    f"INSERT INTO campaign_segments (campaign_id, {COLUMNS}, updated_by, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id) "
+                    "DO UPDATE SET countries = excluded.countries, tags = excluded.tags, "
+                    "min_orders = excluded.min_orders, min_spend_minor = excluded.min_spend_minor, "
+                    "spend_currency = excluded.spend_currency, "
+                    "min_score_decile = excluded.min_score_decile, "
+                    "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                    (
+                        campaign_id,
+                        " ".join(wanted.countries),
+                        json.dumps(list(wanted.tags)),
+                        wanted.min_orders,
+                        wanted.min_spend_minor,
+                        wanted.spend_currency,
+                        wanted.min_score_decile,
+                        actor,
+                        at,
+                    ),
+                )
+            await db.execute(
+                "INSERT INTO campaign_segment_changes (campaign_id, action, before, after, actor, "
+                "at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    campaign_id,
+                    action,
+                    json.dumps(segment_document(before)),
+                    json.dumps(segment_document(wanted)),
+                    actor,
+                    at,
+                ),
+            )
+        return True
+
+    async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:
+        rows = await self._all(
+            "SELECT campaign_id, action, before, after, actor, at FROM campaign_segment_changes "
+            "WHERE campaign_id = ? ORDER BY id DESC",
+            (campaign_id,),
+        )
+        return [
+            SegmentChange(
+                campaign_id=row["campaign_id"],
+                action=row["action"],
+                before=json.loads(row["before"]),
+                after=json.loads(row["after"]),
+                actor=row["actor"],
+                at=db_time(row["at"]),
+            )
+            for row in rows
+        ]
