@@ -15,6 +15,7 @@ from shareback.api.owner import (
     outgoing_spec,
     payouts_spec,
     schemas,
+    segments_spec,
     spec,
 )
 from shareback.api.owner.schema_kit import (
@@ -739,6 +740,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
+                    **segments_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {
