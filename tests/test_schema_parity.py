@@ -17,7 +17,15 @@ from shareback.storage.migrate import migration_files
 pytestmark = pytest.mark.postgres
 
 # Column name -> PostgreSQL type, where an SQLite INTEGER or TEXT does not map to BIGINT or TEXT.
-FLAGS = {"new_customers_only", "verified", "cumulative", "findable", "draft", "rolled_out"}
+FLAGS = {
+    "new_customers_only",
+    "verified",
+    "cumulative",
+    "findable",
+    "draft",
+    "rolled_out",
+    "marketing_consent",
+}
 SMALL_INTS = {
     "attribution_days",
     "hold_days",

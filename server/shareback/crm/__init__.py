@@ -1,1 +1,2 @@
-"""The shop's customers: records, imports, exports, ambassador scores and campaign targeting."""
+"""Customers as records (issue 12): who they are, what they ordered, their tickets; CSV imports
+from CRMs and shops, exports shaped for re-import, the customer.updated event."""

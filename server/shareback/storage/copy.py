@@ -16,6 +16,7 @@ from shareback.storage.migrate import migration_files
 TABLES = (
     "secrets",
     "campaigns",
+    "customers",  # before advocates: advocates.customer_id
     "advocates",
     "advocate_links",
     "clicks",
@@ -67,6 +68,12 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "customer_tags",
+    "customer_external_ids",
+    "customer_orders",
+    "customer_tickets",
+    "imports",
+    "import_rejections",
     "campaign_segments",
     "campaign_segment_changes",
 )

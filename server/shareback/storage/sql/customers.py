@@ -1,0 +1,384 @@
+"""Customers in SQL: upserts by e-mail key or external id, their orders from every webhook (inside
+the order's own transaction), tags, tickets, and the figures rolled up from them (crm/rollup.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from shareback import codes, emails
+from shareback.crm import rollup
+from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportedTotals, Ticket
+from shareback.storage.database import Connection, Row, db_time, from_db_time
+from shareback.storage.sql.base import SqlBase
+
+COLUMNS = (
+    "id, email, email_key, first_name, last_name, country, first_order_at, last_order_at, "
+    "order_count, revenue_minor, currency, marketing_consent, consent_source, consent_at, "
+    "created_at, updated_at"
+)
+UPSERT = (
+    "INSERT INTO customers (email_key, email, first_name, last_name, search_name, country, "
+    "marketing_consent, consent_source, consent_at, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO UPDATE SET "
+    "email = excluded.email, "
+    "first_name = COALESCE(excluded.first_name, customers.first_name), "
+    "last_name = COALESCE(excluded.last_name, customers.last_name), "
+    "search_name = COALESCE(excluded.search_name, customers.search_name), "
+    "country = COALESCE(excluded.country, customers.country), "
+    "marketing_consent = COALESCE(excluded.marketing_consent, customers.marketing_consent), "
+    "consent_source = CASE WHEN excluded.marketing_consent IS NULL "
+    "THEN customers.consent_source ELSE excluded.consent_source END, "
+    "consent_at = CASE WHEN excluded.marketing_consent IS NULL "
+    "THEN customers.consent_at ELSE excluded.consent_at END, "
+    "updated_at = excluded.updated_at RETURNING id"
+)
+ORDER_COLUMNS = (
+    "source, order_id, placed_at, total_minor, refunded_minor, currency, other_total_minor, "
+    "other_currency"
+)
+
+
+class CustomerRejected(ValueError):
+    """The facts cannot be kept: `code` names why (crm/rejections.py words it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def customer_from_row(
+    row: Row, tags: Sequence[str] = (), external_ids: Sequence[tuple[str, str]] = ()
+) -> Customer:
+    consent = row["marketing_consent"]
+    return Customer(
+        id=int(row["id"]),
+        email=row["email"],
+        email_key=row["email_key"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        country=row["country"],
+        tags=tuple(tags),
+        first_order_at=from_db_time(row["first_order_at"]),
+        last_order_at=from_db_time(row["last_order_at"]),
+        order_count=int(row["order_count"]),
+        revenue_minor=int(row["revenue_minor"]),
+        currency=row["currency"],
+        marketing_consent=None if consent is None else bool(consent),
+        consent_source=row["consent_source"],
+        consent_at=from_db_time(row["consent_at"]),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        external_ids=tuple(external_ids),
+    )
+
+
+def order_from_row(row: Row) -> CustomerOrder:
+    return CustomerOrder(
+        source=row["source"],
+        order_id=row["order_id"],
+        placed_at=db_time(row["placed_at"]),
+        total_minor=int(row["total_minor"]),
+        refunded_minor=int(row["refunded_minor"]),
+        currency=row["currency"],
+        other_total_minor=row["other_total_minor"],
+        other_currency=row["other_currency"],
+    )
+
+
+def ticket_from_row(row: Row) -> Ticket:
+    return Ticket(
+        system=row["system"],
+        external_id=row["external_id"],
+        opened_at=db_time(row["opened_at"]),
+        closed_at=from_db_time(row["closed_at"]),
+        topic=row["topic"],
+        satisfaction=row["satisfaction"],
+        nps=row["nps"],
+    )
+
+
+def clean_tag(tag: str) -> str | None:
+    folded = " ".join(tag.split()).lower()
+    return folded[:100] or None
+
+
+async def _by_external_id(db: Connection, pairs: Sequence[tuple[str, str]]) -> int | None:
+    for system, external_id in pairs:
+        row = await db.fetchrow(
+            "SELECT customer_id FROM customer_external_ids WHERE system = ? AND external_id = ?",
+            (system, external_id),
+        )
+        if row is not None:
+            return int(row[0])
+    return None
+
+
+async def shop_currency(db: Connection) -> str | None:
+    """The default campaign's currency: the shop's money, which revenue is kept in."""
+    row = await db.fetchrow("SELECT currency FROM campaigns ORDER BY id LIMIT 1")
+    return None if row is None else str(row[0])
+
+
+async def roll_up_customer(db: Connection, customer_id: int, at: datetime) -> None:
+    """The customer's figures from their orders and their import snapshot."""
+    row = await db.fetchrow(
+        "SELECT imported_order_count, imported_revenue_minor, imported_currency, imported_at "
+        "FROM customers WHERE id = ?",
+        (customer_id,),
+    )
+    if row is None:
+        return
+    imported = None
+    if row["imported_at"] is not None and row["imported_currency"] is not None:
+        imported = ImportedTotals(
+            int(row["imported_order_count"] or 0),
+            int(row["imported_revenue_minor"] or 0),
+            row["imported_currency"],
+            db_time(row["imported_at"]),
+        )
+    orders = [
+        order_from_row(r)
+        for r in await db.fetch(
+            f"SELECT {ORDER_COLUMNS} FROM customer_orders WHERE customer_id = ?", (customer_id,)
+        )
+    ]
+    figures = rollup.roll_up(orders, imported, await shop_currency(db) if orders else None)
+    await db.execute(
+        "UPDATE customers SET order_count = ?, revenue_minor = ?, currency = ?, "
+        "first_order_at = ?, last_order_at = ?, updated_at = ? WHERE id = ?",
+        (
+            figures.order_count,
+            figures.revenue_minor,
+            figures.currency,
+            figures.first_order_at,
+            figures.last_order_at,
+            at,
+            customer_id,
+        ),
+    )
+
+
+async def link_advocates(db: Connection, customer_id: int, email_key: str) -> None:
+    await db.execute(
+        "UPDATE advocates SET customer_id = ? WHERE email_key = ? "
+        "AND (customer_id IS NULL OR customer_id <> ?)",
+        (customer_id, email_key, customer_id),
+    )
+
+
+async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime) -> int:
+    """The customer these facts describe, created or updated, inside the caller's transaction:
+    found by an external id first (the address may have changed in the CRM), else by e-mail key."""
+    email = emails.fold(facts.email) if facts.email else None
+    if email is not None and not emails.is_valid_email(email):
+        raise CustomerRejected("invalid_email")
+    found = await _by_external_id(db, facts.external_ids) if facts.external_ids else None
+    name_key = codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
+    consent_at = facts.consent_at or at
+    if found is not None:
+        if email is not None:
+            key = emails.email_key(email)
+            other = await db.fetchrow(
+                "SELECT id FROM customers WHERE email_key = ? AND id <> ?", (key, found)
+            )
+            if other is not None:
+                raise CustomerRejected("external_id_conflict")
+            await db.execute(
+                "UPDATE customers SET email = ?, email_key = ? WHERE id = ?", (email, key, found)
+            )
+        customer_id = found
+        given: dict[str, object] = {
+            "first_name": facts.first_name,
+            "last_name": facts.last_name,
+            "search_name": name_key,
+            "country": facts.country,
+        }
+        if facts.marketing_consent is not None:
+            given |= {
+                "marketing_consent": facts.marketing_consent,
+                "consent_source": facts.consent_source,
+                "consent_at": consent_at,
+            }
+        changes = {column: value for column, value in given.items() if value is not None}
+        sets = "".join(f"{column} = ?, " for column in changes)
+        await db.execute(
+            f"UPDATE customers SET {sets}updated_at = ? WHERE id = ?",
+            (*changes.values(), at, customer_id),
+        )
+    else:
+        if email is None:
+            raise CustomerRejected("missing_email")
+        row = await db.fetchrow(
+            UPSERT,
+            (
+                emails.email_key(email),
+                email,
+                facts.first_name,
+                facts.last_name,
+                name_key,
+                facts.country,
+                facts.marketing_consent,
+                facts.consent_source if facts.marketing_consent is not None else None,
+                consent_at if facts.marketing_consent is not None else None,
+                at,
+                at,
+            ),
+        )
+        assert row is not None
+        customer_id = int(row[0])
+    tags = sorted({t for t in (clean_tag(tag) for tag in facts.tags) if t})
+    if tags:
+        await db.executemany(
+            "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(customer_id, tag) for tag in tags],
+        )
+    if facts.external_ids:
+        await db.executemany(
+            "INSERT INTO customer_external_ids (system, external_id, customer_id) "
+            "VALUES (?, ?, ?) ON CONFLICT (system, external_id) DO NOTHING",
+            [(system, external_id, customer_id) for system, external_id in facts.external_ids],
+        )
+    if facts.imported is not None:
+        snapshot = facts.imported
+        await db.execute(
+            "UPDATE customers SET imported_order_count = ?, imported_revenue_minor = ?, "
+            "imported_currency = ?, imported_at = ? WHERE id = ?",
+            (
+                snapshot.order_count,
+                snapshot.revenue_minor,
+                snapshot.currency,
+                snapshot.at,
+                customer_id,
+            ),
+        )
+        await roll_up_customer(db, customer_id, at)
+    if found is None and email is not None:
+        await link_advocates(db, customer_id, emails.email_key(email))
+    return customer_id
+
+
+async def record_customer_order_in(
+    db: Connection, facts: CustomerFacts, order: CustomerOrder, at: datetime
+) -> int:
+    """An order (from a webhook or an import) and its customer, once per (source, order_id)."""
+    customer_id = await upsert_customer_in(db, facts, at)
+    await db.execute(
+        f"INSERT INTO customer_orders (customer_id, {ORDER_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, order_id) DO UPDATE SET "
+        "refunded_minor = excluded.refunded_minor",
+        (
+            customer_id,
+            order.source,
+            order.order_id,
+            order.placed_at,
+            order.total_minor,
+            order.refunded_minor,
+            order.currency,
+            order.other_total_minor,
+            order.other_currency,
+        ),
+    )
+    await roll_up_customer(db, customer_id, at)
+    return customer_id
+
+
+async def refresh_customer_order(db: Connection, source: str, order_id: str, at: datetime) -> None:
+    """After a refund or chargeback of the order: its customer's figures, net of it."""
+    row = await db.fetchrow(
+        "SELECT c.customer_id, o.refunded_minor FROM customer_orders c JOIN orders o "
+        "ON o.source = c.source AND o.order_id = c.order_id "
+        "WHERE c.source = ? AND c.order_id = ?",
+        (source, order_id),
+    )
+    if row is None:
+        return
+    await db.execute(
+        "UPDATE customer_orders SET refunded_minor = ? WHERE source = ? AND order_id = ?",
+        (int(row[1] or 0), source, order_id),
+    )
+    await roll_up_customer(db, int(row[0]), at)
+
+
+class CustomerQueries(SqlBase):
+    async def _customer(self, db: Connection, row: Row | None) -> Customer | None:
+        if row is None:
+            return None
+        tags = await db.fetch(
+            "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (row["id"],)
+        )
+        ids = await db.fetch(
+            "SELECT system, external_id FROM customer_external_ids WHERE customer_id = ? "
+            "ORDER BY system, external_id",
+            (row["id"],),
+        )
+        return customer_from_row(
+            row, [t[0] for t in tags], [(r["system"], r["external_id"]) for r in ids]
+        )
+
+    async def customer(self, customer_id: int) -> Customer | None:
+        async with self._db.reading() as db:
+            row = await db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE id = ?", (customer_id,))
+            return await self._customer(db, row)
+
+    async def customer_by_email(self, email: str) -> Customer | None:
+        async with self._db.reading() as db:
+            row = await db.fetchrow(
+                f"SELECT {COLUMNS} FROM customers WHERE email_key = ?", (emails.email_key(email),)
+            )
+            return await self._customer(db, row)
+
+    async def customer_orders(self, customer_id: int) -> list[CustomerOrder]:
+        rows = await self._all(
+            f"SELECT {ORDER_COLUMNS} FROM customer_orders WHERE customer_id = ? "
+            "ORDER BY placed_at DESC, id DESC",
+            (customer_id,),
+        )
+        return [order_from_row(row) for row in rows]
+
+    async def customer_tickets(self, customer_id: int) -> list[Ticket]:
+        rows = await self._all(
+            "SELECT system, external_id, opened_at, closed_at, topic, satisfaction, nps "
+            "FROM customer_tickets WHERE customer_id = ? ORDER BY opened_at DESC, id DESC",
+            (customer_id,),
+        )
+        return [ticket_from_row(row) for row in rows]
+
+    async def upsert_customer(self, facts: CustomerFacts, at: datetime) -> Customer:
+        """Raises CustomerRejected when the facts cannot be kept (no or a bad address, an
+        external id that names another customer's address)."""
+        async with self._transaction() as db:
+            customer_id = await upsert_customer_in(db, facts, at)
+        found = await self.customer(customer_id)
+        assert found is not None
+        return found
+
+    async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
+        """Keyset pages in id order: `after_id` is the last id of the page before (0 first)."""
+        async with self._db.reading() as db:
+            rows = await db.fetch(
+                f"SELECT {COLUMNS} FROM customers WHERE id > ? ORDER BY id LIMIT ?",
+                (after_id, limit),
+            )
+            if not rows:
+                return []
+            ids = [int(r["id"]) for r in rows]
+            marks = ", ".join("?" * len(ids))
+            tags: dict[int, list[str]] = {}
+            for t in await db.fetch(
+                f"SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({marks}) "
+                "ORDER BY customer_id, tag",
+                ids,
+            ):
+                tags.setdefault(int(t[0]), []).append(t[1])
+            external: dict[int, list[tuple[str, str]]] = {}
+            for e in await db.fetch(
+                "SELECT customer_id, system, external_id FROM customer_external_ids "
+                f"WHERE customer_id IN ({marks}) ORDER BY customer_id, system, external_id",
+                ids,
+            ):
+                external.setdefault(int(e[0]), []).append((e[1], e[2]))
+        return [
+            customer_from_row(r, tags.get(int(r["id"]), ()), external.get(int(r["id"]), ()))
+            for r in rows
+        ]
