@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from shareback.campaigns import InvalidCampaign
 from shareback.crm import segment_rules
-from shareback.crm.segments import CustomerFacts, Segment, Targeted, choose, eligible
+from shareback.crm.segments import SegmentFacts, Segment, Targeted, choose, eligible
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,13 @@ class Stub:
     id: int
 
 
-DUTCH_VIP = CustomerFacts(
+DUTCH_VIP = SegmentFacts(
     country="NL", tags=("vip", "newsletter"), order_count=3, revenue_minor=25000, currency="EUR"
 )
 
 
 def test_a_segment_without_conditions_admits_everyone() -> None:
-    assert eligible(Segment(), CustomerFacts())
+    assert eligible(Segment(), SegmentFacts())
     assert Segment().empty
 
 
@@ -34,23 +34,23 @@ def test_country_tags_orders_and_spend_must_all_hold() -> None:
         spend_currency="EUR",
     )
     assert eligible(segment, DUTCH_VIP)
-    assert not eligible(segment, CustomerFacts(**{**DUTCH_VIP.__dict__, "country": "DE"}))
-    assert not eligible(segment, CustomerFacts(**{**DUTCH_VIP.__dict__, "tags": ("newsletter",)}))
-    assert not eligible(segment, CustomerFacts(**{**DUTCH_VIP.__dict__, "order_count": 2}))
-    assert not eligible(segment, CustomerFacts(**{**DUTCH_VIP.__dict__, "revenue_minor": 24999}))
+    assert not eligible(segment, SegmentFacts(**{**DUTCH_VIP.__dict__, "country": "DE"}))
+    assert not eligible(segment, SegmentFacts(**{**DUTCH_VIP.__dict__, "tags": ("newsletter",)}))
+    assert not eligible(segment, SegmentFacts(**{**DUTCH_VIP.__dict__, "order_count": 2}))
+    assert not eligible(segment, SegmentFacts(**{**DUTCH_VIP.__dict__, "revenue_minor": 24999}))
 
 
 def test_unknown_facts_satisfy_no_condition() -> None:
-    assert not eligible(Segment(countries=("NL",)), CustomerFacts(country=None))
-    assert not eligible(Segment(min_score_decile=1), CustomerFacts(score_decile=None))
-    assert eligible(Segment(min_score_decile=8), CustomerFacts(score_decile=9))
-    assert not eligible(Segment(min_score_decile=8), CustomerFacts(score_decile=7))
+    assert not eligible(Segment(countries=("NL",)), SegmentFacts(country=None))
+    assert not eligible(Segment(min_score_decile=1), SegmentFacts(score_decile=None))
+    assert eligible(Segment(min_score_decile=8), SegmentFacts(score_decile=9))
+    assert not eligible(Segment(min_score_decile=8), SegmentFacts(score_decile=7))
 
 
 def test_spend_in_another_currency_is_never_compared() -> None:
     segment = Segment(min_spend_minor=100, spend_currency="EUR")
-    assert not eligible(segment, CustomerFacts(revenue_minor=1_000_000, currency="USD"))
-    assert not eligible(segment, CustomerFacts(revenue_minor=0, currency=None))
+    assert not eligible(segment, SegmentFacts(revenue_minor=1_000_000, currency="USD"))
+    assert not eligible(segment, SegmentFacts(revenue_minor=0, currency=None))
 
 
 def test_the_most_specific_eligible_segment_wins() -> None:
@@ -61,8 +61,8 @@ def test_the_most_specific_eligible_segment_wins() -> None:
         Targeted(dutch, Segment(countries=("NL",))),
     ]
     assert choose(default, candidates, DUTCH_VIP) is dutch_vip
-    assert choose(default, candidates, CustomerFacts(country="NL")) is dutch
-    assert choose(default, candidates, CustomerFacts(country="DE")) is default
+    assert choose(default, candidates, SegmentFacts(country="NL")) is dutch
+    assert choose(default, candidates, SegmentFacts(country="DE")) is default
 
 
 def test_equally_specific_segments_go_to_the_campaign_created_first() -> None:
@@ -81,7 +81,7 @@ def test_an_unidentified_shopper_gets_the_fallback() -> None:
     assert choose(default, candidates, None) is default
     # The script tag names the segmented campaign: the campaign without a segment stands in.
     assert choose(dutch, candidates, None) is default
-    assert choose(dutch, candidates, CustomerFacts(country="DE")) is default
+    assert choose(dutch, candidates, SegmentFacts(country="DE")) is default
 
 
 def test_with_no_campaign_open_to_all_the_named_one_stays() -> None:
@@ -90,8 +90,8 @@ def test_with_no_campaign_open_to_all_the_named_one_stays() -> None:
         Targeted(dutch, Segment(countries=("NL",))),
         Targeted(belgian, Segment(countries=("BE",))),
     ]
-    assert choose(dutch, candidates, CustomerFacts(country="FR")) is dutch
-    assert choose(dutch, candidates, CustomerFacts(country="BE")) is belgian
+    assert choose(dutch, candidates, SegmentFacts(country="FR")) is dutch
+    assert choose(dutch, candidates, SegmentFacts(country="BE")) is belgian
 
 
 def test_widening_drops_the_countries_and_keeps_the_rest() -> None:

@@ -51,7 +51,7 @@ EVERYONE = Segment()
 
 
 @dataclass(frozen=True)
-class CustomerFacts:
+class SegmentFacts:
     """What the store knows of an identified shopper (crm's customer record, the score)."""
 
     country: str | None = None
@@ -62,7 +62,7 @@ class CustomerFacts:
     score_decile: int | None = None  # None: not scored (yet)
 
 
-def eligible(segment: Segment, facts: CustomerFacts) -> bool:
+def eligible(segment: Segment, facts: SegmentFacts) -> bool:
     """Unknown facts never satisfy a condition: a customer without a country is in no region,
     one without a score in no band, and spend in another currency is not compared at all."""
     if segment.countries and facts.country not in segment.countries:
@@ -96,7 +96,7 @@ class Targeted(Generic[C]):
     segment: Segment
 
 
-def choose(named: C, candidates: Sequence[Targeted[C]], facts: CustomerFacts | None) -> C:
+def choose(named: C, candidates: Sequence[Targeted[C]], facts: SegmentFacts | None) -> C:
     """The campaign meant for this shopper, among the candidates: the named one (the script
     tag's) and the other live campaigns of the same site, each with its segment. facts None: the shopper is not identified by the shop.
 
