@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from shareback.campaigns import InvalidCampaign
 from shareback.crm import segment_rules
-from shareback.crm.segments import SegmentFacts, Segment, Targeted, choose, eligible
+from shareback.crm.segments import (
+    Segment,
+    SegmentFacts,
+    Targeted,
+    candidates,
+    choose,
+    eligible,
+)
 
 
 @dataclass(frozen=True)
 class Stub:
     id: int
+    allowed_origins: tuple[str, ...] = ("https://shop.example",)
+    draft: bool = False
+    archived_at: datetime | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
 
 
 DUTCH_VIP = SegmentFacts(
@@ -130,3 +143,32 @@ def test_bad_segment_input_is_refused_with_its_code(given: dict[str, object], co
     with pytest.raises(InvalidCampaign) as raised:
         segment_rules.segment(currency="EUR", **given)  # type: ignore[arg-type]
     assert raised.value.code == code
+
+
+def test_candidates_are_the_live_campaigns_of_the_same_site() -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    named = Stub(1, ("https://a.example", "https://b.example"))
+    others = [
+        named,
+        Stub(2, ("https://b.example",)),
+        Stub(3, ("https://c.example",)),
+        Stub(4, ("https://a.example",), draft=True),
+        Stub(5, ("https://a.example",), archived_at=now),
+        Stub(6, ("https://a.example",), starts_at=datetime(2026, 7, 1, tzinfo=UTC)),
+        Stub(7, ("https://a.example",), ends_at=now),
+        Stub(8, ("https://a.example",)),
+    ]
+    segments = {2: Segment(countries=("NL",))}
+    found = candidates(named, others, segments, now, None)
+    assert [(entry.campaign.id, entry.segment) for entry in found] == [
+        (1, Segment()),
+        (2, Segment(countries=("NL",))),
+        (8, Segment()),
+    ]
+    # From site a, campaign 2 (embedded on b only) cannot stand in.
+    assert [
+        e.campaign.id for e in candidates(named, others, segments, now, "https://a.example")
+    ] == [
+        1,
+        8,
+    ]

@@ -119,6 +119,12 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "WelcomeAccepted": obj({"status": enum(["accepted"])}),
     "AdvocateLink": obj(
         {
+            "campaign": {
+                **STRING,
+                "description": "the campaign the link belongs to: the one the request named, or "
+                "the campaign of the same site meant for this shopper (targeting: the signed "
+                "identity's segment; without one, the campaign for everyone)",
+            },
             "code": STRING,
             "coupon_code": nullable(
                 {

@@ -3,8 +3,9 @@ campaigns is meant for a shopper. Pure: the store gathers a customer's facts, th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from shareback import money
@@ -86,6 +87,21 @@ class Targetable(Protocol):
     @property
     def id(self) -> int: ...
 
+    @property
+    def allowed_origins(self) -> tuple[str, ...]: ...
+
+    @property
+    def draft(self) -> bool: ...
+
+    @property
+    def archived_at(self) -> datetime | None: ...
+
+    @property
+    def starts_at(self) -> datetime | None: ...
+
+    @property
+    def ends_at(self) -> datetime | None: ...
+
 
 C = TypeVar("C", bound=Targetable)
 
@@ -94,6 +110,38 @@ C = TypeVar("C", bound=Targetable)
 class Targeted(Generic[C]):
     campaign: C
     segment: Segment
+
+
+def live(campaign: Targetable, at: datetime) -> bool:
+    return (
+        not campaign.draft
+        and campaign.archived_at is None
+        and (campaign.starts_at is None or campaign.starts_at <= at)
+        and (campaign.ends_at is None or at < campaign.ends_at)
+    )
+
+
+def same_site(named: Targetable, other: Targetable, origin: str | None) -> bool:
+    """A campaign the widget of `named` may show instead: it may be embedded where the widget
+    is (the request's Origin; without one, any site of the named campaign)."""
+    sites = {origin} if origin else set(named.allowed_origins)
+    return bool(sites & set(other.allowed_origins))
+
+
+def candidates(
+    named: C,
+    campaigns: Iterable[C],
+    segments: Mapping[int, Segment],
+    at: datetime,
+    origin: str | None,
+) -> list[Targeted[C]]:
+    """The campaigns a widget naming `named` may show: it, and every other live one of the same
+    site, each with its segment (none: for everyone)."""
+    found = [Targeted(named, segments.get(named.id, EVERYONE))]
+    for campaign in campaigns:
+        if campaign.id != named.id and live(campaign, at) and same_site(named, campaign, origin):
+            found.append(Targeted(campaign, segments.get(campaign.id, EVERYONE)))
+    return found
 
 
 def choose(named: C, candidates: Sequence[Targeted[C]], facts: SegmentFacts | None) -> C:

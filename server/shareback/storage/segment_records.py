@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from shareback.crm.segments import Segment
+from shareback.crm.segments import Segment, SegmentFacts
 
 # How a segment changed: set (the form or the API), widened (its countries removed from the
 # campaign page), removed (the campaign is for everyone again).
@@ -37,6 +37,10 @@ class SegmentStore(Protocol):
     ) -> bool:
         """Sets (None or an empty segment: removes) the segment, with its change recorded, in one
         transaction; False when it was already so (nothing recorded)."""
+        ...
+
+    async def segment_facts(self, email_key: str) -> SegmentFacts | None:
+        """What targeting knows of the customer with this e-mail key; None: no customer record."""
         ...
 
     async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from shareback.crm.segments import Segment, segment_document
+from shareback.crm.segments import Segment, SegmentFacts, segment_document
 from shareback.storage.database import Connection, Row, db_time
 from shareback.storage.segment_records import SEGMENT_ACTIONS, SegmentChange
 from shareback.storage.sql.base import SqlBase
@@ -87,6 +87,28 @@ class SegmentQueries(SqlBase):
                 ),
             )
         return True
+
+    async def segment_facts(self, email_key: str) -> SegmentFacts | None:
+        async with self._db.reading() as db:
+            row = await db.fetchrow(
+                "SELECT id, country, order_count, revenue_minor, currency FROM customers "
+                "WHERE email_key = ?",
+                (email_key,),
+            )
+            if row is None:
+                return None
+            tags = await db.fetch(
+                "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (row["id"],)
+            )
+        return SegmentFacts(
+            country=row["country"],
+            tags=tuple(tag["tag"] for tag in tags),
+            order_count=row["order_count"],
+            revenue_minor=row["revenue_minor"],
+            currency=row["currency"],
+            # The score band waits for crm/score.py (branch score): unscored is in no band.
+            score_decile=None,
+        )
 
     async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:
         rows = await self._all(
