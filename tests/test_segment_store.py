@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from shareback.crm.segments import Segment
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
+from test_admin_auth import run as run_async
 
 AT = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
@@ -51,4 +51,4 @@ def test_a_segment_is_set_widened_and_removed_with_its_history(
         finally:
             await store.close()
 
-    asyncio.run(run())
+    run_async(run())

@@ -3,7 +3,6 @@ campaigns of one shop, customers in and out of their segments, signed and typed 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import IDENTITY_SECRET, SHOP
+from test_admin_auth import run as run_async
 from test_openapi import conforms
 from test_owner_api import ADMIN_KEY, Owner
 
@@ -68,7 +68,7 @@ def owner(client: TestClient, settings: Settings) -> Owner:
         finally:
             await store.close()
 
-    asyncio.run(load())
+    run_async(load())
     return owner
 
 

@@ -45,7 +45,8 @@ def countries(values: Sequence[str]) -> tuple[str, ...]:
     for value in values:
         code = value.strip().upper()
         if code not in country_codes():
-            shown = value[:17] + "..." if len(value) > 20 else value
+            given = value.strip()
+            shown = given[:17] + "..." if len(given) > 20 else given
             raise InvalidCampaign(
                 "segment_countries",
                 _(

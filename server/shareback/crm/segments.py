@@ -187,3 +187,19 @@ def segment_document(segment: Segment | None) -> dict[str, Any] | None:
         "currency": segment.spend_currency if spend is not None else None,
         "min_score_decile": segment.min_score_decile,
     }
+
+
+def segment_from_document(document: Mapping[str, Any] | None) -> Segment | None:
+    """A change log's segment (crm.segments.segment_document) back as a segment."""
+    if document is None:
+        return None
+    currency = document.get("currency")
+    spend = document.get("min_spend")
+    return Segment(
+        countries=tuple(document.get("countries") or ()),
+        tags=tuple(document.get("tags") or ()),
+        min_orders=document.get("min_orders"),
+        min_spend_minor=money.to_minor(spend, currency) if spend and currency else None,
+        spend_currency=currency if spend else None,
+        min_score_decile=document.get("min_score_decile"),
+    )

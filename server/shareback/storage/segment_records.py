@@ -8,9 +8,9 @@ from typing import Any, Protocol
 
 from shareback.crm.segments import Segment, SegmentFacts
 
-# How a segment changed: set (the form or the API), widened (its countries removed from the
-# campaign page), removed (the campaign is for everyone again).
-SEGMENT_ACTIONS = ("set", "widen", "remove")
+# How a segment changed: set (the form or the API), widen (its countries removed from the
+# campaign page), replace (its countries replaced there), remove (for everyone again).
+SEGMENT_ACTIONS = ("set", "widen", "replace", "remove")
 
 
 @dataclass(frozen=True)
