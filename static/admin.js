@@ -112,7 +112,7 @@
     const all = document.querySelector('[data-select-all]')
     const count = document.querySelector('[data-selected-count]')
     if (all) {
-      const boxes = $$('input[name="reward"]')
+      const boxes = $$('input[name="reward"], input[name="customer"]')
       const update = () => {
         const n = boxes.filter((box) => box.checked).length
         all.checked = n > 0 && n === boxes.length

@@ -25,6 +25,7 @@ FLAGS = {
     "draft",
     "rolled_out",
     "marketing_consent",
+    "excluded",
 }
 SMALL_INTS = {
     "attribution_days",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import environ as os_environ
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.config import Config
 
+from shareback.crm.score import ScoreRules
 from shareback.i18n import LOCALES
 from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
 
@@ -101,6 +102,8 @@ class Settings:
     # rollups (never inside the longest attribution window, never one a referral points to);
     # 0 keeps them for ever. Every number in the dashboard and the stats API stays the same.
     click_retention_days: int = 0
+    # The ambassador score's weights and exclusions (crm/score.py; SHAREBACK_SCORE_…).
+    score_rules: ScoreRules = field(default_factory=ScoreRules)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -136,6 +139,7 @@ class Settings:
             timezone=config("TIMEZONE", default="UTC") or "UTC",
             locale=config("LOCALE", default="en") or "en",
             click_retention_days=_retention_days(config("CLICK_RETENTION_DAYS", default="0")),
+            score_rules=_score_rules(config),
         ).checked()
 
     def checked(self) -> Settings:
@@ -242,6 +246,41 @@ class Settings:
         if self.stripe_webhook_secret is not None:
             found.append(("SHAREBACK_STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret.strip()))
         return found
+
+
+# SHAREBACK_SCORE_<NAME> → ScoreRules field, with the largest value that is not a typo.
+SCORE_NUMBERS = {
+    "RECENCY_WEIGHT": ("recency_weight", 1000),
+    "FREQUENCY_WEIGHT": ("frequency_weight", 1000),
+    "VALUE_WEIGHT": ("value_weight", 1000),
+    "SATISFACTION_WEIGHT": ("satisfaction_weight", 1000),
+    "REFERRAL_WEIGHT": ("referral_weight", 1000),
+    "OPEN_TICKET_PENALTY": ("open_ticket_penalty", 1000),
+    "EXCLUDE_COMPLAINT_DAYS": ("exclude_complaint_days", MAX_RETENTION_DAYS),
+    "WINDOW_DAYS": ("window_days", MAX_RETENTION_DAYS),
+}
+
+
+def _score_rules(config: Config) -> ScoreRules:
+    defaults = ScoreRules()
+    values: dict[str, int | bool] = {}
+    for name, (attribute, largest) in SCORE_NUMBERS.items():
+        raw = str(config(f"SCORE_{name}", default="")).strip()
+        if not raw:
+            continue
+        if not raw.isascii() or not raw.isdigit() or int(raw) > largest:
+            raise SettingsError(
+                f"SHAREBACK_SCORE_{name} must be a whole number from 0 to {largest} "
+                f"(got {raw!r}; the default is {getattr(defaults, attribute)})."
+            )
+        values[attribute] = int(raw)
+    values["require_consent"] = config("SCORE_REQUIRE_CONSENT", cast=bool, default=True)
+    rules = ScoreRules(**values)  # type: ignore[arg-type]
+    if rules.total_weight == 0:
+        raise SettingsError("The SHAREBACK_SCORE_…_WEIGHT settings cannot all be 0.")
+    if rules.window_days == 0:
+        raise SettingsError("SHAREBACK_SCORE_WINDOW_DAYS must be at least 1 day.")
+    return rules
 
 
 class SettingsError(ValueError):

@@ -70,6 +70,7 @@ from shareback.storage.records import (
     WebhookEndpoint,
     WidgetSighting,
 )
+from shareback.storage.score_store import ScoreStore
 from shareback.storage.segment_records import SegmentStore
 
 # Re-exported while the adapters move their imports to storage.records.
@@ -695,6 +696,7 @@ class ExperimentStore(Protocol):
 
 
 class Store(
+    ScoreStore,
     CustomerStore,
     ExperimentStore,
     IssuingStore,

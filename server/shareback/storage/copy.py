@@ -76,6 +76,8 @@ TABLES = (
     "import_rejections",
     "campaign_segments",
     "campaign_segment_changes",
+    "customer_scores",
+    "ambassador_invitations",
 )
 BATCH = 5000
 

@@ -20,6 +20,7 @@ from shareback.storage.sql.referrals import ReferralQueries
 from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
 from shareback.storage.sql.rollups import RollupQueries
+from shareback.storage.sql.scores import ScoreQueries
 from shareback.storage.sql.segments import SegmentQueries
 from shareback.storage.sql.shared import SharedStateQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
@@ -29,6 +30,7 @@ __all__ = ["SqlStore"]
 
 
 class SqlStore(
+    ScoreQueries,
     CustomerQueries,
     ExperimentQueries,
     CampaignQueries,
