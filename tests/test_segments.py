@@ -55,9 +55,21 @@ def test_country_tags_orders_and_spend_must_all_hold() -> None:
 
 def test_unknown_facts_satisfy_no_condition() -> None:
     assert not eligible(Segment(countries=("NL",)), SegmentFacts(country=None))
-    assert not eligible(Segment(min_score_decile=1), SegmentFacts(score_decile=None))
-    assert eligible(Segment(min_score_decile=8), SegmentFacts(score_decile=9))
-    assert not eligible(Segment(min_score_decile=8), SegmentFacts(score_decile=7))
+    assert not eligible(Segment(min_score_band="low"), SegmentFacts(score_band=None))
+
+
+@pytest.mark.parametrize(
+    ("wanted", "admitted"),
+    [("high", {"high"}), ("medium", {"high", "medium"}), ("low", {"high", "medium", "low"})],
+)
+def test_a_score_band_admits_that_band_and_the_higher_ones(wanted: str, admitted: set[str]) -> None:
+    segment = Segment(min_score_band=wanted)
+    found = {
+        band
+        for band in ("high", "medium", "low")
+        if eligible(segment, SegmentFacts(score_band=band))
+    }
+    assert found == admitted
 
 
 def test_spend_in_another_currency_is_never_compared() -> None:
@@ -135,8 +147,8 @@ def test_segment_input_is_normalised() -> None:
         ({"spend": "-5"}, "invalid_segment_min_spend"),
         ({"spend": "1.005"}, "invalid_segment_min_spend"),
         ({"spend": "lots"}, "invalid_segment_min_spend"),
-        ({"decile": 0}, "invalid_segment_score_band"),
-        ({"decile": 11}, "invalid_segment_score_band"),
+        ({"band": "top"}, "invalid_segment_score_band"),
+        ({"band": "8"}, "invalid_segment_score_band"),
     ],
 )
 def test_bad_segment_input_is_refused_with_its_code(given: dict[str, object], code: str) -> None:

@@ -38,7 +38,7 @@ def test_a_campaign_is_created_with_its_segment_and_shows_it(owner: Owner) -> No
         "min_orders": 2,
         "min_spend": "100.00",
         "currency": "EUR",
-        "min_score_decile": None,
+        "min_score_band": None,
     }
     shown = owner.get("/api/v1/campaigns/dutch-vip").json()
     assert shown["segment"] == created.json()["segment"]
@@ -49,9 +49,9 @@ def test_a_campaign_is_created_with_its_segment_and_shows_it(owner: Owner) -> No
 def test_a_change_replaces_the_segment_and_null_removes_it(owner: Owner) -> None:
     owner.post("/api/v1/campaigns", json={**DUTCH, "segment": {"countries": ["NL"]}})
     changed = owner.patch(
-        "/api/v1/campaigns/dutch-vip", json={"segment": {"min_score_decile": 8}}
+        "/api/v1/campaigns/dutch-vip", json={"segment": {"min_score_band": "High"}}
     ).json()
-    assert changed["segment"]["countries"] == [] and changed["segment"]["min_score_decile"] == 8
+    assert changed["segment"]["countries"] == [] and changed["segment"]["min_score_band"] == "high"
     # Leaving segment out keeps it.
     assert owner.patch("/api/v1/campaigns/dutch-vip", json={"name": "VIPs"}).json()["segment"]
     cleared = owner.patch("/api/v1/campaigns/dutch-vip", json={"segment": None}).json()
@@ -85,7 +85,8 @@ def test_min_spend_follows_the_campaign_currency_given_in_the_same_change(owner:
         ({"min_spend": -10}, 422, "invalid_segment_min_spend", "segment.min_spend"),
         ({"min_spend": "1.001"}, 422, "invalid_segment_min_spend", "segment.min_spend"),
         ({"min_spend": {}}, 422, "invalid_segment_min_spend", "segment.min_spend"),
-        ({"min_score_decile": 11}, 422, "invalid_segment_score_band", "segment.min_score_decile"),
+        ({"min_score_band": "top"}, 422, "invalid_segment_score_band", "segment.min_score_band"),
+        ({"min_score_band": 8}, 422, "invalid_segment_score_band", "segment.min_score_band"),
         (
             {"currency": "USD", "min_spend": "5"},
             422,

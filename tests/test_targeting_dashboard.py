@@ -17,7 +17,7 @@ REGIONAL = {
     "segment_tags": "VIP, newsletter",
     "segment_min_orders": "2",
     "segment_min_spend": "99,50",
-    "segment_min_score_decile": "8",
+    "segment_min_score_band": "medium",
 }
 
 
@@ -31,11 +31,11 @@ def test_a_campaign_is_created_with_its_segment(admin: TestClient, settings: Set
     assert rows[0]["updated_by"] == OWNER
     page = admin.get("/admin/campaigns/summer").text
     assert 'value="NL, BE"' in page and 'value="vip, newsletter"' in page
-    assert '<option value="8" selected>' in page
+    assert '<option value="medium" selected>' in page
     words = text_of(admin.get("/admin/campaigns/summer"))
     assert "in Netherlands, Belgium" in words
     assert "spent at least €99.50" in words
-    assert "ambassador score in decile 8 or higher" in words
+    assert "with an ambassador score of 30 or more" in words
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_a_campaign_is_created_with_its_segment(admin: TestClient, settings: Set
         ("segment_min_orders", "two", "Enter the minimum number of orders as a whole number"),
         ("segment_min_spend", "-5", "Enter the minimum spend as an amount of 0 or more"),
         ("segment_min_spend", "1.005", "at most 2 decimals"),
-        ("segment_min_score_decile", "11", "Choose a score band"),
+        ("segment_min_score_band", "top", "Choose a score band: High: 60 or more;"),
     ],
 )
 def test_the_form_explains_a_bad_segment_beside_its_field(

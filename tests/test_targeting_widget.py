@@ -13,7 +13,7 @@ from shareback.crm.records import CustomerFacts, ImportedTotals
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
-from support import IDENTITY_SECRET, SHOP
+from support import IDENTITY_SECRET, SHOP, db_execute, db_rows
 from test_admin_auth import run as run_async
 from test_openapi import conforms
 from test_owner_api import ADMIN_KEY, Owner
@@ -146,3 +146,38 @@ def test_widened_or_removed_segments_change_the_choice_at_once(
     assert join(client, "bram@example.nl")["campaign"] == "default"
     owner.patch("/api/v1/campaigns/dutch-vip", json={"segment": {"tags": ["vip"]}})
     assert join(client, "chloe@example.be")["campaign"] == "dutch-vip"
+
+
+def score(settings: Settings, email: str, points: int, *, excluded: bool = False) -> None:
+    """The ambassador score crm/score.py would have kept for this customer."""
+    customer = db_rows(settings, "SELECT id FROM customers WHERE email = ?", (email,))[0]["id"]
+    db_execute(
+        settings,
+        "INSERT INTO customer_scores (customer_id, points, excluded, reasons, scored_at) "
+        "VALUES (?, ?, ?, '[]', ?)",
+        (customer, points, excluded, AT),
+    )
+
+
+def test_a_score_band_targets_the_high_scorers_and_skips_excluded_ones(
+    client: TestClient, owner: Owner, settings: Settings
+) -> None:
+    created = owner.post(
+        "/api/v1/campaigns",
+        json={
+            "slug": "top-dutch",
+            "name": "Top Dutch",
+            "landing_url": f"{SHOP}/top",
+            "referrer_reward": {"type": "credit", "value": "15.00"},
+            "friend_reward": {"type": "percent_discount", "value": "20"},
+            "segment": {"countries": ["NL"], "min_score_band": "high"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    score(settings, "bram@example.nl", 75)
+    assert join(client, "bram@example.nl")["campaign"] == "top-dutch"
+    db_execute(settings, "UPDATE customer_scores SET points = 59")
+    assert join(client, "bram@example.nl")["campaign"] == "benelux"  # medium: not high
+    db_execute(settings, "UPDATE customer_scores SET points = 95, excluded = ?", (True,))
+    # An unresolved complaint (excluded from invitations) is in no score band.
+    assert join(client, "bram@example.nl")["campaign"] == "benelux"

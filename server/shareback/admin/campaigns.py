@@ -87,7 +87,7 @@ async def form_page(
             )
             for change in changes[:10]
         ],
-        "score_bands": segment_form.SCORE_BANDS,
+        "score_bands": segment_form.MIN_BANDS,
     }
     failed = errors or pool_error
     return render(request, "campaign_form.html", page, status_code=400 if failed else 200)

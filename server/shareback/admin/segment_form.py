@@ -11,7 +11,8 @@ from babel import Locale
 from shareback import formats, i18n, money, numbers
 from shareback.campaigns import InvalidCampaign
 from shareback.crm import segment_rules
-from shareback.crm.segments import DECILES, Segment, segment_from_document
+from shareback.crm.segments import Segment, segment_from_document
+from shareback.i18n import N_
 from shareback.i18n import gettext as _
 
 FIELDS = (
@@ -19,9 +20,19 @@ FIELDS = (
     "segment_tags",
     "segment_min_orders",
     "segment_min_spend",
-    "segment_min_score_decile",
+    "segment_min_score_band",
 )
-SCORE_BANDS = tuple(DECILES)
+# The score band field's choices: "this band or a higher one" (crm/score.py's bands).
+MIN_BANDS = {
+    "high": N_("High ambassador score: 60 or more"),
+    "medium": N_("Medium or high ambassador score: 30 or more"),
+    "low": N_("Any ambassador score"),
+}
+MIN_BAND_WORDS = {
+    "high": N_("with a high ambassador score (60 or more)"),
+    "medium": N_("with an ambassador score of 30 or more"),
+    "low": N_("with an ambassador score"),
+}
 
 
 def blank_values() -> dict[str, str]:
@@ -39,9 +50,7 @@ def segment_values(segment: Segment | None) -> dict[str, str]:
         "segment_min_spend": ""
         if spend is None
         else money.from_minor(spend, segment.spend_currency or ""),
-        "segment_min_score_decile": ""
-        if segment.min_score_decile is None
-        else str(segment.min_score_decile),
+        "segment_min_score_band": segment.min_score_band or "",
     }
 
 
@@ -82,8 +91,8 @@ def validate(values: Mapping[str, str], currency: str) -> tuple[Segment | None, 
         lambda: segment_rules.min_spend(values["segment_min_spend"], currency),
     )
     check(
-        "segment_min_score_decile",
-        lambda: segment_rules.min_score_decile(whole(values["segment_min_score_decile"])),
+        "segment_min_score_band",
+        lambda: segment_rules.min_score_band(values["segment_min_score_band"]),
     )
     if errors:
         return None, errors
@@ -92,7 +101,7 @@ def validate(values: Mapping[str, str], currency: str) -> tuple[Segment | None, 
         tag_list=segment_rules.split_list(values["segment_tags"]),
         orders=whole(values["segment_min_orders"]),
         spend=values["segment_min_spend"] or None,
-        decile=whole(values["segment_min_score_decile"]),
+        band=values["segment_min_score_band"] or None,
         currency=currency,
     ), {}
 
@@ -121,11 +130,8 @@ def describe(segment: Segment | None) -> list[str]:
     if segment.min_spend_minor is not None and segment.spend_currency:
         shown = formats.amount(segment.min_spend_minor, segment.spend_currency, locale)
         words.append(_("spent at least %(amount)s") % {"amount": shown})
-    if segment.min_score_decile is not None:
-        words.append(
-            _("ambassador score in decile %(decile)s or higher")
-            % {"decile": segment.min_score_decile}
-        )
+    if segment.min_score_band is not None:
+        words.append(_(MIN_BAND_WORDS[segment.min_score_band]))
     return words
 
 

@@ -10,7 +10,8 @@ from babel import Locale
 
 from shareback import money
 from shareback.campaigns import InvalidCampaign
-from shareback.crm.segments import DECILES, Segment
+from shareback.crm.score import BAND_LABELS
+from shareback.crm.segments import SCORE_BANDS, Segment
 from shareback.i18n import gettext as _
 
 MAX_COUNTRIES = 250
@@ -121,14 +122,19 @@ def min_spend(value: str | None, currency: str) -> int | None:
     return minor
 
 
-def min_score_decile(value: int | None) -> int | None:
-    if value is not None and value not in DECILES:
+def min_score_band(value: str | None) -> str | None:
+    """A band of crm/score.py by name, any case; blank or None is no score condition."""
+    found = (value or "").strip().lower()
+    if not found:
+        return None
+    if found not in SCORE_BANDS:
         raise InvalidCampaign(
-            "segment_min_score_decile",
-            _("Choose a score band from decile 1 (everyone scored) to 10 (the top tenth)."),
+            "segment_min_score_band",
+            _("Choose a score band: %(bands)s.")
+            % {"bands": "; ".join(_(BAND_LABELS[band]) for band in SCORE_BANDS)},
             "invalid_segment_score_band",
         )
-    return value
+    return found
 
 
 def segment(
@@ -137,7 +143,7 @@ def segment(
     tag_list: Sequence[str] = (),
     orders: int | None = None,
     spend: str | None = None,
-    decile: int | None = None,
+    band: str | None = None,
     currency: str,
 ) -> Segment:
     spend_minor = min_spend(spend, currency)
@@ -147,7 +153,7 @@ def segment(
         min_orders=min_orders(orders),
         min_spend_minor=spend_minor,
         spend_currency=currency if spend_minor is not None else None,
-        min_score_decile=min_score_decile(decile),
+        min_score_band=min_score_band(band),
     )
 
 

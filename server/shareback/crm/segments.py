@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from shareback import money
+from shareback.crm.score import BANDS
 
-# A score band is "this decile or better": 10 is the top tenth of customers by ambassador score.
-DECILES = range(1, 11)
+# A score band condition is "this band or a higher one" (crm/score.py's bands, by their lowest
+# points): "medium" admits medium and high.
+SCORE_BANDS = tuple(sorted(BANDS, key=lambda name: -BANDS[name][0]))  # high, medium, low
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Segment:
     min_orders: int | None = None
     min_spend_minor: int | None = None  # revenue net of refunds, in spend_currency
     spend_currency: str | None = None
-    min_score_decile: int | None = None  # crm/score.py's decile, 1 (lowest) to 10 (highest)
+    min_score_band: str | None = None  # crm/score.py's band name: this one or a higher one
 
     @property
     def conditions(self) -> int:
@@ -35,7 +37,7 @@ class Segment:
                 bool(self.tags),
                 self.min_orders is not None,
                 self.min_spend_minor is not None,
-                self.min_score_decile is not None,
+                self.min_score_band is not None,
             )
         )
 
@@ -60,7 +62,7 @@ class SegmentFacts:
     order_count: int = 0
     revenue_minor: int = 0
     currency: str | None = None  # the currency revenue_minor is in; None before any order
-    score_decile: int | None = None  # None: not scored (yet)
+    score_band: str | None = None  # None: not scored, or excluded (an unresolved complaint)
 
 
 def eligible(segment: Segment, facts: SegmentFacts) -> bool:
@@ -76,8 +78,10 @@ def eligible(segment: Segment, facts: SegmentFacts) -> bool:
         facts.currency != segment.spend_currency or facts.revenue_minor < segment.min_spend_minor
     ):
         return False
-    return segment.min_score_decile is None or (
-        facts.score_decile is not None and facts.score_decile >= segment.min_score_decile
+    if segment.min_score_band is None:
+        return True
+    return (
+        facts.score_band in BANDS and BANDS[facts.score_band][0] >= BANDS[segment.min_score_band][0]
     )
 
 
@@ -185,7 +189,7 @@ def segment_document(segment: Segment | None) -> dict[str, Any] | None:
         if spend is not None
         else None,
         "currency": segment.spend_currency if spend is not None else None,
-        "min_score_decile": segment.min_score_decile,
+        "min_score_band": segment.min_score_band,
     }
 
 
@@ -201,5 +205,5 @@ def segment_from_document(document: Mapping[str, Any] | None) -> Segment | None:
         min_orders=document.get("min_orders"),
         min_spend_minor=money.to_minor(spend, currency) if spend and currency else None,
         spend_currency=currency if spend else None,
-        min_score_decile=document.get("min_score_decile"),
+        min_score_band=document.get("min_score_band"),
     )

@@ -10,7 +10,7 @@ from shareback.crm import segment_rules
 from shareback.crm.segments import Segment
 from shareback.numbers import json_integer
 
-FIELDS = ("countries", "tags", "min_orders", "min_spend", "currency", "min_score_decile")
+FIELDS = ("countries", "tags", "min_orders", "min_spend", "currency", "min_score_band")
 EXAMPLE = '{"countries": ["NL", "BE"], "tags": ["vip"], "min_orders": 2}'
 
 
@@ -67,13 +67,20 @@ def parse_segment(value: object, currency: str) -> Segment | None:
             "invalid_segment_min_spend",
         )
     countries, tags = strings(value, "countries"), strings(value, "tags")
-    orders, decile = whole(value, "min_orders"), whole(value, "min_score_decile")
+    orders = whole(value, "min_orders")
+    band = value.get("min_score_band")
+    if band is not None and not isinstance(band, str):
+        raise invalid(
+            "segment.min_score_band",
+            "segment.min_score_band must be a band's name or null.",
+            "invalid_segment_score_band",
+        )
     with as_api_errors(prefix="segment."):
         return segment_rules.segment(
             country_list=countries,
             tag_list=tags,
             orders=orders,
             spend=spend,
-            decile=decile,
+            band=band,
             currency=currency,
         )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from shareback.api.owner.schema_kit import Schema, array, nullable, obj
+from shareback.api.owner.schema_kit import Schema, array, enum, nullable, obj
+from shareback.crm.score import BANDS
 from shareback.crm.segment_rules import MAX_COUNTRIES, MAX_MIN_ORDERS, MAX_TAG, MAX_TAGS
+from shareback.crm.segments import SCORE_BANDS
 
 COUNTRY: Schema = {
     "type": "string",
     "pattern": "^[A-Za-z]{2}$",
     "description": "ISO 3166-1 alpha-2, such as NL (stored upper case)",
 }
+BANDS_TEXT = ", ".join(f"{name} {low} to {high} points" for name, (low, high) in BANDS.items())
 TAG: Schema = {"type": "string", "minLength": 1, "maxLength": MAX_TAG}
 FIELDS: dict[str, Schema] = {
     "countries": {
@@ -34,15 +37,12 @@ FIELDS: dict[str, Schema] = {
     "currency": nullable(
         {"type": "string", "description": "the currency of min_spend: the campaign's"}
     ),
-    "min_score_decile": nullable(
-        {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 10,
-            "description": "score band: the customer's ambassador-score decile is at least this "
-            "(10: the top tenth); customers not scored are not eligible",
-        }
-    ),
+    "min_score_band": {
+        **nullable(enum(SCORE_BANDS)),
+        "description": "the customer's ambassador score (crm/score.py) is in this band or a "
+        f"higher one ({BANDS_TEXT}); customers not scored, or excluded by an unresolved "
+        "complaint, are not eligible",
+    },
 }
 SCHEMAS: dict[str, Schema] = {
     "Segment": obj(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from shareback.crm import score
 from shareback.crm.segments import Segment, SegmentFacts, segment_document
 from shareback.storage.database import Connection, Row, db_time
 from shareback.storage.segment_records import SEGMENT_ACTIONS, SegmentChange
 from shareback.storage.sql.base import SqlBase
 
-COLUMNS = "countries, tags, min_orders, min_spend_minor, spend_currency, min_score_decile"
+COLUMNS = "countries, tags, min_orders, min_spend_minor, spend_currency, min_score_band"
 
 
 def segment_from_row(row: Row) -> Segment:
@@ -20,7 +21,7 @@ def segment_from_row(row: Row) -> Segment:
         min_orders=row["min_orders"],
         min_spend_minor=row["min_spend_minor"],
         spend_currency=row["spend_currency"],
-        min_score_decile=row["min_score_decile"],
+        min_score_band=row["min_score_band"],
     )
 
 
@@ -60,7 +61,7 @@ class SegmentQueries(SqlBase):
                     "DO UPDATE SET countries = excluded.countries, tags = excluded.tags, "
                     "min_orders = excluded.min_orders, min_spend_minor = excluded.min_spend_minor, "
                     "spend_currency = excluded.spend_currency, "
-                    "min_score_decile = excluded.min_score_decile, "
+                    "min_score_band = excluded.min_score_band, "
                     "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                     (
                         campaign_id,
@@ -69,7 +70,7 @@ class SegmentQueries(SqlBase):
                         wanted.min_orders,
                         wanted.min_spend_minor,
                         wanted.spend_currency,
-                        wanted.min_score_decile,
+                        wanted.min_score_band,
                         actor,
                         at,
                     ),
@@ -91,8 +92,9 @@ class SegmentQueries(SqlBase):
     async def segment_facts(self, email_key: str) -> SegmentFacts | None:
         async with self._db.reading() as db:
             row = await db.fetchrow(
-                "SELECT id, country, order_count, revenue_minor, currency FROM customers "
-                "WHERE email_key = ?",
+                "SELECT c.id, c.country, c.order_count, c.revenue_minor, c.currency, s.points, "
+                "s.excluded FROM customers c LEFT JOIN customer_scores s ON s.customer_id = c.id "
+                "WHERE c.email_key = ?",
                 (email_key,),
             )
             if row is None:
@@ -106,8 +108,11 @@ class SegmentQueries(SqlBase):
             order_count=row["order_count"],
             revenue_minor=row["revenue_minor"],
             currency=row["currency"],
-            # The score band waits for crm/score.py (branch score): unscored is in no band.
-            score_decile=None,
+            # An unresolved complaint excludes the customer from invitations (crm/score.py): from
+            # score-targeted campaigns too.
+            score_band=None
+            if row["points"] is None or row["excluded"]
+            else score.band(row["points"]),
         )
 
     async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:

@@ -2,7 +2,7 @@
 -- campaign_segments: one row per campaign with a segment (no row: the campaign is for everyone).
 -- countries: ISO 3166-1 alpha-2 codes separated by spaces ('' : every country); tags: a JSON
 -- array of lower-case customer tags (any one admits); min_spend_minor is in spend_currency;
--- min_score_decile: crm/score.py's decile, 1-10 (NULL: no score band).
+-- min_score_band: a crm/score.py band name, this band or a higher one (NULL: no condition).
 -- campaign_segment_changes: who set, widened or removed a segment and when, before and after
 -- (JSON documents of the segment, 'null' for none).
 CREATE TABLE campaign_segments (
@@ -12,7 +12,7 @@ CREATE TABLE campaign_segments (
     min_orders BIGINT,
     min_spend_minor BIGINT,
     spend_currency TEXT,
-    min_score_decile BIGINT,
+    min_score_band TEXT,
     updated_by TEXT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
