@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from shareback.crm.segment_report import Participation
 from shareback.crm.segments import Segment, SegmentFacts
 
 # How a segment changed: set (the form or the API), widen (its countries removed from the
@@ -46,3 +47,21 @@ class SegmentStore(Protocol):
     async def segment_changes(self, campaign_id: int) -> list[SegmentChange]:
         """Newest first."""
         ...
+
+
+@dataclass(frozen=True)
+class TargetingNumbers:
+    """What the overview's comparison counts over a period: by campaign id and by the customer's
+    country (crm.segment_report.NO_COUNTRY: unknown)."""
+
+    by_campaign: dict[int, Participation]
+    by_country: dict[str, Participation]
+    customers_by_country: dict[str, int]
+
+
+class TargetingStore(Protocol):
+    async def segment_facts_page(self, after_id: int, limit: int) -> list[tuple[int, SegmentFacts]]:
+        """Every customer's targeting facts, in keyset pages of customer id."""
+        ...
+
+    async def targeting_numbers(self, start: datetime, end: datetime) -> TargetingNumbers: ...
