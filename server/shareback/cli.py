@@ -15,6 +15,7 @@ from uvicorn.supervisors import Multiprocess
 from shareback import access_log
 from shareback.app import create_app
 from shareback.commands import admin, api_keys, database, gdpr_requests
+from shareback.crm.command import import_file
 from shareback.serving import proxy_options
 from shareback.settings import Settings, SettingsError
 
@@ -149,3 +150,4 @@ main.add_command(admin)
 main.add_command(api_keys)
 main.add_command(database)
 main.add_command(gdpr_requests)
+main.add_command(import_file)

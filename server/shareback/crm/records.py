@@ -101,3 +101,22 @@ class NewOrder:
     email: str | None
     customer_ref: tuple[str, str] | None
     order: CustomerOrder
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """An import as it stands: its progress while it runs, its outcome once done."""
+
+    id: int
+    kind: str
+    format: str
+    filename: str | None
+    status: str  # running | done | failed
+    rows_read: int
+    rows_imported: int
+    rows_rejected: int
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    error: str | None
+    actor: str

@@ -13,7 +13,7 @@ from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.payouts import PayoutAccount
 from shareback.people_search import SearchTerms
-from shareback.storage.customer_store import CustomerStore
+from shareback.storage.customer_store import CustomerStore, ImportStore
 from shareback.storage.experiment_records import (
     Experiment,
     ExperimentChange,
@@ -698,6 +698,7 @@ class ExperimentStore(Protocol):
 class Store(
     ScoreStore,
     CustomerStore,
+    ImportStore,
     ExperimentStore,
     IssuingStore,
     PayoutStore,

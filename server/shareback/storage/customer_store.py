@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, Ticket
+from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportReport, Ticket
+from shareback.crm.rows import Rejection, Row
 
 
 class CustomerStore(Protocol):
@@ -30,4 +32,36 @@ class CustomerStore(Protocol):
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
         """Keyset pages in id order: `after_id` is the last id of the page before (0 first)."""
+        ...
+
+
+class ImportStore(Protocol):
+    async def start_import(
+        self, kind: str, format: str, filename: str | None, actor: str, at: datetime
+    ) -> int: ...
+
+    async def import_rows(
+        self,
+        import_id: int,
+        rows: Sequence[Row],
+        read: int,
+        at: datetime,
+        columns: Mapping[str, str] | None = None,
+    ) -> tuple[int, int]:
+        """One batch in one transaction: (imported, rejected); `read` is the rows read so far;
+        `columns` names the column a rejection the store makes is about (reason → column)."""
+        ...
+
+    async def finish_import(
+        self, import_id: int, status: str, at: datetime, error: str | None = None
+    ) -> None: ...
+
+    async def import_report(self, import_id: int) -> ImportReport | None: ...
+
+    async def recent_imports(self, limit: int) -> list[ImportReport]: ...
+
+    async def import_rejections(
+        self, import_id: int, after_line: int, limit: int
+    ) -> list[Rejection]:
+        """In line order, from after `after_line`."""
         ...

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from shareback.attribution import CampaignRules
+from shareback.crm.records import CustomerFacts
 from shareback.design import DEFAULT as DEFAULT_DESIGN
 from shareback.design import Design
 from shareback.payouts import PayoutAccount
@@ -168,6 +169,8 @@ class PaidOrder:
     subtotal_minor: int | None = None
     discount_minor: int | None = None
     credit_minor: int | None = None  # store credit the checkout spent (the webhook's word)
+    # What the order says about its buyer (crm/profile.order_facts): their customer record.
+    profile: CustomerFacts | None = None
 
 
 @dataclass(frozen=True)

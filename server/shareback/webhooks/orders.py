@@ -18,6 +18,8 @@ from starlette.routing import Route
 from shareback import codes, emails, money, tokens, visitors
 from shareback.attribution import Candidate
 from shareback.context import Context, context
+from shareback.crm import profile
+from shareback.crm.records import CustomerFacts
 from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
 from shareback.webhooks import standard
@@ -45,6 +47,7 @@ class OrderPaid:
     subtotal_minor: int | None = None
     discount_minor: int | None = None
     credit_minor: int | None = None  # data.store_credit: the credit the checkout spent
+    profile: CustomerFacts | None = None  # the buyer's customer record (parse_buyer)
 
 
 def _field_error(field: str, message: str) -> ApiError:
@@ -98,7 +101,10 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         raise _field_error(
             "store_credit", "data.store_credit is a positive amount, for an order with an email."
         )
+    clean_email = email.strip() if isinstance(email, str) else None
+    clean_name = (name.strip() or None) if isinstance(name, str) else None
     return OrderPaid(
+        profile=parse_buyer(data, clean_email, clean_name, customer),
         credit_minor=credit_minor,
         subtotal_minor=subtotal,
         discount_minor=discount,
@@ -114,6 +120,41 @@ def parse_order_paid(data: dict[str, Any]) -> OrderPaid:
         coupon_codes=tuple(coupons),
         shop_minor=shop_minor,
         shop_currency=shop_currency,
+    )
+
+
+def parse_buyer(
+    data: dict[str, Any], email: str | None, name: str | None, customer_id: str | None
+) -> CustomerFacts:
+    """The optional first_name, last_name, country (ISO 3166-1 alpha-2), tags and
+    marketing_consent that fill the buyer's customer record."""
+    for field in ("first_name", "last_name"):
+        value = data.get(field)
+        if value is not None and (not isinstance(value, str) or len(value) > 100):
+            raise _field_error(field, f"data.{field} must be a string of at most 100 characters.")
+    country = data.get("country")
+    if country is not None and profile.country_code(country) is None:
+        raise _field_error("country", 'data.country must be an ISO 3166-1 alpha-2 code ("NL").')
+    tags = data.get("tags")
+    if tags is not None and (
+        not isinstance(tags, list)
+        or len(tags) > profile.MAX_TAGS
+        or not all(isinstance(t, str) and len(t) <= 100 for t in tags)
+    ):
+        raise _field_error("tags", "data.tags must be a list of at most 50 short strings.")
+    consent = data.get("marketing_consent")
+    if consent is not None and not isinstance(consent, bool):
+        raise _field_error("marketing_consent", "data.marketing_consent must be true or false.")
+    return profile.order_facts(
+        email,
+        name,
+        source=SOURCE,
+        first_name=data.get("first_name"),
+        last_name=data.get("last_name"),
+        country=country,
+        tags=tags,
+        marketing_consent=consent,
+        customer_id=customer_id,
     )
 
 
@@ -346,6 +387,7 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             subtotal_minor=order.subtotal_minor,
             discount_minor=order.discount_minor,
             credit_minor=order.credit_minor,
+            profile=order.profile,
         )
         outcome = await ctx.store.record_paid_order(message_id, paid, candidate, reason)
         if order.credit_minor and paid.email_key:

@@ -8,6 +8,7 @@ import hmac
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse
 
 from shareback import emails, money, tokens, visitors
 from shareback.context import Context
+from shareback.crm.records import CustomerFacts
 from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
 from shareback.webhooks.orders import attribute
@@ -49,6 +51,7 @@ class PlatformOrder:
     # The platform's own figures, in `currency`: the order before discounts, the discounts given.
     subtotal_minor: int | None = None
     discount_minor: int | None = None
+    profile: CustomerFacts | None = None  # the buyer's customer record (crm/profile.py)
 
 
 def require_secret(secret: str | None, platform: str, variable: str) -> str:
@@ -197,6 +200,18 @@ def client_ip(value: Any) -> str | None:
     return None if address is None or address.is_unspecified else str(address)
 
 
+def moment(value: Any) -> datetime | None:
+    """A platform's ISO 8601 time ("2004-06-13T11:57:11-04:00"); anything else is None."""
+    found = text(value)
+    if found is None or len(found) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(found.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def customer_id(value: Any) -> str | None:
     """The platform's customer account id; 0 and empty mean a guest checkout."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -260,6 +275,7 @@ async def record_paid(ctx: Context, source: str, message_id: str, order: Platfor
         device=visitors.device_class(order.user_agent) if order.user_agent else None,
         subtotal_minor=order.subtotal_minor,
         discount_minor=order.discount_minor,
+        profile=order.profile,
     )
     return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
 

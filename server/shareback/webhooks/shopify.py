@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from shareback import tokens
 from shareback.context import Context, context
+from shareback.crm import profile
+from shareback.crm.records import CustomerFacts
 from shareback.errors import ApiError
 from shareback.storage.base import Outcome, RefundPart
 from shareback.webhooks import platform
@@ -57,19 +59,55 @@ def order_totals(order: dict[str, Any]) -> tuple[int, str, int | None, str | Non
     return *shop, *shopper
 
 
+def buyer(order: dict[str, Any], email: str | None, name: str | None) -> CustomerFacts:
+    """The customer as the order carries it: names, the default (else shipping, billing)
+    address's country, tags, and e-mail marketing consent (email_marketing_consent, else the
+    checkout's buyer_accepts_marketing)."""
+    customer = platform.section(order.get("customer"), "customer")
+    addresses = [
+        platform.section(customer.get("default_address"), "customer.default_address"),
+        platform.section(order.get("shipping_address"), "shipping_address"),
+        platform.section(order.get("billing_address"), "billing_address"),
+    ]
+    country = next((a.get("country_code") for a in addresses if a.get("country_code")), None)
+    marketing = customer.get("email_marketing_consent")
+    consent = consent_at = None
+    if isinstance(marketing, dict):
+        consent = profile.consent(marketing.get("state"))
+        consent_at = platform.moment(marketing.get("consent_updated_at"))
+    elif isinstance(order.get("buyer_accepts_marketing"), bool):
+        consent = order["buyer_accepts_marketing"]
+    return profile.order_facts(
+        email,
+        name,
+        source=SOURCE,
+        first_name=customer.get("first_name"),
+        last_name=customer.get("last_name"),
+        country=country,
+        tags=customer.get("tags"),
+        marketing_consent=consent,
+        consent_at=consent_at,
+        customer_id=platform.customer_id(customer.get("id")),
+    )
+
+
 def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
     total_minor, currency, other_minor, other_currency = order_totals(order)
     customer = platform.section(order.get("customer"), "customer")
     billing = platform.section(order.get("billing_address"), "billing_address")
     codes = platform.items(order.get("discount_codes"), "discount_codes")
     client = platform.section(order.get("client_details"), "client_details")
+    email = platform.first_email(
+        order.get("email"), order.get("contact_email"), customer.get("email")
+    )
+    name = platform.full_name(customer.get("first_name"), customer.get("last_name")) or (
+        platform.text(billing.get("name"))
+    )
     return platform.PlatformOrder(
         order_id=platform.resource_id(order.get("id"), "id"),
-        email=platform.first_email(
-            order.get("email"), order.get("contact_email"), customer.get("email")
-        ),
-        name=platform.full_name(customer.get("first_name"), customer.get("last_name"))
-        or platform.text(billing.get("name")),
+        email=email,
+        name=name,
+        profile=buyer(order, email, name),
         total_minor=total_minor,
         currency=currency,
         refs=order_refs(order),

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from shareback import money, tokens
 from shareback.context import Context, context
+from shareback.crm import profile
 from shareback.errors import ApiError
 from shareback.storage.base import Outcome, RefundPart
 from shareback.webhooks import platform
@@ -104,10 +105,23 @@ def parse_session(session: dict[str, Any]) -> platform.PlatformOrder:
             other_currency,
             field + "currency_conversion.amount_total",
         )
+    email = platform.first_email(details.get("email"), session.get("customer_email"))
+    address = platform.section(details.get("address"), field + "customer_details.address")
+    # consent.promotions: "opt_in" or "opt_out" when the session collected it.
+    consent = platform.section(session.get("consent"), field + "consent")
+    buyer = profile.order_facts(
+        email,
+        platform.text(details.get("name")),
+        source=SOURCE,
+        country=address.get("country"),
+        marketing_consent=profile.consent(consent.get("promotions")),
+        customer_id=platform.customer_id(object_id(session.get("customer"))),
+    )
     return platform.PlatformOrder(
         order_id=platform.resource_id(order_id, field + "payment_intent"),
-        email=platform.first_email(details.get("email"), session.get("customer_email")),
+        email=email,
         name=platform.text(details.get("name")),
+        profile=buyer,
         total_minor=platform.stripe_total(
             session.get("amount_total"), currency, field + "amount_total"
         ),

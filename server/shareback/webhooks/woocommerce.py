@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback.context import Context, context
+from shareback.crm import profile
 from shareback.errors import ApiError
 from shareback.storage.base import Outcome, RefundPart
 from shareback.webhooks import platform
@@ -30,10 +31,22 @@ def parse_order(order: dict[str, Any]) -> platform.PlatformOrder:
         if isinstance(meta, dict) and meta.get("key") == platform.REF_NAME
     ]
     coupons = platform.items(order.get("coupon_lines"), "coupon_lines")
+    email = platform.first_email(billing.get("email"))
+    shipping = platform.section(order.get("shipping"), "shipping")
+    buyer = profile.order_facts(
+        email,
+        None,
+        source=SOURCE,
+        first_name=billing.get("first_name"),
+        last_name=billing.get("last_name"),
+        country=billing.get("country") or shipping.get("country"),
+        customer_id=platform.customer_id(order.get("customer_id")),
+    )
     return platform.PlatformOrder(
         order_id=platform.resource_id(order.get("id"), "id"),
-        email=platform.first_email(billing.get("email")),
+        email=email,
         name=platform.full_name(billing.get("first_name"), billing.get("last_name")),
+        profile=buyer,
         total_minor=platform.minor_total(order.get("total"), currency, "total"),
         currency=currency,
         refs=platform.clean_refs(refs),

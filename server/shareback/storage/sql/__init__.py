@@ -9,6 +9,7 @@ from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
+from shareback.storage.sql.imports import ImportQueries
 from shareback.storage.sql.issuing import IssuingQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
@@ -32,6 +33,7 @@ __all__ = ["SqlStore"]
 class SqlStore(
     ScoreQueries,
     CustomerQueries,
+    ImportQueries,
     ExperimentQueries,
     CampaignQueries,
     ReferralQueries,

@@ -3,34 +3,60 @@ the order's own transaction), tags, tickets, and the figures rolled up from them
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from shareback import codes, emails
-from shareback.crm import rollup
+from shareback.crm import profile, rollup
 from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportedTotals, Ticket
 from shareback.storage.database import Connection, Row, db_time, from_db_time
+from shareback.storage.records import PaidOrder
 from shareback.storage.sql.base import SqlBase
+
+log = logging.getLogger("shareback.storage")
 
 COLUMNS = (
     "id, email, email_key, first_name, last_name, country, first_order_at, last_order_at, "
     "order_count, revenue_minor, currency, marketing_consent, consent_source, consent_at, "
     "created_at, updated_at"
 )
+# The import's snapshot (Shopify's Total Orders and Total Spent) is written with the record, as
+# its figures too; a customer who also has orders here is rolled up from both afterwards.
 UPSERT = (
     "INSERT INTO customers (email_key, email, first_name, last_name, search_name, country, "
-    "marketing_consent, consent_source, consent_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO UPDATE SET "
+    "marketing_consent, consent_source, consent_at, created_at, updated_at, "
+    "imported_order_count, imported_revenue_minor, imported_currency, imported_at, "
+    "order_count, revenue_minor, currency) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (email_key) DO UPDATE SET "
     "email = excluded.email, "
     "first_name = COALESCE(excluded.first_name, customers.first_name), "
     "last_name = COALESCE(excluded.last_name, customers.last_name), "
     "search_name = COALESCE(excluded.search_name, customers.search_name), "
     "country = COALESCE(excluded.country, customers.country), "
     "marketing_consent = COALESCE(excluded.marketing_consent, customers.marketing_consent), "
+    # The consent's source and time say when it was given or withdrawn: a source that repeats
+    # it changes neither.
     "consent_source = CASE WHEN excluded.marketing_consent IS NULL "
+    "OR excluded.marketing_consent = customers.marketing_consent "
     "THEN customers.consent_source ELSE excluded.consent_source END, "
     "consent_at = CASE WHEN excluded.marketing_consent IS NULL "
+    "OR excluded.marketing_consent = customers.marketing_consent "
     "THEN customers.consent_at ELSE excluded.consent_at END, "
+    "imported_order_count = COALESCE(excluded.imported_order_count, "
+    "customers.imported_order_count), "
+    "imported_revenue_minor = COALESCE(excluded.imported_revenue_minor, "
+    "customers.imported_revenue_minor), "
+    "imported_currency = COALESCE(excluded.imported_currency, customers.imported_currency), "
+    "imported_at = COALESCE(excluded.imported_at, customers.imported_at), "
+    "order_count = CASE WHEN excluded.imported_at IS NULL THEN customers.order_count "
+    "ELSE excluded.order_count END, "
+    "revenue_minor = CASE WHEN excluded.imported_at IS NULL THEN customers.revenue_minor "
+    "ELSE excluded.revenue_minor END, "
+    "currency = CASE WHEN excluded.imported_at IS NULL THEN customers.currency "
+    "ELSE excluded.currency END, "
     "updated_at = excluded.updated_at RETURNING id"
 )
 ORDER_COLUMNS = (
@@ -175,37 +201,12 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
         raise CustomerRejected("invalid_email")
     found = await _by_external_id(db, facts.external_ids) if facts.external_ids else None
     name_key = codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
+    consent = facts.marketing_consent
     consent_at = facts.consent_at or at
+    snapshot = facts.imported
     if found is not None:
-        if email is not None:
-            key = emails.email_key(email)
-            other = await db.fetchrow(
-                "SELECT id FROM customers WHERE email_key = ? AND id <> ?", (key, found)
-            )
-            if other is not None:
-                raise CustomerRejected("external_id_conflict")
-            await db.execute(
-                "UPDATE customers SET email = ?, email_key = ? WHERE id = ?", (email, key, found)
-            )
         customer_id = found
-        given: dict[str, object] = {
-            "first_name": facts.first_name,
-            "last_name": facts.last_name,
-            "search_name": name_key,
-            "country": facts.country,
-        }
-        if facts.marketing_consent is not None:
-            given |= {
-                "marketing_consent": facts.marketing_consent,
-                "consent_source": facts.consent_source,
-                "consent_at": consent_at,
-            }
-        changes = {column: value for column, value in given.items() if value is not None}
-        sets = "".join(f"{column} = ?, " for column in changes)
-        await db.execute(
-            f"UPDATE customers SET {sets}updated_at = ? WHERE id = ?",
-            (*changes.values(), at, customer_id),
-        )
+        await _update_found(db, found, email, facts, name_key, consent_at, at)
     else:
         if email is None:
             raise CustomerRejected("missing_email")
@@ -218,11 +219,18 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
                 facts.last_name,
                 name_key,
                 facts.country,
-                facts.marketing_consent,
-                facts.consent_source if facts.marketing_consent is not None else None,
-                consent_at if facts.marketing_consent is not None else None,
+                consent,
+                facts.consent_source if consent is not None else None,
+                consent_at if consent is not None else None,
                 at,
                 at,
+                snapshot.order_count if snapshot else None,
+                snapshot.revenue_minor if snapshot else None,
+                snapshot.currency if snapshot else None,
+                snapshot.at if snapshot else None,
+                snapshot.order_count if snapshot else 0,
+                snapshot.revenue_minor if snapshot else 0,
+                snapshot.currency if snapshot else None,
             ),
         )
         assert row is not None
@@ -239,23 +247,72 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
             "VALUES (?, ?, ?) ON CONFLICT (system, external_id) DO NOTHING",
             [(system, external_id, customer_id) for system, external_id in facts.external_ids],
         )
-    if facts.imported is not None:
-        snapshot = facts.imported
-        await db.execute(
-            "UPDATE customers SET imported_order_count = ?, imported_revenue_minor = ?, "
-            "imported_currency = ?, imported_at = ? WHERE id = ?",
-            (
-                snapshot.order_count,
-                snapshot.revenue_minor,
-                snapshot.currency,
-                snapshot.at,
-                customer_id,
-            ),
+    if snapshot is not None and (
+        found is not None
+        or await db.fetchrow(
+            "SELECT 1 FROM customer_orders WHERE customer_id = ? LIMIT 1", (customer_id,)
         )
+    ):
         await roll_up_customer(db, customer_id, at)
-    if found is None and email is not None:
+    if email is not None:
         await link_advocates(db, customer_id, emails.email_key(email))
     return customer_id
+
+
+async def _update_found(
+    db: Connection,
+    found: int,
+    email: str | None,
+    facts: CustomerFacts,
+    name_key: str | None,
+    consent_at: datetime,
+    at: datetime,
+) -> None:
+    """The customer an external id named: the fields these facts give, the address too (moved
+    in the CRM), unless another customer has that address."""
+    given: dict[str, object] = {
+        "first_name": facts.first_name,
+        "last_name": facts.last_name,
+        "search_name": name_key,
+        "country": facts.country,
+    }
+    if email is not None:
+        key = emails.email_key(email)
+        other = await db.fetchrow(
+            "SELECT id FROM customers WHERE email_key = ? AND id <> ?", (key, found)
+        )
+        if other is not None:
+            raise CustomerRejected("external_id_conflict")
+        given |= {"email": email, "email_key": key}
+    consent_sets = ""
+    consent_params: tuple[object, ...] = ()
+    if facts.marketing_consent is not None:
+        # As the UPSERT: a repeated consent keeps its source and time.
+        consent_sets = (
+            "consent_source = CASE WHEN marketing_consent = ? THEN consent_source ELSE ? END, "
+            "consent_at = CASE WHEN marketing_consent = ? THEN consent_at ELSE ? END, "
+            "marketing_consent = ?, "
+        )
+        consent_params = (
+            facts.marketing_consent,
+            facts.consent_source,
+            facts.marketing_consent,
+            consent_at,
+            facts.marketing_consent,
+        )
+    if facts.imported is not None:
+        given |= {
+            "imported_order_count": facts.imported.order_count,
+            "imported_revenue_minor": facts.imported.revenue_minor,
+            "imported_currency": facts.imported.currency,
+            "imported_at": facts.imported.at,
+        }
+    changes = {column: value for column, value in given.items() if value is not None}
+    sets = "".join(f"{column} = ?, " for column in changes)
+    await db.execute(
+        f"UPDATE customers SET {sets}{consent_sets}updated_at = ? WHERE id = ?",
+        (*changes.values(), *consent_params, at, found),
+    )
 
 
 async def record_customer_order_in(
@@ -281,6 +338,42 @@ async def record_customer_order_in(
     )
     await roll_up_customer(db, customer_id, at)
     return customer_id
+
+
+async def record_order_customer(
+    db: Connection, order: PaidOrder, order_pk: int, at: datetime
+) -> None:
+    """Every paid order with an address, referred or not, in the order's own transaction: its
+    customer upserted and the order added to them (once: customer_orders is unique per order)."""
+    if order.email is None:
+        return
+    facts = order.profile or profile.order_facts(
+        order.email, order.name, source=order.source, customer_id=order.customer_id
+    )
+    facts = dataclasses.replace(facts, email=facts.email or order.email)
+    row = await db.fetchrow(
+        "SELECT total_minor, currency, other_total_minor, other_currency, refunded_minor "
+        "FROM orders WHERE id = ?",
+        (order_pk,),
+    )
+    assert row is not None
+    kept = CustomerOrder(
+        source=order.source,
+        order_id=order.order_id,
+        placed_at=order.paid_at,
+        total_minor=int(row["total_minor"]),
+        refunded_minor=int(row["refunded_minor"] or 0),
+        currency=row["currency"],
+        other_total_minor=row["other_total_minor"],
+        other_currency=row["other_currency"],
+    )
+    try:
+        await record_customer_order_in(db, facts, kept, at)
+    except CustomerRejected as exc:
+        # The platform's customer id names another address's record: the order still belongs
+        # to the address it came with, and the order is never refused for it.
+        log.warning("order %s/%s: customer id not linked (%s)", order.source, order.order_id, exc)
+        await record_customer_order_in(db, dataclasses.replace(facts, external_ids=()), kept, at)
 
 
 async def refresh_customer_order(db: Connection, source: str, order_id: str, at: datetime) -> None:

@@ -25,6 +25,7 @@ from shareback.storage.records import (
 )
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.clicks import write_clicks
+from shareback.storage.sql.customers import record_order_customer
 from shareback.storage.sql.experiments import exposed_offer
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
@@ -125,6 +126,12 @@ async def _create_advocate(db: Connection, request: JoinRequest) -> None:
             ),
         )
         if inserted is not None:
+            # Their customer record, when they have one (customers link new advocates too).
+            await db.execute(
+                "UPDATE advocates SET customer_id = "
+                "(SELECT id FROM customers WHERE email_key = ?) WHERE id = ?",
+                (request.email_key, inserted[0]),
+            )
             return
     raise RuntimeError("could not draw a free referral code")
 
@@ -391,6 +398,8 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
             # Refunds and chargebacks that came first (storage/sql/refunds.py).
             await apply_pending_adjustments(db, order.source, order.order_id, now)
+            # The buyer's customer record, for every order (storage/sql/customers.py).
+            await record_order_customer(db, order, order_pk, now)
             if candidate is None:
                 return Outcome("ignored", no_candidate_reason)
             campaign_row = await db.fetchrow(

@@ -20,6 +20,7 @@ from shareback.storage.database import Connection, Row, db_int
 from shareback.storage.records import Outcome, PartialRefund, RefundPart
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.clawbacks import claw_back_order
+from shareback.storage.sql.customers import refresh_customer_order
 from shareback.storage.sql.outbox import enqueue_reward_events
 
 LOSSES = ("refund", "chargeback")
@@ -261,7 +262,9 @@ class RefundQueries(SqlBase):
                 if await keep_adjustment(db, source, order_id, reason, at):
                     return AWAITING
                 return Outcome("duplicate", AWAITING.reason)
-            return await lose_order(db, order, source, reason, at)
+            outcome = await lose_order(db, order, source, reason, at)
+            await refresh_customer_order(db, source, order_id, at)
+            return outcome
 
     async def record_partial_refund(self, message_id: str, refund: PartialRefund) -> Outcome:
         at = refund.at
@@ -284,6 +287,8 @@ class RefundQueries(SqlBase):
                         refund.cumulative,
                     )
                 return AWAITING if kept else Outcome("duplicate", "refund_already_recorded")
-            return await add_refund_parts(
+            outcome = await add_refund_parts(
                 db, order, refund.source, refund.parts, refund.currency, refund.cumulative, at
             )
+            await refresh_customer_order(db, refund.source, refund.order_id, at)
+            return outcome

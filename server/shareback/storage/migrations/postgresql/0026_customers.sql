@@ -106,6 +106,7 @@ CREATE TABLE imports (
 CREATE TABLE import_rejections (
     import_id BIGINT NOT NULL REFERENCES imports (id),
     line BIGINT NOT NULL,
-    reason TEXT NOT NULL,
+    reason TEXT NOT NULL,  -- a code (crm/rejections.py words it)
+    field TEXT,  -- the column it is about, as the file names it
     PRIMARY KEY (import_id, line)
 );

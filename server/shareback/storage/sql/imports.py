@@ -1,0 +1,195 @@
+"""CSV imports in SQL: each batch of rows in one transaction (customers, orders, tickets upserted;
+rejected rows kept with their line and reason), the import's progress row updated with it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from shareback.crm.records import CustomerFacts, ImportReport, NewOrder, NewTicket
+from shareback.crm.rows import CustomerRow, OrderRow, Rejection, Row, TicketRow
+from shareback.storage.database import Connection, db_time, from_db_time
+from shareback.storage.database import Row as DbRow
+from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.customers import (
+    ORDER_COLUMNS,
+    CustomerRejected,
+    roll_up_customer,
+    upsert_customer_in,
+)
+
+REPORT = (
+    "SELECT id, kind, format, filename, status, rows_read, rows_imported, rows_rejected, "
+    "started_at, updated_at, finished_at, error, actor FROM imports"
+)
+
+
+def report_from_row(row: DbRow) -> ImportReport:
+    return ImportReport(
+        id=int(row["id"]),
+        kind=row["kind"],
+        format=row["format"],
+        filename=row["filename"],
+        status=row["status"],
+        rows_read=int(row["rows_read"]),
+        rows_imported=int(row["rows_imported"]),
+        rows_rejected=int(row["rows_rejected"]),
+        started_at=db_time(row["started_at"]),
+        updated_at=db_time(row["updated_at"]),
+        finished_at=from_db_time(row["finished_at"]),
+        error=row["error"],
+        actor=row["actor"],
+    )
+
+
+async def _customer_for(
+    db: Connection, email: str | None, ref: tuple[str, str] | None, at: datetime
+) -> int:
+    """The customer an order or ticket row names: by the external id, else by the address (a
+    new customer if need be, who then carries the id)."""
+    if ref is not None:
+        row = await db.fetchrow(
+            "SELECT customer_id FROM customer_external_ids WHERE system = ? AND external_id = ?",
+            ref,
+        )
+        if row is not None:
+            return int(row[0])
+    if email is None:
+        raise CustomerRejected("unknown_customer")
+    facts = CustomerFacts(email=email, external_ids=(ref,) if ref else ())
+    return await upsert_customer_in(db, facts, at)
+
+
+async def _import_order(db: Connection, new: NewOrder, at: datetime) -> None:
+    customer_id = await _customer_for(db, new.email, new.customer_ref, at)
+    order = new.order
+    kept = await db.fetchrow(
+        "SELECT COALESCE(currency, imported_currency) FROM customers WHERE id = ?", (customer_id,)
+    )
+    if kept is not None and kept[0] is not None and kept[0] != order.currency:
+        raise CustomerRejected("currency_mismatch")
+    await db.execute(
+        f"INSERT INTO customer_orders (customer_id, {ORDER_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, order_id) DO UPDATE SET "
+        "refunded_minor = excluded.refunded_minor",
+        (
+            customer_id,
+            order.source,
+            order.order_id,
+            order.placed_at,
+            order.total_minor,
+            order.refunded_minor,
+            order.currency,
+            None,
+            None,
+        ),
+    )
+    await roll_up_customer(db, customer_id, at)
+
+
+async def _import_ticket(db: Connection, new: NewTicket, at: datetime) -> None:
+    customer_id = await _customer_for(db, new.email, new.customer_ref, at)
+    t = new.ticket
+    await db.execute(
+        "INSERT INTO customer_tickets (customer_id, system, external_id, opened_at, closed_at, "
+        "topic, satisfaction, nps) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (system, external_id) DO UPDATE SET customer_id = excluded.customer_id, "
+        "opened_at = excluded.opened_at, closed_at = excluded.closed_at, "
+        "topic = excluded.topic, satisfaction = excluded.satisfaction, nps = excluded.nps",
+        (
+            customer_id,
+            t.system,
+            t.external_id,
+            t.opened_at,
+            t.closed_at,
+            t.topic,
+            t.satisfaction,
+            t.nps,
+        ),
+    )
+    await db.execute("UPDATE customers SET updated_at = ? WHERE id = ?", (at, customer_id))
+
+
+class ImportQueries(SqlBase):
+    async def start_import(
+        self, kind: str, format: str, filename: str | None, actor: str, at: datetime
+    ) -> int:
+        async with self._transaction() as db:
+            row = await db.fetchrow(
+                "INSERT INTO imports (kind, format, filename, status, actor, started_at, "
+                "updated_at) VALUES (?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+                (kind, format, filename, actor, at, at),
+            )
+        assert row is not None
+        return int(row[0])
+
+    async def import_rows(
+        self,
+        import_id: int,
+        rows: Sequence[Row],
+        read: int,
+        at: datetime,
+        columns: Mapping[str, str] | None = None,
+    ) -> tuple[int, int]:
+        """One batch, in one transaction: (imported, rejected). `read` is the rows read so far."""
+        imported = 0
+        rejected: list[Rejection] = []
+        async with self._transaction() as db:
+            for row in rows:
+                if isinstance(row, Rejection):
+                    rejected.append(row)
+                    continue
+                try:
+                    if isinstance(row, CustomerRow):
+                        await upsert_customer_in(db, row.facts, at)
+                    elif isinstance(row, OrderRow):
+                        await _import_order(db, row.order, at)
+                    elif isinstance(row, TicketRow):
+                        await _import_ticket(db, row.ticket, at)
+                except CustomerRejected as exc:
+                    column = (columns or {}).get(exc.code)
+                    rejected.append(Rejection(row.line, exc.code, column))
+                    continue
+                imported += 1
+            if rejected:
+                await db.executemany(
+                    "INSERT INTO import_rejections (import_id, line, reason, field) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(import_id, r.line, r.reason, r.field) for r in rejected],
+                )
+            await db.execute(
+                "UPDATE imports SET rows_read = ?, rows_imported = rows_imported + ?, "
+                "rows_rejected = rows_rejected + ?, updated_at = ? WHERE id = ?",
+                (read, imported, len(rejected), at, import_id),
+            )
+        return imported, len(rejected)
+
+    async def finish_import(
+        self, import_id: int, status: str, at: datetime, error: str | None = None
+    ) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE imports SET status = ?, error = ?, finished_at = ?, updated_at = ? "
+                "WHERE id = ?",
+                (status, error, at, at, import_id),
+            )
+
+    async def import_report(self, import_id: int) -> ImportReport | None:
+        row = await self._one(f"{REPORT} WHERE id = ?", (import_id,))
+        return None if row is None else report_from_row(row)
+
+    async def recent_imports(self, limit: int) -> list[ImportReport]:
+        return [
+            report_from_row(r)
+            for r in await self._all(f"{REPORT} ORDER BY id DESC LIMIT ?", (limit,))
+        ]
+
+    async def import_rejections(
+        self, import_id: int, after_line: int, limit: int
+    ) -> list[Rejection]:
+        rows = await self._all(
+            "SELECT line, reason, field FROM import_rejections WHERE import_id = ? AND line > ? "
+            "ORDER BY line LIMIT ?",
+            (import_id, after_line, limit),
+        )
+        return [Rejection(int(r["line"]), r["reason"], r["field"]) for r in rows]
