@@ -59,6 +59,8 @@ async def form_page(
         sightings = await store.widget_sightings(campaign.id)
         segment = await store.campaign_segment(campaign.id)
         changes = await store.segment_changes(campaign.id)
+    # Pages that post elsewhere (the code pool's upload) show the saved segment.
+    values = segment_form.segment_values(segment) | values
     public_url = context(request).settings.public_url
     page: dict[str, Any] = {
         "session": session,
