@@ -60,6 +60,7 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/campaigns", {"slug": "summer", "name": "Summer"}),
     ("/admin/campaigns/default", {"name": "Renamed"}),
     ("/admin/campaigns/default/archive", {}),
+    ("/admin/campaigns/default/widen", {"action": "widen"}),
     ("/admin/campaigns/default/design", {"accent": "#000000", "position": "end"}),
     ("/admin/campaigns/default/go-live", {}),
     ("/admin/advocates/1/erase", {"confirm_email": "anna@example.nl"}),

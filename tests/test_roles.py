@@ -96,6 +96,7 @@ FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/campaigns", {"slug": "summer", "name": "Summer"}, OWNER),
     ("/admin/campaigns/default", {"name": "Renamed"}, OWNER),
     ("/admin/campaigns/default/archive", {}, OWNER),
+    ("/admin/campaigns/default/widen", {"action": "widen"}, OWNER),
     ("/admin/campaigns/default/design", {"accent": "#000000", "position": "end"}, OWNER),
     ("/admin/campaigns/default/go-live", {}, OWNER),
     ("/admin/campaigns/default/code-pool", {}, OWNER),

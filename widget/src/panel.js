@@ -117,8 +117,9 @@ const showShare = (app, body, adv) => {
   const text = share.text || ''
   const ev = (type, channel) => app.ev(type, { channel, code })
   const opts = { subject: share.subject, ios: isIOS(navigator.userAgent, navigator.maxTouchPoints) }
-  // An A/B experiment's variant words the headline and offer too (the answer carries them).
-  if (adv.experiment) {
+  // The answer words the headline and offer as the advocate sees them: an A/B experiment's
+  // variant, or the campaign targeting gave this shopper (its "campaign" may not be the tag's).
+  if (adv.headline) {
     const box = body.parentNode
     const title = box.querySelector('[part=title]')
     const of = box.querySelector('[part=offer]')

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import kpis, shop_days, tokens
-from shareback.admin import activity, charts, language
+from shareback.admin import activity, charts, language, segment_comparison
 from shareback.admin.campaign_choice import campaign_status, pick_campaign
 from shareback.admin.ranges import PRESETS, last_days, parse_range
 from shareback.admin.render import render
@@ -66,6 +66,7 @@ async def show_overview(request: Request, session: AdminSession) -> Response:
             leaders=leaders,
             coupons=await coupon_codes(ctx.store, leaders),
             activity=await activity.feed(ctx.store, campaign.id),
+            comparison=await segment_comparison.compare(ctx.store, campaigns, span.start, span.end),
         )
     return render(request, "overview.html", page)
 

@@ -37,6 +37,8 @@ NOTICES = {
     "signed-out": N_("You have signed out."),
     "campaign-created": N_("The campaign is created. Paste its snippet (Settings) into your shop."),
     "campaign-saved": N_("Your changes are saved."),
+    "segment-widened": N_("The campaign is open to every country now."),
+    "segment-replaced": N_("The campaign's countries are replaced."),
     "campaign-draft": N_(
         "The campaign is saved as a draft: its widget does not show on your shop until you make "
         "it live."

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import codes, emails, identity, tokens, wording
+from shareback.api import targeting
 from shareback.api.campaign_widget import active_campaign
 from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
@@ -36,6 +37,7 @@ def advocate_document(
     campaign, overrides = view.campaign, view.overrides
     link = f"{public_url}/r/{advocate.code}"
     return {
+        "campaign": campaign.slug,
         "code": advocate.code,
         "coupon_code": advocate.coupon_code if opened else None,
         "name": advocate.name,
@@ -90,6 +92,15 @@ async def create_advocate(request: Request) -> Response:
                 "user_hash",
             )
         verified = True
+    # The campaign meant for this shopper among the site's (crm/segments.py): for the signed
+    # identity, by their segment; else the fallback.
+    campaign = await targeting.campaign_for(
+        ctx.store,
+        campaign,
+        emails.email_key(email) if verified else None,
+        request.headers.get("origin"),
+        tokens.now_utc(),
+    )
     joined = await ctx.store.join_campaign(
         JoinRequest(
             campaign_id=campaign.id,

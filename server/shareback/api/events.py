@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shareback import codes, tokens
+from shareback.api import targeting
 from shareback.api.campaign_widget import active_campaign
 from shareback.channels import CHANNELS, EVENT_TYPES
 from shareback.context import client_ip, context
@@ -38,12 +39,25 @@ async def record_widget_event(request: Request) -> Response:
     if raw_code is not None:
         code = codes.normalize_code(raw_code)
         advocate = await ctx.store.advocate_by_code(code) if code else None
-        if advocate is None or advocate.campaign_id != campaign.id:
+        # Targeting may have given the shopper another campaign of this site (api/targeting.py):
+        # their shares count there.
+        found = (
+            await targeting.widget_campaign_of(
+                ctx.store,
+                campaign,
+                advocate.campaign_id,
+                request.headers.get("origin"),
+                tokens.now_utc(),
+            )
+            if advocate is not None
+            else None
+        )
+        if advocate is None or found is None:
             # Dropped, answered as a recorded one: a beacon must not tell a real code from a
             # guess (120 guesses a minute past the 429 of /r/ and /qr/). The widget only ever
             # sends the code it was given.
             return with_cors(request, Response(status_code=204))
-        advocate_id = advocate.id
+        advocate_id, campaign = advocate.id, found
     await ctx.store.record_event(campaign.id, advocate_id, event_type, channel, tokens.now_utc())
     return with_cors(request, Response(status_code=204))
 

@@ -17,6 +17,7 @@ from shareback.api.owner import (
     outgoing_spec,
     payouts_spec,
     schemas,
+    segments_spec,
     spec,
 )
 from shareback.api.owner.schema_kit import (
@@ -120,6 +121,12 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
     "WelcomeAccepted": obj({"status": enum(["accepted"])}),
     "AdvocateLink": obj(
         {
+            "campaign": {
+                **STRING,
+                "description": "the campaign the link belongs to: the one the request named, or "
+                "the campaign of the same site meant for this shopper (targeting: the signed "
+                "identity's segment; without one, the campaign for everyone)",
+            },
             "code": STRING,
             "coupon_code": nullable(
                 {
@@ -745,6 +752,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
                     **ambassadors_spec.SCHEMAS,
+                    **segments_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

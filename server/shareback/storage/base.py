@@ -71,6 +71,7 @@ from shareback.storage.records import (
     WidgetSighting,
 )
 from shareback.storage.score_store import ScoreStore
+from shareback.storage.segment_records import SegmentStore, TargetingStore
 
 # Re-exported while the adapters move their imports to storage.records.
 __all__ = [
@@ -713,6 +714,8 @@ class Store(
     PrivacyStore,
     FraudStore,
     SharedStateStore,
+    SegmentStore,
+    TargetingStore,
     Protocol,
 ):
     async def close(self) -> None: ...

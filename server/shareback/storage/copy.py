@@ -74,6 +74,8 @@ TABLES = (
     "customer_tickets",
     "imports",
     "import_rejections",
+    "campaign_segments",
+    "campaign_segment_changes",
     "customer_scores",
     "ambassador_invitations",
 )

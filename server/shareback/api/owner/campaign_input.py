@@ -49,12 +49,14 @@ def invalid(field: str, message: str, code: str | None = None) -> ApiError:
 
 
 @contextmanager
-def as_api_errors() -> Iterator[None]:
-    """A rule's problem becomes the API's 422 with its public code and the field."""
+def as_api_errors(prefix: str = "") -> Iterator[None]:
+    """A rule's problem becomes the API's 422 with its public code and the field (a segment's
+    fields, segment_countries in the form, are segment.countries in JSON)."""
     try:
         yield
     except InvalidCampaign as exc:
-        raise invalid(exc.field, exc.message, exc.code) from None
+        field = prefix + exc.field.removeprefix("segment_") if prefix else exc.field
+        raise invalid(field, exc.message, exc.code) from None
 
 
 def string(body: dict[str, Any], name: str, message: str | None = None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shareback import money
+from shareback.crm.segments import Segment, segment_document
 from shareback.rewards import RewardSpec
 from shareback.storage.base import (
     AdvocateSummary,
@@ -29,7 +30,8 @@ def reward_spec_document(spec: RewardSpec) -> dict[str, str]:
     return {"type": spec.type, "value": spec.value}
 
 
-def campaign_document(campaign: Campaign) -> dict[str, Any]:
+def campaign_document(campaign: Campaign, segment: Segment | None = None) -> dict[str, Any]:
+    """segment: who the campaign is meant for (crm/segments.py); None, for everyone."""
     return {
         "id": campaign.id,
         "slug": campaign.slug,
@@ -56,6 +58,7 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
         "created_at": rfc3339_or_none(campaign.created_at),
         "draft": campaign.draft,
         "went_live_at": rfc3339_or_none(campaign.went_live_at),
+        "segment": segment_document(segment),
     }
 
 

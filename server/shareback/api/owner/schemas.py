@@ -126,6 +126,10 @@ CAMPAIGN_FIELDS: dict[str, Schema] = {
             "revoke); null approves when the hold period ends",
         }
     ),
+    "segment": {
+        **nullable(ref("SegmentInput")),
+        "description": "who the campaign is meant for; null: everyone (the fallback)",
+    },
 }
 REWARD_FIELDS: dict[str, Schema] = {
     "id": ID,
@@ -192,6 +196,10 @@ SCHEMAS: dict[str, Schema] = {
                 "until it goes live in the dashboard",
             },
             "went_live_at": nullable(TIME),
+            "segment": {
+                **nullable(ref("Segment")),
+                "description": "who the campaign is meant for; null: everyone (the fallback)",
+            },
             "validation_secret": nullable(
                 {
                     **STRING,
@@ -225,6 +233,7 @@ SCHEMAS: dict[str, Schema] = {
             "friend_code",
             "friend_code_prefix",
             "validation_url",
+            "segment",
         ],
         description=f"Defaults: currency {DEFAULT_CURRENCY}, allowed_origins the landing URL's "
         f"origin, attribution_days {ATTRIBUTION_DAYS.default}, hold_days {HOLD_DAYS.default}, "

@@ -23,6 +23,7 @@ from shareback.storage.sql.refunds import RefundQueries
 from shareback.storage.sql.reporting import ReportingQueries
 from shareback.storage.sql.rollups import RollupQueries
 from shareback.storage.sql.scores import ScoreQueries
+from shareback.storage.sql.segments import SegmentQueries
 from shareback.storage.sql.shared import SharedStateQueries
 from shareback.storage.sql.two_factor import TwoFactorQueries
 from shareback.storage.sql.validation import ValidationQueries
@@ -55,5 +56,6 @@ class SqlStore(
     PayoutQueries,
     IssuingQueries,
     MailQueries,
+    SegmentQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""
