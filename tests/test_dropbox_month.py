@@ -140,7 +140,8 @@ class Month:
         ]
 
     def widget(self) -> dict[str, Any]:
-        loyalty: dict[str, Any] = join_campaign(self.client, "anna@example.nl", "Anna")["loyalty"]
+        loyalty = join_campaign(self.client, "anna@example.nl", "Anna")["loyalty"]
+        assert isinstance(loyalty, dict)
         return loyalty
 
     def clawed_back(self) -> dict[str, str]:
@@ -242,7 +243,7 @@ def test_dropbox_style_month(client: TestClient, settings: Settings, webhook_sec
         bodies = [(month.order(11), "paid-11"), (month.order(12), "paid-12")]
         assert month.at_once(bodies) == ["recorded", "recorded"]
         assert month.at_once(bodies) == ["duplicate", "duplicate"]
-        tenth = [r for r in month.rewards() if r[0] in ("F11", "F12")][0][0]
+        tenth = next(r for r in month.rewards() if r[0] in ("F11", "F12"))[0]
         expected = [
             *expected,
             (tenth, "referral", "credit", "pending"),
