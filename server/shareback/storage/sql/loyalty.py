@@ -19,6 +19,7 @@ from shareback.storage.records import LoyaltyStanding, MilestoneAward
 from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.clawbacks import claw_back_reward
+from shareback.storage.sql.mail_plan import plan_tier_mail
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events
 
 # A successful referral: rewarded (not below the minimum, not in another currency), its order not
@@ -212,6 +213,9 @@ async def _change_tier(
         at,
     )
     await enqueue(db, "advocate.tier_changed", data, at)
+    after = None if change.after is None else (change.after.key, change.after.name)
+    before = None if change.before is None else change.before.name
+    await plan_tier_mail(db, advocate, after, before, change.direction, at)
 
 
 def _award_from_row(row: Row) -> MilestoneAward:

@@ -10,7 +10,7 @@ from typing import Any
 from shareback import emails, shop_days
 from shareback.gdpr import ERASED_DOMAIN
 from shareback.mail import journeys
-from shareback.storage.database import Connection
+from shareback.storage.database import Connection, Row
 from shareback.storage.records import PaidOrder
 
 # Advocates who joined this long before their reminder day are not reminded when reminders are
@@ -104,9 +104,6 @@ async def plan_for_event(
     db: Connection, event_type: str, data: dict[str, Any], at: datetime
 ) -> None:
     """The referrer's reward e-mails, from the events the store announces anyway."""
-    if event_type == "advocate.tier_changed":
-        await _plan_tier_mail(db, data, at)
-        return
     journey = {
         "reward.created": journeys.REWARD_PENDING,
         "reward.approved": journeys.REWARD_APPROVED,
@@ -146,32 +143,33 @@ async def plan_for_event(
     )
 
 
-async def _plan_tier_mail(db: Connection, data: dict[str, Any], at: datetime) -> None:
-    """The advocate's "you are Goud now", once per change (the change happens once: under the
-    advocate's lock, storage/sql/loyalty.py); none for losing every tier."""
-    tier, before = data["tier"], data["previous_tier"]
+async def plan_tier_mail(
+    db: Connection,
+    advocate: Row,
+    tier: tuple[str, str] | None,
+    before: str | None,
+    direction: str,
+    at: datetime,
+) -> None:
+    """The advocate's "you are Goud now", once per change (the change happens once, under the
+    advocate's lock: storage/sql/loyalty.py); none for losing every tier."""
     if tier is None:
         return
-    advocate = await db.fetchrow(
-        "SELECT id, campaign_id, email, email_key, name FROM advocates WHERE code = ?",
-        (data["advocate"]["code"],),
-    )
-    if advocate is None:
-        return
+    key, name = tier
     await plan(
         db,
         int(advocate["campaign_id"]),
         journeys.TIER_CHANGED,
-        f"{journeys.TIER_CHANGED}:{advocate['id']}:{tier['key']}:{data['changed_at']}",
+        f"{journeys.TIER_CHANGED}:{advocate['id']}:{key}:{at.isoformat()}",
         str(advocate["email"]),
         str(advocate["email_key"]),
         advocate["name"],
         {
-            "advocate_code": data["advocate"]["code"],
-            "tier_key": tier["key"],
-            "tier": tier["name"],
-            "previous_tier": None if before is None else before["name"],
-            "direction": data["direction"],
+            "advocate_code": advocate["code"],
+            "tier_key": key,
+            "tier": name,
+            "previous_tier": before,
+            "direction": direction,
         },
         at,
     )
