@@ -356,6 +356,7 @@ class AdvocateRow:
     rewards: int  # the advocate's own rewards, revoked ones not counted
     rewards_minor: int  # their amounts, in the campaign's currency
     currency: str
+    tier: str | None = None  # their loyalty tier's key (loyalty/tiers.py)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ def _row(row: Row) -> AdvocateRow:
         rewards=db_int(row["rewards"]),
         rewards_minor=db_int(row["rewards_minor"]),
         currency=row["currency"],
+        tier=row["tier"],
     )
 
 
