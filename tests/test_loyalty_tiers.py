@@ -156,6 +156,11 @@ def test_tiers_promote_at_once_demote_on_refund_and_carry_their_own_offer(
     assert shown["loyalty"]["next_tier"] == {"key": "gold", "name": "Goud", "friends_needed": 2}
     assert shown["offer"] == {"referrer": "€\xa07,50 tegoed", "friend": "€\xa010 korting"}
 
+    # The friend who follows Anna's link is offered Zilver's discount on the shop's landing.
+    ref = follow_link(client, str(anna["code"]))
+    landing = client.get(f"/api/v1/campaigns/default/widget?lang=nl&ref={ref}")
+    assert landing.json()["friend"]["offer"] == "€\xa010 korting"
+
     # Zilver's fourth friend: the tier's offer on both sides, not the campaign's.
     paid(client, webhook_secret, anna, 4, "40.00")
     assert rewards_of(owner, "referrer") == [

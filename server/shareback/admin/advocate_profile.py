@@ -15,7 +15,7 @@ from shareback import emails, gdpr, numbers, tokens, wording
 from shareback.admin.render import SECURITY_HEADERS, PageError, redirect, render
 from shareback.admin.sessions import action_for, page_for
 from shareback.api.advocates import advocate_document
-from shareback.api.owner.loyalty import state_of
+from shareback.api.loyalty_view import state_of
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.i18n import current_locale

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import codes, emails, identity, tokens, wording
 from shareback.api.campaign_widget import active_campaign
+from shareback.api.loyalty_view import state_of, with_tier_offer
 from shareback.api.messages import localised, remember_lang
-from shareback.api.owner.loyalty import state_of
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.experiments import variants
 from shareback.experiments.serving import View, advocate_view
-from shareback.loyalty import plan
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 # The fields of a join (JoinRequest in /openapi.json); others pass unread.
@@ -125,13 +122,8 @@ async def create_advocate(request: Request) -> Response:
         standing = await ctx.store.loyalty_standing(joined.advocate.id)
         if standing is not None:
             document["loyalty"] = state_of(campaign, standing).to_json()
-            mine, theirs = plan.offers(campaign.loyalty, standing.tier)
-            if mine or theirs:
-                tiered = dataclasses.replace(
-                    view.campaign,
-                    referrer_reward=mine or view.campaign.referrer_reward,
-                    friend_reward=theirs or view.campaign.friend_reward,
-                )
+            tiered = with_tier_offer(view.campaign, standing.tier)
+            if tiered is not view.campaign:
                 document["offer"] = wording.offers(tiered, lang)
                 document["offer_text"] = wording.offer_text(tiered, lang)
     if not opened:

@@ -3,15 +3,14 @@ advocate: one function per journey's names (journeys.VARIABLES), no I/O."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
 from babel.dates import format_date
 
 from shareback import money, wording
+from shareback.api.loyalty_view import with_tier_offer
 from shareback.kpis import RawStats
-from shareback.loyalty import plan
 from shareback.mail import journeys
 from shareback.storage.records import Advocate, Campaign
 
@@ -148,13 +147,7 @@ def template_variables(
         )
     if journey == journeys.TIER_CHANGED:
         # The offers the new tier gives (loyalty/plan.py), over the campaign's.
-        mine, theirs = plan.offers(campaign.loyalty, facts.get("tier_key"))
-        tiered = dataclasses.replace(
-            campaign,
-            referrer_reward=mine or campaign.referrer_reward,
-            friend_reward=theirs or campaign.friend_reward,
-        )
-        tier_offers = wording.offers(tiered, lang)
+        tier_offers = wording.offers(with_tier_offer(campaign, facts.get("tier_key")), lang)
         everything.update(
             tier=facts.get("tier"),
             previous_tier=facts.get("previous_tier"),

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from shareback.api.loyalty_view import state_of
 from shareback.api.owner.bodies import read_object
 from shareback.api.owner.campaign_input import as_api_errors
 from shareback.api.owner.filters import owned_campaign
@@ -17,22 +18,12 @@ from shareback.context import context
 from shareback.errors import ApiError
 from shareback.loyalty import plan, progress
 from shareback.rewards import RewardSpec
-from shareback.storage.records import Campaign, LoyaltyStanding, MilestoneAward
+from shareback.storage.records import Campaign, MilestoneAward
 from shareback.times import rfc3339, rfc3339_or_none
 
 
 def plan_document(campaign: Campaign) -> dict[str, Any]:
     return plan.to_document(campaign.loyalty, campaign.currency)
-
-
-def state_of(campaign: Campaign, standing: LoyaltyStanding) -> progress.LoyaltyState:
-    return progress.loyalty_state(
-        campaign.loyalty,
-        standing.friends_converted,
-        standing.tier,
-        standing.spend_minor,
-        campaign.currency,
-    )
 
 
 def award_document(award: MilestoneAward) -> dict[str, Any]:
