@@ -307,6 +307,11 @@ def test_a_tier_by_spend_once_reached_is_kept_when_demotion_is_never(
         ),
         ({"milestones": "five"}, "milestones"),
         ({"caps": 10}, "caps"),
+        ({"tiers": {"levels": [], "colour": "gold"}}, "tiers.colour"),
+        (
+            {"milestones": [{"friends": 2, "reward": {"type": "credit", "value": "1", "x": 1}}]},
+            "milestones[0].reward.x",
+        ),
     ],
 )
 def test_a_plan_the_rules_refuse_is_a_422_naming_the_field(

@@ -28,6 +28,7 @@ TIER_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 # A milestone is not a share of one order: fixed amounts, coupons, points or a gift.
 MILESTONE_TYPES = ("fixed_discount", "credit", "coupon", "points", "cash", "custom")
 FIELDS = ("cap", "milestones", "tiers")
+LEVEL_FIELDS = ("key", "name", "from", "referrer_reward", "friend_reward")
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,17 @@ def from_json(text: str | None, currency: str) -> LoyaltyPlan:
         return NONE
 
 
-def _object(value: Any, field: str) -> dict[str, Any]:
+def _object(value: Any, field: str, known: tuple[str, ...]) -> dict[str, Any]:
+    """An object with only the fields it may have: a misspelt one would change less than asked."""
     if not isinstance(value, dict):
         raise InvalidCampaign(field, _("Give an object here."), "invalid_loyalty")
+    for name in value:
+        if name not in known:
+            raise InvalidCampaign(
+                f"{field}.{name}" if field != "loyalty" else str(name),
+                _("Unknown field; this takes %(fields)s.") % {"fields": ", ".join(known)},
+                "unknown_field",
+            )
     return value
 
 
@@ -134,7 +143,7 @@ def _whole(value: Any, field: str, lowest: int, highest: int) -> int:
 
 
 def _reward(value: Any, field: str, currency: str, kinds: tuple[str, ...]) -> RewardSpec:
-    found = _object(value, field)
+    found = _object(value, field, ("type", "value"))
     kind, amount = found.get("type"), found.get("value")
     if not isinstance(kind, str) or kind not in kinds:
         raise InvalidCampaign(
@@ -162,7 +171,7 @@ def _milestones(value: Any, cap: int | None, currency: str) -> tuple[Milestone, 
     found: list[Milestone] = []
     for n, item in enumerate(value):
         field = f"milestones[{n}]"
-        entry = _object(item, field)
+        entry = _object(item, field, ("friends", "reward"))
         friends = _whole(entry.get("friends"), f"{field}.friends", 1, cap or MAX_CAP)
         if any(m.friends == friends for m in found):
             raise InvalidCampaign(
@@ -197,7 +206,7 @@ def _threshold(value: Any, field: str, basis: str, currency: str) -> int:
 def _tiers(value: Any, currency: str) -> tuple[str, str, tuple[Tier, ...]]:
     if value is None:
         return BY_REFERRALS, DEMOTE_ON_REFUND, ()
-    entry = _object(value, "tiers")
+    entry = _object(value, "tiers", ("basis", "demotion", "levels"))
     basis = entry.get("basis", BY_REFERRALS)
     if basis not in BASES:
         raise InvalidCampaign(
@@ -224,7 +233,7 @@ def _tiers(value: Any, currency: str) -> tuple[str, str, tuple[Tier, ...]]:
     found: list[Tier] = []
     for n, item in enumerate(levels):
         field = f"tiers.levels[{n}]"
-        level = _object(item, field)
+        level = _object(item, field, LEVEL_FIELDS)
         key = level.get("key")
         if not isinstance(key, str) or not TIER_KEY.fullmatch(key):
             raise InvalidCampaign(
@@ -273,14 +282,7 @@ def _tiers(value: Any, currency: str) -> tuple[str, str, tuple[Tier, ...]]:
 def parse(value: Any, currency: str) -> LoyaltyPlan:
     """The owner's plan, as the API takes it (and the form builds it): {"cap", "milestones",
     "tiers": {"basis", "demotion", "levels"}}; raises InvalidCampaign naming the field."""
-    entry = _object(value, "loyalty")
-    for name in entry:
-        if name not in FIELDS:
-            raise InvalidCampaign(
-                name,
-                _("Unknown field; this takes %(fields)s.") % {"fields": ", ".join(FIELDS)},
-                "unknown_field",
-            )
+    entry = _object(value, "loyalty", FIELDS)
     cap = entry.get("cap")
     cap = None if cap is None else _whole(cap, "cap", 1, MAX_CAP)
     milestones = _milestones(entry.get("milestones"), cap, currency)
