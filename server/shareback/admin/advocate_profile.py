@@ -16,12 +16,15 @@ from shareback.admin.render import SECURITY_HEADERS, PageError, redirect, render
 from shareback.admin.score_section import score_section
 from shareback.admin.sessions import action_for, page_for
 from shareback.api.advocates import advocate_document
+from shareback.api.loyalty_view import state_of
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.crm.score import summary
+from shareback.i18n import current_locale
 from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.people_search import order_state
+from shareback.rewards import RewardSpec
 from shareback.storage.base import AdminSession, Campaign
 from shareback.storage.records import AdvocateProfile
 
@@ -54,6 +57,7 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
     credit = await ctx.store.credit_balance(advocate.email_key, campaign.currency)
     customer = await ctx.store.customer_by_email(advocate.email)
     score = await score_section(ctx.store, ctx.settings, customer.id) if customer else None
+    standing = None if campaign.loyalty.empty else await ctx.store.loyalty_standing(advocate.id)
     return render(
         request,
         "advocate.html",
@@ -76,6 +80,12 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
             "customer": await ctx.store.customer_by_email(advocate.email),
             "score": score,
             "summary": summary,
+            # Loyalty (loyalty/): the tier, the progress and every milestone award.
+            "standing": standing,
+            "loyalty": None if standing is None else state_of(campaign, standing),
+            "describe": lambda kind, value: RewardSpec(kind, value, campaign.currency).describe(
+                wording.pick_lang(current_locale())
+            ),
         },
     )
 

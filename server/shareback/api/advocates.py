@@ -9,6 +9,7 @@ from starlette.routing import Route
 from shareback import codes, emails, identity, tokens, wording
 from shareback.api import targeting
 from shareback.api.campaign_widget import active_campaign
+from shareback.api.loyalty_view import state_of, with_tier_offer
 from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
@@ -126,6 +127,16 @@ async def create_advocate(request: Request) -> Response:
     document["reward_coupons"] = (
         await ctx.store.reward_coupons(joined.advocate.id) if opened else []
     )
+    document["loyalty"] = None
+    if opened and not campaign.loyalty.empty:
+        # Loyalty (loyalty/): progress, and the tier's own offer in place of the campaign's.
+        standing = await ctx.store.loyalty_standing(joined.advocate.id)
+        if standing is not None:
+            document["loyalty"] = state_of(campaign, standing).to_json()
+            tiered = with_tier_offer(view.campaign, standing.tier)
+            if tiered is not view.campaign:
+                document["offer"] = wording.offers(tiered, lang)
+                document["offer_text"] = wording.offer_text(tiered, lang)
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name

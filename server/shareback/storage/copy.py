@@ -78,6 +78,7 @@ TABLES = (
     "campaign_segment_changes",
     "customer_scores",
     "ambassador_invitations",
+    "milestone_awards",
 )
 BATCH = 5000
 

@@ -44,6 +44,7 @@ SECTIONS = (
     "customer_tickets",
     "ambassador_scores",
     "ambassador_invitations",
+    "milestones",
 )
 ERASED = (
     "advocates",
