@@ -141,7 +141,7 @@ async def _empty_all(url: str, restart_ids: bool) -> None:
     transaction; with restart_ids every identity sequence starts again at 1.
 
     Not TRUNCATE: on this schema (fifty-odd tables) TRUNCATE … RESTART IDENTITY makes new files
-    for every table and index and took 0.3–0.6 s per test, most of the PostgreSQL run's time; the
+    for every table and index and took 0.3 to 0.6 s per test, most of the PostgreSQL run's time; the
     DELETEs on a test's few rows take about 15 ms."""
     conn = await asyncpg.connect(url, timeout=10)
     try:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from shareback.auth.throttle import PasswordChecks
+from shareback.contest_board import Boards
 from shareback.ratelimit import RateLimiter, StoreCounters
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class Context:
     # The dashboard's scrypt runs at once (sign-in, second factor, new users): a CPU budget, so
     # per process by design.
     password_checks: PasswordChecks = field(default_factory=PasswordChecks)
+    # The widget's contest per campaign, for a few seconds (contest_board.py).
+    boards: Boards = field(default_factory=Boards)
 
     @property
     def watched_limiters(self) -> tuple[RateLimiter, ...]:

@@ -118,6 +118,10 @@ async def create_advocate(request: Request) -> Response:
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name
+    # The contest on view; the shopper's own place only for the shop's signed identity.
+    document["contest"] = await ctx.boards.widget_contest(
+        ctx.store, campaign.id, joined.advocate.id if opened else None, tokens.now_utc()
+    )
     # One status whether the address was known or not: 200, the shopper's link.
     return with_cors(request, JSONResponse(document, status_code=200))
 

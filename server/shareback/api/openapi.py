@@ -8,6 +8,7 @@ from typing import Any
 from shareback import __version__
 from shareback.api.owner import (
     codes_spec,
+    contests_spec,
     events_spec,
     experiments_spec,
     fraud_spec,
@@ -154,6 +155,12 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 **nullable(obj({"id": {"type": "integer", "minimum": 1}, "variant": STRING})),
                 "description": "the A/B experiment variant this advocate sees, if any: share, "
                 "headline and offer are already that variant's",
+            },
+            "contest": {
+                **nullable(ref("Contest")),
+                "description": "the campaign's contest on view (running, or its final standings "
+                "for a week after the prizes), with the shopper's own place (`you`) only for "
+                "the shop's signed identity; null when there is none",
             },
         }
     ),
@@ -712,6 +719,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         fraud_spec.paths(),
         payouts_spec.paths(),
         experiments_spec.paths(),
+        contests_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -739,6 +747,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
+                    **contests_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

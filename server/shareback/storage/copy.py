@@ -66,6 +66,8 @@ TABLES = (
     "experiment_variants",
     "experiment_exposures",
     "experiment_changes",
+    "contests",
+    "contest_prizes",
     "campaign_copy",
 )
 BATCH = 5000

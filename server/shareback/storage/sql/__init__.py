@@ -5,6 +5,7 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.contests import ContestQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
@@ -28,6 +29,7 @@ __all__ = ["SqlStore"]
 
 class SqlStore(
     ExperimentQueries,
+    ContestQueries,
     CampaignQueries,
     ReferralQueries,
     RefundQueries,

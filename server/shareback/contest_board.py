@@ -1,0 +1,85 @@
+"""A contest as the public sees it: one JSON document for the owner's API, the dashboard and the
+widget, with masked names only (contests.shown_name), and the widget's copy cached for a few
+seconds so that a busy shop's every widget open does not recount the contest's referrals."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from shareback import contests, times
+from shareback.contests import Standing
+from shareback.storage.base import Store
+from shareback.storage.contest_records import Contest, ContestEntries
+
+FRESH_SECONDS = 15.0
+MAX_CACHED = 256
+
+
+def standings(entries: ContestEntries) -> list[Standing]:
+    return contests.rank(entries.entries)
+
+
+def contest_document(
+    contest: Contest,
+    entries: ContestEntries,
+    now: datetime,
+    *,
+    places: int = contests.SHOWN,
+    advocate_id: int | None = None,
+) -> dict[str, Any]:
+    ranked = standings(entries)
+    settled = contest.settled_at is not None
+    document: dict[str, Any] = {
+        "id": contest.id,
+        "campaign": contest.campaign_slug,
+        "name": contest.name,
+        "starts_at": times.rfc3339(contest.starts_at),
+        "ends_at": times.rfc3339(contest.ends_at),
+        "state": "cancelled"
+        if contest.cancelled_at is not None
+        else contests.state(now, contest.starts_at, contest.ends_at, settled),
+        "settled_at": times.rfc3339_or_none(contest.settled_at),
+        "prizes": [p.to_json() for p in contest.prizes],
+        "entrants": len(ranked),
+        "leaders": [
+            {"rank": s.rank, "name": s.shown_name, "friends": s.friends} for s in ranked[:places]
+        ],
+    }
+    if advocate_id is not None:
+        mine = next((s for s in ranked if s.advocate_id == advocate_id), None)
+        document["you"] = None if mine is None else {"rank": mine.rank, "friends": mine.friends}
+    return document
+
+
+class Boards:
+    """The widget's contest, per campaign, for FRESH_SECONDS: its standings move with referrals,
+    which are minutes apart, while the widget opens many times a second on a busy shop."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[float, Contest | None, ContestEntries | None]] = {}
+
+    async def widget_contest(
+        self, store: Store, campaign_id: int, advocate_id: int | None, now: datetime
+    ) -> dict[str, Any] | None:
+        kept = self._kept.get(campaign_id)
+        if kept is None or kept[0] < time.monotonic():
+            contest = await store.current_contest(campaign_id, now)
+            entries = None if contest is None else await store.contest_entries(contest)
+            if len(self._kept) >= MAX_CACHED:
+                self._kept.clear()
+            kept = (time.monotonic() + FRESH_SECONDS, contest, entries)
+            self._kept[campaign_id] = kept
+        _, contest, entries = kept
+        if (
+            contest is None
+            or entries is None
+            or not contests.shown_to_shoppers(
+                contest.starts_at, contest.cancelled_at is not None, contest.settled_at, now
+            )
+        ):
+            return None
+        document = contest_document(contest, entries, now, advocate_id=advocate_id)
+        document.setdefault("you", None)  # the widget always has the field: null, not on view
+        return document
