@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from shareback import contests
@@ -25,6 +27,8 @@ from support import (
     order_refunded,
     signed_headers,
 )
+from test_admin_auth import admin as admin
+from test_admin_auth import csrf_token
 from test_owner_api import Owner, error_of
 from test_owner_api import settings as settings  # the settings with the admin key
 
@@ -289,3 +293,43 @@ def test_rank_breaks_ties_by_who_got_there_first() -> None:
 def test_a_nickname_is_never_an_address_a_link_or_markup(nickname: str) -> None:
     with pytest.raises(contests.InvalidContest):
         contests.check_nickname(nickname)
+
+
+def test_the_owner_plans_a_contest_in_the_dashboard_and_sees_its_board(
+    admin: TestClient, webhook_secret: str
+) -> None:
+    page = admin.get("/admin/campaigns/default/contests")
+    assert page.status_code == 200 and "This campaign has no contests yet." in page.text
+    start = (NOW - timedelta(days=1)).astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M")
+    end = (NOW + timedelta(days=1)).astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "csrf": csrf_token(page.text),
+        "name": "Lentewedstrijd",
+        "starts_at": start,
+        "ends_at": end,
+        "prize_1_type": "credit",
+        "prize_1_value": "25,50",  # as the Dutch write it
+        "prize_2_type": "custom",
+        "prize_2_value": "1",
+    }
+    wrong = admin.post("/admin/campaigns/default/contests", data={**form, "ends_at": start})
+    assert wrong.status_code == 400 and "The contest ends after it starts" in wrong.text
+    made = admin.post("/admin/campaigns/default/contests", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    a_month_of_referrals(admin, webhook_secret)
+    board = " ".join(re.sub(r"<[^>]+>", " ", admin.get(made.headers["location"]).text).split())
+    assert "Lentewedstrijd Running" in board and "3 ambassadors with a friend" in board
+    assert "1 Anna d. V. 2 €25.50 store credit" in board
+    assert "2 Bram J. 2 a gift from the shop" in board
+    assert "3 Cees v. D. 2 —" in board
+    assert "anna@example.nl" not in board
+
+
+def test_without_the_csrf_token_no_contest_is_made(admin: TestClient) -> None:
+    response = admin.post(
+        "/admin/campaigns/default/contests", data={"name": "x"}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    assert (
+        "This campaign has no contests yet." in admin.get("/admin/campaigns/default/contests").text
+    )
