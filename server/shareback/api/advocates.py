@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -9,11 +11,13 @@ from starlette.routing import Route
 from shareback import codes, emails, identity, tokens, wording
 from shareback.api.campaign_widget import active_campaign
 from shareback.api.messages import localised, remember_lang
+from shareback.api.owner.loyalty import state_of
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.experiments import variants
 from shareback.experiments.serving import View, advocate_view
+from shareback.loyalty import plan
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 # The fields of a join (JoinRequest in /openapi.json); others pass unread.
@@ -115,6 +119,21 @@ async def create_advocate(request: Request) -> Response:
     document["reward_coupons"] = (
         await ctx.store.reward_coupons(joined.advocate.id) if opened else []
     )
+    document["loyalty"] = None
+    if opened and not campaign.loyalty.empty:
+        # Loyalty (loyalty/): progress, and the tier's own offer in place of the campaign's.
+        standing = await ctx.store.loyalty_standing(joined.advocate.id)
+        if standing is not None:
+            document["loyalty"] = state_of(campaign, standing).to_json()
+            mine, theirs = plan.offers(campaign.loyalty, standing.tier)
+            if mine or theirs:
+                tiered = dataclasses.replace(
+                    view.campaign,
+                    referrer_reward=mine or view.campaign.referrer_reward,
+                    friend_reward=theirs or view.campaign.friend_reward,
+                )
+                document["offer"] = wording.offers(tiered, lang)
+                document["offer_text"] = wording.offer_text(tiered, lang)
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name

@@ -3,6 +3,7 @@ advocate: one function per journey's names (journeys.VARIABLES), no I/O."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from babel.dates import format_date
 
 from shareback import money, wording
 from shareback.kpis import RawStats
+from shareback.loyalty import plan
 from shareback.mail import journeys
 from shareback.storage.records import Advocate, Campaign
 
@@ -143,5 +145,21 @@ def template_variables(
             approve_after=_day(facts.get("approve_after"), lang),
             fulfilment=fulfilment(facts, lang, campaign.shop_name),
             payout_link=(facts.get("reaches") or {}).get("link"),
+        )
+    if journey == journeys.TIER_CHANGED:
+        # The offers the new tier gives (loyalty/plan.py), over the campaign's.
+        mine, theirs = plan.offers(campaign.loyalty, facts.get("tier_key"))
+        tiered = dataclasses.replace(
+            campaign,
+            referrer_reward=mine or campaign.referrer_reward,
+            friend_reward=theirs or campaign.friend_reward,
+        )
+        tier_offers = wording.offers(tiered, lang)
+        everything.update(
+            tier=facts.get("tier"),
+            previous_tier=facts.get("previous_tier"),
+            promoted=facts.get("direction") == "promoted",
+            friend_offer=tier_offers["friend"],
+            referrer_offer=tier_offers["referrer"],
         )
     return {key: everything.get(key) for key in journeys.VARIABLES[journey]}

@@ -69,6 +69,7 @@ TABLES = (
     "contests",
     "contest_prizes",
     "campaign_copy",
+    "milestone_awards",
 )
 BATCH = 5000
 

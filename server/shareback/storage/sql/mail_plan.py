@@ -104,6 +104,9 @@ async def plan_for_event(
     db: Connection, event_type: str, data: dict[str, Any], at: datetime
 ) -> None:
     """The referrer's reward e-mails, from the events the store announces anyway."""
+    if event_type == "advocate.tier_changed":
+        await _plan_tier_mail(db, data, at)
+        return
     journey = {
         "reward.created": journeys.REWARD_PENDING,
         "reward.approved": journeys.REWARD_APPROVED,
@@ -139,6 +142,37 @@ async def plan_for_event(
         str(advocate["email_key"]),
         advocate["name"],
         facts,
+        at,
+    )
+
+
+async def _plan_tier_mail(db: Connection, data: dict[str, Any], at: datetime) -> None:
+    """The advocate's "you are Goud now", once per change (the change happens once: under the
+    advocate's lock, storage/sql/loyalty.py); none for losing every tier."""
+    tier, before = data["tier"], data["previous_tier"]
+    if tier is None:
+        return
+    advocate = await db.fetchrow(
+        "SELECT id, campaign_id, email, email_key, name FROM advocates WHERE code = ?",
+        (data["advocate"]["code"],),
+    )
+    if advocate is None:
+        return
+    await plan(
+        db,
+        int(advocate["campaign_id"]),
+        journeys.TIER_CHANGED,
+        f"{journeys.TIER_CHANGED}:{advocate['id']}:{tier['key']}:{data['changed_at']}",
+        str(advocate["email"]),
+        str(advocate["email_key"]),
+        advocate["name"],
+        {
+            "advocate_code": data["advocate"]["code"],
+            "tier_key": tier["key"],
+            "tier": tier["name"],
+            "previous_tier": None if before is None else before["name"],
+            "direction": data["direction"],
+        },
         at,
     )
 

@@ -16,9 +16,9 @@ from shareback.people_search import (
 )
 from shareback.storage.database import Dialect, Row, db_int, db_time
 from shareback.storage.records import AdvocatePage, AdvocateProfile, AdvocateRow
+from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.mail import _mail_row
-from shareback.storage.sql.referrals import advocate_from_row
 
 MAX_PROFILE_ROWS = 100
 
