@@ -60,6 +60,11 @@ class Boards:
     def __init__(self) -> None:
         self._kept: dict[int, tuple[float, Contest | None, ContestEntries | None]] = {}
 
+    def forget(self, campaign_id: int) -> None:
+        """A contest made or cancelled here is in force here at once (elsewhere within
+        FRESH_SECONDS)."""
+        self._kept.pop(campaign_id, None)
+
     async def widget_contest(
         self, store: Store, campaign_id: int, advocate_id: int | None, now: datetime
     ) -> dict[str, Any] | None:

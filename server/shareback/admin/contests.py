@@ -145,6 +145,7 @@ async def create_contest(request: Request, session: AdminSession, form: FormData
     await context(request).store.create_contest(
         NewContest(campaign.id, plan, session.user.email, tokens.now_utc()), campaign.hold_days
     )
+    context(request).boards.forget(campaign.id)
     return redirect(f"/admin/campaigns/{campaign.slug}/contests?created=1")
 
 
@@ -156,7 +157,9 @@ async def cancel_contest(request: Request, session: AdminSession, form: FormData
     found = None if contest_id is None else await store.contest(contest_id)
     if found is None or found.campaign_id != campaign.id:
         raise PageError(404, _("No such contest"), _("This campaign has no such contest."))
-    if await store.cancel_contest(found.id, tokens.now_utc()) is None:
+    cancelled = await store.cancel_contest(found.id, tokens.now_utc())
+    context(request).boards.forget(campaign.id)
+    if cancelled is None:
         raise PageError(409, _("Prizes given"), _("This contest's prizes are given already."))
     return redirect(f"/admin/campaigns/{campaign.slug}/contests")
 

@@ -63,6 +63,7 @@ async def create_contest(request: Request) -> Response:
     made = await store.create_contest(
         NewContest(campaign.id, plan, actor(request).name, now), campaign.hold_days
     )
+    context(request).boards.forget(campaign.id)
     return JSONResponse(
         contest_document(made, await store.contest_entries(made), now), status_code=201
     )
@@ -80,6 +81,7 @@ async def cancel_contest(request: Request) -> Response:
     store = context(request).store
     now = tokens.now_utc()
     cancelled = await store.cancel_contest(contest.id, now)
+    context(request).boards.forget(contest.campaign_id)
     if cancelled is None:
         raise ApiError(
             409, "contest_settled", "This contest's prizes are given; it cannot be cancelled."

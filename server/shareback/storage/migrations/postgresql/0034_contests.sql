@@ -18,10 +18,16 @@ CREATE TABLE contests (
 CREATE INDEX contests_by_campaign ON contests (campaign_id, ends_at);
 CREATE INDEX contests_to_settle ON contests (settles_at) WHERE settled_at IS NULL;
 
+-- A contest's prize is an ordinary referrer reward of kind 'prize', booked on the winner's last
+-- counted friend.
+ALTER TABLE rewards DROP CONSTRAINT rewards_kind_check;
+ALTER TABLE rewards ADD CONSTRAINT rewards_kind_check
+    CHECK (kind IN ('referral', 'milestone', 'prize'));
+
 -- Each place's prize, given once: whichever process settles first inserts it.
 CREATE TABLE contest_prizes (
     contest_id BIGINT NOT NULL REFERENCES contests (id),
-    rank INTEGER NOT NULL CHECK (rank > 0),
+    rank BIGINT NOT NULL CHECK (rank > 0),
     advocate_id BIGINT NOT NULL REFERENCES advocates (id),
     reward_id BIGINT NOT NULL UNIQUE REFERENCES rewards (id),
     awarded_at TIMESTAMPTZ NOT NULL,
