@@ -139,9 +139,12 @@ class MailSender:
         if campaign is None or campaign.archived_at is not None:
             raise Outcome("skipped", "the campaign is archived")
         settings = await self.store.mail_settings(campaign.id)
-        if mail.journey not in settings.journeys:
+        asked = mail.journey in journeys.REQUESTED  # the shopper asked for it just now
+        if mail.journey not in settings.journeys and not asked:
             raise Outcome("skipped", "the campaign does not send this e-mail any more")
-        if await self.store.is_suppressed(address_hash(self.secret_key, mail.email_key)):
+        if not asked and await self.store.is_suppressed(
+            address_hash(self.secret_key, mail.email_key)
+        ):
             raise Outcome("suppressed", "the address unsubscribed")
         sender = self._sender(settings)
         if not is_valid_email(mail.recipient):
