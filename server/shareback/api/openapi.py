@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
+from shareback.api import account_spec
 from shareback.api.owner import (
     codes_spec,
     events_spec,
@@ -155,6 +156,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "the A/B experiment variant this advocate sees, if any: share, "
                 "headline and offer are already that variant's",
             },
+            "account_label": {
+                **nullable(STRING),
+                "description": "with the shop's signed identity: the name of the widget's "
+                '"My rewards" button, which opens showAdvocateAccount; else null',
+            },
         }
     ),
     "WidgetConfig": obj(
@@ -208,7 +214,14 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         "code": nullable(
                             {**STRING, "description": "the friend's code for the checkout"}
                         ),
-                    }
+                        "in_app": {
+                            **enum(["instagram", "facebook", "tiktok", "linkedin", "snapchat"]),
+                            "description": "only in an in-app browser, where the cookie is lost "
+                            "when the friend buys in another browser: `code` is then the one that "
+                            "credits the advocate, and `message` says to type it at the checkout",
+                        },
+                    },
+                    optional=["in_app"],
                 )
             ),
         }
@@ -712,6 +725,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         fraud_spec.paths(),
         payouts_spec.paths(),
         experiments_spec.paths(),
+        account_spec.paths(preflight),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -739,6 +753,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
+                    **account_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {
