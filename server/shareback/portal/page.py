@@ -33,11 +33,12 @@ PAGE_STYLE = (
     "li{padding:.45rem 0;border-bottom:1px solid #d5d9de;display:flex;flex-wrap:wrap;"
     "gap:.25rem 1rem;justify-content:space-between}"
     "code{font:600 1.05rem/1.4 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}"
-    ".big{font-size:1.2rem;font-weight:700;color:inherit}.sub{color:#59616c}"
+    ".big{font-size:1.2rem;font-weight:700}p.big{color:#16191d}.sub{color:#59616c}"
     ".progress{margin-top:.75rem;padding:.75rem 1rem;border-radius:6px;background:#e3f3ee;"
     "color:#16191d;font-weight:600}.out{margin-top:2rem}"
     ".out button{color:#0a6b5c;background:none;border:1px solid #0a6b5c}"
-    "@media(prefers-color-scheme:dark){li{border-color:#3a4048}.sub{color:#b8bec7}}"
+    "@media(prefers-color-scheme:dark){li{border-color:#3a4048}.sub{color:#b8bec7}"
+    "p.big{color:#f0f1f4}}"
 )
 CSP = error_page.csp_for(PAGE_STYLE)
 HEADERS = {**error_page.HEADERS, "Content-Security-Policy": CSP}
