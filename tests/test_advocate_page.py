@@ -21,7 +21,7 @@ from shareback.portal import access
 from shareback.portal.account import progress_words
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import IDENTITY_SECRET, SHOP, follow_link, join_campaign
+from support import IDENTITY_SECRET, SHOP, db_rows, follow_link, join_campaign
 from test_mail_journeys import SECRET_KEY, paid
 
 smtp = test_mail_journeys.smtp
@@ -73,6 +73,11 @@ def test_the_emailed_link_opens_the_advocates_own_page(
     assert mail.message["Subject"] == "Je beloningen bij Brandpunt Koffie"
     assert mail.message["List-Unsubscribe"]
     [link] = [u for u in text_links(mail.text) if "/advocate/open" in u]
+    # Signed when sent: the outbox (and the dashboard's mail log) keeps no live link.
+    [facts] = db_rows(
+        mail_settings, "SELECT facts FROM mail_messages WHERE journey = 'advocate_link'"
+    )
+    assert "advocate/open" not in facts[0] and link.split("t=")[1].split("&")[0] not in facts[0]
     assert "60 minuten" in mail.text
     sign_in(mail_client, link)
     page = mail_client.get("/advocate?lang=nl")

@@ -246,7 +246,6 @@ async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate, l
     """One message per address and quarter of an hour, however often the form is sent (the
     outbox's dedupe key), so nobody's inbox can be flooded from many addresses either."""
     now = tokens.now_utc()
-    token = access.link_token(ctx.secrets.secret_key, advocate.code)
     slot = int(now.timestamp()) // 900
     await ctx.store.remember_mail_lang(advocate.email_key, lang, now)
     await ctx.store.plan_mail(
@@ -256,11 +255,8 @@ async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate, l
         advocate.email,
         advocate.email_key,
         advocate.name,
-        {
-            "advocate_code": advocate.code,
-            "page_link": f"{ctx.settings.public_url}/advocate/open?t={token}&lang={lang}",
-            "minutes": access.LINK_MINUTES,
-        },
+        # The link itself is signed when the message is sent (mail/sender.py).
+        {"advocate_code": advocate.code},
         now,
     )
 
