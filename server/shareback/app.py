@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute
 from shareback import admin, health, home, payout_page, qr, redirect, serving, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
+    advocate_account,
     advocates,
     campaign_widget,
     events,
@@ -37,6 +38,7 @@ from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
+from shareback.portal import page as advocate_page
 from shareback.settings import Settings
 from shareback.storage import open_store
 
@@ -52,6 +54,7 @@ def all_routes() -> list[BaseRoute]:
         *redirect.routes,
         *qr.routes,
         *campaign_widget.routes,
+        *advocate_account.routes,
         *advocates.routes,
         *referrers.routes,
         *welcome.routes,
@@ -61,6 +64,7 @@ def all_routes() -> list[BaseRoute]:
         *outgoing.routes,
         *mail_routes.routes,
         *payout_page.routes,
+        *advocate_page.routes,
         *admin.routes,
     ]
 

@@ -18,6 +18,9 @@ from shareback.errors import ApiError, optional_str, read_json, require_object, 
 from shareback.experiments import variants
 from shareback.experiments.serving import View, advocate_view
 from shareback.loyalty import plan
+from shareback.i18n import gettext as _
+from shareback.i18n import use_locale
+from shareback.portal.account import LABELS
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 # The fields of a join (JoinRequest in /openapi.json); others pass unread.
@@ -56,6 +59,11 @@ def advocate_document(
         "channels": variants.channels(overrides),
         "experiment": view.label(),
     }
+
+
+def account_label(lang: str) -> str:
+    with use_locale(lang):
+        return _(LABELS["title"])
 
 
 def optional_bool(body: dict[str, object], name: str) -> bool | None:
@@ -134,6 +142,9 @@ async def create_advocate(request: Request) -> Response:
                 )
                 document["offer"] = wording.offers(tiered, lang)
                 document["offer_text"] = wording.offer_text(tiered, lang)
+    # The shop's signed identity opens the advocate's own page in the widget (its account view,
+    # POST /api/v1/advocates/account): the button's name, in the shopper's language.
+    document["account_label"] = account_label(lang) if opened else None
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name

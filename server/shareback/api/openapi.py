@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
+from shareback.api import account_spec
 from shareback.api.owner import (
     codes_spec,
     contests_spec,
@@ -167,6 +168,10 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "the campaign's contest on view (running, or its final standings "
                 "for a week after the prizes), with the shopper's own place (`you`) only for "
                 "the shop's signed identity; null when there is none",
+            "account_label": {
+                **nullable(STRING),
+                "description": "with the shop's signed identity: the name of the widget's "
+                '"My rewards" button, which opens showAdvocateAccount; else null',
             },
         }
     ),
@@ -221,7 +226,14 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         "code": nullable(
                             {**STRING, "description": "the friend's code for the checkout"}
                         ),
-                    }
+                        "in_app": {
+                            **enum(["instagram", "facebook", "tiktok", "linkedin", "snapchat"]),
+                            "description": "only in an in-app browser, where the cookie is lost "
+                            "when the friend buys in another browser: `code` is then the one that "
+                            "credits the advocate, and `message` says to type it at the checkout",
+                        },
+                    },
+                    optional=["in_app"],
                 )
             ),
         }
@@ -727,6 +739,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         experiments_spec.paths(),
         contests_spec.paths(),
         loyalty_spec.paths(),
+        account_spec.paths(preflight),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -756,6 +769,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **experiments_spec.SCHEMAS,
                     **contests_spec.SCHEMAS,
                     **loyalty_spec.SCHEMAS,
+                    **account_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

@@ -316,6 +316,11 @@ class PeopleStore(Protocol):
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None: ...
 
+    async def advocate_by_email(self, campaign_id: int, email_key: str) -> Advocate | None:
+        """The campaign's advocate with this address (emails.email_key), as stored; None if
+        the address never joined. Creates nothing (the advocate's page asks)."""
+        ...
+
 
 class OutboxStore(Protocol):
     """Outgoing webhooks. Events themselves are written by the other methods, in their transactions."""
