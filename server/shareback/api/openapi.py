@@ -168,6 +168,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "the campaign's contest on view (running, or its final standings "
                 "for a week after the prizes), with the shopper's own place (`you`) only for "
                 "the shop's signed identity; null when there is none",
+            },
             "account_label": {
                 **nullable(STRING),
                 "description": "with the shop's signed identity: the name of the widget's "
