@@ -17,9 +17,9 @@ from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.experiments import variants
 from shareback.experiments.serving import View, advocate_view
-from shareback.loyalty import plan
 from shareback.i18n import gettext as _
 from shareback.i18n import use_locale
+from shareback.loyalty import plan
 from shareback.portal.account import LABELS
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
