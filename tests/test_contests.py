@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from shareback import contests
+from shareback import contests, identity
 from shareback.app import create_app
 from shareback.contests import Entry
 from shareback.settings import Settings
@@ -21,6 +21,8 @@ from shareback.storage import open_store
 from starlette.testclient import TestClient
 from support import (
     BROWSER_UA,
+    IDENTITY_SECRET,
+    SHOP,
     follow_link,
     join_campaign,
     order_paid,
@@ -333,3 +335,33 @@ def test_without_the_csrf_token_no_contest_is_made(admin: TestClient) -> None:
     assert (
         "This campaign has no contests yet." in admin.get("/admin/campaigns/default/contests").text
     )
+
+
+def test_the_advocates_own_page_words_the_board_and_their_place(
+    client: TestClient, owner: Owner, webhook_secret: str, settings: Settings
+) -> None:
+    a_month_of_referrals(client, webhook_secret)
+    assert owner.post(BASE, json=plan()).status_code == 201  # the board is forgotten: in force
+
+    def account(email: str, lang: str) -> dict[str, Any]:
+        body = {
+            "campaign": "default",
+            "email": email,
+            "user_hash": identity.user_hash(IDENTITY_SECRET, email),
+            "lang": lang,
+        }
+        answer = client.post("/api/v1/advocates/account", json=body, headers={"origin": SHOP})
+        assert answer.status_code == 200, answer.text
+        document: dict[str, Any] = answer.json()
+        return document
+
+    dutch = account("bram@example.nl", "nl")["contest"]
+    assert dutch["title"] == "Lentewedstrijd" and dutch["ends_text"].startswith("Eindigt ")
+    assert dutch["you_text"] == "Je staat op plaats 2, met 2 vrienden."
+    assert [(x["rank"], x["name"], x["friends_text"]) for x in dutch["leaders"]] == [
+        (1, "Anna d. V.", "2 vrienden"),
+        (2, "Bram J.", "2 vrienden"),
+        (3, "Cees v. D.", "2 vrienden"),
+    ]
+    english = account("dirk@example.nl", "en")["contest"]
+    assert english["you_text"] == "Bring a friend to get on the board."

@@ -5,11 +5,13 @@ seconds so that a busy shop's every widget open does not recount the contest's r
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
-from shareback import contests, times
+from shareback import contests, formats, times
 from shareback.contests import Standing
+from shareback.i18n import gettext as _
+from shareback.i18n import ngettext, use_locale
 from shareback.storage.base import Store
 from shareback.storage.contest_records import Contest, ContestEntries
 
@@ -51,6 +53,43 @@ def contest_document(
         mine = next((s for s in ranked if s.advocate_id == advocate_id), None)
         document["you"] = None if mine is None else {"rank": mine.rank, "friends": mine.friends}
     return document
+
+
+def contest_words(
+    document: dict[str, Any] | None, lang: str, zone: tzinfo
+) -> dict[str, Any] | None:
+    """The board as the advocate's page and the widget's account view show it, worded in `lang`:
+    the widget carries no language of its own."""
+    if document is None:
+        return None
+    with use_locale(lang):
+        you = document.get("you")
+        if you is None:
+            you_text = _("Bring a friend to get on the board.")
+        else:
+            you_text = ngettext(
+                "You are number %(rank)s, with %(n)s friend.",
+                "You are number %(rank)s, with %(n)s friends.",
+                you["friends"],
+            ) % {"rank": you["rank"], "n": you["friends"]}
+        ends = datetime.fromisoformat(document["ends_at"])
+        return {
+            "title": document["name"],
+            "state": document["state"],
+            "ends_text": _("Ends %(moment)s") % {"moment": formats.moment(ends, lang, zone)}
+            if document["state"] in ("upcoming", "running")
+            else _("Final standings"),
+            "you_text": you_text,
+            "leaders": [
+                {
+                    "rank": leader["rank"],
+                    "name": leader["name"],
+                    "friends_text": ngettext("%(n)s friend", "%(n)s friends", leader["friends"])
+                    % {"n": leader["friends"]},
+                }
+                for leader in document["leaders"]
+            ],
+        }
 
 
 class Boards:

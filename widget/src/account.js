@@ -20,6 +20,7 @@ export default ({ app, body, h, call, back }) => {
   body.replaceChildren(h('p', { class: 'st', role: 'status' }, t.loading))
   return call(cfg.base + '/api/v1/advocates/account', { campaign: cfg.campaign, lang: cfg.lang, email: cfg.email, user_hash: cfg.hash }).then(
     (d) => {
+      let c
       const L = d.labels
       const list = (items, row) =>
         items.length ? h('ul', { role: 'list' }, ...items.map((x) => h('li', {}, ...row(x)))) : h('p', { class: 'st' }, L.none)
@@ -39,6 +40,7 @@ export default ({ app, body, h, call, back }) => {
           part(L.friends, list(d.friends, (f) => [h('span', { dir: 'ltr' }, f.friend), h('span', { class: 'st' }, f.day + ' · ' + f.state_text)])),
           part(L.rewards, list(d.rewards, (r) => [h('span', {}, r.description), h('span', {}, h('strong', {}, r.state), r.when ? ' ' + r.when : '')])),
           d.credit && part(L.credit, h('p', { class: 'cr' }, d.credit.text)),
+          (c = d.contest) && part(c.title, h('p', { class: 'st' }, c.ends_text), h('ol', { class: 'lb' }, ...c.leaders.map((l) => h('li', {}, h('span', {}, l.name), h('span', {}, l.friends_text)))), h('p', {}, h('strong', {}, c.you_text))),
         ),
       )
       body.querySelector('[data-f]').focus()

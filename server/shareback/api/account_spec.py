@@ -98,6 +98,23 @@ SCHEMAS: dict[str, Schema] = {
                 "description": 'the way to the next milestone and tier: "Nog 2 vrienden tot € 25"',
             },
             "labels": obj({key: WORDED for key in LABELS}),
+            "contest": {
+                **nullable(
+                    obj(
+                        {
+                            "title": STRING,
+                            "state": STRING,
+                            "ends_text": WORDED,
+                            "you_text": WORDED,
+                            "leaders": array(
+                                obj({"rank": INTEGER, "name": STRING, "friends_text": WORDED})
+                            ),
+                        }
+                    )
+                ),
+                "description": "the campaign's contest on view (docs/contests.md), worded: the "
+                "board's masked names and the advocate's own place",
+            },
         }
     ),
 }

@@ -13,6 +13,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from shareback import formats, money, people_search
+from shareback.contest_board import contest_words
 from shareback.i18n import N_, ngettext, use_locale
 from shareback.i18n import gettext as _
 from shareback.portal.access import mask_email
@@ -83,6 +84,7 @@ class Facts:
     credit: CreditBalance | None
     reward_coupons: Sequence[str]
     loyalty: Mapping[str, Any] | None  # the loyalty object (docs/advocate-page.md), or None
+    contest: dict[str, Any] | None = None  # the campaign's contest on view (contest_board.py)
 
 
 def channel_label(channel: str) -> str:
@@ -228,4 +230,5 @@ def account_document(facts: Facts, public_url: str, lang: str, zone: tzinfo) -> 
             "tier_text": tier.get("name") if isinstance(tier, Mapping) else None,
             "progress": progress_words(loyalty, lang),
             "labels": {key: _(text) for key, text in LABELS.items()},
+            "contest": contest_words(facts.contest, lang, zone),
         }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shareback import tokens
 from shareback.context import Context
 from shareback.portal.account import MAX_ROWS, Facts, account_document
 from shareback.storage.records import Advocate, Campaign
@@ -38,5 +39,8 @@ async def account_for(
         credit=credit,
         reward_coupons=await ctx.store.reward_coupons(advocate.id),
         loyalty=await loyalty_of(ctx, campaign, advocate),
+        contest=await ctx.boards.widget_contest(
+            ctx.store, campaign.id, advocate.id, tokens.now_utc()
+        ),
     )
     return account_document(facts, ctx.settings.public_url, lang, ctx.store.zone)
