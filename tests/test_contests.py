@@ -6,6 +6,7 @@ given once, after the hold period, as ordinary rewards, however many processes s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ import pytest
 from shareback import contests, identity
 from shareback.app import create_app
 from shareback.contests import Entry
+from shareback.portal import access
 from shareback.settings import Settings
 from shareback.storage import open_store
 from starlette.testclient import TestClient
@@ -365,3 +367,47 @@ def test_the_advocates_own_page_words_the_board_and_their_place(
     ]
     english = account("dirk@example.nl", "en")["contest"]
     assert english["you_text"] == "Bring a friend to get on the board."
+
+
+NICK_KEY = "contest-test-secret-key-0123456789abcdef"
+
+
+def test_the_advocate_picks_a_nickname_on_their_own_page(
+    settings: Settings, webhook_secret: str
+) -> None:
+    keyed = dataclasses.replace(settings, secret_key=NICK_KEY)
+    with TestClient(create_app(keyed), headers={"user-agent": BROWSER_UA}) as browser:
+        boss = Owner(browser)
+        codes = a_month_of_referrals(browser, webhook_secret)
+        made = boss.post(BASE, json=plan()).json()
+        browser.cookies.set(access.COOKIE, access.session_token(NICK_KEY, codes["cees"]))
+        page = browser.get("/advocate?lang=nl")
+        assert page.status_code == 200
+        assert (
+            "Lentewedstrijd" in page.text and "Je staat op plaats 3, met 2 vrienden." in page.text
+        )
+        assert 'name="nickname"' in page.text
+        # Another site's form is refused; a bad nickname is a 400 and changes nothing.
+        foreign = browser.post(
+            "/advocate/nickname?lang=nl",
+            data={"nickname": "Hacker"},
+            headers={"origin": "https://evil.example"},
+        )
+        assert foreign.status_code == 403
+        bad = browser.post("/advocate/nickname?lang=nl", data={"nickname": "cees@example.nl"})
+        assert bad.status_code == 400
+        assert boss.get(f"{BASE}/{made['id']}").json()["leaders"][2]["name"] == "Cees v. D."
+        saved = browser.post(
+            "/advocate/nickname?lang=nl",
+            data={"nickname": "Koffieheld"},
+            headers={"origin": "http://refer.test"},
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303
+        assert boss.get(f"{BASE}/{made['id']}").json()["leaders"][2]["name"] == "Koffieheld"
+        assert 'value="Koffieheld"' in browser.get("/advocate?lang=nl").text
+        # Emptied: back to the masked name. Without a session: 401.
+        browser.post("/advocate/nickname?lang=nl", data={"nickname": ""})
+        assert boss.get(f"{BASE}/{made['id']}").json()["leaders"][2]["name"] == "Cees v. D."
+        browser.cookies.clear()
+        assert browser.post("/advocate/nickname", data={"nickname": "X y"}).status_code == 401

@@ -38,6 +38,7 @@ from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
+from shareback.portal import nickname
 from shareback.portal import page as advocate_page
 from shareback.settings import Settings
 from shareback.storage import open_store
@@ -65,6 +66,7 @@ def all_routes() -> list[BaseRoute]:
         *mail_routes.routes,
         *payout_page.routes,
         *advocate_page.routes,
+        *nickname.routes,
         *admin.routes,
     ]
 

@@ -119,7 +119,9 @@ async def show_advocate_page(request: Request) -> Response:
         account = await account_for(context(request), campaign, advocate, lang)
         if account is None:
             return _page(lang, _("Your rewards"), _request_form(lang, campaign.slug))
-        return _page(lang, account["labels"]["title"], render_account(account))
+        nickname = await context(request).store.advocate_nickname(advocate.id)
+        body = render_account(account, contest_section(account, nickname))
+        return _page(lang, account["labels"]["title"], body)
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -128,7 +130,31 @@ def _list(items: list[str], empty: str) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def render_account(account: dict[str, Any]) -> str:
+def contest_section(account: dict[str, Any], nickname: str | None) -> str:
+    """The board on the standalone page, and the form that names the advocate on it."""
+    board = account.get("contest")
+    if not board:
+        return ""
+    leaders = "".join(
+        f'<li><span>{escape(x["name"])}</span> <span class="sub">{escape(x["friends_text"])}'
+        "</span></li>"
+        for x in board["leaders"]
+    )
+    return (
+        f"<section><h2>{escape(board['title'])}</h2>"
+        f'<p class="sub">{escape(board["ends_text"])}</p>'
+        + (f"<ol>{leaders}</ol>" if leaders else "")
+        + f"<p><strong>{escape(board['you_text'])}</strong></p>"
+        f'<form method="post" action="/advocate/nickname?lang={escape(account["lang"])}">'
+        f'<label for="nickname">{escape(_("Your name on the board"))}'
+        f'<input id="nickname" name="nickname" maxlength="24" autocomplete="nickname" '
+        f'value="{escape(nickname or "")}"></label>'
+        f'<p class="sub">{escape(_("A nickname of 2 to 24 letters or digits. Left empty, the board shows your first name and initials."))}</p>'
+        f'<button type="submit">{escape(_("Save"))}</button></form></section>'
+    )
+
+
+def render_account(account: dict[str, Any], contest: str = "") -> str:
     """The document of portal/account.py as HTML (every value escaped here)."""
     words = account["labels"]
     parts = []
@@ -183,6 +209,7 @@ def render_account(account: dict[str, Any]) -> str:
             f"<section><h2>{escape(words['credit'])}</h2>"
             f'<p class="big">{escape(account["credit"]["text"])}</p></section>'
         )
+    parts.append(contest)
     parts.append(
         f'<form class="out" method="post" action="/advocate/sign-out?lang={escape(account["lang"])}">'
         + '<button type="submit">'

@@ -218,6 +218,10 @@ class ContestQueries(SqlBase):
                 made += await _settle(db, _contest(row), now)
         return made
 
+    async def advocate_nickname(self, advocate_id: int) -> str | None:
+        row = await self._one("SELECT nickname FROM advocates WHERE id = ?", (advocate_id,))
+        return None if row is None else row["nickname"]
+
     async def set_nickname(self, advocate_id: int, nickname: str | None) -> bool:
         async with self._transaction() as db:
             changed = await db.execute(
