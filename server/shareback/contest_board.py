@@ -105,10 +105,18 @@ class Boards:
         self._kept.pop(campaign_id, None)
 
     async def widget_contest(
-        self, store: Store, campaign_id: int, advocate_id: int | None, now: datetime
+        self,
+        store: Store,
+        campaign_id: int,
+        advocate_id: int | None,
+        now: datetime,
+        *,
+        fresh: bool = False,
     ) -> dict[str, Any] | None:
+        """fresh: counted now (the advocate's own page, opened seldom, must show the friend who
+        just ordered); the widget's every open may show a board up to FRESH_SECONDS old."""
         kept = self._kept.get(campaign_id)
-        if kept is None or kept[0] < time.monotonic():
+        if fresh or kept is None or kept[0] < time.monotonic():
             contest = await store.current_contest(campaign_id, now)
             entries = None if contest is None else await store.contest_entries(contest)
             if len(self._kept) >= MAX_CACHED:

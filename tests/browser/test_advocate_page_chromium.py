@@ -51,14 +51,14 @@ def join_as_anna(demo: Demo) -> dict[str, Any]:
     return joined
 
 
-def friend_orders(demo: Demo, code: str) -> None:
+def friend_orders(demo: Demo, code: str, order: str = "2001", friend: str = FRIEND) -> None:
     """Bram follows Anna's WhatsApp link and orders: the checkout's signed webhook."""
     landed = httpx.get(
-        f"{demo.backend}/r/{code}?ch=whatsapp", headers={"user-agent": "Mozilla/5.0 Bram"}
+        f"{demo.backend}/r/{code}?ch=whatsapp", headers={"user-agent": f"Mozilla/5.0 {friend}"}
     )
     ref = httpx.URL(landed.headers["location"]).params["ref"]
-    body = order_paid("2001", FRIEND, "40.00", ref)
-    headers = signed_headers(demo.secrets.webhook_secret, body, "msg-2001")
+    body = order_paid(order, friend, "40.00", ref)
+    headers = signed_headers(demo.secrets.webhook_secret, body, f"msg-{order}")
     answer = httpx.post(f"{demo.backend}/webhooks/orders", content=body, headers=headers)
     assert answer.json()["status"] == "recorded", answer.text
 

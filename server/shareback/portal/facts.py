@@ -40,7 +40,7 @@ async def account_for(
         reward_coupons=await ctx.store.reward_coupons(advocate.id),
         loyalty=await loyalty_of(ctx, campaign, advocate),
         contest=await ctx.boards.widget_contest(
-            ctx.store, campaign.id, advocate.id, tokens.now_utc()
+            ctx.store, campaign.id, advocate.id, tokens.now_utc(), fresh=True
         ),
     )
     return account_document(facts, ctx.settings.public_url, lang, ctx.store.zone)
