@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "static" / "widget.js"
+ACCOUNT = ROOT / "static" / "widget-account.js"
 BUDGET_GZIP_BYTES = 8 * 1024
 
 
@@ -25,6 +26,24 @@ def test_widget_js_is_served_gzipped_with_an_etag(client: TestClient) -> None:
     assert "max-age=300" in response.headers["cache-control"]
     etag = response.headers["etag"]
     assert client.get("/widget.js", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_the_account_view_is_served_like_the_widget_and_importable_from_shops(
+    client: TestClient,
+) -> None:
+    response = client.get(
+        "/widget-account.js", headers={"accept-encoding": "gzip", "origin": "http://shop.test"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/javascript")
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.content == ACCOUNT.read_bytes()
+    # import() from the shop's origin is a CORS request.
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["cross-origin-resource-policy"] == "cross-origin"
+    etag = response.headers["etag"]
+    assert etag != client.get("/widget.js").headers["etag"]
+    assert client.get("/widget-account.js", headers={"if-none-match": etag}).status_code == 304
 
 
 def test_the_versioned_url_is_immutable_and_other_versions_404(client: TestClient) -> None:
@@ -57,4 +76,7 @@ def test_committed_build_is_not_stale(tmp_path: Path) -> None:
     subprocess.run(["node", "build.mjs", "--outfile", str(out)], cwd=ROOT / "widget", check=True)
     assert out.read_bytes() == BUILT.read_bytes(), (
         "static/widget.js is stale: run `npm run build` in widget/"
+    )
+    assert (tmp_path / "widget-account.js").read_bytes() == ACCOUNT.read_bytes(), (
+        "static/widget-account.js is stale: run `npm run build` in widget/"
     )

@@ -1,8 +1,10 @@
 // Bundles src/main.js into one minified IIFE: ../static/widget.js, or the path
 // given with --outfile (the Python test rebuilds into a temporary file and
-// compares). Same input, same bytes: no timestamps, no absolute paths.
+// compares); and src/account.js into widget-account.js beside it. Same input,
+// same bytes: no timestamps, no absolute paths.
 import { build, transform } from 'esbuild'
 import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url))
@@ -22,15 +24,20 @@ const inlineCss = {
   },
 }
 
+const common = { bundle: true, minify: true, target, legalComments: 'none', plugins: [inlineCss], logLevel: 'warning' }
 await build({
+  ...common,
   entryPoints: [here('src/main.js')],
   outfile,
-  bundle: true,
-  minify: true,
   format: 'iife',
-  target,
-  legalComments: 'none',
   banner: { js: '/*! Shareback widget | MIT */' },
-  plugins: [inlineCss],
-  logLevel: 'warning',
+})
+// The account view, loaded with import() only when an identified shopper opens
+// "My rewards": an ES module beside the bundle, widget-account.js.
+await build({
+  ...common,
+  entryPoints: [here('src/account.js')],
+  outfile: join(dirname(outfile), 'widget-account.js'),
+  format: 'esm',
+  banner: { js: '/*! Shareback widget: account view | MIT */' },
 })

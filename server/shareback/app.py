@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute
 from shareback import admin, health, home, payout_page, qr, redirect, serving, webhooks, widget
 from shareback import metrics as metrics_routes
 from shareback.api import (
+    advocate_account,
     advocates,
     campaign_widget,
     events,
@@ -39,6 +40,8 @@ from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
+from shareback.portal import nickname
+from shareback.portal import page as advocate_page
 from shareback.settings import Settings
 from shareback.storage import open_store
 
@@ -54,6 +57,7 @@ def all_routes() -> list[BaseRoute]:
         *redirect.routes,
         *qr.routes,
         *campaign_widget.routes,
+        *advocate_account.routes,
         *advocates.routes,
         *referrers.routes,
         *welcome.routes,
@@ -63,6 +67,8 @@ def all_routes() -> list[BaseRoute]:
         *outgoing.routes,
         *mail_routes.routes,
         *payout_page.routes,
+        *advocate_page.routes,
+        *nickname.routes,
         *admin.routes,
     ]
 

@@ -40,6 +40,10 @@ async def approve_due(store: Store, holder: str, lease: timedelta) -> int | None
     now = tokens.now_utc()
     if not await store.take_lease(APPROVAL_LEASE, holder, now, now + lease):
         return None
+    # Contests past their hold period get their prizes first: approved in this same round.
+    prizes = await store.settle_due_contests(now)
+    if prizes:
+        log.info("gave %d contest prizes", len(prizes))
     approved = await store.approve_due_rewards(now)
     if approved:
         log.info("approved %d rewards whose hold period ended", approved)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from shareback.auth.throttle import PasswordChecks
+from shareback.contest_board import Boards
 from shareback.ratelimit import RateLimiter, StoreCounters
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ from shareback.visitors import network_of
 CLICKS_PER_HOUR = 20
 CODE_MISSES = 20
 CODE_MISS_SECONDS = 600
+ADVOCATE_LINKS = 5
+ADVOCATE_LINK_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,14 @@ class Context:
     # space (past the limit every look-up from the address answers 429 until the window ends,
     # so 303 and 404 cannot be told apart).
     code_miss_limiter: RateLimiter
+    # Requests for the advocate's page link per IP (portal/page.py): a person who mistyped their
+    # address tries again; a script mailing links to a list of addresses is stopped.
+    advocate_link_limiter: RateLimiter
     # The dashboard's scrypt runs at once (sign-in, second factor, new users): a CPU budget, so
     # per process by design.
     password_checks: PasswordChecks = field(default_factory=PasswordChecks)
+    # The widget's contest per campaign, for a few seconds (contest_board.py).
+    boards: Boards = field(default_factory=Boards)
 
     @property
     def watched_limiters(self) -> tuple[RateLimiter, ...]:
@@ -81,6 +89,7 @@ async def new_context(
         key_failure_limiter=limit("key-failure", 20, 600),
         click_limiter=limit("click", CLICKS_PER_HOUR, 3600),
         code_miss_limiter=limit("code-miss", CODE_MISSES, CODE_MISS_SECONDS),
+        advocate_link_limiter=limit("advocate-link", ADVOCATE_LINKS, ADVOCATE_LINK_SECONDS),
     )
 
 

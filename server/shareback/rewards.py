@@ -20,6 +20,8 @@ REWARD_TYPES = (
     "custom",
 )
 STATUSES = ("pending", "approved", "fulfilled", "revoked")
+# referral: one friend's; milestone: a campaign milestone's (loyalty/); prize: a contest's.
+KINDS = ("referral", "milestone", "prize")
 MAX_VALUE = 10**12  # far above any real reward; keeps 1e999999 out of every sum and text
 # Fulfilled: issued or paid (a code, credit in the ledger, a payout, the shop's word). Only what
 # was never given can be revoked; what was given may be clawed back (clawback records).

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import ipaddress
 
+from shareback.in_app import in_app_browser
 from shareback.keyed_hash import hmac_sha256_hex
 
 # Words in a lowercased user agent. Plain substring tests: a case-insensitive regular expression
@@ -40,7 +41,8 @@ def device_class(user_agent: str) -> str:
     """Link previews (WhatsApp, Facebook…) fetch every shared link: they are bots, not clicks.
     Kept per user agent: a shop's visitors bring a few hundred browsers, every click asks."""
     agent = user_agent.lower()
-    if not agent or _has_any(agent, BOT_WORDS):
+    # LinkedIn's in-app browser says "[LinkedInApp]": a person in the app, not its preview bot.
+    if not agent or (_has_any(agent, BOT_WORDS) and in_app_browser(agent) is None):
         return "bot"
     if _has_any(agent, TABLET_WORDS) or _android_tablet(agent):
         return "tablet"

@@ -1,4 +1,5 @@
-"""GET /widget.js (short cache, ETag) and /static/widget.{hash}.js (immutable): the built widget."""
+"""GET /widget.js (short cache, ETag) and /static/widget.{hash}.js (immutable): the built widget;
+GET /widget-account.js: its account view, an ES module the widget imports when asked for."""
 
 from __future__ import annotations
 
@@ -29,7 +30,17 @@ async def serve_versioned_widget(request: Request) -> Response:
     return serve(request, asset, IMMUTABLE, EMBEDDABLE)
 
 
+# import() of a module from another origin is a CORS request: the file is public, any may load it.
+MODULE = {**EMBEDDABLE, "Access-Control-Allow-Origin": "*"}
+
+
+async def serve_account_view(request: Request) -> Response:
+    cache = "public, max-age=300, stale-while-revalidate=86400"
+    return serve(request, load("widget-account.js"), cache, MODULE)
+
+
 routes = [
     Route("/widget.js", serve_widget, methods=["GET"]),
     Route("/static/widget.{digest}.js", serve_versioned_widget, methods=["GET"]),
+    Route("/widget-account.js", serve_account_view, methods=["GET"]),
 ]

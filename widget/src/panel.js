@@ -2,7 +2,7 @@
 // the advocate is known, then the link, copy, share targets, native share, QR.
 import { h, icon } from './dom.js'
 import { targetLabel } from './i18n.js'
-import { postAdvocate } from './api.js'
+import { call, postAdvocate } from './api.js'
 import { copyKey, copyText } from './clipboard.js'
 import { SHARE, isIOS, withChannel } from './share-urls.js'
 
@@ -112,7 +112,7 @@ const showForm = (app, body, err, pre = {}) => {
 }
 
 const showShare = (app, body, adv) => {
-  const { t, data } = app
+  const { t, data, cfg } = app
   const { link, code, share = {}, qr, coupon_code: coupon } = adv
   const text = share.text || ''
   const ev = (type, channel) => app.ev(type, { channel, code })
@@ -193,6 +193,14 @@ const showShare = (app, body, adv) => {
       },
     }, icon('qr'), qrLabel)
 
+  // An identified shopper's own page: the view is a file of its own, fetched when asked for.
+  const mine = adv.account_label &&
+    h('button', {
+      part: 'mine',
+      click: () =>
+        import(cfg.base + '/widget-account.js').then((m) => m.default({ app, body, h, call, back: () => showShare(app, body, adv) }), () => {}),
+    }, icon('gift'), adv.account_label)
+
   body.replaceChildren(
     h('label', { for: 'sb-l', part: 'label' }, t.link),
     h('div', { class: 'row' }, field, copy),
@@ -200,7 +208,7 @@ const showShare = (app, body, adv) => {
     ...(coupon ? codeRow(t, coupon, 'sb-c', t.myCode, () => ev('copy', 'code')) : []),
     h('p', { id: 'sb-s', class: 'lb' }, t.shareLink),
     h('ul', { part: 'targets', role: 'list', 'aria-labelledby': 'sb-s' }, ...targets),
-    h('div', { class: 'row ex' }, native, qrButton),
+    h('div', { class: 'row ex' }, native, qrButton, mine),
     box,
   )
   focusMain(body)

@@ -46,6 +46,8 @@ async def settings_page(
         "errors": errors,
         "labels": LABELS,
         "journeys": journeys.LABELS,
+        # The e-mails a campaign may switch off: not those sent because the shopper asked.
+        "switchable": {k: v for k, v in journeys.LABELS.items() if k not in journeys.REQUESTED},
         "langs": {"nl": "Dutch", "en": "English"},
         "own": own,
         "default_sender": ctx.settings.email_from,

@@ -16,6 +16,9 @@ from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError, optional_str, read_json, require_object, required_str
 from shareback.experiments import variants
 from shareback.experiments.serving import View, advocate_view
+from shareback.i18n import gettext as _
+from shareback.i18n import use_locale
+from shareback.portal.account import LABELS
 from shareback.storage.records import Advocate, Campaign, JoinRequest
 
 # The fields of a join (JoinRequest in /openapi.json); others pass unread.
@@ -55,6 +58,11 @@ def advocate_document(
         "channels": variants.channels(overrides),
         "experiment": view.label(),
     }
+
+
+def account_label(lang: str) -> str:
+    with use_locale(lang):
+        return _(LABELS["title"])
 
 
 def optional_bool(body: dict[str, object], name: str) -> bool | None:
@@ -137,9 +145,16 @@ async def create_advocate(request: Request) -> Response:
             if tiered is not view.campaign:
                 document["offer"] = wording.offers(tiered, lang)
                 document["offer_text"] = wording.offer_text(tiered, lang)
+    # The shop's signed identity opens the advocate's own page in the widget (its account view,
+    # POST /api/v1/advocates/account): the button's name, in the shopper's language.
+    document["account_label"] = account_label(lang) if opened else None
     if not opened:
         # Knowing someone's e-mail address must not reveal the name they signed up with.
         document["name"] = name
+    # The contest on view; the shopper's own place only for the shop's signed identity.
+    document["contest"] = await ctx.boards.widget_contest(
+        ctx.store, campaign.id, joined.advocate.id if opened else None, tokens.now_utc()
+    )
     # One status whether the address was known or not: 200, the shopper's link.
     return with_cors(request, JSONResponse(document, status_code=200))
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, design, tokens, wording
+from shareback import codes, design, in_app, tokens, wording
 from shareback.api.loyalty_view import tiered
 from shareback.api.messages import localised
 from shareback.context import Context, client_ip, context
@@ -19,6 +19,8 @@ from shareback.cors import allow_origin, answer_preflight, with_cors
 from shareback.errors import ApiError
 from shareback.experiments import variants
 from shareback.experiments.serving import campaign_view, friend_view
+from shareback.i18n import gettext as _
+from shareback.i18n import use_locale
 from shareback.redirect import count_code_miss, refuse_code_scans
 from shareback.storage.base import Advocate, Campaign
 
@@ -124,12 +126,32 @@ async def describe_ref(
     # The offer of the advocate's experiment variant, as the order will be rewarded.
     campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
     campaign = await tiered(ctx.store, campaign, advocate.id)  # the tier's own offer (loyalty/)
-    return "valid", {
+    code = await friend_code(request, campaign, advocate, claims.click_token)
+    friend = {
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),
         "offer": campaign.friend_reward.describe(lang),
-        "code": await friend_code(request, campaign, advocate, claims.click_token),
+        "code": code,
     }
+    # A pool or generated code is issued for this click: it names the advocate, a shared one not.
+    return "valid", in_app_friend(request, friend, lang, advocate, code != campaign.friend_code)
+
+
+def in_app_friend(
+    request: Request, friend: dict[str, Any], lang: str, advocate: Advocate, per_click: bool
+) -> dict[str, Any]:
+    """In an in-app browser (Instagram, TikTok…) the cookie stays in the app: a friend who buys
+    later in their own browser arrives without it. So the banner shows the code that credits the
+    advocate all the same (in_app.attributing_code), and says why."""
+    app = in_app.in_app_browser(request.headers.get("user-agent", ""))
+    if app is None:
+        return friend
+    code = in_app.attributing_code(friend["code"], per_click, advocate.coupon_code, advocate.code)
+    with use_locale(lang):
+        hint = _("Ordering later in another browser? Enter code %(code)s at the checkout.") % {
+            "code": code
+        }
+    return {**friend, "code": code, "in_app": app, "message": f"{friend['message']}. {hint}"}
 
 
 async def describe_code(
@@ -150,13 +172,14 @@ async def describe_code(
     name = wording.first_name(advocate.name)
     campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
     campaign = await tiered(ctx.store, campaign, advocate.id)  # the tier's own offer (loyalty/)
-    return "valid", {
+    friend = {
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),
         "offer": campaign.friend_reward.describe(lang),
         # No click, so no pool or generated code of its own: the shared code stands in, if any.
         "code": campaign.friend_code if campaign.friend_fulfilment != "link" else None,
     }
+    return "valid", in_app_friend(request, friend, lang, advocate, False)
 
 
 async def show_campaign_widget(request: Request) -> Response:

@@ -40,6 +40,8 @@ NL = {
     "malformed_json": "Het verzoek is geen geldige JSON.",
     "invalid_body": "Het verzoek moet een JSON-object zijn.",
     "unsupported_media_type": "Stuur het verzoek als application/json.",
+    "not_an_advocate": "Je hebt hier nog geen persoonlijke link.",
+    "not_signed_in": "Open de link uit je e-mail opnieuw om je beloningen te zien.",
 }
 
 # How a field is named in a Dutch sentence, for missing_<field> and invalid_<field>.

@@ -6,9 +6,11 @@ from functools import lru_cache
 from typing import Any
 
 from shareback import __version__
+from shareback.api import account_spec
 from shareback.api.owner import (
     ambassadors_spec,
     codes_spec,
+    contests_spec,
     customers_spec,
     events_spec,
     experiments_spec,
@@ -170,6 +172,17 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "the A/B experiment variant this advocate sees, if any: share, "
                 "headline and offer are already that variant's",
             },
+            "contest": {
+                **nullable(ref("Contest")),
+                "description": "the campaign's contest on view (running, or its final standings "
+                "for a week after the prizes), with the shopper's own place (`you`) only for "
+                "the shop's signed identity; null when there is none",
+            },
+            "account_label": {
+                **nullable(STRING),
+                "description": "with the shop's signed identity: the name of the widget's "
+                '"My rewards" button, which opens showAdvocateAccount; else null',
+            },
         }
     ),
     "WidgetConfig": obj(
@@ -223,7 +236,14 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                         "code": nullable(
                             {**STRING, "description": "the friend's code for the checkout"}
                         ),
-                    }
+                        "in_app": {
+                            **enum(["instagram", "facebook", "tiktok", "linkedin", "snapchat"]),
+                            "description": "only in an in-app browser, where the cookie is lost "
+                            "when the friend buys in another browser: `code` is then the one that "
+                            "credits the advocate, and `message` says to type it at the checkout",
+                        },
+                    },
+                    optional=["in_app"],
                 )
             ),
         }
@@ -729,7 +749,9 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         payouts_spec.paths(),
         experiments_spec.paths(),
         ambassadors_spec.paths(),
+        contests_spec.paths(),
         loyalty_spec.paths(),
+        account_spec.paths(preflight),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -760,7 +782,9 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **experiments_spec.SCHEMAS,
                     **ambassadors_spec.SCHEMAS,
                     **segments_spec.SCHEMAS,
+                    **contests_spec.SCHEMAS,
                     **loyalty_spec.SCHEMAS,
+                    **account_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

@@ -16,7 +16,20 @@ REWARD_APPROVED = "reward_approved"  # the referrer: your reward is approved
 REMINDER = "reminder"  # once, to an advocate who never shared
 SUMMARY = "summary"  # weekly, to the shop's owners (dashboard users with the owner role)
 TIER_CHANGED = "tier_changed"  # the advocate: promoted or demoted to a loyalty tier (loyalty/)
-JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER, SUMMARY, TIER_CHANGED)
+ADVOCATE_LINK = "advocate_link"  # the sign-in link to the advocate's own page, asked for
+JOURNEYS = (
+    INVITE,
+    WELCOME,
+    REWARD_PENDING,
+    REWARD_APPROVED,
+    REMINDER,
+    SUMMARY,
+    TIER_CHANGED,
+    ADVOCATE_LINK,
+)
+# Sent because the shopper asked for it, that moment: never switched off in a campaign's mail
+# settings (the owner may reword it), and sent to an address that unsubscribed from the others.
+REQUESTED = (ADVOCATE_LINK,)
 # What a campaign sends until its owner chooses: the owners' summary is asked for, not assumed.
 DEFAULT_JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER, TIER_CHANGED)
 LANGS = ("nl", "en")
@@ -30,6 +43,7 @@ LABELS = {
     REMINDER: N_("Reminder to share (once)"),
     SUMMARY: N_("Weekly summary to the shop's owners"),
     TIER_CHANGED: N_("Your loyalty tier changed"),
+    ADVOCATE_LINK: N_("Sign-in link to the advocate's own page (on request)"),
 }
 
 COMMON = ("shop", "name", "link", "code", "friend_offer", "referrer_offer")
@@ -56,6 +70,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
         "approved_rewards",
         "dashboard_link",
     ),
+    ADVOCATE_LINK: ("shop", "name", "page_link", "minutes"),
 }
 
 
@@ -356,6 +371,46 @@ Blijf delen: {{ link }}
 <p>Hoi{% if name %} {{ name }}{% endif %},</p>
 <p>{% if promoted %}Dankzij de vrienden die je naar {{ shop }} bracht, ben je nu <strong>{{ tier }}</strong>{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% else %}Na een terugbetaling is je niveau bij {{ shop }} nu <strong>{{ tier }}</strong>{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% endif %} Je vrienden krijgen <strong>{{ friend_offer }}</strong>; jij krijgt <strong>{{ referrer_offer }}</strong> voor elke vriend die bestelt.</p>
 <p>Blijf delen: <a href="{{ link }}">{{ link }}</a></p>
+""",
+        ),
+        _t(
+            ADVOCATE_LINK,
+            "en",
+            "Your rewards at {{ shop }}",
+            """
+Hi{% if name %} {{ name }}{% endif %},
+
+Here is your link to your own page at {{ shop }}: your link and codes, the friends who ordered and your rewards.
+
+{{ page_link }}
+
+The link works for {{ minutes }} minutes. Did you not ask for it? Then you can ignore this e-mail.
+""",
+            """
+<p>Hi{% if name %} {{ name }}{% endif %},</p>
+<p>Here is your link to your own page at {{ shop }}: your link and codes, the friends who ordered and your rewards.</p>
+<p><a href="{{ page_link }}" style="display:inline-block;padding:12px 20px;background:#1f6f5c;color:#ffffff;text-decoration:none;border-radius:6px">Open my rewards</a></p>
+<p>The link works for {{ minutes }} minutes. Did you not ask for it? Then you can ignore this e-mail.</p>
+""",
+        ),
+        _t(
+            ADVOCATE_LINK,
+            "nl",
+            "Je beloningen bij {{ shop }}",
+            """
+Hoi{% if name %} {{ name }}{% endif %},
+
+Hier is de link naar je eigen pagina bij {{ shop }}: je link en codes, de vrienden die bestelden en je beloningen.
+
+{{ page_link }}
+
+De link werkt {{ minutes }} minuten. Heb je hem niet aangevraagd? Dan kun je deze e-mail negeren.
+""",
+            """
+<p>Hoi{% if name %} {{ name }}{% endif %},</p>
+<p>Hier is de link naar je eigen pagina bij {{ shop }}: je link en codes, de vrienden die bestelden en je beloningen.</p>
+<p><a href="{{ page_link }}" style="display:inline-block;padding:12px 20px;background:#1f6f5c;color:#ffffff;text-decoration:none;border-radius:6px">Open mijn beloningen</a></p>
+<p>De link werkt {{ minutes }} minuten. Heb je hem niet aangevraagd? Dan kun je deze e-mail negeren.</p>
 """,
         ),
     )

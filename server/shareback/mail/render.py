@@ -93,6 +93,8 @@ SAMPLE: dict[str, Any] = {
     "tier": "Goud",
     "previous_tier": "Zilver",
     "promoted": True,
+    "page_link": "https://refer.example.com/advocate/open?t=…",
+    "minutes": 60,
 }
 
 

@@ -26,6 +26,7 @@ from shareback.mail.smtp import SmtpTarget, parse_sender, parse_smtp_url
 from shareback.mail.unsubscribe import address_hash, unsubscribe_token
 from shareback.mail.variables import summary_numbers, template_variables
 from shareback.outgoing.retry import next_attempt
+from shareback.portal import access
 from shareback.settings import Settings
 from shareback.storage.base import Store
 from shareback.storage.records import Advocate, Campaign, DueMail, MailSettings
@@ -139,9 +140,12 @@ class MailSender:
         if campaign is None or campaign.archived_at is not None:
             raise Outcome("skipped", "the campaign is archived")
         settings = await self.store.mail_settings(campaign.id)
-        if mail.journey not in settings.journeys:
+        asked = mail.journey in journeys.REQUESTED  # the shopper asked for it just now
+        if mail.journey not in settings.journeys and not asked:
             raise Outcome("skipped", "the campaign does not send this e-mail any more")
-        if await self.store.is_suppressed(address_hash(self.secret_key, mail.email_key)):
+        if not asked and await self.store.is_suppressed(
+            address_hash(self.secret_key, mail.email_key)
+        ):
             raise Outcome("suppressed", "the address unsubscribed")
         sender = self._sender(settings)
         if not is_valid_email(mail.recipient):
@@ -160,6 +164,11 @@ class MailSender:
             facts = {**facts, "stats": summary_numbers(stats)}
         if mail.journey == journeys.REWARD_APPROVED:
             facts = {**facts, "reaches": await self._reaches(mail, advocate, lang)}
+        if mail.journey == journeys.ADVOCATE_LINK and advocate is not None:
+            # Signed as it is sent, never stored: the outbox and its log hold no live link.
+            token = access.link_token(self.secret_key, advocate.code)
+            link = f"{self.public_url}/advocate/open?t={token}&lang={lang}"
+            facts = {**facts, "page_link": link, "minutes": access.LINK_MINUTES}
         variables = template_variables(
             mail.journey, lang, self.public_url, campaign, advocate, facts, mail.name
         )

@@ -135,6 +135,8 @@ def template_variables(
         )
     if journey == journeys.SUMMARY:
         everything.update(_summary(facts, lang, public_url, campaign))
+    if journey == journeys.ADVOCATE_LINK:
+        everything.update(page_link=facts.get("page_link"), minutes=facts.get("minutes"))
     if journey in (journeys.REWARD_PENDING, journeys.REWARD_APPROVED):
         description = facts.get("description") or {}
         everything.update(

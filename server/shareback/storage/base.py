@@ -14,6 +14,7 @@ from shareback.kpis import RawStats
 from shareback.loyalty.plan import LoyaltyPlan
 from shareback.payouts import PayoutAccount
 from shareback.people_search import SearchTerms
+from shareback.storage.contest_records import Contest, ContestEntries, NewContest
 from shareback.storage.customer_store import CustomerStore, ImportStore
 from shareback.storage.experiment_records import (
     Experiment,
@@ -317,6 +318,11 @@ class PeopleStore(Protocol):
         ...
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None: ...
+
+    async def advocate_by_email(self, campaign_id: int, email_key: str) -> Advocate | None:
+        """The campaign's advocate with this address (emails.email_key), as stored; None if
+        the address never joined. Creates nothing (the advocate's page asks)."""
+        ...
 
 
 class OutboxStore(Protocol):
@@ -705,11 +711,38 @@ class ExperimentStore(Protocol):
     async def experiment_numbers(self, experiment: Experiment) -> ExperimentNumbers: ...
 
 
+class ContestStore(Protocol):
+    """Contests (storage/sql/contests.py): entries counted from the referrals, prizes given once."""
+
+    async def create_contest(self, new: NewContest, hold_days: int) -> Contest: ...
+
+    async def contest(self, contest_id: int) -> Contest | None: ...
+
+    async def contests(self, campaign_id: int) -> list[Contest]: ...
+
+    async def current_contest(self, campaign_id: int, at: datetime) -> Contest | None: ...
+
+    async def cancel_contest(self, contest_id: int, at: datetime) -> Contest | None:
+        """None when it is settled already (or unknown)."""
+        ...
+
+    async def contest_entries(self, contest: Contest) -> ContestEntries: ...
+
+    async def settle_due_contests(self, now: datetime) -> list[int]:
+        """Gives the prizes of every contest past its hold period, once; the rewards made."""
+        ...
+
+    async def advocate_nickname(self, advocate_id: int) -> str | None: ...
+
+    async def set_nickname(self, advocate_id: int, nickname: str | None) -> bool: ...
+
+
 class Store(
     ScoreStore,
     CustomerStore,
     ImportStore,
     ExperimentStore,
+    ContestStore,
     IssuingStore,
     PayoutStore,
     AdminStore,

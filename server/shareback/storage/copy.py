@@ -67,6 +67,8 @@ TABLES = (
     "experiment_variants",
     "experiment_exposures",
     "experiment_changes",
+    "contests",
+    "contest_prizes",
     "campaign_copy",
     "customer_tags",
     "customer_external_ids",

@@ -24,7 +24,7 @@ from shareback.api.owner.schema_kit import (
 )
 from shareback.fulfilment import METHODS
 from shareback.outgoing.retry import EVENT_TYPES
-from shareback.rewards import REWARD_TYPES, STATUSES
+from shareback.rewards import KINDS, REWARD_TYPES, STATUSES
 
 MONEY = nullable({**STRING, "description": 'in major units, e.g. "59.90"; null if not money'})
 DESCRIPTIONS = obj({"en": STRING, "nl": STRING}, description="The reward worded for people.")
@@ -84,9 +84,10 @@ SCHEMAS: dict[str, Schema] = {
                 }
             ),
             "kind": {
-                **enum(["referral", "milestone"]),
+                **enum(list(KINDS)),
                 "description": "referral: the reward of one friend's order; milestone: a "
-                "campaign milestone's (the n-th successful friend; docs/milestones-and-tiers.md)",
+                "campaign milestone's (the n-th successful friend; docs/milestones-and-tiers.md); "
+                "prize: a contest's (docs/contests.md)",
             },
         }
     ),

@@ -37,7 +37,7 @@ from shareback.campaigns import (
 from shareback.code_pool import POOL_CODE
 from shareback.fulfilment import METHODS
 from shareback.order_value import NO_REWARD_REASONS
-from shareback.rewards import REWARD_TYPES, STATUSES
+from shareback.rewards import KINDS, REWARD_TYPES, STATUSES
 
 CURRENCY: Schema = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}
 SLUG_SCHEMA: Schema = {"type": "string", "pattern": SLUG_PATTERN.pattern}
@@ -161,9 +161,10 @@ REWARD_FIELDS: dict[str, Schema] = {
     "fulfilled_at": nullable(TIME),
     "created_at": TIME,
     "kind": {
-        **enum(["referral", "milestone"]),
+        **enum(list(KINDS)),
         "description": "referral: one friend's reward; milestone: the reward of a campaign "
-        "milestone, booked on the referral that reached it (docs/milestones-and-tiers.md)",
+        "milestone, booked on the referral that reached it (docs/milestones-and-tiers.md); "
+        "prize: a contest's prize, booked on the winner's last counted friend (docs/contests.md)",
     },
 }
 REASON: Schema = {"type": "string", "maxLength": MAX_REASON}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.contests import ContestQueries
 from shareback.storage.sql.customer_sync import CustomerSyncQueries
 from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
@@ -38,6 +39,7 @@ class SqlStore(
     CustomerSyncQueries,
     ImportQueries,
     ExperimentQueries,
+    ContestQueries,
     CampaignQueries,
     ReferralQueries,
     RefundQueries,

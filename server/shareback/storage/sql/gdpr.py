@@ -21,7 +21,7 @@ FLAGS = ("verified", "findable", "marketing_consent", "excluded")
 
 SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
-    "a.verified, a.findable, a.created_at, a.tier, a.tier_changed_at FROM advocates a "
+    "a.nickname, a.verified, a.findable, a.created_at, a.tier, a.tier_changed_at FROM advocates a "
     "JOIN campaigns c "
     "ON c.id = a.campaign_id WHERE a.email_key = ? ORDER BY a.id",
     "links": "SELECT l.code, l.advocate_id, l.name, l.created_at FROM advocate_links l "
@@ -192,7 +192,7 @@ def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
     """Every value that names the person: addresses, names, codes."""
     values: set[str] = set()
     for name, columns in (
-        ("advocates", ("email", "name", "code", "coupon_code")),
+        ("advocates", ("email", "name", "nickname", "code", "coupon_code")),
         ("links", ("code", "name")),
         ("orders", ("email",)),
         ("rewards", ("email",)),
@@ -240,7 +240,7 @@ class GdprQueries(SqlBase):
                 placeholder = gdpr.erased_email("advocate", advocate["id"])
                 await db.execute(
                     "UPDATE advocates SET email = ?, email_key = ?, name = NULL, "
-                    "search_name = NULL, coupon_code = NULL, code = ?, findable = FALSE "
+                    "search_name = NULL, nickname = NULL, coupon_code = NULL, code = ?, findable = FALSE "
                     "WHERE id = ?",
                     (placeholder, placeholder, code, advocate["id"]),
                 )

@@ -54,7 +54,7 @@ async def plan(
         (campaign_id,),
     )
     sent = journeys.DEFAULT_JOURNEYS if found is None or found[0] is None else str(found[0]).split()
-    if found is None or journey not in sent:
+    if found is None or (journey not in sent and journey not in journeys.REQUESTED):
         return False
     row = await db.fetchrow(
         "INSERT INTO mail_messages (dedupe_key, campaign_id, journey, recipient, email_key, name, "

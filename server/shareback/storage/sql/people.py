@@ -15,7 +15,7 @@ from shareback.people_search import (
     prefix_range,
 )
 from shareback.storage.database import Dialect, Row, db_int, db_time
-from shareback.storage.records import AdvocatePage, AdvocateProfile, AdvocateRow
+from shareback.storage.records import Advocate, AdvocatePage, AdvocateProfile, AdvocateRow
 from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.mail import _mail_row
@@ -156,6 +156,13 @@ class PeopleQueries(SqlBase):
             )
         rows = await self._all(sql, [*params, limit, offset])
         return AdvocatePage([_row(row) for row in rows], capped, names_in_part)
+
+    async def advocate_by_email(self, campaign_id: int, email_key: str) -> Advocate | None:
+        row = await self._one(
+            "SELECT * FROM advocates WHERE campaign_id = ? AND email_key = ?",
+            (campaign_id, email_key),
+        )
+        return None if row is None else advocate_from_row(row)
 
     async def advocate_profile(self, advocate_id: int) -> AdvocateProfile | None:
         row = await self._one(
