@@ -209,6 +209,20 @@ def test_the_widgets_account_view_opens_by_the_shops_signed_identity(
     assert missing.json()["error"]["message"] == "Je hebt hier nog geen persoonlijke link."
 
 
+def test_a_signed_address_sharing_an_inbox_opens_no_other_account(client: TestClient) -> None:
+    """victoria+me@ and victoria@ share an inbox key, not an account at the shop."""
+    join_campaign(client, "victoria@gmail.com", "Victoria")
+    other = "victoria+me@gmail.com"
+    body = {
+        "campaign": "default",
+        "email": other,
+        "user_hash": identity.user_hash(IDENTITY_SECRET, other),
+    }
+    answer = client.post("/api/v1/advocates/account", json=body, headers={"origin": SHOP})
+    assert answer.status_code == 404
+    assert "victoria@gmail.com" not in answer.text and "Victoria" not in answer.text
+
+
 def test_one_advocates_session_never_shows_another_advocate(client: TestClient) -> None:
     anna = join_campaign(client, ANNA, "Anna")
     carla = join_campaign(client, CARLA, "Carla")
