@@ -56,7 +56,7 @@ def sign_in(client: TestClient, link: str) -> None:
 @pytest.fixture
 def anna_with_a_friend(mail_client: TestClient, mail_settings: Settings) -> Iterator[str]:
     """Anna shared on WhatsApp; Bob followed it and ordered; Anna's reward is pending."""
-    anna = join_campaign(mail_client, ANNA, "Anna de Vries")
+    anna = join_campaign(mail_client, ANNA, "Anna de Vries", lang="nl")
     ref = follow_link(mail_client, str(anna["code"]), "whatsapp")
     paid(mail_client, mail_settings.webhook_secrets[0], "1001", BOB, ref)
     follow_link(mail_client, str(anna["code"]), "qr")
@@ -66,8 +66,9 @@ def anna_with_a_friend(mail_client: TestClient, mail_settings: Settings) -> Iter
 def test_the_emailed_link_opens_the_advocates_own_page(
     mail_client: TestClient, mail_settings: Settings, smtp: SmtpServer, anna_with_a_friend: str
 ) -> None:
-    answer = ask_for_link(mail_client, ANNA)
-    assert "Kijk in je inbox" in answer
+    # Asked from an English page: the e-mail still speaks Anna's own language.
+    answer = ask_for_link(mail_client, ANNA, lang="en")
+    assert "Check your inbox" in answer
     send_rounds(mail_settings, SECRET_KEY, [datetime.now(UTC)])
     [mail] = [m for m in smtp.inbox.to(ANNA) if "/advocate/open" in m.text]
     assert mail.message["Subject"] == "Je beloningen bij Brandpunt Koffie"
@@ -251,6 +252,16 @@ def test_progress_to_the_next_milestone_is_worded_in_the_pages_language() -> Non
     with use_locale("en"):
         assert progress_words(loyalty, "en") == ["2 more friends to €25", "1 more friend to Goud"]
     assert progress_words({**loyalty, "next_milestone": None, "next_tier": None}, "en") == []
+    by_spend = {
+        "key": "gold",
+        "name": "Goud",
+        "friends_needed": None,
+        "spend_needed": {"amount": "40.00", "currency": "EUR"},
+    }
+    with use_locale("nl"):
+        assert progress_words({**loyalty, "next_milestone": None, "next_tier": by_spend}, "nl") == [
+            "Nog €\xa040 tot Goud"
+        ]
     assert progress_words(None, "nl") == []
 
 

@@ -6,9 +6,11 @@ pages' look: their own CSP, no script."""
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -42,6 +44,7 @@ PAGE_STYLE = (
 )
 CSP = error_page.csp_for(PAGE_STYLE)
 HEADERS = {**error_page.HEADERS, "Content-Security-Policy": CSP}
+log = logging.getLogger("shareback")
 MAX_FORM_FIELDS = 6
 
 
@@ -220,15 +223,7 @@ async def request_link(request: Request) -> Response:
                 + _request_form(lang, slug, email),
                 422,
             )
-        campaign = await _campaign(ctx, slug)
-        advocate = (
-            await ctx.store.advocate_by_email(campaign.id, emails.email_key(email))
-            if campaign is not None
-            else None
-        )
-        if campaign is not None and advocate is not None:
-            await plan_link_mail(ctx, campaign, advocate, lang)
-        return _page(
+        response = _page(
             lang,
             _("Check your inbox"),
             para(
@@ -240,14 +235,31 @@ async def request_link(request: Request) -> Response:
                 "status",
             ),
         )
+    # Looked up once the answer has gone: it takes as long for a stranger's address as for an
+    # advocate's, so not even the time it takes tells them apart.
+    response.background = BackgroundTask(send_link_if_known, ctx, slug, email)
+    return response
 
 
-async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate, lang: str) -> None:
+async def send_link_if_known(ctx: Context, slug: str, email: str) -> None:
+    try:
+        campaign = await _campaign(ctx, slug)
+        if campaign is None:
+            return
+        advocate = await ctx.store.advocate_by_email(campaign.id, emails.email_key(email))
+        if advocate is not None:
+            await plan_link_mail(ctx, campaign, advocate)
+    except Exception:
+        log.exception("the advocate's page link could not be planned")
+
+
+async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate) -> None:
     """One message per address and quarter of an hour, however often the form is sent (the
-    outbox's dedupe key), so nobody's inbox can be flooded from many addresses either."""
+    outbox's dedupe key), so nobody's inbox can be flooded from many addresses either. It goes
+    to the address the record was made with, in the advocate's own language (mail_contacts),
+    whoever typed it: the form changes nothing about them."""
     now = tokens.now_utc()
     slot = int(now.timestamp()) // 900
-    await ctx.store.remember_mail_lang(advocate.email_key, lang, now)
     await ctx.store.plan_mail(
         campaign.id,
         journeys.ADVOCATE_LINK,
