@@ -277,3 +277,24 @@ def test_progress_to_the_next_milestone_is_worded_in_the_pages_language() -> Non
 )
 def test_friends_addresses_are_masked(address: str | None, masked: str) -> None:
     assert access.mask_email(address) == masked
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "&".join(f"f{n}=1" for n in range(2000)),
+        "email=a%00b%40c.nl",
+        b"email=%ff%fe@x.nl",
+        "email=" + "a" * 2_000_000,
+        "email=anna%40example.nl&campaign=%ED%A0%80",
+        "email=anna%40example.nl&campaign=a%00&lang=%00",
+    ],
+    ids=["fields", "nul", "bytes", "huge", "surrogate", "nul-campaign"],
+)
+def test_hostile_link_requests_get_a_4xx_or_the_usual_answer(
+    client: TestClient, body: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    join_campaign(client, ANNA, "Anna")
+    response = client.post("/advocate/link", content=body, headers=FORM)
+    assert response.status_code in (200, 400, 413, 422), response.status_code
+    assert "could not be planned" not in caplog.text

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from shareback import emails, error_page, i18n, tokens
 from shareback.bootstrap import DEFAULT_SLUG
+from shareback.campaigns import SLUG_PATTERN
 from shareback.context import Context, client_ip, context
 from shareback.i18n import gettext as _
 from shareback.i18n import use_locale
@@ -67,8 +68,9 @@ def para(text: str, role: str = "") -> str:
 
 
 def _slug(value: object) -> str:
+    """The campaign a form or link names; anything that is not a slug is the default one."""
     text = str(value or "")[:64]
-    return text if text else DEFAULT_SLUG
+    return text if SLUG_PATTERN.fullmatch(text) else DEFAULT_SLUG
 
 
 def _request_form(lang: str, slug: str, email: str = "") -> str:
