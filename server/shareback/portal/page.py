@@ -24,6 +24,7 @@ from shareback.i18n import use_locale
 from shareback.mail import journeys
 from shareback.portal import access
 from shareback.portal.facts import account_for
+from shareback.static_assets import load, serve
 from shareback.storage.records import Advocate, Campaign
 
 PAGE_STYLE = (
@@ -39,11 +40,16 @@ PAGE_STYLE = (
     ".big{font-size:1.2rem;font-weight:700}p.big{color:#16191d}.sub{color:#59616c}"
     ".progress{margin-top:.75rem;padding:.75rem 1rem;border-radius:6px;background:#e3f3ee;"
     "color:#16191d;font-weight:600}.out{margin-top:2rem}"
-    ".out button{color:#0a6b5c;background:none;border:1px solid #0a6b5c}"
+    ".out button,.copy{color:#0a6b5c;background:none;border:1px solid #0a6b5c}"
+    ".row{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}"
+    ".copy{padding:.35rem .8rem;min-height:2.75rem}li .copy{margin-inline-start:auto}"
     "@media(prefers-color-scheme:dark){li{border-color:#3a4048}.sub{color:#b8bec7}"
     "p.big{color:#f0f1f4}}"
 )
-CSP = error_page.csp_for(PAGE_STYLE)
+# Its one script (static/advocate-page.js: the copy buttons) comes from this origin.
+CSP = error_page.csp_for(PAGE_STYLE) + "; script-src 'self'"
+SCRIPT = '<script src="/advocate/page.js" defer></script>'
+
 HEADERS = {**error_page.HEADERS, "Content-Security-Policy": CSP}
 log = logging.getLogger("shareback")
 MAX_FORM_FIELDS = 6
@@ -124,13 +130,21 @@ async def show_advocate_page(request: Request) -> Response:
         account = await account_for(context(request), campaign, advocate, lang)
         if account is None:
             return _page(lang, _("Your rewards"), _request_form(lang, campaign.slug))
-        return _page(lang, account["labels"]["title"], render_account(account))
+        return _page(lang, account["labels"]["title"], render_account(account) + SCRIPT)
 
 
 def _list(items: list[str], empty: str) -> str:
     if not items:
         return f'<p class="sub">{escape(empty)}</p>'
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def copy_button(source: str, label: str) -> str:
+    """Hidden until the page's script shows it: without script there is nothing to click."""
+    return (
+        f'<button type="button" class="copy" data-copy="{source}" '
+        f'data-copied="{escape(_("Copied"))}" hidden>{escape(label)}</button>'
+    )
 
 
 def render_account(account: dict[str, Any]) -> str:
@@ -149,14 +163,17 @@ def render_account(account: dict[str, Any]) -> str:
             f'<p class="progress">{escape(line)}</p>' for line in account["progress"]
         )
         parts.append(f'<section aria-label="{escape(words["tier"])}">{tier}{progress}</section>')
-    codes = [f"<code>{escape(account['code'])}</code>"]
-    if account["coupon_code"]:
-        codes.append(f"<code>{escape(account['coupon_code'])}</code>")
-    codes += [f"<code>{escape(c)}</code>" for c in account["link_codes"]]
-    codes += [f"<code>{escape(c)}</code>" for c in account["reward_coupons"]]
+    shown = [account["code"], account["coupon_code"], *account["link_codes"]]
+    shown += account["reward_coupons"]
+    codes = [
+        f'<code id="code-{n}">{escape(code)}</code>{copy_button(f"code-{n}", _("Copy code"))}'
+        for n, code in enumerate(c for c in shown if c)
+    ]
     parts.append(
         f"<section><h2>{escape(words['link'])}</h2>"
-        f'<p><a class="big" href="{escape(account["link"])}">{escape(account["link"])}</a></p>'
+        f'<p class="row"><a class="big" id="link" href="{escape(account["link"])}">'
+        f"{escape(account['link'])}</a>{copy_button('link', _('Copy link'))}</p>"
+        '<p class="sub" id="copied" role="status"></p>'
         f"<h2>{escape(words['codes'])}</h2>{_list(codes, words['none'])}</section>"
     )
     clicks = [
@@ -313,8 +330,13 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def serve_page_script(request: Request) -> Response:
+    return serve(request, load("advocate-page.js"), "public, max-age=300")
+
+
 routes = [
     Route("/advocate", show_advocate_page, methods=["GET"]),
+    Route("/advocate/page.js", serve_page_script, methods=["GET"]),
     Route("/advocate/link", request_link, methods=["POST"]),
     Route("/advocate/open", open_link, methods=["GET"]),
     Route("/advocate/sign-out", sign_out, methods=["POST"]),
