@@ -56,7 +56,7 @@ def sign_in(client: TestClient, link: str) -> None:
 @pytest.fixture
 def anna_with_a_friend(mail_client: TestClient, mail_settings: Settings) -> Iterator[str]:
     """Anna shared on WhatsApp; Bob followed it and ordered; Anna's reward is pending."""
-    anna = join_campaign(mail_client, ANNA, "Anna de Vries")
+    anna = join_campaign(mail_client, ANNA, "Anna de Vries", lang="nl")
     ref = follow_link(mail_client, str(anna["code"]), "whatsapp")
     paid(mail_client, mail_settings.webhook_secrets[0], "1001", BOB, ref)
     follow_link(mail_client, str(anna["code"]), "qr")
@@ -66,8 +66,9 @@ def anna_with_a_friend(mail_client: TestClient, mail_settings: Settings) -> Iter
 def test_the_emailed_link_opens_the_advocates_own_page(
     mail_client: TestClient, mail_settings: Settings, smtp: SmtpServer, anna_with_a_friend: str
 ) -> None:
-    answer = ask_for_link(mail_client, ANNA)
-    assert "Kijk in je inbox" in answer
+    # Asked from an English page: the e-mail still speaks Anna's own language.
+    answer = ask_for_link(mail_client, ANNA, lang="en")
+    assert "Check your inbox" in answer
     send_rounds(mail_settings, SECRET_KEY, [datetime.now(UTC)])
     [mail] = [m for m in smtp.inbox.to(ANNA) if "/advocate/open" in m.text]
     assert mail.message["Subject"] == "Je beloningen bij Brandpunt Koffie"
@@ -91,8 +92,12 @@ def test_the_emailed_link_opens_the_advocates_own_page(
     assert "b***@g***.com" in html
     assert BOB not in html and "friend@" not in html and "gmail" not in html
     assert "Wachtend" in html and "€\xa05 tegoed" in html and "wordt goedgekeurd op" in html
-    assert "script" not in html.lower()
+    # One script, from this origin (the copy buttons); nothing inline.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/advocate/page.js" defer>']
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    script = mail_client.get("/advocate/page.js")
+    assert script.status_code == 200 and "clipboard" in script.text
     # The same document as JSON, by the session.
     document = mail_client.post("/api/v1/advocates/account", json={"lang": "en"}).json()
     assert document["clicks"] == [
@@ -209,6 +214,20 @@ def test_the_widgets_account_view_opens_by_the_shops_signed_identity(
     assert missing.json()["error"]["message"] == "Je hebt hier nog geen persoonlijke link."
 
 
+def test_a_signed_address_sharing_an_inbox_opens_no_other_account(client: TestClient) -> None:
+    """victoria+me@ and victoria@ share an inbox key, not an account at the shop."""
+    join_campaign(client, "victoria@gmail.com", "Victoria")
+    other = "victoria+me@gmail.com"
+    body = {
+        "campaign": "default",
+        "email": other,
+        "user_hash": identity.user_hash(IDENTITY_SECRET, other),
+    }
+    answer = client.post("/api/v1/advocates/account", json=body, headers={"origin": SHOP})
+    assert answer.status_code == 404
+    assert "victoria@gmail.com" not in answer.text and "Victoria" not in answer.text
+
+
 def test_one_advocates_session_never_shows_another_advocate(client: TestClient) -> None:
     anna = join_campaign(client, ANNA, "Anna")
     carla = join_campaign(client, CARLA, "Carla")
@@ -237,6 +256,16 @@ def test_progress_to_the_next_milestone_is_worded_in_the_pages_language() -> Non
     with use_locale("en"):
         assert progress_words(loyalty, "en") == ["2 more friends to €25", "1 more friend to Goud"]
     assert progress_words({**loyalty, "next_milestone": None, "next_tier": None}, "en") == []
+    by_spend = {
+        "key": "gold",
+        "name": "Goud",
+        "friends_needed": None,
+        "spend_needed": {"amount": "40.00", "currency": "EUR"},
+    }
+    with use_locale("nl"):
+        assert progress_words({**loyalty, "next_milestone": None, "next_tier": by_spend}, "nl") == [
+            "Nog €\xa040 tot Goud"
+        ]
     assert progress_words(None, "nl") == []
 
 
@@ -252,3 +281,24 @@ def test_progress_to_the_next_milestone_is_worded_in_the_pages_language() -> Non
 )
 def test_friends_addresses_are_masked(address: str | None, masked: str) -> None:
     assert access.mask_email(address) == masked
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "&".join(f"f{n}=1" for n in range(2000)),
+        "email=a%00b%40c.nl",
+        b"email=%ff%fe@x.nl",
+        "email=" + "a" * 2_000_000,
+        "email=anna%40example.nl&campaign=%ED%A0%80",
+        "email=anna%40example.nl&campaign=a%00&lang=%00",
+    ],
+    ids=["fields", "nul", "bytes", "huge", "surrogate", "nul-campaign"],
+)
+def test_hostile_link_requests_get_a_4xx_or_the_usual_answer(
+    client: TestClient, body: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    join_campaign(client, ANNA, "Anna")
+    response = client.post("/advocate/link", content=body, headers=FORM)
+    assert response.status_code in (200, 400, 413, 422), response.status_code
+    assert "could not be planned" not in caplog.text

@@ -68,7 +68,9 @@ def test_the_advocate_asks_for_the_link_and_opens_their_page_on_a_phone(
 ) -> None:
     anna = join_as_anna(demo)
     friend_orders(demo, anna["code"])
-    page = new_context(**PHONE).new_page()
+    phone = new_context(**PHONE)
+    phone.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo.backend)
+    page = phone.new_page()
     problems = watch_console(page)
     page.goto(f"{demo.backend}/advocate?lang=nl")
     expect(page.get_by_role("heading", level=1)).to_have_text("Je beloningen")
@@ -101,6 +103,15 @@ def test_the_advocate_asks_for_the_link_and_opens_their_page_on_a_phone(
         "a => getComputedStyle(a).fontWeight"
     )
     assert weight == "700"
+    # The copy buttons (the page's one script, from its own origin under its CSP).
+    copy = page.locator("button[data-copy=link]")
+    expect(copy).to_have_accessible_name("Link kopiëren")
+    copy.click()
+    expect(copy).to_have_text("Gekopieerd")
+    assert page.evaluate("navigator.clipboard.readText()") == anna["link"]
+    page.locator("li", has_text="ANNA10").get_by_role("button", name="Code kopiëren").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "ANNA10"
+    expect(copy).to_have_text("Link kopiëren", timeout=5000)
     shot = DOCS / "advocate-page.png" if WRITE_DOCS else tmp_path / "advocate-page.png"
     page.screenshot(path=shot, full_page=True)
     page.screenshot(path=Path("/tmp/portal-advocate-page.png"), full_page=True)

@@ -21,26 +21,34 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.portal.account import LABELS
 
 WORDED = {**STRING, "description": "in the answer's language"}
 
 SCHEMAS: dict[str, Schema] = {
-    "AccountRequest": obj(
-        {
-            "campaign": {**STRING, "maxLength": 64},
-            "email": {**EMAIL, "maxLength": 254},
-            "user_hash": {
-                **STRING,
-                "maxLength": 128,
-                "description": "the shop's signed identity of `email` (as for joinCampaign)",
+    "AccountRequest": {
+        **obj(
+            {
+                "campaign": {**SLUG_SCHEMA, "maxLength": 64},
+                "email": {**EMAIL, "maxLength": 254},
+                "user_hash": {
+                    **STRING,
+                    "pattern": "^[0-9a-fA-F]{64}$",
+                    "description": "the shop's signed identity of `email` (as for joinCampaign)",
+                },
+                "lang": nullable(enum(["nl", "en"])),
             },
-            "lang": nullable(enum(["nl", "en"])),
+            optional=["campaign", "email", "user_hash", "lang"],
+            description="With email and user_hash (and campaign): the shop's signed-in "
+            "shopper. Without them: the session the e-mailed link to /advocate started (its "
+            "cookie).",
+        ),
+        "dependentRequired": {
+            "email": ["campaign", "user_hash"],
+            "user_hash": ["campaign", "email"],
         },
-        optional=["campaign", "email", "user_hash", "lang"],
-        description="With email and user_hash (and campaign): the shop's signed-in shopper. "
-        "Without them: the session the e-mailed link to /advocate started (its cookie).",
-    ),
+    },
     "AdvocateAccount": obj(
         {
             "campaign": STRING,

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import emails, i18n, identity
+from shareback import emails, i18n, identity, joining
 from shareback.api.campaign_widget import active_campaign
 from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
@@ -33,6 +33,10 @@ async def _by_identity(request: Request, body: dict[str, object]) -> tuple[Advoc
             403, "invalid_user_hash", "user_hash does not match this e-mail address.", "user_hash"
         )
     advocate = await ctx.store.advocate_by_email(campaign.id, emails.email_key(email))
+    # The record of exactly the address the shop signed, as joining opens it: not another
+    # account that shares its inbox (victoria+me@ is not victoria@).
+    if advocate is not None and joining.access(advocate.email, email, True) != "open":
+        advocate = None
     if advocate is None:
         # The shop vouched for the address, so saying so reveals nothing to a stranger.
         raise ApiError(404, "not_an_advocate", "This shopper has no referral link yet.", "email")

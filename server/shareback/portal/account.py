@@ -126,10 +126,16 @@ def progress_words(loyalty: Mapping[str, Any] | None, lang: str) -> list[str]:
                 % {"num": needed, "reward": reward}
             )
     tier = loyalty.get("next_tier")
-    if isinstance(tier, Mapping):
+    name = tier.get("name") if isinstance(tier, Mapping) else None
+    if isinstance(tier, Mapping) and isinstance(name, str) and name:
         needed = _count(tier.get("friends_needed"))
-        name = tier.get("name")
-        if needed and isinstance(name, str) and name:
+        # Tiers by spend say how much more to spend: "Nog € 40 tot Goud".
+        spend = (
+            reward_words({**tier["spend_needed"], "type": "credit"}, lang)
+            if isinstance(tier.get("spend_needed"), Mapping)
+            else None
+        )
+        if needed:
             lines.append(
                 ngettext(
                     "%(num)d more friend to %(tier)s",
@@ -138,6 +144,8 @@ def progress_words(loyalty: Mapping[str, Any] | None, lang: str) -> list[str]:
                 )
                 % {"num": needed, "tier": name}
             )
+        elif spend:
+            lines.append(_("%(amount)s more to %(tier)s") % {"amount": spend, "tier": name})
     return lines
 
 

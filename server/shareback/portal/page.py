@@ -6,21 +6,25 @@ pages' look: their own CSP, no script."""
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from shareback import emails, error_page, i18n, tokens
 from shareback.bootstrap import DEFAULT_SLUG
+from shareback.campaigns import SLUG_PATTERN
 from shareback.context import Context, client_ip, context
 from shareback.i18n import gettext as _
 from shareback.i18n import use_locale
 from shareback.mail import journeys
 from shareback.portal import access
 from shareback.portal.facts import account_for
+from shareback.static_assets import load, serve
 from shareback.storage.records import Advocate, Campaign
 
 PAGE_STYLE = (
@@ -36,12 +40,18 @@ PAGE_STYLE = (
     ".big{font-size:1.2rem;font-weight:700}p.big{color:#16191d}.sub{color:#59616c}"
     ".progress{margin-top:.75rem;padding:.75rem 1rem;border-radius:6px;background:#e3f3ee;"
     "color:#16191d;font-weight:600}.out{margin-top:2rem}"
-    ".out button{color:#0a6b5c;background:none;border:1px solid #0a6b5c}"
+    ".out button,.copy{color:#0a6b5c;background:none;border:1px solid #0a6b5c}"
+    ".row{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}"
+    ".copy{padding:.35rem .8rem;min-height:2.75rem}li .copy{margin-inline-start:auto}"
     "@media(prefers-color-scheme:dark){li{border-color:#3a4048}.sub{color:#b8bec7}"
     "p.big{color:#f0f1f4}}"
 )
-CSP = error_page.csp_for(PAGE_STYLE)
+# Its one script (static/advocate-page.js: the copy buttons) comes from this origin.
+CSP = error_page.csp_for(PAGE_STYLE) + "; script-src 'self'"
+SCRIPT = '<script src="/advocate/page.js" defer></script>'
+
 HEADERS = {**error_page.HEADERS, "Content-Security-Policy": CSP}
+log = logging.getLogger("shareback")
 MAX_FORM_FIELDS = 6
 
 
@@ -64,8 +74,9 @@ def para(text: str, role: str = "") -> str:
 
 
 def _slug(value: object) -> str:
+    """The campaign a form or link names; anything that is not a slug is the default one."""
     text = str(value or "")[:64]
-    return text if text else DEFAULT_SLUG
+    return text if SLUG_PATTERN.fullmatch(text) else DEFAULT_SLUG
 
 
 def _request_form(lang: str, slug: str, email: str = "") -> str:
@@ -121,7 +132,7 @@ async def show_advocate_page(request: Request) -> Response:
             return _page(lang, _("Your rewards"), _request_form(lang, campaign.slug))
         nickname = await context(request).store.advocate_nickname(advocate.id)
         body = render_account(account, contest_section(account, nickname))
-        return _page(lang, account["labels"]["title"], body)
+        return _page(lang, account["labels"]["title"], body + SCRIPT)
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -154,6 +165,14 @@ def contest_section(account: dict[str, Any], nickname: str | None) -> str:
     )
 
 
+def copy_button(source: str, label: str) -> str:
+    """Hidden until the page's script shows it: without script there is nothing to click."""
+    return (
+        f'<button type="button" class="copy" data-copy="{source}" '
+        f'data-copied="{escape(_("Copied"))}" hidden>{escape(label)}</button>'
+    )
+
+
 def render_account(account: dict[str, Any], contest: str = "") -> str:
     """The document of portal/account.py as HTML (every value escaped here)."""
     words = account["labels"]
@@ -170,14 +189,17 @@ def render_account(account: dict[str, Any], contest: str = "") -> str:
             f'<p class="progress">{escape(line)}</p>' for line in account["progress"]
         )
         parts.append(f'<section aria-label="{escape(words["tier"])}">{tier}{progress}</section>')
-    codes = [f"<code>{escape(account['code'])}</code>"]
-    if account["coupon_code"]:
-        codes.append(f"<code>{escape(account['coupon_code'])}</code>")
-    codes += [f"<code>{escape(c)}</code>" for c in account["link_codes"]]
-    codes += [f"<code>{escape(c)}</code>" for c in account["reward_coupons"]]
+    shown = [account["code"], account["coupon_code"], *account["link_codes"]]
+    shown += account["reward_coupons"]
+    codes = [
+        f'<code id="code-{n}">{escape(code)}</code>{copy_button(f"code-{n}", _("Copy code"))}'
+        for n, code in enumerate(c for c in shown if c)
+    ]
     parts.append(
         f"<section><h2>{escape(words['link'])}</h2>"
-        f'<p><a class="big" href="{escape(account["link"])}">{escape(account["link"])}</a></p>'
+        f'<p class="row"><a class="big" id="link" href="{escape(account["link"])}">'
+        f"{escape(account['link'])}</a>{copy_button('link', _('Copy link'))}</p>"
+        '<p class="sub" id="copied" role="status"></p>'
         f"<h2>{escape(words['codes'])}</h2>{_list(codes, words['none'])}</section>"
     )
     clicks = [
@@ -247,15 +269,7 @@ async def request_link(request: Request) -> Response:
                 + _request_form(lang, slug, email),
                 422,
             )
-        campaign = await _campaign(ctx, slug)
-        advocate = (
-            await ctx.store.advocate_by_email(campaign.id, emails.email_key(email))
-            if campaign is not None
-            else None
-        )
-        if campaign is not None and advocate is not None:
-            await plan_link_mail(ctx, campaign, advocate, lang)
-        return _page(
+        response = _page(
             lang,
             _("Check your inbox"),
             para(
@@ -267,14 +281,31 @@ async def request_link(request: Request) -> Response:
                 "status",
             ),
         )
+    # Looked up once the answer has gone: it takes as long for a stranger's address as for an
+    # advocate's, so not even the time it takes tells them apart.
+    response.background = BackgroundTask(send_link_if_known, ctx, slug, email)
+    return response
 
 
-async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate, lang: str) -> None:
+async def send_link_if_known(ctx: Context, slug: str, email: str) -> None:
+    try:
+        campaign = await _campaign(ctx, slug)
+        if campaign is None:
+            return
+        advocate = await ctx.store.advocate_by_email(campaign.id, emails.email_key(email))
+        if advocate is not None:
+            await plan_link_mail(ctx, campaign, advocate)
+    except Exception:
+        log.exception("the advocate's page link could not be planned")
+
+
+async def plan_link_mail(ctx: Context, campaign: Campaign, advocate: Advocate) -> None:
     """One message per address and quarter of an hour, however often the form is sent (the
-    outbox's dedupe key), so nobody's inbox can be flooded from many addresses either."""
+    outbox's dedupe key), so nobody's inbox can be flooded from many addresses either. It goes
+    to the address the record was made with, in the advocate's own language (mail_contacts),
+    whoever typed it: the form changes nothing about them."""
     now = tokens.now_utc()
     slot = int(now.timestamp()) // 900
-    await ctx.store.remember_mail_lang(advocate.email_key, lang, now)
     await ctx.store.plan_mail(
         campaign.id,
         journeys.ADVOCATE_LINK,
@@ -326,8 +357,13 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def serve_page_script(request: Request) -> Response:
+    return serve(request, load("advocate-page.js"), "public, max-age=300")
+
+
 routes = [
     Route("/advocate", show_advocate_page, methods=["GET"]),
+    Route("/advocate/page.js", serve_page_script, methods=["GET"]),
     Route("/advocate/link", request_link, methods=["POST"]),
     Route("/advocate/open", open_link, methods=["GET"]),
     Route("/advocate/sign-out", sign_out, methods=["POST"]),
