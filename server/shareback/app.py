@@ -37,6 +37,7 @@ from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
+from shareback.partners import pages as partner_pages
 from shareback.settings import Settings
 from shareback.storage import open_store
 
@@ -61,6 +62,7 @@ def all_routes() -> list[BaseRoute]:
         *outgoing.routes,
         *mail_routes.routes,
         *payout_page.routes,
+        *partner_pages.routes,
         *admin.routes,
     ]
 

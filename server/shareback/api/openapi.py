@@ -13,6 +13,7 @@ from shareback.api.owner import (
     fraud_spec,
     gdpr_spec,
     outgoing_spec,
+    partners_spec,
     payouts_spec,
     schemas,
     spec,
@@ -349,6 +350,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "order_already_recorded",
                     "currency_mismatch",
                     "below_minimum_order",
+                    "partner_commission",
                 ],
             },
             "referral_id": ID,
@@ -356,6 +358,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_reduced": COUNT,
             "rewards_clawed_back": COUNT,
             "credit_redeemed": {**STRING, "description": "store credit the order spent, 5.00"},
+            "commission_id": {
+                **ID,
+                "description": "the partner commission the order made (reason partner_commission) "
+                "or refused (reason other_currency, repeat_customer, window_over)",
+            },
         },
         optional=[
             "referral_id",
@@ -363,6 +370,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_reduced",
             "rewards_clawed_back",
             "credit_redeemed",
+            "commission_id",
         ],
     ),
 }
@@ -711,6 +719,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
+        partners_spec.paths(),
         experiments_spec.paths(),
     ):
         for path, item in part.items():
@@ -738,6 +747,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
+                    **partners_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
                 },
                 "responses": error_responses(),

@@ -23,6 +23,12 @@ EVENT_TYPES = (
     "payout_batch.paid",
     "experiment.started",
     "experiment.concluded",
+    "partner.approved",
+    "partner.rejected",
+    "commission.created",
+    "commission.approved",
+    "commission.paid",
+    "commission.clawed_back",
 )
 
 

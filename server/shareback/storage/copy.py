@@ -67,6 +67,14 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "partner_programmes",
+    "partners",
+    "partner_placements",
+    "partner_clicks",
+    "partner_payouts",
+    "partner_commissions",
+    "partner_clawbacks",
+    "partner_accounts",
 )
 BATCH = 5000
 

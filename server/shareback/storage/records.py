@@ -12,6 +12,7 @@ from shareback.design import DEFAULT as DEFAULT_DESIGN
 from shareback.design import Design
 from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
+from shareback.storage.partner_records import PartnerPayoutItem
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class Outcome:
     reduced: int = 0
     clawed_back: int = 0
     credit_redeemed: str | None = None  # store credit spent by the order, "5.00"
+    commission_id: int | None = None  # the partner commission the order made (or refused)
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -224,6 +226,8 @@ class Outcome:
             body["rewards_clawed_back"] = self.clawed_back
         if self.credit_redeemed is not None:
             body["credit_redeemed"] = self.credit_redeemed
+        if self.commission_id is not None:
+            body["commission_id"] = self.commission_id
         return body
 
 
@@ -647,14 +651,21 @@ class PayoutBatch:
     paid_by: str | None
     paid_at: datetime | None
     items: tuple[PayoutItem, ...] = ()
+    # Partners' commissions (storage/sql/partner_payouts.py): one transfer per partner.
+    partner_items: tuple[PartnerPayoutItem, ...] = ()
+
+    @property
+    def transfers(self) -> int:
+        return len(self.items) + len(self.partner_items)
 
 
 @dataclass(frozen=True)
 class BatchRefusal:
-    """A reward the batch could not take, and why (payouts.REFUSALS)."""
+    """A reward (or a partner's commissions) the batch could not take, and why (payouts.REFUSALS)."""
 
-    reward_id: int
+    reward_id: int | None
     reason: str
+    partner_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,10 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "partners",
+    "partner_commissions",
+    "partner_accounts",
+    "partner_payouts",
 )
 ERASED = (
     "advocates",

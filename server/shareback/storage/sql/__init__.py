@@ -12,6 +12,7 @@ from shareback.storage.sql.issuing import IssuingQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.partners import PartnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
 from shareback.storage.sql.people import PeopleQueries
 from shareback.storage.sql.privacy import PrivacyQueries
@@ -27,6 +28,7 @@ __all__ = ["SqlStore"]
 
 
 class SqlStore(
+    PartnerQueries,
     ExperimentQueries,
     CampaignQueries,
     ReferralQueries,

@@ -21,6 +21,7 @@ from shareback.storage.records import Outcome, PartialRefund, RefundPart
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.clawbacks import claw_back_order
 from shareback.storage.sql.outbox import enqueue_reward_events
+from shareback.storage.sql.partner_commissions import adjust_commission
 
 LOSSES = ("refund", "chargeback")
 AWAITING = Outcome("recorded", "awaiting_order")
@@ -97,6 +98,7 @@ async def lose_order(db: Connection, order: Row, source: str, reason: str, at: d
     )
     revoked = await revoke_pending_rewards(db, order["id"], source, at, reason)
     clawed = await claw_back_order(db, order["id"], reason, at)
+    clawed += await adjust_commission(db, order["id"], 0, reason, at)  # a partner's commission
     outcome = "charged_back" if reason == "chargeback" else "refunded"
     return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
 
@@ -166,6 +168,7 @@ async def add_refund_parts(
         "UPDATE orders SET refunded_minor = ? WHERE id = ?", (so_far.refunded_minor, order["id"])
     )
     clawed = await claw_back_order(db, order["id"], "partial_refund", at, so_far.kept_minor, total)
+    clawed += await adjust_commission(db, order["id"], so_far.kept_minor, "partial_refund", at)
     return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
 
