@@ -23,14 +23,15 @@ CREDITED = "('pending', 'approved', 'paid')"
 
 async def _window_touch(db: Connection, customer_key: str) -> PartnerTouch | None:
     """A repeat order without a link or code: the partner who brought this customer most lately,
-    if their terms pay on every order (the window itself is judged by commission.on_order)."""
+    if their terms pay on every order (the window itself is judged by commission.on_order),
+    under the placement that brought them."""
     row = await db.fetchrow(
-        "SELECT c.partner_id, MIN(c.created_at) AS first FROM partner_commissions c "
-        f"WHERE c.customer_key = ? AND c.status IN {CREDITED} GROUP BY c.partner_id "
-        "ORDER BY first DESC, c.partner_id DESC LIMIT 1",
+        "SELECT c.partner_id, c.placement FROM partner_commissions c "
+        f"WHERE c.customer_key = ? AND c.status IN {CREDITED} AND c.via <> 'window' "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT 1",
         (customer_key,),
     )
-    return None if row is None else PartnerTouch(row["partner_id"], "window")
+    return None if row is None else PartnerTouch(row["partner_id"], "window", row["placement"])
 
 
 async def credit_partner(
