@@ -198,44 +198,30 @@ def test_a_rejected_partners_links_and_code_credit_nobody(
     assert gone["status"] == "ignored" and "commission_id" not in gone
 
 
+def side(customer: Touch | None, partner: Touch | None) -> str | None:
+    winner = attribution.last_click(customer, partner, NOW)
+    return None if winner is None else winner.side
+
+
 def test_last_click_rules() -> None:
     early, late = NOW - timedelta(days=3), NOW - timedelta(hours=1)
     customer_link = Touch("customer", "link", early)
     partner_link = Touch("partner", "link", late)
     assert attribution.last_click(customer_link, partner_link, NOW) == partner_link
+    assert side(Touch("customer", "link", late), Touch("partner", "link", early)) == "customer"
+    assert side(customer_link, Touch("partner", "code", position=0)) == "partner"
     assert (
-        attribution.last_click(
-            Touch("customer", "link", late), Touch("partner", "link", early), NOW
-        ).side
-        == "customer"
-    )
-    assert (
-        attribution.last_click(customer_link, Touch("partner", "code", position=0), NOW).side
+        side(Touch("customer", "code", position=1), Touch("partner", "code", position=0))
         == "partner"
     )
     assert (
-        attribution.last_click(
-            Touch("customer", "code", position=1), Touch("partner", "code", position=0), NOW
-        ).side
-        == "partner"
-    )
-    assert (
-        attribution.last_click(
-            Touch("customer", "code", position=0), Touch("partner", "code", position=1), NOW
-        ).side
+        side(Touch("customer", "code", position=0), Touch("partner", "code", position=1))
         == "customer"
     )
-    assert (
-        attribution.last_click(
-            Touch("customer", "link", early), Touch("partner", "window"), NOW
-        ).side
-        == "customer"
-    )
+    assert side(Touch("customer", "link", early), Touch("partner", "window")) == "customer"
     assert attribution.last_click(None, partner_link, NOW) == partner_link
     same = Touch("partner", "link", early)
-    assert (
-        attribution.last_click(customer_link, same, NOW).side == "customer"
-    )  # a tie: the customer
+    assert side(customer_link, same) == "customer"  # a tie: the customer
 
 
 TERMS = commission.Terms(
