@@ -11,9 +11,9 @@ CREATE TABLE partner_programmes (
     -- where partner links land (its landing URL) and whose shop it is
     campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
     currency TEXT NOT NULL,
-    rate_bp INTEGER NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),  -- 1000: 10 %
+    rate_bp BIGINT NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),  -- 1000: 10 %
     basis TEXT NOT NULL CHECK (basis IN ('first_order', 'every_order')),
-    window_days INTEGER NOT NULL CHECK (window_days > 0),
+    window_days BIGINT NOT NULL CHECK (window_days > 0),
     attribution_days INTEGER NOT NULL CHECK (attribution_days > 0),
     hold_days INTEGER NOT NULL CHECK (hold_days >= 0),
     created_at TIMESTAMPTZ NOT NULL,
@@ -34,9 +34,9 @@ CREATE TABLE partners (
     -- typed at checkout (ANNA15), set by the owner; upper case
     coupon_code TEXT UNIQUE,
     -- NULL: the programme's own setting
-    rate_bp INTEGER CHECK (rate_bp BETWEEN 0 AND 10000),
+    rate_bp BIGINT CHECK (rate_bp BETWEEN 0 AND 10000),
     basis TEXT CHECK (basis IN ('first_order', 'every_order')),
-    window_days INTEGER CHECK (window_days > 0),
+    window_days BIGINT CHECK (window_days > 0),
     created_by TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     decided_by TEXT,
@@ -91,7 +91,7 @@ CREATE TABLE partner_commissions (
     revenue_minor BIGINT NOT NULL,  -- the order's total, in its currency
     kept_minor BIGINT NOT NULL,  -- what refunds left of it
     currency TEXT NOT NULL,  -- the order's
-    rate_bp INTEGER NOT NULL,
+    rate_bp BIGINT NOT NULL,
     amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),  -- in the programme's currency
     status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'paid', 'revoked', 'refused')),
     reason TEXT,
