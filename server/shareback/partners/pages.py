@@ -39,7 +39,16 @@ def show(
         html = (
             environment()
             .get_template(f"partners/{template}")
-            .render({"request": request, "lang": lang, "notice": None, "session": None, **values})
+            .render(
+                {
+                    "request": request,
+                    "lang": lang,
+                    "notice": None,
+                    "session": None,
+                    "busy": False,
+                    **values,
+                }
+            )
         )
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
