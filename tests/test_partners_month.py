@@ -171,7 +171,7 @@ def test_a_partners_month(
         "/partners/apply",
         data={"name": "Sanne", "email": SANNE, "website": "https://sanne.example"},
     )
-    assert applied.status_code == 200 and "We have your application" in applied.text
+    assert applied.status_code == 200 and "We hebben je aanmelding" in applied.text
     [sanne] = owner.get("/api/v1/partners?status=applied").json()["data"]
     code, partner_id = sanne["code"], sanne["id"]
     assert client.get(f"/r/{code}", follow_redirects=False).status_code == 404  # not approved yet

@@ -149,7 +149,7 @@ async def path_programme(request: Request) -> Programme:
 
 
 async def path_partner(request: Request) -> Partner:
-    raw: str = request.path_params["partner_id"]
+    raw = str(request.path_params["partner_id"])
     partner_id = parse_id(raw)
     found = None if partner_id is None else await context(request).store.partner(partner_id)
     if found is None:
@@ -347,7 +347,9 @@ async def set_account(request: Request) -> Response:
     return JSONResponse(account_document(account))
 
 
-PARTNER = "/api/v1/partners/{partner_id}"
+# An int convertor: /api/v1/partners/payable is never taken for a partner's id (a PATCH there
+# is a 405, not "no such partner").
+PARTNER = "/api/v1/partners/{partner_id:int}"
 routes = [
     Route("/api/v1/partner-programmes/{slug}", show_programme, methods=["GET"], middleware=GUARDED),
     Route("/api/v1/partner-programmes/{slug}", save_programme, methods=["PUT"], middleware=GUARDED),

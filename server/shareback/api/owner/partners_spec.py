@@ -10,6 +10,7 @@ from shareback.api.owner.schema_kit import (
     COUNT,
     EMAIL,
     ID,
+    NOT_BLANK_NO_NUL,
     STRING,
     TIME,
     URL,
@@ -24,16 +25,23 @@ from shareback.api.owner.schema_kit import (
     ref,
     response,
 )
+from shareback.api.owner.schemas import CURRENCY
 from shareback.partners.commission import BASES, REFUSALS
 from shareback.storage.partner_records import COMMISSION_STATUSES, STATUSES
 
 TAG = "partners"
-PERCENT = {**STRING, "description": 'a percentage, at most two decimals: "10", "7.5"'}
+PERCENT = {
+    **STRING,
+    "pattern": r"^(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)$",
+    "description": 'a percentage, 0 to 100, at most two decimals: "10", "7.5"',
+}
+NAME = {**STRING, "maxLength": 100, "pattern": NOT_BLANK_NO_NUL}
+SLUG = {**STRING, "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"}
 DAYS = {"type": "integer", "minimum": 1, "maximum": 3650}
 PROGRAMME_FIELDS: dict[str, Schema] = {
     "name": STRING,
     "currency": {
-        **STRING,
+        **CURRENCY,
         "description": "commissions are paid in it; orders in another "
         "currency are recorded and refused (reason other_currency)",
     },
@@ -82,7 +90,7 @@ PARTNER_FIELDS: dict[str, Schema] = {
 SCHEMAS: dict[str, Schema] = {
     "PartnerProgramme": obj({"slug": STRING, **PROGRAMME_FIELDS}),
     "PartnerProgrammeInput": obj(
-        {**PROGRAMME_FIELDS, "name": {**STRING, "maxLength": 100}},
+        {**PROGRAMME_FIELDS, "name": NAME},
         optional=list(PROGRAMME_FIELDS),
     ),
     "Partner": obj(PARTNER_FIELDS),
@@ -90,9 +98,9 @@ SCHEMAS: dict[str, Schema] = {
     "InvitedPartner": obj({**PARTNER_FIELDS, "invitation_sent": BOOLEAN}),
     "PartnerInvitation": obj(
         {
-            "programme": {**STRING, "default": "default"},
-            "email": EMAIL,
-            "name": {**STRING, "maxLength": 100},
+            "programme": {**SLUG, "default": "default"},
+            "email": {**EMAIL, "maxLength": 254},
+            "name": NAME,
             "lang": {**enum(["nl", "en"]), "default": "nl"},
         },
         optional=["programme", "lang"],
@@ -122,7 +130,10 @@ SCHEMAS: dict[str, Schema] = {
         optional=["commission_percent", "basis", "window_days", "coupon_code"],
     ),
     "PartnerPlacementInput": obj(
-        {"key": {**STRING, "pattern": "^[a-z0-9][a-z0-9-]{0,31}$"}, "label": STRING},
+        {
+            "key": {**STRING, "pattern": "^[a-z0-9][a-z0-9-]{0,31}$"},
+            "label": {**STRING, "maxLength": 80, "pattern": NOT_BLANK_NO_NUL},
+        },
         optional=["label"],
     ),
     "PartnerPlacement": obj({"key": STRING, "label": STRING, "link": URL}),
@@ -174,7 +185,7 @@ SCHEMAS: dict[str, Schema] = {
 
 
 def paths() -> dict[str, dict[str, Any]]:
-    slug = param("slug", "path", STRING, "The programme's slug (default).")
+    slug = param("slug", "path", SLUG, "The programme's slug (default).")
     partner = param("partner_id", "path", ID, "The partner's id.")
     one = "/api/v1/partners/{partner_id}"
     return {
@@ -208,7 +219,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 {200: response("The partners.", ref("PartnerList"))},
                 errors=[400, 404],
                 parameters=[
-                    param("programme", "query", STRING, "Only this programme's."),
+                    param("programme", "query", SLUG, "Only this programme's."),
                     param("status", "query", enum(list(STATUSES)), "Only these."),
                 ],
             ),

@@ -73,7 +73,13 @@ SCHEMAS: dict[str, Schema] = {
         },
         optional=["reward_ids", "partner_ids"],
         description="At least one id in all.",
-    ),
+    )
+    | {
+        "anyOf": [
+            {"required": ["reward_ids"], "properties": {"reward_ids": {"minItems": 1}}},
+            {"required": ["partner_ids"], "properties": {"partner_ids": {"minItems": 1}}},
+        ]
+    },
     "PayoutBatchSummary": obj(
         {
             "id": ID,
