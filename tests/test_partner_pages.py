@@ -5,10 +5,14 @@ partners beside cash rewards."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import json
 import re
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from mail_support import SmtpServer, html_links
 from shareback import emails
@@ -16,7 +20,7 @@ from shareback.app import create_app
 from shareback.partners.sign_in import portal_token
 from shareback.settings import Settings
 from starlette.testclient import TestClient
-from support import BROWSER_UA, db_rows
+from support import BROWSER_UA, LiveServer, db_rows, signed_headers
 from test_admin_auth import create_admin, csrf_token, sign_in
 from test_owner_api import ADMIN_KEY, Owner
 from test_partners_month import days_later, follow, paid
@@ -154,3 +158,59 @@ def test_the_payouts_page_pays_partners_beside_cash_rewards(
     assert "SB-B1-P1" in csv and made["code"] in csv and "5.99" in csv
     assert re.search(r"1 transfer\b", batch)
     assert owner.get("/api/v1/partners/payable").json()["data"] == []
+
+
+def test_a_partners_data_is_exported_and_erased_and_concurrent_replays_count_once(
+    settings: Settings, webhook_secret: str
+) -> None:
+    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+        owner = {"authorization": f"Bearer {ADMIN_KEY}"}
+        made = http.post(
+            "/api/v1/partners", json={"email": SANNE, "name": "Sanne"}, headers=owner
+        ).json()
+        http.post(f"/api/v1/partners/{made['id']}/approve", headers=owner)
+        http.put(
+            f"/api/v1/partners/{made['id']}/payout-account",
+            json={"holder_name": "Sanne de Wit", "iban": "NL91ABNA0417164300"},
+            headers=owner,
+        )
+        landed = http.get(f"/r/{made['code']}", headers={"user-agent": BROWSER_UA})
+        ref = parse_qs(urlsplit(landed.headers["location"]).query)["ref"][0]
+        body = json.dumps(
+            {
+                "type": "order.paid",
+                "data": {
+                    "order_id": "9001",
+                    "email": "f@example.com",
+                    "total": "80.00",
+                    "currency": "EUR",
+                    "ref": ref,
+                },
+            }
+        ).encode()
+
+        def deliver(n: int) -> str:
+            # The same order, each delivery with its own message id, all at once.
+            headers = signed_headers(webhook_secret, body, f"race-{n}")
+            return str(
+                http.post("/webhooks/orders", content=body, headers=headers).json()["reason"]
+            )
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+            reasons = sorted(pool.map(deliver, range(6)))
+        assert reasons == ["order_already_recorded"] * 5 + ["partner_commission"]
+        rows = http.get(f"/api/v1/partners/{made['id']}/commissions", headers=owner).json()
+        assert [(c["order_id"], c["amount"]["amount"]) for c in rows["data"]] == [("9001", "8.00")]
+
+        exported = http.get("/api/v1/gdpr/export", params={"email": SANNE}, headers=owner).json()
+        assert [p["code"] for p in exported["partners"]] == [made["code"]]
+        assert exported["partner_accounts"][0]["iban"] == "NL91ABNA0417164300"
+        assert [c["order_id"] for c in exported["partner_commissions"]] == ["9001"]
+        erased = http.post("/api/v1/gdpr/delete", json={"email": SANNE}, headers=owner)
+        assert erased.status_code == 200, erased.text
+        again = http.get("/api/v1/gdpr/export", params={"email": SANNE}, headers=owner).json()
+        assert again["partners"] == [] and again["partner_accounts"] == []
+        assert http.get(f"/r/{made['code']}").status_code == 404
+        assert SANNE not in json.dumps(
+            [r[0] for r in db_rows(settings, "SELECT payload FROM outbox")]
+        )

@@ -137,22 +137,23 @@ SCHEMAS["PayoutBatchEventData"] = obj(
             )
         ),
         "partners": array(
-            obj({"id": ID, "code": STRING, "email": nullable(EMAIL), "amount": STRING}),
+            obj({"id": ID, "code": nullable(STRING), "email": nullable(EMAIL), "amount": STRING}),
         ),
     },
     description="Who is paid what (advocates' rewards, partners' commissions); account numbers "
     "never leave Shareback.",
 )
+ERASED_EMAIL = nullable({**EMAIL, "description": "null once the person's data is erased"})
 SCHEMAS["PartnerEventData"] = obj(
     {
         "programme": STRING,
         "partner": obj(
             {
                 "id": ID,
-                "code": {**STRING, "description": "the partner's link code: /r/{code}"},
+                "code": nullable({**STRING, "description": "the link's code: /r/{code}"}),
                 "coupon_code": nullable({**STRING, "description": "typed at checkout"}),
-                "email": EMAIL,
-                "name": STRING,
+                "email": ERASED_EMAIL,
+                "name": nullable({**STRING, "description": "null once the partner is erased"}),
                 "status": enum(["applied", "invited", "approved", "rejected"]),
             }
         ),
@@ -160,7 +161,7 @@ SCHEMAS["PartnerEventData"] = obj(
 )
 COMMISSION_FIELDS: dict[str, Schema] = {
     "programme": STRING,
-    "partner": obj({"id": ID, "code": STRING, "email": EMAIL}),
+    "partner": obj({"id": ID, "code": nullable(STRING), "email": ERASED_EMAIL}),
     "commission": obj(
         {
             "id": ID,
