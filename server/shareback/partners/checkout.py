@@ -80,5 +80,7 @@ async def choose(
     theirs = Touch("partner", partner.via, partner.clicked_at, partner.position)
     winner = last_click(customer, theirs, tokens.now_utc())
     if winner is not None and winner.side == "partner":
-        return None, "partner", partner
+        # The reason shows only if the partner was stopped at that very moment (the store
+        # checks again in the order's transaction).
+        return None, "partner_inactive", partner
     return candidate, reason, None

@@ -15,7 +15,7 @@ import aiosmtplib
 
 from shareback import tokens
 from shareback.i18n import gettext as _
-from shareback.i18n import use_locale
+from shareback.i18n import pick_locale, use_locale
 from shareback.mail.sender import unsubscribe_url
 from shareback.mail.smtp import parse_sender, parse_smtp_url
 from shareback.settings import Settings
@@ -35,6 +35,7 @@ def partner_message(
     unsubscribe: str,
 ) -> EmailMessage:
     assert kind in KINDS
+    lang = pick_locale(lang)  # only a language we speak reaches the message's headers and HTML
     with use_locale(lang):
         if kind == "invitation":
             subject = _("%(shop)s invites you to its partner programme") % {"shop": shop}
