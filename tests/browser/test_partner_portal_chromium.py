@@ -18,7 +18,7 @@ from shareback.partners.sign_in import portal_token
 from shareback.storage import open_store
 
 from .browser_support import Demo
-from .test_admin_chromium import axe_violations, watch_console
+from .test_admin_chromium import axe_violations, create_owner, sign_in, watch_console
 
 pytestmark = pytest.mark.browser
 SANNE = "sanne@influencer.example"
@@ -85,4 +85,39 @@ def test_a_partner_uses_her_portal_on_a_phone(
     expect(page.get_by_role("status")).to_contain_text("Opgeslagen")
     expect(page.get_by_text("Nu: Sanne de Wit, NL91 •••• •••• 4300")).to_be_visible()
     page.screenshot(path=tmp_path / "partner-portal.png", full_page=True)
+    assert problems == [], problems
+
+
+def test_the_owner_approves_an_application_in_the_dashboard(
+    demo: Demo, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    for name, email in (("Sanne de Wit", SANNE), ("Tim Bakker", "tim@example.nl")):
+        assert httpx.post(
+            f"{demo.backend}/partners/apply",
+            data={"name": name, "email": email, "pitch": "YouTube, 40k"},
+        ).is_success
+    create_owner(demo)
+    page = new_context(locale="en-GB", viewport={"width": 1280, "height": 900}).new_page()
+    problems = watch_console(page)
+    sign_in(page, demo)
+    page.get_by_role("link", name="Partners", exact=True).click()
+    expect(page.get_by_role("heading", name="Waiting for your answer")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Approve Sanne de Wit").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "The partner is approved: their links and code work now."
+    )
+    page.get_by_role("button", name="Reject Tim Bakker").click()
+    expect(page.locator("#partner-list")).to_contain_text("Sanne de Wit")
+    page.get_by_role("link", name="Sanne de Wit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sanne de Wit")
+    expect(page.locator('#partner-stats tr[data-placement="*"] [data-stat="orders"]')).to_have_text(
+        "0"
+    )
+    page.get_by_label("Checkout code").fill("sanne15")
+    page.get_by_role("button", name="Save the terms").click()
+    expect(page.get_by_role("status")).to_have_text("The partner's terms are saved.")
+    expect(page.get_by_label("Checkout code")).to_have_value("SANNE15")
+    assert axe_violations(page) == []
+    page.screenshot(path=tmp_path / "admin-partner.png", full_page=True)
     assert problems == [], problems
