@@ -255,7 +255,7 @@ def test_a_partners_month(
 
     # A partial refund after approval: a clawback against her next payout (10 → 7: 3 owed back).
     late = {"order_id": "1001", "amount": "30.00", "refund_id": "r2"}
-    assert send(client, secret, "order.refunded", late, "m7")["rewards_clawed_back"] == 1
+    assert send(client, secret, "order.refunded", late, "m7")["commission_clawed_back"] is True
     assert (
         send(client, secret, "order.refunded", late, "m7b")["reason"] == "refund_already_recorded"
     )

@@ -358,6 +358,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_reduced": COUNT,
             "rewards_clawed_back": COUNT,
             "credit_redeemed": {**STRING, "description": "store credit the order spent, 5.00"},
+            "commission_clawed_back": {
+                "const": True,
+                "description": "a refund of an approved partner commission: a clawback taken off "
+                "the partner's next payout",
+            },
             "commission_id": {
                 **ID,
                 "description": "the partner commission the order made (reason partner_commission) "
@@ -371,6 +376,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_clawed_back",
             "credit_redeemed",
             "commission_id",
+            "commission_clawed_back",
         ],
     ),
 }

@@ -213,6 +213,7 @@ class Outcome:
     clawed_back: int = 0
     credit_redeemed: str | None = None  # store credit spent by the order, "5.00"
     commission_id: int | None = None  # the partner commission the order made (or refused)
+    commission_clawed_back: bool = False  # a refund of an approved partner commission
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -228,6 +229,8 @@ class Outcome:
             body["credit_redeemed"] = self.credit_redeemed
         if self.commission_id is not None:
             body["commission_id"] = self.commission_id
+        if self.commission_clawed_back:
+            body["commission_clawed_back"] = True
         return body
 
 

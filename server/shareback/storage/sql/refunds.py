@@ -98,9 +98,15 @@ async def lose_order(db: Connection, order: Row, source: str, reason: str, at: d
     )
     revoked = await revoke_pending_rewards(db, order["id"], source, at, reason)
     clawed = await claw_back_order(db, order["id"], reason, at)
-    clawed += await adjust_commission(db, order["id"], 0, reason, at)  # a partner's commission
+    partner = await adjust_commission(db, order["id"], 0, reason, at)  # a partner's commission
     outcome = "charged_back" if reason == "chargeback" else "refunded"
-    return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
+    return Outcome(
+        "recorded",
+        outcome,
+        revoked=revoked,
+        clawed_back=clawed,
+        commission_clawed_back=partner > 0,
+    )
 
 
 async def _charged_back_after_refund(db: Connection, order_pk: int) -> None:
@@ -168,8 +174,14 @@ async def add_refund_parts(
         "UPDATE orders SET refunded_minor = ? WHERE id = ?", (so_far.refunded_minor, order["id"])
     )
     clawed = await claw_back_order(db, order["id"], "partial_refund", at, so_far.kept_minor, total)
-    clawed += await adjust_commission(db, order["id"], so_far.kept_minor, "partial_refund", at)
-    return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
+    partner = await adjust_commission(db, order["id"], so_far.kept_minor, "partial_refund", at)
+    return Outcome(
+        "recorded",
+        "partially_refunded",
+        reduced=reduced,
+        clawed_back=clawed,
+        commission_clawed_back=partner > 0,
+    )
 
 
 async def keep_adjustment(
