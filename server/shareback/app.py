@@ -40,6 +40,7 @@ from shareback.mail.sender import MailSender, send_mail_forever
 from shareback.metrics import MetricsMiddleware, RequestMetrics
 from shareback.outgoing.validation import RewardValidator
 from shareback.outgoing.worker import DeliveryWorker, deliver_forever
+from shareback.partners import pages as partner_pages
 from shareback.portal import nickname
 from shareback.portal import page as advocate_page
 from shareback.settings import Settings
@@ -69,6 +70,7 @@ def all_routes() -> list[BaseRoute]:
         *payout_page.routes,
         *advocate_page.routes,
         *nickname.routes,
+        *partner_pages.routes,
         *admin.routes,
     ]
 

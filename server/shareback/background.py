@@ -47,6 +47,9 @@ async def approve_due(store: Store, holder: str, lease: timedelta) -> int | None
     approved = await store.approve_due_rewards(now)
     if approved:
         log.info("approved %d rewards whose hold period ended", approved)
+    commissions = await store.approve_due_commissions(now)
+    if commissions:
+        log.info("approved %d partner commissions whose hold period ended", commissions)
     # Old IP salts, failed sign-ins and old rate counts go as soon as no rule needs them.
     await store.forget_expired(now)
     return approved

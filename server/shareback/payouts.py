@@ -89,7 +89,7 @@ def payable_minor(amount_minor: int | None, clawed_minor: int) -> int:
 class PayoutLine:
     """One transfer of a batch: to whom, how much, and the end-to-end id the bank statement shows."""
 
-    reward_id: int
+    reward_id: int | None  # None: a partner's commissions (partner_payout_id)
     end_to_end_id: str
     account: PayoutAccount
     amount_minor: int
@@ -100,6 +100,11 @@ class PayoutLine:
 def end_to_end_id(batch_id: int, reward_id: int) -> str:
     """At most 35 characters, the same in every export of the batch: SB-B12-R3456."""
     return f"SB-B{batch_id}-R{reward_id}"
+
+
+def partner_end_to_end_id(batch_id: int, payout_id: int) -> str:
+    """A partner's transfer: SB-B12-P34 (the partner payout's id)."""
+    return f"SB-B{batch_id}-P{payout_id}"
 
 
 def message_id(batch_id: int, created_at: datetime) -> str:
@@ -161,6 +166,7 @@ REFUSALS = {
     "no_payout_account": "Enter the advocate's account holder and IBAN first.",
     "nothing_owed": "Clawbacks took the whole reward back: nothing is owed.",
     "other_currency": "A batch pays one currency; make another batch for the others.",
+    "unknown_partner": "There is no such partner.",
 }
 
 

@@ -16,6 +16,9 @@ from shareback import codes, error_page, link_pages, shop_days, tokens, visitors
 from shareback.bootstrap import DEFAULT_SLUG
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
+from shareback.partners import links as partner_links
+from shareback.partners.terms import placement_key
+from shareback.storage.partner_records import Partner
 from shareback.storage.records import Campaign
 
 log = logging.getLogger("shareback")
@@ -91,6 +94,10 @@ async def follow_referral_link(request: Request) -> Response:
     code = codes.normalize_code(request.path_params["code"])
     advocate = await ctx.store.advocate_by_code(code) if code else None
     if advocate is None:
+        # A partner's link (partners/links.py): looked up only when no advocate has the code.
+        partner = await partner_links.approved_partner(request, code)
+        if partner is not None:
+            return await follow_partner_link(request, partner, "")
         await count_code_miss(ctx, ip)
         # A mistyped link: the friend is sent on to the shop of the default campaign.
         shop = await ctx.store.campaign(DEFAULT_SLUG)
@@ -132,6 +139,28 @@ async def follow_referral_link(request: Request) -> Response:
     return see_other(with_ref(campaign.landing_url, ref))
 
 
+async def follow_partner_link(request: Request, partner: Partner, placement: str) -> Response:
+    campaign, ref = await partner_links.partner_landing(request, partner, placement)
+    if campaign is None or ref is None:
+        return dead_end(request, 410, "ended", campaign)
+    return see_other(with_ref(campaign.landing_url, ref))
+
+
+async def follow_placement_link(request: Request) -> Response:
+    """/r/{code}/{placement}: a partner's sub-link; an undeclared placement counts as the plain
+    link (the partner still gets the click)."""
+    ctx = context(request)
+    ip = client_ip(request)
+    refuse_code_scans(ctx, ip)
+    code = codes.normalize_code(request.path_params["code"])
+    partner = await partner_links.approved_partner(request, code)
+    if partner is None:
+        await count_code_miss(ctx, ip)
+        return dead_end(request, 404, "missing", None)
+    placement = placement_key(request.path_params["placement"]) or ""
+    return await follow_partner_link(request, partner, placement)
+
+
 def dead_end(request: Request, status: int, kind: str, campaign: Campaign | None) -> Response:
     texts = link_pages.dead_end(kind, campaign)
     ordered = error_page.in_order(texts, request.headers.get("accept-language", ""))
@@ -150,4 +179,7 @@ def link_preview(
     return HTMLResponse(link_pages.render_preview(card), headers=headers)
 
 
-routes = [Route("/r/{code}", follow_referral_link, methods=["GET"])]
+routes = [
+    Route("/r/{code}", follow_referral_link, methods=["GET"]),
+    Route("/r/{code}/{placement}", follow_placement_link, methods=["GET"]),
+]

@@ -55,6 +55,7 @@ async def payouts_page(
                 for r in payable
             },
             "batches": await ctx.store.payout_batches(limit=50),
+            "partners_payable": await ctx.store.payable_partners(),
             "error": error,
             "account_error": account_error,
             "form": form or {},
@@ -74,12 +75,15 @@ async def show_payouts(request: Request, session: AdminSession) -> Response:
 async def create_batch(request: Request, session: AdminSession, form: FormData) -> Response:
     found = (numbers.row_id(v) for v in form.getlist("reward") if isinstance(v, str))
     ids = sorted({n for n in found if n is not None})
-    if not ids:
+    # Partners' approved commissions (partners/): one transfer per partner.
+    chosen = (numbers.row_id(v) for v in form.getlist("partner") if isinstance(v, str))
+    partner_ids = sorted({n for n in chosen if n is not None})
+    if not ids and not partner_ids:
         return await payouts_page(
             request, session, error=_("Select at least one reward first."), status_code=400
         )
     batch, refused = await context(request).store.create_payout_batch(
-        ids, session.user.email, tokens.now_utc()
+        ids, session.user.email, tokens.now_utc(), partner_ids
     )
     if batch is None:
         reasons = sorted({payouts.REFUSALS[r.reason] for r in refused})
@@ -129,6 +133,10 @@ async def show_batch(request: Request, session: AdminSession) -> Response:
             "batch": batch,
             "end_to_end": {
                 i.reward_id: payouts.end_to_end_id(batch.id, i.reward_id) for i in batch.items
+            },
+            "partner_end_to_end": {
+                i.payout_id: payouts.partner_end_to_end_id(batch.id, i.payout_id)
+                for i in batch.partner_items
             },
             "skipped": skipped or 0,
             "done": notice(request),

@@ -18,6 +18,7 @@ from shareback.api.owner import (
     gdpr_spec,
     loyalty_spec,
     outgoing_spec,
+    partners_spec,
     payouts_spec,
     schemas,
     segments_spec,
@@ -384,6 +385,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "order_already_recorded",
                     "currency_mismatch",
                     "below_minimum_order",
+                    "partner_commission",
                 ],
             },
             "referral_id": ID,
@@ -391,6 +393,16 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_reduced": COUNT,
             "rewards_clawed_back": COUNT,
             "credit_redeemed": {**STRING, "description": "store credit the order spent, 5.00"},
+            "commission_clawed_back": {
+                "const": True,
+                "description": "a refund of an approved partner commission: a clawback taken off "
+                "the partner's next payout",
+            },
+            "commission_id": {
+                **ID,
+                "description": "the partner commission the order made (reason partner_commission) "
+                "or refused (reason other_currency, repeat_customer, window_over)",
+            },
         },
         optional=[
             "referral_id",
@@ -398,6 +410,8 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "rewards_reduced",
             "rewards_clawed_back",
             "credit_redeemed",
+            "commission_id",
+            "commission_clawed_back",
         ],
     ),
 }
@@ -747,6 +761,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
+        partners_spec.paths(),
         experiments_spec.paths(),
         ambassadors_spec.paths(),
         contests_spec.paths(),
@@ -779,6 +794,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
+                    **partners_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
                     **ambassadors_spec.SCHEMAS,
                     **segments_spec.SCHEMAS,

@@ -12,6 +12,7 @@ from typing import Any
 from shareback import money
 from shareback.loyalty.plan import Tier
 from shareback.rewards import RewardSpec
+from shareback.storage.partner_records import CommissionRow, Partner
 from shareback.storage.records import Advocate, Campaign, PayoutBatch, RewardFacts
 from shareback.times import rfc3339
 
@@ -161,7 +162,7 @@ def payout_batch_event(batch: PayoutBatch) -> dict[str, Any]:
             "status": batch.status,
             "currency": batch.currency,
             "total": _amount(batch.total_minor, batch.currency),
-            "transfers": len(batch.items),
+            "transfers": batch.transfers,
             "created_at": rfc3339(batch.created_at),
             "paid_at": None if batch.paid_at is None else rfc3339(batch.paid_at),
         },
@@ -174,4 +175,57 @@ def payout_batch_event(batch: PayoutBatch) -> dict[str, Any]:
             }
             for item in batch.items
         ],
+        "partners": [
+            {
+                "id": item.partner_id,
+                "code": item.partner_code,
+                "email": item.email,
+                "amount": _amount(item.amount_minor, batch.currency),
+            }
+            for item in batch.partner_items
+        ],
     }
+
+
+def partner_event(partner: Partner) -> dict[str, Any]:
+    """partner.approved / partner.rejected"""
+    return {
+        "programme": partner.programme_slug,
+        "partner": {
+            "id": partner.id,
+            "code": partner.code,
+            "coupon_code": partner.coupon_code,
+            "email": partner.email,
+            "name": partner.name,
+            "status": partner.status,
+        },
+    }
+
+
+def commission_event(
+    partner: Partner,
+    commission: CommissionRow,
+    programme_currency: str,
+    clawback: int | None = None,
+) -> dict[str, Any]:
+    """commission.created / commission.approved / commission.paid / commission.clawed_back"""
+    data: dict[str, Any] = {
+        "programme": partner.programme_slug,
+        "partner": {"id": partner.id, "code": partner.code, "email": partner.email},
+        "commission": {
+            "id": commission.id,
+            "status": commission.status,
+            "reason": commission.reason,
+            "order_id": commission.order_id,
+            "placement": commission.placement,
+            "via": commission.via,
+            "revenue": money.from_minor(commission.revenue_minor, commission.currency),
+            "order_currency": commission.currency,
+            "amount": money.from_minor(commission.amount_minor, programme_currency),
+            "currency": programme_currency,
+            "approve_after": rfc3339(commission.approve_after),
+        },
+    }
+    if clawback is not None:
+        data["clawback"] = {"amount": money.from_minor(clawback, programme_currency)}
+    return data

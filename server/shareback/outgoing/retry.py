@@ -25,6 +25,12 @@ EVENT_TYPES = (
     "experiment.started",
     "experiment.concluded",
     "customer.updated",
+    "partner.approved",
+    "partner.rejected",
+    "commission.created",
+    "commission.approved",
+    "commission.paid",
+    "commission.clawed_back",
 )
 
 

@@ -12,6 +12,7 @@ from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
 from shareback.loyalty.plan import LoyaltyPlan
+from shareback.partners.terms import PartnerTerms, ProgrammeSettings
 from shareback.payouts import PayoutAccount
 from shareback.people_search import SearchTerms
 from shareback.storage.contest_records import Contest, ContestEntries, NewContest
@@ -21,6 +22,15 @@ from shareback.storage.experiment_records import (
     ExperimentChange,
     ExperimentNumbers,
     NewExperiment,
+)
+from shareback.storage.partner_records import (
+    CommissionRow,
+    Partner,
+    PartnerStats,
+    PartnerTouch,
+    PayablePartner,
+    Placement,
+    Programme,
 )
 from shareback.storage.records import (
     ActivityItem,
@@ -547,11 +557,18 @@ class PayoutStore(Protocol):
         ...
 
     async def create_payout_batch(
-        self, reward_ids: Sequence[int], actor: str, at: datetime
+        self,
+        reward_ids: Sequence[int],
+        actor: str,
+        at: datetime,
+        partner_ids: Sequence[int] = (),
     ) -> tuple[PayoutBatch | None, list[BatchRefusal]]:
-        """A batch of the rewards that can be paid; a reward is in at most one batch, ever,
-        whoever makes batches at the same time. None (and every reason) when none can."""
+        """A batch of the rewards (and partners' approved commissions) that can be paid; a reward
+        or a commission is in at most one batch, ever, whoever makes batches at the same time.
+        None (and every reason) when none can."""
         ...
+
+    async def payable_partners(self) -> list[PayablePartner]: ...
 
     async def payout_batches(
         self, *, before: int | None = None, limit: int = 50
@@ -564,6 +581,84 @@ class PayoutStore(Protocol):
     ) -> PayoutBatch | None:
         """Its rewards fulfilled, audited and announced, once; None unless the batch was open."""
         ...
+
+
+class PartnerStore(Protocol):
+    """Partner programmes (storage/sql/partners.py): programmes, partners, placements, clicks,
+    commissions' numbers, approvals, payout accounts."""
+
+    async def partner_programme(self, slug: str) -> Programme | None: ...
+
+    async def partner_programme_by_id(self, programme_id: int) -> Programme | None: ...
+
+    async def partner_programmes(self) -> list[Programme]: ...
+
+    async def save_partner_programme(
+        self, slug: str, campaign_id: int, settings: ProgrammeSettings, at: datetime
+    ) -> Programme: ...
+
+    async def add_partner(
+        self,
+        programme_id: int,
+        email: str,
+        name: str,
+        status: str,
+        actor: str,
+        at: datetime,
+        *,
+        website: str | None = None,
+        pitch: str | None = None,
+    ) -> tuple[Partner, bool]: ...
+
+    async def partner(self, partner_id: int) -> Partner | None: ...
+
+    async def partner_by_code(self, code: str) -> Partner | None: ...
+
+    async def partners_by_email(self, email_key: str) -> list[Partner]: ...
+
+    async def list_partners(
+        self, programme_id: int | None = None, status: str | None = None
+    ) -> list[Partner]: ...
+
+    async def decide_partner(
+        self, partner_id: int, status: str, actor: str, at: datetime
+    ) -> Partner | None: ...
+
+    async def set_partner_terms(
+        self, partner_id: int, terms: PartnerTerms, coupon_code: str | None
+    ) -> Partner | None: ...
+
+    async def add_partner_placement(
+        self, partner_id: int, key: str, label: str, at: datetime
+    ) -> None: ...
+
+    async def partner_placements(self, partner_id: int) -> list[Placement]: ...
+
+    async def record_partner_click(
+        self,
+        partner_id: int,
+        placement: str,
+        token: str,
+        ip_hash: str,
+        device: str,
+        at: datetime,
+    ) -> str: ...
+
+    async def partner_click(self, token: str) -> tuple[int, str] | None: ...
+
+    async def partner_stats(self, partner_id: int) -> PartnerStats: ...
+
+    async def partner_commissions(
+        self, partner_id: int, limit: int = 200
+    ) -> list[CommissionRow]: ...
+
+    async def approve_due_commissions(self, now: datetime) -> int: ...
+
+    async def set_partner_account(
+        self, partner_id: int, account: PayoutAccount, actor: str, at: datetime
+    ) -> None: ...
+
+    async def partner_account(self, partner_id: int) -> PayoutAccount | None: ...
 
 
 class IssuingStore(Protocol):
@@ -741,6 +836,7 @@ class Store(
     ScoreStore,
     CustomerStore,
     ImportStore,
+    PartnerStore,
     ExperimentStore,
     ContestStore,
     IssuingStore,
@@ -863,7 +959,11 @@ class Store(
         order: PaidOrder,
         candidate: Candidate | None,
         no_candidate_reason: str,
-    ) -> Outcome: ...
+        partner: PartnerTouch | None = None,
+    ) -> Outcome:
+        """partner: the partner the order is credited to (partners/attribution.py chose it over
+        any customer referral); candidate is then None."""
+        ...
 
     async def record_refund(
         self, message_id: str, source: str, order_id: str, at: datetime, reason: str = "refund"

@@ -81,6 +81,14 @@ TABLES = (
     "customer_scores",
     "ambassador_invitations",
     "milestone_awards",
+    "partner_programmes",
+    "partners",
+    "partner_placements",
+    "partner_clicks",
+    "partner_payouts",
+    "partner_commissions",
+    "partner_clawbacks",
+    "partner_accounts",
 )
 BATCH = 5000
 

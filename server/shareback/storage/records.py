@@ -15,6 +15,7 @@ from shareback.loyalty.plan import NONE as NO_LOYALTY
 from shareback.loyalty.plan import LoyaltyPlan
 from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
+from shareback.storage.partner_records import PartnerPayoutItem
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ class Outcome:
     reduced: int = 0
     clawed_back: int = 0
     credit_redeemed: str | None = None  # store credit spent by the order, "5.00"
+    commission_id: int | None = None  # the partner commission the order made (or refused)
+    commission_clawed_back: bool = False  # a refund of an approved partner commission
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"status": self.status, "reason": self.reason}
@@ -231,6 +234,10 @@ class Outcome:
             body["rewards_clawed_back"] = self.clawed_back
         if self.credit_redeemed is not None:
             body["credit_redeemed"] = self.credit_redeemed
+        if self.commission_id is not None:
+            body["commission_id"] = self.commission_id
+        if self.commission_clawed_back:
+            body["commission_clawed_back"] = True
         return body
 
 
@@ -657,14 +664,21 @@ class PayoutBatch:
     paid_by: str | None
     paid_at: datetime | None
     items: tuple[PayoutItem, ...] = ()
+    # Partners' commissions (storage/sql/partner_payouts.py): one transfer per partner.
+    partner_items: tuple[PartnerPayoutItem, ...] = ()
+
+    @property
+    def transfers(self) -> int:
+        return len(self.items) + len(self.partner_items)
 
 
 @dataclass(frozen=True)
 class BatchRefusal:
-    """A reward the batch could not take, and why (payouts.REFUSALS)."""
+    """A reward (or a partner's commissions) the batch could not take, and why (payouts.REFUSALS)."""
 
-    reward_id: int
+    reward_id: int | None
     reason: str
+    partner_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from shareback.context import Context, context
 from shareback.crm import profile
 from shareback.crm.records import CustomerFacts
 from shareback.errors import ApiError, parse_json, read_body
+from shareback.partners import checkout
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
+from shareback.storage.partner_records import PartnerTouch
 from shareback.webhooks import standard
 
 SOURCE = "orders"
@@ -335,6 +337,14 @@ async def attribute(
     return None, first_failure or "no_ref"
 
 
+async def attribute_order(
+    ctx: Context, refs: tuple[str, ...], coupons: tuple[str, ...]
+) -> tuple[Candidate | None, str, PartnerTouch | None]:
+    """A customer's referral (attribute) or a partner (partners/checkout.choose): one of them."""
+    candidate, reason = await attribute(ctx, refs, coupons)
+    return await checkout.choose(ctx, refs, coupons, candidate, reason)
+
+
 async def spend_credit(
     ctx: Context, order: PaidOrder, amount_minor: int, outcome: Outcome
 ) -> Outcome:
@@ -367,9 +377,8 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
     kind = event["type"]
     if kind == "order.paid":
         order = parse_order_paid(data)
-        candidate, reason = await attribute(
-            ctx, (order.ref,) if order.ref else (), order.coupon_codes
-        )
+        refs = (order.ref,) if order.ref else ()
+        candidate, reason, partner = await attribute_order(ctx, refs, order.coupon_codes)
         paid = PaidOrder(
             source=source,
             order_id=order.order_id,
@@ -389,7 +398,7 @@ async def handle_order_event(ctx: Context, message_id: str, event: Any, source: 
             credit_minor=order.credit_minor,
             profile=order.profile,
         )
-        outcome = await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+        outcome = await ctx.store.record_paid_order(message_id, paid, candidate, reason, partner)
         if order.credit_minor and paid.email_key:
             outcome = await spend_credit(ctx, paid, order.credit_minor, outcome)
         return outcome

@@ -20,7 +20,7 @@ from shareback.context import Context
 from shareback.crm.records import CustomerFacts
 from shareback.errors import ApiError, parse_json, read_body
 from shareback.storage.base import Outcome, PaidOrder, PartialRefund, RefundPart
-from shareback.webhooks.orders import attribute
+from shareback.webhooks.orders import attribute_order
 
 # A Shopify order with a few hundred line items passes the 256 KB that suits everything else.
 PLATFORM_BODY_BYTES = 2 * 1024 * 1024
@@ -258,7 +258,7 @@ def clean_codes(values: Iterable[Any]) -> tuple[str, ...]:
 
 
 async def record_paid(ctx: Context, source: str, message_id: str, order: PlatformOrder) -> Outcome:
-    candidate, reason = await attribute(ctx, order.refs, order.coupon_codes)
+    candidate, reason, partner = await attribute_order(ctx, order.refs, order.coupon_codes)
     paid = PaidOrder(
         source=source,
         order_id=order.order_id,
@@ -277,7 +277,7 @@ async def record_paid(ctx: Context, source: str, message_id: str, order: Platfor
         discount_minor=order.discount_minor,
         profile=order.profile,
     )
-    return await ctx.store.record_paid_order(message_id, paid, candidate, reason)
+    return await ctx.store.record_paid_order(message_id, paid, candidate, reason, partner)
 
 
 async def record_refund(

@@ -155,8 +155,53 @@ SCHEMAS["PayoutBatchEventData"] = obj(
                 }
             )
         ),
+        "partners": array(
+            obj({"id": ID, "code": nullable(STRING), "email": nullable(EMAIL), "amount": STRING}),
+        ),
     },
-    description="Who is paid what; account numbers never leave Shareback.",
+    description="Who is paid what (advocates' rewards, partners' commissions); account numbers "
+    "never leave Shareback.",
+)
+ERASED_EMAIL = nullable({**EMAIL, "description": "null once the person's data is erased"})
+SCHEMAS["PartnerEventData"] = obj(
+    {
+        "programme": STRING,
+        "partner": obj(
+            {
+                "id": ID,
+                "code": nullable({**STRING, "description": "the link's code: /r/{code}"}),
+                "coupon_code": nullable({**STRING, "description": "typed at checkout"}),
+                "email": ERASED_EMAIL,
+                "name": nullable({**STRING, "description": "null once the partner is erased"}),
+                "status": enum(["applied", "invited", "approved", "rejected"]),
+            }
+        ),
+    }
+)
+COMMISSION_FIELDS: dict[str, Schema] = {
+    "programme": STRING,
+    "partner": obj({"id": ID, "code": nullable(STRING), "email": ERASED_EMAIL}),
+    "commission": obj(
+        {
+            "id": ID,
+            "status": enum(["pending", "approved", "paid", "revoked", "refused"]),
+            "reason": nullable(
+                {**STRING, "description": "why refused or revoked: other_currency, refund…"}
+            ),
+            "order_id": STRING,
+            "placement": {**STRING, "description": "the sub-link's placement; '' for none"},
+            "via": enum(["link", "code", "window"]),
+            "revenue": {**STRING, "description": "the order's total, in order_currency"},
+            "order_currency": STRING,
+            "amount": {**STRING, "description": "the commission, in currency (the programme's)"},
+            "currency": STRING,
+            "approve_after": TIME,
+        }
+    ),
+}
+SCHEMAS["CommissionEventData"] = obj(COMMISSION_FIELDS)
+SCHEMAS["CommissionClawbackEventData"] = obj(
+    {**COMMISSION_FIELDS, "clawback": obj({"amount": STRING})}
 )
 SCHEMAS["CustomerEventData"] = obj(
     {
@@ -234,6 +279,18 @@ DATA: dict[str, tuple[str, str]] = {
         "A payout batch was marked paid: its rewards are fulfilled (reward.fulfilled each).",
     ),
     "experiment.started": ("ExperimentEventData", "An A/B experiment started."),
+    "partner.approved": ("PartnerEventData", "The owner approved a partner: their links work."),
+    "partner.rejected": ("PartnerEventData", "The owner rejected a partner's application."),
+    "commission.created": (
+        "CommissionEventData",
+        "An order was credited to a partner: a pending commission (or a refused one, with why).",
+    ),
+    "commission.approved": ("CommissionEventData", "A commission's hold period ended."),
+    "commission.paid": ("CommissionEventData", "The payout batch holding it was marked paid."),
+    "commission.clawed_back": (
+        "CommissionClawbackEventData",
+        "An approved commission's order was refunded: taken off the partner's next payout.",
+    ),
     "experiment.concluded": (
         "ExperimentEventData",
         "An A/B experiment was stopped: its winner, whether it was rolled out, and its result.",

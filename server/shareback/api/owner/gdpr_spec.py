@@ -45,6 +45,10 @@ SECTIONS = (
     "ambassador_scores",
     "ambassador_invitations",
     "milestones",
+    "partners",
+    "partner_commissions",
+    "partner_accounts",
+    "partner_payouts",
 )
 ERASED = (
     "advocates",

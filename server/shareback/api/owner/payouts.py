@@ -70,7 +70,7 @@ def batch_document(batch: PayoutBatch, *, with_items: bool = True) -> dict[str, 
         "id": batch.id,
         "status": batch.status,
         "total": money_document(batch.total_minor, batch.currency),
-        "transfers": len(batch.items),
+        "transfers": batch.transfers,
         "created_by": batch.created_by,
         "created_at": rfc3339_or_none(batch.created_at),
         "paid_by": batch.paid_by,
@@ -90,15 +90,29 @@ def batch_document(batch: PayoutBatch, *, with_items: bool = True) -> dict[str, 
             }
             for item in batch.items
         ]
+        document["partner_items"] = [
+            {
+                "partner_id": item.partner_id,
+                "end_to_end_id": payouts.partner_end_to_end_id(batch.id, item.payout_id),
+                "partner_code": item.partner_code,
+                "email": item.email,
+                "amount": money_document(item.amount_minor, batch.currency),
+                "account": account_document(item.account),
+            }
+            for item in batch.partner_items
+        ]
     return document
 
 
 def refusal_document(refusal: BatchRefusal) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "reward_id": refusal.reward_id,
         "code": refusal.reason,
         "message": payouts.REFUSALS[refusal.reason],
     }
+    if refusal.partner_id is not None:
+        document["partner_id"] = refusal.partner_id
+    return document
 
 
 def batch_lines(batch: PayoutBatch) -> list[payouts.PayoutLine]:
@@ -113,6 +127,16 @@ def batch_lines(batch: PayoutBatch) -> list[payouts.PayoutLine]:
             description=f"Referral reward {item.reward_id} ({item.advocate_code})",
         )
         for item in batch.items
+    ] + [
+        payouts.PayoutLine(
+            reward_id=None,
+            end_to_end_id=payouts.partner_end_to_end_id(batch.id, item.payout_id),
+            account=item.account,
+            amount_minor=item.amount_minor,
+            currency=batch.currency,
+            description=f"Partner commission ({item.partner_code})",
+        )
+        for item in batch.partner_items
     ]
 
 
@@ -139,8 +163,11 @@ async def payout_csv(batch: PayoutBatch) -> Response:
 
     async def lines() -> AsyncIterator[str]:
         yield BOM + csv_line(PAYOUT_COLUMNS)
-        for item, line in zip(batch.items, batch_lines(batch), strict=True):
-            yield csv_line(payout_cells(batch, line, item.advocate_code, item.email))
+        people = [(i.advocate_code, i.email) for i in batch.items] + [
+            (i.partner_code, i.email) for i in batch.partner_items
+        ]
+        for (code, email), line in zip(people, batch_lines(batch), strict=True):
+            yield csv_line(payout_cells(batch, line, code, email))
 
     return csv_download(lines(), f"payout-batch-{batch.id}")
 
@@ -173,18 +200,18 @@ async def shop_name(ctx: Context) -> str:
     return campaign.shop_name if campaign is not None else "Shop"
 
 
-def parse_reward_ids(body: dict[str, Any]) -> list[int]:
-    ids = body.get("reward_ids")
+def parse_reward_ids(body: dict[str, Any], field: str = "reward_ids", least: int = 1) -> list[int]:
+    ids = body.get(field, [] if least == 0 else None)
     if not isinstance(ids, list):
-        ids = []
+        ids = [None]
     # Whole numbers, 5 and 5.0 alike, as JSON Schema's "integer" has it.
     found = [n for n in (json_integer(i) for i in ids) if n is not None]
-    if not 1 <= len(ids) <= MAX_BATCH or len(found) != len(ids):
+    if not least <= len(ids) <= MAX_BATCH or len(found) != len(ids):
         raise ApiError(
             422,
-            "invalid_reward_ids",
-            f"reward_ids must be a list of 1 to {MAX_BATCH} reward ids (whole numbers).",
-            "reward_ids",
+            f"invalid_{field}",
+            f"{field} must be a list of up to {MAX_BATCH} ids (whole numbers).",
+            field,
         )
     return list(dict.fromkeys(found))
 
@@ -244,14 +271,18 @@ async def list_payable(request: Request) -> Response:
 async def create_batch(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
-    refuse_unknown_fields(body, ("reward_ids",))
-    ids = parse_reward_ids(body)
+    refuse_unknown_fields(body, ("reward_ids", "partner_ids"))
+    # Rewards, partners' commissions (partners/), or both; at least one id in all.
+    partner_ids = parse_reward_ids(body, "partner_ids", least=0)
+    ids = parse_reward_ids(body, least=0 if partner_ids else 1)
     # Numbers that cannot name a row (0, -3, 10**30) are unknown, never looked up.
     valid = [i for i in ids if parse_id(str(i)) is not None]
+    partners = [i for i in partner_ids if parse_id(str(i)) is not None]
     batch, refused = await ctx.store.create_payout_batch(
-        valid, actor(request).name, tokens.now_utc()
+        valid, actor(request).name, tokens.now_utc(), partners
     )
     refused += [BatchRefusal(i, "unknown_reward") for i in ids if i not in valid]
+    refused += [BatchRefusal(None, "unknown_partner", i) for i in partner_ids if i not in partners]
     if batch is None:
         reasons = sorted({r.reason for r in refused})
         raise ApiError(

@@ -62,7 +62,24 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "PayableRewardList": obj({"data": array(ref("PayableReward"))}),
-    "PayoutBatchInput": obj({"reward_ids": array(ID, minItems=1, maxItems=MAX_BATCH)}),
+    "PayoutBatchInput": obj(
+        {
+            "reward_ids": array(ID, maxItems=MAX_BATCH),
+            "partner_ids": {
+                **array(ID, maxItems=MAX_BATCH),
+                "description": "partners whose approved commissions (less clawbacks not yet "
+                "settled) this batch pays, one transfer each (GET /api/v1/partners/payable)",
+            },
+        },
+        optional=["reward_ids", "partner_ids"],
+        description="At least one id in all.",
+    )
+    | {
+        "anyOf": [
+            {"required": ["reward_ids"], "properties": {"reward_ids": {"minItems": 1}}},
+            {"required": ["partner_ids"], "properties": {"partner_ids": {"minItems": 1}}},
+        ]
+    },
     "PayoutBatchSummary": obj(
         {
             "id": ID,
@@ -149,13 +166,35 @@ ITEM = obj(
         "account": {**ref("PayoutAccount"), "description": "as it was when the batch was made"},
     }
 )
-SCHEMAS["PayoutBatch"] = obj({**BATCH_FIELDS, "items": array(ITEM)})
+PARTNER_ITEM = obj(
+    {
+        "partner_id": ID,
+        "end_to_end_id": {**STRING, "description": "SB-B{batch}-P{payout}: on the bank statement"},
+        "partner_code": STRING,
+        "email": EMAIL,
+        "amount": ref("Money"),
+        "account": {**ref("PayoutAccount"), "description": "as it was when the batch was made"},
+    },
+    description="A partner's transfer: their approved commissions less unsettled clawbacks.",
+)
+SCHEMAS["PayoutBatch"] = obj(
+    {**BATCH_FIELDS, "items": array(ITEM), "partner_items": array(PARTNER_ITEM)}
+)
 SCHEMAS["CreatedPayoutBatch"] = obj(
     {
         **BATCH_FIELDS,
         "items": array(ITEM),
+        "partner_items": array(PARTNER_ITEM),
         "skipped": array(
-            obj({"reward_id": {"type": "integer"}, "code": enum(REFUSALS), "message": STRING}),
+            obj(
+                {
+                    "reward_id": nullable({"type": "integer"}),
+                    "partner_id": {"type": "integer"},
+                    "code": enum(REFUSALS),
+                    "message": STRING,
+                },
+                optional=["partner_id"],
+            ),
         ),
     }
 )

@@ -17,6 +17,7 @@ from shareback.storage.sql.loyalty import LoyaltyQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
+from shareback.storage.sql.partners import PartnerQueries
 from shareback.storage.sql.payouts import PayoutQueries
 from shareback.storage.sql.people import PeopleQueries
 from shareback.storage.sql.privacy import PrivacyQueries
@@ -38,6 +39,7 @@ class SqlStore(
     CustomerQueries,
     CustomerSyncQueries,
     ImportQueries,
+    PartnerQueries,
     ExperimentQueries,
     ContestQueries,
     CampaignQueries,

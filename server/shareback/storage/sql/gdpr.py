@@ -83,6 +83,20 @@ SECTIONS: dict[str, str] = {
     # The milestones they reached (loyalty/), withdrawn ones too.
     "milestones": "SELECT m.advocate_id, m.friends, m.reward_id, m.awarded_at, m.withdrawn_at, "
     f"m.withdrawn_reason FROM milestone_awards m WHERE m.advocate_id IN {MINE} ORDER BY m.id",
+    # As a partner (partners/): their applications, commissions earned, account and transfers;
+    # as a customer a partner brought: only which partner's commission their order made.
+    "partners": "SELECT p.id, g.slug AS programme, p.email, p.name, p.website, p.pitch, "
+    "p.status, p.code, p.coupon_code, p.created_at, p.decided_at FROM partners p "
+    "JOIN partner_programmes g ON g.id = p.programme_id WHERE p.email_key = ? ORDER BY p.id",
+    "partner_commissions": "SELECT c.id, c.partner_id, o.order_id, c.placement, c.revenue_minor, "
+    "c.currency, c.amount_minor, c.status, c.created_at FROM partner_commissions c "
+    "JOIN orders o ON o.id = c.order_pk WHERE c.partner_id IN "
+    "(SELECT id FROM partners WHERE email_key = ?) OR c.customer_key = ? ORDER BY c.id",
+    "partner_accounts": "SELECT a.partner_id, a.holder_name, a.iban, a.bic, a.updated_at "
+    "FROM partner_accounts a JOIN partners p ON p.id = a.partner_id WHERE p.email_key = ?",
+    "partner_payouts": "SELECT o.batch_id, o.partner_id, o.amount_minor, o.holder_name, o.iban, "
+    "o.bic FROM partner_payouts o JOIN partners p ON p.id = o.partner_id WHERE p.email_key = ? "
+    "ORDER BY o.id",
     # Their store-credit ledger.
     "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
     "FROM credit_entries WHERE email_key = ? ORDER BY id",
@@ -200,6 +214,8 @@ def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
         ("mail", ("recipient", "name")),
         ("payout_accounts", ("holder_name", "iban")),
         ("customer", ("email", "first_name", "last_name")),
+        ("partners", ("email", "name", "code", "coupon_code", "website")),
+        ("partner_accounts", ("holder_name", "iban")),
     ):
         for row in sections[name]:
             values.update(str(row[c]).strip().casefold() for c in columns if row[c])
@@ -292,6 +308,27 @@ class GdprQueries(SqlBase):
                 "UPDATE payout_items SET holder_name = ?, iban = ?, bic = NULL "
                 f"WHERE advocate_id IN ({listed})",
                 ["(erased)", "(erased)", *mine],
+            )
+            # A partner's record keeps its numbers, not who they were; their codes lead nowhere.
+            for partner in sections["partners"]:
+                placeholder = gdpr.erased_email("partner", partner["id"])
+                await db.execute(
+                    "UPDATE partners SET email = ?, email_key = ?, name = '(erased)', "
+                    "website = NULL, pitch = NULL, coupon_code = NULL, code = ?, "
+                    "status = 'rejected' WHERE id = ?",
+                    (placeholder, placeholder, codes.new_code("ERASED", 7), partner["id"]),
+                )
+                await db.execute(
+                    "DELETE FROM partner_accounts WHERE partner_id = ?", (partner["id"],)
+                )
+                await db.execute(
+                    "UPDATE partner_payouts SET holder_name = '(erased)', iban = '(erased)', "
+                    "bic = NULL WHERE partner_id = ?",
+                    (partner["id"],),
+                )
+            await db.execute(
+                "UPDATE partner_commissions SET customer_key = NULL WHERE customer_key = ?",
+                (email_key,),
             )
             # The ledger's sums stay; whose they were does not.
             if sections["credit"]:  # one placeholder per person: their balance stays theirs

@@ -11,6 +11,7 @@ from shareback import payouts
 from shareback.outgoing import events
 from shareback.payouts import PayoutAccount
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
+from shareback.storage.partner_records import PayablePartner
 from shareback.storage.records import (
     BatchRefusal,
     PayableReward,
@@ -20,6 +21,13 @@ from shareback.storage.records import (
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.fulfilment import fulfil
 from shareback.storage.sql.outbox import enqueue
+from shareback.storage.sql.partner_payouts import (
+    partner_items,
+    pay_partner_commissions,
+    payable_partners,
+    take_partners,
+    write_partner_payouts,
+)
 
 # Serialises batch creation: what "free" means is checked, then written, under the lock; the
 # unique reward_id is the last word should anything get past it.
@@ -105,6 +113,7 @@ async def _batch(db: Connection, batch_id: int) -> PayoutBatch | None:
             )
             for item in items
         ),
+        partner_items=await partner_items(db, batch_id),
     )
 
 
@@ -144,11 +153,20 @@ class PayoutQueries(SqlBase):
             if payouts.payable_minor(reward.amount_minor, reward.clawed_back_minor) > 0
         ]
 
+    async def payable_partners(self) -> list[PayablePartner]:
+        """Partners whose approved commissions, less unsettled clawbacks, owe them something."""
+        async with self._db.reading() as db:
+            return await payable_partners(db)
+
     async def create_payout_batch(
-        self, reward_ids: Sequence[int], actor: str, at: datetime
+        self,
+        reward_ids: Sequence[int],
+        actor: str,
+        at: datetime,
+        partner_ids: Sequence[int] = (),
     ) -> tuple[PayoutBatch | None, list[BatchRefusal]]:
-        """A batch of those rewards that can be paid (in the first one's currency); the rest are
-        refused with the reason. None when none can."""
+        """A batch of those rewards and partners' commissions that can be paid (in the first
+        one's currency); the rest are refused with the reason. None when none can."""
         refused: list[BatchRefusal] = []
         async with self._transaction() as db:
             await db.lock(BATCH_LOCK)
@@ -162,16 +180,19 @@ class PayoutQueries(SqlBase):
                     continue
                 currency = row["currency"]
                 taken.append(row)
-            if not taken:
+            partners, left_out, currency = await take_partners(db, partner_ids, currency)
+            refused += left_out
+            if not taken and not partners:
                 return None, refused
             owed = [payouts.payable_minor(r["amount_minor"], db_int(r["clawed"])) for r in taken]
+            total = sum(owed) + sum(p.amount_minor for p in partners)
             batch = await db.fetchrow(
                 "INSERT INTO payout_batches (currency, total_minor, status, created_by, "
                 "created_at) VALUES (?, ?, 'open', ?, ?) RETURNING id",
-                (currency, sum(owed), actor, at),
+                (currency, total, actor, at),
             )
             assert batch is not None
-            await db.executemany(
+            await db.executemany(  # (none: a batch of partners' commissions only)
                 "INSERT INTO payout_items (batch_id, reward_id, advocate_id, amount_minor, "
                 "holder_name, iban, bic) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -187,6 +208,7 @@ class PayoutQueries(SqlBase):
                     for r, amount in zip(taken, owed, strict=True)
                 ],
             )
+            await write_partner_payouts(db, batch[0], partners)
             made = await _batch(db, batch[0])
             assert made is not None
             await enqueue(db, "payout_batch.created", events.payout_batch_event(made), at)
@@ -240,6 +262,7 @@ class PayoutQueries(SqlBase):
                 actor=actor,
                 at=at,
             )
+            await pay_partner_commissions(db, batch_id, at)
             paid = await _batch(db, batch_id)
             assert paid is not None
             await enqueue(db, "payout_batch.paid", events.payout_batch_event(paid), at)

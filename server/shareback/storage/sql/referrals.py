@@ -14,6 +14,7 @@ from shareback.order_value import Totals
 from shareback.outgoing import events
 from shareback.storage.database import Connection
 from shareback.storage.group_commit import GroupCommit
+from shareback.storage.partner_records import PartnerTouch
 from shareback.storage.records import (
     Advocate,
     ClickLimit,
@@ -39,6 +40,7 @@ from shareback.storage.sql.issuing import fulfil_approved
 from shareback.storage.sql.loyalty import settle_advocate, standing
 from shareback.storage.sql.mail_plan import plan_invite
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
+from shareback.storage.sql.partner_commissions import credit_partner
 from shareback.storage.sql.refunds import (
     apply_pending_adjustments,
     first_message,
@@ -54,12 +56,14 @@ CODES_LOCK = "codes"
 
 
 async def _coupon_taken(db: Connection, coupon: str) -> bool:
-    """A personal coupon code must not be anyone's: another advocate's, a friend's or a shared one."""
+    """A personal coupon code must not be anyone's: another advocate's, a friend's, a shared one
+    or a partner's."""
     row = await db.fetchrow(
         "SELECT 1 FROM advocates WHERE coupon_code = ? UNION ALL "
+        "SELECT 1 FROM partners WHERE coupon_code = ? UNION ALL "
         "SELECT 1 FROM friend_codes WHERE code_key = ? UNION ALL "
         "SELECT 1 FROM campaigns WHERE upper(friend_code) = ? LIMIT 1",
-        (coupon, coupon, coupon),
+        (coupon, coupon, coupon, coupon),
     )
     return row is not None
 
@@ -343,6 +347,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         order: PaidOrder,
         candidate: Candidate | None,
         no_candidate_reason: str,
+        partner: PartnerTouch | None = None,
     ) -> Outcome:
         now = datetime.now(UTC)
         visit = await self.order_visit(order, candidate)  # fraud facts (storage/sql/fraud.py)
@@ -388,7 +393,10 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             # The buyer's customer record, for every order (storage/sql/customers.py).
             await record_order_customer(db, order, order_pk, now)
             if candidate is None:
-                return Outcome("ignored", no_candidate_reason)
+                # A partner's order (partners/attribution.py chose it), or a repeat order inside
+                # a partner's window: its commission, in this transaction.
+                credited = await credit_partner(db, order_pk, order, partner, now)
+                return credited or Outcome("ignored", no_candidate_reason)
             campaign_row = await db.fetchrow(
                 "SELECT * FROM campaigns WHERE id = ?", (candidate.campaign_id,)
             )

@@ -23,6 +23,7 @@ from shareback.storage.sql.clawbacks import claw_back_order
 from shareback.storage.sql.customers import refresh_customer_order
 from shareback.storage.sql.loyalty import settle_order
 from shareback.storage.sql.outbox import enqueue_reward_events
+from shareback.storage.sql.partner_commissions import adjust_commission
 
 LOSSES = ("refund", "chargeback")
 AWAITING = Outcome("recorded", "awaiting_order")
@@ -100,8 +101,15 @@ async def lose_order(db: Connection, order: Row, source: str, reason: str, at: d
     revoked = await revoke_pending_rewards(db, order["id"], source, at, reason)
     clawed = await claw_back_order(db, order["id"], reason, at)
     await settle_order(db, order["id"], reason, at)  # the advocate's milestones and tier
+    partner = await adjust_commission(db, order["id"], 0, reason, at)  # a partner's commission
     outcome = "charged_back" if reason == "chargeback" else "refunded"
-    return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
+    return Outcome(
+        "recorded",
+        outcome,
+        revoked=revoked,
+        clawed_back=clawed,
+        commission_clawed_back=partner > 0,
+    )
 
 
 async def _charged_back_after_refund(db: Connection, order_pk: int) -> None:
@@ -170,7 +178,14 @@ async def add_refund_parts(
     )
     clawed = await claw_back_order(db, order["id"], "partial_refund", at, so_far.kept_minor, total)
     await settle_order(db, order["id"], "partial_refund", at)  # a tier by spend may change
-    return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
+    partner = await adjust_commission(db, order["id"], so_far.kept_minor, "partial_refund", at)
+    return Outcome(
+        "recorded",
+        "partially_refunded",
+        reduced=reduced,
+        clawed_back=clawed,
+        commission_clawed_back=partner > 0,
+    )
 
 
 async def keep_adjustment(
