@@ -133,9 +133,8 @@ async def follow_referral_link(request: Request) -> Response:
 
 
 def dead_end(request: Request, status: int, kind: str, campaign: Campaign | None) -> Response:
-    texts = link_pages.dead_end(kind, campaign)
-    ordered = error_page.in_order(texts, request.headers.get("accept-language", ""))
-    return HTMLResponse(error_page.render(ordered), status_code=status, headers=error_page.HEADERS)
+    texts = link_pages.dead_end(kind, campaign, request.headers.get("accept-language", ""))
+    return HTMLResponse(error_page.render(texts), status_code=status, headers=error_page.HEADERS)
 
 
 def link_preview(

@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import i18n, tokens
 from shareback.admin.fraud import owned
 from shareback.admin.render import redirect, render
 from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.mail.rules import check_settings
 from shareback.storage.base import AdminSession, Campaign
@@ -46,7 +47,7 @@ async def settings_page(
         "errors": errors,
         "labels": LABELS,
         "journeys": journeys.LABELS,
-        "langs": {"nl": "Dutch", "en": "English"},
+        "langs": {lang: _(i18n.LANGUAGE_NAMES[lang]) for lang in journeys.LANGS},
         "own": own,
         "default_sender": ctx.settings.email_from,
         "smtp": ctx.settings.smtp_url is not None,
@@ -60,7 +61,7 @@ async def show_campaign_mail(request: Request, session: AdminSession) -> Respons
     current = await context(request).store.mail_settings(campaign.id)
     values = {
         "sender": current.sender or "",
-        "lang": current.lang,
+        "lang": current.lang or context(request).settings.locale,
         "journeys": current.journeys,
         "reminder_days": str(current.reminder_days),
     }

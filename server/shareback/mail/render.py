@@ -152,7 +152,7 @@ def _html_document(body: str, lang: str, footer: Markup) -> str:
 
 
 def _footer(journey: str, lang: str, shop: str, unsubscribe_url: str) -> tuple[str, str, Markup]:
-    reason, label = journeys.footer_reason(journey, lang, shop), journeys.FOOTER_LINK[lang]
+    reason, label = journeys.footer_reason(journey, lang, shop), journeys.footer_link(lang)
     html = escape(reason) + Markup(' <a href="{0}" style="color:#666666">{1}</a>').format(
         unsubscribe_url, label
     )

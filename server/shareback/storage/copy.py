@@ -67,6 +67,7 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "campaign_labels",
 )
 BATCH = 5000
 

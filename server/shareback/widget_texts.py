@@ -1,0 +1,110 @@
+"""The widget's own labels (its buttons, form and hints) in every public language but English.
+
+The bundle carries the English (widget/src/i18n.js, the same words as LABELS here: a test keeps
+them equal); every other language, and an owner's own wording per campaign and language
+(campaign_copy), comes with the API answers the widget waits for anyway (`texts`), so the
+bundle grows with no language and the first paint waits for no extra request. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from shareback import i18n
+from shareback.i18n import N_
+from shareback.i18n import gettext as _
+
+BRACES = re.compile(r"\{([^{}]*)\}")
+
+# key → the English; a pair is [visible label, accessible name]. {n} is a network's name, {k}
+# the copy key (Ctrl or ⌘).
+LABELS: dict[str, str | tuple[str, str]] = {
+    "invite": N_("Invite friends"),
+    "close": N_("Close"),
+    "intro": N_("Enter your e-mail address to get your personal link."),
+    "email": N_("Your e-mail address"),
+    "name": N_("Your name (optional)"),
+    "submit": N_("Get my link"),
+    "need": N_("Please enter your e-mail address."),
+    "fail": N_("Something went wrong. Please try again."),
+    "loading": N_("Loading…"),
+    "link": N_("Your referral link"),
+    "copy": N_("Copy link"),
+    "copied": N_("Copied"),
+    "code": N_("Your code"),
+    "myCode": N_("Or give friends your code"),
+    "copyCode": N_("Copy code"),
+    "copiedMsg": N_("Link copied"),
+    "hint": N_("Press {k}+C to copy the link."),
+    "shareLink": N_("Share your link"),
+    "on": N_("Share on {n}"),
+    "mail": (N_("E-mail"), N_("Share by e-mail")),
+    "sms": (N_("SMS"), N_("Share by SMS")),
+    "native": N_("Share…"),
+    "qr": N_("Show QR code"),
+    "qrHide": N_("Hide QR code"),
+    "qrAlt": N_("QR code for your referral link"),
+    "dismiss": N_("Dismiss"),
+    "hide": N_("Hide the invite button"),
+}
+# What an owner may reword (campaign_labels): every label of one string (the e-mail and SMS
+# buttons' pairs keep the catalogue's wording).
+EDITABLE = tuple(key for key, value in LABELS.items() if isinstance(value, str))
+MAX_LENGTH = 120
+
+
+def placeholders(key: str) -> tuple[str, ...]:
+    """The placeholders a label must keep: {n} in "Share on {n}", {k} in the copy hint."""
+    return {"on": ("n",), "hint": ("k",)}.get(key, ())
+
+
+def label(lang: str, key: str) -> str | list[str]:
+    value = LABELS[key]
+    if isinstance(value, tuple):
+        return [i18n.translate(lang, part) for part in value]
+    return i18n.translate(lang, value)
+
+
+def texts(lang: str, own: Mapping[str, str] | None = None) -> dict[str, str | list[str]]:
+    """What the widget merges over its English: every label in lang (none for English, which
+    the bundle has), then the owner's own wording of this campaign in this language."""
+    found: dict[str, str | list[str]] = (
+        {} if lang == i18n.DEFAULT_LOCALE else {key: label(lang, key) for key in LABELS}
+    )
+    found.update({key: value for key, value in (own or {}).items() if key in EDITABLE})
+    return found
+
+
+def own_label(key: str, value: str) -> tuple[str | None, str | None]:
+    """An owner's wording of one label: (the text, None), (None, None) when empty (the
+    catalogue's wording), or (None, the problem). One line, within MAX_LENGTH, printable, with
+    exactly the label's placeholders. Markup is kept as text: the widget sets every label with
+    textContent and the dashboard escapes it, so "<b>" shows as "<b>", never as HTML."""
+    found = " ".join(value.split())
+    if not found:
+        return None, None
+    if len(found) > MAX_LENGTH:
+        return None, _("Keep it to %(num)s characters.") % {"num": MAX_LENGTH}
+    if not found.isprintable():
+        return None, _("Leave out control characters.")
+    wanted = placeholders(key)
+    if sorted(BRACES.findall(found)) != sorted(wanted) or found.count("{") != len(wanted):
+        if wanted:
+            names = ", ".join("{" + name + "}" for name in wanted)
+            return None, _("Keep %(names)s in it, and no other braces.") % {"names": names}
+        return None, _("Leave out { and }: this text has no placeholders.")
+    return found, None
+
+
+def own_labels(values: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The labels an owner wrote for one language, checked: (the kept ones, problem by key)."""
+    kept: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for key in EDITABLE:
+        text, problem = own_label(key, values.get(key, ""))
+        if problem is not None:
+            problems[key] = problem
+        elif text is not None:
+            kept[key] = text
+    return kept, problems
