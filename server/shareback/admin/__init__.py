@@ -30,6 +30,7 @@ from shareback.admin import (
     second_factor,
     settings_page,
     webhooks_page,
+    widget_labels,
 )
 
 routes: list[BaseRoute] = [
@@ -56,5 +57,6 @@ routes: list[BaseRoute] = [
     *mail_log.routes,
     *mail_campaign.routes,
     *mail_templates.routes,
+    *widget_labels.routes,
     *access.routes,
 ]
