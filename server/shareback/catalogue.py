@@ -33,6 +33,7 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "N_": None,
+    "NP_": ((1, "c"), 2),
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
 }

@@ -104,9 +104,10 @@ def accepted_locale(header: str | None, among: tuple[str, ...] = LOCALES) -> str
     return min(ranked)[2] if ranked else None
 
 
-def translate(locale: str, message: str) -> str:
+def translate(locale: str, message: str, context: str | None = None) -> str:
     """One message in a given language, outside any request's (a shopper's, a recipient's)."""
-    return translations(pick_locale(locale)).gettext(message)
+    catalogue = translations(pick_locale(locale))
+    return catalogue.gettext(message) if context is None else catalogue.pgettext(context, message)
 
 
 def gettext(message: str) -> str:
@@ -120,6 +121,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a word for the catalogue where it is defined (a module-level table); it is
     translated where it is shown, in that request's language."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """N_ with a context (pgettext's): the same English can translate apart from the dashboard's."""
     return message
 
 

@@ -12,41 +12,44 @@ import re
 from collections.abc import Mapping
 
 from shareback import i18n
-from shareback.i18n import N_
+from shareback.i18n import NP_
 from shareback.i18n import gettext as _
 
 BRACES = re.compile(r"\{([^{}]*)\}")
 
+# The catalogue's context of the widget's labels: their own translations, apart from the
+# dashboard's words that happen to be the same in English ("Copy link").
+CONTEXT = "widget"
 # key → the English; a pair is [visible label, accessible name]. {n} is a network's name, {k}
 # the copy key (Ctrl or ⌘).
 LABELS: dict[str, str | tuple[str, str]] = {
-    "invite": N_("Invite friends"),
-    "close": N_("Close"),
-    "intro": N_("Enter your e-mail address to get your personal link."),
-    "email": N_("Your e-mail address"),
-    "name": N_("Your name (optional)"),
-    "submit": N_("Get my link"),
-    "need": N_("Please enter your e-mail address."),
-    "fail": N_("Something went wrong. Please try again."),
-    "loading": N_("Loading…"),
-    "link": N_("Your referral link"),
-    "copy": N_("Copy link"),
-    "copied": N_("Copied"),
-    "code": N_("Your code"),
-    "myCode": N_("Or give friends your code"),
-    "copyCode": N_("Copy code"),
-    "copiedMsg": N_("Link copied"),
-    "hint": N_("Press {k}+C to copy the link."),
-    "shareLink": N_("Share your link"),
-    "on": N_("Share on {n}"),
-    "mail": (N_("E-mail"), N_("Share by e-mail")),
-    "sms": (N_("SMS"), N_("Share by SMS")),
-    "native": N_("Share…"),
-    "qr": N_("Show QR code"),
-    "qrHide": N_("Hide QR code"),
-    "qrAlt": N_("QR code for your referral link"),
-    "dismiss": N_("Dismiss"),
-    "hide": N_("Hide the invite button"),
+    "invite": NP_("widget", "Invite friends"),
+    "close": NP_("widget", "Close"),
+    "intro": NP_("widget", "Enter your e-mail address to get your personal link."),
+    "email": NP_("widget", "Your e-mail address"),
+    "name": NP_("widget", "Your name (optional)"),
+    "submit": NP_("widget", "Get my link"),
+    "need": NP_("widget", "Please enter your e-mail address."),
+    "fail": NP_("widget", "Something went wrong. Please try again."),
+    "loading": NP_("widget", "Loading…"),
+    "link": NP_("widget", "Your referral link"),
+    "copy": NP_("widget", "Copy link"),
+    "copied": NP_("widget", "Copied"),
+    "code": NP_("widget", "Your code"),
+    "myCode": NP_("widget", "Or give friends your code"),
+    "copyCode": NP_("widget", "Copy code"),
+    "copiedMsg": NP_("widget", "Link copied"),
+    "hint": NP_("widget", "Press {k}+C to copy the link."),
+    "shareLink": NP_("widget", "Share your link"),
+    "on": NP_("widget", "Share on {n}"),
+    "mail": (NP_("widget", "E-mail"), NP_("widget", "Share by e-mail")),
+    "sms": (NP_("widget", "SMS"), NP_("widget", "Share by SMS")),
+    "native": NP_("widget", "Share…"),
+    "qr": NP_("widget", "Show QR code"),
+    "qrHide": NP_("widget", "Hide QR code"),
+    "qrAlt": NP_("widget", "QR code for your referral link"),
+    "dismiss": NP_("widget", "Dismiss"),
+    "hide": NP_("widget", "Hide the invite button"),
 }
 # What an owner may reword (campaign_labels): every label of one string (the e-mail and SMS
 # buttons' pairs keep the catalogue's wording).
@@ -62,8 +65,8 @@ def placeholders(key: str) -> tuple[str, ...]:
 def label(lang: str, key: str) -> str | list[str]:
     value = LABELS[key]
     if isinstance(value, tuple):
-        return [i18n.translate(lang, part) for part in value]
-    return i18n.translate(lang, value)
+        return [i18n.translate(lang, part, CONTEXT) for part in value]
+    return i18n.translate(lang, value, CONTEXT)
 
 
 def texts(lang: str, own: Mapping[str, str] | None = None) -> dict[str, str | list[str]]:

@@ -306,6 +306,8 @@ def test_native_share_is_offered_only_with_web_share_and_called_in_the_click(
         ("nl", 'data-lang="en"', "en"),
         ("en-GB", 'data-lang="nl"', "nl"),
         ("nl-BE", "", "nl"),
+        ("de-DE", "", "de"),
+        ("en", 'data-lang="fr"', "fr"),
     ],
 )
 def test_widget_speaks_the_pages_language(
@@ -323,12 +325,27 @@ def test_widget_speaks_the_pages_language(
     words = {
         "en": ("Invite friends", "Your e-mail address", "Get my link", "Give "),
         "nl": ("Vrienden uitnodigen", "Je e-mailadres", "Maak mijn link", "Geef "),
+        # German and French come with the config answer (texts), not in the bundle.
+        "de": ("Freunde einladen", "Deine E-Mail-Adresse", "Meinen Link erhalten", "Schenke "),
+        "fr": ("Inviter des amis", "Votre adresse e-mail", "Obtenir mon lien", "Offrez "),
     }[expected]
     invite, email_label, submit, headline = words
     expect(widget.locator("h2[part=title]")).to_have_text(re.compile("^" + headline))
     widget.get_by_role("button", name=invite).click()
     expect(widget.get_by_label(email_label)).to_be_visible()
     expect(widget.get_by_role("button", name=submit)).to_be_visible()
+    if expected in ("de", "fr"):
+        # The panel's labels and a share button's accessible name, in the same language.
+        widget.get_by_label(email_label).fill(f"lena.{expected}@example.org")
+        with page.expect_response(
+            re.compile(re.escape(demo.backend) + "/api/v1/advocates")
+        ) as answer:
+            widget.get_by_role("button", name=submit).click()
+        assert answer.value.request.post_data_json["lang"] == expected
+        link = {"de": "Dein Empfehlungslink", "fr": "Votre lien de parrainage"}[expected]
+        expect(widget.get_by_label(link)).to_have_value(re.compile(r"/r/[\w-]+$"))
+        share = {"de": "Auf WhatsApp teilen", "fr": "Partager sur WhatsApp"}[expected]
+        expect(widget.get_by_role("link", name=share)).to_be_visible()
 
 
 def test_english_panel_in_the_floating_dialog(

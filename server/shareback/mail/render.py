@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from shareback.mail import journeys, variables
+from shareback.rewards import RewardSpec
 from shareback.storage.records import MailTemplate
 
 MAX_SUBJECT = 200
@@ -96,9 +97,10 @@ SAMPLE: dict[str, Any] = {
 def sample_variables(journey: str, lang: str) -> dict[str, Any]:
     """What the preview shows: every name the journey offers, with an example value."""
     sample = {name: SAMPLE[name] for name in journeys.VARIABLES[journey]}
-    if lang == "nl":
-        sample.update(friend_offer="10% korting", referrer_offer="€10,00 tegoed")
-        sample.update(reward="€10,00 tegoed")
+    if lang != "en":
+        credit = RewardSpec("credit", "10.00", "EUR").describe(lang)
+        friend = RewardSpec("percent_discount", "10").describe(lang)
+        sample.update(friend_offer=friend, referrer_offer=credit, reward=credit)
     if "fulfilment" in sample:
         credit = {"method": "credit", "balance_minor": 1000, "currency": "EUR"}
         sample["fulfilment"] = variables.fulfilment({"reaches": credit}, lang, SAMPLE["shop"])
