@@ -341,7 +341,8 @@ def test_widget_speaks_the_pages_language(
             re.compile(re.escape(demo.backend) + "/api/v1/advocates")
         ) as answer:
             widget.get_by_role("button", name=submit).click()
-        assert answer.value.request.post_data_json["lang"] == expected
+        sent = answer.value.request.post_data_json
+        assert sent is not None and sent["lang"] == expected
         link = {"de": "Dein Empfehlungslink", "fr": "Votre lien de parrainage"}[expected]
         expect(widget.get_by_label(link)).to_have_value(re.compile(r"/r/[\w-]+$"))
         share = {"de": "Auf WhatsApp teilen", "fr": "Partager sur WhatsApp"}[expected]

@@ -98,9 +98,9 @@ def sample_variables(journey: str, lang: str) -> dict[str, Any]:
     """What the preview shows: every name the journey offers, with an example value."""
     sample = {name: SAMPLE[name] for name in journeys.VARIABLES[journey]}
     if lang != "en":
-        credit = RewardSpec("credit", "10.00", "EUR").describe(lang)
+        store_credit = RewardSpec("credit", "10.00", "EUR").describe(lang)
         friend = RewardSpec("percent_discount", "10").describe(lang)
-        sample.update(friend_offer=friend, referrer_offer=credit, reward=credit)
+        sample.update(friend_offer=friend, referrer_offer=store_credit, reward=store_credit)
     if "fulfilment" in sample:
         credit = {"method": "credit", "balance_minor": 1000, "currency": "EUR"}
         sample["fulfilment"] = variables.fulfilment({"reaches": credit}, lang, SAMPLE["shop"])
