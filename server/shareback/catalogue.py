@@ -114,7 +114,7 @@ def read(locale: str) -> Catalog:
             msgid_bugs_address="",
             last_translator="Shareback",
             language_team="",
-            header_comment=f"# The dashboard's words in {locale}: scripts/translations keeps it in step.",
+            header_comment=f"# The words in {locale}: scripts/translations keeps it in step.",
             fuzzy=False,
         )
     with path.open("rb") as po:
