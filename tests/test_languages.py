@@ -94,11 +94,11 @@ def test_an_owner_rewords_a_label_per_language_checked_and_shown_as_text(
     token = form_token(admin, "/admin/campaigns/default/labels?lang=de")
     bad = admin.post(
         "/admin/campaigns/default/labels?lang=de",
-        data={"csrf": token, "invite": "x" * 121, "on": "Teilen", "copy": "Kopier {it}"},
+        data={"csrf": token, "invite": "x" * 33, "on": "Teilen", "myCode": "Kopier {it}"},
     )
     assert bad.status_code == 400
     assert "Höchstens" not in bad.text  # the dashboard's own language words the problems
-    assert "Keep it to 120 characters." in bad.text
+    assert "Keep it to 32 characters." in bad.text  # a button stays one line on a phone
     assert "Keep {n} in it, and no other braces." in bad.text
     assert "Leave out { and }" in bad.text
     saved = admin.post(
@@ -157,3 +157,11 @@ def test_emails_speak_the_recipients_language_else_the_shops(
         assert "Merci pour votre commande" in claire.text and "Se désabonner" in claire.text
     else:
         assert "Thank you for your order" in claire.text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "de", "fr"])
+def test_our_own_labels_obey_the_rules_an_owners_do(lang: str) -> None:
+    for key in widget_texts.EDITABLE:
+        text = widget_texts.label(lang, key)
+        assert isinstance(text, str)
+        assert widget_texts.own_label(key, text) == (text, None), (lang, key, text)

@@ -55,6 +55,17 @@ LABELS: dict[str, str | tuple[str, str]] = {
 # buttons' pairs keep the catalogue's wording).
 EDITABLE = tuple(key for key, value in LABELS.items() if isinstance(value, str))
 MAX_LENGTH = 120
+# Buttons and short labels keep to one line on a phone (an inline card reserves its height
+# before the answer arrives: a label that wraps would shift the page).
+SHORT = frozenset(
+    ["invite", "close", "submit", "copy", "copied", "code", "copyCode", "native", "qr", "qrHide"]
+    + ["dismiss", "hide", "link", "shareLink", "on", "email", "name", "loading", "copiedMsg"]
+)
+MAX_SHORT = 32
+
+
+def longest(key: str) -> int:
+    return MAX_SHORT if key in SHORT else MAX_LENGTH
 
 
 def placeholders(key: str) -> tuple[str, ...]:
@@ -81,14 +92,14 @@ def texts(lang: str, own: Mapping[str, str] | None = None) -> dict[str, str | li
 
 def own_label(key: str, value: str) -> tuple[str | None, str | None]:
     """An owner's wording of one label: (the text, None), (None, None) when empty (the
-    catalogue's wording), or (None, the problem). One line, within MAX_LENGTH, printable, with
+    catalogue's wording), or (None, the problem). One line, within its length, printable, with
     exactly the label's placeholders. Markup is kept as text: the widget sets every label with
     textContent and the dashboard escapes it, so "<b>" shows as "<b>", never as HTML."""
     found = " ".join(value.split())
     if not found:
         return None, None
-    if len(found) > MAX_LENGTH:
-        return None, _("Keep it to %(num)s characters.") % {"num": MAX_LENGTH}
+    if len(found) > longest(key):
+        return None, _("Keep it to %(num)s characters.") % {"num": longest(key)}
     if not found.isprintable():
         return None, _("Leave out control characters.")
     wanted = placeholders(key)

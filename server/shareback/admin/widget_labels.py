@@ -54,7 +54,7 @@ async def labels_page(
         "values": {key: values.get(key, "") for key in widget_texts.EDITABLE},
         "errors": errors,
         "labels": {key: key for key in widget_texts.EDITABLE},
-        "longest": widget_texts.MAX_LENGTH,
+        "longest": {key: widget_texts.longest(key) for key in widget_texts.EDITABLE},
         "query": urlencode({"lang": lang}),
     }
     return render(request, "widget_labels.html", page, status_code=400 if errors else 200)
