@@ -58,8 +58,11 @@ MAX_LENGTH = 120
 # Buttons and short labels keep to one line on a phone (an inline card reserves its height
 # before the answer arrives: a label that wraps would shift the page).
 SHORT = frozenset(
-    ["invite", "close", "submit", "copy", "copied", "code", "copyCode", "native", "qr", "qrHide"]
-    + ["dismiss", "hide", "link", "shareLink", "on", "email", "name", "loading", "copiedMsg"]
+    (
+        *("invite", "close", "submit", "copy", "copied", "code", "copyCode", "native", "qr"),
+        *("qrHide", "dismiss", "hide", "link", "shareLink", "on", "email", "name", "loading"),
+        "copiedMsg",
+    )
 )
 MAX_SHORT = 32
 
