@@ -1,8 +1,8 @@
-"""The widget's own labels (its buttons, form and hints) in every public language but English.
+"""The widget's own labels (its buttons, form and hints), their owner-written wording and rules.
 
 The bundle carries the English (widget/src/i18n.js, the same words as LABELS here: a test keeps
 them equal); every other language, and an owner's own wording per campaign and language
-(campaign_copy), comes with the API answers the widget waits for anyway (`texts`), so the
+(campaign_labels), comes with the API answers the widget waits for anyway (`texts`), so the
 bundle grows with no language and the first paint waits for no extra request. Pure.
 """
 
