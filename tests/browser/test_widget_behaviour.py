@@ -349,6 +349,27 @@ def test_widget_speaks_the_pages_language(
         expect(widget.get_by_role("link", name=share)).to_be_visible()
 
 
+def test_an_owners_french_label_shows_as_plain_text(demo: Demo, context: BrowserContext) -> None:
+    db_execute(
+        demo.settings,
+        "INSERT INTO campaign_labels (campaign_id, lang, key, text, updated_at) VALUES "
+        "((SELECT id FROM campaigns WHERE slug = 'default'), 'fr', 'invite', '<b>On y va</b>', "
+        "'2026-12-01T12:00:00.000000Z')",
+    )
+    try:
+        page = context.new_page()
+        demo.host_pages["/fr-own"] = host_page(demo.backend, html_lang="fr-FR")
+        page.goto(f"{demo.host}/fr-own")
+        widget = page.locator("[data-shareback]")
+        button = widget.get_by_role("button", name="<b>On y va</b>")
+        expect(button).to_have_text("<b>On y va</b>")  # the owner's markup is text, never HTML
+        assert widget.locator("b").count() == 0
+        button.click()
+        expect(widget.get_by_label("Votre adresse e-mail")).to_be_visible()  # the rest: ours
+    finally:
+        db_execute(demo.settings, "DELETE FROM campaign_labels")
+
+
 def test_english_panel_in_the_floating_dialog(
     demo: Demo, new_context: Callable[..., BrowserContext]
 ) -> None:
