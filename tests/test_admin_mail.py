@@ -81,7 +81,7 @@ def test_campaign_mail_settings_are_checked_and_kept(admin: TestClient, settings
         path,
         {
             "sender": "two@a.nl, three@b.nl",
-            "lang": "de",
+            "lang": "es",
             "reminder_days": "0",
             "journeys": ["invite", "spam"],
         },
@@ -89,7 +89,7 @@ def test_campaign_mail_settings_are_checked_and_kept(admin: TestClient, settings
     assert bad.status_code == 400
     for words in (
         "Enter one address",
-        "Choose Dutch or English",
+        "Choose a language from the list",
         "from 1 to 365",
         "Choose e-mails from the list",
     ):
@@ -188,7 +188,7 @@ def test_an_owners_template_is_saved_previewed_sent_escaped_and_reset(
 
 
 def test_unknown_journeys_and_languages_are_a_404_page(admin: TestClient) -> None:
-    for query in ("journey=spam&lang=en", "journey=invite&lang=de", ""):
+    for query in ("journey=spam&lang=en", "journey=invite&lang=es", ""):
         assert admin.get(f"/admin/campaigns/default/mail/template?{query}").status_code == 404
         assert admin.get(f"/admin/campaigns/default/mail/preview?{query}").status_code == 404
     assert admin.get("/admin/campaigns/nope/mail").status_code == 404

@@ -158,6 +158,8 @@ def test_events_arrive_signed_with_what_an_email_tool_needs(
     assert referrer_reward["reward"]["description"] == {
         "en": "€5 store credit",
         "nl": "€\u00a05 tegoed",
+        "de": "5\u00a0€ Guthaben",
+        "fr": "5\u00a0€ d'avoir",
     }
     friend_reward = rewards["friend"]["reward"]
     assert (friend_reward["side"], friend_reward["amount"], friend_reward["recipient"]["name"]) == (

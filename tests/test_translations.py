@@ -1,6 +1,7 @@
-"""The Dutch catalogue covers every word the dashboard shows: the messages are extracted from the
-sources with Babel (as scripts/translations does) and each one without a checked Dutch
-translation is named, with where it comes from."""
+"""The catalogues cover every word shown: the messages are extracted from the sources with Babel
+(as scripts/translations does) and each one without a checked translation is named, with where it
+comes from. Dutch covers everything (the dashboard too); German and French the public messages
+(the widget, the e-mails, the pages shoppers, friends and partners see)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.messages.catalog import Catalog, Message
 from shareback import catalogue, formats, i18n
 from shareback.admin import activity, formatting
 from shareback.rewards import RewardSpec
@@ -24,6 +26,65 @@ def test_every_dashboard_message_has_a_checked_dutch_translation() -> None:
         "(run scripts/translations, translate, remove '#, fuzzy'):\n"
         + "\n".join(str(problem) for problem in problems)
     )
+
+
+@pytest.mark.parametrize("locale", ["de", "fr"])
+def test_every_public_message_has_a_checked_german_and_french_translation(locale: str) -> None:
+    template = catalogue.extract()
+    public = catalogue.wanted_by(locale, template)
+    assert 120 < len(public) < len(template) / 4  # the public part only, and all of it
+    problems = catalogue.problems(locale, template)
+    assert not problems, (
+        f"{len(problems)} message(s) need work in {catalogue.po_path(locale)} "
+        "(run scripts/translations, translate, remove '#, fuzzy'):\n"
+        + "\n".join(str(problem) for problem in problems)
+    )
+
+
+def message(msgid: str, *places: str) -> Message:
+    return Message(msgid, locations=[(place, 1) for place in places])
+
+
+def test_public_messages_are_told_apart_by_where_they_come_from() -> None:
+    assert catalogue.is_public(message("Copy link", "server/shareback/widget_texts.py"))
+    assert catalogue.is_public(message("Hi", "server/shareback/mail/defaults.py"))
+    # The advocate's page and the partner portal, wherever their modules and templates land.
+    assert catalogue.is_public(message("Your rewards", "server/shareback/portal/page.py"))
+    assert catalogue.is_public(message("Commission", "server/shareback/templates/partners/a.html"))
+    assert catalogue.is_public(
+        message("Overview", "server/shareback/admin/overview.py", "server/shareback/payout_page.py")
+    )
+    assert not catalogue.is_public(message("Overview", "server/shareback/admin/overview.py"))
+    assert not catalogue.is_public(message("Sender", "server/shareback/mail/rules.py"))
+
+
+def test_a_translation_that_drops_or_renames_a_placeholder_is_named() -> None:
+    template = Catalog(locale=None)
+    template.add("Share on {n}", locations=[("server/shareback/widget_texts.py", 1)])
+    template.add("Hi {{ name }}", locations=[("server/shareback/mail/defaults.py", 1)])
+    template.add("<p>{{ shop }}</p>", locations=[("server/shareback/mail/defaults.py", 2)])
+    translated = Catalog(locale="de")
+    translated.add("Share on {n}", "Auf {name} teilen")
+    translated.add("Hi {{ name }}", "Hallo {{ naam }}")
+    translated.add("<p>{{ shop }}</p>", "{{ shop }}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalogue, "read", lambda locale: translated)
+        found = [(p.kind, p.msgid) for p in catalogue.problems("de", template)]
+    assert found == [
+        ("placeholders", "Share on {n}"),
+        ("placeholders", "Hi {{ name }}"),
+        ("markup", "<p>{{ shop }}</p>"),
+    ]
+
+
+def test_public_words_are_read_in_german_and_french() -> None:
+    assert i18n.translate("de", "Copy link", "widget") == "Link kopieren"
+    assert i18n.translate("fr", "Copy link", "widget") == "Copier le lien"
+    assert i18n.translate("nl", "Copy link", "widget") == "Kopieer link"
+    assert i18n.translate("nl", "Copy link") == "Link kopiëren"  # the dashboard's own
+    assert i18n.translate("de", "Overview") == "Overview"  # the dashboard: English in German
+    assert RewardSpec("percent_discount", "7.5").describe("de") == "7,5% Rabatt"
+    assert RewardSpec("fixed_discount", "7.50").describe("fr") == "7,50\u00a0€ de réduction"
 
 
 def test_the_catalogue_is_read_as_the_app_ships_it() -> None:

@@ -1,13 +1,17 @@
-"""The dashboard's translation catalogues, kept in step with the sources (scripts/translations).
+"""The translation catalogues, kept in step with the sources (scripts/translations).
 
-`extract()` collects every message the Python package and the dashboard's templates mark for
-translation (babel.cfg says where), `update()` merges them into each locale's .po (new ones empty,
-gone ones kept as obsolete `#~` entries), and `problems()` lists what a locale still lacks: no
-translation, a fuzzy one nobody checked, one whose source is gone, or placeholders that differ.
+`extract()` collects every message the Python package and the templates mark for translation
+(babel.cfg says where), `update()` merges them into each locale's .po (new ones empty, gone ones
+kept as obsolete `#~` entries), and `problems()` lists what a locale still lacks: no translation,
+a fuzzy one nobody checked, one whose source is gone, or placeholders or markup that differ.
+Dutch covers every message (the dashboard too); German and French the public ones
+(PUBLIC_PLACES: the widget, the e-mails, the pages shoppers, friends and partners see).
 """
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -29,10 +33,58 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "N_": None,
+    "NP_": ((1, "c"), 2),
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
 }
-TRANSLATED = tuple(locale for locale in i18n.LOCALES if locale != "en")
+TRANSLATED = tuple(locale for locale in i18n.PUBLIC_LOCALES if locale != "en")
+# What shoppers, friends and partners read: a message from one of these places is public, and
+# German and French (the public-only languages, not in i18n.LOCALES) need exactly those. The
+# dashboard's own words stay Dutch and English. A public page of its own (the advocate's page,
+# the partner portal) lives in one of these, so `scripts/translations` picks its words up.
+PUBLIC_PLACES = (
+    "server/shareback/widget_texts.py",
+    "server/shareback/contest_board.py",
+    "server/shareback/api/campaign_widget.py",
+    "server/shareback/wording.py",
+    "server/shareback/rewards.py",
+    "server/shareback/api/messages.py",
+    "server/shareback/error_page.py",
+    "server/shareback/link_pages.py",
+    "server/shareback/payout_page.py",
+    "server/shareback/mail/defaults.py",
+    "server/shareback/mail/journeys.py",
+    "server/shareback/mail/render.py",
+    "server/shareback/mail/routes.py",
+    "server/shareback/mail/variables.py",
+    "server/shareback/portal/*",
+    "server/shareback/partners/*",
+    "server/shareback/portal*.py",
+    "server/shareback/partner*.py",
+    "server/shareback/templates/public/*",
+    "server/shareback/templates/portal/*",
+    "server/shareback/templates/partners/*",
+)
+
+
+def is_public(message: Message) -> bool:
+    return any(
+        fnmatch.fnmatch(file.replace(os.sep, "/"), place)
+        for file, _line in message.locations
+        for place in PUBLIC_PLACES
+    )
+
+
+def wanted_by(locale: str, template: Catalog) -> Catalog:
+    """The messages a locale translates: all of them for a dashboard language, the public ones
+    for a public-only language."""
+    if locale in i18n.LOCALES:
+        return template
+    public = Catalog(project="Shareback", domain=i18n.DOMAIN, locale=None)
+    for message in template:
+        if message.id and is_public(message):
+            public[message.id] = message
+    return public
 
 
 def po_path(locale: str) -> Path:
@@ -64,7 +116,7 @@ def read(locale: str) -> Catalog:
             msgid_bugs_address="",
             last_translator="Shareback",
             language_team="",
-            header_comment=f"# The dashboard's words in {locale}: scripts/translations keeps it in step.",
+            header_comment=f"# The words in {locale}: scripts/translations keeps it in step.",
             fuzzy=False,
         )
     with path.open("rb") as po:
@@ -75,7 +127,7 @@ def update(locale: str, template: Catalog) -> Catalog:
     """The locale's .po with every message of `template`: new ones untranslated (never guessed
     from a similar one), gone ones moved to the obsolete entries at the end."""
     catalog = read(locale)
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    catalog.update(wanted_by(locale, template), no_fuzzy_matching=True, update_header_comment=False)
     path = po_path(locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as po:
@@ -102,9 +154,14 @@ def _tags(text: str | Sequence[str] | None) -> list[str]:
     return sorted(re.findall(r"</?[a-zA-Z][^>]*>", joined))
 
 
+def _fields(text: str | Sequence[str] | None) -> list[str]:
+    joined = text if isinstance(text, str) else " ".join(text or ())
+    return sorted(re.findall(r"\{\{-?\s*(\w+)|\{%-?\s*(\w+)|(?<!\{)\{(\w*)\}", joined))
+
+
 def problems(locale: str, template: Catalog | None = None) -> list[Problem]:
     """What the locale's .po lacks for the sources' messages, in the sources' order."""
-    template = template if template is not None else extract()
+    template = wanted_by(locale, template if template is not None else extract())
     catalog = read(locale)
     found: list[Problem] = []
     wanted = set()
@@ -125,6 +182,9 @@ def problems(locale: str, template: Catalog | None = None) -> list[Problem]:
         elif translated.fuzzy:
             found.append(Problem("fuzzy", key[0], where))
         elif any(translated.check(catalog)):
+            found.append(Problem("placeholders", key[0], where))
+        elif _fields(message.id) != _fields(translated.string):
+            # {name} (str.format) and {{ name }} (the e-mails' Jinja2) are filled in by name.
             found.append(Problem("placeholders", key[0], where))
         elif _tags(message.id) != _tags(translated.string):
             # The dashboard's templates put translations in the page as HTML: a translation
@@ -148,7 +208,7 @@ def main(argv: list[str]) -> int:
     status = 0
     for locale in TRANSLATED:
         left = problems(locale, template)
-        print(f"{locale}: {len(template)} messages, {len(left)} to do")
+        print(f"{locale}: {len(wanted_by(locale, template))} messages, {len(left)} to do")
         for problem in left:
             print(f"  {problem}")
         status = status or (1 if left else 0)

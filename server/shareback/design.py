@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shareback.campaigns import InvalidCampaign
+from shareback.i18n import PUBLIC_LOCALES
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 COLOURS = ("accent", "accent_text", "bg", "text")
@@ -24,7 +25,7 @@ MAX_PATTERNS = 20
 MAX_PATTERN = 100
 # A path as browsers show it, and * for "anything here": /checkout*, /products/*/reviews.
 PATTERN = re.compile(r"^/[A-Za-z0-9/_.~%*+,;=:@!$'()-]*$")
-LANGS = ("nl", "en")
+LANGS = PUBLIC_LOCALES
 # The texts an owner may word, each with the placeholders it may use and its longest length.
 TEXTS: dict[str, tuple[tuple[str, ...], int]] = {
     "headline": (("friend", "referrer", "shop"), 80),

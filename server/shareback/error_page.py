@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from shareback import i18n
+from shareback.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -18,18 +21,9 @@ class Text:
     links: tuple[tuple[str, str], ...] = ()
 
 
-# Dutch shops first: a friend with no language preference reads Dutch before English.
 SERVER_ERROR = (
-    Text(
-        "nl",
-        "Er ging iets mis",
-        "Dat ligt aan ons, niet aan jou. Probeer het over een paar minuten opnieuw.",
-    ),
-    Text(
-        "en",
-        "Something went wrong",
-        "That is on our side, not yours. Please try again in a few minutes.",
-    ),
+    N_("Something went wrong"),
+    N_("That is on our side, not yours. Please try again in a few minutes."),
 )
 
 STYLE = (
@@ -84,6 +78,29 @@ def document(lang: str, title: str, body: str, extra_style: str = "") -> str:
         f"<title>{escape(title)}</title><style>{STYLE}{extra_style}</style></head>"
         f"<body><main>{LOGO}{body}</main></body></html>"
     )
+
+
+def languages(accept_language: str) -> list[str]:
+    """What a page for anyone speaks: Dutch and English (the visitor's first listed one first;
+    Dutch shops first, so Dutch when the browser names neither), or a German or French visitor's
+    own language with English after it."""
+    own = i18n.accepted_locale(accept_language, i18n.PUBLIC_LOCALES)
+    if own in ("de", "fr"):
+        return [own, "en"]
+    return ["en", "nl"] if own == "en" else ["nl", "en"]
+
+
+def spoken(
+    words: tuple[str, str],
+    accept_language: str,
+    links: Callable[[str], tuple[tuple[str, str], ...]] = lambda lang: (),
+) -> list[Text]:
+    """A (title, message) pair of catalogue messages in the visitor's languages, in order."""
+    title, message = words
+    return [
+        Text(lang, i18n.translate(lang, title), i18n.translate(lang, message), links(lang))
+        for lang in languages(accept_language)
+    ]
 
 
 def in_order(texts: Sequence[Text], accept_language: str) -> list[Text]:

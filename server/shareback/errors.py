@@ -120,7 +120,8 @@ async def invalid_text(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_html(request):
-        return html_page(request, 500, error_page.SERVER_ERROR)
+        accept = request.headers.get("accept-language", "")
+        return html_page(request, 500, error_page.spoken(error_page.SERVER_ERROR, accept))
     response = error_response(
         500, "internal_error", "Something went wrong on our side; it has been logged."
     )

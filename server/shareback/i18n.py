@@ -23,7 +23,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+# The dashboard's languages; the public ones are what shoppers, friends and partners read (the
+# widget, the e-mails, the public pages): their catalogues hold the public messages only
+# (catalogue.PUBLIC_PLACES), so a dashboard word shows in English there.
 LOCALES = ("nl", "en")
+PUBLIC_LOCALES = ("nl", "en", "de", "fr")
 DEFAULT_LOCALE = "en"
 DOMAIN = "shareback"
 
@@ -32,10 +36,15 @@ _zone: ContextVar[ZoneInfo | None] = ContextVar("shareback_zone", default=None)
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def pick_locale(requested: str | None) -> str:
-    """'nl', 'nl-NL', 'NL_be' → nl; anything else → the default."""
-    base = (requested or "").replace("_", "-").split("-")[0].lower()
-    return base if base in LOCALES else DEFAULT_LOCALE
+def pick_locale(requested: str | None, among: tuple[str, ...] = PUBLIC_LOCALES) -> str:
+    """'nl', 'nl-NL', 'NL_be' → nl; 'de-AT' → de; anything else → the default."""
+    return known_locale(requested, among) or DEFAULT_LOCALE
+
+
+def known_locale(requested: str | None, among: tuple[str, ...] = PUBLIC_LOCALES) -> str | None:
+    """The language of a tag ('fr-BE' → fr) when it is one of `among`, else None."""
+    base = (requested or "")[:35].replace("_", "-").split("-")[0].strip().lower()
+    return base if base in among else None
 
 
 def current_locale() -> str:
@@ -60,7 +69,7 @@ def use_locale(locale: str, zone: ZoneInfo | None = None) -> Iterator[None]:
         _locale.reset(token)
 
 
-@lru_cache(maxsize=len(LOCALES))
+@lru_cache(maxsize=len(PUBLIC_LOCALES))
 def translations(locale: str) -> gettext_module.NullTranslations:
     """The locale's catalogue, read once from its .po file (fuzzy entries are left out, so they
     show the English source until someone checks them)."""
@@ -75,9 +84,9 @@ def translations(locale: str) -> gettext_module.NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
-def accepted_locale(header: str | None) -> str | None:
-    """The first of LOCALES in an Accept-Language header, by its q-values: "de, nl;q=0.8, en;q=0.5"
-    → nl. None when it names none of them."""
+def accepted_locale(header: str | None, among: tuple[str, ...] = LOCALES) -> str | None:
+    """The first of `among` (the dashboard's LOCALES) in an Accept-Language header, by its
+    q-values: "de, nl;q=0.8, en;q=0.5" → nl. None when it names none of them."""
     ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate((header or "")[:500].split(",")):
         tag, _sep, params = part.strip().partition(";")
@@ -90,9 +99,15 @@ def accepted_locale(header: str | None) -> str | None:
                 except ValueError:
                     quality = 0.0
         base = tag.strip().replace("_", "-").split("-")[0].lower()
-        if base in LOCALES and quality > 0:
+        if base in among and quality > 0:
             ranked.append((-quality, index, base))
     return min(ranked)[2] if ranked else None
+
+
+def translate(locale: str, message: str, context: str | None = None) -> str:
+    """One message in a given language, outside any request's (a shopper's, a recipient's)."""
+    catalogue = translations(pick_locale(locale))
+    return catalogue.gettext(message) if context is None else catalogue.pgettext(context, message)
 
 
 def gettext(message: str) -> str:
@@ -109,8 +124,16 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """N_ with a context (pgettext's): the same English can translate apart from the dashboard's."""
+    return message
+
+
 def pgettext(context: str, message: str) -> str:
     return translations(current_locale()).pgettext(context, message)
 
 
 _ = gettext
+
+# Each language by its English name, translated where it is shown.
+LANGUAGE_NAMES = {"nl": N_("Dutch"), "en": N_("English"), "de": N_("German"), "fr": N_("French")}

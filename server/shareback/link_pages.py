@@ -9,36 +9,24 @@ from dataclasses import dataclass
 from html import escape
 
 from shareback import error_page, wording
+from shareback.i18n import N_, translate
 from shareback.storage.records import Campaign
 
-PREVIEW = {
-    "nl": "{name} geeft je {friend} bij {shop}",
-    "en": "{name} gives you {friend} at {shop}",
-}
-DESCRIPTION = {
-    "nl": "Open de uitnodiging: je voordeel staat klaar bij het afrekenen.",
-    "en": "Open the invitation: your offer is waiting at the checkout.",
-}
-ONWARD = {"nl": "Naar {shop}", "en": "Go to {shop}"}
+PREVIEW = N_("{name} gives you {friend} at {shop}")
+DESCRIPTION = N_("Open the invitation: your offer is waiting at the checkout.")
+ONWARD = N_("Go to {shop}")
 DEAD_ENDS = {
-    "missing": {
-        "nl": (
-            "Deze uitnodigingslink bestaat niet",
-            "Misschien is hij niet helemaal gekopieerd. Je kunt gewoon verder naar de winkel.",
-        ),
-        "en": (
-            "This invitation link does not exist",
-            "Perhaps it was not copied whole. You can still go on to the shop.",
-        ),
-    },
-    "ended": {
-        "nl": (
-            "Deze actie is afgelopen",
-            "De uitnodiging is niet meer geldig, maar de winkel is er nog.",
-        ),
-        "en": ("This offer has ended", "The invitation is no longer valid, but the shop is there."),
-    },
+    "missing": (
+        N_("This invitation link does not exist"),
+        N_("Perhaps it was not copied whole. You can still go on to the shop."),
+    ),
+    "ended": (
+        N_("This offer has ended"),
+        N_("The invitation is no longer valid, but the shop is there."),
+    ),
 }
+# Open Graph's locale of each language.
+OG_LOCALES = {"nl": "nl_NL", "en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +44,12 @@ def preview(
     campaign: Campaign, lang: str, referrer: str | None, url: str, image: str | None
 ) -> Preview:
     """ "Anna gives you 10% off at Brandpunt Koffie": the friend's offer, as the widget words it."""
-    name = wording.first_name(referrer) or wording.TEXTS[lang]["someone"]
+    name = wording.first_name(referrer) or wording.text(lang, "someone")
     friend = campaign.friend_reward.describe(lang)
     return Preview(
         lang=lang,
-        title=PREVIEW[lang].format(name=name, friend=friend, shop=campaign.shop_name),
-        description=DESCRIPTION[lang],
+        title=translate(lang, PREVIEW).format(name=name, friend=friend, shop=campaign.shop_name),
+        description=translate(lang, DESCRIPTION),
         url=url,
         landing=campaign.landing_url,
         site=campaign.shop_name,
@@ -78,7 +66,7 @@ def render_preview(card: Preview) -> str:
         ("property", "og:title", card.title),
         ("property", "og:description", card.description),
         ("property", "og:url", card.url),
-        ("property", "og:locale", "nl_NL" if card.lang == "nl" else "en_GB"),
+        ("property", "og:locale", OG_LOCALES.get(card.lang, "en_GB")),
         ("name", "twitter:card", "summary_large_image" if card.image else "summary"),
         ("name", "twitter:title", card.title),
         ("name", "twitter:description", card.description),
@@ -86,7 +74,7 @@ def render_preview(card: Preview) -> str:
     if card.image:
         tags += [("property", "og:image", card.image), ("name", "twitter:image", card.image)]
     meta = "".join(f'<meta {kind}="{key}" content="{escape(value)}">' for kind, key, value in tags)
-    onward = ONWARD[card.lang].format(shop=card.site)
+    onward = translate(card.lang, ONWARD).format(shop=card.site)
     return (
         f'<!doctype html><html lang="{card.lang}"><head><meta charset="utf-8">'
         f"<title>{escape(card.title)}</title>{meta}"
@@ -95,14 +83,13 @@ def render_preview(card: Preview) -> str:
     )
 
 
-def dead_end(kind: str, campaign: Campaign | None) -> list[error_page.Text]:
-    """The page for a link that leads nowhere, in Dutch and English, each with the way on to the
-    shop when there is a campaign to take it from."""
-    texts = []
-    for lang in ("nl", "en"):
-        title, message = DEAD_ENDS[kind][lang]
-        links: tuple[tuple[str, str], ...] = ()
-        if campaign is not None:
-            links = ((ONWARD[lang].format(shop=campaign.shop_name), campaign.landing_url),)
-        texts.append(error_page.Text(lang, title, message, links))
-    return texts
+def dead_end(kind: str, campaign: Campaign | None, accept_language: str) -> list[error_page.Text]:
+    """The page for a link that leads nowhere, in the visitor's languages (error_page.spoken),
+    each with the way on to the shop when there is a campaign to take it from."""
+
+    def links(lang: str) -> tuple[tuple[str, str], ...]:
+        if campaign is None:
+            return ()
+        return ((translate(lang, ONWARD).format(shop=campaign.shop_name), campaign.landing_url),)
+
+    return error_page.spoken(DEAD_ENDS[kind], accept_language, links)

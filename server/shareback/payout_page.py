@@ -14,8 +14,9 @@ from starlette.routing import Route
 
 from shareback import error_page, payouts, tokens
 from shareback.context import context
+from shareback.i18n import N_, translate
 from shareback.storage.records import Advocate
-from shareback.wording import pick_lang
+from shareback.wording import shopper_lang
 
 FORM_STYLE = (
     "form{margin-top:1.25rem;display:grid;gap:.9rem}label{display:grid;gap:.3rem;font-weight:600}"
@@ -45,49 +46,40 @@ class Words:
     errors: dict[str, str]
 
 
-WORDS = {
-    "nl": Words(
-        "Waar mogen we je beloning heen sturen?",
-        "Vul je rekeningnummer in; we maken je beloningen van {shop} daarheen over.",
-        "Naam van de rekeninghouder",
-        "IBAN",
-        "BIC",
-        "niet nodig voor een Nederlandse rekening",
-        "Opslaan",
-        "Nu opgeslagen: {account}",
-        "Opgeslagen. We maken je beloning over naar {account}.",
-        "Deze link werkt niet (meer)",
-        "Gebruik de link uit je laatste e-mail, helemaal; een link is 60 dagen geldig.",
-        {
-            "holder_name": "Vul de naam van de rekeninghouder in (hoogstens 70 tekens).",
-            "iban": "Dit is geen geldig IBAN van een SEPA-land, zoals NL91 ABNA 0417 1643 00.",
-            "bic": "Deze BIC klopt niet; laat het veld leeg als je hem niet weet.",
-        },
-    ),
-    "en": Words(
-        "Where should we send your reward?",
-        "Enter your bank account; we transfer your rewards from {shop} to it.",
-        "Account holder's name",
-        "IBAN",
-        "BIC",
-        "optional",
-        "Save",
-        "Saved now: {account}",
-        "Saved. We transfer your reward to {account}.",
-        "This link does not work (any more)",
-        "Use the whole link from your latest e-mail; a link works for 60 days.",
-        {
-            "holder_name": "Enter the account holder's name (at most 70 characters).",
-            "iban": "That is not a valid IBAN of a SEPA country, such as NL91 ABNA 0417 1643 00.",
-            "bic": "That BIC is not right; leave it empty if you do not know it.",
-        },
-    ),
-}
+WORDS = Words(
+    N_("Where should we send your reward?"),
+    N_("Enter your bank account; we transfer your rewards from {shop} to it."),
+    N_("Account holder's name"),
+    N_("IBAN"),
+    N_("BIC"),
+    N_("optional"),
+    N_("Save"),
+    N_("Saved now: {account}"),
+    N_("Saved. We transfer your reward to {account}."),
+    N_("This link does not work (any more)"),
+    N_("Use the whole link from your latest e-mail; a link works for 60 days."),
+    {
+        "holder_name": N_("Enter the account holder's name (at most 70 characters)."),
+        "iban": N_("That is not a valid IBAN of a SEPA country, such as NL91 ABNA 0417 1643 00."),
+        "bic": N_("That BIC is not right; leave it empty if you do not know it."),
+    },
+)
+
+
+def words_in(lang: str) -> Words:
+    """The page's words in lang, through the public catalogue."""
+    errors = {field: translate(lang, text) for field, text in WORDS.errors.items()}
+    texts = {
+        name: translate(lang, getattr(WORDS, name))
+        for name in Words.__dataclass_fields__
+        if name != "errors"
+    }
+    return Words(**texts, errors=errors)
 
 
 def _lang(request: Request) -> str:
-    asked = request.query_params.get("lang") or request.headers.get("accept-language", "")
-    return pick_lang(asked[:64])
+    """The e-mail's language (the link carries it), else the browser's, else English."""
+    return shopper_lang(request.query_params.get("lang"), request.headers)
 
 
 def _page(request: Request, title: str, body: str, status: int) -> Response:
@@ -104,7 +96,7 @@ async def _advocate(request: Request) -> Advocate | None:
 
 
 def _invalid(request: Request) -> Response:
-    words = WORDS[_lang(request)]
+    words = words_in(_lang(request))
     return _page(request, words.invalid_title, f"<p>{escape(words.invalid)}</p>", 400)
 
 
@@ -116,7 +108,7 @@ def _form(
     error: str | None = None,
     saved: bool = False,
 ) -> str:
-    words = WORDS[_lang(request)]
+    words = words_in(_lang(request))
     action = escape(f"/payout-account?{request.url.query}")
     shown = (
         f"{current.holder_name}, {payouts.masked_iban(current.iban)}" if current is not None else ""
@@ -161,7 +153,7 @@ async def show_account_form(request: Request) -> Response:
         return _invalid(request)
     current = await context(request).store.payout_account(advocate.id)
     values = {"holder_name": advocate.name or ""} if current is None else {}
-    words = WORDS[_lang(request)]
+    words = words_in(_lang(request))
     body = _form(request, await _shop(request, advocate), current, values)
     return _page(request, words.title, body, 200)
 
@@ -173,7 +165,7 @@ async def save_account(request: Request) -> Response:
     ctx = context(request)
     form = await request.form(max_files=0, max_fields=len(FIELDS) + 2)
     values = {name: str(form.get(name) or "").strip()[:200] for name in FIELDS}
-    words = WORDS[_lang(request)]
+    words = words_in(_lang(request))
     shop = await _shop(request, advocate)
     try:
         account = payouts.account(values["holder_name"], values["iban"], values["bic"] or None)

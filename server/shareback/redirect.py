@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, error_page, link_pages, shop_days, tokens, visitors
+from shareback import codes, error_page, i18n, link_pages, shop_days, tokens, visitors
 from shareback.bootstrap import DEFAULT_SLUG
 from shareback.channels import channel_or_link
 from shareback.context import Context, client_ip, context
@@ -162,17 +162,18 @@ async def follow_placement_link(request: Request) -> Response:
 
 
 def dead_end(request: Request, status: int, kind: str, campaign: Campaign | None) -> Response:
-    texts = link_pages.dead_end(kind, campaign)
-    ordered = error_page.in_order(texts, request.headers.get("accept-language", ""))
-    return HTMLResponse(error_page.render(ordered), status_code=status, headers=error_page.HEADERS)
+    texts = link_pages.dead_end(kind, campaign, request.headers.get("accept-language", ""))
+    return HTMLResponse(error_page.render(texts), status_code=status, headers=error_page.HEADERS)
 
 
 def link_preview(
     request: Request, ctx: Context, campaign: Campaign, referrer: str | None
 ) -> Response:
-    # Preview bots rarely say a language: Dutch unless English is asked for first.
-    asked = request.headers.get("accept-language", "")
-    lang = "en" if asked.lower().startswith("en") else "nl"
+    # Preview bots rarely say a language: the one asked for, else a German or French shop's
+    # own (SHAREBACK_LOCALE), else Dutch (the first shops are Dutch).
+    asked = i18n.accepted_locale(request.headers.get("accept-language"), i18n.PUBLIC_LOCALES)
+    shop = ctx.settings.locale
+    lang = asked or (shop if shop in ("de", "fr") else "nl")
     url = f"{ctx.settings.public_url}{request.url.path}"
     card = link_pages.preview(campaign, lang, referrer, url, ctx.settings.share_image_url)
     headers = {"Cache-Control": "public, max-age=600", "X-Robots-Tag": "noindex"}

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from shareback import formats, money
+from shareback.i18n import N_, translate
 
 # cash: paid out in a payout batch; custom: anything else, fulfilled by the shop itself.
 REWARD_TYPES = (
@@ -77,26 +78,26 @@ class RewardSpec:
     def describe(self, lang: str) -> str:
         """The reward in words, numbers as the language writes them (formats.py): "7,5% korting",
         "€ 7,50 tegoed"; "7.5% off", "€7.50 store credit"."""
-        nl = lang == "nl"
         if self.type == "percent_discount":
-            return formats.percent_of(self.value, lang) + (" korting" if nl else " off")
+            return translate(lang, N_("%(amount)s off")) % {
+                "amount": formats.percent_of(self.value, lang)
+            }
         if self.type in ("fixed_discount", "credit", "cash"):
             amount = money.format_money(
                 money.to_minor(self.value, self.currency), self.currency, lang
             )
             if self.type == "credit":
-                return amount + (" tegoed" if nl else " store credit")
+                return translate(lang, N_("%(amount)s store credit")) % {"amount": amount}
             if self.type == "cash":
-                return amount + (" op je rekening" if nl else " paid to your account")
-            return amount + (" korting" if nl else " off")
+                return translate(lang, N_("%(amount)s paid to your account")) % {"amount": amount}
+            return translate(lang, N_("%(amount)s off")) % {"amount": amount}
         if self.type == "points":
             points = Decimal(self.value).normalize()
-            return formats.number(points, lang, places=max(0, -int(points.as_tuple().exponent))) + (
-                " punten" if nl else " points"
-            )
+            shown = formats.number(points, lang, places=max(0, -int(points.as_tuple().exponent)))
+            return translate(lang, N_("%(amount)s points")) % {"amount": shown}
         if self.type == "custom":
-            return "een cadeau van de winkel" if nl else "a gift from the shop"
-        return "een kortingscode" if nl else "a discount code"
+            return translate(lang, N_("a gift from the shop"))
+        return translate(lang, N_("a discount code"))
 
 
 def approve_after(paid_at: datetime, hold_days: int) -> datetime:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from starlette.config import Config
 
 from shareback.crm.score import ScoreRules
-from shareback.i18n import LOCALES
+from shareback.i18n import PUBLIC_LOCALES
 from shareback.mail.smtp import SmtpUrlError, parse_sender, parse_smtp_url
 
 if TYPE_CHECKING:
@@ -98,7 +98,9 @@ class Settings:
     # The shop's time zone (an IANA name): the dashboard shows times in it and every statistic
     # cuts its days at the shop's midnight. Machine formats (API, CSV, events) stay UTC.
     timezone: str = "UTC"
-    # The dashboard's language for a user who chose none and whose browser asks for neither.
+    # The shop's language: the dashboard's for a user who chose none and whose browser asks for
+    # neither (nl or en; de and fr shops get an English dashboard), and the e-mails' for a
+    # recipient whose language is unknown when the campaign chose none.
     locale: str = "en"
     # Raw click rows older than this many shop days are deleted once counted in the daily
     # rollups (never inside the longest attribution window, never one a referral points to);
@@ -177,9 +179,9 @@ class Settings:
                 f"SHAREBACK_CLICK_RETENTION_DAYS must be a whole number of days from 0 (keep every "
                 f"click) to {MAX_RETENTION_DAYS} (got {self.click_retention_days})."
             )
-        if self.locale not in LOCALES:
+        if self.locale not in PUBLIC_LOCALES:
             raise SettingsError(
-                f"SHAREBACK_LOCALE must be one of {', '.join(LOCALES)} (got {self.locale!r})."
+                f"SHAREBACK_LOCALE must be one of {', '.join(PUBLIC_LOCALES)} (got {self.locale!r})."
             )
         self.payout_account()  # a bad IBAN stops the start, not the first payout
         self._check_mail()

@@ -1,36 +1,45 @@
-"""The words the widget shows that depend on the campaign, in Dutch and English."""
+"""The words the widget shows that depend on the campaign, in the shopper's language."""
 
 from __future__ import annotations
 
-from shareback import design
+from collections.abc import Mapping
+
+from shareback import design, i18n
+from shareback.i18n import N_
 from shareback.storage.base import Campaign
 
-LANGS = ("nl", "en")
+LANGS = i18n.PUBLIC_LOCALES
 
+# Shareback's own wording (the owner's, from the designer, comes first), translated in the
+# shopper's language through the public catalogue.
 TEXTS = {
-    "nl": {
-        "headline": "Geef {friend}, krijg {referrer}",
-        "offer": "Je vrienden krijgen {friend}, jij krijgt {referrer}.",
-        "share": "Ik ben fan van {shop}! Met mijn link krijg je {friend} op je eerste bestelling:",
-        "subject": "{friend} bij {shop}",
-        "friend": "{name} geeft je {friend} op je eerste bestelling",
-        "someone": "Een vriend",
-    },
-    "en": {
-        "headline": "Give {friend}, get {referrer}",
-        "offer": "Your friends get {friend}, you get {referrer}.",
-        "share": "I love {shop}! Use my link to get {friend} on your first order:",
-        "subject": "{friend} at {shop}",
-        "friend": "{name} gives you {friend} on your first order",
-        "someone": "A friend",
-    },
+    "headline": N_("Give {friend}, get {referrer}"),
+    "offer": N_("Your friends get {friend}, you get {referrer}."),
+    "share": N_("I love {shop}! Use my link to get {friend} on your first order:"),
+    "subject": N_("{friend} at {shop}"),
+    "friend": N_("{name} gives you {friend} on your first order"),
+    "someone": N_("A friend"),
 }
 
 
 def pick_lang(requested: str | None) -> str:
-    """'nl', 'nl-NL', 'NL_be' → nl; anything else → en."""
-    base = (requested or "").replace("_", "-").split("-")[0].lower()
-    return base if base in LANGS else "en"
+    """'nl', 'nl-NL', 'de_AT' → nl, de; anything else → en."""
+    return i18n.pick_locale(requested)
+
+
+def shopper_lang(requested: str | None, headers: Mapping[str, str]) -> str:
+    """The language a shopper reads: the widget's `lang` (the tag's data-lang, else the page's
+    <html lang>) when Shareback speaks it, else the browser's Accept-Language, else English."""
+    return (
+        i18n.known_locale(requested)
+        or i18n.accepted_locale(headers.get("accept-language"), i18n.PUBLIC_LOCALES)
+        or i18n.DEFAULT_LOCALE
+    )
+
+
+def text(lang: str, name: str) -> str:
+    """One of Shareback's own texts (TEXTS) in lang."""
+    return i18n.translate(lang, TEXTS[name])
 
 
 def offers(campaign: Campaign, lang: str) -> dict[str, str]:
@@ -43,7 +52,7 @@ def offers(campaign: Campaign, lang: str) -> dict[str, str]:
 def worded(campaign: Campaign, lang: str, name: str) -> str:
     """One of the campaign's texts (headline, offer, share, subject): the owner's wording from
     the designer, else ours, with {friend}, {referrer} and {shop} filled in."""
-    template = campaign.design.text_for(lang, name) or TEXTS[lang][name]
+    template = campaign.design.text_for(lang, name) or text(lang, name)
     return design.fill(template, {**offers(campaign, lang), "shop": campaign.shop_name})
 
 
@@ -103,7 +112,6 @@ def display_name(name: str | None) -> str | None:
 
 
 def friend_message(campaign: Campaign, lang: str, referrer_name: str | None) -> str:
-    texts = TEXTS[lang]
-    return texts["friend"].format(
-        name=referrer_name or texts["someone"], friend=campaign.friend_reward.describe(lang)
+    return text(lang, "friend").format(
+        name=referrer_name or text(lang, "someone"), friend=campaign.friend_reward.describe(lang)
     )

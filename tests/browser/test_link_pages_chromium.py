@@ -88,3 +88,39 @@ def test_a_mistyped_link_lands_on_a_page_that_takes_the_friend_to_the_shop(
         page.screenshot(path=DOCS / name if WRITE_DOCS else tmp_path / name, full_page=True)
     page.get_by_role("link", name="Naar Brandpunt Koffie").click()
     page.wait_for_url(f"{demo.shop}/")
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "second", "onward"),
+    [
+        (
+            "de-DE",
+            "Diesen Einladungslink gibt es nicht",
+            "This invitation link does not exist",
+            "Weiter zu Brandpunt Koffie",
+        ),
+        (
+            "fr-FR",
+            "Ce lien d'invitation n'existe pas",
+            "This invitation link does not exist",
+            "Aller sur Brandpunt Koffie",
+        ),
+    ],
+)
+def test_a_german_or_french_friend_reads_the_dead_end_in_their_language_then_english(
+    demo: Demo,
+    new_context: Callable[..., BrowserContext],
+    locale: str,
+    heading: str,
+    second: str,
+    onward: str,
+) -> None:
+    page = new_context(locale=locale).new_page()
+    response = page.goto(f"{demo.backend}/r/ANNA-OOPS")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("heading", level=2)).to_have_text(second)
+    assert page.locator("html").get_attribute("lang") == locale[:2]
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=onward).click()
+    page.wait_for_url(f"{demo.shop}/")

@@ -306,6 +306,8 @@ def test_native_share_is_offered_only_with_web_share_and_called_in_the_click(
         ("nl", 'data-lang="en"', "en"),
         ("en-GB", 'data-lang="nl"', "nl"),
         ("nl-BE", "", "nl"),
+        ("de-DE", "", "de"),
+        ("en", 'data-lang="fr"', "fr"),
     ],
 )
 def test_widget_speaks_the_pages_language(
@@ -323,12 +325,49 @@ def test_widget_speaks_the_pages_language(
     words = {
         "en": ("Invite friends", "Your e-mail address", "Get my link", "Give "),
         "nl": ("Vrienden uitnodigen", "Je e-mailadres", "Maak mijn link", "Geef "),
+        # German and French come with the config answer (texts), not in the bundle.
+        "de": ("Freunde einladen", "Deine E-Mail-Adresse", "Meinen Link erhalten", "Schenke "),
+        "fr": ("Inviter des amis", "Votre adresse e-mail", "Obtenir mon lien", "Offrez "),
     }[expected]
     invite, email_label, submit, headline = words
     expect(widget.locator("h2[part=title]")).to_have_text(re.compile("^" + headline))
     widget.get_by_role("button", name=invite).click()
     expect(widget.get_by_label(email_label)).to_be_visible()
     expect(widget.get_by_role("button", name=submit)).to_be_visible()
+    if expected in ("de", "fr"):
+        # The panel's labels and a share button's accessible name, in the same language.
+        widget.get_by_label(email_label).fill(f"lena.{expected}@example.org")
+        with page.expect_response(
+            re.compile(re.escape(demo.backend) + "/api/v1/advocates")
+        ) as answer:
+            widget.get_by_role("button", name=submit).click()
+        sent = answer.value.request.post_data_json
+        assert sent is not None and sent["lang"] == expected
+        link = {"de": "Dein Empfehlungslink", "fr": "Votre lien de parrainage"}[expected]
+        expect(widget.get_by_label(link)).to_have_value(re.compile(r"/r/[\w-]+$"))
+        share = {"de": "Auf WhatsApp teilen", "fr": "Partager sur WhatsApp"}[expected]
+        expect(widget.get_by_role("link", name=share)).to_be_visible()
+
+
+def test_an_owners_french_label_shows_as_plain_text(demo: Demo, context: BrowserContext) -> None:
+    db_execute(
+        demo.settings,
+        "INSERT INTO campaign_labels (campaign_id, lang, key, text, updated_at) VALUES "
+        "((SELECT id FROM campaigns WHERE slug = 'default'), 'fr', 'invite', '<b>On y va</b>', "
+        "'2026-12-01T12:00:00.000000Z')",
+    )
+    try:
+        page = context.new_page()
+        demo.host_pages["/fr-own"] = host_page(demo.backend, html_lang="fr-FR")
+        page.goto(f"{demo.host}/fr-own")
+        widget = page.locator("[data-shareback]")
+        button = widget.get_by_role("button", name="<b>On y va</b>")
+        expect(button).to_have_text("<b>On y va</b>")  # the owner's markup is text, never HTML
+        assert widget.locator("b").count() == 0
+        button.click()
+        expect(widget.get_by_label("Votre adresse e-mail")).to_be_visible()  # the rest: ours
+    finally:
+        db_execute(demo.settings, "DELETE FROM campaign_labels")
 
 
 def test_english_panel_in_the_floating_dialog(

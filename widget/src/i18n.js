@@ -1,6 +1,7 @@
-// Dutch and English copy. The backend localises the campaign's texts (headline, offer,
-// share message); these are the widget's own labels.
-const en = {
+// The widget's own labels in English, the fallback. Every other language (and a campaign's own
+// wording) comes with the API answers the widget waits for anyway, as `texts`, merged over
+// these (server/shareback/widget_texts.py holds the same English for the catalogues).
+export const en = {
   invite: 'Invite friends',
   close: 'Close',
   intro: 'Enter your e-mail address to get your personal link.',
@@ -19,7 +20,7 @@ const en = {
   copiedMsg: 'Link copied',
   hint: 'Press {k}+C to copy the link.',
   shareLink: 'Share your link',
-  on: 'Share on ',
+  on: 'Share on {n}',
   mail: ['E-mail', 'Share by e-mail'],
   sms: ['SMS', 'Share by SMS'],
   native: 'Share…',
@@ -30,40 +31,12 @@ const en = {
   hide: 'Hide the invite button',
 }
 
-const nl = {
-  invite: 'Vrienden uitnodigen',
-  close: 'Sluiten',
-  intro: 'Vul je e-mailadres in en ontvang je persoonlijke link.',
-  email: 'Je e-mailadres',
-  name: 'Je naam (optioneel)',
-  submit: 'Maak mijn link',
-  need: 'Vul je e-mailadres in.',
-  fail: 'Er ging iets mis. Probeer het opnieuw.',
-  loading: 'Even geduld…',
-  link: 'Je persoonlijke link',
-  copy: 'Kopieer link',
-  copied: 'Gekopieerd',
-  code: 'Je code',
-  myCode: 'Of geef vrienden je code',
-  copyCode: 'Kopieer code',
-  copiedMsg: 'Link gekopieerd',
-  hint: 'Druk op {k}+C om de link te kopiëren.',
-  shareLink: 'Deel je link',
-  on: 'Deel via ',
-  mail: ['E-mail', 'Deel via e-mail'],
-  sms: ['Sms', 'Deel via sms'],
-  native: 'Delen…',
-  qr: 'Toon QR-code',
-  qrHide: 'Verberg QR-code',
-  qrAlt: 'QR-code voor je persoonlijke link',
-  dismiss: 'Sluiten',
-  hide: 'Verberg de uitnodigingsknop',
-}
+/** The language asked for: data-lang, else <html lang> ("de-AT" → "de"); "" lets the server
+ * follow the browser's Accept-Language. The server answers in the nearest one it speaks. */
+export const pickLang = (dataLang, htmlLang) => ((dataLang || htmlLang || '').match(/^[a-z]{2,3}(?![a-z])/i) || [''])[0].toLowerCase()
 
-/** "nl" for data-lang or <html lang> starting with nl (nl, nl-NL, nl_BE), else "en". */
-export const pickLang = (dataLang, htmlLang) => (/^nl(?![a-z])/i.test(dataLang || htmlLang || '') ? 'nl' : 'en')
-
-export const strings = (lang) => (lang == 'nl' ? nl : en)
+/** A copy of the English, for the API's `texts` to be merged over. */
+export const strings = () => ({ ...en })
 
 // Network names are brand names, the same in every language.
 const NAMES = {
@@ -72,4 +45,4 @@ const NAMES = {
 
 /** [visible label, accessible name] of a share target, e.g. ["WhatsApp", "Share on WhatsApp"]. */
 export const targetLabel = (t, channel) =>
-  channel == 'email' ? t.mail : channel == 'sms' ? t.sms : [NAMES[channel], t.on + NAMES[channel]]
+  channel == 'email' ? t.mail : channel == 'sms' ? t.sms : [NAMES[channel], t.on.replace('{n}', NAMES[channel])]

@@ -22,6 +22,7 @@ const cached = (app) => {
 const request = (app, who) =>
   postAdvocate(app.cfg, who).then((adv) => {
     app.adv = adv
+    Object.assign(app.t, adv.texts)
     try {
       sessionStorage.setItem(cacheKey(app), JSON.stringify(adv))
     } catch {}

@@ -30,7 +30,7 @@ const shadow = (host) => {
 }
 
 export const createApp = (cfg) => {
-  const t = strings(cfg.lang)
+  const t = strings()
   const app = { cfg, t, data: null, adv: null, ev: (type, extra) => sendEvent(cfg, { type, ...extra }) }
   const seen = new WeakSet()
   let pending = []
@@ -125,6 +125,9 @@ export const createApp = (cfg) => {
     scan,
     ready(data) {
       app.data = data
+      // The answer speaks the shopper's language: its labels over the English, before any paint.
+      Object.assign(t, data.texts)
+      cfg.lang = data.lang || cfg.lang
       const d = data.design || {}
       const key = hideKey(cfg)
       // The campaign's colours and radius: custom properties on every shadow host (one rule

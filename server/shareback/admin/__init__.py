@@ -36,6 +36,7 @@ from shareback.admin import (
     second_factor,
     settings_page,
     webhooks_page,
+    widget_labels,
 )
 
 routes: list[BaseRoute] = [
@@ -68,5 +69,6 @@ routes: list[BaseRoute] = [
     *mail_log.routes,
     *mail_campaign.routes,
     *mail_templates.routes,
+    *widget_labels.routes,
     *access.routes,
 ]

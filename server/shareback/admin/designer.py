@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import design, tokens, wording
+from shareback import design, i18n, tokens, wording
 from shareback.admin import design_form
 from shareback.admin.campaigns import campaign_or_404
 from shareback.admin.render import redirect, render
@@ -33,7 +33,7 @@ def text_labels() -> dict[str, str]:
 
 
 def lang_names() -> dict[str, str]:
-    return {"nl": _("Dutch"), "en": _("English")}
+    return {lang: _(name) for lang, name in i18n.LANGUAGE_NAMES.items() if lang in design.LANGS}
 
 
 def labels() -> dict[str, str]:
@@ -61,9 +61,7 @@ def labels() -> dict[str, str]:
 def defaults() -> dict[str, str]:
     """Our wording of each text, for the placeholders of the empty fields."""
     return {
-        f"{name}_{lang}": wording.TEXTS[lang][name]
-        for lang in design.LANGS
-        for name in design.TEXTS
+        f"{name}_{lang}": wording.text(lang, name) for lang in design.LANGS for name in design.TEXTS
     }
 
 

@@ -1,5 +1,5 @@
 """Which language a dashboard request speaks: the signed-in user's choice (their account page),
-else the browser's Accept-Language, else the shop's SHAREBACK_LOCALE; times in the shop's zone."""
+else the browser's Accept-Language, else the shop's SHAREBACK_LOCALE (nl or en); times in the shop's zone."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def dashboard_locale(request: Request, session: AdminSession | None) -> str:
     if session is not None and session.user.locale in i18n.LOCALES:
         return session.user.locale
     accepted = i18n.accepted_locale(request.headers.get("accept-language"))
-    return accepted or context(request).settings.locale
+    shop = context(request).settings.locale
+    # A German or French shop's dashboard speaks English: those catalogues are the public words.
+    return accepted or (shop if shop in i18n.LOCALES else i18n.DEFAULT_LOCALE)
 
 
 @contextlib.contextmanager

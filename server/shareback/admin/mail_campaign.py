@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import i18n, tokens
 from shareback.admin.fraud import owned
 from shareback.admin.render import redirect, render
 from shareback.admin.sessions import action_for, admin_page
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.i18n import N_
+from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.mail.rules import check_settings
 from shareback.storage.base import AdminSession, Campaign
@@ -48,7 +49,7 @@ async def settings_page(
         "journeys": journeys.LABELS,
         # The e-mails a campaign may switch off: not those sent because the shopper asked.
         "switchable": {k: v for k, v in journeys.LABELS.items() if k not in journeys.REQUESTED},
-        "langs": {"nl": "Dutch", "en": "English"},
+        "langs": {lang: _(i18n.LANGUAGE_NAMES[lang]) for lang in journeys.LANGS},
         "own": own,
         "default_sender": ctx.settings.email_from,
         "smtp": ctx.settings.smtp_url is not None,
@@ -62,7 +63,7 @@ async def show_campaign_mail(request: Request, session: AdminSession) -> Respons
     current = await context(request).store.mail_settings(campaign.id)
     values = {
         "sender": current.sender or "",
-        "lang": current.lang,
+        "lang": current.lang or context(request).settings.locale,
         "journeys": current.journeys,
         "reminder_days": str(current.reminder_days),
     }

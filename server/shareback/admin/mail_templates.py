@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from shareback import tokens
+from shareback import i18n, tokens
 from shareback.admin.fraud import owned
 from shareback.admin.render import PageError, redirect, render
 from shareback.admin.sessions import action_for, admin_page
@@ -49,8 +49,8 @@ def chosen(source: dict[str, str]) -> tuple[str, str]:
         raise PageError(
             404,
             _("No such e-mail"),
-            _("Choose an e-mail (%(journeys)s) and a language (nl or en).")
-            % {"journeys": ", ".join(journeys.JOURNEYS)},
+            _("Choose an e-mail (%(journeys)s) and a language (%(langs)s).")
+            % {"journeys": ", ".join(journeys.JOURNEYS), "langs": ", ".join(journeys.LANGS)},
         )
     return journey, lang
 
@@ -83,7 +83,7 @@ async def editor(
         "errors": errors,
         "labels": LABELS,
         "journey_label": _(journeys.LABELS[template.journey]),
-        "lang_label": {"nl": "Dutch", "en": "English"}[template.lang],
+        "lang_label": _(i18n.LANGUAGE_NAMES[template.lang]),
         "variables": journeys.VARIABLES[template.journey],
         "own": (template.journey, template.lang) in own,
         "query": query,

@@ -65,6 +65,7 @@ NOTICES = {
     "delivery-queued": N_("The delivery is back in the queue and is sent within seconds."),
     "mail-queued": N_("The message is back in the queue and is sent within seconds."),
     "mail-saved": N_("The e-mail settings are saved."),
+    "labels-saved": N_("The labels are saved: the widget shows them from its next page load."),
     "template-saved": N_("The template is saved: e-mails from now on use it."),
     "template-reset": N_("The template is back to Shareback's wording."),
     "person-erased": N_(

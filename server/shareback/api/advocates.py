@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, emails, identity, tokens, wording
+from shareback import codes, emails, identity, tokens, widget_texts, wording
 from shareback.api import targeting
 from shareback.api.campaign_widget import active_campaign
 from shareback.api.loyalty_view import state_of, with_tier_offer
@@ -33,6 +35,7 @@ def advocate_document(
     *,
     opened: bool = True,
     view: View | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     """The shopper's link and copy. Only a record opened by the shop's signed identity shows what
     is stored (the name, the coupon code); any other answer shows only what the request sent.
@@ -57,6 +60,8 @@ def advocate_document(
         "verified": advocate.verified if opened else False,
         "channels": variants.channels(overrides),
         "experiment": view.label(),
+        # The same labels as the config call's: what a view opened from this answer alone needs.
+        "texts": widget_texts.texts(lang, labels),
     }
 
 
@@ -88,7 +93,7 @@ async def create_advocate(request: Request) -> Response:
     if not emails.is_valid_email(email):
         raise ApiError(422, "invalid_email", "That is not a valid e-mail address.", "email")
     name = optional_str(body, "name", 100)
-    lang = wording.pick_lang(optional_str(body, "lang", 16))
+    lang = wording.shopper_lang(optional_str(body, "lang", 16), request.headers)
     findable = optional_bool(body, "findable")
     given_hash = optional_str(body, "user_hash", 128)
     verified = False
@@ -123,13 +128,20 @@ async def create_advocate(request: Request) -> Response:
             findable=findable,
         )
     )
-    if body.get("lang") is not None:
-        # The shopper's language, for the e-mails Shareback sends them (mail/).
+    if body.get("lang") is not None or "accept-language" in request.headers:
+        # The shopper's language as the widget speaks it, for the e-mails Shareback sends them.
         await ctx.store.remember_mail_lang(emails.email_key(email), lang, tokens.now_utc())
     opened = verified and joined.access != "new_link"
     view = await advocate_view(ctx.store, campaign, joined.advocate.id, tokens.now_utc())
+    labels = await ctx.store.campaign_labels(campaign.id, lang)
     document = advocate_document(
-        ctx.settings.public_url, campaign, joined.advocate, lang, opened=opened, view=view
+        ctx.settings.public_url,
+        campaign,
+        joined.advocate,
+        lang,
+        opened=opened,
+        view=view,
+        labels=labels,
     )
     # The coupons the advocate earned: theirs to use, so only for the shop's signed identity.
     document["reward_coupons"] = (

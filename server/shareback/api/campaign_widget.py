@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import codes, design, in_app, tokens, wording
+from shareback import codes, design, in_app, tokens, widget_texts, wording
 from shareback.api.loyalty_view import tiered
 from shareback.api.messages import localised
 from shareback.context import Context, client_ip, context
@@ -31,9 +31,11 @@ def widget_config(
     ref_status: str | None = None,
     friend: Any = None,
     overrides: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The document the widget loads: this endpoint's, and the dashboard preview's stand-in.
-    overrides: the texts a rolled-out experiment gave the campaign (experiments/serving.py)."""
+    overrides: the texts a rolled-out experiment gave the campaign (experiments/serving.py);
+    labels: the owner's own wording of the widget's labels in lang (campaign_labels)."""
     overrides = overrides or {}
     return {
         "campaign": campaign.slug,
@@ -51,6 +53,8 @@ def widget_config(
         "messenger_app_id": None,
         "ref": ref_status,
         "friend": friend,
+        # The widget's labels in lang over the bundle's English: no request of their own.
+        "texts": widget_texts.texts(lang, labels),
     }
 
 
@@ -191,16 +195,22 @@ async def show_campaign_widget(request: Request) -> Response:
         if seen is not None:
             await seen()
         refuse_draft(campaign)
-    lang = wording.pick_lang(request.query_params.get("lang"))
+    lang = wording.shopper_lang(request.query_params.get("lang"), request.headers)
     ref_status, friend = None, None
     ref = request.query_params.get("ref")
     if ref:
         if len(ref) > 500:
             raise ApiError(422, "invalid_ref", "'ref' is too long.", "ref")
         ref_status, friend = await describe_ref(request, campaign, lang, ref)
-    copy = (await campaign_view(context(request).store, campaign)).overrides
-    body = widget_config(campaign, lang, ref_status, friend, copy)
-    headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
+    store = context(request).store
+    copy = (await campaign_view(store, campaign)).overrides
+    labels = await store.campaign_labels(campaign.id, lang)
+    body = widget_config(campaign, lang, ref_status, friend, copy, labels)
+    # Without ?lang= the answer follows Accept-Language: caches must keep one per language.
+    headers = {
+        "Cache-Control": "no-store" if ref else "private, max-age=60",
+        "Vary": "Accept-Language",
+    }
     response = JSONResponse(body, headers=headers, background=seen)
     return with_cors(request, response)
 

@@ -50,6 +50,7 @@ from shareback.api.owner.schema_kit import (
 )
 from shareback.api.owner.schemas import SLUG_SCHEMA
 from shareback.channels import CHANNELS, EVENT_TYPES
+from shareback.i18n import PUBLIC_LOCALES
 from shareback.rewards import REWARD_TYPES
 
 TEXT = {"type": "string", "maxLength": 200}
@@ -96,7 +97,15 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "user_hash": nullable(
                 {"type": "string", "description": "hex HMAC-SHA256 of the e-mail address"}
             ),
-            "lang": nullable(enum(["nl", "en"])),
+            "lang": nullable(
+                {
+                    **STRING,
+                    "maxLength": 16,
+                    "description": "the shopper's language tag (data-lang, else the page's <html "
+                    "lang>): nl, en, de or fr are spoken, anything else follows Accept-Language, "
+                    "else English",
+                }
+            ),
             "findable": nullable(
                 {
                     **BOOLEAN,
@@ -117,7 +126,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             },
             "email": {**EMAIL, "maxLength": 254},
             "name": nullable({"type": "string", "maxLength": 100}),
-            "lang": nullable(enum(["nl", "en"])),
+            "lang": nullable(enum(list(PUBLIC_LOCALES))),
         },
         optional=["name", "lang"],
         closed=False,
@@ -184,12 +193,27 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 "description": "with the shop's signed identity: the name of the widget's "
                 '"My rewards" button, which opens showAdvocateAccount; else null',
             },
+            "texts": ref("WidgetTexts"),
         }
     ),
+    "WidgetTexts": {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [STRING, {**array(STRING), "minItems": 2, "maxItems": 2}]
+        },
+        "description": "the widget's own labels (invite, close, copy, on, mail…) in the answer's "
+        "language, to merge over the English the bundle carries: every label for nl, de and fr, "
+        "then the campaign's own wording of this language (the dashboard's Texts page); for "
+        "English only that wording. A pair is [visible label, accessible name]",
+    },
     "WidgetConfig": obj(
         {
             "campaign": STRING,
-            "lang": enum(["nl", "en"]),
+            "lang": {
+                **enum(list(PUBLIC_LOCALES)),
+                "description": "the language the answer speaks (the widget's `lang` when spoken, "
+                "else Accept-Language's, else en)",
+            },
             "headline": STRING,
             "offer": ref("Offers"),
             "offer_text": {**STRING, "description": "the offer as one sentence, in `lang`"},
@@ -247,6 +271,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     optional=["in_app"],
                 )
             ),
+            "texts": ref("WidgetTexts"),
         }
     ),
     "WidgetEvent": obj(
@@ -610,7 +635,13 @@ def public_paths() -> dict[str, dict[str, Any]]:
                 errors=[403, 404, 422, 429],
                 parameters=[
                     SLUG,
-                    param("lang", "query", STRING, "nl or en (default en)."),
+                    param(
+                        "lang",
+                        "query",
+                        STRING,
+                        "the shopper's language tag: nl, en, de or fr; another or none follows "
+                        "Accept-Language, else en.",
+                    ),
                     param(
                         "ref",
                         "query",

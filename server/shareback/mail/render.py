@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from shareback.mail import journeys, variables
+from shareback.rewards import RewardSpec
 from shareback.storage.records import MailTemplate
 
 MAX_SUBJECT = 200
@@ -101,9 +102,10 @@ SAMPLE: dict[str, Any] = {
 def sample_variables(journey: str, lang: str) -> dict[str, Any]:
     """What the preview shows: every name the journey offers, with an example value."""
     sample = {name: SAMPLE[name] for name in journeys.VARIABLES[journey]}
-    if lang == "nl":
-        sample.update(friend_offer="10% korting", referrer_offer="€10,00 tegoed")
-        sample.update(reward="€10,00 tegoed")
+    if lang != "en":
+        store_credit = RewardSpec("credit", "10.00", "EUR").describe(lang)
+        friend = RewardSpec("percent_discount", "10").describe(lang)
+        sample.update(friend_offer=friend, referrer_offer=store_credit, reward=store_credit)
     if "fulfilment" in sample:
         credit = {"method": "credit", "balance_minor": 1000, "currency": "EUR"}
         sample["fulfilment"] = variables.fulfilment({"reaches": credit}, lang, SAMPLE["shop"])
@@ -157,7 +159,7 @@ def _html_document(body: str, lang: str, footer: Markup) -> str:
 
 
 def _footer(journey: str, lang: str, shop: str, unsubscribe_url: str) -> tuple[str, str, Markup]:
-    reason, label = journeys.footer_reason(journey, lang, shop), journeys.FOOTER_LINK[lang]
+    reason, label = journeys.footer_reason(journey, lang, shop), journeys.footer_link(lang)
     html = escape(reason) + Markup(' <a href="{0}" style="color:#666666">{1}</a>').format(
         unsubscribe_url, label
     )

@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from shareback import error_page, tokens
 from shareback.context import context
-from shareback.error_page import Text, in_order
+from shareback.error_page import spoken
+from shareback.i18n import N_, translate
 from shareback.mail.unsubscribe import verify_token
 
 BUTTON_STYLE = (
@@ -21,21 +22,16 @@ BUTTON_STYLE = (
 )
 CSP = error_page.csp_for(BUTTON_STYLE)
 ASK = (
-    Text("nl", "Afmelden?", "Je krijgt dan geen e-mails meer van dit aanbevelingsprogramma."),
-    Text("en", "Unsubscribe?", "You will get no more e-mails from this referral programme."),
+    N_("Unsubscribe?"),
+    N_("You will get no more e-mails from this referral programme."),
 )
-DONE = (
-    Text("nl", "Je bent afgemeld", "Je krijgt geen e-mails meer van dit programma."),
-    Text("en", "You are unsubscribed", "You will get no more e-mails from this programme."),
-)
-INVALID = (
-    Text("nl", "Deze afmeldlink klopt niet", "Gebruik de link uit de e-mail zelf, helemaal."),
-    Text("en", "This unsubscribe link is not valid", "Use the whole link from the e-mail."),
-)
+DONE = (N_("You are unsubscribed"), N_("You will get no more e-mails from this programme."))
+INVALID = (N_("This unsubscribe link is not valid"), N_("Use the whole link from the e-mail."))
+BUTTON = N_("Unsubscribe")
 
 
-def _page(request: Request, texts: tuple[Text, ...], status: int, form: str = "") -> Response:
-    ordered = in_order(texts, request.headers.get("accept-language", ""))
+def _page(request: Request, words: tuple[str, str], status: int, form: str = "") -> Response:
+    ordered = spoken(words, request.headers.get("accept-language", ""))
     sections = "".join(
         f'<section lang="{t.lang}"><h1>{escape(t.title)}</h1><p>{escape(t.message)}</p></section>'
         for t in ordered
@@ -54,10 +50,15 @@ async def ask_to_unsubscribe(request: Request) -> Response:
     if _address_hash(request) is None:
         return _page(request, INVALID, 400)
     action = escape(f"/mail/unsubscribe?t={request.query_params['t']}")
+    langs = error_page.languages(request.headers.get("accept-language", ""))
+    # The shopper's own language before English, whichever the browser listed first.
+    button = " · ".join(
+        translate(lang, BUTTON) for lang in sorted(langs, key=lambda one: one == "en")
+    )
     form = (
         f'<form method="post" action="{action}">'
         '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
-        '<button type="submit">Afmelden · Unsubscribe</button></form>'
+        f'<button type="submit">{escape(button)}</button></form>'
     )
     return _page(request, ASK, 200, form)
 

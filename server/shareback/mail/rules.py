@@ -25,7 +25,7 @@ def check_settings(
                 "Enter one address, such as Your Shop <hello@shop.example>, or leave it empty."
             )
     if lang not in journeys.LANGS:
-        errors["lang"] = _("Choose Dutch or English.")
+        errors["lang"] = _("Choose a language from the list.")
     picked = tuple(dict.fromkeys(chosen))
     if set(picked) - set(journeys.JOURNEYS):
         errors["journeys"] = _("Choose e-mails from the list.")

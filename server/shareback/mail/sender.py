@@ -80,6 +80,7 @@ class MailSender:
             parse_smtp_url(settings.smtp_url) if settings.smtp_url else None
         )
         self.default_sender = settings.email_from
+        self.shop_lang = settings.locale
         self.lease = lease
         self.batch = batch
         self.tls_context = tls_context
@@ -150,7 +151,8 @@ class MailSender:
         sender = self._sender(settings)
         if not is_valid_email(mail.recipient):
             raise Outcome("dead", "the recipient is not an e-mail address")
-        lang = mail.contact_lang or settings.lang
+        # The recipient's own (the widget's at sign-up), else the campaign's choice, else the shop's.
+        lang = mail.contact_lang or settings.lang or self.shop_lang
         advocate = await self._advocate(mail, campaign, now)
         view = None
         if mail.journey == journeys.INVITE and advocate is not None:

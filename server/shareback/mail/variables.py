@@ -10,6 +10,7 @@ from babel.dates import format_date
 
 from shareback import money, wording
 from shareback.api.loyalty_view import with_tier_offer
+from shareback.i18n import N_, translate
 from shareback.kpis import RawStats
 from shareback.mail import journeys
 from shareback.storage.records import Advocate, Campaign
@@ -27,30 +28,16 @@ def _day(value: str | None, lang: str) -> str | None:
 
 
 REACHES = {
-    "credit": {
-        "nl": "Het staat als tegoed voor je klaar bij {shop}: je saldo is nu {balance}. Het gaat "
-        "van je volgende bestelling af als je met dit e-mailadres bestelt.",
-        "en": "It is waiting for you as store credit at {shop}: your balance is now {balance}. It "
-        "comes off your next order when you order with this e-mail address.",
-    },
-    "coupon": {
-        "nl": "Je kortingscode is {code}: vul hem in bij het afrekenen bij {shop}.",
-        "en": "Your coupon code is {code}: enter it at the checkout of {shop}.",
-    },
-    "payout": {
-        "nl": "We maken {amount} over naar je rekening {account} bij onze volgende uitbetaling.",
-        "en": "We transfer {amount} to your account {account} with our next payout.",
-    },
-    "payout_no_account": {
-        "nl": "Laat ons weten waarheen we {amount} mogen overmaken: vul je rekeningnummer (IBAN) "
-        "in via de link hieronder.",
-        "en": "Tell us where to transfer {amount}: enter your bank account (IBAN) with the link "
-        "below.",
-    },
-    "shop": {
-        "nl": "{shop} neemt contact met je op over je beloning.",
-        "en": "{shop} gets in touch with you about your reward.",
-    },
+    "credit": N_(
+        "It is waiting for you as store credit at {shop}: your balance is now {balance}. It comes "
+        "off your next order when you order with this e-mail address."
+    ),
+    "coupon": N_("Your coupon code is {code}: enter it at the checkout of {shop}."),
+    "payout": N_("We transfer {amount} to your account {account} with our next payout."),
+    "payout_no_account": N_(
+        "Tell us where to transfer {amount}: enter your bank account (IBAN) with the link below."
+    ),
+    "shop": N_("{shop} gets in touch with you about your reward."),
 }
 
 
@@ -66,7 +53,7 @@ def fulfilment(facts: dict[str, Any], lang: str, shop: str) -> str:
     words = REACHES.get(str(method))
     if words is None:
         return ""
-    return words[lang if lang in words else "en"].format(
+    return translate(lang, words).format(
         shop=shop,
         code=how.get("code", ""),
         account=how.get("account", ""),

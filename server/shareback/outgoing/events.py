@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from shareback import money
+from shareback.i18n import PUBLIC_LOCALES
 from shareback.loyalty.plan import Tier
 from shareback.rewards import RewardSpec
 from shareback.storage.partner_records import CommissionRow, Partner
@@ -22,7 +23,7 @@ def _amount(minor: int | None, currency: str) -> str | None:
 
 
 def _descriptions(spec: RewardSpec) -> dict[str, str]:
-    return {"en": spec.describe("en"), "nl": spec.describe("nl")}
+    return {lang: spec.describe(lang) for lang in PUBLIC_LOCALES}
 
 
 def advocate_event(campaign_slug: str, advocate: Advocate) -> dict[str, Any]:

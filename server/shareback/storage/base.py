@@ -251,6 +251,16 @@ class OwnerStore(Protocol):
         """Each site the widget loaded on, most recently seen first."""
         ...
 
+    async def campaign_labels(self, campaign_id: int, lang: str) -> dict[str, str]:
+        """The owner's own wording of the widget's labels in one language, by key."""
+        ...
+
+    async def set_campaign_labels(
+        self, campaign_id: int, lang: str, labels: Mapping[str, str], at: datetime
+    ) -> None:
+        """Replaces the language's own labels; a key left out is the catalogue's again."""
+        ...
+
     async def list_advocates(
         self,
         *,

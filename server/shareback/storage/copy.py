@@ -89,6 +89,7 @@ TABLES = (
     "partner_commissions",
     "partner_clawbacks",
     "partner_accounts",
+    "campaign_labels",
 )
 BATCH = 5000
 

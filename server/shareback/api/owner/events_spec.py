@@ -27,7 +27,11 @@ from shareback.outgoing.retry import EVENT_TYPES
 from shareback.rewards import KINDS, REWARD_TYPES, STATUSES
 
 MONEY = nullable({**STRING, "description": 'in major units, e.g. "59.90"; null if not money'})
-DESCRIPTIONS = obj({"en": STRING, "nl": STRING}, description="The reward worded for people.")
+DESCRIPTIONS = obj(
+    {"en": STRING, "nl": STRING, "de": STRING, "fr": STRING},
+    optional=["de", "fr"],  # events from before German and French have en and nl only
+    description="The reward worded for people, in each language Shareback speaks.",
+)
 # After a person's data is erased (GDPR), events still waiting to be sent carry null in place of
 # their code and address, and no link.
 ADVOCATE_FIELDS: dict[str, Schema] = {

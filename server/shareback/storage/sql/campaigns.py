@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from shareback import design, rewards
@@ -279,3 +280,28 @@ class CampaignQueries(SqlBase):
     async def embed_origins(self) -> frozenset[str]:
         rows = await self._all("SELECT allowed_origins FROM campaigns WHERE archived_at IS NULL")
         return frozenset(origin for row in rows for origin in row[0].split())
+
+    async def campaign_labels(self, campaign_id: int, lang: str) -> dict[str, str]:
+        """The owner's own wording of the widget's labels in one language (widget_texts.py)."""
+        rows = await self._all(
+            "SELECT key, text FROM campaign_labels WHERE campaign_id = ? AND lang = ? ORDER BY key",
+            (campaign_id, lang),
+        )
+        return {row["key"]: row["text"] for row in rows}
+
+    async def set_campaign_labels(
+        self, campaign_id: int, lang: str, labels: Mapping[str, str], at: datetime
+    ) -> None:
+        """The language's labels as given (checked by widget_texts.own_labels): the others go
+        back to the catalogue's wording."""
+        async with self._transaction() as db:
+            await db.execute(
+                "DELETE FROM campaign_labels WHERE campaign_id = ? AND lang = ?",
+                (campaign_id, lang),
+            )
+            for key, text in sorted(labels.items()):
+                await db.execute(
+                    "INSERT INTO campaign_labels (campaign_id, lang, key, text, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (campaign_id, lang, key, text, at),
+                )

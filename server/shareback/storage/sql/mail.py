@@ -64,7 +64,8 @@ class MailQueries(SqlBase):
                 (
                     settings.campaign_id,
                     settings.sender,
-                    settings.lang,
+                    # Only a programmatic save of the defaults has no language: English, as before.
+                    settings.lang or "en",
                     " ".join(settings.journeys),
                     settings.reminder_days,
                     at,
