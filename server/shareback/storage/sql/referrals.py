@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from shareback import attribution, codes, joining, order_value, rewards, shop_days
 from shareback.attribution import Candidate
@@ -25,6 +25,12 @@ from shareback.storage.records import (
 )
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.clicks import write_clicks
+from shareback.storage.sql.daily_counts import (
+    count_new_advocate,
+    count_share_day,
+    keep_order_day,
+    keep_referral_day,
+)
 from shareback.storage.sql.experiments import exposed_offer
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
@@ -101,7 +107,7 @@ async def _code_taken(db: Connection, code: str) -> bool:
     return row is not None
 
 
-async def _create_advocate(db: Connection, request: JoinRequest) -> None:
+async def _create_advocate(db: Connection, request: JoinRequest, zone: tzinfo) -> None:
     coupon = await _free_coupon(db, request.campaign_id, request.code_prefix)
     for attempt in range(12):
         code = codes.new_code(request.code_prefix, 4 if attempt < 6 else 6)
@@ -125,6 +131,7 @@ async def _create_advocate(db: Connection, request: JoinRequest) -> None:
             ),
         )
         if inserted is not None:
+            await count_new_advocate(db, request.campaign_id, shop_days.local_day(request.at, zone))
             return
     raise RuntimeError("could not draw a free referral code")
 
@@ -212,7 +219,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 assert known is not None
                 return Joined(await _new_link(db, advocate_from_row(known), request), how)
             if how == "create":
-                await _create_advocate(db, request)
+                await _create_advocate(db, request, self.zone)
             elif request.verified or name or request.findable is not None:
                 # A verified visit upgrades the record; a name fills a blank but never overwrites.
                 # The first verified visit replaces what an unverified join set (anyone could
@@ -342,6 +349,10 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 "ON CONFLICT (campaign_id, day, type, channel) DO UPDATE SET n = event_days.n + 1",
                 (campaign_id, shop_days.local_day(at, self.zone), type, channel or ""),
             )
+            if type != "open" and advocate_id is not None:  # a share: the sharing advocates
+                await count_share_day(
+                    db, campaign_id, advocate_id, shop_days.local_day(at, self.zone)
+                )
 
     async def record_paid_order(
         self,
@@ -387,6 +398,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             if inserted is None:
                 return Outcome("duplicate", "order_already_recorded")
             order_pk = inserted[0]
+            await keep_order_day(db, order_pk, shop_days.local_day(order.paid_at, self.zone))
             # The customer's "invite your friends" e-mail (mail/), whatever the order's outcome.
             await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
             # Refunds and chargebacks that came first (storage/sql/refunds.py).
@@ -470,6 +482,13 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 ),
             )
             assert referral is not None
+            await keep_referral_day(
+                db,
+                referral[0],
+                campaign.id,
+                shop_days.local_day(order.paid_at, self.zone),
+                self.zone,
+            )
             await record_decision(
                 db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
             )
