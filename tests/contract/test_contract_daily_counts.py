@@ -97,6 +97,16 @@ async def both_ways(store: Store, campaign_ids: list[int]) -> list[dict[str, Any
             )
             assert by_day == from_rows, (campaign_id, first, last, by_day, from_rows)
             found.append(by_day)
+            # The leaderboard's ranks (its clicks are the click rollups' and their own test's).
+            ranked = [
+                [(row.advocate_id, row.conversions, row.revenue_minor) for row in board]
+                for board in (
+                    await store.leaderboard(campaign_id, start, end, 3),
+                    await store.leaderboard(campaign_id, start - timedelta(microseconds=1), end, 3),
+                )
+            ]
+            assert ranked[0] == ranked[1], (campaign_id, first, last, ranked)
+            found.append({"leaders": ranked[0]})
     return found
 
 

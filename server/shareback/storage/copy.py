@@ -78,6 +78,7 @@ TABLES = (
     "referral_days",
     "cohort_days",
     "reward_days",
+    "advocate_referral_days",
 )
 BATCH = 5000
 

@@ -16,7 +16,13 @@ NO_EARLIER_DAY = date(1, 1, 1)
 ZONE = "daily_counts_zone"
 # Counted by the migration's triggers from the rows below them: a copy clears what its own
 # inserts counted and takes the source's counts as they are (storage/copy.py).
-TRIGGER_COUNTED = ("order_days", "referral_days", "cohort_days", "reward_days")
+TRIGGER_COUNTED = (
+    "order_days",
+    "referral_days",
+    "cohort_days",
+    "reward_days",
+    "advocate_referral_days",
+)
 DERIVED = (
     "sharer_days",
     "sharer_day_counts",

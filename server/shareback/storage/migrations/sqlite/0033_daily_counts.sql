@@ -14,8 +14,9 @@
 -- a reward's status, amount or fulfilment, so no writer can forget them:
 -- referral_days (conversions and the revenue kept, by order status), cohort_days (orders kept,
 -- by the day the advocate joined: the K-factor's cohort), reward_days (rewards and their cost, by
--- status), order_days (the shop's paid orders, net of partial refunds). advocate_join_days: the
--- advocates who joined each day (written with the advocate).
+-- status), order_days (the shop's paid orders, net of partial refunds), advocate_referral_days (each
+-- advocate's referrals and paid revenue a day: the leaderboard). advocate_join_days: the advocates
+-- who joined each day (written with the advocate).
 --
 -- Backfilled here in UTC days (store_meta daily_counts_zone = 'UTC'); a shop in another zone
 -- recounts them on its next start (Store.ensure_rollups_zone).
@@ -86,6 +87,15 @@ CREATE TABLE reward_days (
     PRIMARY KEY (campaign_id, day, status)
 ) WITHOUT ROWID;
 
+CREATE TABLE advocate_referral_days (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    day TEXT NOT NULL,
+    advocate_id INTEGER NOT NULL REFERENCES advocates (id),
+    n INTEGER NOT NULL,
+    revenue_minor INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, day, advocate_id)
+) WITHOUT ROWID;
+
 -- Every count below is changed by adding a delta (INSERT … ON CONFLICT DO UPDATE SET n = n + …),
 -- so a change is "take off the old row's share, add the new row's share". The revenue a referral
 -- keeps: nothing in another currency than the campaign's; a reward's cost: nothing for a friend's
@@ -114,6 +124,14 @@ BEGIN
     FROM referrals r JOIN orders o ON o.id = r.order_pk
     WHERE r.id = NEW.referral_id AND o.status <> 'refunded'
     ON CONFLICT (campaign_id, day, advocate_day) DO UPDATE SET n = cohort_days.n + excluded.n;
+    INSERT INTO advocate_referral_days (campaign_id, day, advocate_id, n, revenue_minor)
+    SELECT NEW.campaign_id, NEW.day, r.advocate_id, 1,
+        CASE WHEN o.status = 'paid' AND COALESCE(r.no_reward_reason, '') <> 'currency_mismatch'
+        THEN o.total_minor - o.refunded_minor ELSE 0 END
+    FROM referrals r JOIN orders o ON o.id = r.order_pk WHERE r.id = NEW.referral_id
+    ON CONFLICT (campaign_id, day, advocate_id) DO UPDATE
+        SET n = advocate_referral_days.n + excluded.n,
+        revenue_minor = advocate_referral_days.revenue_minor + excluded.revenue_minor;
     -- Rewards written before their referral's day (a copy, a rebuild) count now.
     INSERT INTO reward_days (campaign_id, day, status, n, cost_minor)
     SELECT NEW.campaign_id, NEW.day, w.status, COUNT(*),
@@ -187,6 +205,16 @@ BEGIN
     FROM referrals r JOIN shop_day_of_referral s ON s.referral_id = r.id WHERE r.order_pk = NEW.id
     ON CONFLICT (campaign_id, day, order_status) DO UPDATE SET n = referral_days.n + excluded.n,
         kept_minor = referral_days.kept_minor + excluded.kept_minor;
+    INSERT INTO advocate_referral_days (campaign_id, day, advocate_id, n, revenue_minor)
+    SELECT s.campaign_id, s.day, r.advocate_id, 0,
+        (CASE WHEN NEW.status = 'paid' AND COALESCE(r.no_reward_reason, '') <> 'currency_mismatch'
+        THEN NEW.total_minor - NEW.refunded_minor ELSE 0 END)
+        - (CASE WHEN OLD.status = 'paid' AND COALESCE(r.no_reward_reason, '') <> 'currency_mismatch'
+        THEN OLD.total_minor - OLD.refunded_minor ELSE 0 END)
+    FROM referrals r JOIN shop_day_of_referral s ON s.referral_id = r.id WHERE r.order_pk = NEW.id
+    ON CONFLICT (campaign_id, day, advocate_id) DO UPDATE
+        SET n = advocate_referral_days.n + excluded.n,
+        revenue_minor = advocate_referral_days.revenue_minor + excluded.revenue_minor;
     INSERT INTO cohort_days (campaign_id, day, advocate_day, n)
     SELECT s.campaign_id, s.day, s.advocate_day,
         (CASE WHEN NEW.status <> 'refunded' THEN 1 ELSE 0 END)
