@@ -6,6 +6,7 @@ SHAREBACK_TIMEZONE, `shareback db rebuild-rollups`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from shareback import shop_days
@@ -77,26 +78,34 @@ async def count_new_advocate(db: Connection, campaign_id: int, day: date) -> Non
     )
 
 
-async def keep_order_day(db: Connection, order_pk: int, day: date) -> None:
-    """Written right after the order: its refunds, even in the same transaction, move its counts."""
-    await db.execute("INSERT INTO shop_day_of_order (order_pk, day) VALUES (?, ?)", (order_pk, day))
+@dataclass
+class KeptDays:
+    """The shop days of an order and its referral, written at the end of the order's transaction:
+    the triggers then count them as they are by then (refunds that came first, rewards, their
+    settling), and on PostgreSQL the day's counts are locked only from there to the commit. A
+    change before they are written is skipped by the triggers: the insert counts the end state."""
 
+    order: tuple[int, date] | None = None  # (order pk, day)
+    referral: tuple[int, int, date] | None = None  # (referral id, campaign id, day)
 
-async def keep_referral_day(
-    db: Connection, referral_id: int, campaign_id: int, day: date, zone: tzinfo
-) -> None:
-    """Written right after the referral, before its rewards: the trigger counts it and them."""
-    joined = await db.fetchrow(
-        "SELECT a.created_at FROM referrals r JOIN advocates a ON a.id = r.advocate_id "
-        "WHERE r.id = ?",
-        (referral_id,),
-    )
-    assert joined is not None
-    await db.execute(
-        "INSERT INTO shop_day_of_referral (referral_id, campaign_id, day, advocate_day) "
-        "VALUES (?, ?, ?, ?)",
-        (referral_id, campaign_id, day, shop_days.local_day(db_time(joined[0]), zone)),
-    )
+    async def write(self, db: Connection, zone: tzinfo) -> None:
+        if self.order is not None:
+            await db.execute(
+                "INSERT INTO shop_day_of_order (order_pk, day) VALUES (?, ?)", self.order
+            )
+        if self.referral is not None:
+            referral_id, campaign_id, day = self.referral
+            joined = await db.fetchrow(
+                "SELECT a.created_at FROM referrals r JOIN advocates a ON a.id = r.advocate_id "
+                "WHERE r.id = ?",
+                (referral_id,),
+            )
+            assert joined is not None
+            await db.execute(
+                "INSERT INTO shop_day_of_referral (referral_id, campaign_id, day, advocate_day) "
+                "VALUES (?, ?, ?, ?)",
+                (referral_id, campaign_id, day, shop_days.local_day(db_time(joined[0]), zone)),
+            )
 
 
 async def _span(db: Connection, sql: str) -> tuple[datetime, datetime]:
