@@ -74,17 +74,18 @@ class RollupQueries(SqlBase):
         return await self._rebuild(only_if_other_zone=True)
 
     async def _ensure_daily_counts_zone(self) -> None:
-        """Migration 0033 counted in UTC days: a shop in another zone recounts them once."""
+        """Migration 0033 counted in UTC days (daily_counts_zone absent): a shop in another zone
+        recounts them once."""
         name = shop_days.zone_name(self.zone)
         row = await self._one("SELECT value FROM store_meta WHERE name = ?", (daily_counts.ZONE,))
-        if row is not None and str(row[0]) == name:
+        if (str(row[0]) if row else "UTC") == name:
             return
         async with self._transaction() as db:
             await db.lock(ROLLUPS_LOCK)
             row = await db.fetchrow(
                 "SELECT value FROM store_meta WHERE name = ?", (daily_counts.ZONE,)
             )
-            if row is None or str(row[0]) != name:  # not done meanwhile by another process
+            if (str(row[0]) if row else "UTC") != name:  # not done meanwhile by another process
                 await daily_counts.rebuild_daily_counts(db, self.zone)
                 log.info(
                     "daily counts of shares, advocates, orders and referrals rebuilt in %s", name

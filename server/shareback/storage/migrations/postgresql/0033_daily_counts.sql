@@ -18,8 +18,8 @@
 -- advocate's referrals and paid revenue a day: the leaderboard). advocate_join_days: the advocates
 -- who joined each day (written with the advocate).
 --
--- Backfilled here in UTC days (store_meta daily_counts_zone = 'UTC'); a shop in another zone
--- recounts them on its next start (Store.ensure_rollups_zone).
+-- Backfilled here in UTC days (store_meta's daily_counts_zone absent: UTC); a shop in another
+-- zone recounts them on its next start (Store.ensure_rollups_zone).
 
 CREATE TABLE sharer_days (
     campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
@@ -288,4 +288,3 @@ SELECT campaign_id, day, previous_day, COUNT(*) FROM (
     SELECT campaign_id, day, COALESCE(LAG(day) OVER (PARTITION BY campaign_id, advocate_id
         ORDER BY day), DATE '0001-01-01') AS previous_day FROM sharer_days
 ) AS shared GROUP BY 1, 2, 3;
-INSERT INTO store_meta (name, value) VALUES ('daily_counts_zone', 'UTC');
