@@ -44,7 +44,7 @@ def expected_pg_type(sqlite_type: str, column: str) -> str:
             return "boolean"
         return "integer" if column in SMALL_INTS else "bigint"
     assert sqlite_type == "TEXT", f"{column}: unexpected SQLite type {sqlite_type}"
-    if column == "day":
+    if column == "day" or column.endswith("_day"):
         return "date"
     if column in ("at", "approve_after") or column.endswith(("_at", "_until")):
         return "timestamp with time zone"

@@ -11,6 +11,7 @@ from typing import Any
 from shareback.storage import open_database
 from shareback.storage.database import Connection, Database, db_day, from_db_time
 from shareback.storage.migrate import migration_files
+from shareback.storage.sql.daily_counts import TRIGGER_COUNTED
 
 # Every table the migrations create, parents before children (the foreign keys' order).
 TABLES = (
@@ -90,6 +91,17 @@ TABLES = (
     "partner_clawbacks",
     "partner_accounts",
     "campaign_labels",
+    # Migration 0033's daily counts (storage/sql/daily_counts.py), after the rows they count.
+    "sharer_days",
+    "sharer_day_counts",
+    "advocate_join_days",
+    "shop_day_of_order",
+    "shop_day_of_referral",
+    "order_days",
+    "referral_days",
+    "cohort_days",
+    "reward_days",
+    "advocate_referral_days",
 )
 BATCH = 5000
 
@@ -212,6 +224,10 @@ async def copy_database(source_url: str, target_url: str) -> list[Copied]:
                         f"the target already holds data (table {table}): copy into an empty database"
                     )
             for table in TABLES:
+                if table in TRIGGER_COUNTED:
+                    # The target's triggers counted the rows copied so far; the source's counts
+                    # are taken as they are instead (the same numbers, and the same rows).
+                    await conn.execute(f"DELETE FROM {table}")
                 report.append(Copied(table, await _copy_table(source, conn, table)))
             await _restart_identities(conn)
         return report

@@ -325,20 +325,36 @@ class OwnerQueries(SqlBase):
                 span,
             )
         )
+        # Whole shop days rank each advocate's referrals per day (migration 0033, kept by its
+        # triggers: one row per advocate and day with a referral, no order read); other ranges
+        # rank the referrals with their orders.
+        ranked, ranked_params = (
+            (
+                "SELECT d.advocate_id, SUM(d.n) AS conversions, SUM(d.revenue_minor) AS revenue "
+                "FROM advocate_referral_days d WHERE d.campaign_id = ? AND d.day BETWEEN ? AND ? "
+                "GROUP BY d.advocate_id HAVING SUM(d.n) > 0",
+                (campaign_id, *whole),
+            )
+            if whole is not None
+            else (
+                "SELECT r.advocate_id, COUNT(r.id) AS conversions, "
+                "COALESCE(SUM(CASE WHEN o.status = 'paid' AND COALESCE(r.no_reward_reason, '') "
+                "<> 'currency_mismatch' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
+                "FROM referrals r JOIN orders o ON o.id = r.order_pk "
+                "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
+                "GROUP BY r.advocate_id",
+                (campaign_id, *span),
+            )
+        )
         # Rank first, then count clicks for the ranked rows alone: counted for every advocate
         # with a referral (before the sort), clicks cost more than all the rest together.
         rows = await self._all(
             f"SELECT a.id, a.code, a.name, a.email, {clicks_sql} AS clicks, "
             "top.conversions, top.revenue "
-            "FROM (SELECT r.advocate_id, COUNT(r.id) AS conversions, "
-            "COALESCE(SUM(CASE WHEN o.status = 'paid' AND COALESCE(r.no_reward_reason, '') "
-            "<> 'currency_mismatch' THEN o.total_minor - o.refunded_minor END), 0) AS revenue "
-            "FROM referrals r JOIN orders o ON o.id = r.order_pk "
-            "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
-            "GROUP BY r.advocate_id ORDER BY conversions DESC, revenue DESC, r.advocate_id LIMIT ?) "
+            f"FROM ({ranked} ORDER BY conversions DESC, revenue DESC, advocate_id LIMIT ?) "
             "AS top JOIN advocates a ON a.id = top.advocate_id "
             "ORDER BY top.conversions DESC, top.revenue DESC, a.id",
-            [*clicks_params, campaign_id, *span, limit],
+            [*clicks_params, *ranked_params, limit],
         )
         return [
             LeaderRow(
@@ -347,7 +363,7 @@ class OwnerQueries(SqlBase):
                 name=row["name"],
                 email=row["email"],
                 clicks=db_int(row["clicks"]),
-                conversions=row["conversions"],
+                conversions=db_int(row["conversions"]),
                 revenue_minor=db_int(row["revenue"]),
             )
             for row in rows

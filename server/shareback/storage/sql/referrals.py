@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from shareback import attribution, codes, joining, order_value, rewards, shop_days
 from shareback.attribution import Candidate
@@ -21,6 +21,7 @@ from shareback.storage.records import (
     Joined,
     JoinRequest,
     NewClick,
+    OrderVisit,
     Outcome,
     PaidOrder,
 )
@@ -28,6 +29,11 @@ from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.clicks import write_clicks
 from shareback.storage.sql.customers import record_order_customer
+from shareback.storage.sql.daily_counts import (
+    KeptDays,
+    count_new_advocate,
+    count_share_day,
+)
 from shareback.storage.sql.experiments import exposed_offer
 from shareback.storage.sql.fraud import (
     UNDER_REVIEW,
@@ -93,7 +99,7 @@ async def _code_taken(db: Connection, code: str) -> bool:
     return row is not None
 
 
-async def _create_advocate(db: Connection, request: JoinRequest) -> None:
+async def _create_advocate(db: Connection, request: JoinRequest, zone: tzinfo) -> None:
     coupon = await _free_coupon(db, request.campaign_id, request.code_prefix)
     for attempt in range(12):
         code = codes.new_code(request.code_prefix, 4 if attempt < 6 else 6)
@@ -123,6 +129,7 @@ async def _create_advocate(db: Connection, request: JoinRequest) -> None:
                 "(SELECT id FROM customers WHERE email_key = ?) WHERE id = ?",
                 (request.email_key, inserted[0]),
             )
+            await count_new_advocate(db, request.campaign_id, shop_days.local_day(request.at, zone))
             return
     raise RuntimeError("could not draw a free referral code")
 
@@ -210,7 +217,7 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 assert known is not None
                 return Joined(await _new_link(db, advocate_from_row(known), request), how)
             if how == "create":
-                await _create_advocate(db, request)
+                await _create_advocate(db, request, self.zone)
             elif request.verified or name or request.findable is not None:
                 # A verified visit upgrades the record; a name fills a blank but never overwrites.
                 # The first verified visit replaces what an unverified join set (anyone could
@@ -340,6 +347,10 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
                 "ON CONFLICT (campaign_id, day, type, channel) DO UPDATE SET n = event_days.n + 1",
                 (campaign_id, shop_days.local_day(at, self.zone), type, channel or ""),
             )
+            if type != "open" and advocate_id is not None:  # a share: the sharing advocates
+                await count_share_day(
+                    db, campaign_id, advocate_id, shop_days.local_day(at, self.zone)
+                )
 
     async def record_paid_order(
         self,
@@ -352,175 +363,197 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
         now = datetime.now(UTC)
         visit = await self.order_visit(order, candidate)  # fraud facts (storage/sql/fraud.py)
         async with self._transaction() as db:
-            if not await first_message(db, order.source, message_id, now):
-                return Outcome("duplicate", "message_already_processed")
-            if order.email_key is not None:
-                # A friend's first order and "already referred" are facts about all their
-                # orders: their concurrent orders (on any machine) are judged one at a time.
-                await db.lock(f"friend:{order.email_key}")
-            await db.lock(order_lock(order.source, order.order_id))
-            totals = await _order_totals(db, order, candidate)
-            sent = Totals(order.total_minor, order.currency)
-            subtotal = order_value.share_in(order.subtotal_minor, sent, totals)
-            discount = order_value.share_in(order.discount_minor, sent, totals)
-            inserted = await db.fetchrow(
-                "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
-                "status, paid_at, other_total_minor, other_currency, customer_id, "
-                "subtotal_minor, discount_minor) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
-                (
-                    order.source,
-                    order.order_id,
-                    order.email,
-                    order.email_key,
-                    totals.minor,
-                    totals.currency,
-                    order.paid_at,
-                    totals.other_minor,
-                    totals.other_currency,
-                    order.customer_id,
-                    subtotal,
-                    discount,
-                ),
+            kept = KeptDays()
+            outcome = await self._paid_order_in(
+                db, kept, message_id, order, candidate, no_candidate_reason, now, visit, partner
             )
-            if inserted is None:
-                return Outcome("duplicate", "order_already_recorded")
-            order_pk = inserted[0]
-            # The customer's "invite your friends" e-mail (mail/), whatever the order's outcome.
-            await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
-            # Refunds and chargebacks that came first (storage/sql/refunds.py).
-            await apply_pending_adjustments(db, order.source, order.order_id, now)
-            # The buyer's customer record, for every order (storage/sql/customers.py).
-            await record_order_customer(db, order, order_pk, now)
-            if candidate is None:
-                # A partner's order (partners/attribution.py chose it), or a repeat order inside
-                # a partner's window: its commission, in this transaction.
-                credited = await credit_partner(db, order_pk, order, partner, now)
-                return credited or Outcome("ignored", no_candidate_reason)
-            campaign_row = await db.fetchrow(
-                "SELECT * FROM campaigns WHERE id = ?", (candidate.campaign_id,)
+            # Last: on PostgreSQL the day's counts are then locked only until the commit.
+            await kept.write(db, self.zone)
+            return outcome
+
+    async def _paid_order_in(
+        self,
+        db: Connection,
+        kept: KeptDays,
+        message_id: str,
+        order: PaidOrder,
+        candidate: Candidate | None,
+        no_candidate_reason: str,
+        now: datetime,
+        visit: OrderVisit | None,
+        partner: PartnerTouch | None,
+    ) -> Outcome:
+        if not await first_message(db, order.source, message_id, now):
+            return Outcome("duplicate", "message_already_processed")
+        if order.email_key is not None:
+            # A friend's first order and "already referred" are facts about all their
+            # orders: their concurrent orders (on any machine) are judged one at a time.
+            await db.lock(f"friend:{order.email_key}")
+        await db.lock(order_lock(order.source, order.order_id))
+        totals = await _order_totals(db, order, candidate)
+        sent = Totals(order.total_minor, order.currency)
+        subtotal = order_value.share_in(order.subtotal_minor, sent, totals)
+        discount = order_value.share_in(order.discount_minor, sent, totals)
+        inserted = await db.fetchrow(
+            "INSERT INTO orders (source, order_id, email, email_key, total_minor, currency, "
+            "status, paid_at, other_total_minor, other_currency, customer_id, "
+            "subtotal_minor, discount_minor) VALUES (?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (source, order_id) DO NOTHING RETURNING id",
+            (
+                order.source,
+                order.order_id,
+                order.email,
+                order.email_key,
+                totals.minor,
+                totals.currency,
+                order.paid_at,
+                totals.other_minor,
+                totals.other_currency,
+                order.customer_id,
+                subtotal,
+                discount,
+            ),
+        )
+        if inserted is None:
+            return Outcome("duplicate", "order_already_recorded")
+        order_pk = inserted[0]
+        kept.order = (order_pk, shop_days.local_day(order.paid_at, self.zone))
+        # The customer's "invite your friends" e-mail (mail/), whatever the order's outcome.
+        await plan_invite(db, order, candidate.campaign_id if candidate else None, now)
+        # Refunds and chargebacks that came first (storage/sql/refunds.py).
+        await apply_pending_adjustments(db, order.source, order.order_id, now)
+        # The buyer's customer record, for every order (storage/sql/customers.py).
+        await record_order_customer(db, order, order_pk, now)
+        if candidate is None:
+            # A partner's order (partners/attribution.py chose it), or a repeat order inside
+            # a partner's window: its commission, in this transaction.
+            credited = await credit_partner(db, order_pk, order, partner, now)
+            return credited or Outcome("ignored", no_candidate_reason)
+        campaign_row = await db.fetchrow(
+            "SELECT * FROM campaigns WHERE id = ?", (candidate.campaign_id,)
+        )
+        assert campaign_row is not None
+        campaign = campaign_from_row(campaign_row)
+        prior = already = None
+        if order.email_key is not None:
+            prior = await db.fetchrow(
+                "SELECT 1 FROM orders WHERE email_key = ? AND id <> ? LIMIT 1",
+                (order.email_key, order_pk),
             )
-            assert campaign_row is not None
-            campaign = campaign_from_row(campaign_row)
-            prior = already = None
-            if order.email_key is not None:
-                prior = await db.fetchrow(
-                    "SELECT 1 FROM orders WHERE email_key = ? AND id <> ? LIMIT 1",
-                    (order.email_key, order_pk),
-                )
-                already = await db.fetchrow(
-                    "SELECT 1 FROM referrals WHERE campaign_id = ? AND friend_email_key = ?",
-                    (campaign.id, order.email_key),
-                )
-            decision = attribution.decide(
-                candidate,
-                campaign.rules,
-                attribution.Facts(
-                    friend_email_key=order.email_key,
-                    paid_at=order.paid_at,
-                    friend_has_prior_orders=prior is not None,
-                    friend_already_referred=already is not None,
-                ),
+            already = await db.fetchrow(
+                "SELECT 1 FROM referrals WHERE campaign_id = ? AND friend_email_key = ?",
+                (campaign.id, order.email_key),
             )
-            if not decision.credited:
-                if decision.reason == "self_referral":  # the fraud rules' record names it too
-                    await record_decision(
-                        db,
-                        campaign.id,
-                        candidate.advocate_id,
-                        order_pk,
-                        None,
-                        Verdict("refused", ("self_referral",)),
-                        now,
-                    )
-                return Outcome(decision.status, decision.reason)
-            # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
-            verdict = await judge_referral(
-                db, campaign.id, candidate, order, order_pk, visit, self.zone
-            )
-            if verdict.verdict == "refused":
+        decision = attribution.decide(
+            candidate,
+            campaign.rules,
+            attribution.Facts(
+                friend_email_key=order.email_key,
+                paid_at=order.paid_at,
+                friend_has_prior_orders=prior is not None,
+                friend_already_referred=already is not None,
+            ),
+        )
+        if not decision.credited:
+            if decision.reason == "self_referral":  # the fraud rules' record names it too
                 await record_decision(
-                    db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now
-                )
-                return Outcome("ignored", verdict.reason)
-            # ---
-            click_id = None
-            if candidate.click_token:
-                click = await db.fetchrow(
-                    "SELECT id FROM clicks WHERE token = ? AND advocate_id = ?",
-                    (candidate.click_token, candidate.advocate_id),
-                )
-                click_id = click[0] if click else None
-            # Money (issue 8): no amount in the campaign's currency, or below its minimum: the
-            # referral is kept, without rewards, with the reason.
-            unrewarded = order_value.no_reward_reason(
-                totals, campaign.currency, campaign.min_order_minor
-            )
-            # The referral happened when the order was paid.
-            referral = await db.fetchrow(
-                "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
-                "friend_email_key, friend_name, via, created_at, no_reward_reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
+                    db,
                     campaign.id,
                     candidate.advocate_id,
                     order_pk,
-                    click_id,
-                    order.email_key,
-                    order.name,
-                    candidate.via,
-                    order.paid_at,
-                    unrewarded,
-                ),
-            )
-            assert referral is not None
+                    None,
+                    Verdict("refused", ("self_referral",)),
+                    now,
+                )
+            return Outcome(decision.status, decision.reason)
+        # --- Fraud rules (fraud.py): facts gathered here, every verdict kept with its reasons.
+        verdict = await judge_referral(
+            db, campaign.id, candidate, order, order_pk, visit, self.zone
+        )
+        if verdict.verdict == "refused":
             await record_decision(
-                db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
+                db, campaign.id, candidate.advocate_id, order_pk, None, verdict, now
             )
-            if unrewarded is not None:
-                return Outcome("recorded", unrewarded, referral_id=referral[0])
-            advocate_row = await db.fetchrow(
-                "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
+            return Outcome("ignored", verdict.reason)
+        # ---
+        click_id = None
+        if candidate.click_token:
+            click = await db.fetchrow(
+                "SELECT id FROM clicks WHERE token = ? AND advocate_id = ?",
+                (candidate.click_token, candidate.advocate_id),
             )
-            assert advocate_row is not None and order.email is not None
-            due = rewards.approve_after(order.paid_at, campaign.hold_days)
-            # An A/B experiment's variant offer, when the advocate was shown one (experiments/).
-            offer = await exposed_offer(db, campaign, candidate.advocate_id)
-            # Loyalty (loyalty/): the tier's own offer, and no referrer reward past the cap.
-            loyal = await standing(
-                db, campaign.loyalty, campaign.id, candidate.advocate_id, referral[0]
-            )
-            mine, theirs = loyal.offer(offer.referrer_reward, offer.friend_reward)
-            sides = [("referrer", mine, candidate.advocate_id, advocate_row[0])]
-            if not loyal.referrer_reward_due:
-                sides = []
-            reward_ids = await create_rewards(
-                db,
-                referral[0],
-                (*sides, ("friend", theirs, None, order.email)),
-                totals.minor,
-                subtotal,
-                discount,
-                due,
-                order,
-            )
-            facts = await fetch_reward_facts(db, reward_ids[0])
-            assert facts is not None
-            await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
-            await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
-            await announce_checkout_fulfilment(db, reward_ids, order)
-            settled = await settle_new_rewards(db, order_pk, order.source, now)
-            # Milestones reached (or, for an order refunded before it came, not) and the tier.
-            await settle_advocate(
-                db, campaign.id, candidate.advocate_id, order.paid_at, reached_by=referral[0]
-            )
-            return Outcome(
-                "recorded",
-                "held_for_review" if verdict.verdict == "review" else decision.reason,
-                referral_id=referral[0],
-                revoked=settled.revoked,
-                reduced=settled.reduced,
-            )
+            click_id = click[0] if click else None
+        # Money (issue 8): no amount in the campaign's currency, or below its minimum: the
+        # referral is kept, without rewards, with the reason.
+        unrewarded = order_value.no_reward_reason(
+            totals, campaign.currency, campaign.min_order_minor
+        )
+        # The referral happened when the order was paid.
+        referral = await db.fetchrow(
+            "INSERT INTO referrals (campaign_id, advocate_id, order_pk, click_id, "
+            "friend_email_key, friend_name, via, created_at, no_reward_reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                campaign.id,
+                candidate.advocate_id,
+                order_pk,
+                click_id,
+                order.email_key,
+                order.name,
+                candidate.via,
+                order.paid_at,
+                unrewarded,
+            ),
+        )
+        assert referral is not None
+        kept.referral = (referral[0], campaign.id, shop_days.local_day(order.paid_at, self.zone))
+        await record_decision(
+            db, campaign.id, candidate.advocate_id, order_pk, referral[0], verdict, now
+        )
+        if unrewarded is not None:
+            return Outcome("recorded", unrewarded, referral_id=referral[0])
+        advocate_row = await db.fetchrow(
+            "SELECT email FROM advocates WHERE id = ?", (candidate.advocate_id,)
+        )
+        assert advocate_row is not None and order.email is not None
+        due = rewards.approve_after(order.paid_at, campaign.hold_days)
+        # An A/B experiment's variant offer, when the advocate was shown one (experiments/).
+        offer = await exposed_offer(db, campaign, candidate.advocate_id)
+        # Loyalty (loyalty/): the tier's own offer, and no referrer reward past the cap.
+        loyal = await standing(
+            db, campaign.loyalty, campaign.id, candidate.advocate_id, referral[0]
+        )
+        mine, theirs = loyal.offer(offer.referrer_reward, offer.friend_reward)
+        sides = [("referrer", mine, candidate.advocate_id, advocate_row[0])]
+        if not loyal.referrer_reward_due:
+            sides = []
+        reward_ids = await create_rewards(
+            db,
+            referral[0],
+            (*sides, ("friend", theirs, None, order.email)),
+            totals.minor,
+            subtotal,
+            discount,
+            due,
+            order,
+        )
+        facts = await fetch_reward_facts(db, reward_ids[0])
+        assert facts is not None
+        await enqueue(db, "referral.converted", events.referral_event(facts), order.paid_at)
+        await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
+        await announce_checkout_fulfilment(db, reward_ids, order)
+        settled = await settle_new_rewards(db, order_pk, order.source, now)
+        # Milestones reached (or, for an order refunded before it came, not) and the tier.
+        await settle_advocate(
+            db, campaign.id, candidate.advocate_id, order.paid_at, reached_by=referral[0]
+        )
+        return Outcome(
+            "recorded",
+            "held_for_review" if verdict.verdict == "review" else decision.reason,
+            referral_id=referral[0],
+            revoked=settled.revoked,
+            reduced=settled.reduced,
+        )
 
     async def approve_due_rewards(self, now: datetime) -> int:
         """Due rewards of campaigns without a validation callback (those wait for the shop's word)."""

@@ -1,7 +1,8 @@
-"""The daily rollups (click_days, event_days, visit_days, visit_day_counts, advocate_click_days)
-as a whole: rebuilt from the raw rows in the shop's zone (a shop that changes
-SHAREBACK_TIMEZONE, `shareback db rebuild-rollups`), and the raw clicks they make unnecessary
-deleted by the retention setting (SHAREBACK_CLICK_RETENTION_DAYS).
+"""The daily rollups (click_days, event_days, visit_days, visit_day_counts, advocate_click_days,
+and migration 0033's daily counts, storage/sql/daily_counts.py) as a whole: rebuilt from the raw
+rows in the shop's zone (a shop that changes SHAREBACK_TIMEZONE, `shareback db rebuild-rollups`),
+and the raw clicks they make unnecessary deleted by the retention setting
+(SHAREBACK_CLICK_RETENTION_DAYS).
 
 store_meta (migration 0020) remembers two things:
 - rollup_zone: the zone the rollups' days are cut in (absent: UTC, as migration 0009 cut them);
@@ -12,13 +13,17 @@ store_meta (migration 0020) remembers two things:
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shareback import retention, shop_days
 from shareback.storage.database import Connection, db_time
 from shareback.storage.records import RolledUp, RollupRebuild
+from shareback.storage.sql import daily_counts
 from shareback.storage.sql.base import SqlBase
+
+log = logging.getLogger(__name__)
 
 ROLLUPS_LOCK = "rollups"
 ZONE = "rollup_zone"
@@ -64,8 +69,27 @@ class RollupQueries(SqlBase):
 
     async def ensure_rollups_zone(self) -> RollupRebuild | None:
         if await self.rollups_zone() == shop_days.zone_name(self.zone):
+            await self._ensure_daily_counts_zone()
             return None
         return await self._rebuild(only_if_other_zone=True)
+
+    async def _ensure_daily_counts_zone(self) -> None:
+        """Migration 0033 counted in UTC days (daily_counts_zone absent): a shop in another zone
+        recounts them once."""
+        name = shop_days.zone_name(self.zone)
+        row = await self._one("SELECT value FROM store_meta WHERE name = ?", (daily_counts.ZONE,))
+        if (str(row[0]) if row else "UTC") == name:
+            return
+        async with self._transaction() as db:
+            await db.lock(ROLLUPS_LOCK)
+            row = await db.fetchrow(
+                "SELECT value FROM store_meta WHERE name = ?", (daily_counts.ZONE,)
+            )
+            if (str(row[0]) if row else "UTC") != name:  # not done meanwhile by another process
+                await daily_counts.rebuild_daily_counts(db, self.zone)
+                log.info(
+                    "daily counts of shares, advocates, orders and referrals rebuilt in %s", name
+                )
 
     async def rebuild_rollups(self) -> RollupRebuild:
         done = await self._rebuild(only_if_other_zone=False)
@@ -134,6 +158,8 @@ class RollupQueries(SqlBase):
                 "SELECT campaign_id, day, COUNT(*) FROM visit_days GROUP BY 1, 2"
             )
             clicks = await db.fetchrow("SELECT COUNT(*) FROM clicks WHERE created_at >= ?", after)
+            # Shares, advocates, orders and referrals are never deleted: all of their days recounted.
+            await daily_counts.rebuild_daily_counts(db, zone)
             await _set_meta(db, ZONE, shop_days.zone_name(zone))
             if since is not None:
                 # The new zone's first midnight at or after it: days from there are exact again.
