@@ -13,12 +13,10 @@ from starlette.routing import Route
 
 from shareback import emails, gdpr, numbers, tokens, wording
 from shareback.admin.render import SECURITY_HEADERS, PageError, redirect, render
-from shareback.admin.score_section import score_section
 from shareback.admin.sessions import action_for, page_for
 from shareback.api.advocates import advocate_document
 from shareback.auth.roles import Permission
 from shareback.context import context
-from shareback.crm.score import summary
 from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.people_search import order_state
@@ -52,8 +50,6 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
     referrals = await ctx.store.list_referrals(advocate_id=advocate.id, limit=MAX_ROWS)
     rewards = await ctx.store.list_rewards(advocate_id=advocate.id, side="referrer", limit=MAX_ROWS)
     credit = await ctx.store.credit_balance(advocate.email_key, campaign.currency)
-    customer = await ctx.store.customer_by_email(advocate.email)
-    score = await score_section(ctx.store, ctx.settings, customer.id) if customer else None
     return render(
         request,
         "advocate.html",
@@ -72,8 +68,8 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
             "max_rows": MAX_ROWS,
             "journeys": journeys.LABELS,
             "erased": advocate.email.endswith("@" + gdpr.ERASED_DOMAIN),
-            "score": score,
-            "summary": summary,
+            # Their customer record (orders, tickets, consent), linked by the inbox key.
+            "customer": await ctx.store.customer_by_email(advocate.email),
         },
     )
 

@@ -156,3 +156,16 @@ class ReferralFacts:
 
 
 NO_REFERRALS = ReferralFacts(None, 0, 0, 0, 0, 0, None)
+
+
+@dataclass(frozen=True)
+class LinkedAdvocate:
+    advocate_id: int
+    code: str
+    campaign_name: str
+
+
+@dataclass(frozen=True)
+class CustomerLinks:
+    advocates: tuple[LinkedAdvocate, ...]  # the customer's own, one per campaign joined
+    referred_by: tuple[LinkedAdvocate, ...]  # who referred them, as a friend

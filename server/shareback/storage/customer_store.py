@@ -9,12 +9,14 @@ from typing import Protocol
 from shareback.crm.records import (
     Customer,
     CustomerFacts,
+    CustomerLinks,
     CustomerOrder,
     ImportReport,
     ReferralFacts,
     Ticket,
 )
 from shareback.crm.rows import Rejection, Row
+from shareback.people_search import SearchTerms
 
 
 class CustomerStore(Protocol):
@@ -44,6 +46,16 @@ class CustomerStore(Protocol):
     async def sync_customer_facts(self, since: datetime | None, now: datetime) -> int:
         """One round of customer.updated events: one per customer whose referral facts changed
         since the last one sent; `since` is when the previous round began."""
+        ...
+
+    async def find_customers(
+        self, search: SearchTerms | None, offset: int, limit: int
+    ) -> list[Customer]:
+        """Newest first; a search matches the start of an e-mail address or a name."""
+        ...
+
+    async def customer_links(self, customer_id: int) -> CustomerLinks:
+        """Their own advocates and the advocates who referred them."""
         ...
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:

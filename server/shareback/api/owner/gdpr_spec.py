@@ -37,6 +37,11 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "customer",
+    "customer_tags",
+    "customer_external_ids",
+    "customer_orders",
+    "customer_tickets",
     "ambassador_scores",
     "ambassador_invitations",
 )
@@ -52,6 +57,8 @@ ERASED = (
     "mail",
     "payout_accounts",
     "credit",
+    "customer",
+    "customer_tickets",
     "ambassador_scores",
     "ambassador_invitations",
 )

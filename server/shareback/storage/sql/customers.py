@@ -13,11 +13,14 @@ from shareback.crm import profile, rollup
 from shareback.crm.records import (
     Customer,
     CustomerFacts,
+    CustomerLinks,
     CustomerOrder,
     ImportedTotals,
+    LinkedAdvocate,
     ReferralFacts,
     Ticket,
 )
+from shareback.people_search import SearchTerms, prefix_range
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
 from shareback.storage.records import PaidOrder
 from shareback.storage.sql.base import SqlBase
@@ -502,6 +505,49 @@ class CustomerQueries(SqlBase):
         found = await self.customer(customer_id)
         assert found is not None
         return found
+
+    async def find_customers(
+        self, search: SearchTerms | None, offset: int, limit: int
+    ) -> list[Customer]:
+        """Newest first; a search matches the start of the e-mail key or of the name (the
+        indexes of migration 0026), as the advocates list does."""
+        where, params = "", []
+        if search is not None:
+            email = self.dialect.bytewise("email_key")
+            name = self.dialect.bytewise("search_name")
+            where = f"WHERE ({email} >= ? AND {email} < ?)"
+            params = [
+                *prefix_range(
+                    emails.email_key(search.email) if "@" in search.email else search.email
+                )
+            ]
+            if search.name:
+                where += f" OR ({name} >= ? AND {name} < ?)"
+                params += [*prefix_range(search.name)]
+        async with self._db.reading() as db:
+            rows = await db.fetch(
+                f"SELECT {COLUMNS} FROM customers {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            return [c for c in [await self._customer(db, row) for row in rows] if c is not None]
+
+    async def customer_links(self, customer_id: int) -> CustomerLinks:
+        """Their advocates (one per campaign joined) and the advocates who referred them."""
+        own = await self._all(
+            "SELECT a.id, a.code, c.name FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
+            "WHERE a.customer_id = ? ORDER BY a.id",
+            (customer_id,),
+        )
+        referred = await self._all(
+            "SELECT a.id, a.code, c.name FROM customers k JOIN referrals r "
+            "ON r.friend_email_key = k.email_key JOIN advocates a ON a.id = r.advocate_id "
+            "JOIN campaigns c ON c.id = r.campaign_id WHERE k.id = ? ORDER BY r.id",
+            (customer_id,),
+        )
+        return CustomerLinks(
+            advocates=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in own),
+            referred_by=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in referred),
+        )
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
         """Keyset pages in id order: `after_id` is the last id of the page before (0 first)."""
