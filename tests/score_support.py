@@ -1,5 +1,5 @@
-"""Customers with a history, for the ambassador score's tests: orders through crm's own order
-recording, service tickets (until crm's ticket import lands: a plain insert both dialects run)."""
+"""Customers with a history, for the ambassador score's tests: their orders and service tickets
+through crm's import (the store's import_rows verb)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from shareback.crm.records import CustomerFacts, CustomerOrder
+from shareback.crm.records import CustomerFacts, CustomerOrder, NewOrder, NewTicket, Ticket
+from shareback.crm.rows import OrderRow, Row, TicketRow
 from shareback.settings import Settings
 from shareback.storage import open_store
 from shareback.storage.base import Store
-from shareback.storage.sql.customers import record_customer_order_in
 
 T = TypeVar("T")
 
@@ -44,6 +44,7 @@ def on_store(settings: Settings, scenario: Callable[[Store], Awaitable[T]]) -> T
 
 
 async def add_customer(store: Store, history: History, now: datetime) -> int:
+    """The customer, then their orders and tickets as crm's import reads them."""
     facts = CustomerFacts(
         history.email,
         first_name=history.first_name,
@@ -53,33 +54,21 @@ async def add_customer(store: Store, history: History, now: datetime) -> int:
         consent_source="checkout" if history.consent is not None else None,
     )
     customer = await store.upsert_customer(facts, now)
-    async with store._transaction() as db:  # type: ignore[attr-defined]
-        for number, (days, total) in enumerate(history.orders):
-            order = CustomerOrder(
-                "import",
-                f"{history.email}:{number}",
-                now - timedelta(days=days),
-                total,
-                0,
-                "EUR",
-            )
-            await record_customer_order_in(db, facts, order, now)
-        for number, (days, still_open, nps) in enumerate(history.tickets):
-            opened = now - timedelta(days=days)
-            await db.execute(
-                "INSERT INTO customer_tickets (customer_id, system, external_id, opened_at, "
-                "closed_at, topic, satisfaction, nps) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    customer.id,
-                    "zendesk",
-                    f"{customer.id}-{number}",
-                    opened,
-                    None if still_open else opened + timedelta(days=1),
-                    "delivery",
-                    None,
-                    nps,
-                ),
-            )
+    rows: list[Row] = []
+    for number, (days, total) in enumerate(history.orders):
+        order = CustomerOrder(
+            "import", f"{history.email}:{number}", now - timedelta(days=days), total, 0, "EUR"
+        )
+        rows.append(OrderRow(len(rows) + 2, NewOrder(history.email, None, order)))
+    for number, (days, still_open, nps) in enumerate(history.tickets):
+        opened = now - timedelta(days=days)
+        closed = None if still_open else opened + timedelta(days=1)
+        ticket = Ticket("zendesk", f"{customer.id}-{number}", opened, closed, "delivery", None, nps)
+        rows.append(TicketRow(len(rows) + 2, NewTicket(history.email, None, ticket)))
+    if rows:
+        job = await store.start_import("orders", "test", None, "tests", now)
+        imported, rejected = await store.import_rows(job, rows, len(rows), now)
+        assert (imported, rejected) == (len(rows), 0)
     return customer.id
 
 

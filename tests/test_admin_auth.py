@@ -33,6 +33,10 @@ PAGES = [
     "/admin/advocates",
     "/admin/advocates?q=anna",
     "/admin/advocates.csv",
+    "/admin/customers",
+    "/admin/customers?q=anna",
+    "/admin/customers.csv?format=hubspot",
+    "/admin/imports",
     "/admin/ambassadors",
     "/admin/referrals",
     "/admin/referrals?status=paid",
@@ -52,6 +56,7 @@ PAGES = [
 ]
 FORMS: list[tuple[str, dict[str, str]]] = [
     ("/admin/logout", {}),
+    ("/admin/imports", {}),
     ("/admin/campaigns", {"slug": "summer", "name": "Summer"}),
     ("/admin/campaigns/default", {"name": "Renamed"}),
     ("/admin/campaigns/default/archive", {}),

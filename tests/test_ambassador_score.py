@@ -143,7 +143,7 @@ def test_reasons_survive_storage_and_unknown_kinds_stay_silent() -> None:
         assert summary(future) == ""
 
 
-def test_deciles_put_ties_together_and_fill_the_table() -> None:
+def test_deciles_count_who_ranks_ahead_and_fill_the_table() -> None:
     assert decile(0, 100) == 1 and decile(9, 100) == 1 and decile(10, 100) == 2
     assert decile(99, 100) == 10 and decile(0, 0) == 1 and decile(3, 7) == 5
     assert band(60) == "high" and band(59) == "medium" and band(29) == "low"

@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from mail_support import SmtpServer, send_rounds, text_links
@@ -16,6 +16,7 @@ from score_support import History, add_customers, on_store
 from shareback.app import create_app
 from shareback.crm import invitations
 from shareback.crm.ranking import RankingFilter
+from shareback.crm.scoring_loop import SCORES_LEASE, rescore
 from shareback.mail.unsubscribe import address_hash
 from shareback.settings import Settings
 from shareback.storage import open_store
@@ -158,6 +159,9 @@ def test_invite_these_sends_the_referral_link_once_to_those_who_may_be_asked(
     assert smtp.inbox.received[0].message["List-Unsubscribe"]
     page = owner.get("/admin/ambassadors").text
     assert 'aria-label="Invite anna@example.nl"' not in page  # invited: no box to tick again
+    profile = owner.get(f"/admin/customers/{ids[0]}").text
+    assert "Ambassador score" in profile and "3 orders in 90 days" in profile
+    assert re.search(r"Invited into [^<]+ \(score \d+, decile 1\)", profile)
 
 
 def test_two_processes_inviting_the_same_customers_invite_each_once(shop: Settings) -> None:
@@ -205,3 +209,124 @@ def test_the_deciles_are_fixed_when_invited(shop: Settings) -> None:
     found = on_store(shop, scenario)
     assert sum(invited for decile, invited in found if decile) == 10
     assert found[0][0] == 1
+
+
+API_KEY = "ambassador-api-key-0123456789abcdef"
+
+
+@pytest.fixture
+def api(shop: Settings) -> Iterator[TestClient]:
+    keyed = dataclasses.replace(shop, admin_api_key=API_KEY)
+    headers = {"user-agent": BROWSER_UA, "authorization": f"Bearer {API_KEY}"}
+    with TestClient(create_app(keyed), headers=headers) as client:
+        yield client
+
+
+def test_the_owner_api_ranks_explains_invites_once_and_counts_deciles(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED, COMPLAINT, NO_CONSENT], NOW)
+    page = api.get("/api/v1/ambassadors", params={"lang": "nl", "limit": "2"})
+    assert page.status_code == 200, page.text
+    first = page.json()["data"][0]
+    assert first["email"] == "anna@example.nl"
+    assert first["band"] == ("high" if first["score"] >= 60 else "medium")
+    assert first["summary"].startswith("3 bestellingen in 90 dagen")
+    assert first["reasons"][0] == {
+        "kind": "orders_in_window",
+        "count": 3,
+        "days": 90,
+        "amount_minor": 0,
+        "currency": None,
+        "points": first["reasons"][0]["points"],
+        "text": "3 bestellingen in 90 dagen",
+    }
+    rest = api.get("/api/v1/ambassadors", params={"cursor": page.json()["next_cursor"]}).json()
+    assert page.json()["data"][1]["email"] == "dirk@example.nl"
+    assert [r["email"] for r in rest["data"]] == ["bram@example.nl", "cor@example.nl"]
+    assert rest["next_cursor"] is None
+    assert [r["email"] for r in api.get("/api/v1/ambassadors?country=BE").json()["data"]] == [
+        "bram@example.nl"
+    ]
+    bad = api.get("/api/v1/ambassadors?band=gold")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "band"
+    assert api.get("/api/v1/ambassadors?colour=red").status_code == 400
+    assert api.get("/api/v1/ambassadors?cursor=rewards_5").status_code == 400
+    body = {"campaign": "default", "customer_ids": ids}
+    done = api.post("/api/v1/ambassadors/invitations", json=body)
+    assert done.status_code == 200, done.text
+    assert done.json() == {
+        "campaign": "default",
+        "invited": 2,
+        "already_invited": 0,
+        "refused": {"excluded": 1, "no_consent": 1, "unknown_consent": 0, "unsubscribed": 0},
+        "unknown": 0,
+    }
+    assert api.post("/api/v1/ambassadors/invitations", json=body).json()["already_invited"] == 2
+    for wrong in ({"campaign": "default", "customer_ids": [2**70]}, {"campaign": "default"}):
+        assert api.post("/api/v1/ambassadors/invitations", json=wrong).status_code == 422
+    assert (
+        api.post(
+            "/api/v1/ambassadors/invitations", json={"campaign": "nope", "customer_ids": [1]}
+        ).status_code
+        == 404
+    )
+    deciles = api.get("/api/v1/ambassadors/deciles?campaign=default").json()["deciles"]
+    assert len(deciles) == 10 and sum(d["invited"] for d in deciles) == 2
+    assert deciles[0]["invited"] == 1 and deciles[0]["conversion_rate"] == 0.0
+    listed = api.get("/api/v1/ambassadors?campaign=default").json()["data"]
+    assert listed[0]["invited_at"] is not None
+
+
+def test_a_persons_export_and_erasure_cover_their_score_and_keep_the_deciles(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED], NOW)
+    body = {"campaign": "default", "customer_ids": ids}
+    assert api.post("/api/v1/ambassadors/invitations", json=body).json()["invited"] == 2
+    exported = api.get("/api/v1/gdpr/export", params={"email": "anna@example.nl"}).json()
+    assert len(exported["ambassador_scores"]) == 1
+    assert exported["ambassador_invitations"][0]["campaign"] == "default"
+    assert "orders_in_window" in exported["ambassador_invitations"][0]["reasons"]
+    erased = api.post("/api/v1/gdpr/delete", json={"email": "anna@example.nl"})
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"]["ambassador_scores"] == 1
+    assert erased.json()["erased"]["ambassador_invitations"] == 1
+    again = api.get("/api/v1/gdpr/export", params={"email": "anna@example.nl"}).json()
+    assert again["ambassador_scores"] == [] and again["ambassador_invitations"] == []
+    deciles = api.get("/api/v1/ambassadors/deciles").json()["deciles"]
+    assert sum(d["invited"] for d in deciles) == 2
+    assert (
+        db_rows(shop, "SELECT reasons FROM ambassador_invitations WHERE customer_id IS NULL")[0][0]
+        == "[]"
+    )
+
+
+def test_the_background_round_rescores_stale_scores_once_under_a_lease(shop: Settings) -> None:
+    add_customers(shop, [LOYAL], NOW)
+    old = NOW - timedelta(hours=2)
+
+    async def scenario(store: Store) -> list[int | None]:
+        await store.refresh_scores(shop.score_rules, old)
+        held = await store.take_lease(SCORES_LEASE, "another", NOW, NOW + timedelta(minutes=5))
+        assert held
+        while_held = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        await store.release_lease(SCORES_LEASE, "another")
+        done = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        fresh = await rescore(store, shop.score_rules, "me", timedelta(minutes=5))
+        computed = await store.scores_computed_at()
+        assert computed is not None and computed > old
+        return [while_held, done, fresh]
+
+    assert on_store(shop, scenario) == [None, 1, None]
+
+
+def test_a_complaint_opened_since_the_last_scoring_keeps_the_customer_out(
+    api: TestClient, shop: Settings
+) -> None:
+    ids = add_customers(shop, [LOYAL, LAPSED], NOW)
+    assert api.get("/api/v1/ambassadors").status_code == 200  # scored: Bram may be asked
+    add_customers(shop, [dataclasses.replace(LAPSED, orders=(), tickets=((0, True, None),))], NOW)
+    body = {"campaign": "default", "customer_ids": [ids[1]]}
+    done = api.post("/api/v1/ambassadors/invitations", json=body).json()
+    assert done["invited"] == 0 and done["refused"]["excluded"] == 1

@@ -28,9 +28,11 @@ from shareback.background import (
     approve_rewards_forever,
     delete_old_clicks_forever,
     refresh_limits_forever,
+    sync_customers_forever,
 )
 from shareback.bootstrap import bootstrap
 from shareback.context import new_context
+from shareback.crm.scoring_loop import rescore_forever
 from shareback.errors import EXCEPTION_HANDLERS
 from shareback.mail import routes as mail_routes
 from shareback.mail.sender import MailSender, send_mail_forever
@@ -94,8 +96,12 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                     ),
                     asyncio.create_task(refresh_limits_forever(ctx.watched_limiters)),
                     asyncio.create_task(
+                        sync_customers_forever(store, settings.customer_sync_seconds)
+                    ),
+                    asyncio.create_task(
                         delete_old_clicks_forever(store, settings.click_retention_days)
                     ),
+                    asyncio.create_task(rescore_forever(store, settings.score_rules)),
                     asyncio.create_task(
                         send_mail_forever(
                             MailSender(store, settings, secrets.secret_key),

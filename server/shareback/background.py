@@ -115,6 +115,37 @@ async def delete_old_clicks_forever(
             log.warning("could not give up the retention lease; it lapses on its own")
 
 
+CUSTOMER_SYNC_LEASE = "customer-sync"
+
+
+async def sync_customers_forever(store: Store, interval: float) -> None:
+    """customer.updated, debounced: one round every `interval` seconds (SHAREBACK_CUSTOMER_SYNC_
+    SECONDS) sends each customer whose referral facts changed since the last event one event
+    with the facts as they stand, however many clicks came in between; one process at a time."""
+    if interval <= 0:
+        return
+    holder = "customer-sync-" + secrets.token_hex(6)
+    lease = timedelta(seconds=max(60.0, 2.5 * interval))
+    since = None
+    try:
+        while True:
+            try:
+                now = tokens.now_utc()
+                if await store.take_lease(CUSTOMER_SYNC_LEASE, holder, now, now + lease):
+                    sent = await store.sync_customer_facts(since, now)
+                    if sent:
+                        log.info("customer.updated: %d customers' referral facts changed", sent)
+                    since = now
+            except Exception:
+                log.exception("sending customer.updated failed; will retry")
+            await asyncio.sleep(interval)
+    finally:
+        try:
+            await asyncio.shield(store.release_lease(CUSTOMER_SYNC_LEASE, holder))
+        except Exception:
+            log.warning("could not give up the customer-sync lease; it lapses on its own")
+
+
 async def refresh_limits_forever(
     limiters: Sequence[RateLimiter], interval: float = LIMITS_REFRESH_SECONDS
 ) -> None:

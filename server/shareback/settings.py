@@ -74,6 +74,8 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     approve_interval_seconds: float = 60.0
     delivery_interval_seconds: float = 2.0
+    # customer.updated: how often changed referral facts are sent (a round per this many seconds).
+    customer_sync_seconds: float = 300.0
     # The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto `shareback
     # serve` believes; none by default, so no client can pick the address every limit counts.
     forwarded_allow_ips: tuple[str, ...] = ()
@@ -126,6 +128,7 @@ class Settings:
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=256 * 1024),
             approve_interval_seconds=config("APPROVE_INTERVAL_SECONDS", cast=float, default=60.0),
             delivery_interval_seconds=config("DELIVERY_INTERVAL_SECONDS", cast=float, default=2.0),
+            customer_sync_seconds=config("CUSTOMER_SYNC_SECONDS", cast=float, default=300.0),
             forwarded_allow_ips=_split(config("FORWARDED_ALLOW_IPS", default=None)),
             access_log=_access_log(config("ACCESS_LOG", default="private")),
             allow_http_endpoints=config("ALLOW_HTTP_ENDPOINTS", cast=bool, default=False),
@@ -248,34 +251,69 @@ class Settings:
         return found
 
 
-# SHAREBACK_SCORE_<NAME> → ScoreRules field, with the largest value that is not a typo.
-SCORE_NUMBERS = {
-    "RECENCY_WEIGHT": ("recency_weight", 1000),
-    "FREQUENCY_WEIGHT": ("frequency_weight", 1000),
-    "VALUE_WEIGHT": ("value_weight", 1000),
-    "SATISFACTION_WEIGHT": ("satisfaction_weight", 1000),
-    "REFERRAL_WEIGHT": ("referral_weight", 1000),
-    "OPEN_TICKET_PENALTY": ("open_ticket_penalty", 1000),
-    "EXCLUDE_COMPLAINT_DAYS": ("exclude_complaint_days", MAX_RETENTION_DAYS),
-    "WINDOW_DAYS": ("window_days", MAX_RETENTION_DAYS),
-}
+def _whole(name: str, raw: object, default: int, largest: int) -> int:
+    """A SHAREBACK_SCORE_ number: empty gives the default; anything but 0..largest stops the start."""
+    text = str(raw or "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) > largest:
+        raise SettingsError(
+            f"SHAREBACK_{name} must be a whole number from 0 to {largest} "
+            f"(got {text!r}; the default is {default})."
+        )
+    return int(text)
 
 
 def _score_rules(config: Config) -> ScoreRules:
-    defaults = ScoreRules()
-    values: dict[str, int | bool] = {}
-    for name, (attribute, largest) in SCORE_NUMBERS.items():
-        raw = str(config(f"SCORE_{name}", default="")).strip()
-        if not raw:
-            continue
-        if not raw.isascii() or not raw.isdigit() or int(raw) > largest:
-            raise SettingsError(
-                f"SHAREBACK_SCORE_{name} must be a whole number from 0 to {largest} "
-                f"(got {raw!r}; the default is {getattr(defaults, attribute)})."
-            )
-        values[attribute] = int(raw)
-    values["require_consent"] = config("SCORE_REQUIRE_CONSENT", cast=bool, default=True)
-    rules = ScoreRules(**values)  # type: ignore[arg-type]
+    d, most = ScoreRules(), 1000
+    rules = ScoreRules(
+        recency_weight=_whole(
+            "SCORE_RECENCY_WEIGHT",
+            config("SCORE_RECENCY_WEIGHT", default=""),
+            d.recency_weight,
+            most,
+        ),
+        frequency_weight=_whole(
+            "SCORE_FREQUENCY_WEIGHT",
+            config("SCORE_FREQUENCY_WEIGHT", default=""),
+            d.frequency_weight,
+            most,
+        ),
+        value_weight=_whole(
+            "SCORE_VALUE_WEIGHT", config("SCORE_VALUE_WEIGHT", default=""), d.value_weight, most
+        ),
+        satisfaction_weight=_whole(
+            "SCORE_SATISFACTION_WEIGHT",
+            config("SCORE_SATISFACTION_WEIGHT", default=""),
+            d.satisfaction_weight,
+            most,
+        ),
+        referral_weight=_whole(
+            "SCORE_REFERRAL_WEIGHT",
+            config("SCORE_REFERRAL_WEIGHT", default=""),
+            d.referral_weight,
+            most,
+        ),
+        open_ticket_penalty=_whole(
+            "SCORE_OPEN_TICKET_PENALTY",
+            config("SCORE_OPEN_TICKET_PENALTY", default=""),
+            d.open_ticket_penalty,
+            most,
+        ),
+        exclude_complaint_days=_whole(
+            "SCORE_EXCLUDE_COMPLAINT_DAYS",
+            config("SCORE_EXCLUDE_COMPLAINT_DAYS", default=""),
+            d.exclude_complaint_days,
+            MAX_RETENTION_DAYS,
+        ),
+        window_days=_whole(
+            "SCORE_WINDOW_DAYS",
+            config("SCORE_WINDOW_DAYS", default=""),
+            d.window_days,
+            MAX_RETENTION_DAYS,
+        ),
+        require_consent=config("SCORE_REQUIRE_CONSENT", cast=bool, default=True),
+    )
     if rules.total_weight == 0:
         raise SettingsError("The SHAREBACK_SCORE_…_WEIGHT settings cannot all be 0.")
     if rules.window_days == 0:

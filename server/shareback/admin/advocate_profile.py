@@ -68,6 +68,8 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
             "max_rows": MAX_ROWS,
             "journeys": journeys.LABELS,
             "erased": advocate.email.endswith("@" + gdpr.ERASED_DOMAIN),
+            # Their customer record (orders, tickets, consent), linked by the inbox key.
+            "customer": await ctx.store.customer_by_email(advocate.email),
         },
     )
 

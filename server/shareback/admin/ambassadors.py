@@ -4,7 +4,6 @@ score decile did after its invitation), so the owner sees whether the score pred
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,8 +27,6 @@ from shareback.storage.base import AdminSession, Campaign
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
-# Scores older than this are computed again when the list is opened (and on the button).
-SCORES_MAX_AGE = timedelta(hours=1)
 CONSENT_LABELS = {"yes": N_("Gave consent"), "no": N_("Said no"), "unknown": N_("Never asked")}
 FILTER_ERRORS = {
     "band": N_("Choose a score band from the list."),
@@ -41,11 +38,9 @@ FILTER_ERRORS = {
 
 
 async def fresh_scores(ctx: Context, *, force: bool = False) -> None:
-    """The scores, computed again when asked or when the oldest is older than SCORES_MAX_AGE."""
-    now = tokens.now_utc()
-    computed = await ctx.store.scores_computed_at()
-    if force or computed is None or now - computed > SCORES_MAX_AGE:
-        await ctx.store.refresh_scores(ctx.settings.score_rules, now)
+    await invitations.fresh_scores(
+        ctx.store, ctx.settings.score_rules, tokens.now_utc(), force=force
+    )
 
 
 async def chosen_campaign(ctx: Context, slug: str | None) -> Campaign | None:

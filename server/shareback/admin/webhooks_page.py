@@ -46,6 +46,7 @@ EVENT_HINTS = {
     "friend_code.pool_exhausted": N_("the last code of a campaign's pool is given out"),
     "experiment.started": N_("an A/B test of a campaign's offers or texts starts"),
     "experiment.concluded": N_("an A/B test is stopped, with its winner and results"),
+    "customer.updated": N_("a customer's referral facts change: shares, clicks, friends, rewards"),
 }
 
 

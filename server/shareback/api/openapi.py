@@ -7,7 +7,9 @@ from typing import Any
 
 from shareback import __version__
 from shareback.api.owner import (
+    ambassadors_spec,
     codes_spec,
+    customers_spec,
     events_spec,
     experiments_spec,
     fraud_spec,
@@ -715,10 +717,12 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         spec.paths(),
         outgoing_spec.paths(),
         codes_spec.paths(),
+        customers_spec.paths(),
         gdpr_spec.paths(),
         fraud_spec.paths(),
         payouts_spec.paths(),
         experiments_spec.paths(),
+        ambassadors_spec.paths(),
     ):
         for path, item in part.items():
             paths.setdefault(path, {}).update(item)
@@ -741,12 +745,14 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **schemas.SCHEMAS,
                     **outgoing_spec.SCHEMAS,
                     **codes_spec.SCHEMAS,
+                    **customers_spec.SCHEMAS,
                     **gdpr_spec.SCHEMAS,
                     **events_spec.SCHEMAS,
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
                     **segments_spec.SCHEMAS,
+                    **ambassadors_spec.SCHEMAS,
                 },
                 "responses": error_responses(),
                 "securitySchemes": {

@@ -54,7 +54,7 @@ async def print_rejections(store: Store, report: ImportReport) -> None:
 
 
 @click.command("import")
-@click.argument("path", metavar="FILE")
+@click.argument("target", metavar="FILE")
 @click.option(
     "--kind",
     type=click.Choice(formats.KINDS),
@@ -75,7 +75,7 @@ async def print_rejections(store: Store, report: ImportReport) -> None:
 )
 @click.option("--currency", help="The currency of amounts the file gives without one.")
 def import_file(
-    path: str,
+    target: str,
     kind: str | None,
     format_name: str | None,
     pairs: tuple[str, ...],
@@ -83,6 +83,7 @@ def import_file(
 ) -> None:
     """Import customers, orders or tickets from a CSV export (Shopify, HubSpot, Salesforce,
     WooCommerce, Zendesk, Freshdesk, or any CSV with --map). FILE may be - for standard input."""
+    path = target
     mapping = parse_mapping(pairs)
     began = time.monotonic()
     shown = [0]

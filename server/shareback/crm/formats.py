@@ -93,7 +93,8 @@ FORMATS: tuple[Format, ...] = (
         name="shopify",
         label="Shopify customers export",
         kind="customers",
-        identifying=("Email", "Total Spent", "Total Orders"),
+        # Shopify's exports (old and new) and its import template all have these four.
+        identifying=("First Name", "Last Name", "Email", "Tags"),
         columns={
             "external_id": _f("Customer ID"),
             "email": _f("Email"),

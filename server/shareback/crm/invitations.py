@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shareback import codes
 from shareback.crm.ranking import InviteReport, RankingFilter
@@ -16,6 +16,17 @@ from shareback.storage.base import Store
 from shareback.storage.records import Campaign
 
 MAX_INVITE = 500  # customers per request: a bigger selection is sent in several
+# Scores older than this are computed again in the background (crm/scoring_loop.py).
+SCORES_MAX_AGE = timedelta(hours=1)
+
+
+async def fresh_scores(
+    store: Store, rules: ScoreRules, now: datetime, *, force: bool = False
+) -> None:
+    """The scores computed now when asked, or when there are none yet (a new shop, its first
+    look); otherwise the background round keeps them at most SCORES_MAX_AGE old."""
+    if force or await store.scores_computed_at() is None:
+        await store.refresh_scores(rules, now)
 
 
 async def invite(
@@ -28,6 +39,10 @@ async def invite(
     now: datetime,
 ) -> InviteReport:
     wanted = list(dict.fromkeys(customer_ids))[:MAX_INVITE]
+    # Scored again now: a complaint opened since the last round must keep them out, and every
+    # invitation keeps the score (and its decile) it was sent with.
+    await fresh_scores(store, rules, now)
+    await store.refresh_scores(rules, now, wanted)
     found = await store.ranked_customers(
         RankingFilter(), campaign_id=campaign.id, limit=len(wanted) or 1, customer_ids=wanted
     )

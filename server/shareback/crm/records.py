@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from shareback import money
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,49 @@ class ImportReport:
     finished_at: datetime | None
     error: str | None
     actor: str
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What a customer did as an advocate, over all their campaigns."""
+
+    advocate_code: str | None
+    shares: int
+    clicks: int
+    friends_converted: int
+    rewards_earned: int  # referrer rewards not revoked
+    rewards_earned_minor: int  # their value, in `currency`, for money rewards
+    currency: str | None
+
+    @property
+    def rewards_earned_amount(self) -> str | None:
+        if self.currency is None:
+            return None
+        return money.from_minor(self.rewards_earned_minor, self.currency)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "advocate_code": self.advocate_code,
+            "shares": self.shares,
+            "clicks": self.clicks,
+            "friends_converted": self.friends_converted,
+            "rewards_earned": self.rewards_earned,
+            "rewards_earned_amount": self.rewards_earned_amount,
+            "currency": self.currency,
+        }
+
+
+NO_REFERRALS = ReferralFacts(None, 0, 0, 0, 0, 0, None)
+
+
+@dataclass(frozen=True)
+class LinkedAdvocate:
+    advocate_id: int
+    code: str
+    campaign_name: str
+
+
+@dataclass(frozen=True)
+class CustomerLinks:
+    advocates: tuple[LinkedAdvocate, ...]  # the customer's own, one per campaign joined
+    referred_by: tuple[LinkedAdvocate, ...]  # who referred them, as a friend

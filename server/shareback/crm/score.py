@@ -187,12 +187,13 @@ def band(points: int) -> str:
     return next(name for name, (low, high) in BANDS.items() if low <= points <= high)
 
 
-def decile(higher: int, total: int) -> int:
-    """1 (the top tenth) to 10, from how many scored customers have more points than this one and
-    how many there are: ties share a decile."""
+def decile(ahead: int, total: int) -> int:
+    """1 (the top tenth) to 10, from how many scored customers rank ahead of this one (more
+    points, or as many and an older record: ties are split so that every decile fills) and how
+    many there are."""
     if total <= 0:
         return 1
-    return min(DECILES, 1 + (max(0, higher) * DECILES) // total)
+    return min(DECILES, 1 + (max(0, ahead) * DECILES) // total)
 
 
 # Why a customer is not invited (invite() reports each, counted).

@@ -23,6 +23,7 @@ EVENT_TYPES = (
     "payout_batch.paid",
     "experiment.started",
     "experiment.concluded",
+    "customer.updated",
 )
 
 

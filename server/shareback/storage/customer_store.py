@@ -6,8 +6,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportReport, Ticket
+from shareback.crm.records import (
+    Customer,
+    CustomerFacts,
+    CustomerLinks,
+    CustomerOrder,
+    ImportReport,
+    ReferralFacts,
+    Ticket,
+)
 from shareback.crm.rows import Rejection, Row
+from shareback.people_search import SearchTerms
 
 
 class CustomerStore(Protocol):
@@ -28,6 +37,25 @@ class CustomerStore(Protocol):
     async def upsert_customer(self, facts: CustomerFacts, at: datetime) -> Customer:
         """Created or updated, found by an external id first, else by e-mail key; raises
         storage.sql.customers.CustomerRejected when the facts cannot be kept."""
+        ...
+
+    async def referral_facts(self, customer_ids: Sequence[int]) -> dict[int, ReferralFacts]:
+        """What each customer did as an advocate; customers who never joined are left out."""
+        ...
+
+    async def sync_customer_facts(self, since: datetime | None, now: datetime) -> int:
+        """One round of customer.updated events: one per customer whose referral facts changed
+        since the last one sent; `since` is when the previous round began."""
+        ...
+
+    async def find_customers(
+        self, search: SearchTerms | None, offset: int, limit: int
+    ) -> list[Customer]:
+        """Newest first; a search matches the start of an e-mail address or a name."""
+        ...
+
+    async def customer_links(self, customer_id: int) -> CustomerLinks:
+        """Their own advocates and the advocates who referred them."""
         ...
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:

@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shareback.crm.ranking import RankedCustomer, RankingFilter
+from shareback.crm.ranking import CustomerInvitation, RankedCustomer, RankingFilter
 from shareback.crm.score import DecileCounts, ScoreRules
 
 
 class ScoreStore(Protocol):
-    async def refresh_scores(self, rules: ScoreRules, now: datetime) -> int:
-        """Scores every customer again; the number scored."""
+    async def refresh_scores(
+        self, rules: ScoreRules, now: datetime, customer_ids: Sequence[int] | None = None
+    ) -> int:
+        """Scores every customer again (or only these); the number scored."""
         ...
 
     async def scores_computed_at(self) -> datetime | None:
@@ -39,6 +41,10 @@ class ScoreStore(Protocol):
     ) -> bool | None:
         """True: invited now (its e-mail planned); False: invited before; None: not possible
         (no score, or the campaign sends no invitation e-mail)."""
+        ...
+
+    async def customer_invitations(self, customer_id: int) -> list[CustomerInvitation]:
+        """The customer's invitations from the ambassadors list, oldest first."""
         ...
 
     async def invitation_deciles(self, campaign_id: int | None = None) -> list[DecileCounts]: ...

@@ -7,6 +7,7 @@ from typing import Any
 
 from shareback.api.owner.schema_kit import (
     BOOLEAN,
+    COUNT,
     EMAIL,
     ID,
     STRING,
@@ -139,6 +140,38 @@ SCHEMAS["PayoutBatchEventData"] = obj(
     },
     description="Who is paid what; account numbers never leave Shareback.",
 )
+SCHEMAS["CustomerEventData"] = obj(
+    {
+        "customer": obj(
+            {
+                "id": ID,
+                "email": EMAIL,
+                "first_name": nullable(STRING),
+                "last_name": nullable(STRING),
+                "external_ids": array(
+                    obj(
+                        {"system": STRING, "id": STRING},
+                        description="The customer's id in a CRM or shop (salesforce, hubspot, "
+                        "shopify, woocommerce, stripe, import…), to match the record.",
+                    )
+                ),
+            }
+        ),
+        "referral": obj(
+            {
+                "advocate_code": nullable({**STRING, "description": "their first referral code"}),
+                "shares": COUNT,
+                "clicks": COUNT,
+                "friends_converted": COUNT,
+                "rewards_earned": {**COUNT, "description": "referrer rewards not revoked"},
+                "rewards_earned_amount": MONEY,
+                "currency": nullable(STRING),
+            },
+            description="Summed over every campaign the customer joined.",
+        ),
+    },
+    description="The referral facts the shop's CRM learns, with the customer they belong to.",
+)
 REFERRAL_FIELDS: dict[str, Schema] = SCHEMAS["ReferralEventData"]["properties"]
 SCHEMAS["RewardEventData"] = obj({**REFERRAL_FIELDS, "reward": ref("EventReward")})
 SCHEMAS["ClawbackEventData"] = obj(
@@ -182,6 +215,11 @@ DATA: dict[str, tuple[str, str]] = {
     "experiment.concluded": (
         "ExperimentEventData",
         "An A/B experiment was stopped: its winner, whether it was rolled out, and its result.",
+    ),
+    "customer.updated": (
+        "CustomerEventData",
+        "A customer's referral facts changed (sent at most once per SHAREBACK_CUSTOMER_SYNC_"
+        "SECONDS, with the facts as they stand).",
     ),
 }
 assert set(DATA) == set(EVENT_TYPES), "every event type needs its schema"

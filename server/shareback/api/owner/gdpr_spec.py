@@ -37,6 +37,13 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "customer",
+    "customer_tags",
+    "customer_external_ids",
+    "customer_orders",
+    "customer_tickets",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ERASED = (
     "advocates",
@@ -50,6 +57,10 @@ ERASED = (
     "mail",
     "payout_accounts",
     "credit",
+    "customer",
+    "customer_tickets",
+    "ambassador_scores",
+    "ambassador_invitations",
 )
 ROW: Schema = {"type": "object", "description": "the stored fields (PRIVACY.md lists them)"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.customer_sync import CustomerSyncQueries
 from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
@@ -33,6 +34,7 @@ __all__ = ["SqlStore"]
 class SqlStore(
     ScoreQueries,
     CustomerQueries,
+    CustomerSyncQueries,
     ImportQueries,
     ExperimentQueries,
     CampaignQueries,

@@ -10,8 +10,18 @@ from datetime import datetime
 
 from shareback import codes, emails
 from shareback.crm import profile, rollup
-from shareback.crm.records import Customer, CustomerFacts, CustomerOrder, ImportedTotals, Ticket
-from shareback.storage.database import Connection, Row, db_time, from_db_time
+from shareback.crm.records import (
+    Customer,
+    CustomerFacts,
+    CustomerLinks,
+    CustomerOrder,
+    ImportedTotals,
+    LinkedAdvocate,
+    ReferralFacts,
+    Ticket,
+)
+from shareback.people_search import SearchTerms, prefix_range
+from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
 from shareback.storage.records import PaidOrder
 from shareback.storage.sql.base import SqlBase
 
@@ -393,7 +403,57 @@ async def refresh_customer_order(db: Connection, source: str, order_id: str, at:
     await roll_up_customer(db, int(row[0]), at)
 
 
+# What each of a customer's advocates did (each count on an index, as the advocates list's).
+ADVOCATE_FACTS = (
+    "SELECT a.customer_id, a.id, a.code, c.currency, "
+    "(SELECT COUNT(*) FROM events e WHERE e.campaign_id = a.campaign_id "
+    " AND e.advocate_id = a.id AND e.type <> 'open') AS shares, "
+    "(SELECT COALESCE(SUM(d.n), 0) FROM advocate_click_days d WHERE d.advocate_id = a.id) "
+    " AS clicks, "
+    "(SELECT COUNT(*) FROM referrals r WHERE r.advocate_id = a.id) AS referrals, "
+    "(SELECT COUNT(*) FROM referrals r JOIN rewards w ON w.referral_id = r.id "
+    " WHERE r.advocate_id = a.id AND w.side = 'referrer' AND w.status <> 'revoked') AS rewards, "
+    "(SELECT COALESCE(SUM(w.amount_minor), 0) FROM referrals r JOIN rewards w "
+    " ON w.referral_id = r.id WHERE r.advocate_id = a.id AND w.side = 'referrer' "
+    " AND w.status <> 'revoked' AND w.currency = c.currency) AS rewards_minor "
+    "FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
+    "WHERE a.customer_id IN ({marks}) ORDER BY a.id"
+)
+
+
+async def referral_facts_in(
+    db: Connection, customer_ids: Sequence[int]
+) -> dict[int, ReferralFacts]:
+    """Summed over each customer's advocates (one per campaign they joined); the code and the
+    currency are their first advocate's. Customers who never joined are not in the answer."""
+    found: dict[int, ReferralFacts] = {}
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await db.fetch(ADVOCATE_FACTS.format(marks=", ".join("?" * len(chunk))), chunk)
+        for row in rows:
+            key = int(row["customer_id"])
+            before = found.get(key)
+            same_money = before is None or before.currency == row["currency"]
+            found[key] = ReferralFacts(
+                advocate_code=before.advocate_code if before else row["code"],
+                shares=(before.shares if before else 0) + db_int(row["shares"]),
+                clicks=(before.clicks if before else 0) + db_int(row["clicks"]),
+                friends_converted=(before.friends_converted if before else 0)
+                + db_int(row["referrals"]),
+                rewards_earned=(before.rewards_earned if before else 0) + db_int(row["rewards"]),
+                rewards_earned_minor=(before.rewards_earned_minor if before else 0)
+                + (db_int(row["rewards_minor"]) if same_money else 0),
+                currency=before.currency if before else row["currency"],
+            )
+    return found
+
+
 class CustomerQueries(SqlBase):
+    async def referral_facts(self, customer_ids: Sequence[int]) -> dict[int, ReferralFacts]:
+        async with self._db.reading() as db:
+            return await referral_facts_in(db, customer_ids)
+
     async def _customer(self, db: Connection, row: Row | None) -> Customer | None:
         if row is None:
             return None
@@ -445,6 +505,49 @@ class CustomerQueries(SqlBase):
         found = await self.customer(customer_id)
         assert found is not None
         return found
+
+    async def find_customers(
+        self, search: SearchTerms | None, offset: int, limit: int
+    ) -> list[Customer]:
+        """Newest first; a search matches the start of the e-mail key or of the name (the
+        indexes of migration 0026), as the advocates list does."""
+        where, params = "", []
+        if search is not None:
+            email = self.dialect.bytewise("email_key")
+            name = self.dialect.bytewise("search_name")
+            where = f"WHERE ({email} >= ? AND {email} < ?)"
+            params = [
+                *prefix_range(
+                    emails.email_key(search.email) if "@" in search.email else search.email
+                )
+            ]
+            if search.name:
+                where += f" OR ({name} >= ? AND {name} < ?)"
+                params += [*prefix_range(search.name)]
+        async with self._db.reading() as db:
+            rows = await db.fetch(
+                f"SELECT {COLUMNS} FROM customers {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            return [c for c in [await self._customer(db, row) for row in rows] if c is not None]
+
+    async def customer_links(self, customer_id: int) -> CustomerLinks:
+        """Their advocates (one per campaign joined) and the advocates who referred them."""
+        own = await self._all(
+            "SELECT a.id, a.code, c.name FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
+            "WHERE a.customer_id = ? ORDER BY a.id",
+            (customer_id,),
+        )
+        referred = await self._all(
+            "SELECT a.id, a.code, c.name FROM customers k JOIN referrals r "
+            "ON r.friend_email_key = k.email_key JOIN advocates a ON a.id = r.advocate_id "
+            "JOIN campaigns c ON c.id = r.campaign_id WHERE k.id = ? ORDER BY r.id",
+            (customer_id,),
+        )
+        return CustomerLinks(
+            advocates=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in own),
+            referred_by=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in referred),
+        )
 
     async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
         """Keyset pages in id order: `after_id` is the last id of the page before (0 first)."""

@@ -15,7 +15,9 @@ from shareback.storage.sql.referrals import CODES_LOCK, _code_taken
 
 # Their advocate rows, in every campaign.
 MINE = "(SELECT id FROM advocates WHERE email_key = ?)"
-FLAGS = ("verified", "findable")
+# Their customer record.
+CUSTOMER = "(SELECT id FROM customers WHERE email_key = ?)"
+FLAGS = ("verified", "findable", "marketing_consent", "excluded")
 
 SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
@@ -70,9 +72,32 @@ SECTIONS: dict[str, str] = {
     "e.variant, e.first_seen_at FROM experiment_exposures e JOIN experiments x "
     "ON x.id = e.experiment_id JOIN campaigns c ON c.id = x.campaign_id "
     f"WHERE e.advocate_id IN {MINE} ORDER BY x.id",
+    # Their ambassador score and the invitations sent from it (crm/score.py), with its reasons.
+    "ambassador_scores": "SELECT s.points, s.excluded, s.reasons, s.scored_at "
+    f"FROM customer_scores s WHERE s.customer_id IN {CUSTOMER}",
+    "ambassador_invitations": "SELECT i.id, c.slug AS campaign, i.points, i.decile, i.reasons, "
+    "i.invited_by, i.invited_at FROM ambassador_invitations i JOIN campaigns c "
+    f"ON c.id = i.campaign_id WHERE i.customer_id IN {CUSTOMER} "
+    "ORDER BY i.id",
     # Their store-credit ledger.
     "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
     "FROM credit_entries WHERE email_key = ? ORDER BY id",
+    # Their customer record (crm/): who they are, consent, tags, their ids in the shop's CRMs,
+    # every order and service ticket.
+    "customer": "SELECT id, email, first_name, last_name, country, order_count, revenue_minor, "
+    "currency, first_order_at, last_order_at, marketing_consent, consent_source, consent_at, "
+    "imported_order_count, imported_revenue_minor, imported_currency, imported_at, "
+    "created_at, updated_at FROM customers WHERE email_key = ? ORDER BY id",
+    "customer_tags": f"SELECT t.tag FROM customer_tags t WHERE t.customer_id IN {CUSTOMER} "
+    "ORDER BY t.tag",
+    "customer_external_ids": "SELECT e.system, e.external_id FROM customer_external_ids e "
+    f"WHERE e.customer_id IN {CUSTOMER} ORDER BY e.system, e.external_id",
+    "customer_orders": "SELECT o.source, o.order_id, o.placed_at, o.total_minor, "
+    f"o.refunded_minor, o.currency FROM customer_orders o WHERE o.customer_id IN {CUSTOMER} "
+    "ORDER BY o.placed_at, o.id",
+    "customer_tickets": "SELECT t.system, t.external_id, t.opened_at, t.closed_at, t.topic, "
+    f"t.satisfaction, t.nps FROM customer_tickets t WHERE t.customer_id IN {CUSTOMER} "
+    "ORDER BY t.opened_at, t.id",
 }
 
 
@@ -138,6 +163,27 @@ async def _erase_mail(db: Connection, email_key: str, personal: frozenset[str]) 
     return len(ids)
 
 
+async def _erase_customer(db: Connection, customers: Sequence[dict[str, Any]]) -> None:
+    """The customer record keeps its figures (orders, revenue, country: the statistics and
+    segments count them) and names nobody: a placeholder address, no name, no consent record,
+    no tags, no ids in other systems; their tickets lose the topic (free text), keep the times
+    and scores; their orders keep their amounts."""
+    for customer in customers:
+        customer_id = customer["id"]
+        placeholder = gdpr.erased_email("customer", customer_id)
+        await db.execute(
+            "UPDATE customers SET email = ?, email_key = ?, first_name = NULL, last_name = NULL, "
+            "search_name = NULL, marketing_consent = NULL, consent_source = NULL, "
+            "consent_at = NULL, referral_facts = NULL WHERE id = ?",
+            (placeholder, placeholder, customer_id),
+        )
+        await db.execute("DELETE FROM customer_tags WHERE customer_id = ?", (customer_id,))
+        await db.execute("DELETE FROM customer_external_ids WHERE customer_id = ?", (customer_id,))
+        await db.execute(
+            "UPDATE customer_tickets SET topic = NULL WHERE customer_id = ?", (customer_id,)
+        )
+
+
 def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
     """Every value that names the person: addresses, names, codes."""
     values: set[str] = set()
@@ -149,6 +195,7 @@ def _personal(sections: dict[str, list[dict[str, Any]]]) -> frozenset[str]:
         ("referrals_as_friend", ("friend_name",)),
         ("mail", ("recipient", "name")),
         ("payout_accounts", ("holder_name", "iban")),
+        ("customer", ("email", "first_name", "last_name")),
     ):
         for row in sections[name]:
             values.update(str(row[c]).strip().casefold() for c in columns if row[c])
@@ -195,6 +242,16 @@ class GdprQueries(SqlBase):
                 )
             mine = [advocate["id"] for advocate in sections["advocates"]]
             listed = ", ".join("?" * len(mine)) or "NULL"
+            # The score and its reasons go; an invitation keeps its decile and advocate (the
+            # calibration table's counts stay) and loses the customer and the reasons.
+            await db.execute(
+                f"DELETE FROM customer_scores WHERE customer_id IN {CUSTOMER}", (email_key,)
+            )
+            await db.execute(
+                "UPDATE ambassador_invitations SET customer_id = NULL, reasons = '[]' "
+                f"WHERE customer_id IN {CUSTOMER}",
+                (email_key,),
+            )
             await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)
             # Uncounted clicks count nowhere: nothing to keep them for.
             await db.execute(f"DELETE FROM uncounted_clicks WHERE advocate_id IN ({listed})", mine)
@@ -222,6 +279,7 @@ class GdprQueries(SqlBase):
                 "WHERE email_key = ?",
                 (email_key,),
             )
+            await _erase_customer(db, sections["customer"])
             mail = await _erase_mail(db, email_key, personal)
             # The account goes; a transfer already made keeps its amount, not who it paid.
             await db.execute(f"DELETE FROM payout_accounts WHERE advocate_id IN ({listed})", mine)
@@ -256,4 +314,8 @@ class GdprQueries(SqlBase):
             "mail": mail,
             "payout_accounts": len(sections["payout_accounts"]),
             "credit": len(sections["credit"]),
+            "customer": len(sections["customer"]),
+            "customer_tickets": len(sections["customer_tickets"]),
+            "ambassador_scores": len(sections["ambassador_scores"]),
+            "ambassador_invitations": len(sections["ambassador_invitations"]),
         }

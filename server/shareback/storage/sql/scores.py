@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from shareback.crm.ranking import RankedCustomer, RankingFilter
+from shareback.crm.ranking import CustomerInvitation, RankedCustomer, RankingFilter
 from shareback.crm.records import Customer, Ticket
 from shareback.crm.score import (
     BANDS,
@@ -39,25 +39,37 @@ def _marks(values: Sequence[Any]) -> str:
 
 
 class ScoreQueries(SqlBase):
-    async def refresh_scores(self, rules: ScoreRules, now: datetime) -> int:
-        """Scores every customer again (a page at a time, each page one transaction); the number
-        scored."""
+    async def refresh_scores(
+        self, rules: ScoreRules, now: datetime, customer_ids: Sequence[int] | None = None
+    ) -> int:
+        """Scores every customer again (or only these), a page at a time, each page one
+        transaction; the number scored."""
         typical = await self._typical_revenue()
         after, scored = 0, 0
+        chosen = sorted(set(customer_ids)) if customer_ids is not None else None
         while True:
-            customers: list[Customer] = await self.iterate_customers(after, SCORE_PAGE)  # type: ignore[attr-defined]
-            if not customers:
-                return scored
+            if chosen is None:
+                customers: list[Customer] = await self.iterate_customers(after, SCORE_PAGE)  # type: ignore[attr-defined]
+                if not customers:
+                    return scored
+            else:
+                if not chosen:
+                    return scored
+                page, chosen = chosen[:SCORE_PAGE], chosen[SCORE_PAGE:]
+                found = [await self.customer(i) for i in page]  # type: ignore[attr-defined]
+                customers = [c for c in found if c is not None]
+                if not customers:
+                    continue
             facts = await self._score_facts(customers, typical, now - timedelta(rules.window_days))
             rows = []
             for fact in facts:
-                found = score(fact, rules, now)
+                found_score = score(fact, rules, now)
                 rows.append(
                     (
                         fact.customer.id,
-                        found.points,
-                        found.excluded,
-                        reasons_json(found.reasons),
+                        found_score.points,
+                        found_score.excluded,
+                        reasons_json(found_score.reasons),
                         now,
                     )
                 )
@@ -245,7 +257,7 @@ class ScoreQueries(SqlBase):
         """The customer's invitation into the campaign, with its e-mail, once: True when new,
         False when they were invited before, None when the campaign sends no invitation e-mail
         or the customer has no score. The decile is the score's among the customers scored and
-        not excluded, as they stand now."""
+        not excluded, as they stand now (ties split by the older record first)."""
         try:
             async with self._transaction() as db:
                 found = await db.fetchrow(
@@ -258,11 +270,11 @@ class ScoreQueries(SqlBase):
                     return None
                 points = int(found["points"])
                 counts = await db.fetchrow(
-                    "SELECT COUNT(*), SUM(CASE WHEN points > ? THEN 1 ELSE 0 END) "
-                    "FROM customer_scores WHERE excluded = ?",
-                    (points, False),
+                    "SELECT COUNT(*), SUM(CASE WHEN points > ? OR (points = ? AND customer_id < ?) "
+                    "THEN 1 ELSE 0 END) FROM customer_scores WHERE excluded = ?",
+                    (points, points, customer_id, False),
                 )
-                total, higher = (0, 0) if counts is None else (counts[0] or 0, counts[1] or 0)
+                total, ahead = (0, 0) if counts is None else (counts[0] or 0, counts[1] or 0)
                 row = await db.fetchrow(
                     "INSERT INTO ambassador_invitations (campaign_id, customer_id, advocate_id, "
                     "points, decile, reasons, invited_by, invited_at) "
@@ -273,7 +285,7 @@ class ScoreQueries(SqlBase):
                         customer_id,
                         advocate_id,
                         points,
-                        decile(int(higher), int(total)),
+                        decile(int(ahead), int(total)),
                         found["reasons"],
                         invited_by,
                         now,
@@ -297,6 +309,17 @@ class ScoreQueries(SqlBase):
                 return True
         except NotPlanned:
             return None
+
+    async def customer_invitations(self, customer_id: int) -> list[CustomerInvitation]:
+        rows = await self._all(
+            "SELECT c.slug, c.name, i.points, i.decile, i.invited_by, i.invited_at "
+            "FROM ambassador_invitations i JOIN campaigns c ON c.id = i.campaign_id "
+            "WHERE i.customer_id = ? ORDER BY i.id",
+            (customer_id,),
+        )
+        return [
+            CustomerInvitation(r[0], r[1], int(r[2]), int(r[3]), r[4], db_time(r[5])) for r in rows
+        ]
 
     async def invitation_deciles(self, campaign_id: int | None = None) -> list[DecileCounts]:
         """Per decile at invitation: invitations, invitees who shared (a share, copy or QR in the
