@@ -203,6 +203,136 @@ async def link_advocates(db: Connection, customer_id: int, email_key: str) -> No
     )
 
 
+def upsert_params(
+    email: str, facts: CustomerFacts, name_key: str | None, at: datetime
+) -> tuple[object, ...]:
+    consent = facts.marketing_consent
+    consent_at = facts.consent_at or at
+    snapshot = facts.imported
+    return (
+        emails.email_key(email),
+        email,
+        facts.first_name,
+        facts.last_name,
+        name_key,
+        facts.country,
+        consent,
+        facts.consent_source if consent is not None else None,
+        consent_at if consent is not None else None,
+        at,
+        at,
+        snapshot.order_count if snapshot else None,
+        snapshot.revenue_minor if snapshot else None,
+        snapshot.currency if snapshot else None,
+        snapshot.at if snapshot else None,
+        snapshot.order_count if snapshot else 0,
+        snapshot.revenue_minor if snapshot else 0,
+        snapshot.currency if snapshot else None,
+    )
+
+
+def name_key_of(facts: CustomerFacts) -> str | None:
+    return codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
+
+
+async def upsert_customers_in(
+    db: Connection, batch: Sequence[tuple[int, CustomerFacts]], at: datetime
+) -> list[tuple[int, str]]:
+    """Many customers at once (an import's batch): the upserts sent together (executemany, one
+    round trip on PostgreSQL), then a few statements for the batch. Rows whose external id is
+    already known take upsert_customer_in's way one by one (the address may have moved, or
+    belong to another customer). Returns the rejected (line, reason)."""
+    rejected: list[tuple[int, str]] = []
+    known: set[tuple[str, str]] = set()
+    pairs = sorted({pair for _, facts in batch for pair in facts.external_ids})
+    for system in sorted({s for s, _ in pairs}):
+        ids = [i for s, i in pairs if s == system]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = await db.fetch(
+                "SELECT external_id FROM customer_external_ids WHERE system = ? "
+                f"AND external_id IN ({', '.join('?' * len(chunk))})",
+                [system, *chunk],
+            )
+            known.update((system, r[0]) for r in rows)
+    pending: list[tuple[str, CustomerFacts, tuple[object, ...]]] = []
+
+    async def flush() -> None:
+        if not pending:
+            return
+        await db.executemany(UPSERT.removesuffix(" RETURNING id"), [p for _, _, p in pending])
+        keys = sorted({key for key, _, _ in pending})
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for r in await db.fetch(
+                "SELECT id, email_key FROM customers "
+                f"WHERE email_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[r[1]] = int(r[0])
+        tags = sorted(
+            {
+                (found[key], tag)
+                for key, facts, _ in pending
+                for tag in (clean_tag(t) for t in facts.tags)
+                if tag
+            }
+        )
+        if tags:
+            await db.executemany(
+                "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                tags,
+            )
+        external = [(s, i, found[key]) for key, facts, _ in pending for s, i in facts.external_ids]
+        if external:
+            await db.executemany(
+                "INSERT INTO customer_external_ids (system, external_id, customer_id) "
+                "VALUES (?, ?, ?) ON CONFLICT (system, external_id) DO NOTHING",
+                external,
+            )
+        rolled = sorted({found[key] for key, facts, _ in pending if facts.imported is not None})
+        for start in range(0, len(rolled), 500):
+            chunk_ids = rolled[start : start + 500]
+            for r in await db.fetch(
+                "SELECT DISTINCT customer_id FROM customer_orders "
+                f"WHERE customer_id IN ({', '.join('?' * len(chunk_ids))})",
+                chunk_ids,
+            ):
+                await roll_up_customer(db, int(r[0]), at)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            await db.execute(
+                "UPDATE advocates SET customer_id = "
+                "(SELECT c.id FROM customers c WHERE c.email_key = advocates.email_key) "
+                f"WHERE customer_id IS NULL AND email_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        pending.clear()
+
+    for line, facts in batch:
+        try:
+            if any(pair in known for pair in facts.external_ids):
+                # An id this batch or an earlier one gave: its customer decides, as ever.
+                await flush()
+                await upsert_customer_in(db, facts, at)
+                continue
+            if facts.email is None:
+                raise CustomerRejected("missing_email")
+            email = emails.fold(facts.email)
+            if not emails.is_valid_email(email):
+                raise CustomerRejected("invalid_email")
+        except CustomerRejected as exc:
+            rejected.append((line, exc.code))
+            continue
+        pending.append(
+            (emails.email_key(email), facts, upsert_params(email, facts, name_key_of(facts), at))
+        )
+        known.update(facts.external_ids)
+    await flush()
+    return rejected
+
+
 async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime) -> int:
     """The customer these facts describe, created or updated, inside the caller's transaction:
     found by an external id first (the address may have changed in the CRM), else by e-mail key."""
@@ -211,7 +341,6 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
         raise CustomerRejected("invalid_email")
     found = await _by_external_id(db, facts.external_ids) if facts.external_ids else None
     name_key = codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
-    consent = facts.marketing_consent
     consent_at = facts.consent_at or at
     snapshot = facts.imported
     if found is not None:
@@ -220,29 +349,7 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
     else:
         if email is None:
             raise CustomerRejected("missing_email")
-        row = await db.fetchrow(
-            UPSERT,
-            (
-                emails.email_key(email),
-                email,
-                facts.first_name,
-                facts.last_name,
-                name_key,
-                facts.country,
-                consent,
-                facts.consent_source if consent is not None else None,
-                consent_at if consent is not None else None,
-                at,
-                at,
-                snapshot.order_count if snapshot else None,
-                snapshot.revenue_minor if snapshot else None,
-                snapshot.currency if snapshot else None,
-                snapshot.at if snapshot else None,
-                snapshot.order_count if snapshot else 0,
-                snapshot.revenue_minor if snapshot else 0,
-                snapshot.currency if snapshot else None,
-            ),
-        )
+        row = await db.fetchrow(UPSERT, upsert_params(email, facts, name_key, at))
         assert row is not None
         customer_id = int(row[0])
     tags = sorted({t for t in (clean_tag(tag) for tag in facts.tags) if t})

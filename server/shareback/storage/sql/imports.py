@@ -16,6 +16,7 @@ from shareback.storage.sql.customers import (
     CustomerRejected,
     roll_up_customer,
     upsert_customer_in,
+    upsert_customers_in,
 )
 
 REPORT = (
@@ -135,14 +136,21 @@ class ImportQueries(SqlBase):
         imported = 0
         rejected: list[Rejection] = []
         async with self._transaction() as db:
+            customers = [(row.line, row.facts) for row in rows if isinstance(row, CustomerRow)]
+            if customers:
+                # Customers in bulk (a few statements per batch); orders and tickets one by one.
+                refused = await upsert_customers_in(db, customers, at)
+                for line, code in refused:
+                    rejected.append(Rejection(line, code, (columns or {}).get(code)))
+                imported += len(customers) - len(refused)
             for row in rows:
                 if isinstance(row, Rejection):
                     rejected.append(row)
                     continue
+                if isinstance(row, CustomerRow):
+                    continue
                 try:
-                    if isinstance(row, CustomerRow):
-                        await upsert_customer_in(db, row.facts, at)
-                    elif isinstance(row, OrderRow):
+                    if isinstance(row, OrderRow):
                         await _import_order(db, row.order, at)
                     elif isinstance(row, TicketRow):
                         await _import_ticket(db, row.ticket, at)
@@ -151,6 +159,7 @@ class ImportQueries(SqlBase):
                     rejected.append(Rejection(row.line, exc.code, column))
                     continue
                 imported += 1
+            rejected.sort(key=lambda r: r.line)
             if rejected:
                 await db.executemany(
                     "INSERT INTO import_rejections (import_id, line, reason, field) "
