@@ -165,3 +165,14 @@ def test_our_own_labels_obey_the_rules_an_owners_do(lang: str) -> None:
         text = widget_texts.label(lang, key)
         assert isinstance(text, str)
         assert widget_texts.own_label(key, text) == (text, None), (lang, key, text)
+
+
+def test_the_owner_edits_and_previews_each_email_in_german_and_french(admin: TestClient) -> None:
+    overview = admin.get("/admin/campaigns/default/mail")
+    assert ">German</th>" in overview.text and ">French</th>" in overview.text
+    editor = admin.get("/admin/campaigns/default/mail/template?journey=invite&lang=de")
+    assert editor.status_code == 200 and "vielen Dank für deine Bestellung" in editor.text
+    preview = admin.get("/admin/campaigns/default/mail/preview?journey=reward_approved&lang=fr")
+    assert preview.status_code == 200
+    assert '<html lang="fr">' in preview.text and "Se désabonner" in preview.text
+    assert "10\u00a0€ d&#39;avoir" in preview.text or "10\u00a0€ d'avoir" in preview.text
