@@ -48,7 +48,9 @@ def config(client: TestClient, query: str = "", **headers: str) -> dict[str, obj
 def test_the_config_answer_carries_the_labels_in_the_shoppers_language(
     client: TestClient, query: str, accept: str, lang: str, invite: str | None, on: str | None
 ) -> None:
-    body = config(client, query, **({"accept-language": accept} if accept else {}))
+    response = client.get(WIDGET + query, headers={**ORIGIN, "accept-language": accept})
+    assert response.headers["vary"] == "Origin, Accept-Language"  # a cache keeps each language
+    body = response.json()
     assert body["lang"] == lang
     texts = body["texts"]
     assert isinstance(texts, dict)
