@@ -227,13 +227,13 @@ async def show_campaign_widget(request: Request) -> Response:
     copy = (await campaign_view(store, campaign)).overrides
     labels = await store.campaign_labels(campaign.id, lang)
     body = widget_config(campaign, lang, ref_status, friend, copy, labels)
-    # Without ?lang= the answer follows Accept-Language: caches must keep one per language.
-    headers = {
-        "Cache-Control": "no-store" if ref else "private, max-age=60",
-        "Vary": "Accept-Language",
-    }
-    response = JSONResponse(body, headers=headers, background=seen)
-    return with_cors(request, response)
+    headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
+    response = with_cors(request, JSONResponse(body, headers=headers, background=seen))
+    # Without ?lang= the answer follows Accept-Language: caches keep one per language.
+    response.headers["Vary"] = ", ".join(
+        filter(None, (response.headers.get("vary"), "Accept-Language"))
+    )
+    return response
 
 
 routes = [
