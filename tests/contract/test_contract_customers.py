@@ -4,7 +4,7 @@ search, links to advocates, referral facts and their customer.updated rounds) an
 from __future__ import annotations
 
 from shareback.crm.records import CustomerFacts, ImportedTotals, NewTicket, Ticket
-from shareback.crm.rows import CustomerRow, Rejection, TicketRow
+from shareback.crm.rows import CustomerRow, Rejection, Row, TicketRow
 from shareback.people_search import search_terms
 from shareback.storage.base import Store
 from store_contract import (
@@ -87,7 +87,7 @@ async def test_paid_orders_make_customers_and_referral_facts_are_sent_once(store
 )
 async def test_an_import_writes_its_rows_and_keeps_its_rejections(store: Store) -> None:
     import_id = await store.start_import("customers", "generic", "x.csv", "cli", T0)
-    rows = [
+    rows: list[Row] = [
         CustomerRow(2, CustomerFacts("kim@example.nl", first_name="Kim")),
         Rejection(3, "invalid_email", "email"),
         CustomerRow(4, CustomerFacts(None, external_ids=(("import", "9"),))),
