@@ -5,8 +5,8 @@ from __future__ import annotations
 from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
+from shareback.storage.sql.customer_reads import CustomerQueries
 from shareback.storage.sql.customer_sync import CustomerSyncQueries
-from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
