@@ -14,8 +14,9 @@ from shareback.crm import documents
 from shareback.crm.records import Customer
 from shareback.storage.database import Connection, db_int
 from shareback.storage.sql.base import SqlBase
-from shareback.storage.sql.customers import COLUMNS, customer_from_row, referral_facts_in
+from shareback.storage.sql.customers import COLUMNS, customer_from_row
 from shareback.storage.sql.outbox import enqueue
+from shareback.storage.sql.referral_facts import referral_facts_in
 
 MARKS = "customer_sync_marks"
 CHUNK = 500
