@@ -9,7 +9,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import test_mail_journeys
@@ -22,7 +22,7 @@ from shareback.portal.account import progress_words
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import IDENTITY_SECRET, SHOP, db_rows, follow_link, join_campaign
-from test_mail_journeys import SECRET_KEY, paid
+from test_mail_journeys import SECRET_KEY, approve_rewards, paid
 
 smtp = test_mail_journeys.smtp
 mail_settings = test_mail_journeys.mail_settings
@@ -302,3 +302,20 @@ def test_hostile_link_requests_get_a_4xx_or_the_usual_answer(
     response = client.post("/advocate/link", content=body, headers=FORM)
     assert response.status_code in (200, 400, 413, 422), response.status_code
     assert "could not be planned" not in caplog.text
+
+
+def test_the_page_shows_the_credit_once_the_reward_is_approved(
+    mail_client: TestClient, mail_settings: Settings, anna_with_a_friend: str
+) -> None:
+    approve_rewards(mail_settings, datetime.now(UTC) + timedelta(days=60))
+    sign_in(
+        mail_client,
+        f"/advocate/open?t={access.link_token(SECRET_KEY, anna_with_a_friend)}&lang=nl",
+    )
+    document = mail_client.post("/api/v1/advocates/account", json={"lang": "nl"}).json()
+    assert document["credit"]["balance"] == "5.00"
+    assert document["credit"]["currency"] == "EUR"
+    assert document["credit"]["text"] == "€\xa05"
+    assert [r["status"] for r in document["rewards"]] == ["fulfilled"]
+    html = mail_client.get("/advocate?lang=nl").text
+    assert "Tegoed in de winkel" in html and "€\xa05" in html and "Ontvangen" in html
