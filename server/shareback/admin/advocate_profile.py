@@ -15,11 +15,14 @@ from shareback import emails, gdpr, numbers, tokens, wording
 from shareback.admin.render import SECURITY_HEADERS, PageError, redirect, render
 from shareback.admin.sessions import action_for, page_for
 from shareback.api.advocates import advocate_document
+from shareback.api.loyalty_view import state_of
 from shareback.auth.roles import Permission
 from shareback.context import context
+from shareback.i18n import current_locale
 from shareback.i18n import gettext as _
 from shareback.mail import journeys
 from shareback.people_search import order_state
+from shareback.rewards import RewardSpec
 from shareback.storage.base import AdminSession, Campaign
 from shareback.storage.records import AdvocateProfile
 
@@ -50,6 +53,7 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
     referrals = await ctx.store.list_referrals(advocate_id=advocate.id, limit=MAX_ROWS)
     rewards = await ctx.store.list_rewards(advocate_id=advocate.id, side="referrer", limit=MAX_ROWS)
     credit = await ctx.store.credit_balance(advocate.email_key, campaign.currency)
+    standing = None if campaign.loyalty.empty else await ctx.store.loyalty_standing(advocate.id)
     return render(
         request,
         "advocate.html",
@@ -68,6 +72,12 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
             "max_rows": MAX_ROWS,
             "journeys": journeys.LABELS,
             "erased": advocate.email.endswith("@" + gdpr.ERASED_DOMAIN),
+            # Loyalty (loyalty/): the tier, the progress and every milestone award.
+            "standing": standing,
+            "loyalty": None if standing is None else state_of(campaign, standing),
+            "describe": lambda kind, value: RewardSpec(kind, value, campaign.currency).describe(
+                wording.pick_lang(current_locale())
+            ),
         },
     )
 

@@ -39,13 +39,17 @@ async def list_advocates(request: Request, session: AdminSession) -> Response:
             _("The list is shorter than that. Go back to its first page."),
         )
     more = len(found.rows) > PAGE_SIZE and chosen.page < MAX_PAGE
+    campaigns = await ctx.store.campaigns(include_archived=True)
+    # Each campaign's tier names by key (loyalty/plan.py): the column shows only when any has tiers.
+    tiers = {(c.id, t.key): t.name for c in campaigns for t in c.loyalty.tiers}
     return render(
         request,
         "advocates.html",
         {
             "session": session,
             "nav": "advocates",
-            "campaigns": await ctx.store.campaigns(include_archived=True),
+            "campaigns": campaigns,
+            "tiers": tiers,
             "chosen": chosen,
             "rows": rows,
             "capped": found.capped,

@@ -96,9 +96,9 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "credit": nullable(obj({"balance": STRING, "currency": STRING, "text": WORDED})),
             "loyalty": {
-                **nullable({"type": "object"}),
+                **nullable(ref("LoyaltyState")),
                 "description": "the loyalty object of joinCampaign's answer (tier, next_tier, "
-                "next_milestone, cap), when the campaign has a programme",
+                "next_milestone, cap), when the campaign has a loyalty plan",
             },
             "tier_text": nullable(WORDED),
             "progress": {

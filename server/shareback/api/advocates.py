@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from shareback import codes, emails, identity, tokens, wording
 from shareback.api.campaign_widget import active_campaign
+from shareback.api.loyalty_view import state_of, with_tier_offer
 from shareback.api.messages import localised, remember_lang
 from shareback.context import client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
@@ -123,6 +124,16 @@ async def create_advocate(request: Request) -> Response:
     document["reward_coupons"] = (
         await ctx.store.reward_coupons(joined.advocate.id) if opened else []
     )
+    document["loyalty"] = None
+    if opened and not campaign.loyalty.empty:
+        # Loyalty (loyalty/): progress, and the tier's own offer in place of the campaign's.
+        standing = await ctx.store.loyalty_standing(joined.advocate.id)
+        if standing is not None:
+            document["loyalty"] = state_of(campaign, standing).to_json()
+            tiered = with_tier_offer(view.campaign, standing.tier)
+            if tiered is not view.campaign:
+                document["offer"] = wording.offers(tiered, lang)
+                document["offer_text"] = wording.offer_text(tiered, lang)
     # The shop's signed identity opens the advocate's own page in the widget (its account view,
     # POST /api/v1/advocates/account): the button's name, in the shopper's language.
     document["account_label"] = account_label(lang) if opened else None

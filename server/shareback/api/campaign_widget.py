@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import codes, design, in_app, tokens, wording
+from shareback.api.loyalty_view import tiered
 from shareback.api.messages import localised
 from shareback.context import Context, client_ip, context
 from shareback.cors import allow_origin, answer_preflight, with_cors
@@ -124,6 +125,7 @@ async def describe_ref(
     name = wording.first_name(advocate.name)
     # The offer of the advocate's experiment variant, as the order will be rewarded.
     campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
+    campaign = await tiered(ctx.store, campaign, advocate.id)  # the tier's own offer (loyalty/)
     code = await friend_code(request, campaign, advocate, claims.click_token)
     friend = {
         "referrer_name": name,
@@ -169,6 +171,7 @@ async def describe_code(
         return "invalid", None
     name = wording.first_name(advocate.name)
     campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
+    campaign = await tiered(ctx.store, campaign, advocate.id)  # the tier's own offer (loyalty/)
     friend = {
         "referrer_name": name,
         "message": wording.friend_message(campaign, lang, name),

@@ -13,6 +13,7 @@ from shareback.api.owner import (
     experiments_spec,
     fraud_spec,
     gdpr_spec,
+    loyalty_spec,
     outgoing_spec,
     payouts_spec,
     schemas,
@@ -150,6 +151,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                 **array(STRING),
                 "description": "the share buttons in the order to show them (an experiment's "
                 "variant may change it)",
+            },
+            "loyalty": {
+                **nullable(ref("LoyaltyState")),
+                "description": "the advocate's milestones and tier progress, when the campaign "
+                "has a loyalty plan; only for the shop's signed identity (else null)",
             },
             "experiment": {
                 **nullable(obj({"id": {"type": "integer", "minimum": 1}, "variant": STRING})),
@@ -725,6 +731,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         fraud_spec.paths(),
         payouts_spec.paths(),
         experiments_spec.paths(),
+        loyalty_spec.paths(),
         account_spec.paths(preflight),
     ):
         for path, item in part.items():
@@ -753,6 +760,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     **fraud_spec.SCHEMAS,
                     **payouts_spec.SCHEMAS,
                     **experiments_spec.SCHEMAS,
+                    **loyalty_spec.SCHEMAS,
                     **account_spec.SCHEMAS,
                 },
                 "responses": error_responses(),

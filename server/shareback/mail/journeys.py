@@ -15,13 +15,23 @@ REWARD_PENDING = "reward_pending"  # the referrer: your friend ordered
 REWARD_APPROVED = "reward_approved"  # the referrer: your reward is approved
 REMINDER = "reminder"  # once, to an advocate who never shared
 SUMMARY = "summary"  # weekly, to the shop's owners (dashboard users with the owner role)
+TIER_CHANGED = "tier_changed"  # the advocate: promoted or demoted to a loyalty tier (loyalty/)
 ADVOCATE_LINK = "advocate_link"  # the sign-in link to the advocate's own page, asked for
-JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER, SUMMARY, ADVOCATE_LINK)
+JOURNEYS = (
+    INVITE,
+    WELCOME,
+    REWARD_PENDING,
+    REWARD_APPROVED,
+    REMINDER,
+    SUMMARY,
+    TIER_CHANGED,
+    ADVOCATE_LINK,
+)
 # Sent because the shopper asked for it, that moment: never switched off in a campaign's mail
 # settings (the owner may reword it), and sent to an address that unsubscribed from the others.
 REQUESTED = (ADVOCATE_LINK,)
 # What a campaign sends until its owner chooses: the owners' summary is asked for, not assumed.
-DEFAULT_JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER)
+DEFAULT_JOURNEYS = (INVITE, WELCOME, REWARD_PENDING, REWARD_APPROVED, REMINDER, TIER_CHANGED)
 LANGS = ("nl", "en")
 DEFAULT_REMINDER_DAYS = 7
 
@@ -32,6 +42,7 @@ LABELS = {
     REWARD_APPROVED: N_("Your reward is approved"),
     REMINDER: N_("Reminder to share (once)"),
     SUMMARY: N_("Weekly summary to the shop's owners"),
+    TIER_CHANGED: N_("Your loyalty tier changed"),
     ADVOCATE_LINK: N_("Sign-in link to the advocate's own page (on request)"),
 }
 
@@ -44,6 +55,8 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     # account a payout goes to); payout_link: where a cash reward's advocate gives their IBAN.
     REWARD_APPROVED: (*COMMON, "friend_name", "reward", "amount", "fulfilment", "payout_link"),
     REMINDER: COMMON,
+    # tier: the tier's name now; previous_tier: before (None: none); promoted: up, not down.
+    TIER_CHANGED: (*COMMON, "tier", "previous_tier", "promoted"),
     SUMMARY: (
         "shop",
         "campaign",
@@ -322,6 +335,42 @@ Het dashboard: {{ dashboard_link }}
 <tr><td style="padding:2px 16px 2px 0">Beloningen in afwachting / goedgekeurd</td><td><strong>{{ pending_rewards }}</strong> / <strong>{{ approved_rewards }}</strong></td></tr>
 </table>
 <p><a href="{{ dashboard_link }}">Open het dashboard</a></p>
+""",
+        ),
+        _t(
+            TIER_CHANGED,
+            "en",
+            "{% if promoted %}Welcome to {{ tier }} at {{ shop }}{% else %}You are {{ tier }} at "
+            "{{ shop }} now{% endif %}",
+            """
+Hi{% if name %} {{ name }}{% endif %},
+
+{% if promoted %}Thanks to the friends you brought to {{ shop }}, you are {{ tier }} now{% if previous_tier %} (you were {{ previous_tier }}){% endif %}.{% else %}After a refund, your tier at {{ shop }} is {{ tier }}{% if previous_tier %} (you were {{ previous_tier }}){% endif %}.{% endif %} Your friends get {{ friend_offer }}; you get {{ referrer_offer }} for each friend who orders.
+
+Keep sharing: {{ link }}
+""",
+            """
+<p>Hi{% if name %} {{ name }}{% endif %},</p>
+<p>{% if promoted %}Thanks to the friends you brought to {{ shop }}, you are <strong>{{ tier }}</strong> now{% if previous_tier %} (you were {{ previous_tier }}){% endif %}.{% else %}After a refund, your tier at {{ shop }} is <strong>{{ tier }}</strong>{% if previous_tier %} (you were {{ previous_tier }}){% endif %}.{% endif %} Your friends get <strong>{{ friend_offer }}</strong>; you get <strong>{{ referrer_offer }}</strong> for each friend who orders.</p>
+<p>Keep sharing: <a href="{{ link }}">{{ link }}</a></p>
+""",
+        ),
+        _t(
+            TIER_CHANGED,
+            "nl",
+            "{% if promoted %}Welkom bij {{ tier }} bij {{ shop }}{% else %}Je bent nu {{ tier }} "
+            "bij {{ shop }}{% endif %}",
+            """
+Hoi{% if name %} {{ name }}{% endif %},
+
+{% if promoted %}Dankzij de vrienden die je naar {{ shop }} bracht, ben je nu {{ tier }}{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% else %}Na een terugbetaling is je niveau bij {{ shop }} nu {{ tier }}{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% endif %} Je vrienden krijgen {{ friend_offer }}; jij krijgt {{ referrer_offer }} voor elke vriend die bestelt.
+
+Blijf delen: {{ link }}
+""",
+            """
+<p>Hoi{% if name %} {{ name }}{% endif %},</p>
+<p>{% if promoted %}Dankzij de vrienden die je naar {{ shop }} bracht, ben je nu <strong>{{ tier }}</strong>{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% else %}Na een terugbetaling is je niveau bij {{ shop }} nu <strong>{{ tier }}</strong>{% if previous_tier %} (je was {{ previous_tier }}){% endif %}.{% endif %} Je vrienden krijgen <strong>{{ friend_offer }}</strong>; jij krijgt <strong>{{ referrer_offer }}</strong> voor elke vriend die bestelt.</p>
+<p>Blijf delen: <a href="{{ link }}">{{ link }}</a></p>
 """,
         ),
         _t(

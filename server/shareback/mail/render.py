@@ -90,6 +90,9 @@ SAMPLE: dict[str, Any] = {
     "pending_rewards": 4,
     "approved_rewards": 2,
     "dashboard_link": "https://refer.example.com/admin",
+    "tier": "Goud",
+    "previous_tier": "Zilver",
+    "promoted": True,
     "page_link": "https://refer.example.com/advocate/open?t=…",
     "minutes": 60,
 }

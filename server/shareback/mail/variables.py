@@ -9,6 +9,7 @@ from typing import Any
 from babel.dates import format_date
 
 from shareback import money, wording
+from shareback.api.loyalty_view import with_tier_offer
 from shareback.kpis import RawStats
 from shareback.mail import journeys
 from shareback.storage.records import Advocate, Campaign
@@ -145,5 +146,15 @@ def template_variables(
             approve_after=_day(facts.get("approve_after"), lang),
             fulfilment=fulfilment(facts, lang, campaign.shop_name),
             payout_link=(facts.get("reaches") or {}).get("link"),
+        )
+    if journey == journeys.TIER_CHANGED:
+        # The offers the new tier gives (loyalty/plan.py), over the campaign's.
+        tier_offers = wording.offers(with_tier_offer(campaign, facts.get("tier_key")), lang)
+        everything.update(
+            tier=facts.get("tier"),
+            previous_tier=facts.get("previous_tier"),
+            promoted=facts.get("direction") == "promoted",
+            friend_offer=tier_offers["friend"],
+            referrer_offer=tier_offers["referrer"],
         )
     return {key: everything.get(key) for key in journeys.VARIABLES[journey]}

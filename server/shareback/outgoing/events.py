@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from shareback import money
+from shareback.loyalty.plan import Tier
 from shareback.rewards import RewardSpec
 from shareback.storage.records import Advocate, Campaign, PayoutBatch, RewardFacts
 from shareback.times import rfc3339
@@ -88,7 +89,32 @@ def reward_event(facts: RewardFacts) -> dict[str, Any]:
             "fulfilment": facts.fulfilment,
             "fulfilled_at": None if facts.fulfilled_at is None else rfc3339(facts.fulfilled_at),
             "coupon_code": coupon_of(facts),
+            "kind": facts.kind,
         },
+    }
+
+
+def tier_changed_event(
+    campaign_slug: str,
+    advocate: Advocate,
+    before: Tier | None,
+    after: Tier | None,
+    direction: str,
+    friends_converted: int,
+    at: datetime,
+) -> dict[str, Any]:
+    """advocate.tier_changed: promoted or demoted (loyalty/tiers.py), with the tiers' names."""
+
+    def named(tier: Tier | None) -> dict[str, str] | None:
+        return None if tier is None else {"key": tier.key, "name": tier.name}
+
+    return {
+        **advocate_event(campaign_slug, advocate),
+        "tier": named(after),
+        "previous_tier": named(before),
+        "direction": direction,
+        "friends_converted": friends_converted,
+        "changed_at": rfc3339(at),
     }
 
 

@@ -11,6 +11,7 @@ LONGEST_DELAY = timedelta(hours=6)
 EVENT_TYPES = (
     "advocate.created",
     "advocate.updated",
+    "advocate.tier_changed",
     "referral.converted",
     "reward.created",
     "reward.approved",

@@ -11,6 +11,7 @@ from shareback.credit import Redemption
 from shareback.design import Design
 from shareback.fraud import FraudRules
 from shareback.kpis import RawStats
+from shareback.loyalty.plan import LoyaltyPlan
 from shareback.payouts import PayoutAccount
 from shareback.people_search import SearchTerms
 from shareback.storage.experiment_records import (
@@ -46,6 +47,7 @@ from shareback.storage.records import (
     Joined,
     JoinRequest,
     LeaderRow,
+    LoyaltyStanding,
     MailAttempt,
     MailRow,
     MailSettings,
@@ -218,6 +220,14 @@ class OwnerStore(Protocol):
     async def archive_campaign(self, slug: str, at: datetime) -> Campaign | None: ...
 
     async def update_campaign_design(self, slug: str, look: Design) -> Campaign | None: ...
+
+    async def update_campaign_loyalty(self, slug: str, loyalty: LoyaltyPlan) -> Campaign | None:
+        """The campaign's cap, milestones and tiers (loyalty/plan.py)."""
+        ...
+
+    async def loyalty_standing(self, advocate_id: int) -> LoyaltyStanding | None:
+        """The advocate's successful referrals, their friends' spend, tier and milestone awards."""
+        ...
 
     async def go_live(self, slug: str, at: datetime) -> Campaign | None:
         """A draft goes live; a campaign already live is left as it is."""

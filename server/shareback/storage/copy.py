@@ -67,6 +67,7 @@ TABLES = (
     "experiment_exposures",
     "experiment_changes",
     "campaign_copy",
+    "milestone_awards",
 )
 BATCH = 5000
 

@@ -10,6 +10,8 @@ from typing import Any
 from shareback.attribution import CampaignRules
 from shareback.design import DEFAULT as DEFAULT_DESIGN
 from shareback.design import Design
+from shareback.loyalty.plan import NONE as NO_LOYALTY
+from shareback.loyalty.plan import LoyaltyPlan
 from shareback.payouts import PayoutAccount
 from shareback.rewards import RewardSpec
 
@@ -53,6 +55,8 @@ class Campaign(CampaignDraft):
     archived_at: datetime | None = None
     created_at: datetime | None = None
     went_live_at: datetime | None = None  # when a draft went live; None: created live
+    # The cap, milestones and tiers (loyalty/plan.py); changed by its own verb, as the design is.
+    loyalty: LoyaltyPlan = NO_LOYALTY
 
     @property
     def rules(self) -> CampaignRules:
@@ -352,6 +356,7 @@ class AdvocateRow:
     rewards: int  # the advocate's own rewards, revoked ones not counted
     rewards_minor: int  # their amounts, in the campaign's currency
     currency: str
+    tier: str | None = None  # their loyalty tier's key (loyalty/tiers.py)
 
 
 @dataclass(frozen=True)
@@ -403,6 +408,7 @@ class RewardSummary:
     fulfilment: str = "shop"
     fulfilled_at: datetime | None = None
     fulfilled_ref: str | None = None
+    kind: str = "referral"  # or "milestone" (loyalty/milestones.py)
 
 
 @dataclass(frozen=True)
@@ -560,6 +566,7 @@ class RewardFacts:
     fulfilment: str = "shop"
     fulfilled_at: datetime | None = None
     fulfilled_ref: str | None = None
+    kind: str = "referral"  # or "milestone" (loyalty/milestones.py)
 
 
 @dataclass(frozen=True)
@@ -766,3 +773,32 @@ class MailAttempt:
     at: datetime
     error: str | None
     duration_ms: int
+
+
+@dataclass(frozen=True)
+class MilestoneAward:
+    """A milestone an advocate reached (`friends`: the n-th successful friend) and its reward;
+    withdrawn when a refund took the count below it ("revoked" or "clawed_back")."""
+
+    friends: int
+    reward_id: int
+    referral_id: int
+    awarded_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
+    reward_status: str
+    reward_type: str
+    reward_value: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class LoyaltyStanding:
+    """An advocate's loyalty facts (loyalty/progress.py makes the widget's object of them)."""
+
+    campaign_id: int
+    friends_converted: int
+    spend_minor: int
+    tier: str | None
+    tier_changed_at: datetime | None
+    milestones: tuple[MilestoneAward, ...]

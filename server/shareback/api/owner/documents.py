@@ -124,6 +124,7 @@ def reward_document(reward: RewardSummary) -> dict[str, Any]:
         "fulfilment": reward.fulfilment,
         "fulfilled_at": rfc3339_or_none(reward.fulfilled_at),
         "created_at": rfc3339_or_none(reward.created_at),
+        "kind": reward.kind,
     }
 
 

@@ -82,6 +82,11 @@ SCHEMAS: dict[str, Schema] = {
                     "in the checkout (reward.fulfilled)",
                 }
             ),
+            "kind": {
+                **enum(["referral", "milestone"]),
+                "description": "referral: the reward of one friend's order; milestone: a "
+                "campaign milestone's (the n-th successful friend; docs/milestones-and-tiers.md)",
+            },
         }
     ),
     "FriendCodeEventData": obj(
@@ -113,6 +118,18 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
 }
+TIER = obj({"key": STRING, "name": STRING})
+SCHEMAS["TierChangedEventData"] = obj(
+    {
+        "campaign": STRING,
+        "advocate": obj({**ADVOCATE_FIELDS, "verified": BOOLEAN}, optional=["link"]),
+        "tier": nullable({**TIER, "description": "the tier now; null: none"}),
+        "previous_tier": nullable({**TIER, "description": "the tier before; null: none"}),
+        "direction": enum(["promoted", "demoted"]),
+        "friends_converted": {"type": "integer", "minimum": 0},
+        "changed_at": TIME,
+    }
+)
 SCHEMAS["PayoutBatchEventData"] = obj(
     {
         "payout_batch": obj(
@@ -152,6 +169,10 @@ SCHEMAS["ClawbackEventData"] = obj(
 DATA: dict[str, tuple[str, str]] = {
     "advocate.created": ("AdvocateEventData", "A shopper became an advocate."),
     "advocate.updated": ("AdvocateEventData", "An advocate got a coupon code later."),
+    "advocate.tier_changed": (
+        "TierChangedEventData",
+        "An advocate was promoted or demoted to another loyalty tier.",
+    ),
     "referral.converted": ("ReferralEventData", "A friend's order was credited to an advocate."),
     "reward.created": ("RewardEventData", "A reward is pending (one per side of a referral)."),
     "reward.approved": ("RewardEventData", "A reward's hold ended or the owner approved it."),

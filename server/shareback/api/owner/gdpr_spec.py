@@ -37,6 +37,7 @@ SECTIONS = (
     "payouts",
     "credit",
     "experiments",
+    "milestones",
 )
 ERASED = (
     "advocates",

@@ -156,6 +156,11 @@ REWARD_FIELDS: dict[str, Schema] = {
     },
     "fulfilled_at": nullable(TIME),
     "created_at": TIME,
+    "kind": {
+        **enum(["referral", "milestone"]),
+        "description": "referral: one friend's reward; milestone: the reward of a campaign "
+        "milestone, booked on the referral that reached it (docs/milestones-and-tiers.md)",
+    },
 }
 REASON: Schema = {"type": "string", "maxLength": MAX_REASON}
 # Any whole number: one that is no reward's id is skipped (unknown_reward), not refused.

@@ -9,6 +9,7 @@ from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries
 from shareback.storage.sql.issuing import IssuingQueries
+from shareback.storage.sql.loyalty import LoyaltyQueries
 from shareback.storage.sql.mail import MailQueries
 from shareback.storage.sql.outbox import OutboxQueries
 from shareback.storage.sql.owner import OwnerQueries
@@ -47,5 +48,6 @@ class SqlStore(
     PayoutQueries,
     IssuingQueries,
     MailQueries,
+    LoyaltyQueries,
 ):
     """Implements shareback.storage.base.Store on any shareback.storage.database.Database."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from shareback import design, rewards
+from shareback.loyalty import plan
 from shareback.rewards import RewardSpec
 from shareback.storage.database import Connection, Row, from_db_time
 from shareback.storage.records import Campaign, CampaignChanges, CampaignDraft, WidgetSighting
@@ -45,6 +46,7 @@ def campaign_from_row(row: Row) -> Campaign:
         design=design.from_json(row["design"]),
         draft=bool(row["draft"]),
         went_live_at=from_db_time(row["went_live_at"]),
+        loyalty=plan.from_json(row["loyalty"], currency),
     )
 
 
@@ -164,6 +166,22 @@ class CampaignQueries(SqlBase):
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE campaigns SET design = ? WHERE slug = ?", (design.to_json(look), slug)
+            )
+        self.clear_lookups()
+        return await self.campaign(slug)
+
+    async def update_campaign_loyalty(
+        self, slug: str, loyalty: plan.LoyaltyPlan
+    ) -> Campaign | None:
+        """The cap, milestones and tiers; what advocates already earned stays (a new milestone is
+        awarded with the next friend, a tier follows the next order or refund)."""
+        async with self._transaction() as db:
+            currency = await db.fetchrow("SELECT currency FROM campaigns WHERE slug = ?", (slug,))
+            if currency is None:
+                return None
+            await db.execute(
+                "UPDATE campaigns SET loyalty = ? WHERE slug = ?",
+                (plan.to_json(loyalty, currency[0]), slug),
             )
         self.clear_lookups()
         return await self.campaign(slug)

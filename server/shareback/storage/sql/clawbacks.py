@@ -7,7 +7,7 @@ from datetime import datetime
 
 from shareback import rewards
 from shareback.outgoing import events
-from shareback.storage.database import Connection, db_int
+from shareback.storage.database import Connection, Row, db_int
 from shareback.storage.sql.issuing import credit_lock
 from shareback.storage.sql.outbox import enqueue, fetch_reward_facts
 
@@ -23,15 +23,41 @@ async def claw_back_order(
     """For each approved or fulfilled reward of the order: a clawback of what it is no longer worth.
     kept_minor None means the whole order is gone (refund or chargeback)."""
     approved = await db.fetch(
-        "SELECT w.id, w.type, w.value, w.currency, w.amount_minor, "
-        "(SELECT COALESCE(SUM(k.amount_minor), 0) FROM clawbacks k WHERE k.reward_id = w.id) "
-        "AS clawed, (SELECT COUNT(*) FROM clawbacks k WHERE k.reward_id = w.id "
-        "AND k.amount_minor IS NULL) AS whole FROM rewards w "
-        "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? "
-        # What was given may be owed back; the friend's checkout discount never is.
-        "AND w.status IN ('approved', 'fulfilled') AND w.fulfilment <> 'checkout' ORDER BY w.id",
+        f"{GIVEN} JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? "
+        # What was given may be owed back; the friend's checkout discount never is. A milestone's
+        # reward goes with the advocate's count, not with one order (storage/sql/loyalty.py).
+        "AND w.status IN ('approved', 'fulfilled') AND w.fulfilment <> 'checkout' "
+        "AND w.kind = 'referral' ORDER BY w.id",
         (order_pk,),
     )
+    return await _claw_back(db, approved, reason, at, kept_minor, total_minor)
+
+
+async def claw_back_reward(db: Connection, reward_id: int, reason: str, at: datetime) -> int:
+    """One approved or fulfilled reward owed back whole (a milestone no longer reached); a reward
+    clawed back before is not clawed back again."""
+    rows = await db.fetch(
+        f"{GIVEN} WHERE w.id = ? AND w.status IN ('approved', 'fulfilled')", (reward_id,)
+    )
+    return await _claw_back(db, rows, reason, at, None, 0)
+
+
+GIVEN = (
+    "SELECT w.id, w.type, w.value, w.currency, w.amount_minor, "
+    "(SELECT COALESCE(SUM(k.amount_minor), 0) FROM clawbacks k WHERE k.reward_id = w.id) "
+    "AS clawed, (SELECT COUNT(*) FROM clawbacks k WHERE k.reward_id = w.id "
+    "AND k.amount_minor IS NULL) AS whole FROM rewards w"
+)
+
+
+async def _claw_back(
+    db: Connection,
+    approved: list[Row],
+    reason: str,
+    at: datetime,
+    kept_minor: int | None,
+    total_minor: int,
+) -> int:
     written = 0
     for row in approved:
         owed = rewards.clawback(

@@ -9,9 +9,10 @@ from shareback import codes
 from shareback.outgoing import events
 from shareback.storage.database import Connection
 from shareback.storage.records import Campaign, CodeOwner, PoolStatus, PoolUpload, Referrer
+from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.outbox import enqueue
-from shareback.storage.sql.referrals import CODES_LOCK, advocate_from_row, as_link
+from shareback.storage.sql.referrals import CODES_LOCK, as_link
 
 # Advocates who have done something: shared from the widget or had their link followed. Only they,
 # and only if they chose to be found (advocates.findable), can be found, by name or by code, so the

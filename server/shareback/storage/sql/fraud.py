@@ -11,6 +11,7 @@ from shareback.attribution import Candidate
 from shareback.fraud import FraudFacts, FraudRules, Verdict
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
 from shareback.storage.records import FraudReview, OrderVisit, PaidOrder
+from shareback.storage.sql.loyalty import settle_advocate
 from shareback.storage.sql.outbox import enqueue_reward_events
 from shareback.storage.sql.privacy import PrivacyQueries
 
@@ -71,7 +72,7 @@ async def judge_referral(
     )
     rewarded = await db.fetchrow(
         "SELECT COUNT(*) FROM rewards WHERE advocate_id = ? AND side = 'referrer' "
-        "AND status <> 'revoked'",
+        "AND status <> 'revoked' AND kind = 'referral'",
         (candidate.advocate_id,),
     )
     assert today is not None and rewarded is not None
@@ -210,7 +211,8 @@ class FraudQueries(PrivacyQueries):
                     row[0]
                     for row in await db.fetch(
                         "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
-                        "WHERE status = 'pending' AND referral_id = ? RETURNING id",
+                        "WHERE status = 'pending' AND referral_id = ? AND kind = 'referral' "
+                        "RETURNING id",
                         (at, "fraud_review", decided[0]),
                     )
                 )
@@ -220,6 +222,11 @@ class FraudQueries(PrivacyQueries):
                     [(reward_id, reason, actor, at) for reward_id in revoked],
                 )
                 await enqueue_reward_events(db, "reward.revoked", revoked, at)
+                referral = await db.fetchrow(
+                    "SELECT campaign_id, advocate_id FROM referrals WHERE id = ?", (decided[0],)
+                )
+                if referral is not None:  # no longer a successful referral (loyalty/)
+                    await settle_advocate(db, referral[0], referral[1], at, reason="fraud_review")
         return await self.fraud_decision(decision_id)
 
     async def order_visit(self, order: PaidOrder, candidate: Candidate | None) -> OrderVisit | None:

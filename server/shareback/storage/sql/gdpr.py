@@ -19,7 +19,8 @@ FLAGS = ("verified", "findable")
 
 SECTIONS: dict[str, str] = {
     "advocates": "SELECT a.id, c.slug AS campaign, a.email, a.name, a.code, a.coupon_code, "
-    "a.verified, a.findable, a.created_at FROM advocates a JOIN campaigns c "
+    "a.verified, a.findable, a.created_at, a.tier, a.tier_changed_at FROM advocates a "
+    "JOIN campaigns c "
     "ON c.id = a.campaign_id WHERE a.email_key = ? ORDER BY a.id",
     "links": "SELECT l.code, l.advocate_id, l.name, l.created_at FROM advocate_links l "
     f"WHERE l.advocate_id IN {MINE} ORDER BY l.id",
@@ -44,8 +45,8 @@ SECTIONS: dict[str, str] = {
     "orders": "SELECT id, source, order_id, email, customer_id, total_minor, refunded_minor, "
     "currency, status, paid_at, refunded_at FROM orders WHERE email_key = ? ORDER BY id",
     "rewards": "SELECT w.id, w.referral_id, w.side, w.email, w.type, w.value, w.currency, "
-    "w.amount_minor, w.status, w.created_at, w.approved_at, w.revoked_at, w.revoke_reason "
-    "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
+    "w.amount_minor, w.status, w.created_at, w.approved_at, w.revoked_at, w.revoke_reason, "
+    "w.kind FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     f"WHERE (w.side = 'referrer' AND r.advocate_id IN {MINE}) "
     "OR (w.side = 'friend' AND r.friend_email_key = ?) ORDER BY w.id",
     # The fraud rules' verdicts on referrals they took part in, as advocate or as buyer.
@@ -70,6 +71,9 @@ SECTIONS: dict[str, str] = {
     "e.variant, e.first_seen_at FROM experiment_exposures e JOIN experiments x "
     "ON x.id = e.experiment_id JOIN campaigns c ON c.id = x.campaign_id "
     f"WHERE e.advocate_id IN {MINE} ORDER BY x.id",
+    # The milestones they reached (loyalty/), withdrawn ones too.
+    "milestones": "SELECT m.advocate_id, m.friends, m.reward_id, m.awarded_at, m.withdrawn_at, "
+    f"m.withdrawn_reason FROM milestone_awards m WHERE m.advocate_id IN {MINE} ORDER BY m.id",
     # Their store-credit ledger.
     "credit": "SELECT id, currency, amount_minor, kind, reward_id, order_ref, created_at "
     "FROM credit_entries WHERE email_key = ? ORDER BY id",

@@ -10,7 +10,7 @@ from typing import Any
 from shareback import emails, shop_days
 from shareback.gdpr import ERASED_DOMAIN
 from shareback.mail import journeys
-from shareback.storage.database import Connection
+from shareback.storage.database import Connection, Row
 from shareback.storage.records import PaidOrder
 
 # Advocates who joined this long before their reminder day are not reminded when reminders are
@@ -139,6 +139,38 @@ async def plan_for_event(
         str(advocate["email_key"]),
         advocate["name"],
         facts,
+        at,
+    )
+
+
+async def plan_tier_mail(
+    db: Connection,
+    advocate: Row,
+    tier: tuple[str, str] | None,
+    before: str | None,
+    direction: str,
+    at: datetime,
+) -> None:
+    """The advocate's "you are Goud now", once per change (the change happens once, under the
+    advocate's lock: storage/sql/loyalty.py); none for losing every tier."""
+    if tier is None:
+        return
+    key, name = tier
+    await plan(
+        db,
+        int(advocate["campaign_id"]),
+        journeys.TIER_CHANGED,
+        f"{journeys.TIER_CHANGED}:{advocate['id']}:{key}:{at.isoformat()}",
+        str(advocate["email"]),
+        str(advocate["email_key"]),
+        advocate["name"],
+        {
+            "advocate_code": advocate["code"],
+            "tier_key": key,
+            "tier": name,
+            "previous_tier": before,
+            "direction": direction,
+        },
         at,
     )
 

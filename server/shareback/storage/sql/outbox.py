@@ -47,7 +47,7 @@ REWARD_FACTS = (
     "c.slug AS campaign_slug, a.code AS advocate_code, a.coupon_code AS advocate_coupon_code, "
     "a.email AS advocate_email, a.name AS advocate_name, o.email AS friend_email, r.friend_name, "
     "o.order_id, o.source AS order_source, o.total_minor AS order_total_minor, "
-    "o.currency AS order_currency, w.fulfilment, w.fulfilled_at, w.fulfilled_ref "
+    "o.currency AS order_currency, w.fulfilment, w.fulfilled_at, w.fulfilled_ref, w.kind "
     "FROM rewards w JOIN referrals r ON r.id = w.referral_id "
     "JOIN campaigns c ON c.id = r.campaign_id JOIN advocates a ON a.id = r.advocate_id "
     "JOIN orders o ON o.id = r.order_pk WHERE w.id = ?"

@@ -73,6 +73,7 @@ def _reward(row: Row) -> RewardSummary:
         fulfilment=row["fulfilment"],
         fulfilled_at=from_db_time(row["fulfilled_at"]),
         fulfilled_ref=row["fulfilled_ref"],
+        kind=row["kind"],
     )
 
 

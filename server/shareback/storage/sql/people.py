@@ -16,9 +16,9 @@ from shareback.people_search import (
 )
 from shareback.storage.database import Dialect, Row, db_int, db_time
 from shareback.storage.records import Advocate, AdvocatePage, AdvocateProfile, AdvocateRow
+from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.mail import _mail_row
-from shareback.storage.sql.referrals import advocate_from_row
 
 MAX_PROFILE_ROWS = 100
 
@@ -104,6 +104,7 @@ def _row(row: Row) -> AdvocateRow:
         rewards=db_int(row["rewards"]),
         rewards_minor=db_int(row["rewards_minor"]),
         currency=row["currency"],
+        tier=row["tier"],
     )
 
 

@@ -12,7 +12,7 @@ from shareback.attribution import Candidate
 from shareback.fraud import Verdict
 from shareback.order_value import Totals
 from shareback.outgoing import events
-from shareback.storage.database import Connection, Row, db_time
+from shareback.storage.database import Connection
 from shareback.storage.group_commit import GroupCommit
 from shareback.storage.records import (
     Advocate,
@@ -23,6 +23,7 @@ from shareback.storage.records import (
     Outcome,
     PaidOrder,
 )
+from shareback.storage.sql.advocate_rows import advocate_from_row
 from shareback.storage.sql.campaigns import campaign_from_row
 from shareback.storage.sql.clicks import write_clicks
 from shareback.storage.sql.experiments import exposed_offer
@@ -34,6 +35,7 @@ from shareback.storage.sql.fraud import (
 )
 from shareback.storage.sql.fulfilment import announce_checkout_fulfilment, create_rewards
 from shareback.storage.sql.issuing import fulfil_approved
+from shareback.storage.sql.loyalty import settle_advocate, standing
 from shareback.storage.sql.mail_plan import plan_invite
 from shareback.storage.sql.outbox import enqueue, enqueue_reward_events, fetch_reward_facts
 from shareback.storage.sql.refunds import (
@@ -48,21 +50,6 @@ log = logging.getLogger("shareback.storage")
 # Taken by every transaction that hands out a code (an advocate's referral or coupon code, a
 # friend's generated or pooled code): no two can pick the same free code at once.
 CODES_LOCK = "codes"
-
-
-def advocate_from_row(row: Row) -> Advocate:
-    return Advocate(
-        id=row["id"],
-        campaign_id=row["campaign_id"],
-        email=row["email"],
-        email_key=row["email_key"],
-        name=row["name"],
-        code=row["code"],
-        verified=bool(row["verified"]),
-        created_at=db_time(row["created_at"]),
-        coupon_code=row["coupon_code"],
-        findable=bool(row["findable"]),
-    )
 
 
 async def _coupon_taken(db: Connection, coupon: str) -> bool:
@@ -482,13 +469,18 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             due = rewards.approve_after(order.paid_at, campaign.hold_days)
             # An A/B experiment's variant offer, when the advocate was shown one (experiments/).
             offer = await exposed_offer(db, campaign, candidate.advocate_id)
+            # Loyalty (loyalty/): the tier's own offer, and no referrer reward past the cap.
+            loyal = await standing(
+                db, campaign.loyalty, campaign.id, candidate.advocate_id, referral[0]
+            )
+            mine, theirs = loyal.offer(offer.referrer_reward, offer.friend_reward)
+            sides = [("referrer", mine, candidate.advocate_id, advocate_row[0])]
+            if not loyal.referrer_reward_due:
+                sides = []
             reward_ids = await create_rewards(
                 db,
                 referral[0],
-                (
-                    ("referrer", offer.referrer_reward, candidate.advocate_id, advocate_row[0]),
-                    ("friend", offer.friend_reward, None, order.email),
-                ),
+                (*sides, ("friend", theirs, None, order.email)),
                 totals.minor,
                 subtotal,
                 discount,
@@ -501,6 +493,10 @@ class ReferralQueries(FraudQueries):  # order_visit: the fraud rules' click fact
             await enqueue_reward_events(db, "reward.created", reward_ids, order.paid_at)
             await announce_checkout_fulfilment(db, reward_ids, order)
             settled = await settle_new_rewards(db, order_pk, order.source, now)
+            # Milestones reached (or, for an order refunded before it came, not) and the tier.
+            await settle_advocate(
+                db, campaign.id, candidate.advocate_id, order.paid_at, reached_by=referral[0]
+            )
             return Outcome(
                 "recorded",
                 "held_for_review" if verdict.verdict == "review" else decision.reason,

@@ -20,6 +20,7 @@ from shareback.storage.database import Connection, Row, db_int
 from shareback.storage.records import Outcome, PartialRefund, RefundPart
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.clawbacks import claw_back_order
+from shareback.storage.sql.loyalty import settle_order
 from shareback.storage.sql.outbox import enqueue_reward_events
 
 LOSSES = ("refund", "chargeback")
@@ -47,7 +48,7 @@ async def revoke_pending_rewards(
         row[0]
         for row in await db.fetch(
             "UPDATE rewards SET status = 'revoked', revoked_at = ?, revoke_reason = ? "
-            "WHERE status = 'pending' AND referral_id IN "
+            "WHERE status = 'pending' AND kind = 'referral' AND referral_id IN "
             "(SELECT r.id FROM referrals r WHERE r.order_pk = ?) RETURNING id",
             (at, reason, order_pk),
         )
@@ -68,7 +69,7 @@ async def shrink_unapproved_rewards(
     rows = await db.fetch(
         "SELECT w.id, w.type, w.value, w.currency, w.amount_minor FROM rewards w "
         "JOIN referrals r ON r.id = w.referral_id WHERE r.order_pk = ? "
-        "AND w.status IN ('pending', 'revoked') ORDER BY w.id",
+        "AND w.status IN ('pending', 'revoked') AND w.kind = 'referral' ORDER BY w.id",
         (order_pk,),
     )
     reduced = 0
@@ -97,6 +98,7 @@ async def lose_order(db: Connection, order: Row, source: str, reason: str, at: d
     )
     revoked = await revoke_pending_rewards(db, order["id"], source, at, reason)
     clawed = await claw_back_order(db, order["id"], reason, at)
+    await settle_order(db, order["id"], reason, at)  # the advocate's milestones and tier
     outcome = "charged_back" if reason == "chargeback" else "refunded"
     return Outcome("recorded", outcome, revoked=revoked, clawed_back=clawed)
 
@@ -166,6 +168,7 @@ async def add_refund_parts(
         "UPDATE orders SET refunded_minor = ? WHERE id = ?", (so_far.refunded_minor, order["id"])
     )
     clawed = await claw_back_order(db, order["id"], "partial_refund", at, so_far.kept_minor, total)
+    await settle_order(db, order["id"], "partial_refund", at)  # a tier by spend may change
     return Outcome("recorded", "partially_refunded", reduced=reduced, clawed_back=clawed)
 
 
