@@ -361,3 +361,10 @@ def test_the_page_shows_the_tier_and_the_way_to_the_next_milestone(
     assert "Je niveau" in html and "Brons" in html and "Nog 1 vriend tot €\xa025" in html
     english = mail_client.post("/api/v1/advocates/account", json={"lang": "en"}).json()
     assert english["progress"] == ["1 more friend to €25", "2 more friends to Zilver"]
+    # A second friend reaches the milestone: its bonus is one of the rewards, named as such.
+    second = follow_link(mail_client, str(anna["code"]), "qr")
+    paid(mail_client, mail_settings.webhook_secrets[0], "1002", CARLA, second)
+    after = mail_client.post("/api/v1/advocates/account", json={"lang": "nl"}).json()
+    bonuses = [r for r in after["rewards"] if r["kind"] == "milestone"]
+    assert [r["description"] for r in bonuses] == ["Mijlpaalbonus: €\xa025 tegoed"]
+    assert after["progress"] == ["Nog 1 vriend tot Zilver"]

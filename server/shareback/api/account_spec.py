@@ -83,6 +83,10 @@ SCHEMAS: dict[str, Schema] = {
                 obj(
                     {
                         "id": INTEGER,
+                        "kind": {
+                            **enum(["referral", "milestone"]),
+                            "description": "a friend's order, or a milestone's bonus",
+                        },
                         "type": STRING,
                         "amount": nullable({**STRING, "description": "decimal, for money"}),
                         "currency": STRING,
