@@ -239,3 +239,28 @@ async def test_an_unknown_partner_has_empty_stats(store: Store) -> None:
     await join(store, await make_campaign(store), "anna@example.nl")
     stats = await store.partner_stats(999_999)
     assert stats.placements == () and stats.total.clicks == 0 and stats.total.orders == 0
+
+
+@contract("partner_stats", "partner_commissions", "payable_partners")
+async def test_a_refund_after_approval_is_clawed_back_in_the_numbers(store: Store) -> None:
+    made = await programme(store)
+    bram, _ = await store.add_partner(made.id, "bram@example.nl", "Bram", "invited", "owner", T0)
+    await store.decide_partner(bram.id, "approved", "owner", T0)
+    for order in ("p1", "p2"):
+        touch = PartnerTouch(bram.id, "code")
+        outcome = await store.record_paid_order(
+            f"msg-{order}", paid_order(order, f"{order}@example.com", 5000), None, "partner", touch
+        )
+        assert outcome.status == "recorded", outcome
+    assert await store.approve_due_commissions(at(14)) == 2
+    await store.record_refund("msg-r1", "shop", "p1", at(15))
+    stats = await store.partner_stats(bram.id)
+    assert (stats.total.approved_minor, stats.total.clawed_back_minor) == (1000, 500)
+    clawed = [c for c in await store.partner_commissions(bram.id) if c.order_id == "p1"]
+    assert [c.clawed_back_minor for c in clawed] == [500]
+    [payable] = await store.payable_partners()
+    assert (payable.approved_minor, payable.clawed_back_minor, payable.owed_minor) == (
+        1000,
+        500,
+        500,
+    )

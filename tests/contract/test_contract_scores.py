@@ -133,3 +133,15 @@ async def test_the_deciles_count_invitees_who_shared_and_brought_friends_after(
     assert await store.invitation_deciles() == rows
     other = await make_campaign(store, slug="summer")
     assert await store.invitation_deciles(other.id) == []
+
+
+@contract("record_invitation", "customer_invitations")
+async def test_a_campaign_that_sends_no_invitation_keeps_no_invitation(store: Store) -> None:
+    campaign = await make_campaign(store)
+    await store.go_live(campaign.slug, T0)
+    best, _, _ = await three_customers(store)
+    await store.refresh_scores(RULES, at(1))
+    advocate = await join(store, campaign, "best@example.nl", "Bea")
+    await store.archive_campaign(campaign.slug, at(2))
+    assert await store.record_invitation(campaign.id, best, advocate.id, None, at(3)) is None
+    assert await store.customer_invitations(best) == []
