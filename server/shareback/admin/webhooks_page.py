@@ -34,6 +34,7 @@ ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 EVENT_HINTS = {
     "advocate.created": N_("a shopper joins and gets their link and coupon code"),
     "advocate.updated": N_("an advocate's details change, such as a coupon code given later"),
+    "advocate.tier_changed": N_("an advocate is promoted or demoted to another loyalty tier"),
     "referral.converted": N_("a friend's order is credited to an advocate"),
     "reward.created": N_("a reward is recorded, pending its hold period"),
     "reward.approved": N_("a reward is approved: time to pay it out"),
