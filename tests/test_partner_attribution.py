@@ -312,6 +312,8 @@ def test_the_programmes_and_partners_terms_are_checked(client: TestClient) -> No
         refused = owner.patch(f"/api/v1/partners/{partner_id}", json=loose)
         assert (refused.status_code, refused.json()["error"]["field"]) == (422, field), loose
     assert owner.get(f"/api/v1/partners/{partner_id}").json()["commission_percent"] == "12"
+    whole = owner.patch(f"/api/v1/partners/{partner_id}", json={"window_days": 45.0})
+    assert whole.status_code == 200 and whole.json()["window_days"] == 45
     back = owner.patch(f"/api/v1/partners/{partner_id}", json={"commission_percent": None})
     assert back.json()["commission_percent"] is None
     assert owner.get("/api/v1/partners/0").status_code == 404

@@ -19,6 +19,7 @@ from shareback.api.owner.payouts import account_document
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError
+from shareback.numbers import json_integer
 from shareback.partners import service, terms
 from shareback.partners.commission import BASES
 from shareback.partners.terms import InvalidTerms, percent_text
@@ -148,6 +149,7 @@ DAY_FIELDS = ("window_days", "attribution_days", "hold_days")
 
 
 def refuse_loose_terms(body: dict[str, Any], *, nullable: bool) -> None:
+    """Each given term in the document's shape (days made ints), else a 422 naming it."""
     for field, value in body.items():
         if value is None and nullable:
             continue
@@ -160,8 +162,13 @@ def refuse_loose_terms(body: dict[str, Any], *, nullable: bool) -> None:
                 'Give the commission as a percentage (text) such as "10" or "7.5".',
                 field,
             )
-        if field in DAY_FIELDS and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ApiError(422, f"invalid_{field}", f"{field} is a whole number of days.", field)
+        if field in DAY_FIELDS:
+            whole = json_integer(value)  # 30.0 is JSON Schema's integer too
+            if whole is None:
+                raise ApiError(
+                    422, f"invalid_{field}", f"{field} is a whole number of days.", field
+                )
+            body[field] = whole
         if field == "basis" and value not in BASES:
             raise ApiError(422, "invalid_basis", "basis is first_order or every_order.", field)
 
