@@ -39,6 +39,7 @@ PATH_VALUES = {
     "{reward_id}": "1",
     "{endpoint_id}": "1",
     "{email}": "anna@example.nl",
+    "{partner_id}": "1",
 }
 
 

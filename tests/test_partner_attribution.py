@@ -301,6 +301,19 @@ def test_the_programmes_and_partners_terms_are_checked(client: TestClient) -> No
     assert (taken.status_code, taken.json()["error"]["code"]) == (409, "coupon_code_taken")
     own = owner.patch(f"/api/v1/partners/{partner_id}", json={"commission_percent": "12"})
     assert own.json()["commission_percent"] == "12" and own.json()["coupon_code"] == "SANNE15"
+    # The form's blank means "the programme's"; the API's "" or " 12" is refused, not read so.
+    for loose, field in (
+        ({"commission_percent": ""}, "commission_percent"),
+        ({"commission_percent": " 12"}, "commission_percent"),
+        ({"commission_percent": 12}, "commission_percent"),
+        ({"basis": ""}, "basis"),
+        ({"window_days": "30"}, "window_days"),
+    ):
+        refused = owner.patch(f"/api/v1/partners/{partner_id}", json=loose)
+        assert (refused.status_code, refused.json()["error"]["field"]) == (422, field), loose
+    assert owner.get(f"/api/v1/partners/{partner_id}").json()["commission_percent"] == "12"
+    whole = owner.patch(f"/api/v1/partners/{partner_id}", json={"window_days": 45.0})
+    assert whole.status_code == 200 and whole.json()["window_days"] == 45
     back = owner.patch(f"/api/v1/partners/{partner_id}", json={"commission_percent": None})
     assert back.json()["commission_percent"] is None
     assert owner.get("/api/v1/partners/0").status_code == 404
