@@ -32,6 +32,7 @@ from shareback.crm.score import BANDS, DECILES, REFUSALS
 
 REASON_KINDS = (
     "no_orders",
+    "orders_undated",
     "orders_in_window",
     "last_order",
     "revenue",
