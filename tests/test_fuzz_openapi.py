@@ -132,8 +132,12 @@ def test_schemathesis_finds_no_5xx_and_no_conformance_failure(
     with LiveServer(create_app(settings)) as server:
         seed(server.url, webhook_secret)
         run = fuzz(server.url, tmp_path)
-        if crashed_inside_the_fuzzer(run.stdout + run.stderr):
-            run = fuzz(server.url, tmp_path)  # once more: the crash is the fuzzer's, not ours
+        # Up to twice more: the crash is the fuzzer's, not ours (under a loaded machine two in
+        # a row were seen; a failure our server caused is never retried).
+        for _ in range(2):
+            if not crashed_inside_the_fuzzer(run.stdout + run.stderr):
+                break
+            run = fuzz(server.url, tmp_path)
     output = run.stdout + run.stderr
     summary = output[output.find("SUMMARY") :] if "SUMMARY" in output else output[-3000:]
     print(summary)  # shown with -s: operations, phases, cases generated, failures

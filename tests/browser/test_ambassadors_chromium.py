@@ -97,7 +97,7 @@ def test_the_owner_reads_the_scores_and_invites_the_best(
     dutch = new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
     sign_in_by_field(dutch, demo)
     dutch.goto(f"{demo.backend}/admin/ambassadors")
-    expect(dutch.get_by_role("heading", level=1)).to_have_text("Ambassadeurs")
+    expect(dutch.get_by_role("heading", level=1)).to_have_text("Ambassadeursscores")
     expect(
         dutch.get_by_role("region", name="Tabel met ambassadeurs").locator("tbody tr").first
     ).to_contain_text("3 bestellingen in 90 dagen")

@@ -84,8 +84,11 @@ class CustomerQueries(SqlBase):
         external id that names another customer's address)."""
         async with self._transaction() as db:
             customer_id = await upsert_customer_in(db, facts, at)
-        found = await self.customer(customer_id)
-        assert found is not None
+            # Read back in the same transaction: once it commits, a person's erasure (or any
+            # other writer) may already have changed the row, and this answer is what was kept.
+            row = await db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE id = ?", (customer_id,))
+            found = await self._customer(db, row)
+        assert found is not None  # written above, inside this transaction
         return found
 
     async def find_customers(
