@@ -186,7 +186,9 @@ def main() -> None:
     print(f"\nLoad average at the end: {__import__('os').getloadavg()[0]:.1f}\n")
     first_url = args.urls[0]
     header = " | ".join(f"{sizes[u]:,} clicks" for u in args.urls)
-    ratios = " | ".join(f"{sizes[u] // max(1, sizes[first_url])}x / 1x" for u in args.urls[1:])
+    ratios = " | ".join(
+        f"{round(sizes[u] / max(1, sizes[first_url]))}x / 1x" for u in args.urls[1:]
+    )
     print(f"| figure | {header} | {ratios} | within 2x |")
     print("|---|" + "---:|" * (2 * len(args.urls) - 1) + "---|")
 

@@ -58,7 +58,13 @@ def protocol_verbs() -> set[str]:
         for _, cls in inspect.getmembers(base, inspect.isclass)
         if cls.__module__ == base.__name__ and getattr(cls, "_is_protocol", False)
     }
-    protocols |= {cls for cls in Store.__mro__ if cls.__module__ == base.__name__}
+    # ... and those Store is made of from the storage package's other modules
+    # (storage/customer_store.py).
+    protocols |= {
+        cls
+        for cls in Store.__mro__
+        if cls.__module__.startswith("shareback.storage") and getattr(cls, "_is_protocol", False)
+    }
     return {
         name
         for cls in protocols

@@ -9,7 +9,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import test_mail_journeys
@@ -22,7 +22,7 @@ from shareback.portal.account import progress_words
 from shareback.settings import Settings
 from starlette.testclient import TestClient
 from support import IDENTITY_SECRET, SHOP, db_rows, follow_link, join_campaign
-from test_mail_journeys import SECRET_KEY, paid
+from test_mail_journeys import AUTH, SECRET_KEY, approve_rewards, paid
 
 smtp = test_mail_journeys.smtp
 mail_settings = test_mail_journeys.mail_settings
@@ -302,3 +302,69 @@ def test_hostile_link_requests_get_a_4xx_or_the_usual_answer(
     response = client.post("/advocate/link", content=body, headers=FORM)
     assert response.status_code in (200, 400, 413, 422), response.status_code
     assert "could not be planned" not in caplog.text
+
+
+def test_the_page_shows_the_credit_once_the_reward_is_approved(
+    mail_client: TestClient, mail_settings: Settings, anna_with_a_friend: str
+) -> None:
+    approve_rewards(mail_settings, datetime.now(UTC) + timedelta(days=60))
+    sign_in(
+        mail_client,
+        f"/advocate/open?t={access.link_token(SECRET_KEY, anna_with_a_friend)}&lang=nl",
+    )
+    document = mail_client.post("/api/v1/advocates/account", json={"lang": "nl"}).json()
+    assert document["credit"]["balance"] == "5.00"
+    assert document["credit"]["currency"] == "EUR"
+    assert document["credit"]["text"] == "€\xa05"
+    assert [r["status"] for r in document["rewards"]] == ["fulfilled"]
+    html = mail_client.get("/advocate?lang=nl").text
+    assert "Tegoed in de winkel" in html and "€\xa05" in html and "Ontvangen" in html
+
+
+LOYALTY = {
+    "milestones": [{"friends": 2, "reward": {"type": "credit", "value": "25.00"}}],
+    "tiers": {
+        "basis": "referrals",
+        "levels": [
+            {"key": "bronze", "name": "Brons", "from": 1},
+            {"key": "silver", "name": "Zilver", "from": 3},
+        ],
+    },
+}
+
+
+def test_the_page_shows_the_tier_and_the_way_to_the_next_milestone(
+    mail_client: TestClient, mail_settings: Settings
+) -> None:
+    stored = mail_client.put("/api/v1/campaigns/default/loyalty", json=LOYALTY, headers=AUTH)
+    assert stored.status_code == 200, stored.text
+    anna = join_campaign(mail_client, ANNA, "Anna de Vries", lang="nl")
+    ref = follow_link(mail_client, str(anna["code"]), "whatsapp")
+    paid(mail_client, mail_settings.webhook_secrets[0], "1001", BOB, ref)
+    body = {
+        "campaign": "default",
+        "email": ANNA,
+        "user_hash": identity.user_hash(IDENTITY_SECRET, ANNA),
+        "lang": "nl",
+    }
+    document = mail_client.post(
+        "/api/v1/advocates/account", json=body, headers={"origin": SHOP}
+    ).json()
+    # The same loyalty object the widget's advocate answer carries.
+    joined = join_campaign(mail_client, ANNA, "Anna de Vries", lang="nl")
+    assert document["loyalty"] == joined["loyalty"]
+    assert document["loyalty"]["friends_converted"] == 1
+    assert document["tier_text"] == "Brons"
+    assert document["progress"] == ["Nog 1 vriend tot €\xa025", "Nog 2 vrienden tot Zilver"]
+    sign_in(mail_client, f"/advocate/open?t={access.link_token(SECRET_KEY, str(anna['code']))}")
+    html = mail_client.get("/advocate?lang=nl").text
+    assert "Je niveau" in html and "Brons" in html and "Nog 1 vriend tot €\xa025" in html
+    english = mail_client.post("/api/v1/advocates/account", json={"lang": "en"}).json()
+    assert english["progress"] == ["1 more friend to €25", "2 more friends to Zilver"]
+    # A second friend reaches the milestone: its bonus is one of the rewards, named as such.
+    second = follow_link(mail_client, str(anna["code"]), "qr")
+    paid(mail_client, mail_settings.webhook_secrets[0], "1002", CARLA, second)
+    after = mail_client.post("/api/v1/advocates/account", json={"lang": "nl"}).json()
+    bonuses = [r for r in after["rewards"] if r["kind"] == "milestone"]
+    assert [r["description"] for r in bonuses] == ["Mijlpaalbonus: €\xa025 tegoed"]
+    assert after["progress"] == ["Nog 1 vriend tot Zilver"]

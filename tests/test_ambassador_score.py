@@ -151,3 +151,19 @@ def test_deciles_count_who_ranks_ahead_and_fill_the_table() -> None:
     assert [r.decile for r in rows] == list(range(1, 11))
     assert rows[0].conversion_rate == Decimal("0.2") and rows[0].share_rate == Decimal("0.5")
     assert rows[9].invited == 0 and rows[9].conversion_rate is None
+
+
+def test_an_exports_order_count_without_dates_is_not_called_no_orders() -> None:
+    """Shopify's customers export gives "Total Orders" but no order dates: five orders are not
+    "no orders yet", and neither recency nor frequency earns points it cannot know."""
+    undated = facts(customer=customer(first_order_at=None, last_order_at=None), orders_in_window=0)
+    found = score(undated, RULES, NOW)
+    kinds = [r.kind for r in found.reasons]
+    assert "orders_undated" in kinds and "no_orders" not in kinds
+    with use_locale("en"):
+        assert summary(found.reasons).startswith("5 orders, their dates unknown, €250 spent")
+    with use_locale("nl"):
+        assert summary(found.reasons).startswith("5 bestellingen, data onbekend, ")
+    never = facts(customer=customer(first_order_at=None, last_order_at=None, order_count=0))
+    assert score(never, RULES, NOW).reasons[0].kind == "no_orders"
+    assert score(undated, RULES, NOW).points < score(facts(), RULES, NOW).points

@@ -75,3 +75,12 @@ def test_referral_facts_are_sent_once_per_round_when_they_change(
     assert second["referral"]["friends_converted"] == 1
     assert second["referral"]["rewards_earned"] == 1
     assert sync(settings) == 0
+    # The friend's order is refunded: the reward is revoked, and the next round says so.
+    refund = b'{"type": "order.refunded", "data": {"order_id": "2"}}'
+    answer = client.post(
+        "/webhooks/orders", content=refund, headers=signed_headers(webhook_secret, refund, "r2")
+    )
+    assert answer.json()["status"] == "recorded", answer.text
+    assert sync(settings) == 1
+    third = events(settings)[-1]
+    assert (third["referral"]["friends_converted"], third["referral"]["rewards_earned"]) == (1, 0)

@@ -313,3 +313,38 @@ def test_dropbox_style_month(client: TestClient, settings: Settings, webhook_sec
     balance = owner.get("/api/v1/credit", params={"email": "anna@example.nl", "currency": "EUR"})
     assert balance.status_code == 200, balance.text
     assert json.loads(balance.text)["balance"]["amount"] == "65.00"
+
+
+def test_a_refund_racing_a_new_friend_leaves_one_live_bonus(
+    client: TestClient, settings: Settings, webhook_secret: str
+) -> None:
+    """Friend 3's refund and friend 6's order arrive at two processes at the same moment: in
+    whichever order the advocate's lock lets them through, the count ends at five and exactly one
+    bonus is live (a revoked one besides it when the refund went first)."""
+    owner = Owner(client)
+    owner.patch(
+        "/api/v1/campaigns/default", json={"referrer_reward": {"type": "credit", "value": "5.00"}}
+    )
+    owner.put("/api/v1/campaigns/default/loyalty", json=PLAN)
+    with ExitStack() as running:
+        servers = tuple(
+            running.enter_context(
+                shareback_serve(settings.database_url, webhook_secret=webhook_secret)
+            )
+            for _ in range(2)
+        )
+        month = Month(client, webhook_secret, (servers[0], servers[1]))
+        for n in range(1, 6):
+            month.friend_orders(n)
+        assert month.milestones() == [(5, "pending", None)]
+        race = [(order_refunded("F3"), "refund-F3"), (month.order(6), "paid-6")]
+        assert month.at_once(race) == ["recorded", "recorded"]
+        assert month.at_once(race) == ["duplicate", "duplicate"]
+    found = month.milestones()
+    assert found in (
+        [(5, "pending", None)],  # the order first: six friends, the refund left five
+        [(5, "revoked", "revoked"), (5, "pending", None)],  # the refund first: four, then five
+    ), found
+    assert month.widget()["friends_converted"] == 5
+    live = [r for r in month.rewards() if r[1] == "milestone" and r[3] != "revoked"]
+    assert len(live) == 1

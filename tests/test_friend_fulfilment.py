@@ -346,7 +346,12 @@ def test_generated_codes_are_announced_to_the_shop_once_each(
         "type": "percent_discount",
         "value": "10",
         "currency": "EUR",
-        "description": {"en": "10% off", "nl": "10% korting"},
+        "description": {
+            "en": "10% off",
+            "nl": "10% korting",
+            "de": "10% Rabatt",
+            "fr": "10% de réduction",
+        },
     }
     assert event["data"]["advocate"]["code"] == code
     assert event["data"]["advocate"]["coupon_code"] == "ANNA10"

@@ -24,6 +24,10 @@ def test_the_root_url_says_what_this_is_and_links_on(settings: Settings) -> None
             assert client.get(link, follow_redirects=False).status_code in (200, 303), link
         english = client.get("/", headers={"accept-language": "en-GB,en;q=0.8"})
         assert "<h1>Shareback for Brandpunt Koffie</h1>" in english.text
+        german = client.get("/", headers={"accept-language": "de-CH, de;q=0.9"})
+        assert re.search(r'<html lang="de">.*<h1>Shareback für Brandpunt Koffie</h1>', german.text)
+        assert "<h2>Shareback for Brandpunt Koffie</h2>" in german.text  # English after it
+        assert ">API-Beschreibung</a>" in german.text
         assert english.headers["content-security-policy"].startswith("default-src 'none'")
         machine = conforms(client.get("/", headers={"accept": "application/json"}))
         assert machine.json()["dashboard"] == f"{settings.public_url}/admin"

@@ -34,7 +34,13 @@ HOSTILE_BODIES = {
     "lone low surrogate in a list": b'{"coupon_codes": ["\\udc00"], "ids": [1]}',
 }
 __all__ = ["admin"]  # the signed-in client fixture
-PATH_VALUES = {"{slug}": "default", "{reward_id}": "1", "{endpoint_id}": "1"}
+PATH_VALUES = {
+    "{slug}": "default",
+    "{reward_id}": "1",
+    "{endpoint_id}": "1",
+    "{email}": "anna@example.nl",
+    "{partner_id}": "1",
+}
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ def config(client: TestClient, query: str = "", **headers: str) -> dict[str, obj
 def test_the_config_answer_carries_the_labels_in_the_shoppers_language(
     client: TestClient, query: str, accept: str, lang: str, invite: str | None, on: str | None
 ) -> None:
-    body = config(client, query, **({"accept-language": accept} if accept else {}))
+    response = client.get(WIDGET + query, headers={**ORIGIN, "accept-language": accept})
+    assert response.headers["vary"] == "Origin, Accept-Language"  # a cache keeps each language
+    body = response.json()
     assert body["lang"] == lang
     texts = body["texts"]
     assert isinstance(texts, dict)
@@ -165,3 +167,14 @@ def test_our_own_labels_obey_the_rules_an_owners_do(lang: str) -> None:
         text = widget_texts.label(lang, key)
         assert isinstance(text, str)
         assert widget_texts.own_label(key, text) == (text, None), (lang, key, text)
+
+
+def test_the_owner_edits_and_previews_each_email_in_german_and_french(admin: TestClient) -> None:
+    overview = admin.get("/admin/campaigns/default/mail")
+    assert ">German</th>" in overview.text and ">French</th>" in overview.text
+    editor = admin.get("/admin/campaigns/default/mail/template?journey=invite&lang=de")
+    assert editor.status_code == 200 and "vielen Dank für deine Bestellung" in editor.text
+    preview = admin.get("/admin/campaigns/default/mail/preview?journey=reward_approved&lang=fr")
+    assert preview.status_code == 200
+    assert '<html lang="fr">' in preview.text and "Se désabonner" in preview.text
+    assert "10\u00a0€ d&#39;avoir" in preview.text or "10\u00a0€ d'avoir" in preview.text

@@ -308,6 +308,8 @@ def test_a_tier_by_spend_once_reached_is_kept_when_demotion_is_never(
         ({"milestones": "five"}, "milestones"),
         ({"caps": 10}, "caps"),
         ({"tiers": {"levels": [], "colour": "gold"}}, "tiers.colour"),
+        ({"tiers": None}, "tiers"),
+        ({"milestones": None}, "milestones"),
         (
             {"milestones": [{"friends": 2, "reward": {"type": "credit", "value": "1", "x": 1}}]},
             "milestones[0].reward.x",

@@ -92,6 +92,7 @@ def guarded_routes(client: TestClient) -> list[tuple[str, str]]:
             path = path.replace("{slug}", "default").replace("{reward_id}", "1")
             path = path.replace("{endpoint_id}", "1").replace("{delivery_id}", "1")
             path = path.replace("{customer_id}", "1").replace("{import_id}", "1")
+            path = path.replace("{partner_id}", "1")
             path = path.replace("{email}", "anna@example.nl")
             found += [(method, path) for method in route.methods or () if method != "HEAD"]
     return found

@@ -272,3 +272,49 @@ def test_commission_rules() -> None:
     )
     assert commission.after_refund("refused", 0, 0, 1000, 0, whole=True) is None
     assert commission.payout_minor(2500, 300) == 2200
+
+
+def test_the_programmes_and_partners_terms_are_checked(client: TestClient) -> None:
+    owner = Owner(client, ADMIN_KEY)
+    url = "/api/v1/partner-programmes/default"
+    for body, field in (
+        ({"commission_percent": "101"}, "commission_percent"),
+        ({"commission_percent": "7.555"}, "commission_percent"),
+        ({"commission_percent": "ten"}, "commission_percent"),
+        ({"basis": "sometimes"}, "basis"),
+        ({"hold_days": -1}, "hold_days"),
+        ({"window_days": 0}, "window_days"),
+        ({"currency": "XYZ1"}, "currency"),
+        ({"name": " "}, "name"),
+    ):
+        answer = owner.put(url, json=body)
+        assert (answer.status_code, answer.json()["error"]["field"]) == (422, field), body
+    assert owner.get(url).status_code == 404  # nothing half-made
+    made = owner.put(url, json={"commission_percent": "7,5"})
+    assert made.status_code == 201 and made.json()["commission_percent"] == "7.5"
+    assert owner.put(url, json={"hold_days": 0}).json()["commission_percent"] == "7.5"
+    partner_id, _ = a_partner(owner)
+    joined = join_campaign(client, "anna@example.nl", "Anna")
+    taken = owner.patch(
+        f"/api/v1/partners/{partner_id}", json={"coupon_code": joined["coupon_code"]}
+    )
+    assert (taken.status_code, taken.json()["error"]["code"]) == (409, "coupon_code_taken")
+    own = owner.patch(f"/api/v1/partners/{partner_id}", json={"commission_percent": "12"})
+    assert own.json()["commission_percent"] == "12" and own.json()["coupon_code"] == "SANNE15"
+    # The form's blank means "the programme's"; the API's "" or " 12" is refused, not read so.
+    for loose, field in (
+        ({"commission_percent": ""}, "commission_percent"),
+        ({"commission_percent": " 12"}, "commission_percent"),
+        ({"commission_percent": 12}, "commission_percent"),
+        ({"basis": ""}, "basis"),
+        ({"window_days": "30"}, "window_days"),
+    ):
+        refused = owner.patch(f"/api/v1/partners/{partner_id}", json=loose)
+        assert (refused.status_code, refused.json()["error"]["field"]) == (422, field), loose
+    assert owner.get(f"/api/v1/partners/{partner_id}").json()["commission_percent"] == "12"
+    whole = owner.patch(f"/api/v1/partners/{partner_id}", json={"window_days": 45.0})
+    assert whole.status_code == 200 and whole.json()["window_days"] == 45
+    back = owner.patch(f"/api/v1/partners/{partner_id}", json={"commission_percent": None})
+    assert back.json()["commission_percent"] is None
+    assert owner.get("/api/v1/partners/0").status_code == 404
+    assert owner.get("/api/v1/partners?status=maybe").status_code == 400

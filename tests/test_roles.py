@@ -75,6 +75,12 @@ PAGES: list[tuple[str, frozenset[str]]] = [
     ("/admin/experiments", ALL),
     ("/admin/experiments/1", ALL),
     ("/admin/experiments/new?campaign=default", OWNER),
+    ("/admin/campaigns/default/contests", ALL),
+    ("/admin/campaigns/default/loyalty", ALL),
+    ("/admin/campaigns/default/labels", ALL),
+    ("/admin/campaigns/default/labels?lang=en", ALL),
+    ("/admin/partners", ALL),
+    ("/admin/partners/1", ALL),
 ]
 FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ("/admin/logout", {}, ALL),
@@ -127,6 +133,40 @@ FORMS: list[tuple[str, dict[str, str], frozenset[str]]] = [
     ),
     ("/admin/experiments/new", {"campaign": "default", "name": "Sneaky"}, OWNER),
     ("/admin/experiments/1/status", {"action": "stop"}, OWNER),
+    (
+        "/admin/campaigns/default/contests",
+        {
+            "name": "Sneaky",
+            "starts_at": "2030-03-01T00:00",
+            "ends_at": "2030-03-31T23:59",
+            "prize_1_type": "credit",
+            "prize_1_value": "50",
+        },
+        OWNER,
+    ),
+    ("/admin/campaigns/default/contests/1/cancel", {}, OWNER),
+    (
+        "/admin/campaigns/default/loyalty",
+        {"cap": "5", "m0_friends": "3", "m0_type": "credit", "m0_value": "5", "demotion": "never"},
+        OWNER,
+    ),
+    ("/admin/campaigns/default/labels?lang=nl", {"invite": "Deel en verdien"}, OWNER),
+    (
+        "/admin/partners/programme",
+        {
+            "name": "Sneaky",
+            "currency": "EUR",
+            "commission_percent": "50",
+            "basis": "every_order",
+            "window_days": "365",
+            "attribution_days": "30",
+            "hold_days": "0",
+        },
+        OWNER,
+    ),
+    ("/admin/partners/invite", {"name": "Eve", "email": "eve@evil.test"}, OWNER),
+    ("/admin/partners/1/decision", {"decision": "approve"}, MONEY),
+    ("/admin/partners/1/terms", {"commission_percent": "50"}, OWNER),
 ]
 # Routes with their own door: the sign-in itself, assets, and the preview's stand-in API (its
 # URL carries a signed token that only a preview page hands out).
@@ -173,6 +213,11 @@ def state(settings: Settings) -> list[object]:
         db_rows(settings, "SELECT COUNT(*) FROM admin_users WHERE totp_pending_secret IS NOT NULL")[
             0
         ][0],
+        [tuple(row) for row in db_rows(settings, "SELECT slug, loyalty FROM campaigns")],
+        [tuple(row) for row in db_rows(settings, "SELECT id, cancelled_at FROM contests")],
+        [tuple(row) for row in db_rows(settings, "SELECT * FROM campaign_labels")],
+        [tuple(row) for row in db_rows(settings, "SELECT * FROM partner_programmes")],
+        [tuple(row) for row in db_rows(settings, "SELECT * FROM partners ORDER BY id")],
     ]
 
 
@@ -220,7 +265,7 @@ def test_each_role_sends_only_its_forms(
 
 def test_every_dashboard_route_has_a_row() -> None:
     pages = {path.split("?")[0] for path, _ in PAGES}
-    forms = {path for path, _, _ in FORMS}
+    forms = {path.split("?")[0] for path, _, _ in FORMS}
     missing = []
     for route in admin_routes:
         assert isinstance(route, Route)

@@ -244,6 +244,32 @@ def test_same_index_names_and_partial_conditions(
     assert pg_indexes == sqlite_indexes
 
 
+def test_same_triggers_on_the_same_tables(
+    sqlite_schema: sqlite3.Connection, pg_schema: str
+) -> None:
+    """The per-day counts live on triggers: a table rebuilt on SQLite (DROP TABLE) loses them."""
+    sqlite_triggers = {
+        (row["name"], row["tbl_name"])
+        for row in sqlite_schema.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
+        )
+    }
+    pg_triggers = {
+        (row["tgname"], row["relname"])
+        for row in run(
+            _fetch(
+                pg_schema,
+                "SELECT t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND NOT t.tgisinternal",
+            )
+        )
+    }
+    assert ("reward_recounted", "rewards") in pg_triggers
+    assert sqlite_triggers == pg_triggers
+
+
 def test_the_same_check_constraints_refuse_the_same_rows(pg_schema: str) -> None:
     async def refused(statement: str) -> bool:
         conn = await asyncpg.connect(pg_schema)

@@ -181,3 +181,36 @@ def test_a_score_band_targets_the_high_scorers_and_skips_excluded_ones(
     db_execute(settings, "UPDATE customer_scores SET points = 95, excluded = ?", (True,))
     # An unresolved complaint (excluded from invitations) is in no score band.
     assert join(client, "bram@example.nl")["campaign"] == "benelux"
+
+
+def test_a_friend_landing_from_a_targeted_link_sees_that_campaigns_offer(
+    client: TestClient, owner: Owner
+) -> None:
+    code = join(client, "anna@example.nl")["code"]  # dutch-vip: 10 % for the friend
+    hop = client.get(f"/r/{code}?ch=whatsapp", follow_redirects=False)
+    ref = hop.headers["location"].split("ref=", 1)[1]
+    # The landing page's widget names the shop's default campaign, as its script tag says.
+    for given in (ref, code):
+        shown = conforms(
+            client.get(
+                "/api/v1/campaigns/default/widget",
+                params={"lang": "en", "ref": given},
+                headers={"origin": SHOP},
+            )
+        ).json()
+        assert shown["ref"] == "valid", given
+        assert shown["friend"]["offer"] == "10% off"
+    # A code of a campaign embedded on another site is no link for this one.
+    other = "https://other.example"
+    joined = client.post(
+        "/api/v1/advocates",
+        json={"campaign": "elsewhere", "email": "dirk@example.de"},
+        headers={"origin": other},
+    ).json()
+    assert joined["campaign"] == "elsewhere"
+    stranger = client.get(
+        "/api/v1/campaigns/default/widget",
+        params={"lang": "en", "ref": joined["code"]},
+        headers={"origin": SHOP},
+    ).json()
+    assert stranger["ref"] == "invalid"

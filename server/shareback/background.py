@@ -136,6 +136,8 @@ async def sync_customers_forever(store: Store, interval: float) -> None:
     since = None
     try:
         while True:
+            # The first round one interval after start: a restart sends no burst of its own.
+            await asyncio.sleep(interval)
             try:
                 now = tokens.now_utc()
                 if await store.take_lease(CUSTOMER_SYNC_LEASE, holder, now, now + lease):
@@ -145,7 +147,6 @@ async def sync_customers_forever(store: Store, interval: float) -> None:
                     since = now
             except Exception:
                 log.exception("sending customer.updated failed; will retry")
-            await asyncio.sleep(interval)
     finally:
         try:
             await asyncio.shield(store.release_lease(CUSTOMER_SYNC_LEASE, holder))

@@ -50,6 +50,7 @@ PUBLIC_PLACES = (
     "server/shareback/rewards.py",
     "server/shareback/api/messages.py",
     "server/shareback/error_page.py",
+    "server/shareback/home.py",
     "server/shareback/link_pages.py",
     "server/shareback/payout_page.py",
     "server/shareback/mail/defaults.py",

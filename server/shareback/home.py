@@ -9,42 +9,36 @@ from starlette.routing import Route
 
 from shareback import __version__, error_page
 from shareback.context import context
+from shareback.i18n import N_, translate
+
+TITLE = N_("Shareback for {shop}")
+ABOUT = N_(
+    "This server runs the shop's referral programme: the links customers share, the rewards and "
+    "the owner's dashboard. Came here through an invitation? Open the link you were sent."
+)
+LINKS = (
+    (N_("Dashboard"), "/admin"),
+    (N_("API description"), "/openapi.json"),
+    (N_("Status"), "/healthz"),
+)
 
 
-def texts(shop: str) -> list[error_page.Text]:
-    links_en = (
-        ("Dashboard", "/admin"),
-        ("API description", "/openapi.json"),
-        ("Status", "/healthz"),
-    )
-    links_nl = (
-        ("Dashboard", "/admin"),
-        ("API-beschrijving", "/openapi.json"),
-        ("Status", "/healthz"),
-    )
+def texts(shop: str, accept_language: str) -> list[error_page.Text]:
+    """The page in the visitor's languages (error_page.languages), the shop named in each."""
     return [
         error_page.Text(
-            "nl",
-            f"Shareback voor {shop}",
-            "Hier draait het doorverwijsprogramma van de winkel: de links die klanten delen, "
-            "de beloningen en het dashboard van de eigenaar. Kwam je via een uitnodiging? "
-            "Open dan de link die je kreeg.",
-            links_nl,
-        ),
-        error_page.Text(
-            "en",
-            f"Shareback for {shop}",
-            "This server runs the shop's referral programme: the links customers share, the "
-            "rewards and the owner's dashboard. Came here through an invitation? Open the link "
-            "you were sent.",
-            links_en,
-        ),
+            lang,
+            translate(lang, TITLE).format(shop=shop),
+            translate(lang, ABOUT),
+            tuple((translate(lang, label), href) for label, href in LINKS),
+        )
+        for lang in error_page.languages(accept_language)
     ]
 
 
 async def show_home(request: Request) -> Response:
     settings = context(request).settings
-    shop = settings.shop_name or "this shop"
+    shop = settings.shop_name or "this shop"  # the name is the shop's own, never translated
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/html" not in accept:
         return JSONResponse(
@@ -57,7 +51,7 @@ async def show_home(request: Request) -> Response:
                 "health": f"{settings.public_url}/healthz",
             }
         )
-    ordered = error_page.in_order(texts(shop), request.headers.get("accept-language", ""))
+    ordered = texts(shop, request.headers.get("accept-language", ""))
     headers = {**error_page.HEADERS, "Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
     return HTMLResponse(error_page.render(ordered), headers=headers)
 

@@ -40,6 +40,10 @@ MORE_PAGES = [
     ("referrals", "/admin/referrals"),
     ("design", "/admin/campaigns/default/design"),
     ("experiments", "/admin/experiments"),
+    ("contests", "/admin/campaigns/default/contests"),
+    ("loyalty", "/admin/campaigns/default/loyalty"),
+    ("labels", "/admin/campaigns/default/labels?lang=nl"),
+    ("partners", "/admin/partners"),
 ]
 WORDS = {"nl": ("Overzicht", "Uitloggen"), "en": ("Overview", "Sign out")}
 

@@ -86,6 +86,13 @@ def test_the_owner_reads_the_scores_and_invites_the_best(
     assert not errors, errors
     page.screenshot(path=str(tmp_path / "ambassadors.png"), full_page=True)
     print(f"\nscreenshot: {tmp_path / 'ambassadors.png'}")
+    # The customer's own page says the same, with each reason's points and the invitation.
+    table.get_by_role("link", name="Anna").click()
+    score = page.get_by_role("region", name="Ambassador score")
+    expect(score).to_contain_text("3 orders in 90 days, last order 4 days ago")
+    expect(score).to_contain_text(re.compile(r"Invited into .+ \(score \d+, decile 1\)"))
+    assert axe_violations(page) == []
+    page.go_back()
 
     dutch = new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
     sign_in_by_field(dutch, demo)

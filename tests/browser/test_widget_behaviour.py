@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, FloatRect, Locator, Page, Request, expect
+from playwright.sync_api import BrowserContext, FloatRect, Locator, Page, Request, Route, expect
 from support import count, db_execute, db_rows
 
 from .browser_support import WIDGET_API, Demo, host_page, screenshot_with_margin, shadow_focus
@@ -453,11 +453,27 @@ def load_home_with_the_mount_in_view(page: Page, demo: Demo) -> Locator:
     """The home page with the widget's API answer held back and the mount scrolled into view
     before it arrives; returns the mount once the card is filled."""
     page.add_init_script(LAYOUT_SHIFTS)
+    # Held for real, not raced: on a loaded machine the answer could otherwise arrive before the
+    # scroll, and the card would be filled before it is in view.
+    held: list[Route] = []
+    released: list[bool] = []
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/campaigns/*/widget?*", hold)
     page.goto(f"{demo.shop}/", wait_until="domcontentloaded")
     mount = page.locator("#vrienden [data-shareback]")
     mount.evaluate("m => m.scrollIntoView({ block: 'center', behavior: 'instant' })")
     expect(mount.locator("section[part=card]")).to_be_attached()
     expect(mount.locator("button[part=open]")).to_have_count(0)  # the API has not answered yet
+    page.wait_for_timeout(300)  # the page settled in view before the answer comes
+    released.append(True)
+    for route in held:
+        route.continue_()
     return mount
 
 

@@ -106,7 +106,12 @@ async def test_a_generated_code_is_issued_once_per_click_and_announced(store: St
                 "type": "percent_discount",
                 "value": "10",
                 "currency": "EUR",
-                "description": {"en": "10% off", "nl": "10% korting"},
+                "description": {
+                    "en": "10% off",
+                    "nl": "10% korting",
+                    "de": "10% Rabatt",
+                    "fr": "10% de réduction",
+                },
             },
         },
         "advocate": {

@@ -163,10 +163,10 @@ async def test_the_friend_gets_the_variant_offer_and_the_winner_is_rolled_out(
     assert updated is not None and updated.friend_reward == RewardSpec("credit", "20.00")
     assert updated.referrer_reward == campaign.referrer_reward
     assert await store.campaign_copy(campaign.id) == {"headline": "Give {friend}"}
-    # The winner's invitation is the campaign's own template now, in both languages.
+    # The winner's invitation is the campaign's own template now, in every public language.
     invites = {t.lang: t for t in await store.mail_templates(campaign.id) if t.journey == "invite"}
     assert {t.subject for t in invites.values()} == {"{{ name }}, give {{ friend_offer }}"}
-    assert set(invites) == {"nl", "en"}
+    assert set(invites) == {"nl", "en", "de", "fr"}
     # After the stop the campaign's (now rolled-out) offer is everyone's.
     await refer(store, campaign, bram, "o3", "f3@example.com", 5000, at(21))
     friend = {r.email: r for r in await store.list_rewards(side="friend")}

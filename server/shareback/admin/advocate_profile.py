@@ -13,13 +13,11 @@ from starlette.routing import Route
 
 from shareback import emails, gdpr, numbers, tokens, wording
 from shareback.admin.render import SECURITY_HEADERS, PageError, redirect, render
-from shareback.admin.score_section import score_section
 from shareback.admin.sessions import action_for, page_for
 from shareback.api.advocates import advocate_document
 from shareback.api.loyalty_view import state_of
 from shareback.auth.roles import Permission
 from shareback.context import context
-from shareback.crm.score import summary
 from shareback.i18n import current_locale
 from shareback.i18n import gettext as _
 from shareback.mail import journeys
@@ -55,8 +53,6 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
     referrals = await ctx.store.list_referrals(advocate_id=advocate.id, limit=MAX_ROWS)
     rewards = await ctx.store.list_rewards(advocate_id=advocate.id, side="referrer", limit=MAX_ROWS)
     credit = await ctx.store.credit_balance(advocate.email_key, campaign.currency)
-    customer = await ctx.store.customer_by_email(advocate.email)
-    score = await score_section(ctx.store, ctx.settings, customer.id) if customer else None
     standing = None if campaign.loyalty.empty else await ctx.store.loyalty_standing(advocate.id)
     return render(
         request,
@@ -78,8 +74,6 @@ async def show_advocate(request: Request, session: AdminSession) -> Response:
             "erased": advocate.email.endswith("@" + gdpr.ERASED_DOMAIN),
             # Their customer record (orders, tickets, consent), linked by the inbox key.
             "customer": await ctx.store.customer_by_email(advocate.email),
-            "score": score,
-            "summary": summary,
             # Loyalty (loyalty/): the tier, the progress and every milestone award.
             "standing": standing,
             "loyalty": None if standing is None else state_of(campaign, standing),

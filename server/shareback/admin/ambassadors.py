@@ -4,6 +4,7 @@ score decile did after its invitation), so the owner sees whether the score pred
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,6 +124,7 @@ async def ambassadors_page(
         "sends_invite": sends,
         "smtp": ctx.settings.smtp_url is not None,
         "rules": ctx.settings.score_rules,
+        "max_invite": invitations.MAX_INVITE,
         "done": done_message(source),
         "error": error,
         "page": page,
@@ -151,6 +153,18 @@ async def invite_ambassadors(request: Request, session: AdminSession, form: Form
     found = (numbers.row_id(v) for v in form.getlist("customer") if isinstance(v, str))
     ids = sorted({n for n in found if n is not None})
     campaign = await ctx.store.campaign(str(form.get("campaign") or ""))
+    if form.get("scope") == "listed" and campaign is not None:
+        # Everyone the filters list, best first, up to MAX_INVITE: not only the ticked ones.
+        try:
+            chosen = parse_filter(back)
+        except FilterError:
+            chosen = RankingFilter()
+        listed = await ctx.store.ranked_customers(
+            dataclasses.replace(chosen, include_excluded=False),
+            campaign_id=campaign.id,
+            limit=invitations.MAX_INVITE,
+        )
+        ids = [r.customer_id for r in listed if r.invited_at is None]
     if campaign is None or campaign.archived_at is not None:
         return await ambassadors_page(request, session, back, _("Choose a live campaign."))
     if journeys.INVITE not in (await ctx.store.mail_settings(campaign.id)).journeys:

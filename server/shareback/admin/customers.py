@@ -13,12 +13,14 @@ from starlette.routing import Route
 from shareback import numbers
 from shareback.admin.people_query import MAX_PAGE, PAGE_SIZE, bad_query, href, search_text
 from shareback.admin.render import SECURITY_HEADERS, PageError, render
+from shareback.admin.score_section import score_section
 from shareback.admin.sessions import page_for
 from shareback.api.owner.exports import csv_download
 from shareback.auth.roles import Permission
 from shareback.context import context
 from shareback.crm.exports import EXPORTS, customer_lines
 from shareback.crm.records import NO_REFERRALS
+from shareback.crm.score import summary
 from shareback.i18n import gettext as _
 from shareback.people_search import search_terms
 from shareback.storage.base import AdminSession
@@ -95,6 +97,9 @@ async def show_customer(request: Request, session: AdminSession) -> Response:
             "links": await store.customer_links(customer.id),
             "orders": await store.customer_orders(customer.id),
             "tickets": await store.customer_tickets(customer.id),
+            # The ambassador score with its reasons (admin/score_section.py).
+            "score": await score_section(store, context(request).settings, customer.id),
+            "summary": summary,
         },
     )
 

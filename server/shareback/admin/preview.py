@@ -176,7 +176,12 @@ async def preview_widget_config(request: Request) -> Response:
     """The same document GET /api/v1/campaigns/{slug}/widget gives, for the previewed campaign."""
     campaign = preview_campaign(request)
     lang = wording.pick_lang(request.query_params.get("lang"))
-    return JSONResponse(widget_config(campaign, lang), headers={"Cache-Control": "no-store"})
+    # A saved campaign's own labels (its labels page), as its shoppers see them.
+    store = context(request).store
+    saved = await store.campaign(campaign.slug)
+    labels = await store.campaign_labels(saved.id, lang) if saved is not None else {}
+    document = widget_config(campaign, lang, labels=labels)
+    return JSONResponse(document, headers={"Cache-Control": "no-store"})
 
 
 async def preview_advocate(request: Request) -> Response:

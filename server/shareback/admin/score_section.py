@@ -1,6 +1,5 @@
-"""The "Score" section of a customer's pages (the customer page, an advocate's profile): their
-ambassador score with its reasons, and the invitations sent from it (templates/admin/
-_ambassador_score.html shows it)."""
+"""The "Ambassador score" section of the customer page (/admin/customers/{id}): their score with
+its reasons, and the invitations sent from it (templates/admin/_ambassador_score.html)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ be reached, who shared and what their friends ordered, so the owner sees when to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from shareback import i18n, tokens
 from shareback.admin import segment_form
 from shareback.crm import segment_report
 from shareback.crm.segment_report import ComparedRow, Participation
-from shareback.crm.segments import EVERYONE, SegmentFacts, live
+from shareback.crm.segments import EVERYONE, Segment, live
 from shareback.i18n import gettext as _
 from shareback.storage.base import Campaign, Store
 
@@ -26,14 +27,16 @@ class Comparison:
     country_names: dict[str, str]
 
 
-async def all_facts(store: Store) -> list[SegmentFacts]:
-    """Every customer's facts, page by page (bounded reads; the counts need them all)."""
-    found: list[SegmentFacts] = []
+async def eligible_counts(store: Store, segments: Mapping[str, Segment]) -> dict[str, int]:
+    """How many customers each segment admits, page by page: memory stays one page whatever the
+    number of customers (the time grows with it: a read of every customer record)."""
+    counts = dict.fromkeys(segments, 0)
     after = 0
     while page := await store.segment_facts_page(after, PAGE):
-        found.extend(facts for _, facts in page)
+        found = segment_report.count_eligible(segments, (facts for _, facts in page))
+        counts = {key: counts[key] + found[key] for key in counts}
         after = page[-1][0]
-    return found
+    return counts
 
 
 async def compare(
@@ -49,7 +52,7 @@ async def compare(
     }
     segments = {slug: targeted.get(c.id, EVERYONE) for slug, c in shown.items()}
     numbers = await store.targeting_numbers(start, end)
-    counts = segment_report.count_eligible(segments, await all_facts(store))
+    counts = await eligible_counts(store, segments)
     by_campaign = {
         slug: numbers.by_campaign.get(c.id, Participation()) for slug, c in shown.items()
     }

@@ -34,6 +34,7 @@ ENDPOINT_EXAMPLE = "https://crm.example.com/hooks/shareback"
 EVENT_HINTS = {
     "advocate.created": N_("a shopper joins and gets their link and coupon code"),
     "advocate.updated": N_("an advocate's details change, such as a coupon code given later"),
+    "advocate.tier_changed": N_("an advocate is promoted or demoted to another loyalty tier"),
     "referral.converted": N_("a friend's order is credited to an advocate"),
     "reward.created": N_("a reward is recorded, pending its hold period"),
     "reward.approved": N_("a reward is approved: time to pay it out"),
@@ -47,6 +48,12 @@ EVENT_HINTS = {
     "experiment.started": N_("an A/B test of a campaign's offers or texts starts"),
     "experiment.concluded": N_("an A/B test is stopped, with its winner and results"),
     "customer.updated": N_("a customer's referral facts change: shares, clicks, friends, rewards"),
+    "partner.approved": N_("a partner is approved: their links and code work"),
+    "partner.rejected": N_("a partner's application is rejected, or a partner stopped"),
+    "commission.created": N_("an order is credited to a partner: a pending commission"),
+    "commission.approved": N_("a partner's commission is approved after its hold period"),
+    "commission.paid": N_("a partner's commission is paid in a payout batch"),
+    "commission.clawed_back": N_("an approved commission is owed back after a refund"),
 }
 
 

@@ -83,6 +83,10 @@ SCHEMAS: dict[str, Schema] = {
                 obj(
                     {
                         "id": INTEGER,
+                        "kind": {
+                            **enum(["referral", "milestone"]),
+                            "description": "a friend's order, or a milestone's bonus",
+                        },
                         "type": STRING,
                         "amount": nullable({**STRING, "description": "decimal, for money"}),
                         "currency": STRING,
@@ -96,9 +100,9 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "credit": nullable(obj({"balance": STRING, "currency": STRING, "text": WORDED})),
             "loyalty": {
-                **nullable({"type": "object"}),
+                **nullable(ref("LoyaltyState")),
                 "description": "the loyalty object of joinCampaign's answer (tier, next_tier, "
-                "next_milestone, cap), when the campaign has a programme",
+                "next_milestone, cap), when the campaign has a loyalty plan",
             },
             "tier_text": nullable(WORDED),
             "progress": {

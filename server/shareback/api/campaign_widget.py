@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shareback import codes, design, in_app, tokens, widget_texts, wording
+from shareback.api import targeting
 from shareback.api.loyalty_view import tiered
 from shareback.api.messages import localised
 from shareback.context import Context, client_ip, context
@@ -113,6 +114,22 @@ async def friend_code(
     return code or campaign.friend_code
 
 
+async def link_campaign(
+    request: Request, campaign: Campaign, advocate: Advocate | None
+) -> Campaign | None:
+    """The campaign whose offer a friend's link carries: the widget's own, or the one targeting
+    gave the advocate on the same site (api/targeting.py); None: the link is not for this site."""
+    if advocate is None:
+        return None
+    return await targeting.widget_campaign_of(
+        context(request).store,
+        campaign,
+        advocate.campaign_id,
+        request.headers.get("origin"),
+        tokens.now_utc(),
+    )
+
+
 async def describe_ref(
     request: Request, campaign: Campaign, lang: str, ref: str
 ) -> tuple[str, Any]:
@@ -122,8 +139,10 @@ async def describe_ref(
     except tokens.InvalidRef:
         return await describe_code(request, campaign, lang, ref)
     advocate = await ctx.store.advocate_by_code(claims.code)
-    if advocate is None or advocate.campaign_id != campaign.id:
+    campaign_of = await link_campaign(request, campaign, advocate)
+    if advocate is None or campaign_of is None:
         return "invalid", None
+    campaign = campaign_of
     if tokens.now_utc() - claims.issued_at > timedelta(days=campaign.attribution_days):
         return "expired", None
     name = wording.first_name(advocate.name)
@@ -170,9 +189,11 @@ async def describe_code(
     refuse_code_scans(ctx, ip)
     code = codes.normalize_code(ref)
     advocate = await ctx.store.advocate_by_code(code) if code else None
-    if advocate is None or advocate.campaign_id != campaign.id:
+    campaign_of = await link_campaign(request, campaign, advocate)
+    if advocate is None or campaign_of is None:
         await count_code_miss(ctx, ip)
         return "invalid", None
+    campaign = campaign_of
     name = wording.first_name(advocate.name)
     campaign = (await friend_view(ctx.store, campaign, advocate.id)).campaign
     campaign = await tiered(ctx.store, campaign, advocate.id)  # the tier's own offer (loyalty/)
@@ -206,13 +227,13 @@ async def show_campaign_widget(request: Request) -> Response:
     copy = (await campaign_view(store, campaign)).overrides
     labels = await store.campaign_labels(campaign.id, lang)
     body = widget_config(campaign, lang, ref_status, friend, copy, labels)
-    # Without ?lang= the answer follows Accept-Language: caches must keep one per language.
-    headers = {
-        "Cache-Control": "no-store" if ref else "private, max-age=60",
-        "Vary": "Accept-Language",
-    }
-    response = JSONResponse(body, headers=headers, background=seen)
-    return with_cors(request, response)
+    headers = {"Cache-Control": "no-store" if ref else "private, max-age=60"}
+    response = with_cors(request, JSONResponse(body, headers=headers, background=seen))
+    # Without ?lang= the answer follows Accept-Language: caches keep one per language.
+    response.headers["Vary"] = ", ".join(
+        filter(None, (response.headers.get("vary"), "Accept-Language"))
+    )
+    return response
 
 
 routes = [

@@ -342,6 +342,25 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                             "(without it, worked out from subtotal or from total)",
                         }
                     ),
+                    "first_name": nullable({**STRING, "maxLength": 100}),
+                    "last_name": nullable({**STRING, "maxLength": 100}),
+                    "country": nullable(
+                        {**STRING, "description": "ISO 3166-1 alpha-2, such as NL"}
+                    ),
+                    "tags": nullable(
+                        {
+                            "type": "array",
+                            "items": {**STRING, "maxLength": 100},
+                            "maxItems": 50,
+                            "description": "the customer's tags (added to their record)",
+                        }
+                    ),
+                    "marketing_consent": nullable(
+                        {
+                            "type": "boolean",
+                            "description": "the buyer agreed (or not) to marketing e-mail",
+                        }
+                    ),
                     "shop_money": nullable(
                         obj(
                             {"amount": AMOUNT, "currency": STRING},
@@ -365,6 +384,11 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     "subtotal",
                     "discount",
                     "store_credit",
+                    "first_name",
+                    "last_name",
+                    "country",
+                    "tags",
+                    "marketing_consent",
                 ],
                 closed=False,
             ),

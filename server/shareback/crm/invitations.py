@@ -1,6 +1,7 @@
-""" "Invite these": the chosen customers who may be asked (consent, no unsubscribe, no recent
-complaint: crm/score.refusal) become advocates of the campaign and get its invitation e-mail,
-once (storage/sql/scores.record_invitation). The dashboard and the owner API both call invite()."""
+"""The dashboard's and the owner API's "invite these", and the scores it reads kept fresh:
+the chosen customers who may be asked (consent, no unsubscribe, no recent complaint:
+crm/score.refusal) become advocates of the campaign and get its invitation e-mail, once
+(storage/sql/scores.record_invitation)."""
 
 from __future__ import annotations
 

@@ -51,9 +51,10 @@ def parse_filter(query: Mapping[str, str]) -> RankingFilter:
     country = (query.get("country") or "").strip().upper() or None
     if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
         raise FilterError("country", "country must be a two-letter ISO 3166-1 code, such as NL")
-    tag = " ".join((query.get("tag") or "").split()).lower() or None
-    if tag is not None and (len(tag) > MAX_TAG or not tag.isprintable()):
-        raise FilterError("tag", f"tag must be at most {MAX_TAG} printable characters")
+    raw_tag = query.get("tag") or ""
+    if len(raw_tag) > MAX_TAG:
+        raise FilterError("tag", f"tag must be at most {MAX_TAG} characters")
+    tag = " ".join(raw_tag.split()).lower() or None
     consent = (query.get("consent") or "").strip().lower() or None
     if consent is not None and consent not in CONSENT_CHOICES:
         raise FilterError("consent", f"consent must be one of {', '.join(CONSENT_CHOICES)}")

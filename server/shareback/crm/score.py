@@ -128,7 +128,11 @@ def score(facts: ScoreFacts, rules: ScoreRules, now: datetime) -> Score:
         reasons.append(Reason(kind, points=round(raw * scale), **numbers))
 
     window = max(1, rules.window_days)
-    if customer.last_order_at is None:
+    if customer.last_order_at is None and customer.order_count > 0:
+        # An export's order count without the orders' dates (Shopify's "Total Orders"): neither
+        # recency nor frequency can be judged, and "no orders yet" would be untrue.
+        add("orders_undated", 0.0, count=customer.order_count)
+    elif customer.last_order_at is None:
         add("no_orders", 0.0)
     else:
         days = _days(now, customer.last_order_at)
@@ -223,6 +227,10 @@ def explain(reason: Reason) -> str:
     match reason.kind:
         case "no_orders":
             return _("no orders yet")
+        case "orders_undated":
+            return ngettext(
+                "%(num)d order, its date unknown", "%(num)d orders, their dates unknown", n
+            ) % {"num": n}
         case "orders_in_window":
             return ngettext(
                 "%(num)d order in %(days)d days", "%(num)d orders in %(days)d days", n

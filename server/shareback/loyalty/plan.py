@@ -160,8 +160,6 @@ def _reward(value: Any, field: str, currency: str, kinds: tuple[str, ...]) -> Re
 
 
 def _milestones(value: Any, cap: int | None, currency: str) -> tuple[Milestone, ...]:
-    if value is None:
-        return ()
     if not isinstance(value, list) or len(value) > MAX_MILESTONES:
         raise InvalidCampaign(
             "milestones",
@@ -204,8 +202,6 @@ def _threshold(value: Any, field: str, basis: str, currency: str) -> int:
 
 
 def _tiers(value: Any, currency: str) -> tuple[str, str, tuple[Tier, ...]]:
-    if value is None:
-        return BY_REFERRALS, DEMOTE_ON_REFUND, ()
     entry = _object(value, "tiers", ("basis", "demotion", "levels"))
     basis = entry.get("basis", BY_REFERRALS)
     if basis not in BASES:
@@ -285,8 +281,9 @@ def parse(value: Any, currency: str) -> LoyaltyPlan:
     entry = _object(value, "loyalty", FIELDS)
     cap = entry.get("cap")
     cap = None if cap is None else _whole(cap, "cap", 1, MAX_CAP)
-    milestones = _milestones(entry.get("milestones"), cap, currency)
-    basis, demotion, tiers = _tiers(entry.get("tiers"), currency)
+    # Left out is none; null is no list and no object (the document says so).
+    milestones = _milestones(entry.get("milestones", []), cap, currency)
+    basis, demotion, tiers = _tiers(entry.get("tiers", {}), currency)
     return LoyaltyPlan(cap, milestones, basis, demotion, tiers)
 
 

@@ -28,7 +28,9 @@ async def programme(ctx: Context, slug: str = "default") -> Programme:
     if campaign is None:
         raise NoCampaign(DEFAULT_SLUG)
     settings = dataclasses.replace(terms.DEFAULT, currency=campaign.currency)
-    return await ctx.store.save_partner_programme(slug, campaign.id, settings, tokens.now_utc())
+    return await ctx.store.save_partner_programme(
+        slug, campaign.id, settings, tokens.now_utc(), only_new=True
+    )
 
 
 async def shop_name(ctx: Context, found: Programme) -> str:

@@ -166,6 +166,9 @@ def _reward(reward: RewardSummary, lang: str, zone: tzinfo) -> dict[str, Any]:
             described = formats.amount(reward.amount_minor, reward.currency, lang)
         else:
             described = RewardSpec(reward.type, amount, reward.currency).describe(lang)
+    if reward.kind == "milestone":
+        # A bonus for reaching a number of friends (loyalty/milestones.py), not for one friend.
+        described = _("Milestone bonus: %(reward)s") % {"reward": described}
     if reward.status == "pending":
         when = _("approves on %(day)s") % {"day": formats.day(reward.approve_after, lang, zone)}
     elif reward.status == "approved" and reward.approved_at:
@@ -178,6 +181,7 @@ def _reward(reward: RewardSummary, lang: str, zone: tzinfo) -> dict[str, Any]:
         when = ""
     return {
         "id": reward.id,
+        "kind": reward.kind,
         "type": reward.type,
         "amount": amount,
         "currency": reward.currency,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shareback import tokens
+from shareback.api.loyalty_view import state_of
 from shareback.context import Context
 from shareback.portal.account import MAX_ROWS, Facts, account_document
 from shareback.storage.records import Advocate, Campaign
@@ -16,9 +17,12 @@ from shareback.storage.records import Advocate, Campaign
 async def loyalty_of(
     ctx: Context, campaign: Campaign, advocate: Advocate
 ) -> Mapping[str, Any] | None:
-    """The advocate's loyalty object (tier, next milestone) where the campaign has a programme;
-    None where it has none."""
-    return None
+    """The advocate's loyalty object (tier, next milestone) where the campaign has a programme,
+    exactly as the widget's advocate answer has it (loyalty/progress.py); None where it has none."""
+    if campaign.loyalty.empty:
+        return None
+    standing = await ctx.store.loyalty_standing(advocate.id)
+    return None if standing is None else state_of(campaign, standing).to_json()
 
 
 async def account_for(

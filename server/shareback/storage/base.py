@@ -604,7 +604,13 @@ class PartnerStore(Protocol):
     async def partner_programmes(self) -> list[Programme]: ...
 
     async def save_partner_programme(
-        self, slug: str, campaign_id: int, settings: ProgrammeSettings, at: datetime
+        self,
+        slug: str,
+        campaign_id: int,
+        settings: ProgrammeSettings,
+        at: datetime,
+        *,
+        only_new: bool = False,
     ) -> Programme: ...
 
     async def add_partner(

@@ -62,8 +62,9 @@ async def list_ambassadors(request: Request) -> Response:
     ctx = context(request)
     query = request.query_params
     refuse_unknown(query, LIST_PARAMS)
+    given_filters = {k: v for k in FILTERS if (v := given(query, k)) is not None}
     try:
-        chosen = parse_filter({k: v for k, v in query.items() if k in FILTERS})
+        chosen = parse_filter(given_filters)
     except FilterError as exc:
         raise bad_param(exc.field, exc.message + ".") from None
     cursor = given(query, "cursor")

@@ -11,6 +11,7 @@ from shareback.api.owner.schema_kit import (
     COUNT,
     EMAIL,
     ID,
+    NOT_BLANK,
     STRING,
     TIME,
     Schema,
@@ -31,6 +32,7 @@ from shareback.crm.score import BANDS, DECILES, REFUSALS
 
 REASON_KINDS = (
     "no_orders",
+    "orders_undated",
     "orders_in_window",
     "last_order",
     "revenue",
@@ -148,7 +150,12 @@ def paths() -> dict[str, dict[str, Any]]:
                         {"type": "string", "pattern": "^[A-Za-z]{2}$"},
                         "ISO 3166-1 alpha-2.",
                     ),
-                    param("tag", "query", {"type": "string", "maxLength": MAX_TAG}, "A tag."),
+                    param(
+                        "tag",
+                        "query",
+                        {"type": "string", "maxLength": MAX_TAG, "pattern": NOT_BLANK},
+                        "One of the customer's tags (case and spacing aside).",
+                    ),
                     param("consent", "query", enum(CONSENT_CHOICES), "Marketing consent."),
                     param(
                         "min_orders",

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shareback import emails, tokens
+from shareback import emails, numbers, tokens
 from shareback.api.owner.bodies import refuse_unknown_fields
 from shareback.api.owner.exports import csv_download
 from shareback.api.owner.params import refuse_unknown
@@ -48,7 +48,8 @@ def invalid(field: str, message: str) -> ApiError:
 async def customer_detail(request: Request) -> Response:
     store = context(request).store
     refuse_unknown(dict(request.query_params), set())
-    customer = await store.customer(int(request.path_params["customer_id"]))
+    customer_id = numbers.row_id(str(request.path_params["customer_id"]))
+    customer = await store.customer(customer_id) if customer_id else None
     if customer is None:
         raise ApiError(404, "not_found", "No customer with this id.")
     facts = (await store.referral_facts([customer.id])).get(customer.id, NO_REFERRALS)
@@ -230,7 +231,8 @@ async def import_status(request: Request) -> Response:
     after = query.get("after_line", "0")
     if not after.isdigit() or len(after) > 12:
         raise ApiError(400, "invalid_parameter", "after_line is a line number.", "after_line")
-    report = await store.import_report(int(request.path_params["import_id"]))
+    import_id = numbers.row_id(str(request.path_params["import_id"]))
+    report = await store.import_report(import_id) if import_id else None
     if report is None:
         raise ApiError(404, "not_found", "No import with this id.")
     result = await import_result(store, report)

@@ -107,7 +107,13 @@ SCHEMAS: dict[str, Schema] = {
         {
             "first_name": nullable({**STRING, "maxLength": 100}),
             "last_name": nullable({**STRING, "maxLength": 100}),
-            "country": nullable({**STRING, "description": "ISO 3166-1 alpha-2, such as NL"}),
+            "country": nullable(
+                {
+                    **STRING,
+                    "pattern": "^[A-Za-z]{2}$",
+                    "description": "ISO 3166-1 alpha-2, such as NL",
+                }
+            ),
             "tags": array({**STRING, "minLength": 1, "maxLength": 100}, maxItems=50),
             "marketing_consent": nullable(BOOLEAN),
             "consent_source": nullable({**STRING, "maxLength": 40}),
@@ -207,11 +213,16 @@ def paths() -> dict[str, dict[str, Any]]:
                         enum([f.name for f in formats.FORMATS] + ["generic"]),
                         "The export's format; found from the header row when left out.",
                     ),
-                    param("currency", "query", STRING, "For amounts the file gives without one."),
+                    param(
+                        "currency",
+                        "query",
+                        {**STRING, "pattern": "^[A-Za-z]{3}$"},
+                        "For amounts the file gives without one (ISO 4217).",
+                    ),
                     param(
                         "map",
                         "query",
-                        {**STRING, "examples": ["email=E-mail"]},
+                        {**STRING, "pattern": "^[a-z_]+=.+$", "examples": ["email=E-mail"]},
                         "A generic CSV's column for a field: FIELD=COLUMN; repeatable.",
                     ),
                 ],
@@ -229,7 +240,7 @@ def paths() -> dict[str, dict[str, Any]]:
                     param(
                         "after_line",
                         "query",
-                        COUNT,
+                        {**COUNT, "maximum": 99_999_999_999},
                         "Rejected rows after this line (1,000 at a time).",
                     ),
                 ],

@@ -4,6 +4,7 @@ their commissions, their payout accounts and who is owed what (to pay in a payou
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -18,7 +19,9 @@ from shareback.api.owner.payouts import account_document
 from shareback.auth.guard import GUARDED, actor
 from shareback.context import context
 from shareback.errors import ApiError
+from shareback.numbers import json_integer
 from shareback.partners import service, terms
+from shareback.partners.commission import BASES
 from shareback.partners.terms import InvalidTerms, percent_text
 from shareback.storage.partner_records import (
     STATUSES,
@@ -138,6 +141,38 @@ def terms_error(exc: InvalidTerms) -> ApiError:
     return ApiError(422, f"invalid_{exc.field}", exc.message, exc.field)
 
 
+# The API's shapes as /openapi.json gives them. The dashboard's form is looser (a blank field
+# means the programme's, "7,5" or " 10 " are fine there), and terms.py serves both; here a
+# value the document calls invalid is refused, never read as "the programme's".
+PERCENT_TEXT = re.compile(r"(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)")
+DAY_FIELDS = ("window_days", "attribution_days", "hold_days")
+
+
+def refuse_loose_terms(body: dict[str, Any], *, nullable: bool) -> None:
+    """Each given term in the document's shape (days made ints), else a 422 naming it."""
+    for field, value in body.items():
+        if value is None and nullable:
+            continue
+        if field == "commission_percent" and not (
+            isinstance(value, str) and PERCENT_TEXT.fullmatch(value)
+        ):
+            raise ApiError(
+                422,
+                "invalid_commission_percent",
+                'Give the commission as a percentage (text) such as "10" or "7.5".',
+                field,
+            )
+        if field in DAY_FIELDS:
+            whole = json_integer(value)  # 30.0 is JSON Schema's integer too
+            if whole is None:
+                raise ApiError(
+                    422, f"invalid_{field}", f"{field} is a whole number of days.", field
+                )
+            body[field] = whole
+        if field == "basis" and value not in BASES:
+            raise ApiError(422, "invalid_basis", "basis is first_order or every_order.", field)
+
+
 async def path_programme(request: Request) -> Programme:
     slug: str = request.path_params["slug"]
     if not terms.SLUG.fullmatch(slug):
@@ -165,6 +200,7 @@ async def save_programme(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
     refuse_unknown_fields(body, PROGRAMME_FIELDS)
+    refuse_loose_terms(body, nullable=False)
     slug: str = request.path_params["slug"]
     if not terms.SLUG.fullmatch(slug):
         raise ApiError(422, "invalid_slug", "A slug is 1 to 40 of a-z, 0-9 and -.", "slug")
@@ -266,6 +302,7 @@ async def change_partner(request: Request) -> Response:
     ctx = context(request)
     body = await read_object(request)
     refuse_unknown_fields(body, ("commission_percent", "basis", "window_days", "coupon_code"))
+    refuse_loose_terms(body, nullable=True)
     partner = await path_partner(request)
     merged: dict[str, object] = {
         "commission_percent": None

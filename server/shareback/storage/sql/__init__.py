@@ -6,8 +6,8 @@ from shareback.storage.sql.admin import AdminQueries
 from shareback.storage.sql.campaigns import CampaignQueries
 from shareback.storage.sql.codes import CodeQueries
 from shareback.storage.sql.contests import ContestQueries
+from shareback.storage.sql.customer_reads import CustomerQueries
 from shareback.storage.sql.customer_sync import CustomerSyncQueries
-from shareback.storage.sql.customers import CustomerQueries
 from shareback.storage.sql.experiments import ExperimentQueries
 from shareback.storage.sql.fraud import FraudQueries
 from shareback.storage.sql.gdpr import GdprQueries

@@ -175,8 +175,8 @@ class ContestQueries(SqlBase):
         return [_contest(row) for row in rows]
 
     async def current_contest(self, campaign_id: int, at: datetime) -> Contest | None:
-        """The contest the widget shows: running now, else the one ended most recently (its
-        final standings) until a week after it settled."""
+        """The latest contest that has started and is not cancelled: running now, or ended (its
+        final standings). Whether shoppers still see it is contests.shown_to_shoppers' rule."""
         row = await self._one(
             f"{SELECT} WHERE x.campaign_id = ? AND x.cancelled_at IS NULL AND x.starts_at <= ? "
             "ORDER BY x.ends_at DESC, x.id DESC LIMIT 1",

@@ -14,8 +14,9 @@ from shareback.crm import documents
 from shareback.crm.records import Customer
 from shareback.storage.database import Connection, db_int
 from shareback.storage.sql.base import SqlBase
-from shareback.storage.sql.customers import COLUMNS, customer_from_row, referral_facts_in
+from shareback.storage.sql.customers import COLUMNS, customer_from_row
 from shareback.storage.sql.outbox import enqueue
+from shareback.storage.sql.referral_facts import referral_facts_in
 
 MARKS = "customer_sync_marks"
 CHUNK = 500
@@ -48,11 +49,11 @@ async def customers_by_ids(db: Connection, ids: Sequence[int]) -> list[Customer]
 
 
 class CustomerSyncQueries(SqlBase):
-    async def _touched_customers(self, since: datetime | None) -> tuple[set[int], dict[str, int]]:
+    async def _touched_customers(self, since: datetime | None) -> tuple[set[int], dict[str, Any]]:
         async with self._db.reading() as db:
             row = await db.fetchrow("SELECT value FROM store_meta WHERE name = ?", (MARKS,))
             marks: dict[str, Any] = json.loads(row[0]) if row else {}
-            now_marks: dict[str, int] = {}
+            now_marks: dict[str, Any] = {}
             advocates: set[int] = set()
             for table, sql in WATCHED.items():
                 top = await db.fetchrow(f"SELECT MAX(id) FROM {table}")
@@ -61,6 +62,9 @@ class CustomerSyncQueries(SqlBase):
                     int(r[0])
                     for r in await db.fetch(sql, (int(marks.get(table, 0)), now_marks[table]))
                 )
+            # Revocations since the last round, whichever process ran it (its time is kept).
+            if marks.get("at"):
+                since = datetime.fromisoformat(marks["at"])
             if since is not None:
                 advocates.update(
                     int(r[0])
@@ -96,6 +100,7 @@ class CustomerSyncQueries(SqlBase):
         """One round: customer.updated for each customer whose referral facts changed; the
         number of events made. `since` is when the previous round began (revocations since)."""
         customers, marks = await self._touched_customers(since)
+        marks["at"] = now.isoformat()
         sent = 0
         listed = sorted(customers)
         for start in range(0, len(listed), CHUNK):

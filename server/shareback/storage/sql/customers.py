@@ -13,17 +13,12 @@ from shareback.crm import profile, rollup
 from shareback.crm.records import (
     Customer,
     CustomerFacts,
-    CustomerLinks,
     CustomerOrder,
     ImportedTotals,
-    LinkedAdvocate,
-    ReferralFacts,
     Ticket,
 )
-from shareback.people_search import SearchTerms, prefix_range
-from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
+from shareback.storage.database import Connection, Row, db_time, from_db_time
 from shareback.storage.records import PaidOrder
-from shareback.storage.sql.base import SqlBase
 
 log = logging.getLogger("shareback.storage")
 
@@ -203,6 +198,38 @@ async def link_advocates(db: Connection, customer_id: int, email_key: str) -> No
     )
 
 
+def upsert_params(
+    email: str, facts: CustomerFacts, name_key: str | None, at: datetime
+) -> tuple[object, ...]:
+    consent = facts.marketing_consent
+    consent_at = facts.consent_at or at
+    snapshot = facts.imported
+    return (
+        emails.email_key(email),
+        email,
+        facts.first_name,
+        facts.last_name,
+        name_key,
+        facts.country,
+        consent,
+        facts.consent_source if consent is not None else None,
+        consent_at if consent is not None else None,
+        at,
+        at,
+        snapshot.order_count if snapshot else None,
+        snapshot.revenue_minor if snapshot else None,
+        snapshot.currency if snapshot else None,
+        snapshot.at if snapshot else None,
+        snapshot.order_count if snapshot else 0,
+        snapshot.revenue_minor if snapshot else 0,
+        snapshot.currency if snapshot else None,
+    )
+
+
+def name_key_of(facts: CustomerFacts) -> str | None:
+    return codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
+
+
 async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime) -> int:
     """The customer these facts describe, created or updated, inside the caller's transaction:
     found by an external id first (the address may have changed in the CRM), else by e-mail key."""
@@ -211,7 +238,6 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
         raise CustomerRejected("invalid_email")
     found = await _by_external_id(db, facts.external_ids) if facts.external_ids else None
     name_key = codes.name_key(" ".join(p for p in (facts.first_name, facts.last_name) if p))
-    consent = facts.marketing_consent
     consent_at = facts.consent_at or at
     snapshot = facts.imported
     if found is not None:
@@ -220,29 +246,7 @@ async def upsert_customer_in(db: Connection, facts: CustomerFacts, at: datetime)
     else:
         if email is None:
             raise CustomerRejected("missing_email")
-        row = await db.fetchrow(
-            UPSERT,
-            (
-                emails.email_key(email),
-                email,
-                facts.first_name,
-                facts.last_name,
-                name_key,
-                facts.country,
-                consent,
-                facts.consent_source if consent is not None else None,
-                consent_at if consent is not None else None,
-                at,
-                at,
-                snapshot.order_count if snapshot else None,
-                snapshot.revenue_minor if snapshot else None,
-                snapshot.currency if snapshot else None,
-                snapshot.at if snapshot else None,
-                snapshot.order_count if snapshot else 0,
-                snapshot.revenue_minor if snapshot else 0,
-                snapshot.currency if snapshot else None,
-            ),
-        )
+        row = await db.fetchrow(UPSERT, upsert_params(email, facts, name_key, at))
         assert row is not None
         customer_id = int(row[0])
     tags = sorted({t for t in (clean_tag(tag) for tag in facts.tags) if t})
@@ -401,180 +405,3 @@ async def refresh_customer_order(db: Connection, source: str, order_id: str, at:
         (int(row[1] or 0), source, order_id),
     )
     await roll_up_customer(db, int(row[0]), at)
-
-
-# What each of a customer's advocates did (each count on an index, as the advocates list's).
-ADVOCATE_FACTS = (
-    "SELECT a.customer_id, a.id, a.code, c.currency, "
-    "(SELECT COUNT(*) FROM events e WHERE e.campaign_id = a.campaign_id "
-    " AND e.advocate_id = a.id AND e.type <> 'open') AS shares, "
-    "(SELECT COALESCE(SUM(d.n), 0) FROM advocate_click_days d WHERE d.advocate_id = a.id) "
-    " AS clicks, "
-    "(SELECT COUNT(*) FROM referrals r WHERE r.advocate_id = a.id) AS referrals, "
-    "(SELECT COUNT(*) FROM referrals r JOIN rewards w ON w.referral_id = r.id "
-    " WHERE r.advocate_id = a.id AND w.side = 'referrer' AND w.status <> 'revoked') AS rewards, "
-    "(SELECT COALESCE(SUM(w.amount_minor), 0) FROM referrals r JOIN rewards w "
-    " ON w.referral_id = r.id WHERE r.advocate_id = a.id AND w.side = 'referrer' "
-    " AND w.status <> 'revoked' AND w.currency = c.currency) AS rewards_minor "
-    "FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
-    "WHERE a.customer_id IN ({marks}) ORDER BY a.id"
-)
-
-
-async def referral_facts_in(
-    db: Connection, customer_ids: Sequence[int]
-) -> dict[int, ReferralFacts]:
-    """Summed over each customer's advocates (one per campaign they joined); the code and the
-    currency are their first advocate's. Customers who never joined are not in the answer."""
-    found: dict[int, ReferralFacts] = {}
-    ids = sorted(set(customer_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = await db.fetch(ADVOCATE_FACTS.format(marks=", ".join("?" * len(chunk))), chunk)
-        for row in rows:
-            key = int(row["customer_id"])
-            before = found.get(key)
-            same_money = before is None or before.currency == row["currency"]
-            found[key] = ReferralFacts(
-                advocate_code=before.advocate_code if before else row["code"],
-                shares=(before.shares if before else 0) + db_int(row["shares"]),
-                clicks=(before.clicks if before else 0) + db_int(row["clicks"]),
-                friends_converted=(before.friends_converted if before else 0)
-                + db_int(row["referrals"]),
-                rewards_earned=(before.rewards_earned if before else 0) + db_int(row["rewards"]),
-                rewards_earned_minor=(before.rewards_earned_minor if before else 0)
-                + (db_int(row["rewards_minor"]) if same_money else 0),
-                currency=before.currency if before else row["currency"],
-            )
-    return found
-
-
-class CustomerQueries(SqlBase):
-    async def referral_facts(self, customer_ids: Sequence[int]) -> dict[int, ReferralFacts]:
-        async with self._db.reading() as db:
-            return await referral_facts_in(db, customer_ids)
-
-    async def _customer(self, db: Connection, row: Row | None) -> Customer | None:
-        if row is None:
-            return None
-        tags = await db.fetch(
-            "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (row["id"],)
-        )
-        ids = await db.fetch(
-            "SELECT system, external_id FROM customer_external_ids WHERE customer_id = ? "
-            "ORDER BY system, external_id",
-            (row["id"],),
-        )
-        return customer_from_row(
-            row, [t[0] for t in tags], [(r["system"], r["external_id"]) for r in ids]
-        )
-
-    async def customer(self, customer_id: int) -> Customer | None:
-        async with self._db.reading() as db:
-            row = await db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE id = ?", (customer_id,))
-            return await self._customer(db, row)
-
-    async def customer_by_email(self, email: str) -> Customer | None:
-        async with self._db.reading() as db:
-            row = await db.fetchrow(
-                f"SELECT {COLUMNS} FROM customers WHERE email_key = ?", (emails.email_key(email),)
-            )
-            return await self._customer(db, row)
-
-    async def customer_orders(self, customer_id: int) -> list[CustomerOrder]:
-        rows = await self._all(
-            f"SELECT {ORDER_COLUMNS} FROM customer_orders WHERE customer_id = ? "
-            "ORDER BY placed_at DESC, id DESC",
-            (customer_id,),
-        )
-        return [order_from_row(row) for row in rows]
-
-    async def customer_tickets(self, customer_id: int) -> list[Ticket]:
-        rows = await self._all(
-            "SELECT system, external_id, opened_at, closed_at, topic, satisfaction, nps "
-            "FROM customer_tickets WHERE customer_id = ? ORDER BY opened_at DESC, id DESC",
-            (customer_id,),
-        )
-        return [ticket_from_row(row) for row in rows]
-
-    async def upsert_customer(self, facts: CustomerFacts, at: datetime) -> Customer:
-        """Raises CustomerRejected when the facts cannot be kept (no or a bad address, an
-        external id that names another customer's address)."""
-        async with self._transaction() as db:
-            customer_id = await upsert_customer_in(db, facts, at)
-        found = await self.customer(customer_id)
-        assert found is not None
-        return found
-
-    async def find_customers(
-        self, search: SearchTerms | None, offset: int, limit: int
-    ) -> list[Customer]:
-        """Newest first; a search matches the start of the e-mail key or of the name (the
-        indexes of migration 0026), as the advocates list does."""
-        where, params = "", []
-        if search is not None:
-            email = self.dialect.bytewise("email_key")
-            name = self.dialect.bytewise("search_name")
-            where = f"WHERE ({email} >= ? AND {email} < ?)"
-            params = [
-                *prefix_range(
-                    emails.email_key(search.email) if "@" in search.email else search.email
-                )
-            ]
-            if search.name:
-                where += f" OR ({name} >= ? AND {name} < ?)"
-                params += [*prefix_range(search.name)]
-        async with self._db.reading() as db:
-            rows = await db.fetch(
-                f"SELECT {COLUMNS} FROM customers {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-            return [c for c in [await self._customer(db, row) for row in rows] if c is not None]
-
-    async def customer_links(self, customer_id: int) -> CustomerLinks:
-        """Their advocates (one per campaign joined) and the advocates who referred them."""
-        own = await self._all(
-            "SELECT a.id, a.code, c.name FROM advocates a JOIN campaigns c ON c.id = a.campaign_id "
-            "WHERE a.customer_id = ? ORDER BY a.id",
-            (customer_id,),
-        )
-        referred = await self._all(
-            "SELECT a.id, a.code, c.name FROM customers k JOIN referrals r "
-            "ON r.friend_email_key = k.email_key JOIN advocates a ON a.id = r.advocate_id "
-            "JOIN campaigns c ON c.id = r.campaign_id WHERE k.id = ? ORDER BY r.id",
-            (customer_id,),
-        )
-        return CustomerLinks(
-            advocates=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in own),
-            referred_by=tuple(LinkedAdvocate(int(r[0]), r[1], r[2]) for r in referred),
-        )
-
-    async def iterate_customers(self, after_id: int, limit: int) -> list[Customer]:
-        """Keyset pages in id order: `after_id` is the last id of the page before (0 first)."""
-        async with self._db.reading() as db:
-            rows = await db.fetch(
-                f"SELECT {COLUMNS} FROM customers WHERE id > ? ORDER BY id LIMIT ?",
-                (after_id, limit),
-            )
-            if not rows:
-                return []
-            ids = [int(r["id"]) for r in rows]
-            marks = ", ".join("?" * len(ids))
-            tags: dict[int, list[str]] = {}
-            for t in await db.fetch(
-                f"SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({marks}) "
-                "ORDER BY customer_id, tag",
-                ids,
-            ):
-                tags.setdefault(int(t[0]), []).append(t[1])
-            external: dict[int, list[tuple[str, str]]] = {}
-            for e in await db.fetch(
-                "SELECT customer_id, system, external_id FROM customer_external_ids "
-                f"WHERE customer_id IN ({marks}) ORDER BY customer_id, system, external_id",
-                ids,
-            ):
-                external.setdefault(int(e[0]), []).append((e[1], e[2]))
-        return [
-            customer_from_row(r, tags.get(int(r["id"]), ()), external.get(int(r["id"]), ()))
-            for r in rows
-        ]

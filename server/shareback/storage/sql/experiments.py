@@ -344,7 +344,7 @@ async def _roll_out(db: Connection, experiment: Experiment, winner: str, at: dat
 async def _roll_out_invitation(
     db: Connection, campaign_id: int, overrides: Mapping[str, Any], at: datetime
 ) -> None:
-    """The winner's invitation e-mail becomes the campaign's own template, in both languages
+    """The winner's invitation e-mail becomes the campaign's own template, in every language
     (the dashboard's e-mail templates can change it from there)."""
     if not overrides.get("email_subject") and not overrides.get("email_body"):
         return

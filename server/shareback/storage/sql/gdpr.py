@@ -74,11 +74,11 @@ SECTIONS: dict[str, str] = {
     "ON x.id = e.experiment_id JOIN campaigns c ON c.id = x.campaign_id "
     f"WHERE e.advocate_id IN {MINE} ORDER BY x.id",
     # Their ambassador score and the invitations sent from it (crm/score.py), with its reasons.
-    "ambassador_scores": "SELECT s.points, s.excluded, s.reasons, s.scored_at FROM customer_scores s "
-    "JOIN customers c ON c.id = s.customer_id WHERE c.email_key = ?",
+    "ambassador_scores": "SELECT s.points, s.excluded, s.reasons, s.scored_at "
+    f"FROM customer_scores s WHERE s.customer_id IN {CUSTOMER}",
     "ambassador_invitations": "SELECT i.id, c.slug AS campaign, i.points, i.decile, i.reasons, "
     "i.invited_by, i.invited_at FROM ambassador_invitations i JOIN campaigns c "
-    "ON c.id = i.campaign_id JOIN customers u ON u.id = i.customer_id WHERE u.email_key = ? "
+    f"ON c.id = i.campaign_id WHERE i.customer_id IN {CUSTOMER} "
     "ORDER BY i.id",
     # The milestones they reached (loyalty/), withdrawn ones too.
     "milestones": "SELECT m.advocate_id, m.friends, m.reward_id, m.awarded_at, m.withdrawn_at, "
@@ -264,13 +264,12 @@ class GdprQueries(SqlBase):
             listed = ", ".join("?" * len(mine)) or "NULL"
             # The score and its reasons go; an invitation keeps its decile and advocate (the
             # calibration table's counts stay) and loses the customer and the reasons.
-            customer = "(SELECT id FROM customers WHERE email_key = ?)"
             await db.execute(
-                f"DELETE FROM customer_scores WHERE customer_id IN {customer}", (email_key,)
+                f"DELETE FROM customer_scores WHERE customer_id IN {CUSTOMER}", (email_key,)
             )
             await db.execute(
                 "UPDATE ambassador_invitations SET customer_id = NULL, reasons = '[]' "
-                f"WHERE customer_id IN {customer}",
+                f"WHERE customer_id IN {CUSTOMER}",
                 (email_key,),
             )
             await db.execute(f"DELETE FROM advocate_links WHERE advocate_id IN ({listed})", mine)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from shareback import emails
 from shareback.crm.records import CustomerFacts, ImportReport, NewOrder, NewTicket
 from shareback.crm.rows import CustomerRow, OrderRow, Rejection, Row, TicketRow
 from shareback.storage.database import Connection, db_time, from_db_time
@@ -13,9 +14,13 @@ from shareback.storage.database import Row as DbRow
 from shareback.storage.sql.base import SqlBase
 from shareback.storage.sql.customers import (
     ORDER_COLUMNS,
+    UPSERT,
     CustomerRejected,
+    clean_tag,
+    name_key_of,
     roll_up_customer,
     upsert_customer_in,
+    upsert_params,
 )
 
 REPORT = (
@@ -110,6 +115,104 @@ async def _import_ticket(db: Connection, new: NewTicket, at: datetime) -> None:
     await db.execute("UPDATE customers SET updated_at = ? WHERE id = ?", (at, customer_id))
 
 
+async def upsert_customers_in(
+    db: Connection, batch: Sequence[tuple[int, CustomerFacts]], at: datetime
+) -> list[tuple[int, str]]:
+    """Many customers at once (an import's batch): the upserts sent together (executemany, one
+    round trip on PostgreSQL), then a few statements for the batch. Rows whose external id is
+    already known take upsert_customer_in's way one by one (the address may have moved, or
+    belong to another customer). Returns the rejected (line, reason)."""
+    rejected: list[tuple[int, str]] = []
+    known: set[tuple[str, str]] = set()
+    pairs = sorted({pair for _, facts in batch for pair in facts.external_ids})
+    for system in sorted({s for s, _ in pairs}):
+        ids = [i for s, i in pairs if s == system]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = await db.fetch(
+                "SELECT external_id FROM customer_external_ids WHERE system = ? "
+                f"AND external_id IN ({', '.join('?' * len(chunk))})",
+                [system, *chunk],
+            )
+            known.update((system, r[0]) for r in rows)
+    pending: list[tuple[str, CustomerFacts, tuple[object, ...]]] = []
+
+    async def flush() -> None:
+        if not pending:
+            return
+        await db.executemany(UPSERT.removesuffix(" RETURNING id"), [p for _, _, p in pending])
+        keys = sorted({key for key, _, _ in pending})
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for r in await db.fetch(
+                "SELECT id, email_key FROM customers "
+                f"WHERE email_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[r[1]] = int(r[0])
+        tags = sorted(
+            {
+                (found[key], tag)
+                for key, facts, _ in pending
+                for tag in (clean_tag(t) for t in facts.tags)
+                if tag
+            }
+        )
+        if tags:
+            await db.executemany(
+                "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                tags,
+            )
+        external = [(s, i, found[key]) for key, facts, _ in pending for s, i in facts.external_ids]
+        if external:
+            await db.executemany(
+                "INSERT INTO customer_external_ids (system, external_id, customer_id) "
+                "VALUES (?, ?, ?) ON CONFLICT (system, external_id) DO NOTHING",
+                external,
+            )
+        rolled = sorted({found[key] for key, facts, _ in pending if facts.imported is not None})
+        for start in range(0, len(rolled), 500):
+            chunk_ids = rolled[start : start + 500]
+            for r in await db.fetch(
+                "SELECT DISTINCT customer_id FROM customer_orders "
+                f"WHERE customer_id IN ({', '.join('?' * len(chunk_ids))})",
+                chunk_ids,
+            ):
+                await roll_up_customer(db, int(r[0]), at)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            await db.execute(
+                "UPDATE advocates SET customer_id = "
+                "(SELECT c.id FROM customers c WHERE c.email_key = advocates.email_key) "
+                f"WHERE customer_id IS NULL AND email_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        pending.clear()
+
+    for line, facts in batch:
+        try:
+            if any(pair in known for pair in facts.external_ids):
+                # An id this batch or an earlier one gave: its customer decides, as ever.
+                await flush()
+                await upsert_customer_in(db, facts, at)
+                continue
+            if facts.email is None:
+                raise CustomerRejected("missing_email")
+            email = emails.fold(facts.email)
+            if not emails.is_valid_email(email):
+                raise CustomerRejected("invalid_email")
+        except CustomerRejected as exc:
+            rejected.append((line, exc.code))
+            continue
+        pending.append(
+            (emails.email_key(email), facts, upsert_params(email, facts, name_key_of(facts), at))
+        )
+        known.update(facts.external_ids)
+    await flush()
+    return rejected
+
+
 class ImportQueries(SqlBase):
     async def start_import(
         self, kind: str, format: str, filename: str | None, actor: str, at: datetime
@@ -135,14 +238,21 @@ class ImportQueries(SqlBase):
         imported = 0
         rejected: list[Rejection] = []
         async with self._transaction() as db:
+            customers = [(row.line, row.facts) for row in rows if isinstance(row, CustomerRow)]
+            if customers:
+                # Customers in bulk (a few statements per batch); orders and tickets one by one.
+                refused = await upsert_customers_in(db, customers, at)
+                for line, code in refused:
+                    rejected.append(Rejection(line, code, (columns or {}).get(code)))
+                imported += len(customers) - len(refused)
             for row in rows:
                 if isinstance(row, Rejection):
                     rejected.append(row)
                     continue
+                if isinstance(row, CustomerRow):
+                    continue
                 try:
-                    if isinstance(row, CustomerRow):
-                        await upsert_customer_in(db, row.facts, at)
-                    elif isinstance(row, OrderRow):
+                    if isinstance(row, OrderRow):
                         await _import_order(db, row.order, at)
                     elif isinstance(row, TicketRow):
                         await _import_ticket(db, row.ticket, at)
@@ -151,6 +261,7 @@ class ImportQueries(SqlBase):
                     rejected.append(Rejection(row.line, exc.code, column))
                     continue
                 imported += 1
+            rejected.sort(key=lambda r: r.line)
             if rejected:
                 await db.executemany(
                     "INSERT INTO import_rejections (import_id, line, reason, field) "

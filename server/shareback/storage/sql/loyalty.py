@@ -32,6 +32,9 @@ SUCCESSFUL = (
 )
 
 
+LOSSES = ("refund", "partial_refund", "chargeback")  # the reasons a clawback may give
+
+
 def loyalty_lock(advocate_id: int) -> str:
     """Taken after the order's and the friend's locks, never before: one order of locks."""
     return f"loyalty:{advocate_id}"
@@ -190,9 +193,6 @@ async def _withdraw(db: Connection, award: Row, reason: str, at: datetime) -> No
         "WHERE id = ? AND withdrawn_at IS NULL",
         (at, how, award["id"]),
     )
-
-
-LOSSES = ("refund", "partial_refund", "chargeback")  # the reasons a clawback may give
 
 
 async def _change_tier(

@@ -62,17 +62,30 @@ class PartnerQueries(SqlBase):
         return [programme_from_row(r) for r in rows]
 
     async def save_partner_programme(
-        self, slug: str, campaign_id: int, settings: ProgrammeSettings, at: datetime
+        self,
+        slug: str,
+        campaign_id: int,
+        settings: ProgrammeSettings,
+        at: datetime,
+        *,
+        only_new: bool = False,
     ) -> Programme:
+        """Made or changed; only_new (the default programme made on first use) never changes
+        one that exists, so a page opened while the owner saves cannot undo their settings."""
+        on_conflict = (
+            "DO NOTHING"
+            if only_new
+            else "DO UPDATE SET name = excluded.name, currency = excluded.currency, "
+            "rate_bp = excluded.rate_bp, basis = excluded.basis, "
+            "window_days = excluded.window_days, attribution_days = excluded.attribution_days, "
+            "hold_days = excluded.hold_days, updated_at = excluded.updated_at"
+        )
         async with self._transaction() as db:
             row = await db.fetchrow(
                 "INSERT INTO partner_programmes (slug, name, campaign_id, currency, rate_bp, basis, "
                 "window_days, attribution_days, hold_days, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO UPDATE SET "
-                "name = excluded.name, currency = excluded.currency, rate_bp = excluded.rate_bp, "
-                "basis = excluded.basis, window_days = excluded.window_days, "
-                "attribution_days = excluded.attribution_days, hold_days = excluded.hold_days, "
-                "updated_at = excluded.updated_at RETURNING *",
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) {on_conflict} "
+                "RETURNING *",
                 (
                     slug,
                     settings.name,
@@ -87,6 +100,8 @@ class PartnerQueries(SqlBase):
                     at,
                 ),
             )
+            if row is None:
+                row = await db.fetchrow("SELECT * FROM partner_programmes WHERE slug = ?", (slug,))
             assert row is not None
             return programme_from_row(row)
 

@@ -57,6 +57,41 @@ DROP TABLE rewards_before_0034;
 CREATE INDEX rewards_due ON rewards (status, approve_after);
 CREATE INDEX rewards_by_status ON rewards (status, id);
 CREATE UNIQUE INDEX rewards_one_per_side ON rewards (referral_id, side) WHERE kind = 'referral';
+-- Dropping the table dropped 0033's triggers on it: the same triggers again, or the per-day
+-- reward counts (reward_days) would stop following the rewards.
+CREATE TRIGGER reward_counted AFTER INSERT ON rewards
+BEGIN
+    INSERT INTO reward_days (campaign_id, day, status, n, cost_minor)
+    SELECT s.campaign_id, s.day, NEW.status, 1,
+        CASE WHEN NEW.fulfilment = 'checkout' AND o.status = 'refunded' THEN 0
+        ELSE COALESCE(NEW.amount_minor, 0) END
+    FROM shop_day_of_referral s JOIN referrals r ON r.id = s.referral_id
+    JOIN orders o ON o.id = r.order_pk WHERE s.referral_id = NEW.referral_id
+    ON CONFLICT (campaign_id, day, status) DO UPDATE SET n = reward_days.n + excluded.n,
+        cost_minor = reward_days.cost_minor + excluded.cost_minor;
+END;
+
+CREATE TRIGGER reward_recounted AFTER UPDATE OF status, amount_minor, fulfilment ON rewards
+WHEN OLD.status IS NOT NEW.status OR OLD.amount_minor IS NOT NEW.amount_minor
+    OR OLD.fulfilment IS NOT NEW.fulfilment
+BEGIN
+    INSERT INTO reward_days (campaign_id, day, status, n, cost_minor)
+    SELECT s.campaign_id, s.day, OLD.status, -1,
+        -(CASE WHEN OLD.fulfilment = 'checkout' AND o.status = 'refunded' THEN 0
+        ELSE COALESCE(OLD.amount_minor, 0) END)
+    FROM shop_day_of_referral s JOIN referrals r ON r.id = s.referral_id
+    JOIN orders o ON o.id = r.order_pk WHERE s.referral_id = OLD.referral_id
+    ON CONFLICT (campaign_id, day, status) DO UPDATE SET n = reward_days.n + excluded.n,
+        cost_minor = reward_days.cost_minor + excluded.cost_minor;
+    INSERT INTO reward_days (campaign_id, day, status, n, cost_minor)
+    SELECT s.campaign_id, s.day, NEW.status, 1,
+        CASE WHEN NEW.fulfilment = 'checkout' AND o.status = 'refunded' THEN 0
+        ELSE COALESCE(NEW.amount_minor, 0) END
+    FROM shop_day_of_referral s JOIN referrals r ON r.id = s.referral_id
+    JOIN orders o ON o.id = r.order_pk WHERE s.referral_id = NEW.referral_id
+    ON CONFLICT (campaign_id, day, status) DO UPDATE SET n = reward_days.n + excluded.n,
+        cost_minor = reward_days.cost_minor + excluded.cost_minor;
+END;
 
 -- Each place's prize, given once: whichever process settles first inserts it.
 CREATE TABLE contest_prizes (
