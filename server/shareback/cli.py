@@ -33,6 +33,9 @@ def free_port(host: str, preferred: int) -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
 class NoDelayConfig(uvicorn.Config):
     """uvicorn binds the socket its workers share without TCP_NODELAY (asyncio sets it only on
     sockets it makes itself), so every keep-alive answer waited ~40 ms for the client's delayed
@@ -87,8 +90,16 @@ def serve(host: str, port: int, workers: int) -> None:
         return
     # Several processes: uvicorn starts each one from the import string, and each builds its
     # app from the same SHAREBACK_ variables (checked once above, so a bad one stops here).
+    # A worker that does not answer the supervisor's ping within the health-check timeout is
+    # killed and restarted. uvicorn's 5 s killed busy but healthy workers on a loaded machine
+    # (the pong thread starved of CPU): the connections they held were reset. 30 s still
+    # replaces a hung worker.
     config = NoDelayConfig(
-        "shareback.serving:serving_app", factory=True, workers=workers, **options
+        "shareback.serving:serving_app",
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        **options,
     )
     Multiprocess(config, sockets=[config.bind_socket()]).run()
 
