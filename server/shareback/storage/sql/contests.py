@@ -16,21 +16,20 @@ from shareback.storage.contest_records import (
 )
 from shareback.storage.database import Connection, Row, db_int, db_time, from_db_time
 from shareback.storage.sql.base import SqlBase
+from shareback.storage.sql.loyalty import SUCCESSFUL_REFERRAL
 from shareback.storage.sql.outbox import enqueue_reward_events
 
 SELECT = (
     "SELECT x.*, c.slug AS campaign_slug FROM contests x JOIN campaigns c ON c.id = x.campaign_id"
 )
-# A successful friend, as milestones and tiers count them (storage/sql/loyalty.py): rewarded, the
-# order not wholly refunded or charged back, not rejected by the fraud review. Inside the window.
+# A successful friend, as milestones and tiers count them (storage/sql/loyalty.py), inside the
+# contest's window.
 ENTRIES = (
     "SELECT r.advocate_id, COUNT(*) AS friends, MAX(r.created_at) AS reached_at, "
     "MAX(r.id) AS last_referral, a.name, a.nickname "
     "FROM referrals r JOIN orders o ON o.id = r.order_pk JOIN advocates a ON a.id = r.advocate_id "
     "WHERE r.campaign_id = ? AND r.created_at >= ? AND r.created_at < ? "
-    "AND r.no_reward_reason IS NULL AND o.status <> 'refunded' "
-    "AND NOT EXISTS (SELECT 1 FROM fraud_decisions d WHERE d.referral_id = r.id "
-    "AND d.review_verdict = 'rejected') "
+    f"AND {SUCCESSFUL_REFERRAL} "
     "GROUP BY r.advocate_id, a.name, a.nickname"
 )
 

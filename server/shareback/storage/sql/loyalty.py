@@ -24,11 +24,14 @@ from shareback.storage.sql.outbox import enqueue, enqueue_reward_events
 
 # A successful referral: rewarded (not below the minimum, not in another currency), its order not
 # wholly refunded or charged back, and not rejected by the fraud review.
+# The condition on `r` (referrals) joined to `o` (its order); contests count by it too.
+SUCCESSFUL_REFERRAL = (
+    "r.no_reward_reason IS NULL AND o.status <> 'refunded' AND NOT EXISTS "
+    "(SELECT 1 FROM fraud_decisions d WHERE d.referral_id = r.id AND d.review_verdict = 'rejected')"
+)
 SUCCESSFUL = (
     "FROM referrals r JOIN orders o ON o.id = r.order_pk "
-    "WHERE r.campaign_id = ? AND r.advocate_id = ? AND r.no_reward_reason IS NULL "
-    "AND o.status <> 'refunded' AND NOT EXISTS (SELECT 1 FROM fraud_decisions d "
-    "WHERE d.referral_id = r.id AND d.review_verdict = 'rejected')"
+    f"WHERE r.campaign_id = ? AND r.advocate_id = ? AND {SUCCESSFUL_REFERRAL}"
 )
 
 
